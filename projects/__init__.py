@@ -1,0 +1,1 @@
+"""The domain: project schema and vocabularies, extraction, the catalog store, filtering."""

@@ -1,0 +1,81 @@
+"""The shape of one catalog record (a GeoJSON Feature's ``properties``).
+
+One table of fields so the store, validation, filters, map and export agree on names and types.
+Lists and dicts stay JSON inside GeoJSON; flat exports (Shapefile, CSV) encode them as JSON text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+#: field -> (python type, default, short Chinese label for the UI and exports)
+FIELDS: dict[str, tuple[type, Any, str]] = {
+    "id": (str, None, "编号"),
+    "name": (str, None, "名称"),
+    "aliases": (list, [], "别名"),
+    "sector": (str, None, "领域"),
+    "status": (str, "未知", "状态"),
+    # [{"doc", "date", "year", "status", "cue", "line", "part"}]: one entry per document mention
+    # that implies a status; "part" is "review" or "plan" for the 2025 report (002), else null.
+    "status_history": (list, [], "状态沿革"),
+    "start_year": (int, None, "起始年"),
+    "end_year": (int, None, "结束年"),
+    "zone": (str, None, "片区"),  # one of vocab.ALL_ZONES
+    "zones": (list, [], "涉及片区"),  # the zones a 跨区 project crosses
+    "district": (str, "沙坪坝区", "所在区"),
+    "lead_dept": (str, None, "牵头部门"),
+    "investment": (float, None, "投资（万元）"),
+    "notes": (str, "", "备注"),
+    "phase": (str, None, "分期"),  # 一期, 二期 … where the documents name one
+    "related": (list, [], "关联项目"),  # ids of the other phases of the same project
+    # [{"doc", "section", "line"}]: every mention; the cited line contains the name or an alias.
+    "sources": (list, [], "来源"),
+    "precision": (str, "none", "定位精度"),  # one of vocab.PRECISIONS
+    "geo_method": (
+        str,
+        "none",
+        "定位方法",
+    ),  # exact, alias, normalised, contained, zone, curated, manual, none
+    "geo_basis": (str, "", "定位依据"),
+    "geo_matched": (str, None, "匹配地名"),
+    "version": (int, 1, "版本"),
+    "deleted": (bool, False, "已删除"),
+    "updated_by": (str, None, "修改人"),
+    "updated_at": (str, None, "修改时间"),
+}
+
+#: Fields staff may change in the editor (the rest are derived or bookkeeping).
+EDITABLE: tuple[str, ...] = (
+    "name",
+    "aliases",
+    "sector",
+    "status",
+    "start_year",
+    "end_year",
+    "lead_dept",
+    "investment",
+    "notes",
+    "zone",
+    "district",
+)
+
+
+def empty_properties() -> dict[str, Any]:
+    """A record with every field at its default (lists copied, so records never share them)."""
+    return {k: (list(d) if isinstance(d, list) else d) for k, (_, d, _) in FIELDS.items()}
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """Where a record's attribute comes from: a line of a source document."""
+
+    #: File name in the seeds folder (vocab.DOCUMENTS).
+    doc: str
+    #: Nearest section heading above the line (e.g. 专栏12：综合交通重点项目 / 轨道线路).
+    section: str
+    #: 1-based line number, as ``grep -n`` counts.
+    line: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"doc": self.doc, "section": self.section, "line": self.line}

@@ -1,0 +1,123 @@
+"""Closed vocabularies of the catalog, defined once.
+
+Parsers, widgets, legends, validation and the export schema all read their options from here,
+in the order given (tuples, not sets, so the order is stable).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: Sectors: the themes of the 专栏 boxes of the 14th five-year plan (001).
+SECTORS: tuple[str, ...] = (
+    "交通",
+    "产业",
+    "科技创新",
+    "开放平台",
+    "商贸消费",
+    "文化旅游",
+    "生态环保",
+    "城市更新",
+    "市政设施",
+    "新型基础设施",
+    "社会民生",
+    "乡村振兴",
+)
+
+#: Project life cycle, earliest first. 未知 only where no document says anything.
+STATUSES: tuple[str, ...] = ("规划", "前期", "在建", "建成", "运营")
+UNKNOWN_STATUS = "未知"
+ALL_STATUSES: tuple[str, ...] = (*STATUSES, UNKNOWN_STATUS)
+
+#: Zones of the 东中西 layout (001 第十六章), plus projects crossing zones or outside the district.
+ZONES: tuple[str, ...] = ("东", "中", "西")
+CROSS_ZONE = "跨区"
+OUTSIDE = "区外"
+ALL_ZONES: tuple[str, ...] = (*ZONES, CROSS_ZONE, OUTSIDE)
+
+#: Position precision classes, most precise first. "manual" is a staff placement in the app.
+PRECISIONS: tuple[str, ...] = (
+    "exact",  # within 100 m
+    "approximate",  # within 1 km
+    "area",  # the extent of a named area (片区, park, campus)
+    "manual",  # placed or drawn by staff in the app
+    "zone",  # only the zone is known
+    "district",  # only the district is known
+    "none",  # not placed
+)
+
+#: Default colour per status (legend and map), colour-blind friendly order.
+STATUS_COLOURS: dict[str, str] = {
+    "规划": "#9e9ac8",
+    "前期": "#fdae6b",
+    "在建": "#e6550d",
+    "建成": "#31a354",
+    "运营": "#3182bd",
+    "未知": "#969696",
+}
+
+#: Valid year range for start/end years and edits.
+MIN_YEAR, MAX_YEAR = 1990, 2100
+
+
+@dataclass(frozen=True)
+class Document:
+    """One source plan document (see ../shared/seeds/INDEX.md)."""
+
+    #: File name inside the seeds folder.
+    file: str
+    #: Short Chinese title shown in popups.
+    title: str
+    #: Issuer.
+    issuer: str
+    #: Publication date, ISO (year only where the document gives no day).
+    date: str
+    #: Plan period the document covers (first, last year).
+    period: tuple[int, int]
+
+
+DOCUMENTS: tuple[Document, ...] = (
+    Document(
+        "000_c49d57777b056352.txt",
+        "沙坪坝区推动成渝地区双城经济圈建设行动方案（2023—2027年）",
+        "沙坪坝区人民政府",
+        "2023-05-12",
+        (2023, 2027),
+    ),
+    Document(
+        "001_597dad319c36e270.txt",
+        "沙坪坝区国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要",
+        "沙坪坝区",
+        "2021",
+        (2021, 2025),
+    ),
+    Document(
+        "002_a49a076aed9fb39a.txt",
+        "2025年沙坪坝区人民政府工作报告",
+        "沙坪坝区人民政府",
+        "2025-02-12",
+        (2025, 2025),
+    ),
+    Document(
+        "003_bef78d75c9c798b0.txt",
+        "渝中区全力推进成渝地区双城经济圈建设“十项行动”实施方案",
+        "渝中区人民政府",
+        "2023-05-07",
+        (2023, 2027),
+    ),
+    Document(
+        "004_c1e1ef9d6686f82d.txt",
+        "重庆市推动成渝地区双城经济圈建设行动方案（2023—2027年）",
+        "重庆市人民政府",
+        "2023",
+        (2023, 2027),
+    ),
+)
+DOCUMENTS_BY_FILE: dict[str, Document] = {d.file: d for d in DOCUMENTS}
+
+
+def check_choice(field: str, value: object, options: tuple[str, ...]) -> str:
+    """Return ``value`` if it is one of ``options``; otherwise raise ValueError naming them."""
+    if value not in options:
+        raise ValueError(f"{field} was {value!r} but is expected to be one of {list(options)}")
+    return value  # type: ignore[return-value]
