@@ -1,0 +1,297 @@
+"""Filtering the catalog: one frozen ``Query`` per view, pure functions over the GeoDataFrame.
+
+The same ``Query`` drives the page, the URL (``to_params`` / ``from_params``) and the export
+CLI, so a link, a download and a command line all select the same projects.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from projects import schema, vocab
+
+#: Zones shown when nothing else is asked for: projects outside the district are off.
+DEFAULT_ZONES: tuple[str, ...] = tuple(z for z in vocab.ALL_ZONES if z != vocab.OUTSIDE)
+
+#: URL parameter names (short, stable: links are shared).
+P_SECTOR, P_STATUS, P_ZONE, P_YEARS, P_TEXT = "sector", "status", "zone", "years", "q"
+
+
+@dataclass(frozen=True)
+class Query:
+    """What to show. ``None`` for a facet means "no restriction"; an empty tuple means "none".
+
+    ``years`` is an inclusive (first, last) range; statuses are matched as of ``last``.
+    """
+
+    #: Sectors to keep (vocab.SECTORS), or None for all.
+    sectors: tuple[str, ...] | None = None
+    #: Statuses to keep, as of the end of the year range (vocab.ALL_STATUSES), or None for all.
+    statuses: tuple[str, ...] | None = None
+    #: Zones to keep (vocab.ALL_ZONES); 区外 is left out by default.
+    zones: tuple[str, ...] | None = field(default=DEFAULT_ZONES)
+    #: Inclusive year range, or None for every year.
+    years: tuple[int, int] | None = None
+    #: Text searched in names and aliases (case- and width-insensitive), or "".
+    text: str = ""
+
+    def __post_init__(self) -> None:
+        _check_options("sectors", self.sectors, vocab.SECTORS)
+        _check_options("statuses", self.statuses, vocab.ALL_STATUSES)
+        _check_options("zones", self.zones, vocab.ALL_ZONES)
+        if self.years is not None:
+            first, last = self.years
+            if not (vocab.MIN_YEAR <= first <= last <= vocab.MAX_YEAR):
+                raise ValueError(
+                    f"years was {self.years!r} but is expected to be (first, last) with "
+                    f"{vocab.MIN_YEAR} <= first <= last <= {vocab.MAX_YEAR}"
+                )
+
+    def to_params(self) -> dict[str, str]:
+        """URL query parameters for this query; facets at their default are left out.
+
+        >>> Query(sectors=("交通",), years=(2021, 2025)).to_params()
+        {'sector': '交通', 'years': '2021-2025'}
+        """
+        params: dict[str, str] = {}
+        if self.sectors is not None:
+            params[P_SECTOR] = ",".join(self.sectors)
+        if self.statuses is not None:
+            params[P_STATUS] = ",".join(self.statuses)
+        if self.zones != DEFAULT_ZONES:
+            params[P_ZONE] = "*" if self.zones is None else ",".join(self.zones)
+        if self.years is not None:
+            params[P_YEARS] = f"{self.years[0]}-{self.years[1]}"
+        if self.text:
+            params[P_TEXT] = self.text
+        return params
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> Query:
+        """The query a URL describes; unknown values are dropped (see ``parse_params``)."""
+        return parse_params(params)[0]
+
+
+def _check_options(name: str, values: tuple[str, ...] | None, options: tuple[str, ...]) -> None:
+    if values is None:
+        return
+    if not isinstance(values, tuple):
+        raise TypeError(f"{name} must be a tuple or None, not {type(values).__name__}")
+    for v in values:
+        vocab.check_choice(name, v, options)
+
+
+def parse_params(params: Mapping[str, Any]) -> tuple[Query, list[str]]:
+    """The query a URL describes, and a Chinese note for each value that had to be dropped.
+
+    A shared link with a typo still opens (keeping what it can) and says what it ignored.
+
+    >>> q, problems = parse_params({"sector": "交通,火星", "years": "2025-2021"})
+    >>> q.sectors, q.years, len(problems)
+    (('交通',), None, 2)
+    """
+    problems: list[str] = []
+
+    def one(key: str) -> str | None:
+        value = params.get(key)
+        if isinstance(value, list | tuple):
+            value = ",".join(str(v) for v in value)
+        return None if value is None else str(value)
+
+    def choices(key: str, label: str, options: tuple[str, ...]) -> tuple[str, ...] | None:
+        raw = one(key)
+        if raw is None:
+            return None
+        kept = []
+        for part in (p.strip() for p in raw.split(",")):
+            if not part:
+                continue
+            if part in options:
+                if part not in kept:
+                    kept.append(part)
+            else:
+                problems.append(f"链接中的{label}“{part}”无法识别，已忽略。")
+        return tuple(kept)
+
+    sectors = choices(P_SECTOR, "领域", vocab.SECTORS)
+    statuses = choices(P_STATUS, "状态", vocab.ALL_STATUSES)
+    zones: tuple[str, ...] | None = DEFAULT_ZONES
+    if one(P_ZONE) == "*":
+        zones = None
+    elif one(P_ZONE) is not None:
+        zones = choices(P_ZONE, "片区", vocab.ALL_ZONES)
+    years = None
+    raw_years = one(P_YEARS)
+    if raw_years is not None:
+        years = _parse_years(raw_years)
+        if years is None:
+            problems.append(
+                f"链接中的年份范围“{raw_years}”无效（应为 {vocab.MIN_YEAR}–{vocab.MAX_YEAR} "
+                "之间的“起-止”，如 2021-2025），已忽略。"
+            )
+    text = (one(P_TEXT) or "").strip()[:100]
+    return Query(sectors, statuses, zones, years, text), problems
+
+
+def _parse_years(raw: str) -> tuple[int, int] | None:
+    parts = raw.replace("–", "-").split("-")
+    if len(parts) != 2:
+        return None
+    try:
+        first, last = int(parts[0]), int(parts[1])
+    except ValueError:
+        return None
+    if vocab.MIN_YEAR <= first <= last <= vocab.MAX_YEAR:
+        return first, last
+    return None
+
+
+def status_as_of(history: Iterable[Mapping[str, Any]] | None, year: int, default: str) -> str:
+    """The status a project had at the end of ``year``, from its status history.
+
+    The latest entry dated in or before ``year`` wins (ties go to the later life-cycle stage).
+    With no history at all the record's own ``default`` status stands; with a history that only
+    starts after ``year`` the documents say nothing yet, so the answer is 未知.
+
+    >>> h = [{"year": 2021, "status": "规划"}, {"year": 2025, "status": "在建"}]
+    >>> status_as_of(h, 2023, "在建"), status_as_of(h, 2025, "在建"), status_as_of(h, 2020, "在建")
+    ('规划', '在建', '未知')
+    """
+    entries = [
+        e
+        for e in (history or [])
+        if isinstance(e, Mapping) and e.get("status") in vocab.STATUSES and _year(e) is not None
+    ]
+    if not entries:
+        return default if default in vocab.ALL_STATUSES else vocab.UNKNOWN_STATUS
+    before = [e for e in entries if _year(e) <= year]
+    if not before:
+        return vocab.UNKNOWN_STATUS
+    best = max(before, key=lambda e: (_year(e), str(e.get("date") or ""), _stage(e.get("status"))))
+    return best["status"]
+
+
+def _year(entry: Mapping[str, Any]) -> int | None:
+    year = entry.get("year")
+    if year is None and entry.get("date"):
+        year = str(entry["date"])[:4]
+    try:
+        return int(year)
+    except (TypeError, ValueError):
+        return None
+
+
+def _stage(status: Any) -> int:
+    return vocab.STATUSES.index(status) if status in vocab.STATUSES else -1
+
+
+def normalise_text(text: str) -> str:
+    """Fold width and case so ``ＡＢＣ`` finds ``abc``; spaces are dropped.
+
+    >>> normalise_text(" Ｔ３ 航站楼 ")
+    't3航站楼'
+    """
+    return "".join(unicodedata.normalize("NFKC", text or "").casefold().split())
+
+
+def shown_status(gdf: pd.DataFrame, query: Query) -> pd.Series:
+    """Each project's status as the map colours it: as of the end of the year range."""
+    if gdf.empty:
+        return pd.Series([], index=gdf.index, dtype=object)
+    status = gdf["status"] if "status" in gdf else pd.Series(vocab.UNKNOWN_STATUS, gdf.index)
+    if query.years is None or "status_history" not in gdf:
+        return status.where(status.isin(vocab.ALL_STATUSES), vocab.UNKNOWN_STATUS)
+    year = query.years[1]
+    return pd.Series(
+        [
+            status_as_of(h if isinstance(h, list) else None, year, s)
+            for h, s in zip(gdf["status_history"], status, strict=True)
+        ],
+        index=gdf.index,
+        dtype=object,
+    )
+
+
+def filter_mask(gdf: pd.DataFrame, query: Query) -> np.ndarray:
+    """A boolean array, one per project: does it pass every facet of ``query``?
+
+    Missing years count as open-ended (a project without dates is never hidden by the year
+    slider); a project without a zone is not hidden by the zone filter.
+    """
+    n = len(gdf)
+    mask = np.ones(n, dtype=bool)
+    if n == 0:
+        return mask
+    if "deleted" in gdf:
+        mask &= ~gdf["deleted"].fillna(False).astype(bool).to_numpy()
+    if query.sectors is not None:
+        mask &= gdf["sector"].isin(query.sectors).to_numpy()
+    if query.zones is not None:
+        zone = gdf["zone"]
+        mask &= (zone.isin(query.zones) | zone.isna()).to_numpy()
+    if query.years is not None:
+        first, last = query.years
+        start = pd.to_numeric(gdf["start_year"], errors="coerce").fillna(vocab.MIN_YEAR)
+        end = pd.to_numeric(gdf["end_year"], errors="coerce").fillna(vocab.MAX_YEAR)
+        mask &= ((start <= last) & (end >= first)).to_numpy()
+    if query.statuses is not None:
+        mask &= shown_status(gdf, query).isin(query.statuses).to_numpy()
+    if query.text:
+        needle = normalise_text(query.text)
+        mask &= np.fromiter((needle in hay for hay in search_keys(gdf)), dtype=bool, count=n)
+    return mask
+
+
+def search_keys(gdf: pd.DataFrame) -> list[str]:
+    """One normalised string per project: its name and aliases, for the text search."""
+    aliases = gdf["aliases"] if "aliases" in gdf else pd.Series([[]] * len(gdf), gdf.index)
+    return [
+        normalise_text(" ".join([str(n or ""), *(a if isinstance(a, list) else [])]))
+        for n, a in zip(gdf["name"], aliases, strict=True)
+    ]
+
+
+def filter_projects(gdf: gpd.GeoDataFrame, query: Query) -> gpd.GeoDataFrame:
+    """The projects ``query`` selects, with ``status_shown`` (status as of the range's end).
+
+    A project shows when its start–end window meets the year range.
+    """
+    mask = filter_mask(gdf, query)
+    out = gdf[mask].copy()
+    out["status_shown"] = shown_status(out, query)
+    return out
+
+
+def facet_counts(gdf: pd.DataFrame, column: str, options: tuple[str, ...]) -> dict[str, int]:
+    """How many projects have each option of ``column`` (all options listed, in order)."""
+    counts = gdf[column].value_counts() if column in gdf and len(gdf) else pd.Series(dtype=int)
+    return {o: int(counts.get(o, 0)) for o in options}
+
+
+def catalog_frame(collection: Mapping[str, Any]) -> gpd.GeoDataFrame:
+    """The catalog FeatureCollection as a GeoDataFrame (WGS84) with every schema field present.
+
+    Lists (aliases, sources, status_history) stay Python lists; a feature without geometry keeps
+    its row with a missing geometry, so unplaced projects are listed, not dropped.
+    """
+    features = list(collection.get("features") or [])
+    rows = []
+    for feature in features:
+        props = schema.empty_properties()
+        props.update(feature.get("properties") or {})
+        rows.append(props)
+    geometry = gpd.GeoSeries.from_wkb([None] * len(features), crs="EPSG:4326")
+    if features:
+        shapes = gpd.GeoDataFrame.from_features(
+            [{"type": "Feature", "properties": {}, "geometry": f.get("geometry")} for f in features]
+        ).geometry
+        geometry = gpd.GeoSeries(shapes.values, crs="EPSG:4326")
+    frame = pd.DataFrame(rows, columns=list(schema.FIELDS))
+    return gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326")
