@@ -1,7 +1,136 @@
-"""沙坪坝 项目一张图: the Streamlit page (widgets only; logic lives in projects/ and geo/)."""
+"""沙坪坝 项目一张图: the Streamlit page (widgets only; logic lives in projects/ and geo/).
+
+What makes the map rerun: filter widgets (the map keeps its iframe: only the small project state
+changes), a click on a project (``last_active_drawing``), and in drawing mode clicks and drawings.
+Pans and zooms report nothing back.
+"""
+
+from __future__ import annotations
 
 import streamlit as st
+from streamlit_folium import st_folium
+
+import ui.edit
+import ui.transfer
+from geo import mapview
+from projects import filters
+from projects.errors import CatalogError
+from ui import catalog, details, sidebar, tables
+
+K_SELECTED, K_MAP, K_SEEN = "selected_id", "map", "seen_events"
 
 st.set_page_config(page_title="沙坪坝 项目一张图", layout="wide")
+
+
+def tianditu_token() -> str | None:
+    """The 天地图 key: environment first, then Streamlit secrets (absent secrets are fine)."""
+    token = mapview.token_from_env()
+    if token:
+        return token
+    try:
+        return str(st.secrets.get("TIANDITU_TOKEN", "")).strip() or None
+    except Exception:  # noqa: BLE001 - no secrets file is the normal case
+        return None
+
+
+def new_selection(source: str, value: str | None) -> str | None:
+    """``value`` if this source reports something it did not report on the previous rerun."""
+    seen = st.session_state.setdefault(K_SEEN, {})
+    if value is None or seen.get(source) == value:
+        seen[source] = value
+        return None
+    seen[source] = value
+    return value
+
+
+# ---- data -------------------------------------------------------------------------------
+path = catalog.catalog_path()
+gdf, load_problem = None, None
+try:
+    key = catalog.catalog_key(path)
+    gdf = catalog.load_catalog(key)
+except (OSError, ValueError, CatalogError) as exc:
+    load_problem = getattr(exc, "message_zh", None) or f"项目库 {path.name} 无法读取：{exc}"
+    key = None
+    gdf = filters.catalog_frame({"features": []})
+outline, zones, area_problem = catalog.load_areas()
+
+# ---- sidebar: filters, map options, then the editing and transfer panels ---------------------
+url_problems = sidebar.seed_from_url(st.query_params.to_dict(), sidebar.year_bounds(gdf))
+with st.sidebar:
+    query = sidebar.render_filters(gdf)
+    token = tianditu_token()
+    basemap, editing, basemap_note = sidebar.render_map_options(token)
+
+params = query.to_params()
+if params != st.query_params.to_dict():
+    st.query_params.from_dict(params)
+
+filtered = filters.filter_projects(gdf, query)
+live_total = int((~gdf["deleted"].fillna(False).astype(bool)).sum()) if len(gdf) else 0
+gcj02 = mapview.BASEMAPS[basemap].datum == "GCJ02"
+payload = (
+    catalog.project_payload(key, gcj02)
+    if key is not None
+    else mapview.encode_projects(gdf, gcj02=gcj02)
+)
+
+# Selection: the latest of a map click, a table row or the sidebar picker.
+event = mapview.event_to_wgs84(st.session_state.get(K_MAP), basemap)
+clicked = new_selection("map", mapview.clicked_project(event, payload.ids))
+if clicked:
+    st.session_state[K_SELECTED] = clicked
+with st.sidebar:
+    names = dict(zip(filtered["id"], filtered["name"].astype(str), strict=True))
+    picked = st.selectbox(
+        "定位项目",
+        [None, *names],
+        format_func=lambda pid: "（未选择）" if pid is None else names[pid],
+        key="picker",
+    )
+    if new_selection("picker", picked):
+        st.session_state[K_SELECTED] = picked
+selected_id = st.session_state.get(K_SELECTED)
+
+# ---- main area ----------------------------------------------------------------------------
 st.title("沙坪坝 项目一张图")
-st.info("地图建设中。")
+st.markdown(f"**显示 {len(filtered)} / {live_total} 个项目**")
+for problem in filter(None, [load_problem, area_problem]):
+    st.warning(problem)
+for note in filter(None, [basemap_note, *url_problems]):
+    st.info(note)
+if filtered.empty:
+    st.warning("没有符合筛选条件的项目。请放宽筛选条件，或点击侧栏的“重置筛选”。")
+
+map_col, detail_col = st.columns([3, 1])
+with map_col:
+    m = mapview.base_map(payload, outline, zones, basemap=basemap, token=token, editing=editing)
+    state = mapview.project_state(
+        payload, dict(zip(filtered["id"], filtered["status_shown"], strict=True)), selected_id
+    )
+    st_folium(
+        m,
+        key=K_MAP,
+        height=620,
+        use_container_width=True,
+        returned_objects=mapview.returned_objects(editing),
+        feature_group_to_add=state,
+    )
+with detail_col:
+    record = None
+    if selected_id is not None and selected_id in set(gdf["id"]):
+        record = gdf[gdf["id"] == selected_id].iloc[0]
+    shown = filtered.loc[filtered["id"] == selected_id, "status_shown"]
+    details.render(record, shown.iloc[0] if len(shown) else None)
+
+row = new_selection("table", tables.render_table(filtered) if len(filtered) else None)
+if row and row != selected_id:
+    st.session_state[K_SELECTED] = row
+    st.rerun()
+if len(filtered):
+    tables.render_charts(filtered)
+tables.render_unplaced(filtered, set(payload.undrawn))
+
+with st.sidebar:
+    ui.edit.render(selected_id, event)
+    ui.transfer.render(filtered, query)

@@ -1,0 +1,60 @@
+"""Cached loading for the page: the catalog (keyed by the file's mtime and size), the areas,
+and the encoded project layer, so a rerun after a filter change reads and encodes nothing."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import geopandas as gpd
+import shapely
+import streamlit as st
+
+from geo import mapview
+from projects import filters, store
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def catalog_path() -> Path:
+    """The catalog file: env ``SHAPINGBA_CATALOG`` (relative to the repository) or the default."""
+    raw = os.environ.get("SHAPINGBA_CATALOG", "").strip()
+    if not raw:
+        return store.CATALOG_PATH
+    path = Path(raw)
+    return path if path.is_absolute() else ROOT / path
+
+
+def catalog_key(path: Path) -> tuple[str, int, int]:
+    """(path, mtime_ns, size): changes whenever the file is saved, so a save misses the cache."""
+    stat = path.stat()
+    return str(path), stat.st_mtime_ns, stat.st_size
+
+
+@st.cache_resource(max_entries=4, show_spinner="正在读取项目库……")
+def _load(key: tuple[str, int, int]) -> gpd.GeoDataFrame:
+    return filters.catalog_frame(store.load_collection(Path(key[0])))
+
+
+def load_catalog(key: tuple[str, int, int]) -> gpd.GeoDataFrame:
+    """The catalog frame for ``key`` (shared between sessions: callers must not modify it)."""
+    return _load(key)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def project_payload(key: tuple[str, int, int], gcj02: bool) -> mapview.ProjectPayload:
+    """The encoded project layer for one catalog version and datum."""
+    gdf = _load(key)
+    live = gdf[~gdf["deleted"].fillna(False).astype(bool)]
+    return mapview.encode_projects(live, gcj02=gcj02)
+
+
+@st.cache_resource(show_spinner=False)
+def load_areas() -> tuple[shapely.Geometry | None, gpd.GeoDataFrame | None, str | None]:
+    """(outline, zones, problem): the district outline and 东中西 zones, or a Chinese note."""
+    try:
+        from geo import boundaries
+
+        return boundaries.load_outline(), boundaries.load_zones(), None
+    except Exception as exc:  # noqa: BLE001 - the map still works without the areas
+        return None, None, f"区界与片区数据读取失败（{type(exc).__name__}），地图只显示项目。"

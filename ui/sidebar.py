@@ -1,0 +1,149 @@
+"""Sidebar filters: widgets seeded from the URL, read back into one ``Query``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from geo import mapview
+from projects import filters, vocab
+from projects.filters import Query
+
+K_SECTORS, K_STATUSES, K_ZONES, K_YEARS, K_TEXT = (
+    "f_sectors",
+    "f_statuses",
+    "f_zones",
+    "f_years",
+    "f_text",
+)
+K_BASEMAP, K_EDITING, K_SEEDED = "f_basemap", "f_editing", "f_seeded"
+#: Year slider bounds when the catalog gives none.
+DEFAULT_YEAR_SPAN = (2016, 2035)
+
+
+def year_bounds(gdf: pd.DataFrame) -> tuple[int, int]:
+    """Slider bounds: the earliest start and latest end year in the catalog (within vocab)."""
+    years = pd.concat(
+        [
+            pd.to_numeric(gdf.get("start_year"), errors="coerce"),
+            pd.to_numeric(gdf.get("end_year"), errors="coerce"),
+        ]
+    ).dropna()
+    if years.empty:
+        return DEFAULT_YEAR_SPAN
+    first = max(vocab.MIN_YEAR, int(years.min()))
+    last = min(vocab.MAX_YEAR, int(years.max()))
+    return (first, last) if first < last else (first, first + 1)
+
+
+def seed_from_url(params: Mapping[str, Any], bounds: tuple[int, int]) -> list[str]:
+    """Put the URL's query into the widgets' state, once per session; return what was dropped."""
+    if st.session_state.get(K_SEEDED):
+        return []
+    query, problems = filters.parse_params(params)
+    _set_widgets(query, bounds)
+    st.session_state[K_SEEDED] = True
+    return problems
+
+
+def _set_widgets(query: Query, bounds: tuple[int, int]) -> None:
+    st.session_state[K_SECTORS] = list(
+        query.sectors if query.sectors is not None else vocab.SECTORS
+    )
+    st.session_state[K_STATUSES] = list(
+        query.statuses if query.statuses is not None else vocab.ALL_STATUSES
+    )
+    st.session_state[K_ZONES] = list(query.zones if query.zones is not None else vocab.ALL_ZONES)
+    years = query.years or bounds
+    st.session_state[K_YEARS] = (
+        min(max(years[0], bounds[0]), bounds[1]),
+        max(min(years[1], bounds[1]), bounds[0]),
+    )
+    st.session_state[K_TEXT] = query.text
+
+
+def _reset(bounds: tuple[int, int]) -> None:
+    _set_widgets(Query(), bounds)
+
+
+def render_filters(gdf: pd.DataFrame) -> Query:
+    """Draw the filter widgets (options and counts from the catalog) and return the query."""
+    bounds = year_bounds(gdf)
+    live = gdf[~gdf["deleted"].fillna(False).astype(bool)] if len(gdf) else gdf
+    sector_counts = filters.facet_counts(live, "sector", vocab.SECTORS)
+    zone_counts = filters.facet_counts(live, "zone", vocab.ALL_ZONES)
+    st.header("筛选")
+    sectors = st.multiselect(
+        "领域",
+        vocab.SECTORS,
+        key=K_SECTORS,
+        format_func=lambda s: f"{s}（{sector_counts[s]}）",
+    )
+    years = st.slider(
+        "年份范围",
+        min_value=bounds[0],
+        max_value=bounds[1],
+        key=K_YEARS,
+        help="项目的起止年份与所选范围有交集即显示；颜色为所选范围最后一年时的状态。",
+    )
+    statuses = st.multiselect(
+        "状态（所选范围末年）",
+        vocab.ALL_STATUSES,
+        key=K_STATUSES,
+    )
+    zones = st.multiselect(
+        "片区",
+        vocab.ALL_ZONES,
+        key=K_ZONES,
+        format_func=lambda z: f"{z}（{zone_counts[z]}）",
+        help="“区外”指沙坪坝区以外的项目，默认不显示。",
+    )
+    text = st.text_input("搜索名称或别名", key=K_TEXT, max_chars=100)
+    st.button("重置筛选", on_click=_reset, args=(bounds,), width="stretch")
+    return Query(
+        sectors=None if set(sectors) == set(vocab.SECTORS) else _ordered(sectors, vocab.SECTORS),
+        statuses=None
+        if set(statuses) == set(vocab.ALL_STATUSES)
+        else _ordered(statuses, vocab.ALL_STATUSES),
+        zones=None if set(zones) == set(vocab.ALL_ZONES) else _ordered(zones, vocab.ALL_ZONES),
+        years=None if tuple(years) == bounds else (int(years[0]), int(years[1])),
+        text=text.strip(),
+    )
+
+
+def _ordered(chosen: list[str], options: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(o for o in options if o in chosen)
+
+
+def render_map_options(token: str | None) -> tuple[str, bool, str | None]:
+    """Basemap choice and staff drawing mode; returns (basemap key, editing, note)."""
+    st.header("地图")
+    keys = list(mapview.BASEMAPS)
+
+    def label(key: str) -> str:
+        base = mapview.BASEMAPS[key]
+        if base.needs_token and not token:
+            return f"{base.label}（未配置密钥）"
+        return base.label
+
+    choice = st.selectbox("底图", keys, key=K_BASEMAP, format_func=label)
+    note = None
+    if mapview.BASEMAPS[choice].needs_token and not token:
+        note = (
+            "天地图需要密钥：请在环境变量 TIANDITU_TOKEN 或 Streamlit secrets 中设置 "
+            "TIANDITU_TOKEN 后重启。当前显示无底图。"
+        )
+        choice = "none"
+    elif choice != "none":
+        note = "在线底图需要连接互联网；离线时只显示区界与片区。"
+    if mapview.BASEMAPS[choice].datum == "GCJ02":
+        note = (note or "") + " 高德底图为 GCJ-02 坐标：图上要素已相应偏移，库中数据不变。"
+    editing = st.toggle(
+        "标绘模式（工作人员）",
+        key=K_EDITING,
+        help="在地图上点击或绘制点、线、面，供编辑面板为项目定位。",
+    )
+    return choice, editing, note

@@ -1,0 +1,97 @@
+"""Below the map: the filtered table (row selection selects on the map), charts, unplaced list."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from projects import vocab
+from ui.details import precision_label
+
+K_TABLE = "project_table"
+_COLUMNS = {
+    "name": "名称",
+    "sector": "领域",
+    "status_shown": "状态",
+    "start_year": "起始年",
+    "end_year": "结束年",
+    "zone": "片区",
+    "precision_label": "定位精度",
+    "lead_dept": "牵头部门",
+    "id": "编号",
+}
+
+
+def table_frame(filtered: pd.DataFrame) -> pd.DataFrame:
+    """The table's columns, Chinese headers, one row per filtered project (plain text only)."""
+    frame = pd.DataFrame(
+        {
+            "name": filtered["name"].astype(str),
+            "sector": filtered["sector"],
+            "status_shown": filtered["status_shown"],
+            "start_year": pd.to_numeric(filtered["start_year"], errors="coerce").astype("Int64"),
+            "end_year": pd.to_numeric(filtered["end_year"], errors="coerce").astype("Int64"),
+            "zone": filtered["zone"],
+            "precision_label": [precision_label(p) for p in filtered["precision"]],
+            "lead_dept": filtered["lead_dept"],
+            "id": filtered["id"],
+        }
+    )
+    return frame.rename(columns=_COLUMNS).reset_index(drop=True)
+
+
+def render_table(filtered: pd.DataFrame) -> str | None:
+    """Draw the sortable table; return the id of the row the user selected, if any."""
+    st.subheader("项目列表")
+    frame = table_frame(filtered)
+    event = st.dataframe(
+        frame,
+        key=K_TABLE,
+        on_select="rerun",
+        selection_mode="single-row",
+        hide_index=True,
+        height=320,
+        width="stretch",
+    )
+    rows = event.selection.rows if event is not None else []
+    if rows and rows[0] < len(frame):
+        return str(frame.iloc[rows[0]]["编号"])
+    return None
+
+
+def render_charts(filtered: pd.DataFrame) -> None:
+    """Counts by sector × status (stacked) and by zone."""
+    left, right = st.columns(2)
+    with left:
+        st.subheader("按领域与状态")
+        pivot = (
+            pd.crosstab(filtered["sector"], filtered["status_shown"])
+            .reindex(index=[s for s in vocab.SECTORS if s in set(filtered["sector"])])
+            .reindex(columns=[s for s in vocab.ALL_STATUSES if s in set(filtered["status_shown"])])
+            .fillna(0)
+        )
+        st.bar_chart(
+            pivot,
+            color=[vocab.STATUS_COLOURS[s] for s in pivot.columns],
+            x_label="领域",
+            y_label="项目数",
+        )
+    with right:
+        st.subheader("按片区")
+        zones = filtered["zone"].fillna("未定").value_counts()
+        order = [z for z in (*vocab.ALL_ZONES, "未定") if z in zones.index]
+        st.bar_chart(zones.reindex(order).rename("项目数"), x_label="片区", y_label="项目数")
+
+
+def render_unplaced(filtered: pd.DataFrame, undrawn: set[str]) -> None:
+    """The filtered projects that have no position on the map."""
+    missing = filtered[filtered["id"].isin(undrawn)]
+    st.subheader(f"未定位的项目（{len(missing)}）")
+    if missing.empty:
+        st.caption("当前筛选结果中的项目都已定位。")
+        return
+    st.dataframe(
+        table_frame(missing)[["名称", "领域", "状态", "片区", "编号"]],
+        hide_index=True,
+        width="stretch",
+    )
