@@ -1,0 +1,179 @@
+"""projects.filters on a synthetic catalog and on the real one, against a plain-Python reference."""
+
+from __future__ import annotations
+
+import itertools
+import unicodedata
+
+import pytest
+
+from bench.synthetic import synthetic_collection
+from projects import filters, store, vocab
+from projects.filters import DEFAULT_ZONES, Query, filter_projects, parse_params, status_as_of
+
+
+@pytest.fixture(scope="module")
+def collection():
+    coll = synthetic_collection(600, seed=3)
+    # A few hand-made edge cases on top of the random ones.
+    extra = [
+        {"id": "x-nodates", "name": "无年份项目", "start_year": None, "end_year": None},
+        {
+            "id": "x-nozone",
+            "name": "无片区项目",
+            "zone": None,
+            "start_year": 2020,
+            "end_year": 2030,
+        },
+        {"id": "x-wide", "name": "ＡＢＣ全角项目", "aliases": ["歌乐山隧道"]},
+        {"id": "x-deleted", "name": "已删除项目", "deleted": True},
+    ]
+    for props in extra:
+        base = dict(coll["features"][0]["properties"])
+        base.update(props)
+        coll["features"].append({"type": "Feature", "properties": base, "geometry": None})
+    return coll
+
+
+@pytest.fixture(scope="module")
+def gdf(collection):
+    return filters.catalog_frame(collection)
+
+
+def reference_ids(collection, query: Query) -> set[str]:
+    """A deliberately plain re-statement of the rules, one feature at a time."""
+    keep = set()
+    for feature in collection["features"]:
+        p = feature["properties"]
+        if p.get("deleted"):
+            continue
+        if query.sectors is not None and p["sector"] not in query.sectors:
+            continue
+        if query.zones is not None and p["zone"] is not None and p["zone"] not in query.zones:
+            continue
+        if query.years is not None:
+            start = p["start_year"] if p["start_year"] is not None else vocab.MIN_YEAR
+            end = p["end_year"] if p["end_year"] is not None else vocab.MAX_YEAR
+            if end < query.years[0] or start > query.years[1]:
+                continue
+        if query.statuses is not None:
+            year = query.years[1] if query.years else None
+            status = p["status"]
+            if year is not None and p["status_history"]:
+                dated = [h for h in p["status_history"] if h["year"] <= year]
+                status = (
+                    max(dated, key=lambda h: (h["year"], vocab.STATUSES.index(h["status"])))[
+                        "status"
+                    ]
+                    if dated
+                    else "未知"
+                )
+            if status not in query.statuses:
+                continue
+        if query.text:
+            hays = [unicodedata.normalize("NFKC", t).casefold() for t in [p["name"], *p["aliases"]]]
+            if not any(query.text.casefold() in hay for hay in hays):
+                continue
+        keep.add(p["id"])
+    return keep
+
+
+QUERIES = [
+    Query(),
+    Query(zones=None),
+    Query(sectors=("交通", "产业")),
+    Query(sectors=()),
+    Query(years=(2021, 2021)),
+    Query(years=(2024, 2026), statuses=("在建",)),
+    Query(years=(2019, 2020), statuses=("规划", "前期")),
+    Query(zones=("西",), sectors=("科技创新",), years=(2025, 2030)),
+    Query(text="歌乐"),
+    Query(text="abc", zones=None),
+    Query(statuses=("建成", "运营")),
+]
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=lambda q: repr(q.to_params()))
+def test_filter_matches_the_plain_reference(collection, gdf, query):
+    got = set(filter_projects(gdf, query)["id"])
+    assert got == reference_ids(collection, query)
+
+
+def test_default_hides_outside_and_deleted_but_not_projects_without_dates_or_zone(gdf):
+    shown = filter_projects(gdf, Query(years=(2022, 2023)))
+    assert vocab.OUTSIDE not in set(shown["zone"])
+    assert (gdf["zone"] == vocab.OUTSIDE).any()  # so the line above tests something
+    assert {"x-nodates", "x-nozone"} <= set(shown["id"])
+    assert "x-deleted" not in set(shown["id"])
+
+
+def test_full_width_and_alias_search(gdf):
+    assert "x-wide" in set(filter_projects(gdf, Query(text="abc"))["id"])
+    assert "x-wide" in set(filter_projects(gdf, Query(text="歌乐山隧道"))["id"])
+
+
+def test_status_shown_is_status_at_the_end_of_the_range(gdf):
+    history = [{"year": 2021, "status": "规划"}, {"year": 2025, "status": "在建"}]
+    row = gdf.iloc[[0]].copy()
+    row.at[row.index[0], "status_history"] = history
+    row.at[row.index[0], "status"] = "在建"
+    row.at[row.index[0], "start_year"], row.at[row.index[0], "end_year"] = 2021, 2027
+    assert filter_projects(row, Query(years=(2021, 2023)))["status_shown"].iloc[0] == "规划"
+    assert filter_projects(row, Query(years=(2021, 2026)))["status_shown"].iloc[0] == "在建"
+    assert len(filter_projects(row, Query(years=(2021, 2023), statuses=("在建",)))) == 0
+
+
+def test_status_as_of_ties_and_gaps():
+    h = [
+        {"year": 2024, "date": "2025-02-12", "status": "在建"},
+        {"year": 2024, "date": "2025-02-12", "status": "建成"},
+        {"year": 2026, "status": "运营"},
+    ]
+    assert status_as_of(h, 2024, "运营") == "建成"
+    assert status_as_of(h, 2030, "运营") == "运营"
+    assert status_as_of(h, 2023, "运营") == vocab.UNKNOWN_STATUS
+    assert status_as_of([], 2023, "前期") == "前期"
+    assert status_as_of(None, 2023, "nonsense") == vocab.UNKNOWN_STATUS
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=lambda q: repr(q.to_params()))
+def test_url_params_round_trip(query):
+    params = query.to_params()
+    assert all(isinstance(v, str) for v in params.values())
+    back, problems = parse_params(params)
+    assert back == query and problems == []
+
+
+def test_streamlit_style_list_params_and_bad_values_are_reported_in_chinese():
+    query, problems = parse_params(
+        {"sector": ["交通", "不存在"], "zone": "东,区外", "years": "abc", "status": "在建"}
+    )
+    assert query.sectors == ("交通",) and query.zones == ("东", "区外")
+    assert query.years is None and query.statuses == ("在建",)
+    assert len(problems) == 2 and all("忽略" in p for p in problems)
+    assert parse_params({"zone": "*"})[0].zones is None
+    assert parse_params({})[0] == Query() and Query().zones == DEFAULT_ZONES
+
+
+def test_query_rejects_values_outside_the_vocabulary():
+    with pytest.raises(ValueError, match="sectors"):
+        Query(sectors=("火星",))
+    with pytest.raises(ValueError, match="years"):
+        Query(years=(2030, 2020))
+    with pytest.raises(TypeError):
+        Query(zones=["东"])
+
+
+def test_real_catalog_facets_partition_the_shown_projects():
+    gdf = filters.catalog_frame(store.load_collection())
+    everything = filter_projects(gdf, Query(zones=None))
+    per_sector = [len(filter_projects(gdf, Query(zones=None, sectors=(s,)))) for s in vocab.SECTORS]
+    assert sum(per_sector) == len(everything)
+    per_zone = [len(filter_projects(gdf, Query(zones=(z,)))) for z in vocab.ALL_ZONES]
+    no_zone = int(everything["zone"].isna().sum())
+    assert sum(per_zone) - no_zone * (len(vocab.ALL_ZONES) - 1) == len(everything)
+    for a, b in itertools.pairwise(vocab.ALL_STATUSES):
+        both = filter_projects(gdf, Query(zones=None, statuses=(a, b)))
+        assert len(both) == len(filter_projects(gdf, Query(zones=None, statuses=(a,)))) + len(
+            filter_projects(gdf, Query(zones=None, statuses=(b,)))
+        )
