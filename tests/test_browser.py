@@ -1,0 +1,194 @@
+"""The real app in headless Chromium: the map draws, a filter redraws it in place, a click selects.
+
+Skips when Chromium is absent, unless SHAPINGBA_REQUIRE_BROWSER=1 (CI), where that is a failure.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bench.synthetic import synthetic_collection
+from geo import assets
+from projects import filters, store
+from projects.filters import Query
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+#: Counts the project layers actually on the map, the way a person would count what is drawn.
+COUNT_JS = """() => { let n = 0; window.map.eachLayer(l => {
+  if (l.feature && l.feature.properties && l.feature.properties.id &&
+      (l instanceof L.Path || l instanceof L.FeatureGroup)) n++; }); return n; }"""
+
+pytestmark = pytest.mark.browser
+
+
+def _require_browser() -> None:
+    if CHROMIUM.exists():
+        return
+    reason = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+    if os.environ.get("SHAPINGBA_REQUIRE_BROWSER") == "1":
+        pytest.fail(reason + " but SHAPINGBA_REQUIRE_BROWSER=1")
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def catalog(tmp_path_factory) -> Path:
+    coll = synthetic_collection(3000, seed=8)
+    coll["features"][0]["properties"]["name"] = "<img src=x onerror=alert(1)>"
+    path = tmp_path_factory.mktemp("catalog") / "projects.geojson"
+    path.write_text(json.dumps(coll, ensure_ascii=False), "utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def server(catalog) -> Iterator[str]:
+    _require_browser()
+    if not (assets.VENDOR / "leaflet" / "leaflet.js").exists():
+        assets.copy_assets()
+    port = _free_port()
+    env = {**os.environ, "SHAPINGBA_CATALOG": str(catalog)}
+    streamlit = Path(sys.executable).with_name("streamlit")
+    proc = subprocess.Popen(
+        [
+            str(streamlit),
+            "run",
+            "app.py",
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("streamlit did not answer its health check")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def page(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1300})
+        page.errors = []
+        page.on("pageerror", lambda e: page.errors.append(str(e)))
+        page.goto(server)
+        yield page
+        browser.close()
+
+
+def _map_frame(page):
+    page.wait_for_selector(IFRAME, state="visible", timeout=60_000)
+    frame = page.frame_locator(IFRAME).first
+    handle = page.query_selector(IFRAME).content_frame()
+    handle.wait_for_function("window.__sp && window.__sp.applied >= 1", timeout=60_000)
+    return frame, handle
+
+
+def _expected_drawn(catalog: Path, query: Query) -> int:
+    gdf = filters.catalog_frame(store.load_collection(catalog))
+    shown = filters.filter_projects(gdf, query)
+    return int(shown.geometry.notna().sum())
+
+
+def test_map_draws_filters_in_place_and_selects_on_click(page, catalog):
+    _, frame = _map_frame(page)
+    expected = _expected_drawn(catalog, Query())
+    frame.wait_for_function(f"({COUNT_JS})() === {expected}", timeout=30_000)
+    assert frame.evaluate(f"({COUNT_JS})()") == expected
+    # Mark this map instance and move the view: both must survive the filter change.
+    frame.evaluate(
+        "() => { window.__marker = 'same-iframe'; window.map.setView([29.6, 106.4], 13); }"
+    )
+    applied = frame.evaluate("() => window.__sp.applied")
+
+    page.get_by_role("button", name=re.compile(r"Remove 交通")).click()
+    frame.wait_for_function(f"window.__sp.applied > {applied}", timeout=30_000)
+    without = Query(sectors=tuple(s for s in filters.vocab.SECTORS if s != "交通"))
+    expected_after = _expected_drawn(catalog, without)
+    assert expected_after < expected
+    frame.wait_for_function(f"({COUNT_JS})() === {expected_after}", timeout=30_000)
+    same = page.query_selector(IFRAME).content_frame()
+    assert same.evaluate("() => window.__marker") == "same-iframe"
+    assert same.evaluate("() => window.map.getZoom()") == 13
+    page.get_by_text(f"显示 {_shown(catalog, without)} /").wait_for(timeout=30_000)
+
+    # Click a drawn point: the details panel shows that project.
+    target = same.evaluate(
+        """() => { const sp = window.__sp, m = window.map, view = m.getBounds();
+          const on = sp.layers.filter(l => l._spOn);
+          for (const l of on) {
+            if (!l.getLatLng || !view.contains(l.getLatLng())) continue;
+            const p = m.project(l.getLatLng(), 17);
+            const alone = on.every(o => o === l || (o.getLatLng
+              ? m.project(o.getLatLng(), 17).distanceTo(p) > 40
+              : !o.getBounds().pad(0.2).contains(l.getLatLng())));
+            if (alone) {
+              m.setView(l.getLatLng(), 17, {animate: false});
+              const c = m.latLngToContainerPoint(l.getLatLng());
+              return {x: c.x, y: c.y, name: l.feature.properties.name};
+            }
+          } return null; }"""
+    )
+    assert target is not None
+    box = page.query_selector(IFRAME).bounding_box()
+    page.mouse.click(box["x"] + target["x"], box["y"] + target["y"])
+    page.locator("li").filter(has_text=f"：{target['name']}").first.wait_for(timeout=30_000)
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "browser_map.png"))
+    assert page.errors == []
+
+
+def _shown(catalog: Path, query: Query) -> int:
+    gdf = filters.catalog_frame(store.load_collection(catalog))
+    return len(filters.filter_projects(gdf, query))
