@@ -37,8 +37,6 @@ from projects.errors import CatalogError, InvalidValue, StaleVersion
 from projects.sources import ROOT
 
 DEFAULT_CATALOG = ROOT / "data" / "projects.geojson"
-#: The catalog used when a function is given no path: $SHAPINGBA_CATALOG, else data/projects.geojson.
-CATALOG_PATH = Path(os.environ.get("SHAPINGBA_CATALOG") or DEFAULT_CATALOG)
 HISTORY_NAME = "history.jsonl"
 LOCK_TIMEOUT = 30.0
 #: Fields an edit may set (besides "geometry"); bookkeeping fields are the store's own.
@@ -92,8 +90,15 @@ class RebuildReport:
 
 
 def catalog_path(path: Path | str | None = None) -> Path:
-    """``path``, else $SHAPINGBA_CATALOG (read now), else data/projects.geojson."""
-    return Path(path or os.environ.get("SHAPINGBA_CATALOG") or DEFAULT_CATALOG)
+    """``path``, else $SHAPINGBA_CATALOG (read now; relative to the repository), else the default."""
+    if path:
+        return Path(path)
+    chosen = Path(os.environ.get("SHAPINGBA_CATALOG", "").strip() or DEFAULT_CATALOG)
+    return chosen if chosen.is_absolute() else ROOT / chosen
+
+
+#: The catalog used when a function is given no path (as resolved at import).
+CATALOG_PATH = catalog_path()
 
 
 def history_path(path: Path | str | None = None) -> Path:
