@@ -448,17 +448,18 @@ def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]
     return changes
 
 
-def _placement(editor: users.Editor, geometry: dict | None, today: str) -> dict[str, str]:
+def _placement(
+    editor: users.Editor, geometry: dict | None, today: str, action: str
+) -> dict[str, str]:
+    """Where a staff-set position comes from: precision "manual" and who set it, when, how."""
     if geometry is None:
-        return {
-            "precision": "none",
-            "geo_method": "none",
-            "geo_basis": f"{editor.name} 于 {today} 移除位置",
-        }
+        basis = f"{editor.name} 于 {today} 移除位置"
+        return {"precision": "none", "geo_method": "none", "geo_basis": basis}
+    how = "导入文件" if action == "import" else "在地图上放置"
     return {
         "precision": "manual",
         "geo_method": "manual",
-        "geo_basis": f"{editor.name} 于 {today} 在地图上放置",
+        "geo_basis": f"{editor.name} 于 {today} {how}",
     }
 
 
@@ -481,6 +482,7 @@ def _edited(
     reason: str,
     outline: Any,
     new: bool,
+    action: str = "update",
 ) -> dict[str, Any]:
     """The feature after ``edit``, validated; raises InvalidValue and changes nothing."""
     pid = feature["properties"]["id"]
@@ -505,7 +507,7 @@ def _edited(
     today = date.today().isoformat()
     moved = "geometry" in edit.changes and after["geometry"] != feature.get("geometry")
     if moved and "precision" not in edit.changes:
-        props.update(_placement(editor, after["geometry"], today))
+        props.update(_placement(editor, after["geometry"], today, action))
     touched = set(edit.changes)
     validate.check_properties(props, None if new else touched, new=new)
     if new or moved or ("zone" in touched and after["geometry"] is not None):
@@ -632,7 +634,7 @@ def save_many(
                 )
             seen.add(pid)
             geo_outline = outline if outline is not None else _outline_if_needed(edit)
-            after = _edited(before, edit, editor, reason, geo_outline, new)
+            after = _edited(before, edit, editor, reason, geo_outline, new, action)
             out.append((pid, after, "create" if new else action, {}))
         return out
 
@@ -827,6 +829,16 @@ def undo(
 # --- rebuild ------------------------------------------------------------------------------
 
 
+def rebuilt_text(features: list[dict[str, Any]], path: Path | str | None = None) -> str:
+    """The exact text :func:`rebuild` would write for ``features`` with this catalog's history.
+
+    Writes nothing: for the check that the committed catalog equals a fresh build.
+    """
+    out = copy.deepcopy(list(features))
+    _replay_into(out, _flatten(_read_batches(history_path(path))), pending_only=False)
+    return _dumps(out)
+
+
 def rebuild(
     features: list[dict[str, Any]], path: Path | str | None = None, *, by: str = "make catalog"
 ) -> RebuildReport:
@@ -900,6 +912,7 @@ __all__ = [
     "load",
     "load_collection",
     "rebuild",
+    "rebuilt_text",
     "recover",
     "replay",
     "restore",

@@ -219,3 +219,12 @@ def test_the_real_page_edit_flow_updates_details_and_history(catalog, accounts):
     details = "\n".join(m.value for m in at.main.markdown)
     assert "**状态**：建成" in details  # the page reloaded the saved catalog
     assert at.sidebar.dataframe[0].value.iloc[0]["内容"] == "状态：在建 → 建成"
+
+
+def test_html_in_a_name_is_stored_as_typed_and_shown_escaped(catalog, accounts):
+    at = login(app(selected="E002"))
+    widget(at.text_area, "备注").set_value("**粗体** <b>x</b>")
+    at = widget(at.button, "保存").click().run()
+    assert store.get("E002")["properties"]["name"] == "<img src=x onerror=alert(1)>"
+    flash = at.success[0].value
+    assert "\\<img src\\=x onerror\\=alert\\(1\\)\\>" in flash and "\\*\\*粗体" in flash

@@ -342,6 +342,7 @@ def test_rebuild_keeps_staff_edits_and_says_so(catalog, built, wang):
     [note] = [e for e in store.history() if e["action"] == "rebuild"]
     assert note["changes"]["status"] == ["在建", "建成"]
     first = catalog.read_bytes()
+    assert store.rebuilt_text(fresh, catalog).encode("utf-8") == first
     store.rebuild(fresh, catalog)
     assert catalog.read_bytes() == first
     assert len([e for e in store.history() if e["action"] == "rebuild"]) == 1
@@ -374,3 +375,17 @@ def test_env_path_and_missing_file_errors(tmp_path, monkeypatch):
     (tmp_path / "nope.geojson").write_text('{"type": "FeatureCollection", "feat', "utf-8")
     with pytest.raises(CatalogError, match="损坏"):
         store.load()
+
+
+def test_an_imported_position_says_it_was_imported(catalog, wang, outline):
+    p = outline.representative_point()
+    point = {"type": "Point", "coordinates": [round(p.x, 5), round(p.y, 5)]}
+    edits = [store.Edit("T002", {"geometry": point}, 1)]
+    [rec] = store.save_many(wang, edits, reason="导入 GeoPackage", action="import", outline=outline)
+    assert rec["properties"]["precision"] == "manual"
+    assert "wang" in rec["properties"]["geo_basis"] and "导入" in rec["properties"]["geo_basis"]
+    given = [
+        store.Edit("T001", {"geometry": point, "precision": "exact", "geo_basis": "测绘成果"}, 1)
+    ]
+    [rec] = store.save_many(wang, given, action="import", outline=outline)
+    assert (rec["properties"]["precision"], rec["properties"]["geo_basis"]) == ("exact", "测绘成果")

@@ -17,6 +17,7 @@ import streamlit as st
 
 from projects import store, users, vocab
 from projects.errors import CatalogError, InvalidValue
+from ui.details import md_text
 
 K_EDITOR = "editor"
 K_FLASH = "edit_flash"
@@ -125,11 +126,11 @@ def render(selected_id: str | None, map_event: dict[str, Any] | None) -> None:
     st.subheader("编辑")
     flash = st.session_state.pop(K_FLASH, None)
     if flash:
-        st.success(flash)
+        st.success(md_text(flash))
     try:
         enabled = users.editing_enabled()
     except CatalogError as exc:
-        st.error(exc.message_zh)
+        st.error(md_text(exc.message_zh))
         return
     if not enabled:
         st.caption(users.ENABLE_HINT)
@@ -140,20 +141,20 @@ def render(selected_id: str | None, map_event: dict[str, Any] | None) -> None:
             users.require_editor(editor)
         except CatalogError as exc:
             st.session_state.pop(K_EDITOR, None)
-            st.warning(exc.message_zh)
+            st.warning(md_text(exc.message_zh))
             editor = None
     if editor is None:
         _login()
         return
     left, right = st.columns([3, 2])
-    left.caption(f"已登录：{editor.name}")
+    left.caption(md_text(f"已登录：{editor.name}"))
     if right.button("退出登录", key="logout"):
         st.session_state.pop(K_EDITOR, None)
         st.rerun()
     try:
         _panels(editor, selected_id, placements(map_event))
     except CatalogError as exc:
-        st.error(exc.message_zh)
+        st.error(md_text(exc.message_zh))
 
 
 def _login() -> None:
@@ -176,7 +177,7 @@ def _panels(editor: users.Editor, selected_id: str | None, found: dict[str, dict
         try:
             feature = store.get(selected_id)
         except InvalidValue:
-            st.info(f"所选项目 {selected_id} 不在项目库中。")
+            st.info(md_text(f"所选项目 {selected_id} 不在项目库中。"))
     if feature is None:
         st.caption("在地图、表格或“定位项目”中选择一个项目即可编辑。")
     else:
@@ -221,7 +222,7 @@ def _edit_form(editor: users.Editor, feature: dict[str, Any], found: dict[str, d
     k = f"edit-{feature['properties']['id']}-{_nonce()}"
     props = st.session_state.setdefault(f"{k}-snapshot", feature)["properties"]
     pid, version = props["id"], props.get("version", 1)
-    st.markdown(f"**修改项目** `{pid}`（版本 {version}）")
+    st.markdown(f"**修改项目** {md_text(pid)}（版本 {version}）")
     if feature["properties"].get("version", 1) != version:
         st.warning("其他人刚修改了此项目。点击“取消”载入最新内容后再修改。")
     if props.get("deleted"):
@@ -319,7 +320,7 @@ def _edit_form(editor: users.Editor, feature: dict[str, Any], found: dict[str, d
             outline=_outline(),
         )
     except CatalogError as exc:
-        st.error(exc.message_zh)  # the form keeps what was typed
+        st.error(md_text(exc.message_zh))  # the form keeps what was typed
         return
     st.session_state[K_NONCE] = _nonce() + 1
     summary = store.describe_changes({f: [props.get(f), v] for f, v in changes.items()})
@@ -340,7 +341,7 @@ def _delete_or_restore(editor: users.Editor, feature: dict[str, Any]) -> None:
             store.delete(editor, pid, expected_version=version, reason=reason.strip())
             _done(f"已删除「{props.get('name')}」；可在“已删除的项目”中恢复。")
     except CatalogError as exc:
-        st.error(exc.message_zh)
+        st.error(md_text(exc.message_zh))
 
 
 def history_table(entries: list[dict[str, Any]]) -> pd.DataFrame:
@@ -388,7 +389,7 @@ def _history(editor: users.Editor, feature: dict[str, Any]) -> None:
                     )
                     _done(f"已将「{props.get('name')}」恢复到版本 {target}。")
         except CatalogError as exc:
-            st.error(exc.message_zh)
+            st.error(md_text(exc.message_zh))
 
 
 def _new_project(editor: users.Editor, found: dict[str, dict]) -> None:
@@ -430,7 +431,7 @@ def _new_project(editor: users.Editor, found: dict[str, dict]) -> None:
             editor, properties, geometry, reason=reason.strip(), outline=_outline()
         )
     except CatalogError as exc:
-        st.error(exc.message_zh)
+        st.error(md_text(exc.message_zh))
         return
     st.session_state[K_NONCE] = _nonce() + 1
     pid = created["properties"]["id"]
@@ -453,6 +454,6 @@ def _deleted_projects(editor: users.Editor) -> None:
             try:
                 store.restore(editor, pid, expected_version=by_id[pid].get("version", 1))
             except CatalogError as exc:
-                st.error(exc.message_zh)
+                st.error(md_text(exc.message_zh))
                 return
             _done(f"已恢复「{by_id[pid].get('name')}」。", select=pid)
