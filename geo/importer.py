@@ -1,0 +1,725 @@
+"""Staff import: read an uploaded file, check every row, preview what changes, then save it once.
+
+Reading (``read_upload``) accepts GeoJSON, GeoPackage, a zipped Shapefile (or this app's zipped
+CSV export) and CSV with a WKT column or lon/lat columns. Text is UTF-8 or GBK (the usual culprit
+from Chinese desktop GIS): a Shapefile's ``.cpg`` or dBASE language byte says which, otherwise the
+bytes are tried as UTF-8, then GB18030 (a superset of GBK). A file that does not name its CRS
+needs ``crs`` from the user; GeoJSON without a ``crs`` member is WGS84 by RFC 7946.
+
+``preview`` validates every row against the vocabularies, the schema and the district outline,
+matches rows to existing projects by id, else by name, and lists what would be added and what
+would change (old → new). ``apply`` hands the whole preview to ``projects.store.save_many`` as one
+batch: one lock, one history line, all or nothing. Any problem raises ``BadFile`` or
+``InvalidValue`` with a Chinese message before anything is written.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import tempfile
+import unicodedata
+import warnings
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import pyogrio.errors
+import shapely
+from pyproj import CRS
+
+from geo.crs import WGS84, geometry_from_gcj02, transformer
+from geo.export import CRSS, DBF_TEXT_BYTES, GCJ02, SHAPEFILE_FIELDS
+from projects import schema, store, validate, vocab
+from projects.errors import BadFile, CatalogError, InvalidValue
+
+#: Uploads larger than this are refused before they are parsed.
+MAX_BYTES = 20 * 1024 * 1024
+#: A zip may not unpack to more than this (a zip bomb is refused, not extracted).
+MAX_UNZIPPED = 200 * 1024 * 1024
+#: Extension -> reader kind.
+KINDS: dict[str, str] = {
+    ".geojson": "geojson",
+    ".json": "geojson",
+    ".gpkg": "gpkg",
+    ".zip": "zip",
+    ".csv": "csv",
+}
+#: CRSs a user may name for a file that does not say (the export's table).
+CRS_CHOICES: dict[str, str] = {code: c.label for code, c in CRSS.items()}
+#: Fields an import may set: exactly those the store lets staff edit.
+IMPORTABLE: tuple[str, ...] = store.SETTABLE
+#: Column-name spellings -> field: schema names, Chinese labels, Shapefile short names, KML.
+ALIASES: dict[str, str] = {
+    **{f: f for f in schema.FIELDS},
+    **{label: f for f, (_, _, label) in schema.FIELDS.items()},
+    **{short: f for f, short in SHAPEFILE_FIELDS.items()},
+    "Name": "name",
+    "项目名称": "name",
+}
+WKT_COLUMNS = ("wkt", "geometry", "geom", "the_geom", "几何")
+LON_COLUMNS = ("lon", "lng", "long", "longitude", "x", "经度")
+LAT_COLUMNS = ("lat", "latitude", "y", "纬度")
+#: dBASE language-driver bytes that mean GBK (0x4D: CP936) and UTF-8 (none is standard; 0x00
+#: means "not said").
+_LDID_GBK = {0x4D, 0x7A}
+#: Geometries closer than this (degrees, about 1 cm) are "unchanged" by a round trip.
+SAME_GEOMETRY_DEG = 1e-7
+MAX_LISTED_PROBLEMS = 10
+
+
+@dataclass(frozen=True)
+class Upload:
+    """An uploaded file read into WGS84, with how it was read."""
+
+    frame: gpd.GeoDataFrame
+    filename: str
+    #: The text encoding used (UTF-8 or GBK).
+    encoding: str
+    #: The CRS the coordinates were in ("" when the file has no geometry).
+    crs: str
+    #: Whether the CRS came from the file (True) or from the user (False).
+    crs_from_file: bool
+    #: Columns matched to no importable field (shown, never imported).
+    ignored_columns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of the preview."""
+
+    #: "add", "change" or "same".
+    action: str
+    #: 1-based row number in the file.
+    line: int
+    project_id: str | None
+    name: str
+    #: field -> (old, new); for "add", old is None.
+    changes: dict[str, tuple[Any, Any]]
+    #: The record version the change is based on (None for "add").
+    base_version: int | None = None
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What an import would do; ``apply`` saves exactly this."""
+
+    upload: Upload
+    rows: tuple[Row, ...]
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def added(self) -> list[Row]:
+        return [r for r in self.rows if r.action == "add"]
+
+    @property
+    def changed(self) -> list[Row]:
+        return [r for r in self.rows if r.action == "change"]
+
+    @property
+    def unchanged(self) -> list[Row]:
+        return [r for r in self.rows if r.action == "same"]
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def read_upload(
+    data: bytes, filename: str, *, crs: str | None = None, encoding: str | None = None
+) -> Upload:
+    """The upload as a WGS84 GeoDataFrame; BadFile when it is too large, broken or unreadable.
+
+    ``crs`` is used only where the file does not say (CSV, a Shapefile without .prj, GCJ-02
+    files); ``encoding`` forces "UTF-8" or "GBK" instead of detecting it.
+    """
+    if len(data) > MAX_BYTES:
+        raise BadFile(
+            f"文件 {filename} 有 {len(data) / 1024 / 1024:.1f} MB，超过 {MAX_BYTES // 1024 // 1024} MB 上限；请只导出需要的项目后再上传。"
+        )
+    if crs is not None and crs not in CRS_CHOICES:
+        raise InvalidValue(f"不支持的坐标系“{crs}”，可选：{'、'.join(CRS_CHOICES)}。", field="crs")
+    kind = KINDS.get(Path(filename).suffix.lower())
+    if kind is None:
+        raise BadFile(
+            f"不支持的文件类型“{Path(filename).suffix or filename}”；请上传 GeoJSON、GeoPackage、zip 压缩的 Shapefile 或 CSV。"
+        )
+    if not data:
+        raise BadFile(f"文件 {filename} 是空的。")
+    try:
+        with warnings.catch_warnings():  # GDAL's notes on a broken file become the BadFile below
+            warnings.simplefilter("ignore", RuntimeWarning)
+            frame, used_encoding, file_crs = _READERS[kind](data, encoding)
+    except CatalogError:
+        raise
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+        raise BadFile(f"文件 {filename} 已损坏或格式不正确，无法读取（{_short(exc)}）。") from exc
+    except (ValueError, KeyError, zipfile.BadZipFile, UnicodeError, OSError) as exc:
+        raise BadFile(f"文件 {filename} 已损坏或格式不正确，无法读取（{_short(exc)}）。") from exc
+    frame, source_crs, from_file = _to_wgs84(frame, file_crs, crs, filename)
+    frame, ignored = _rename_columns(frame, filename)
+    return Upload(frame, filename, used_encoding, source_crs, from_file, ignored)
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text if len(text) < 120 else text[:117] + "…"
+
+
+def decode_text(data: bytes, encoding: str | None = None) -> tuple[str, str]:
+    """Text and the encoding that read it: UTF-8 (BOM allowed) first, then GBK (as GB18030).
+
+    >>> decode_text("沙坪坝".encode("gbk"))
+    ('沙坪坝', 'GBK')
+    """
+    if encoding:
+        codec = "utf-8-sig" if encoding.upper() in ("UTF-8", "UTF8") else "gb18030"
+        return data.decode(codec), encoding.upper()
+    try:
+        return data.decode("utf-8-sig"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030"), "GBK"
+    except UnicodeDecodeError as exc:
+        raise BadFile("文件文字编码无法识别（应为 UTF-8 或 GBK）。") from exc
+
+
+def _read_geojson(data: bytes, encoding: str | None):
+    text, used = decode_text(data, encoding)
+    doc = json.loads(text)
+    if not isinstance(doc, dict) or doc.get("type") not in ("FeatureCollection", "Feature"):
+        raise BadFile("GeoJSON 文件应为 FeatureCollection（要素集合）。")
+    frame = pyogrio.read_dataframe(io.BytesIO(text.encode("utf-8")))
+    # Without a "crs" member a GeoJSON is WGS84 (RFC 7946); GDAL reports that too.
+    return frame, used, _crs_code(frame.crs) if "crs" in doc else WGS84
+
+
+def _read_gpkg(data: bytes, encoding: str | None):
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "upload.gpkg"
+        path.write_bytes(data)
+        layers = [str(name) for name, _ in pyogrio.list_layers(path)]
+        chosen = [n for n in layers if n.startswith("projects_")] or [
+            n for n in layers if n not in ("zones", "outline")
+        ]
+        frames = [pyogrio.read_dataframe(path, layer=n) for n in chosen]
+    return _concat(frames), "UTF-8", _common_crs(frames)
+
+
+def _read_zip(data: bytes, encoding: str | None):
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        infos = [i for i in zf.infolist() if not i.is_dir()]
+        if sum(i.file_size for i in infos) > MAX_UNZIPPED:
+            raise BadFile("压缩包解压后过大，已拒绝。")
+        files = {
+            Path(i.filename).name: zf.read(i)
+            for i in infos
+            if not Path(i.filename).name.startswith(".")
+        }
+    stems = {Path(n).stem for n in files if n.lower().endswith(".shp")}
+    tables = {Path(n).stem for n in files if n.lower().endswith(".dbf")} - stems
+    if not stems and not tables:
+        csvs = [n for n in files if n.lower().endswith(".csv") and n != "attributes_full.csv"]
+        if len(csvs) == 1:  # this app's CSV export: projects.csv (+ .prj)
+            frame, used, _ = _read_csv(files[csvs[0]], encoding)
+            prj = files.get(Path(csvs[0]).stem + ".prj")
+            return frame, used, _crs_code(prj.decode("ascii", "replace")) if prj else None
+        raise BadFile("压缩包里没有 Shapefile（.shp + .dbf）或 CSV 文件。")
+    frames, crss, used = [], [], "UTF-8"
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, content in files.items():
+            (Path(tmp) / name).write_bytes(content)
+        for stem in sorted(stems | tables):
+            missing = [e for e in (".dbf", ".shx") if stem in stems and f"{stem}{e}" not in files]
+            if missing:
+                raise BadFile(f"Shapefile {stem}.shp 缺少 {'、'.join(missing)} 文件。")
+            dbf = files[f"{stem}.dbf"]
+            used = encoding.upper() if encoding else _dbf_encoding(dbf, files.get(f"{stem}.cpg"))
+            gdal_encoding = "UTF-8" if used == "UTF-8" else "CP936"
+            path = Path(tmp) / (f"{stem}.shp" if stem in stems else f"{stem}.dbf")
+            frame = pyogrio.read_dataframe(path, encoding=gdal_encoding)
+            frames.append(frame)
+            if stem in stems:
+                crss.append(_crs_code(frame.crs) if f"{stem}.prj" in files else None)
+    if len(set(crss)) > 1:
+        raise BadFile("压缩包中各 Shapefile 的坐标系不一致，请分别上传。")
+    return _concat(frames), used, crss[0] if crss else None
+
+
+def _dbf_encoding(dbf: bytes, cpg: bytes | None) -> str:
+    """UTF-8 or GBK for a dBASE file: its .cpg, else its language byte, else its bytes."""
+    if cpg is not None:
+        said = cpg.decode("ascii", "replace").strip().upper().replace("-", "")
+        if said in ("UTF8", "65001"):
+            return "UTF-8"
+        if said in ("GBK", "CP936", "936", "GB2312", "GB18030"):
+            return "GBK"
+    if len(dbf) > 29 and dbf[29] in _LDID_GBK:
+        return "GBK"
+    header = int.from_bytes(dbf[8:10], "little") if len(dbf) > 10 else 0
+    try:
+        dbf[header:].decode("utf-8")
+    except UnicodeDecodeError:
+        return "GBK"
+    return "UTF-8"
+
+
+def _read_csv(data: bytes, encoding: str | None):
+    text, used = decode_text(data, encoding)
+    table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    table.columns = [str(c).strip() for c in table.columns]
+    lower = {c.lower(): c for c in table.columns}
+    wkt = next((lower[c] for c in WKT_COLUMNS if c in lower), None)
+    lon = next((lower[c] for c in LON_COLUMNS if c in lower), None)
+    lat = next((lower[c] for c in LAT_COLUMNS if c in lower), None)
+    if wkt is not None:
+        geoms = []
+        for i, text_geom in enumerate(table[wkt], start=1):
+            try:
+                geoms.append(shapely.from_wkt(text_geom) if text_geom.strip() else None)
+            except shapely.errors.GEOSException as exc:
+                raise BadFile(f"CSV 第 {i} 行的 WKT 几何无法解析（{_short(exc)}）。") from exc
+        table = table.drop(columns=[wkt])
+    elif lon is not None and lat is not None:
+        geoms = []
+        for i, (x, y) in enumerate(zip(table[lon], table[lat], strict=True), start=1):
+            if not x.strip() and not y.strip():
+                geoms.append(None)
+                continue
+            try:
+                geoms.append(shapely.Point(float(x), float(y)))
+            except ValueError as exc:
+                raise BadFile(f"CSV 第 {i} 行的坐标“{x}, {y}”不是数字。") from exc
+        table = table.drop(columns=[lon, lat])
+    else:
+        geoms = [None] * len(table)
+    table = table.replace({"": None})
+    return gpd.GeoDataFrame(table, geometry=geoms), used, None
+
+
+_READERS = {"geojson": _read_geojson, "gpkg": _read_gpkg, "zip": _read_zip, "csv": _read_csv}
+
+
+def _concat(frames: list[pd.DataFrame]) -> gpd.GeoDataFrame:
+    parts = []
+    for frame in frames:
+        if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.name not in frame:
+            frame = gpd.GeoDataFrame(frame, geometry=[None] * len(frame))
+        parts.append(frame.set_crs(None, allow_override=True))
+    if not parts:
+        return gpd.GeoDataFrame({"name": []}, geometry=[])
+    return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry")
+
+
+def _common_crs(frames: list[pd.DataFrame]) -> str | None:
+    codes = {
+        _crs_code(f.crs)
+        for f in frames
+        if isinstance(f, gpd.GeoDataFrame) and f.geometry.notna().any()
+    }
+    if len(codes) > 1:
+        raise BadFile("文件中各图层的坐标系不一致，请分别上传。")
+    return codes.pop() if codes else None
+
+
+def _crs_code(crs: Any) -> str | None:
+    """One of CRS_CHOICES for what a file declares, else its own description (refused later)."""
+    if crs is None:
+        return None
+    parsed = CRS.from_user_input(crs)
+    epsg = parsed.to_epsg(min_confidence=70)
+    if epsg is not None and f"EPSG:{epsg}" in CRS_CHOICES:
+        return f"EPSG:{epsg}"
+    return parsed.to_string()
+
+
+def _to_wgs84(frame, file_crs: str | None, user_crs: str | None, filename: str):
+    has_geometry = bool(frame.geometry.notna().any()) if len(frame) else False
+    if not has_geometry:
+        return (
+            frame.set_crs(WGS84, allow_override=True),
+            file_crs or user_crs or "",
+            file_crs is not None,
+        )
+    source, from_file = file_crs, True
+    if source is None:
+        if user_crs is None:
+            raise BadFile(
+                f"文件 {filename} 没有注明坐标系，请先选择它使用的坐标系（如 WGS84、CGCS2000 或 GCJ-02）后再上传。",
+                field="crs",
+            )
+        source, from_file = user_crs, False
+    elif user_crs == GCJ02 and source in ("EPSG:4326", "EPSG:4490"):
+        # GCJ-02 files often carry a WGS84 .prj by mistake: the user's word wins for that case.
+        source, from_file = GCJ02, False
+    if source not in CRS_CHOICES:
+        raise BadFile(
+            f"文件 {filename} 使用的坐标系 {source} 不受支持；请转换为 {'、'.join(CRS_CHOICES)} 之一。"
+        )
+    geoms = []
+    for g in frame.geometry:
+        if g is None or g.is_empty:
+            geoms.append(None)
+        elif source == GCJ02:
+            geoms.append(geometry_from_gcj02(g))
+        elif source == WGS84:
+            geoms.append(g)
+        else:
+            geoms.append(
+                shapely.transform(g, transformer(source, WGS84).transform, interleaved=False)
+            )
+    coords = shapely.get_coordinates([g for g in geoms if g is not None])
+    if not (np.all(np.abs(coords[:, 0]) <= 180) and np.all(np.abs(coords[:, 1]) <= 90)):
+        raise BadFile(
+            f"文件 {filename} 的坐标不是经纬度（超出范围）；它可能使用投影坐标（如高斯-克吕格），请选择正确的坐标系。",
+            field="crs",
+        )
+    out = gpd.GeoDataFrame(frame.drop(columns=frame.geometry.name), geometry=geoms, crs=WGS84)
+    return out, source, from_file
+
+
+def _rename_columns(
+    frame: gpd.GeoDataFrame, filename: str
+) -> tuple[gpd.GeoDataFrame, tuple[str, ...]]:
+    renames, ignored = {}, []
+    for column in frame.columns:
+        if column == frame.geometry.name:
+            continue
+        target = ALIASES.get(str(column).strip()) or ALIASES.get(str(column).strip().lower())
+        if target is None or target in renames.values():
+            ignored.append(str(column))
+        else:
+            renames[column] = target
+    if "name" not in renames.values():
+        raise BadFile(
+            f"文件 {filename} 缺少项目名称列（列名应为 name 或 名称）；已有的列：{'、'.join(map(str, frame.columns.drop(frame.geometry.name)))}。",
+            field="name",
+        )
+    frame = frame.rename(columns=renames).drop(columns=ignored)
+    return frame, tuple(ignored)
+
+
+# --- checking and matching --------------------------------------------------------------------
+
+
+def _missing(value: Any) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def _typed(field_name: str, value: Any, line: int) -> Any:
+    """A cell as the schema types the field; InvalidValue naming the row when it cannot be."""
+    kind, default, label = schema.FIELDS[field_name]
+    if kind is list:
+        if _missing(value):
+            return []
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                try:
+                    value = json.loads(text)
+                except ValueError as exc:
+                    raise InvalidValue(
+                        f"第 {line} 行「{label}」不是有效的列表（JSON）：“{text[:40]}”。",
+                        field=field_name,
+                    ) from exc
+            else:
+                value = [
+                    p.strip()
+                    for p in text.replace("，", "、").replace(",", "、").split("、")
+                    if p.strip()
+                ]
+        return list(value)
+    if _missing(value):
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    try:
+        if kind is int:
+            number = float(value)
+            if not number.is_integer():
+                raise ValueError(value)
+            return int(number)
+        if kind is float:
+            return float(value)
+    except (TypeError, ValueError) as exc:
+        raise InvalidValue(
+            f"第 {line} 行「{label}」应为数字，而不是“{value}”。", field=field_name
+        ) from exc
+    if kind is bool:
+        return (
+            value if isinstance(value, bool) else str(value).strip().lower() in ("true", "1", "是")
+        )
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _check_vocab(line: int, props: dict[str, Any]) -> None:
+    for field_name, options in (
+        ("sector", vocab.SECTORS),
+        ("status", vocab.ALL_STATUSES),
+        ("zone", vocab.ALL_ZONES),
+        ("precision", vocab.PRECISIONS),
+    ):
+        value = props.get(field_name)
+        if value is not None and value not in options:
+            label = schema.FIELDS[field_name][2]
+            raise InvalidValue(
+                f"第 {line} 行（{props.get('name')}）的「{label}」“{value}”无法识别；可选：{'、'.join(options)}。",
+                field=field_name,
+            )
+
+
+def _key(name: Any) -> str:
+    return "".join(unicodedata.normalize("NFKC", str(name or "")).split())
+
+
+def _cut_by_dbase(old: str, new: str) -> bool:
+    """``new`` is ``old`` cut at a Shapefile's 254-byte text limit: not an edit, a loss to undo."""
+    size = len(new.encode("utf-8"))
+    return old != new and old.startswith(new) and DBF_TEXT_BYTES - 3 <= size <= DBF_TEXT_BYTES
+
+
+def _single(geom: shapely.Geometry) -> shapely.Geometry:
+    """A one-part multi-geometry as its part (GeoPackage and Shapefile may promote them)."""
+    if geom.geom_type.startswith("Multi") and len(geom.geoms) == 1:
+        return geom.geoms[0]
+    return geom
+
+
+def same_geometry(old: dict | None, new: dict | None) -> bool:
+    """Whether two GeoJSON geometries are the same position (within ~1 cm, any winding).
+
+    Vertex counts must match and every vertex must lie within ``SAME_GEOMETRY_DEG`` of the
+    other shape, so a re-projected round trip is "unchanged" but a moved vertex is not.
+    """
+    if old is None or new is None:
+        return old is None and new is None
+    a, b = _single(shapely.geometry.shape(old)), _single(shapely.geometry.shape(new))
+    if a.geom_type != b.geom_type or shapely.get_num_coordinates(a) != shapely.get_num_coordinates(
+        b
+    ):
+        return False
+    return bool(shapely.hausdorff_distance(a, b) < SAME_GEOMETRY_DEG)
+
+
+def _same(field_name: str, old: Any, new: Any) -> bool:
+    if field_name == "geometry":
+        return same_geometry(old, new)
+    if _missing(old) and _missing(new):
+        return True
+    if isinstance(old, str) and isinstance(new, str) and _cut_by_dbase(old, new):
+        return True
+    if isinstance(old, float) or isinstance(new, float):
+        try:
+            return math.isclose(float(old), float(new), rel_tol=1e-12)
+        except (TypeError, ValueError):
+            return False
+    return old == new
+
+
+def preview(upload: Upload, catalog: list[dict[str, Any]], outline: Any) -> Preview:
+    """Check every row and match it to the catalog's features; InvalidValue lists what is wrong.
+
+    ``catalog`` is the store's feature list (``store.load()``); ``outline`` the district polygon
+    (WGS84) for the location check. Rows are matched by ``id``, else by name (width and spaces
+    folded); a name that two live projects share must be given with its id.
+    """
+    live = [f for f in catalog if not f["properties"].get("deleted")]
+    by_id = {f["properties"]["id"]: f for f in catalog}
+    by_name: dict[str, list[dict[str, Any]]] = {}
+    for f in live:
+        by_name.setdefault(_key(f["properties"].get("name")), []).append(f)
+    fields = [
+        c for c in upload.frame.columns if c in schema.FIELDS and c != upload.frame.geometry.name
+    ]
+    settable = [c for c in fields if c in IMPORTABLE]
+    has_geometry = bool(upload.frame.geometry.notna().any())
+    rows: list[Row] = []
+    problems: list[str] = []
+    seen: dict[str, int] = {}
+    for line, (record, geom) in enumerate(
+        zip(upload.frame[fields].to_dict("records"), upload.frame.geometry, strict=True), start=1
+    ):
+        try:
+            rows.append(
+                _row(
+                    line,
+                    record,
+                    geom,
+                    settable,
+                    has_geometry,
+                    by_id,
+                    by_name,
+                    outline,
+                    upload.filename,
+                )
+            )
+        except CatalogError as exc:
+            problems.append(exc.message_zh)
+            continue
+        key = rows[-1].project_id or _key(rows[-1].name)
+        if key in seen:
+            problems.append(
+                f"第 {line} 行与第 {seen[key]} 行是同一个项目（{rows[-1].name}），请合并为一行。"
+            )
+        seen[key] = line
+    if problems:
+        shown = problems[:MAX_LISTED_PROBLEMS]
+        more = f"……共 {len(problems)} 处问题。" if len(problems) > len(shown) else ""
+        raise InvalidValue("导入文件有问题，未做任何修改：\n" + "\n".join(shown) + more)
+    notes = []
+    if upload.ignored_columns:
+        notes.append(f"以下列不是项目字段，不会导入：{'、'.join(upload.ignored_columns)}。")
+    skipped = [schema.FIELDS[c][2] for c in fields if c not in IMPORTABLE and c not in ("id",)]
+    if skipped:
+        notes.append(f"以下字段由系统维护，导入时保持原值：{'、'.join(skipped)}。")
+    return Preview(upload, tuple(rows), tuple(notes))
+
+
+def _row(line, record, geom, settable, has_geometry, by_id, by_name, outline, filename) -> Row:
+    # Only what may be imported is read: system fields (sources, history …) are left as stored.
+    props = {c: _typed(c, record.get(c), line) for c in record if c in (*settable, "id", "name")}
+    name = props.get("name")
+    if not name:
+        raise InvalidValue(f"第 {line} 行没有项目名称。", field="name")
+    _check_vocab(line, props)
+    pid = props.get("id")
+    match = None
+    if pid:
+        match = by_id.get(pid)
+        if match is not None and match["properties"].get("deleted"):
+            raise InvalidValue(
+                f"第 {line} 行的项目 {pid}（{name}）已被删除，请先在编辑面板恢复。", project_id=pid
+            )
+    else:
+        candidates = by_name.get(_key(name), [])
+        if len(candidates) > 1:
+            ids = "、".join(c["properties"]["id"] for c in candidates)
+            raise InvalidValue(
+                f"第 {line} 行的名称“{name}”对应多个项目（{ids}），请填写编号（id）列。"
+            )
+        match = candidates[0] if candidates else None
+    new_values = {c: props.get(c) for c in settable}
+    geometry = None if geom is None else shapely.geometry.mapping(geom)
+    if has_geometry and geometry is not None:
+        new_values["geometry"] = geometry
+    old_props = match["properties"] if match else schema.empty_properties()
+    old = (
+        {c: (match.get("geometry") if c == "geometry" else old_props.get(c)) for c in new_values}
+        if match
+        else {}
+    )
+    if match is None:
+        changes = {c: (None, v) for c, v in new_values.items() if not _missing(v) and v != []}
+        if "sector" not in changes:
+            raise InvalidValue(
+                f"第 {line} 行是新项目（{name}），必须填写「领域」。", field="sector"
+            )
+    else:
+        changes = {c: (old[c], v) for c, v in new_values.items() if not _same(c, old[c], v)}
+    if "geometry" in changes:
+        zone = changes.get("zone", (None, old_props.get("zone")))[1]
+        try:
+            validate.check_geometry(pid, geometry, zone, outline)
+        except InvalidValue as exc:
+            raise InvalidValue(
+                f"第 {line} 行（{name}）：{exc.message_zh}", project_id=pid, field="geometry"
+            ) from exc
+        if "precision" not in changes:
+            changes["precision"] = (old_props.get("precision"), "manual")
+        changes.setdefault("geo_method", (old_props.get("geo_method"), "manual"))
+        changes.setdefault("geo_basis", (old_props.get("geo_basis"), f"导入自 {filename}"))
+    probe = {**old_props, **{c: v for c, (_, v) in changes.items() if c != "geometry"}}
+    probe["id"] = match["properties"]["id"] if match else pid
+    try:
+        validate.check_properties(
+            probe,
+            None if match is None else [c for c in changes if c in validate.RULES],
+            new=match is None,
+        )
+    except InvalidValue as exc:
+        raise InvalidValue(
+            f"第 {line} 行（{name}）：{exc.message_zh}", project_id=pid, field=exc.field
+        ) from exc
+    if match is None:
+        return Row("add", line, pid, name, changes)
+    action = "change" if changes else "same"
+    version = match["properties"].get("version", 1)
+    return Row(action, line, match["properties"]["id"], name, changes, version)
+
+
+# --- applying ---------------------------------------------------------------------------------
+
+
+def apply(
+    preview_: Preview, editor: Any, *, path: Path | str | None = None, outline: Any = None
+) -> list[dict[str, Any]]:
+    """Save every add and change of the preview as ONE batch with history; nothing on error.
+
+    The store checks the editor login and the versions again (a colleague's save in between
+    raises StaleVersion and nothing is written).
+    """
+    edits = []
+    for row in preview_.rows:
+        values = {c: new for c, (_, new) in row.changes.items()}
+        if row.action == "add":
+            if row.project_id:
+                values["id"] = row.project_id
+            edits.append(store.Edit(None, values))
+        elif row.action == "change":
+            edits.append(store.Edit(row.project_id, values, row.base_version))
+    if not edits:
+        return []
+    reason = f"导入 {preview_.upload.filename}（新增 {len(preview_.added)}，修改 {len(preview_.changed)}）"
+    return store.save_many(
+        editor, edits, reason=reason, action="import", path=path, outline=outline
+    )
+
+
+def preview_table(preview_: Preview) -> pd.DataFrame:
+    """The preview as a table for the page: one line per changed field (text, never HTML)."""
+    lines = []
+    labels = {"add": "新增", "change": "修改", "same": "无变化"}
+    for row in preview_.rows:
+        if row.action == "same":
+            continue
+        for c, (old, new) in row.changes.items():
+            label = "位置" if c == "geometry" else schema.FIELDS[c][2]
+            lines.append(
+                {
+                    "行": row.line,
+                    "操作": labels[row.action],
+                    "编号": row.project_id or "（新编号）",
+                    "名称": row.name,
+                    "字段": label,
+                    "原值": _show(old, c),
+                    "新值": _show(new, c),
+                }
+            )
+    return pd.DataFrame(lines, columns=["行", "操作", "编号", "名称", "字段", "原值", "新值"])
+
+
+def _show(value: Any, field_name: str) -> str:
+    if value is None:
+        return ""
+    if field_name == "geometry":
+        geom = shapely.geometry.shape(value)
+        kind = {"Point": "点", "LineString": "线", "Polygon": "面"}.get(
+            geom.geom_type, geom.geom_type
+        )
+        c = geom.centroid
+        return f"{kind}（{c.x:.5f}, {c.y:.5f}）"
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
