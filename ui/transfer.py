@@ -1,9 +1,184 @@
-"""Export downloads and staff import in the sidebar (placeholder until the export work lands)."""
+"""Export downloads for everyone and file import for staff, in the sidebar.
+
+Widgets only: the files come from ``geo.export.export`` (the same call as the command line),
+the import from ``geo.importer`` and the save from ``projects.store`` (which checks the login
+again, whatever this panel shows).
+"""
 
 from __future__ import annotations
 
+import json
+import warnings
 from typing import Any
+
+import geopandas as gpd
+import streamlit as st
+
+from geo import export as ex
+from geo import importer as im
+from projects import store
+from projects.errors import CatalogError
+from ui import catalog
+from ui.details import md_text
+from ui.edit import current_editor
+
+K_SCOPE, K_FORMAT, K_CRS, K_SPLIT = "x_scope", "x_format", "x_crs", "x_split"
+K_IMPORT_NONCE, K_IMPORT_FLASH = "im_nonce", "im_flash"
+FILTERED, WHOLE = "filter", "all"
+AUTO = "auto"
+
+
+@st.cache_data(max_entries=8, ttl=300, show_spinner="正在生成导出文件……")
+def _export(
+    key: tuple, _frame: gpd.GeoDataFrame, fmt: str, crs: str, split: bool, scope_json: str
+) -> ex.Export:
+    """One export per (catalog version, selection, options); ``_frame`` is not hashed."""
+    zones, outline = ex.boundary_layers() if fmt == "gpkg" else (None, None)
+    with warnings.catch_warnings():  # the panel shows them from the result
+        warnings.simplefilter("ignore", ex.ExportWarning)
+        return ex.export(
+            _frame,
+            fmt,
+            crs,
+            scope=json.loads(scope_json),
+            split_by_type=split,
+            catalog_version=key[0],
+            zones=zones,
+            outline=outline,
+        )
 
 
 def render(filtered: Any, query: Any) -> None:
-    """Draw download buttons for the filtered projects; no-op for now."""
+    """Draw the export panel (and the import panel for a logged-in editor) into the sidebar."""
+    st.divider()
+    st.subheader("导出")
+    path = catalog.catalog_path()
+    try:
+        key = catalog.catalog_key(path)
+        whole = catalog.load_catalog(key)
+    except (OSError, CatalogError):
+        key, whole = ("missing", 0, 0), filtered
+    live = whole[~whole["deleted"].fillna(False).astype(bool)] if len(whole) else whole
+    counts = {FILTERED: len(filtered), WHOLE: len(live)}
+    scope_kind = st.radio(
+        "范围",
+        [FILTERED, WHOLE],
+        format_func=lambda k: f"{'当前筛选' if k == FILTERED else '全部项目'}（{counts[k]} 个）",
+        horizontal=True,
+        key=K_SCOPE,
+    )
+    fmt = st.selectbox(
+        "格式", list(ex.FORMATS), format_func=lambda f: ex.FORMATS[f].label, key=K_FORMAT
+    )
+    spec = ex.FORMATS[fmt]
+    crs = st.selectbox(
+        "坐标系", list(spec.crss), format_func=lambda c: ex.CRSS[c].label, key=f"{K_CRS}_{fmt}"
+    )
+    split = False
+    if spec.splittable:
+        split = st.checkbox("每种几何类型一个文件（ArcGIS「JSON 转要素」需要）", key=K_SPLIT)
+    if fmt == "shp":
+        st.caption("每种几何类型一套 Shapefile（含 .prj 与 UTF-8 .cpg），字段名对照见 fields.csv。")
+    frame = filtered if scope_kind == FILTERED else live
+    scope: dict[str, Any] = {"kind": scope_kind}
+    if scope_kind == FILTERED:
+        scope["query"] = query.to_params()
+    selection = tuple(str(i) for i in frame["id"]) if len(frame) else ()
+    try:
+        result = _export(
+            (ex.catalog_version(path) if path.exists() else "missing", *key[1:], selection),
+            frame,
+            fmt,
+            crs,
+            split,
+            json.dumps(scope, ensure_ascii=False, sort_keys=True),
+        )
+    except CatalogError as exc:
+        st.error(md_text(exc.message_zh))
+        return
+    st.download_button(
+        f"下载 {spec.label}（{result.count} 个项目）",
+        data=result.data,
+        file_name=result.filename,
+        mime=result.mime,
+        key="x_download",
+        on_click="ignore",
+        use_container_width=True,
+    )
+    for note in result.warnings:
+        st.caption(md_text(f"注意：{note}"))
+    _render_import()
+
+
+def _render_import() -> None:
+    st.subheader("导入（工作人员）")
+    flash = st.session_state.pop(K_IMPORT_FLASH, None)
+    if flash:
+        st.success(md_text(flash))
+    editor = current_editor()
+    if editor is None:
+        st.caption(
+            "登录编辑账号后，可上传 GeoJSON、GeoPackage、zip 压缩的 Shapefile 或 CSV 批量新增、修改项目。"
+        )
+        return
+    nonce = st.session_state.setdefault(K_IMPORT_NONCE, 0)
+    upload = st.file_uploader(
+        "上传文件（不超过 20 MB）",
+        type=["geojson", "json", "gpkg", "zip", "csv"],
+        key=f"im_file_{nonce}",
+    )
+    crs = st.selectbox(
+        "坐标系（文件未注明时使用）",
+        [AUTO, *im.CRS_CHOICES],
+        format_func=lambda c: "按文件（未注明时请选择）" if c == AUTO else im.CRS_CHOICES[c],
+        key="im_crs",
+    )
+    encoding = st.selectbox(
+        "文字编码",
+        [AUTO, "UTF-8", "GBK"],
+        format_func=lambda e: "自动识别" if e == AUTO else e,
+        key="im_encoding",
+    )
+    if upload is None:
+        return
+    path = catalog.catalog_path()
+    outline = catalog.load_areas()[0]
+    try:
+        read = im.read_upload(
+            upload.getvalue(),
+            upload.name,
+            crs=None if crs == AUTO else crs,
+            encoding=None if encoding == AUTO else encoding,
+        )
+        result = im.preview(read, store.load(path), outline)
+    except CatalogError as exc:
+        st.error("  \n".join(md_text(line) for line in exc.message_zh.splitlines()))
+        return
+    st.caption(
+        md_text(
+            f"{read.filename}：编码 {read.encoding}，坐标系 {read.crs or '无几何'}"
+            f"{'（文件注明）' if read.crs_from_file else '（按所选）'}。"
+        )
+    )
+    st.markdown(
+        f"**新增 {len(result.added)} 个，修改 {len(result.changed)} 个，无变化 {len(result.unchanged)} 个**"
+    )
+    for note in result.notes:
+        st.caption(md_text(note))
+    table = im.preview_table(result)
+    if len(table):
+        st.dataframe(table, hide_index=True, use_container_width=True)
+    if not (result.added or result.changed):
+        st.info("文件与项目库一致，无需导入。")
+        return
+    if st.button("确认导入（一次保存，记入修改历史）", key="im_apply", type="primary"):
+        try:
+            im.apply(result, editor, path=path, outline=outline)
+        except CatalogError as exc:
+            st.error(md_text(exc.message_zh))
+            return
+        st.session_state[K_IMPORT_FLASH] = (
+            f"已导入 {read.filename}：新增 {len(result.added)} 个，修改 {len(result.changed)} 个。"
+        )
+        st.session_state[K_IMPORT_NONCE] = nonce + 1
+        st.rerun()
