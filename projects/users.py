@@ -26,6 +26,7 @@ import secrets
 import sys
 import tempfile
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import bcrypt
@@ -42,8 +43,6 @@ MIN_PASSWORD_CHARS = 8
 _NAME = re.compile(r"^[\w.\-]{1,32}$")
 #: Per-process key sealing Editor values; never stored or sent anywhere.
 _KEY = secrets.token_bytes(32)
-#: Checked against when a name is unknown, so a wrong name costs as long as a wrong password.
-_DUMMY_HASH = bcrypt.hashpw(b"not-a-password", bcrypt.gensalt(4))
 
 ENABLE_HINT = (
     "编辑功能未开启。管理员可在服务器上运行 `python -m projects.users add 用户名` "
@@ -140,6 +139,12 @@ def remove_user(name: str, path: Path | None = None) -> None:
     _write(path, users)
 
 
+@cache
+def _dummy_hash() -> bytes:
+    """Checked when a name is unknown, so a wrong name costs as long as a wrong password."""
+    return bcrypt.hashpw(b"not-a-password", bcrypt.gensalt(ROUNDS))
+
+
 def _seal(name: str) -> bytes:
     return hmac.new(_KEY, name.encode("utf-8"), hashlib.sha256).digest()
 
@@ -150,7 +155,10 @@ def authenticate(name: str, password: str, path: Path | None = None) -> Editor |
     candidate = password.encode("utf-8")
     if len(candidate) > MAX_PASSWORD_BYTES:
         candidate = candidate[:0]  # cannot match; still spend the hashing time below
-    ok = bcrypt.checkpw(candidate, stored.encode("ascii") if stored else _DUMMY_HASH)
+    try:
+        ok = bcrypt.checkpw(candidate, stored.encode("ascii") if stored else _dummy_hash())
+    except ValueError as exc:
+        raise CatalogError(f"账号 {name} 的密码记录已损坏，请用 add 命令重设密码。") from exc
     if not (ok and stored):
         return None
     return Editor(name, _seal(name))

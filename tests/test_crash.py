@@ -68,7 +68,7 @@ def wait_for_kill_point(kind: int, folder: Path, rng: random.Random) -> None:
     after the history grew, before the catalog is replaced (2); bounded, never sleeps."""
     history = folder / store.HISTORY_NAME
     size = history.stat().st_size if history.exists() else 0
-    for _ in range(rng.randint(1, 200_000) if kind == 0 else 2_000_000):
+    for _ in range(rng.randint(1, 200_000) if kind == 0 else 500_000):
         if kind == 1 and any(e.name.endswith(".tmp") for e in os.scandir(folder)):
             return
         if kind == 2 and history.exists() and history.stat().st_size != size:

@@ -84,6 +84,9 @@ def test_a_broken_account_file_is_a_clear_error(accounts):
     accounts.write_text("{not json", "utf-8")
     with pytest.raises(CatalogError, match="无法读取"):
         users.editing_enabled()
+    accounts.write_text(json.dumps({"users": {"wang": {"hash": "not-bcrypt"}}}), "utf-8")
+    with pytest.raises(CatalogError, match="已损坏"):
+        users.authenticate("wang", PASSWORD)
 
 
 def run_cli(accounts: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess:

@@ -163,7 +163,11 @@ def _login() -> None:
         name = st.text_input("用户名", key="login-name")
         password = st.text_input("密码", type="password", key="login-password")
         if st.form_submit_button("登录"):
-            editor = users.authenticate(name.strip(), password)
+            try:
+                editor = users.authenticate(name.strip(), password)
+            except CatalogError as exc:
+                st.error(md_text(exc.message_zh))
+                return
             if editor is None:
                 st.error("用户名或密码错误。")
             else:
@@ -191,7 +195,7 @@ def _panels(editor: users.Editor, selected_id: str | None, found: dict[str, dict
 def _placement_choice(found: dict[str, dict], key: str) -> dict | None:
     """A radio offering the map's click/drawing as the new position (default: keep it)."""
     if not found:
-        st.caption("如需放置或修正位置：在地图上点击一个点，或在绘图模式下画线或面。")
+        st.caption("如需放置或修正位置：打开侧栏的“标绘模式”，在地图上点击一个点，或画出线、面。")
         return None
     options = [NO_PLACEMENT, *found]
     choice = st.radio(
