@@ -228,3 +228,18 @@ def test_html_in_a_name_is_stored_as_typed_and_shown_escaped(catalog, accounts):
     assert store.get("E002")["properties"]["name"] == "<img src=x onerror=alert(1)>"
     flash = at.success[0].value
     assert "\\<img src\\=x onerror\\=alert\\(1\\)\\>" in flash and "\\*\\*粗体" in flash
+
+
+def test_restore_an_earlier_version_from_the_history(catalog, accounts):
+    at = login(app())
+    widget(at.selectbox, "状态").set_value("建成")
+    at = widget(at.button, "保存").click().run()
+    widget(at.text_input, "名称").set_value("测试快速路（更名）")
+    at = widget(at.button, "保存").click().run()
+    choice = widget(at.selectbox, "恢复到版本")
+    assert choice.options[-1].startswith("版本 1（来自规划文件")
+    choice.set_value(1)
+    at = widget(at.button, "恢复到所选版本").click().run()
+    rec = store.get("E001")["properties"]
+    assert (rec["name"], rec["status"], rec["version"]) == ("测试快速路", "在建", 4)
+    assert store.history("E001")[-1]["action"] == "revert"

@@ -384,8 +384,19 @@ def _history(editor: users.Editor, feature: dict[str, Any]) -> None:
                 store.undo(editor, pid, expected_version=version, reason=reason.strip())
                 _done(f"已撤销「{props.get('name')}」的版本 {last['version']}。")
             if version > 1:
+                made = {e["version"]: e for e in entries if "version" in e}
+
+                def label(v: int) -> str:
+                    e = made.get(v)
+                    if e is None:
+                        return f"版本 {v}（来自规划文件）"
+                    return f"版本 {v}（{_local_time(e.get('at'))} {e.get('by')} {store.ACTIONS.get(e.get('action'), '')}）"
+
                 target = st.selectbox(
-                    "恢复到版本", list(range(version - 1, 0, -1)), key=f"{k}-target"
+                    "恢复到版本",
+                    list(range(version - 1, 0, -1)),
+                    format_func=label,
+                    key=f"{k}-target",
                 )
                 if st.button("恢复到所选版本", key=f"{k}-revert"):
                     store.revert(
