@@ -402,9 +402,21 @@ def _show(value: Any) -> str:
     if value is None or value == "" or value == []:
         return "（空）"
     if isinstance(value, dict):
-        return f"{value.get('type', '几何')}"
+        kinds = {"Point": "点", "LineString": "线", "Polygon": "面"}
+        kind = str(value.get("type", "")).removeprefix("Multi")
+        return kinds.get(kind, "几何") + (
+            f" {_lonlat(value)}" if value.get("type") == "Point" else ""
+        )
     text = "、".join(map(str, value)) if isinstance(value, list) else str(value)
     return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _lonlat(point: Mapping[str, Any]) -> str:
+    coords = point.get("coordinates") or []
+    try:
+        return f"{float(coords[0]):.5f}, {float(coords[1]):.5f}"
+    except (IndexError, TypeError, ValueError):
+        return ""
 
 
 def describe_changes(changes: Mapping[str, Any]) -> str:
