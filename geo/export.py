@@ -218,7 +218,6 @@ def export(
     data, extension = writer(
         records, geometries, crs, meta, notes, split_by_type, zones=zones, outline=outline
     )
-    meta["warnings"] = list(notes)
     filename = f"shapingba-projects_{scope['kind']}_{crs.replace(':', '-')}{extension}"
     for note in notes:
         warnings.warn(note, ExportWarning, stacklevel=2)

@@ -33,6 +33,7 @@ import pyogrio
 import pyogrio.errors
 import shapely
 from pyproj import CRS
+from pyproj.exceptions import CRSError
 
 from geo.crs import WGS84, geometry_from_gcj02, transformer
 from geo.export import CRSS, DBF_TEXT_BYTES, GCJ02, SHAPEFILE_FIELDS
@@ -329,10 +330,13 @@ def _common_crs(frames: list[pd.DataFrame]) -> str | None:
 
 
 def _crs_code(crs: Any) -> str | None:
-    """One of CRS_CHOICES for what a file declares, else its own description (refused later)."""
+    """One of CRS_CHOICES for what a file declares, else any CRS pyproj knows ("EPSG:3857" …)."""
     if crs is None:
         return None
-    parsed = CRS.from_user_input(crs)
+    try:
+        parsed = CRS.from_user_input(crs)
+    except CRSError as exc:
+        raise BadFile(f"文件的坐标系定义无法识别（{_short(exc)}）。", field="crs") from exc
     epsg = parsed.to_epsg(min_confidence=70)
     if epsg is not None and f"EPSG:{epsg}" in CRS_CHOICES:
         return f"EPSG:{epsg}"
@@ -358,10 +362,6 @@ def _to_wgs84(frame, file_crs: str | None, user_crs: str | None, filename: str):
     elif user_crs == GCJ02 and source in ("EPSG:4326", "EPSG:4490"):
         # GCJ-02 files often carry a WGS84 .prj by mistake: the user's word wins for that case.
         source, from_file = GCJ02, False
-    if source not in CRS_CHOICES:
-        raise BadFile(
-            f"文件 {filename} 使用的坐标系 {source} 不受支持；请转换为 {'、'.join(CRS_CHOICES)} 之一。"
-        )
     geoms = []
     for g in frame.geometry:
         if g is None or g.is_empty:

@@ -140,6 +140,15 @@ def test_csv_with_lon_lat_in_gcj02_comes_back_to_wgs84():
     assert got.distance(want) < 0.5
 
 
+def test_a_declared_crs_outside_the_menu_is_honoured(tmp_path):
+    # Web Mercator, as many web tools write it: the file says so, so no question is asked.
+    data = shapefile_zip(tmp_path, small_frame().to_crs("EPSG:3857"))
+    upload = im.read_upload(data, "mercator.zip")
+    assert upload.crs == "EPSG:3857" and upload.crs_from_file
+    for got, want in zip(upload.frame.geometry, small_frame().geometry, strict=True):
+        assert got.distance(want) < 1e-8
+
+
 @pytest.mark.parametrize(
     ("name", "data"),
     [
