@@ -575,3 +575,54 @@ def test_empty_selection_still_writes_a_readable_file(catalog, tmp_path, fmt):
     path = write(tmp_path, result)
     rows, _ = read_with_pyogrio(path, fmt)
     assert rows == []
+
+
+# --- the real catalog and boundaries ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", list(ex.FORMATS))
+def test_the_real_catalog_exports_cleanly(tmp_path, fmt):
+    from projects import store
+
+    collection = store.load_collection(store.CATALOG_PATH)
+    if not collection["features"]:
+        pytest.skip(f"{store.CATALOG_PATH.name} has no projects yet")
+    frame = catalog_frame(collection)
+    crs = "EPSG:4544" if "EPSG:4544" in ex.FORMATS[fmt].crss else "EPSG:4326"
+    zones, outline = ex.boundary_layers()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ex.ExportWarning)
+        result = ex.export(frame, fmt, crs, scope={"kind": "all"}, zones=zones, outline=outline)
+    path = write(tmp_path, result)
+    rows, _ = read_with_pyogrio(path, fmt)
+    names = normalise(rows, fmt)
+    assert sorted(names) == sorted(frame["id"]) and result.count == len(frame)
+    assert {p["name"] for p in names.values()} == set(frame["name"])
+    if shutil.which("ogrinfo"):
+        for name, layer in datasets(path, fmt):
+            done = subprocess.run(
+                ["ogrinfo", "-ro", "-so", "-al", name]
+                if layer is None
+                else ["ogrinfo", "-ro", "-so", name, layer],
+                capture_output=True,
+                text=True,
+            )
+            assert done.returncode == 0 and "Warning" not in done.stderr + done.stdout, done.stderr
+
+
+def test_geopackage_carries_the_real_zones_and_outline(catalog, tmp_path):
+    zones, outline = ex.boundary_layers()
+    if zones is None or outline is None:
+        pytest.skip("data/boundaries not built")
+    path = write(
+        tmp_path,
+        ex.export(catalog, "gpkg", "EPSG:4544", scope=SCOPE, zones=zones, outline=outline),
+    )
+    back = pyogrio.read_dataframe(path, layer="zones")
+    assert list(back["zone"]) == list(zones["zone"])
+    t = Transformer.from_crs("EPSG:4326", "EPSG:4544", always_xy=True)
+    for got, want in zip(back.geometry, zones.geometry, strict=True):
+        want = shapely.transform(want, t.transform, interleaved=False)
+        assert abs(got.area - want.area) < 1.0 and got.symmetric_difference(want).area < 1.0
+    (line,) = pyogrio.read_dataframe(path, layer="outline").geometry
+    assert 390e6 < line.area < 405e6  # SOURCES.md: the district is about 397 km²

@@ -60,6 +60,8 @@ def test_sector_filter_to_gauss_kruger_geopackage(tmp_path):
     assert meta["scope"] == {"kind": "filter", "query": {"sector": "交通"}}
     assert meta["count"] == len(want) and meta["catalog_version"].startswith("sha256:")
     assert f"{len(want)} projects" in done.stdout
+    if (ROOT / "data" / "boundaries" / "zones.geojson").exists():  # the extra layers come along
+        assert {"zones", "outline"} <= {str(n) for n, _ in pyogrio.list_layers(out)}
 
 
 def test_no_filter_exports_the_whole_catalog_and_reports_lossy_output(tmp_path):
