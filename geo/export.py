@@ -407,15 +407,14 @@ def _meta_json(meta: dict[str, Any], notes: list[str]) -> bytes:
 def _geojson_collection(
     records: list[dict[str, Any]], geometries: list[Any], meta: dict[str, Any] | None
 ) -> bytes:
-    features = [
-        {
-            "type": "Feature",
-            "id": r["id"],
-            "geometry": None if g is None else shapely.geometry.mapping(rfc7946_geometry(g)),
-            "properties": r,
-        }
-        for r, g in zip(records, geometries, strict=True)
-    ]
+    features = []
+    for r, g in zip(records, geometries, strict=True):
+        feature: dict[str, Any] = {"type": "Feature"}
+        if r["id"] is not None:  # RFC 7946 §3.2: an id, where present, is a string or number
+            feature["id"] = r["id"]
+        feature["geometry"] = None if g is None else shapely.geometry.mapping(rfc7946_geometry(g))
+        feature["properties"] = r
+        features.append(feature)
     collection: dict[str, Any] = {"type": "FeatureCollection", "features": features}
     if meta is not None:
         collection["metadata"] = meta  # a foreign member (RFC 7946 §6.1); readers ignore it

@@ -439,6 +439,24 @@ def test_geojson_split_by_geometry_type(catalog, tmp_path):
     }
 
 
+def test_split_geojson_files_open_in_gdal_without_warnings(catalog, tmp_path):
+    gdal_cli()
+    path = write(
+        tmp_path, ex.export(catalog, "geojson", "EPSG:4326", scope=SCOPE, split_by_type=True)
+    )
+    members = [n for n in zipfile.ZipFile(path).namelist() if n.endswith(".geojson")]
+    counts = 0
+    for member in members:
+        done = subprocess.run(
+            ["ogrinfo", "-ro", "-al", f"/vsizip/{path}/{member}"], capture_output=True, text=True
+        )
+        assert done.returncode == 0 and "Warning" not in done.stdout + done.stderr, done.stderr
+        counts += sum(
+            int(x.split(":")[1]) for x in done.stdout.splitlines() if x.startswith("Feature Count:")
+        )
+    assert counts == len(EXPORTED)
+
+
 # --- GCJ-02 and the Gauss–Krüger zone ---------------------------------------------------------
 
 
