@@ -55,13 +55,15 @@ BOX_SECTORS: dict[int, str] = {
 
 #: Keyword rules for running text, first match wins (the ending of a name says most).
 SECTOR_RULES: tuple[tuple[str, str], ...] = (
+    (r"生态画廊|林带|湿地|流域|治理|修复|清水绿岸|两江四岸|贯通工程|公园$|绿化|生态城", "生态环保"),
     (
-        r"污水|水厂|管网|变电站|千伏|电厂|电站|储气库|储运基地|水库|水网|水资源|防洪|环卫|垃圾",
+        r"污水|水厂|管网|变电站|千伏|电厂|电站|储气库|储运基地|水库|水网|水资源|防洪|环卫|垃圾|特高压|"
+        r"电入渝|主网架|加油站|管道",
         "市政设施",
     ),
     (
         r"高铁|铁路|号线|隧道|下穿道|大桥|桥$|立交|连接道|通道$|大道|干道|快速路|路$|段$|高速|TOD|"
-        r"高铁站|站$|枢纽$|机场|航站楼|跑道|码头|航道|航运|轨道|复线|延伸线|纵线|横线",
+        r"站$|枢纽$|机场|航站楼|跑道|码头|航道|航运|轨道|复线|延伸线|纵线|横线|交通",
         "交通",
     ),
     (
@@ -69,22 +71,24 @@ SECTOR_RULES: tuple[tuple[str, str], ...] = (
         r"自由贸易|中新|法务区|法律服务",
         "开放平台",
     ),
-    (r"生态画廊|林带|湿地|流域|治理|修复|清水|两江四岸|贯通工程|生态", "生态环保"),
     (
-        r"医院|卫生|疾控|保健院|学校|小学|中学|校区|幼儿园|学院|健身|体育|托育|养老|照护|保租房|"
-        r"保障房|保住房|人才公寓|陵园|就业",
+        r"医院|卫生|疾控|保健院|学校|小学|中学|校区|幼儿园|学院|教育|健身|体育|体操|托育|养老|照护|"
+        r"保租房|保障房|保住房|人才公寓|陵园|殡葬|就业|法院",
         "社会民生",
     ),
-    (r"景区|古镇|博物馆|故居|遗址|剧院|演艺|文旅|文化公园|文化|旅游|画廊|巷$|创意园", "文化旅游"),
-    (r"商圈|商业|购物|天街|小镇|商业街|消费|万象城|贸易港|广场$", "商贸消费"),
     (
-        r"实验室|研究院|研究所|创新中心|科学中心|科技园|科学城|孵化|科创|概念验证|装置|技术转移|"
-        r"创新生态圈|科技城|智谷",
+        r"景区|古镇|博物馆|故居|遗址|剧院|演艺|文旅|文化|旅游|画廊|巷$|创意园|媒体|广播电视",
+        "文化旅游",
+    ),
+    (r"商圈|商业|购物|天街|小镇|商业街|消费|万象城|贸易港|广场$|商务区", "商贸消费"),
+    (
+        r"实验室|研究院|研究所|创新中心|科学中心|科技园|科学城|大学城|孵化|科创|概念验证|装置|技术转移|"
+        r"创新生态圈|科技城|智谷|创新区",
         "科技创新",
     ),
     (r"数据|算力|互联网|5G|信息|智慧城市|云平台", "新型基础设施"),
     (r"乡村|农业|田园|村$|农产品|都市村庄", "乡村振兴"),
-    (r"片区|未来社区|城市更新|旧城|改造|更新", "城市更新"),
+    (r"片区|未来社区|城市更新|旧城|改造|更新|新城$|湾区|城市中心|嘉陵湾", "城市更新"),
 )
 DEFAULT_SECTOR = "产业"
 
@@ -294,7 +298,10 @@ def build_records(
             continue
         groups[key].append(m)
 
-    records = [_record(key, ms, bounds, lines_by_doc) for key, ms in groups.items()]
+    targets = {merge_key(r.value): r.value for r in rows if r.action == "merge"}
+    records = [
+        _record(key, ms, bounds, lines_by_doc, targets.get(key)) for key, ms in groups.items()
+    ]
     _apply_settings(records, rows)
     _link_phases(records)
     ids = read_registry(registry)
@@ -305,7 +312,8 @@ def build_records(
     by_key = {r["_key"]: r["id"] for r in records}
     for rec in records:
         rec["related"] = sorted(by_key[k] for k in rec.pop("_related") if k in by_key)
-        del rec["_key"]
+        for private in ("_key", "_boxed", "_sector_set"):
+            rec.pop(private, None)
     if update_registry:
         write_registry(ids, registry)
     return sorted(records, key=lambda r: r["id"])
@@ -334,14 +342,20 @@ def _record(
     ms: list[Mention],
     bounds: dict[str, int | None],
     lines_by_doc: dict[str, list[str]],
+    preferred: str | None = None,
 ) -> dict[str, Any]:
     rec = empty_properties()
     names = [m.name for m in ms]
-    # the fullest proper name: the longest form, the earliest document breaking ties
+    # the fullest proper name: the longest form, the earliest document breaking ties; a reviewed
+    # merge names its target, which wins when one of the cited lines spells it
     name = max(names, key=lambda n: (len(n), -names.index(n)))
+    if preferred and any(preferred in _line_text(lines_by_doc, m.doc, m.line) for m in ms):
+        name = preferred
     rec["name"] = name
     rec["aliases"] = sorted({n for n in names if n != name})
-    rec["sector"] = _sector_for(name, [m.box for m in ms if m.box is not None])
+    boxes = [m.box for m in ms if m.box is not None]
+    rec["sector"] = _sector_for(name, boxes)
+    rec["_boxed"] = bool(boxes)
     docs = {m.doc for m in ms}
     rec["district"] = _district_for(name, docs)
     rec["zone"] = None if rec["district"] == "沙坪坝区" else OUTSIDE
@@ -466,6 +480,8 @@ def _apply_settings(records: list[dict[str, Any]], rows: list[CurationRow]) -> N
             if rec["name"] != row.value:
                 rec["aliases"] = sorted({*rec["aliases"], rec["name"]} - {row.value})
                 rec["name"] = row.value
+                if not rec.pop("_boxed", False) and not rec.get("_sector_set"):
+                    rec["sector"] = _sector_for(row.value, [])
             continue
         field, _, value = row.value.partition("=")
         field = field.strip()
@@ -473,6 +489,7 @@ def _apply_settings(records: list[dict[str, Any]], rows: list[CurationRow]) -> N
             raise BadFile(f"整理文件中“{row.name}”的 set 字段“{field}”不可设置")
         if field == "sector":
             check_choice("sector", value, SECTORS)
+            rec["_sector_set"] = True
         if field in ("start_year", "end_year"):
             rec[field] = int(value)
         else:

@@ -30,7 +30,7 @@ PROJECT_SUFFIXES = _words(
     故居 遗址 遗址建筑群 景区 古镇 院 医院 研究院 学院 学校 小学 中学 校区 幼儿园 实验室 装置
     观象台 公园 湿地公园 画廊 林带 湖 水库 厂 水厂 污水处理厂 污水处理站 电厂 电站 储气库 变电站
     管道 工程 项目 综合保税区 保税区 示范区 集聚区 功能区 片区 半岛 岛 湾区 谷 智谷 陵园 会址
-    交易所 仓 示范带 走廊 新区 水网 生态圈 科学中心 综保区 主干管网 法务区 核心区 商务区 产业带
+    交易所 仓 示范带 走廊 孵化器 体育场 新区 水网 生态圈 科学中心 综保区 主干管网 法务区 核心区 商务区 产业带
     风貌带 生态带 天地 新城 段 线 会客厅 阳台 码头 基地 仓库 集结中心
     """
 )
@@ -39,7 +39,7 @@ PROJECT_SUFFIXES = _words(
 SHARED_HEADS = _words(
     """
     污水处理厂 高铁 铁路 隧道 大桥 水库 储气库 抽水蓄能电站 电站 号线 综合保税区 商圈 储运基地
-    概念验证中心 市域铁路
+    概念验证中心 市域铁路 湿地公园
     """
 )
 
@@ -85,10 +85,10 @@ INNER_VERBS = _words(
 NOT_NAME = re.compile(
     r"的|更多|一批|坚持|紧扣|帮助|着力|我们|我区|全区|全市|行动$|计划$|机制$|体系$|制度$|改革$|"
     r"品牌$|活动$|论坛$|大会$|节$|政策$|战略$|格局$|模式$|能力$|水平$|环境$|服务$|经济$|产业$|"
-    r"集群$|赛道$|场景$|业态$|指数$|成果$|目标$|任务$|理念$|精神$|文化$|^[\d.%]+$|^第[一二三四五]|"
+    r"集群$|赛道$|场景$|业态$|指数$|成果$|目标$|任务$|理念$|精神$|文化$|^[\d.%]+$|^第[一二三四五](?!代)|"
     r"电路$|^(?:推进|推动|建设|打造|更新|培育|实施|加快|提升|完善|优化|构建|搭建|壮大|发展|成立|推出)|"
-    r"入选|突出|下沉|线路$|道路$|指|倡议|号工程$|(?:干线|红线|底线|路线|热线|一线|主线|沿线|防线|生命线|千条线)$|"
-    r"[=+]|^(?:国家|全国)(?:级)?|^(?:成都|四川|川渝|京津冀|长三角|粤港澳)|大湾区$|之城$|双城$|更高|"
+    r"入选|突出|下沉|由|为手段|为核心|构建|包括|按照|共同|^图\d|指|倡议|号工程$|(?:干线|红线|底线|路线|热线|一线|主线|沿线|防线|生命线|千条线)$|"
+    r"[=+]|^(?:成都|四川|川渝|京津冀|长三角|粤港澳)|大湾区$|之城$|双城$|更高|"
     r"^(?:东部|西部|中部)(?:新城|老城|城区)$"
 )
 
@@ -108,6 +108,8 @@ GENERIC_PATTERNS: tuple[str, ...] = (
     r"^排水管网",
     r"^海外仓",
     r"健身点",
+    r"^(?:主次支|主次|城市|市政)?道路$",
+    r"^(?:旅游|精品|旅游精品)*线路$",
     r"^[一二三四五六七八九十百千万两\d]+(个|所|家|座|条|项|支|类|处|公里|万|亿|大)",
     r"^(一批|多个|若干|各类|一系列|系列|更多|其他|相关)",
     r"^“[^”]+”(工程|项目|计划|行动)$",
@@ -230,6 +232,8 @@ def _continues(prev: str, nxt: str) -> bool:
     """Whether ``nxt`` continues the sentence ``prev`` that a hard line break cut (004)."""
     p, n = prev.rstrip(), nxt.strip()
     if not p or not n or _is_heading(p) or _is_heading(n):
+        return False
+    if _BOX_SUBHEAD_RE.match(n) and not n.startswith(("（", "(")):
         return False
     if n[0] in "，、。；：）”》":
         return True
@@ -401,7 +405,8 @@ _TAILS = re.compile(
 )
 _LEADS = re.compile(
     r"^(?:其中|以|在|对|将|把|为|由|从|和|与|及|并|以及|同时|重点|力争|确保|全力|加大|进一步|"
-    r"(?:全国|全市)首[个家]|更好|好(?=[\u4e00-\u9fff]{3})|立足|聚焦|充分发挥|发挥|主动参与|参与|用好|用活|丰富|对接|超前谋划|储备|"
+    r"(?:全国|全市)首[个家]|更好|好(?=[\u4e00-\u9fff]{3})|立足|串联|辐射带动|加强|围绕|注重与|接(?=西|两)|"
+    r"配合|保护好|推行|规划布局|布局|成为|联通|建立|优先在|补齐|是|即|聚焦|充分发挥|发挥|主动参与|参与|用好|用活|丰富|对接|超前谋划|储备|"
     r"高水平|高标准|高质量|高起点|大手笔|适时|有序|分别|逐步|实现|开展|形成|做好|抓好|打通|畅通|"
     r"强化|改善|新增|新开|开辟|大力|积极|全面|持续|着力|深入|协同|共同|一体|务实|精细化|高品质)+"
 )
@@ -462,7 +467,7 @@ def is_generic(name: str) -> bool:
     for w in GENERIC_WORDS:
         core = core.replace(w, "")
     core = re.sub(r"[（）()“”、·\-—\s]", "", core)
-    return len(core) < 2 and not re.search(r"[0-9A-Za-zЖ]", core)
+    return len(core) < 2 and not re.search(r"[0-9A-Za-z一二三四五六七八九十]", core)
 
 
 def _looks_like_name(text: str, in_box: bool) -> bool:
@@ -472,6 +477,8 @@ def _looks_like_name(text: str, in_box: bool) -> bool:
         return False
     if text[0] in "的了和与及或等之、" or NOT_NAME.search(text):
         return False
+    if not in_box and re.match(r"^(?:国家|全国)", text):
+        return False  # national programmes in running text; boxes list national labs by name
     return in_box or bool(_suffix_of(text))
 
 
@@ -520,10 +527,20 @@ def _paragraph_mentions(para: Paragraph, doc: str) -> list[Mention]:
     text = _METADATA_RE.sub(lambda m: "。" + " " * (len(m.group(0)) - 1), text)
     in_box = para.box is not None
     body_start = 0
+    found: list[Mention] = []
     if in_box:
         sm = _BOX_SUBHEAD_RE.match(text)
         body_start = sm.end() if sm else 0
-    found: list[Mention] = []
+        body = text[body_start:]
+        box_no = para.box
+        if body.count("，") >= 3:
+            # a box of described areas (重点板块): the sub-head is the project, the body is prose
+            in_box = False
+            para = Paragraph(para.text, para.lines, para.section, None)
+            if sm and "板块" in para.section:
+                name = sm.group(1).strip()
+                line = para.line_at(sm.start(1))
+                found.append(Mention(name, line, para.section, "", lead, doc, box_no, name))
     for sentence, s_off in _sentences(text[body_start:]):
         ym = _YEAR_RE.search(sentence)
         year = int(ym.group(1)) if ym else None
@@ -555,7 +572,10 @@ def _clean_item(it: _Item, in_box: bool, last: bool) -> tuple[_Clean, str, str]:
         start += len(pcue)
         cue = cue or pcue
     scue = category = ""
-    m = re.search(r"等(?:[\d一二三四五六七八九十百]+)?(?:个|家|大|项|所|座|条)?([^等]*)$", t)
+    m = re.search(
+        r"(?<![高中初平同对])等(?:[\d一二三四五六七八九十百]+)?(?:个|家|大|项|所|座|条)?([^等]*)$",
+        t,
+    )
     if m and m.start() >= 2:
         category = m.group(1)
         t = t[: m.start()]

@@ -58,8 +58,11 @@ PLAN: dict[str, str] = {
 _ENDINGS = sorted({*REVIEW, *PLAN}, key=len, reverse=True)
 
 #: The heading that opens the plan part of a 政府工作报告 (2025年工作安排).
-_PLAN_HEADING = re.compile(r"^\s*(20\d\d)年工作(?:安排|任务|打算)\s*$")
-_REVIEW_HEADING = re.compile(r"^\s*(20\d\d)年工作回顾\s*$")
+_PLAN_HEADING = re.compile(
+    r"^\s*(?:20\d\d年工作(?:安排|任务|打算)|第[一二三四五六七八九十]+[节章].*)\s*$"
+)
+#: Headings that open a review of past years: a report's 工作回顾, a plan's 取得决定性成就 section.
+_REVIEW_HEADING = re.compile(r"^\s*(?:20\d\d年工作回顾|第[一二三]节\s*\S*取得决定性成就)\s*$")
 
 
 def plan_boundary(lines: list[str]) -> int | None:
@@ -70,11 +73,12 @@ def plan_boundary(lines: list[str]) -> int | None:
     >>> plan_boundary(["报告", "2024年工作回顾", "…", "2025年工作安排", "…"])
     4
     """
-    if not any(_REVIEW_HEADING.match(x) for x in lines):
+    start = next((i for i, x in enumerate(lines) if _REVIEW_HEADING.match(x)), None)
+    if start is None:
         return None
-    for i, line in enumerate(lines, start=1):
-        if _PLAN_HEADING.match(line):
-            return i
+    for i in range(start + 1, len(lines)):
+        if _PLAN_HEADING.match(lines[i]):
+            return i + 1
     return None
 
 
