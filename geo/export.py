@@ -515,7 +515,7 @@ def _write_gpkg(
                 crs=None if CRSS[crs].epsg is None else CRSS[crs].epsg,
             )
             write(frame, layer, label, promote_to_multi=_mixed_multi(frame.geometry))
-        if first:  # nothing at all: still a valid file with an empty point layer
+        if first:  # nothing to write: still a valid file, with an empty attribute table
             write(_frame([], [], crs), "projects_unplaced", "沙坪坝区项目（空）")
         return path.read_bytes(), ".gpkg"
 
@@ -530,7 +530,7 @@ def _truncate_bytes(text: str, limit: int) -> str:
 
 def _write_shp(records, geometries, crs, meta, notes, split, **_) -> tuple[bytes, str]:
     files: dict[str, bytes] = {}
-    too_long: dict[str, set[str]] = {}
+    too_long: set[str] = set()  # fields with a value cut at 254 bytes
     with tempfile.TemporaryDirectory() as tmp:
         for fam, idx in _groups(geometries).items():
             rows = []
@@ -538,7 +538,7 @@ def _write_shp(records, geometries, crs, meta, notes, split, **_) -> tuple[bytes
                 row = {}
                 for f, v in flat_record(records[i]).items():
                     if isinstance(v, str) and len(v.encode("utf-8")) > DBF_TEXT_BYTES:
-                        too_long.setdefault(f, set()).add(records[i]["id"] or "")
+                        too_long.add(f)
                         v = _truncate_bytes(v, DBF_TEXT_BYTES)
                     row[f] = v
                 rows.append(row)
@@ -563,7 +563,11 @@ def _write_shp(records, geometries, crs, meta, notes, split, **_) -> tuple[bytes
         + "。"
     )
     if too_long:
-        fields = "、".join(f"{schema.FIELDS[f][2]}（{SHAPEFILE_FIELDS[f]}）" for f in too_long)
+        fields = "、".join(
+            f"{label}（{SHAPEFILE_FIELDS[f]}）"
+            for f, (_, _, label) in schema.FIELDS.items()
+            if f in too_long
+        )
         notes.append(
             f"Shapefile 文本字段最长 254 字节，{fields} 有内容被截断；完整属性见 attributes_full.csv（按 id 关联）。"
         )
@@ -686,7 +690,6 @@ def _html_table(record: dict[str, Any]) -> str:
 
 
 def _write_kml(records, geometries, crs, meta, notes, split, **_) -> tuple[bytes, str]:
-    ET.register_namespace("", KML_NS)
     kml = ET.Element("kml", xmlns=KML_NS)
     doc = ET.SubElement(kml, "Document")
     ET.SubElement(doc, "name").text = "沙坪坝区项目"
