@@ -8,7 +8,8 @@ needs ``crs`` from the user; GeoJSON without a ``crs`` member is WGS84 by RFC 79
 
 ``preview`` validates every row against the vocabularies, the schema and the district outline,
 matches rows to existing projects by id, else by name, and lists what would be added and what
-would change (old → new). ``apply`` hands the whole preview to ``projects.store.save_many`` as one
+would change (old → new). A row without geometry never removes a stored position, and a
+Shapefile's 254-byte cut of a longer stored text is not taken for an edit. ``apply`` hands the whole preview to ``projects.store.save_many`` as one
 batch: one lock, one history line, all or nothing. Any problem raises ``BadFile`` or
 ``InvalidValue`` with a Chinese message before anything is written.
 """
@@ -81,6 +82,8 @@ class Upload:
 
     frame: gpd.GeoDataFrame
     filename: str
+    #: What was read: "geojson", "gpkg", "shp" or "csv".
+    source_format: str
     #: The text encoding used (UTF-8 or GBK).
     encoding: str
     #: The CRS the coordinates were in ("" when the file has no geometry).
@@ -155,7 +158,7 @@ def read_upload(
     try:
         with warnings.catch_warnings():  # GDAL's notes on a broken file become the BadFile below
             warnings.simplefilter("ignore", RuntimeWarning)
-            frame, used_encoding, file_crs = _READERS[kind](data, encoding)
+            frame, used_encoding, file_crs, fmt = _READERS[kind](data, encoding)
     except CatalogError:
         raise
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
@@ -164,7 +167,7 @@ def read_upload(
         raise BadFile(f"文件 {filename} 已损坏或格式不正确，无法读取（{_short(exc)}）。") from exc
     frame, source_crs, from_file = _to_wgs84(frame, file_crs, crs, filename)
     frame, ignored = _rename_columns(frame, filename)
-    return Upload(frame, filename, used_encoding, source_crs, from_file, ignored)
+    return Upload(frame, filename, fmt, used_encoding, source_crs, from_file, ignored)
 
 
 def _short(exc: BaseException) -> str:
@@ -198,7 +201,7 @@ def _read_geojson(data: bytes, encoding: str | None):
         raise BadFile("GeoJSON 文件应为 FeatureCollection（要素集合）。")
     frame = pyogrio.read_dataframe(io.BytesIO(text.encode("utf-8")))
     # Without a "crs" member a GeoJSON is WGS84 (RFC 7946); GDAL reports that too.
-    return frame, used, _crs_code(frame.crs) if "crs" in doc else WGS84
+    return frame, used, _crs_code(frame.crs) if "crs" in doc else WGS84, "geojson"
 
 
 def _read_gpkg(data: bytes, encoding: str | None):
@@ -210,7 +213,7 @@ def _read_gpkg(data: bytes, encoding: str | None):
             n for n in layers if n not in ("zones", "outline")
         ]
         frames = [pyogrio.read_dataframe(path, layer=n) for n in chosen]
-    return _concat(frames), "UTF-8", _common_crs(frames)
+    return _concat(frames), "UTF-8", _common_crs(frames), "gpkg"
 
 
 def _read_zip(data: bytes, encoding: str | None):
@@ -228,9 +231,9 @@ def _read_zip(data: bytes, encoding: str | None):
     if not stems and not tables:
         csvs = [n for n in files if n.lower().endswith(".csv") and n != "attributes_full.csv"]
         if len(csvs) == 1:  # this app's CSV export: projects.csv (+ .prj)
-            frame, used, _ = _read_csv(files[csvs[0]], encoding)
+            frame, used, _, _ = _read_csv(files[csvs[0]], encoding)
             prj = files.get(Path(csvs[0]).stem + ".prj")
-            return frame, used, _crs_code(prj.decode("ascii", "replace")) if prj else None
+            return frame, used, _crs_code(prj.decode("ascii", "replace")) if prj else None, "csv"
         raise BadFile("压缩包里没有 Shapefile（.shp + .dbf）或 CSV 文件。")
     frames, crss, used = [], [], "UTF-8"
     with tempfile.TemporaryDirectory() as tmp:
@@ -250,7 +253,7 @@ def _read_zip(data: bytes, encoding: str | None):
                 crss.append(_crs_code(frame.crs) if f"{stem}.prj" in files else None)
     if len(set(crss)) > 1:
         raise BadFile("压缩包中各 Shapefile 的坐标系不一致，请分别上传。")
-    return _concat(frames), used, crss[0] if crss else None
+    return _concat(frames), used, crss[0] if crss else None, "shp"
 
 
 def _dbf_encoding(dbf: bytes, cpg: bytes | None) -> str:
@@ -301,7 +304,7 @@ def _read_csv(data: bytes, encoding: str | None):
     else:
         geoms = [None] * len(table)
     table = table.replace({"": None})
-    return gpd.GeoDataFrame(table, geometry=geoms), used, None
+    return gpd.GeoDataFrame(table, geometry=geoms), used, None, "csv"
 
 
 _READERS = {"geojson": _read_geojson, "gpkg": _read_gpkg, "zip": _read_zip, "csv": _read_csv}
@@ -513,12 +516,12 @@ def same_geometry(old: dict | None, new: dict | None) -> bool:
     return bool(shapely.hausdorff_distance(a, b) < SAME_GEOMETRY_DEG)
 
 
-def _same(field_name: str, old: Any, new: Any) -> bool:
+def _same(field_name: str, old: Any, new: Any, dbase: bool = False) -> bool:
     if field_name == "geometry":
         return same_geometry(old, new)
     if _missing(old) and _missing(new):
         return True
-    if isinstance(old, str) and isinstance(new, str) and _cut_by_dbase(old, new):
+    if dbase and isinstance(old, str) and isinstance(new, str) and _cut_by_dbase(old, new):
         return True
     if isinstance(old, float) or isinstance(new, float):
         try:
@@ -562,7 +565,7 @@ def preview(upload: Upload, catalog: list[dict[str, Any]], outline: Any) -> Prev
                     by_id,
                     by_name,
                     outline,
-                    upload.filename,
+                    upload,
                 )
             )
         except CatalogError as exc:
@@ -587,7 +590,7 @@ def preview(upload: Upload, catalog: list[dict[str, Any]], outline: Any) -> Prev
     return Preview(upload, tuple(rows), tuple(notes))
 
 
-def _row(line, record, geom, settable, has_geometry, by_id, by_name, outline, filename) -> Row:
+def _row(line, record, geom, settable, has_geometry, by_id, by_name, outline, upload) -> Row:
     # Only what may be imported is read: system fields (sources, history …) are left as stored.
     props = {c: _typed(c, record.get(c), line) for c in record if c in (*settable, "id", "name")}
     name = props.get("name")
@@ -627,7 +630,8 @@ def _row(line, record, geom, settable, has_geometry, by_id, by_name, outline, fi
                 f"第 {line} 行是新项目（{name}），必须填写「领域」。", field="sector"
             )
     else:
-        changes = {c: (old[c], v) for c, v in new_values.items() if not _same(c, old[c], v)}
+        dbase = upload.source_format == "shp"
+        changes = {c: (old[c], v) for c, v in new_values.items() if not _same(c, old[c], v, dbase)}
     if "geometry" in changes:
         zone = changes.get("zone", (None, old_props.get("zone")))[1]
         try:
@@ -639,7 +643,7 @@ def _row(line, record, geom, settable, has_geometry, by_id, by_name, outline, fi
         if "precision" not in changes:
             changes["precision"] = (old_props.get("precision"), "manual")
         changes.setdefault("geo_method", (old_props.get("geo_method"), "manual"))
-        changes.setdefault("geo_basis", (old_props.get("geo_basis"), f"导入自 {filename}"))
+        changes.setdefault("geo_basis", (old_props.get("geo_basis"), f"导入自 {upload.filename}"))
     probe = {**old_props, **{c: v for c, (_, v) in changes.items() if c != "geometry"}}
     probe["id"] = match["properties"]["id"] if match else pid
     try:

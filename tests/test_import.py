@@ -318,3 +318,11 @@ def test_apply_saves_once_with_history_and_refuses_a_stale_preview(catalog_path,
     with pytest.raises(StaleVersion):  # the same preview again: its versions are now old
         im.apply(result, editor, path=catalog_path, outline=outline)
     assert catalog_path.read_bytes() == after
+
+
+def test_a_shortened_text_is_an_edit_except_for_a_shapefiles_cut(catalog_path, outline):
+    stored = next(f for f in EXPORTED if f["properties"]["id"] == "t-line")["properties"]["notes"]
+    cut = stored.encode()[: ex.DBF_TEXT_BYTES].decode("utf-8", "ignore")
+    text = f"id,name,notes\nt-line,轨道交通27号线（沙坪坝段）,{cut}\n"
+    result = im.preview(im.read_upload(text.encode(), "cut.csv"), features(catalog_path), outline)
+    assert [r.changes["notes"] for r in result.changed] == [(stored, cut)]
