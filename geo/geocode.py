@@ -199,17 +199,17 @@ def _exact(name: str, gaz: Gazetteer) -> GeocodeResult | None:
     if place is None:
         return None
     method = "exact" if place.name == name else "alias"
-    return _result(place, method, name, place.precision)
+    return place_result(place, method, name, place.precision)
 
 
 def _normalised(text: str, gaz: Gazetteer) -> GeocodeResult | None:
     index = _folded_index(gaz)
     if text in index:  # differs from the key only by width, spaces or quotes
-        return _result(index[text], "normalised", text, index[text].precision)
+        return place_result(index[text], "normalised", text, index[text].precision)
     for form in normalise(text):
         place = index.get(form)
         if place is not None:
-            return _result(place, "normalised", form, place.precision)
+            return place_result(place, "normalised", form, place.precision)
     return None
 
 
@@ -231,7 +231,7 @@ def _contained(text: str, gaz: Gazetteer, outside_only: bool) -> GeocodeResult |
         return line
     ranked = [(_contained_precision(text, p), -len(k), s, k, p) for s, k, p in hits]
     precision, _, _, key, place = min(ranked, key=lambda r: (_RANK[r[0]], r[1], r[2]))
-    return _result(place, "contained", key, precision)
+    return place_result(place, "contained", key, precision)
 
 
 def _contained_precision(text: str, place: Place) -> str:
@@ -302,7 +302,8 @@ def zone_result(zone: str, why: str, place: Place | None = None) -> GeocodeResul
     return GeocodeResult(frame.loc[zone, "geometry"], "zone", "zone", place or full, basis)
 
 
-def _result(place: Place, method: str, key: str, precision: str) -> GeocodeResult:
+def place_result(place: Place, method: str, key: str, precision: str) -> GeocodeResult:
+    """A gazetteer place as an answer; an entry that stands for a whole zone gives the zone."""
     basis = f"{method}：“{key}” → 地名库“{place.name}”（{place.precision}）：{place.basis}"
     if place.precision == "zone" and place.kind == "area" and place.geometry.geom_type == "Point":
         # An entry standing for a whole zone (西部新城 …): the zone itself, not a token point.
