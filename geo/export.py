@@ -727,7 +727,6 @@ def _write_kml(records, geometries, crs, meta, notes, split, **_) -> tuple[bytes
             if geometries[i] is not None:
                 geom = shapely.orient_polygons(geometries[i], exterior_cw=False)
                 _kml_geometry(mark, geom)
-    ET.indent(kml)
     body = ET.tostring(kml, encoding="utf-8", xml_declaration=True)
     return body, ".kml"
 
