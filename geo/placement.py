@@ -140,20 +140,20 @@ def _curated(props, curated, gaz) -> GeocodeResult | None:
 
 
 def _geocoded(props, gaz, home: bool) -> GeocodeResult | None:
-    """The most precise geocoder answer for the name or one of the aliases."""
-    names = [props.get("name") or "", *(props.get("aliases") or [])]
-    answers = []
-    for name in names:
+    """The geocoder's answer for the name; the aliases are asked only when the name gives
+    nothing or only the district (an alias is a second spelling, not a better one)."""
+    answer = None
+    for name in [props.get("name") or "", *(props.get("aliases") or [])]:
         result = geocode(name, gaz)
-        if result is None:
-            continue
-        result = _inside(result) if home else result
+        if result is not None and home:
+            result = _inside(result)
         if result is None or (not home and result.precision not in OUTSIDE_OK):
             continue
-        answers.append(result)
-    if not answers:
-        return None
-    return min(answers, key=lambda r: _RANK[r.precision])
+        if answer is None or _RANK[result.precision] < _RANK[answer.precision]:
+            answer = result
+        if answer.precision != "district":
+            break
+    return answer
 
 
 def _inside(result: GeocodeResult) -> GeocodeResult | None:

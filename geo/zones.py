@@ -48,6 +48,8 @@ def assign_zones(gdf: gpd.GeoDataFrame, zones: gpd.GeoDataFrame | None = None) -
     then weighed by the measure of their intersection and folded back to one row per feature.
     """
     zones = load_zones() if zones is None else zones
+    # Positions, not labels, below: a zones frame indexed by zone works as well.
+    zones = zones.reset_index() if "zone" not in zones.columns else zones.reset_index(drop=True)
     out = gdf.copy()
     geoms = out.geometry.to_crs(zones.crs) if out.crs and out.crs != zones.crs else out.geometry
     n = len(out)

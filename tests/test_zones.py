@@ -213,6 +213,14 @@ def test_assign_zones_keeps_every_row_and_agrees_with_zone_of(zones):
     assert "zone" not in frame.columns  # the input is not changed
 
 
+def test_assign_zones_accepts_zones_indexed_by_zone(zones):
+    east = zones.set_index("zone").geometry["东"].representative_point()
+    frame = gpd.GeoDataFrame(geometry=[east], crs=boundaries.WGS84)
+    assert assign_zones(frame, zones.set_index("zone"))["zone"].iloc[0] == "东"
+    shuffled = zones.iloc[::-1].set_axis([7, 8, 9])
+    assert assign_zones(frame, shuffled)["zone"].iloc[0] == "东"
+
+
 def test_assign_zones_reprojects_other_crs(zones):
     east = zones.set_index("zone").geometry["东"].representative_point()
     frame = gpd.GeoDataFrame(geometry=[east], crs=boundaries.WGS84).to_crs(boundaries.METRIC_CRS)
