@@ -237,7 +237,7 @@ def _continues(prev: str, nxt: str) -> bool:
         return False
     if n[0] in "，、。；：）”》":
         return True
-    return len(p) > 40 and p[-1] not in "。；！？：:）)》"
+    return len(p) > 20 and "，" in p and p[-1] not in "。；！？：:）)》"
 
 
 def paragraphs(text: str) -> list[Paragraph]:

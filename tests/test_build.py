@@ -6,7 +6,15 @@ import re
 
 import pytest
 
-from projects.build import build_records, merge_key
+from projects.build import (
+    CURATION_PATH,
+    IDS_PATH,
+    build_records,
+    document_mentions,
+    merge_key,
+    read_curation,
+    read_registry,
+)
 from projects.schema import FIELDS
 from projects.sources import read_lines
 from projects.vocab import ALL_STATUSES, DOCUMENTS, SECTORS
@@ -54,3 +62,92 @@ def test_merge_key_joins_forms_of_one_project():
     assert merge_key("重庆国际物流城") == merge_key("国际物流城")
     assert merge_key("西永污水处理厂扩建工程") == merge_key("西永污水处理厂")
     assert merge_key("重庆西站TOD一期") != merge_key("西站TOD二期")
+
+
+def test_kexuecheng_tunnel_is_one_record_with_history_000_then_002(records):
+    rec = by_name(records, "科学城隧道")
+    assert "大学城复线隧道" in [rec["name"], *rec["aliases"]]
+    docs = [h["doc"][:3] for h in rec["status_history"]]
+    assert docs.index("000") < docs.index("002")
+    assert rec["status_history"][-1]["doc"].startswith("002")
+    assert rec["status"] == rec["status_history"][-1]["status"] == "在建"
+    assert {s["doc"][:3] for s in rec["sources"]} >= {"000", "001", "002"}
+
+
+def test_aliases_of_the_logistics_city(records):
+    rec = by_name(records, "重庆国际物流城")
+    assert {"国际物流城", "重庆国际物流枢纽园"} <= {rec["name"], *rec["aliases"]}
+
+
+def test_phases_stay_separate_and_linked(records):
+    one = by_name(records, "重庆西站TOD一期")
+    two = by_name(records, "重庆西站TOD二期")
+    assert one["id"] != two["id"]
+    assert two["id"] in one["related"] and one["id"] in two["related"]
+    assert one["phase"] == "一期" and two["phase"] == "二期"
+
+
+def test_generic_phrases_are_not_records(records):
+    names = {n for r in records for n in [r["name"], *r["aliases"]]}
+    for phrase in (
+        "老旧小区改造",
+        "老旧小区改造提升",
+        "5G信息化建设",
+        "商业保理公司",
+        "新能源汽车充电桩",
+    ):
+        assert phrase not in names
+
+
+def test_districts_and_zones(records):
+    assert by_name(records, "解放碑地下环道")["district"] == "渝中区"
+    assert by_name(records, "解放碑地下环道")["zone"] == "区外"
+    assert by_name(records, "白市驿隧道")["district"] == "九龙坡区"
+    # a 004 mention of a 沙坪坝 project merges into the district's record
+    rail = by_name(records, "成渝中线高铁")
+    assert rail["district"] == "沙坪坝区" and rail["zone"] is None
+    assert "004" in {s["doc"][:3] for s in rail["sources"]}
+
+
+def test_lead_dept_comes_from_the_metadata_brackets(records):
+    assert by_name(records, "科学城隧道")["lead_dept"] == "区住房城乡建委"
+    assert by_name(records, "重庆站铁路综合交通枢纽")["lead_dept"] == "菜园坝滨江新城建设指挥部"
+
+
+def test_years_follow_the_text_and_the_plan_period(records):
+    box_item = by_name(records, "兰渝高铁沙坪坝段")  # 001 only: the 14th plan period
+    assert (box_item["start_year"], box_item["end_year"]) == (2021, 2025)
+    rail = by_name(records, "成渝中线高铁")  # 001 … 004 and 002: 2021 to 2027
+    assert (rail["start_year"], rail["end_year"]) == (2021, 2027)
+
+
+def test_registry_keeps_ids_when_order_and_content_change(seeds, tmp_path):
+    reg = tmp_path / "ids.csv"
+    first = build_records(seeds, registry=reg, update_registry=True)
+    ids = {r["name"]: r["id"] for r in first}
+    # the registry's row order does not matter
+    head, *rows = reg.read_text(encoding="utf-8").splitlines()
+    reg.write_text("\n".join([head, *reversed(rows)]) + "\n", encoding="utf-8")
+    assert {r["name"]: r["id"] for r in build_records(seeds, registry=reg)} == ids
+    # rejecting one project renumbers no other
+    cur = tmp_path / "curation.csv"
+    text = CURATION_PATH.read_text(encoding="utf-8")
+    cur.write_text(text + "reject,西南医院下穿道,,,,test\n", encoding="utf-8")
+    later = build_records(seeds, curation=cur, registry=reg)
+    assert "西南医院下穿道" in ids and all(r["name"] != "西南医院下穿道" for r in later)
+    assert all(ids[r["name"]] == r["id"] for r in later)
+
+
+def test_committed_registry_covers_every_record(records):
+    registry = read_registry(IDS_PATH)
+    assert {r["id"] for r in records} <= set(registry.values())
+
+
+def test_curation_rows_all_apply(seeds):
+    rows = read_curation(CURATION_PATH)
+    assert rows and all(r.why for r in rows)
+    keys = {merge_key(m.name) for m in document_mentions(seeds)}
+    keys |= {merge_key(r.name) for r in rows if r.action == "accept"}
+    targets = {merge_key(r.value) for r in rows if r.action == "merge"}
+    stale = [r for r in rows if merge_key(r.name) not in keys | targets]
+    assert not stale, stale[:5]
