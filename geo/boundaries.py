@@ -172,7 +172,8 @@ def cut_zones(outline: shapely.Polygon, dividers: gpd.GeoDataFrame) -> dict[str,
         if not polys:
             raise ValueError(f"the dividers leave no {zone} zone inside the outline")
         merged = shapely.union_all(polys, grid_size=GRID)
-        zones[zone] = merged
+        # One vertex order whatever the overlay gave (stable files), exteriors anticlockwise.
+        zones[zone] = shapely.orient_polygons(shapely.normalize(merged), exterior_cw=False)
     return zones
 
 
