@@ -81,13 +81,7 @@ clicked = new_selection("map", mapview.clicked_project(event, payload.ids))
 if clicked:
     st.session_state[K_SELECTED] = clicked
 with st.sidebar:
-    names = dict(zip(filtered["id"], filtered["name"].astype(str), strict=True))
-    picked = st.selectbox(
-        "定位项目",
-        [None, *names],
-        format_func=lambda pid: "（未选择）" if pid is None else names[pid],
-        key="picker",
-    )
+    picked = sidebar.render_picker(filtered)
     if new_selection("picker", picked):
         st.session_state[K_SELECTED] = picked
 selected_id = st.session_state.get(K_SELECTED)

@@ -14,10 +14,12 @@ embedded in the page has ``<``, ``>`` and ``&`` escaped, so a name cannot inject
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import folium
@@ -151,6 +153,8 @@ class ProjectPayload:
     ids: tuple[str, ...]
     #: Catalog ids that could not be drawn (no geometry, or precision "none").
     undrawn: tuple[str, ...]
+    #: Where the browser fetches ``js`` from (see ``publish``); None embeds it in the page.
+    url: str | None = None
 
     @property
     def index(self) -> dict[str, int]:
@@ -189,6 +193,27 @@ def encode_projects(gdf: gpd.GeoDataFrame, *, gcj02: bool = False) -> ProjectPay
         "g": geoms,
     }
     return ProjectPayload(js_literal(data), tuple(ids), tuple(undrawn))
+
+
+def publish(payload: ProjectPayload, folder: Path, url_prefix: str) -> ProjectPayload:
+    """Write the payload to a content-named file the app serves statically; return it with its URL.
+
+    Why: Streamlit re-sends a component's arguments on every rerun, so a layer embedded in the
+    map script would travel again with each filter change; fetched once by URL it is sent once
+    and cached by the browser. Older payload files in ``folder`` are removed.
+    """
+    digest = hashlib.sha1(payload.js.encode("utf-8")).hexdigest()[:16]
+    name = f"projects-{digest}.json"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / name
+    if not target.exists():
+        tmp = target.with_suffix(".tmp")
+        tmp.write_text(payload.js, encoding="utf-8")
+        tmp.replace(target)
+    stale = sorted(folder.glob("projects-*.json"), key=lambda p: p.stat().st_mtime)[:-8]
+    for old in stale:
+        old.unlink(missing_ok=True)
+    return replace(payload, url=f"{url_prefix}/{name}")
 
 
 def _encode_geometry(geom: shapely.Geometry, decimals: int) -> list:
@@ -260,16 +285,18 @@ class _ProjectLayer(MacroElement):
         {% macro script(this, kwargs) %}
         (function () {
           var map = {{ this._parent.get_name() }};
-          var D = {{ this.payload }}, S = {{ this.styles }}, C = {{ this.colours }};
+          var SRC = {{ this.source }}, S = {{ this.styles }}, C = {{ this.colours }};
           var DEC = {{ this.decimals }};
           L.Icon.Default.imagePath = {{ this.image_path }};
           var pane = map.createPane("spProjects");
           pane.style.zIndex = 450;
           var renderer = L.canvas({ pane: "spProjects", padding: 0.3 });
           var group = L.featureGroup().addTo(map);
-          var ox = D.o[0], oy = D.o[1], n = D.id.length;
+          var sp = { layers: [], group: group, selected: -1, shown: 0, ready: false, applied: 0 };
+          window.__sp = sp;
+          var D = null, n = 0;
           function ll(a, s) {
-            var out = [], x = 0, y = 0;
+            var out = [], x = 0, y = 0, ox = D.o[0], oy = D.o[1];
             for (var j = 0; j < a.length; j += 2) {
               x += a[j]; y += a[j + 1]; out.push([oy + y / s, ox + x / s]);
             }
@@ -302,17 +329,13 @@ class _ProjectLayer(MacroElement):
             lyr._spI = i; lyr._spOn = false; lyr._spC = -1;
             return lyr;
           }
-          var layers = new Array(n);
-          for (var i = 0; i < n; i++) { layers[i] = make(i); }
           group.bindTooltip(function (lyr) {
             var el = document.createElement("span");
             el.textContent = lyr.feature.properties.name;
             return el;
           }, { sticky: true });
-          var sp = { layers: layers, group: group, selected: -1, shown: 0, ids: D.id };
-          window.__sp = sp;
-          window.__spApply = function (state, selected) {
-            var shown = 0, sel = null;
+          function apply(state, selected) {
+            var shown = 0, sel = null, layers = sp.layers;
             for (var i = 0; i < n; i++) {
               var c = state.charCodeAt(i) - 48, lyr = layers[i];
               if (c < 0) {
@@ -332,8 +355,33 @@ class _ProjectLayer(MacroElement):
               var b = sel.getBounds ? sel.getBounds() : L.latLngBounds([sel.getLatLng()]);
               if (!map.getBounds().contains(b)) { map.panTo(b.getCenter()); }
             }
-            sp.selected = selected; sp.shown = shown; sp.applied = (sp.applied || 0) + 1;
+            sp.selected = selected; sp.shown = shown; sp.applied += 1;
+          }
+          window.__spApply = function (state, selected) {
+            if (!sp.ready || state.length !== n) { sp.pending = [state, selected]; return; }
+            apply(state, selected);
           };
+          function init(data) {
+            D = data; n = D.id.length; sp.ids = D.id;
+            for (var i = 0; i < n; i++) { sp.layers.push(make(i)); }
+            sp.ready = true;
+            if (sp.pending) { var p = sp.pending; sp.pending = null; window.__spApply(p[0], p[1]); }
+          }
+          function fail() {
+            var box = L.control({ position: "topright" });
+            box.onAdd = function () {
+              var el = L.DomUtil.create("div");
+              el.style.cssText = "background:#fff3cd;padding:6px 10px;border-radius:4px;";
+              el.textContent = "项目图层加载失败，请刷新页面。";
+              return el;
+            };
+            box.addTo(map);
+          }
+          if (SRC.url) {
+            fetch(SRC.url).then(function (r) {
+              if (!r.ok) { throw new Error(r.status); } return r.json();
+            }).then(init).catch(fail);
+          } else { init(SRC.data); }
         })();
         {% endmacro %}
         """
@@ -342,7 +390,10 @@ class _ProjectLayer(MacroElement):
     def __init__(self, payload: ProjectPayload):
         super().__init__()
         self._name = "ProjectLayer"
-        self.payload = payload.js
+        # Inline data stays a JS literal (already escaped); a URL is fetched by the browser.
+        self.source = (
+            js_literal({"url": payload.url}) if payload.url else '{"data":' + payload.js + "}"
+        )
         self.styles = js_literal(PRECISION_STYLES)
         self.colours = js_literal([vocab.STATUS_COLOURS[s] for s in vocab.ALL_STATUSES])
         self.decimals = js_literal(PRECISION_DECIMALS)
@@ -494,7 +545,7 @@ def area_collection(
                             "color": "#888888",
                             "weight": 1,
                             "fillColor": colour,
-                            "fillOpacity": 0.45,
+                            "fillOpacity": 0.3,
                         },
                         "label": label,
                         "at": [round(at.x, 5), round(at.y, 5)],

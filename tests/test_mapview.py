@@ -100,7 +100,7 @@ def test_names_are_escaped_everywhere_in_the_page(gdf, areas):
     html = render(mapview.base_map(payload, *areas))
     assert "<img" not in html and "<b>" not in html
     assert html.count("</script>") == html.count("<script")
-    literal = re.search(r"var D = (\{.*?\}), S = ", html, re.S).group(1)
+    literal = re.search(r'var SRC = \{"data":(\{.*?\})\}, S = ', html, re.S).group(1)
     assert EVIL in payload_data(literal)["n"]
     # Text is put into the page with textContent, never innerHTML.
     assert "innerHTML" not in html and "textContent" in html
@@ -117,6 +117,20 @@ def test_no_cdn_url_and_every_asset_is_served_locally(gdf, areas):
         assert not re.search(r"https?://", html), re.search(r"https?://\S{0,60}", html)
     if mapview.draw_available():
         assert "L.Control.Draw" in render(mapview.base_map(payload, editing=True))
+
+
+def test_published_payload_is_a_local_file_and_keeps_names_out_of_the_page(gdf, tmp_path):
+    payload = mapview.publish(mapview.encode_projects(gdf), tmp_path, "/app/static/vendor/cache")
+    assert payload.url.startswith("/app/static/vendor/cache/projects-")
+    served = tmp_path / payload.url.rsplit("/", 1)[1]
+    assert json.loads(served.read_text("utf-8"))["n"][0] == EVIL
+    assert "<img" not in served.read_text("utf-8")
+    html = render(mapview.base_map(payload))
+    assert payload.url in html and "onerror" not in html and not re.search(r"https?://", html)
+    # Same content, same file; a changed catalog gets a new name (the browser cache stays right).
+    assert mapview.publish(mapview.encode_projects(gdf), tmp_path, "/x").url.endswith(served.name)
+    other = mapview.publish(mapview.encode_projects(gdf.iloc[:5]), tmp_path, "/x")
+    assert other.url != payload.url and len(list(tmp_path.glob("projects-*.json"))) == 2
 
 
 def test_styles_live_in_one_table_not_per_feature(gdf):

@@ -11,9 +11,12 @@ import shapely
 import streamlit as st
 
 from geo import mapview
+from geo.assets import URL_PREFIX, VENDOR
 from projects import filters, store
 
 ROOT = Path(__file__).resolve().parent.parent
+#: Encoded project layers, served by the app (inside the git-ignored static/vendor).
+PAYLOAD_DIR = VENDOR / "cache"
 
 
 def catalog_path() -> Path:
@@ -43,10 +46,15 @@ def load_catalog(key: tuple[str, int, int]) -> gpd.GeoDataFrame:
 
 @st.cache_resource(max_entries=8, show_spinner=False)
 def project_payload(key: tuple[str, int, int], gcj02: bool) -> mapview.ProjectPayload:
-    """The encoded project layer for one catalog version and datum."""
+    """The encoded project layer for one catalog version and datum, published as a static file
+    (so it crosses the network once, not on every rerun); embedded if the file can't be written."""
     gdf = _load(key)
     live = gdf[~gdf["deleted"].fillna(False).astype(bool)]
-    return mapview.encode_projects(live, gcj02=gcj02)
+    payload = mapview.encode_projects(live, gcj02=gcj02)
+    try:
+        return mapview.publish(payload, PAYLOAD_DIR, f"{URL_PREFIX}/cache")
+    except OSError:
+        return payload
 
 
 @st.cache_resource(show_spinner=False)

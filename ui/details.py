@@ -26,6 +26,13 @@ def md_text(value: Any) -> str:
     return "".join("\\" + ch if ch in _PUNCTUATION else ch for ch in text).replace("\n", " ")
 
 
+def present(value: Any, missing: str = "未注明") -> Any:
+    """``value``, or ``missing`` where it is None, NaN or empty."""
+    if value is None or (isinstance(value, float) and value != value) or value == "":
+        return missing
+    return value
+
+
 def precision_label(precision: str | None) -> str:
     """Chinese label of a precision class."""
     code = mapview.PRECISION_CODES.get(precision or "")
@@ -66,8 +73,13 @@ def render(record: pd.Series | None, shown_status: str | None) -> None:
     years = "–".join(str(int(y)) for y in (record["start_year"], record["end_year"]) if pd.notna(y))
     rows = [
         ("名称", record["name"]),
-        ("别名", "、".join(record["aliases"] or []) if isinstance(record["aliases"], list) else ""),
-        ("领域", record["sector"]),
+        (
+            "别名",
+            "、".join(record["aliases"])
+            if isinstance(record["aliases"], list) and record["aliases"]
+            else "无",
+        ),
+        ("领域", present(record["sector"])),
         (
             "状态",
             f"{record['status']}"
@@ -78,10 +90,10 @@ def render(record: pd.Series | None, shown_status: str | None) -> None:
             ),
         ),
         ("年份", years or "未注明"),
-        ("片区", record["zone"] or "未定"),
+        ("片区", present(record["zone"], "未定")),
         ("定位精度", precision_label(record["precision"])),
-        ("定位依据", record.get("geo_basis") or ""),
-        ("牵头部门", record["lead_dept"] or "未注明"),
+        ("定位依据", present(record.get("geo_basis"))),
+        ("牵头部门", present(record["lead_dept"])),
         ("编号", record["id"]),
     ]
     st.markdown("\n".join(f"- **{label}**：{md_text(value)}" for label, value in rows))

@@ -147,3 +147,21 @@ def render_map_options(token: str | None) -> tuple[str, bool, str | None]:
         help="在地图上点击或绘制点、线、面，供编辑面板为项目定位。",
     )
     return choice, editing, note
+
+
+#: Above this many filtered projects the picker asks for a narrower search instead.
+PICKER_LIMIT = 500
+
+
+def render_picker(filtered: pd.DataFrame) -> str | None:
+    """A project picker over the filtered projects (by name); returns the chosen id or None."""
+    if len(filtered) > PICKER_LIMIT:
+        st.caption(f"定位项目：筛选结果超过 {PICKER_LIMIT} 个，请先用搜索或筛选缩小范围。")
+        return None
+    names = dict(zip(filtered["id"], filtered["name"].astype(str), strict=True))
+    return st.selectbox(
+        "定位项目",
+        [None, *names],
+        format_func=lambda pid: "（未选择）" if pid is None else names[pid],
+        key="picker",
+    )

@@ -64,10 +64,11 @@ def render_charts(filtered: pd.DataFrame) -> None:
     left, right = st.columns(2)
     with left:
         st.subheader("按领域与状态")
+        sectors, statuses = set(filtered["sector"]), set(filtered["status_shown"])
         pivot = (
             pd.crosstab(filtered["sector"], filtered["status_shown"])
-            .reindex(index=[s for s in vocab.SECTORS if s in set(filtered["sector"])])
-            .reindex(columns=[s for s in vocab.ALL_STATUSES if s in set(filtered["status_shown"])])
+            .reindex(index=[s for s in vocab.SECTORS if s in sectors])
+            .reindex(columns=[s for s in vocab.ALL_STATUSES if s in statuses])
             .fillna(0)
         )
         st.bar_chart(
