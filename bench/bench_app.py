@@ -1,0 +1,260 @@
+"""Measure the page against the naive approaches, side by side (prints figures; asserts nothing).
+
+Figures: Python time to build and render the map for one rerun; server time for one rerun after a
+filter change (AppTest); bytes per point feature; in headless Chromium, cold start to a drawn map,
+bytes sent over the websocket, and time from a filter click to the new features on screen
+(and whether the map iframe survived).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import folium
+from streamlit_folium import _get_map_string
+
+from geo import boundaries, mapview
+from projects import filters, store, vocab
+
+ROOT = Path(__file__).resolve().parent.parent
+IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+COUNT_JS = """() => { let n = 0; if (!window.map) return -1; window.map.eachLayer(l => {
+  if (l.feature && l.feature.properties && l.feature.properties.id && l instanceof L.Path) n++;
+}); return n; }"""
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+FILTER = filters.Query(sectors=tuple(s for s in vocab.SECTORS if s != "交通"))
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:8.0f} ms"
+
+
+def python_side(path: Path, repeats: int = 3) -> dict[str, float]:
+    """Seconds to build + render the map for one filter change, and bytes sent per feature."""
+    gdf = filters.catalog_frame(store.load_collection(path))
+    outline, zones = boundaries.load_outline(), boundaries.load_zones()
+    shown = filters.filter_projects(gdf, FILTER)
+    out: dict[str, float] = {}
+
+    t = time.perf_counter()
+    payload = mapview.encode_projects(gdf)
+    out["encode_once_s"] = time.perf_counter() - t
+
+    def ours() -> int:
+        m = mapview.base_map(payload, outline, zones)
+        base = _get_map_string(m)
+        state = mapview.project_state(
+            payload, dict(zip(shown["id"], shown["status_shown"], strict=True))
+        )
+        fg = folium.Map(tiles=None)
+        state.add_to(fg)
+        return len(json.dumps(base)) + len(json.dumps(fg.get_root().render()))
+
+    def naive() -> int:
+        m = folium.Map(tiles=None)
+        folium.GeoJson(
+            shown[["id", "name", "status_shown", "geometry"]],
+            style_function=lambda f: {
+                "color": vocab.STATUS_COLOURS[f["properties"]["status_shown"]]
+            },
+            marker=folium.CircleMarker(radius=5),
+            tooltip=folium.GeoJsonTooltip(["name"]),
+        ).add_to(m)
+        return len(json.dumps(_get_map_string(m)))
+
+    for name, fn in (("ours", ours), ("naive_geojson", naive)):
+        times = []
+        for _ in range(repeats):
+            t = time.perf_counter()
+            size = fn()
+            times.append(time.perf_counter() - t)
+        out[f"{name}_rerun_map_s"] = statistics.median(times)
+        out[f"{name}_bytes_per_feature"] = size / max(1, len(shown))
+    return out
+
+
+def bytes_per_point(n: int = 10_000) -> dict[str, float]:
+    """Bytes per point feature as Streamlit sends them (JSON inside the component's args)."""
+    from bench.synthetic import synthetic_collection
+
+    gdf = filters.catalog_frame(synthetic_collection(n, seed=1, shares=(1.0, 0.0, 0.0)))
+    gdf["status_shown"] = gdf["status"]
+    ours = mapview.encode_projects(gdf)
+    m = folium.Map(tiles=None)
+    folium.GeoJson(
+        gdf[["id", "name", "status_shown", "geometry"]],
+        style_function=lambda f: {"color": vocab.STATUS_COLOURS[f["properties"]["status_shown"]]},
+        marker=folium.CircleMarker(radius=5),
+        tooltip=folium.GeoJsonTooltip(["name"]),
+    ).add_to(m)
+    empty = folium.Map(tiles=None)
+    naive = len(json.dumps(_get_map_string(m))) - len(json.dumps(_get_map_string(empty)))
+    return {"ours": len(json.dumps(ours.js)) / n, "naive_geojson": naive / n}
+
+
+def server_rerun(path: Path, repeats: int = 5) -> float:
+    """Median seconds for one rerun of the real page after a sector change (AppTest)."""
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["SHAPINGBA_CATALOG"] = str(path)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    times = []
+    for i in range(repeats):
+        value = list(vocab.SECTORS) if i % 2 else [s for s in vocab.SECTORS if s != "交通"]
+        at.multiselect(key="f_sectors").set_value(value)
+        t = time.perf_counter()
+        at.run()
+        times.append(time.perf_counter() - t)
+    assert not at.exception
+    return statistics.median(times)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def browser(path: Path, script: str = "app.py", mode: str | None = None) -> dict[str, float]:
+    """Cold start, bytes over the websocket and filter-to-screen time in headless Chromium."""
+    from playwright.sync_api import sync_playwright
+
+    gdf = filters.catalog_frame(store.load_collection(path))
+    expected = int(filters.filter_projects(gdf, FILTER).geometry.notna().sum())
+    initial = int(filters.filter_projects(gdf, filters.Query()).geometry.notna().sum())
+    port = _free_port()
+    env = {**os.environ, "SHAPINGBA_CATALOG": str(path), "PYTHONPATH": str(ROOT)}
+    if mode:
+        env["BENCH_MODE"] = mode
+    streamlit = Path(sys.executable).with_name("streamlit")
+    # Streamlit serves static/ next to the script it runs: give the naive page Leaflet too.
+    static = (ROOT / script).parent / "static"
+    borrowed = not static.exists()
+    if borrowed:
+        shutil.copytree(ROOT / "static" / "vendor" / "leaflet", static / "vendor" / "leaflet")
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        [str(streamlit), "run", script, "--server.port", str(port), "--server.headless", "true"]
+        + ["--server.address", "127.0.0.1"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    out: dict[str, float] = {}
+    try:
+        url = f"http://127.0.0.1:{port}"
+        for _ in range(600):
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.05)
+        with sync_playwright() as p:
+            b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            page = b.new_page(viewport={"width": 1400, "height": 1100})
+            received = [0]
+
+            def on_ws(ws):
+                ws.on(
+                    "framereceived", lambda data: received.__setitem__(0, received[0] + len(data))
+                )
+
+            page.on("websocket", on_ws)
+            page.goto(url)
+            frame = _wait_map(page, lambda n: n == initial)
+            out["cold_start_s"] = time.perf_counter() - started
+            out["initial_ws_bytes"] = received[0]
+            frame.evaluate("() => { window.__marker = 1; }")
+            time.sleep(1.0)  # let the page settle before timing the change
+            received[0] = 0
+            t = time.perf_counter()
+            page.get_by_role("button", name=re.compile(r"Remove 交通")).click()
+            frame = _wait_map(page, lambda n: n == expected)
+            out["filter_to_screen_s"] = time.perf_counter() - t
+            out["filter_ws_bytes"] = received[0]
+            out["remounted"] = float(frame.evaluate("() => window.__marker") != 1)
+            b.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        if borrowed:
+            shutil.rmtree(static)
+    return out
+
+
+def _wait_map(page, ok, timeout: float = 120.0):
+    """Poll the map iframe (whichever one is current) until ``ok(count)``; return its frame."""
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        handle = page.query_selector(IFRAME)
+        frame = handle.content_frame() if handle else None
+        if frame is not None:
+            try:
+                if ok(frame.evaluate(COUNT_JS)):
+                    return frame
+            except Exception:  # noqa: BLE001 - the frame may be replaced while we look
+                pass
+        time.sleep(0.01)
+    raise TimeoutError("the map did not show the expected features in time")
+
+
+def report(label: str, path: Path, with_browser: bool = True) -> None:
+    """Print every figure for one catalog, ours next to the naive approaches."""
+    n = len(store.load_collection(path)["features"])
+    print(f"\n=== {label}: {n} projects ({path}) ===")
+    py = python_side(path)
+    print(f"encode the project layer once (cached per catalog version): {_ms(py['encode_once_s'])}")
+    print("map build + render per rerun after a filter change (Python):")
+    print(f"  ours (fixed base map + state string)      {_ms(py['ours_rerun_map_s'])}")
+    print(f"  naive folium GeoJson + style_function     {_ms(py['naive_geojson_rerun_map_s'])}")
+    print(f"server time for one rerun after a filter change (AppTest): {_ms(server_rerun(path))}")
+    if not with_browser or not Path("/usr/bin/chromium").exists():
+        return
+    rows = [
+        ("ours (send once, filter in browser)", "app.py", None),
+        ("naive: feature_group_to_add GeoJson", "bench/naive_app.py", "feature_group"),
+        ("naive: map rebuilt each rerun", "bench/naive_app.py", "rebuilt"),
+    ]
+    print("headless Chromium (filter: remove 交通):")
+    print(
+        f"  {'approach':40s} {'cold start':>10s} {'first load':>11s} {'filter→screen':>14s} "
+        f"{'bytes/change':>13s} remount"
+    )
+    for name, script, mode in rows:
+        r = browser(path, script, mode)
+        print(
+            f"  {name:40s} {r['cold_start_s']:9.2f}s {r['initial_ws_bytes'] / 1e6:9.2f}MB "
+            f"{r['filter_to_screen_s']:13.2f}s {r['filter_ws_bytes'] / 1e3:11.0f}kB "
+            f"{'yes' if r['remounted'] else 'no'}"
+        )
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    bpp = bytes_per_point()
+    print(
+        f"bytes per point feature (10 000 points, as sent): ours {bpp['ours']:.0f}, "
+        f"naive GeoJson {bpp['naive_geojson']:.0f} (target ≤ 250)"
+    )
