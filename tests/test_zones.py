@@ -49,6 +49,8 @@ def test_three_zones_in_vocab_order_with_their_properties(zones):
     assert all(re.fullmatch(r"#[0-9a-f]{6}", c) for c in zones["colour"])
     assert zones["colour"].is_unique
     assert all(g.is_valid for g in zones.geometry)
+    parts = [p for g in zones.geometry for p in shapely.get_parts(g)]
+    assert all(shapely.is_ccw(p.exterior) for p in parts)  # RFC 7946 right-hand rule
 
 
 def test_zones_partition_the_outline_exactly(zones, metric):
