@@ -30,7 +30,7 @@ PROJECT_SUFFIXES = _words(
     故居 遗址 遗址建筑群 景区 古镇 院 医院 研究院 学院 学校 小学 中学 校区 幼儿园 实验室 装置
     观象台 公园 湿地公园 画廊 林带 湖 水库 厂 水厂 污水处理厂 污水处理站 电厂 电站 储气库 变电站
     管道 工程 项目 综合保税区 保税区 示范区 集聚区 功能区 片区 半岛 岛 湾区 谷 智谷 陵园 会址
-    交易所 仓 示范带 走廊 孵化器 体育场 新区 水网 生态圈 科学中心 综保区 主干管网 法务区 核心区 商务区 产业带
+    交易所 仓 示范带 走廊 孵化器 体育场 环线 站场 绕城道 管廊 聚落 新区 水网 生态圈 科学中心 综保区 主干管网 法务区 核心区 商务区 产业带
     风貌带 生态带 天地 新城 段 线 会客厅 阳台 码头 基地 仓库 集结中心
     """
 )
@@ -39,7 +39,7 @@ PROJECT_SUFFIXES = _words(
 SHARED_HEADS = _words(
     """
     污水处理厂 高铁 铁路 隧道 大桥 水库 储气库 抽水蓄能电站 电站 号线 综合保税区 商圈 储运基地
-    概念验证中心 市域铁路 湿地公园
+    概念验证中心 市域铁路 湿地公园 公交站场
     """
 )
 
@@ -68,7 +68,7 @@ SUFFIX_CUES = _words(
     建成投运 建成投用 开街运营 挂牌运行 基本完工 主体完工 主体封顶 全面开工 即将投用 加快建设
     快速推进 提前1年竣工 竣工 完工 投用 投运 投产 开园 启动建设 焕新呈现 重磅落地 落地 成功落地
     项目建设 建设 提档升级 扩能升级 迁扩建 改扩建 迁建 扩建 开工 改造 提质发展 投产放量
-    扩产放量 高质量发展 成功创建三级医院 加快推进 蝶变网红打卡地 开街 建成 完成
+    扩产放量 高质量发展 成功创建三级医院 加快推进 蝶变网红打卡地 开街 建成 完成 建成通车 建成运营 运营
     """
 )
 
@@ -584,7 +584,8 @@ def _clean_item(it: _Item, in_box: bool, last: bool) -> tuple[_Clean, str, str]:
     else:
         t, scue = _strip_suffix_cue(t)
         if category and not scue:
-            scue = _strip_suffix_cue(category)[1]
+            bare = category.strip()
+            scue = bare if bare in SUFFIX_CUES else _strip_suffix_cue(category)[1]
         t = _TAILS.sub("", t)
         t, scue2 = _strip_suffix_cue(t)
         scue = scue or scue2
