@@ -25,6 +25,7 @@ import csv
 import io
 import json
 import math
+import re
 import sys
 import tempfile
 import warnings
@@ -640,6 +641,16 @@ def _prj(crs: str) -> bytes | None:
 # --- KML --------------------------------------------------------------------------------------
 
 KML_NS = "http://www.opengis.net/kml/2.2"
+#: Typed attributes (Schema + SchemaData): Google Earth lists them by their Chinese
+#: displayName, and both of GDAL's KML drivers read them back as fields.
+KML_SCHEMA = "projects"
+_XML_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
+_KML_TYPES = {str: "string", int: "int", float: "double", bool: "bool", list: "string"}
+
+
+def _kml_text(value: Any) -> str:
+    """A SimpleData value: booleans as 1/0, which every KML reader parses."""
+    return str(int(value)) if isinstance(value, bool) else str(value)
 
 
 def _kml_colour(hex_rgb: str, alpha: str = "ff") -> str:
@@ -698,6 +709,11 @@ def _write_kml(records, geometries, crs, meta, notes, split, **_) -> tuple[bytes
     ET.SubElement(doc, "description").text = json.dumps(
         {**meta, "warnings": list(notes)}, ensure_ascii=False, indent=1
     )
+    fields = ET.SubElement(doc, "Schema", name=KML_SCHEMA, id=KML_SCHEMA)
+    for f, (kind, _, label) in schema.FIELDS.items():
+        if f != "name":  # the Placemark's <name> is the label
+            field = ET.SubElement(fields, "SimpleField", name=f, type=_KML_TYPES[kind])
+            ET.SubElement(field, "displayName").text = label
     for status, colour in vocab.STATUS_COLOURS.items():
         style = ET.SubElement(doc, "Style", id=f"status-{vocab.ALL_STATUSES.index(status)}")
         ET.SubElement(ET.SubElement(style, "IconStyle"), "color").text = _kml_colour(colour)
@@ -712,18 +728,21 @@ def _write_kml(records, geometries, crs, meta, notes, split, **_) -> tuple[bytes
         for i in idx:
             r = records[i]
             mark = ET.SubElement(folder, "Placemark")
+            # The project id is also the Placemark's own id where it is a valid XML id (catalog
+            # ids SPB-0001, staff-0001 are): GDAL 3.12 reads that as "id", GDAL 3.6 the
+            # SchemaData one.
+            if r["id"] is not None and _XML_ID.fullmatch(r["id"]):
+                mark.set("id", r["id"])
             ET.SubElement(mark, "name").text = r["name"] or ""
             ET.SubElement(mark, "description").text = _html_table(r)
             status = r["status"] if r["status"] in vocab.ALL_STATUSES else vocab.UNKNOWN_STATUS
             ET.SubElement(mark, "styleUrl").text = f"#status-{vocab.ALL_STATUSES.index(status)}"
-            extended = ET.SubElement(mark, "ExtendedData")
-            for f, (_, _, label) in schema.FIELDS.items():
-                if f == "name":  # it is the Placemark's own <name>, the label
-                    continue
+            data = ET.SubElement(ET.SubElement(mark, "ExtendedData"), "SchemaData")
+            data.set("schemaUrl", f"#{KML_SCHEMA}")
+            for f in schema.FIELDS:
                 value = flat_value(f, r[f])
-                data = ET.SubElement(extended, "Data", name=f)
-                ET.SubElement(data, "displayName").text = label
-                ET.SubElement(data, "value").text = "" if value is None else _csv_text(value)
+                if f != "name" and value is not None:  # name is the Placemark's own label
+                    ET.SubElement(data, "SimpleData", name=f).text = _kml_text(value)
             if geometries[i] is not None:
                 geom = shapely.orient_polygons(geometries[i], exterior_cw=False)
                 _kml_geometry(mark, geom)

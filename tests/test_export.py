@@ -570,10 +570,11 @@ def test_kml_labels_by_name_and_escapes_html_in_the_table(catalog):
     description = park.findtext("k:description", namespaces=ns)
     assert "&lt;b&gt;歌乐山&lt;/b&gt; &amp; 森林公园" in description and "<b>" not in description
     assert description.startswith("<table")
-    data = {
-        d.get("name"): d.findtext("k:value", namespaces=ns)
-        for d in park.iter(f"{{{ex.KML_NS}}}Data")
-    }
+    data = {d.get("name"): d.text for d in park.iter(f"{{{ex.KML_NS}}}SimpleData")}
+    schema_fields = root.find("k:Document/k:Schema", ns)
+    labels = {f.get("name"): f.findtext("k:displayName", namespaces=ns) for f in schema_fields}
+    assert labels["sector"] == "领域" and "name" not in labels
+    assert park.get("id") == "t-park"
     assert data["sector"] == "文化旅游" and data["id"] == "t-park"
     assert marks["尚未定位的项目"].find("k:Point", ns) is None
 
