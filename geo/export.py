@@ -3,9 +3,11 @@
 Formats and output coordinate systems are tables (``FORMATS``, ``CRSS``); ``export`` returns the
 file as bytes, so the sidebar's download button, the command line and the tests make one call.
 
-Unplaced projects (no geometry) are never dropped: GeoJSON, KML and CSV keep them as features
-without geometry; GeoPackage puts them in an attribute-only table ``projects_unplaced``; the
-Shapefile zip ships them as a ``.dbf`` table without ``.shp``. Every export carries a metadata
+Unplaced projects (no geometry) are never dropped: GeoJSON and CSV keep them as features
+without geometry; KML as Placemarks without geometry in the folder ``projects_unplaced`` (Google
+Earth and GDAL's LIBKML list them; GDAL's old KML driver skips them); GeoPackage puts them in an
+attribute-only table ``projects_unplaced``; the Shapefile zip ships them as a ``.dbf`` table
+without ``.shp``. Every export carries a metadata
 record (time, scope, count, CRS, source documents, catalog version, warnings).
 
 Gauss–Krüger zone: the 3-degree zone border is 106.5°E and the district outline reaches only

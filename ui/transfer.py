@@ -103,7 +103,7 @@ def render(filtered: Any, query: Any) -> None:
         mime=result.mime,
         key="x_download",
         on_click="ignore",
-        use_container_width=True,
+        width="stretch",
     )
     for note in result.warnings:
         st.caption(md_text(f"注意：{note}"))
@@ -169,7 +169,7 @@ def _render_import() -> None:
         st.caption(md_text(note))
     table = im.preview_table(result)
     if len(table):
-        st.dataframe(table, hide_index=True, use_container_width=True)
+        st.dataframe(table, hide_index=True)
     if not (result.added or result.changed):
         st.info("文件与项目库一致，无需导入。")
         return
