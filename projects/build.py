@@ -211,7 +211,7 @@ def write_registry(registry: dict[str, str], path: Path = IDS_PATH) -> None:
     with open(path, "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["id", "key"])
-        for key, pid in sorted(registry.items(), key=lambda kv: kv[1]):
+        for key, pid in sorted(registry.items(), key=lambda kv: (kv[1], kv[0])):
             w.writerow([pid, key])
 
 
@@ -312,14 +312,18 @@ def build_records(
     _apply_settings(records, rows)
     _link_phases(records)
     ids = read_registry(registry)
+    used = {ids[r["_key"]] for r in records if r["_key"] in ids}
     for rec in sorted(records, key=lambda r: r["_key"]):
         if rec["_key"] not in ids:
-            ids[rec["_key"]] = _next_id(ids)
+            # a project whose key a new merge changed keeps the id one of its forms already had
+            old = sorted(k for k in rec["_forms"] if k in ids and ids[k] not in used)
+            ids[rec["_key"]] = ids[old[0]] if old else _next_id(ids)
+            used.add(ids[rec["_key"]])
         rec["id"] = ids[rec["_key"]]
     by_key = {r["_key"]: r["id"] for r in records}
     for rec in records:
         rec["related"] = sorted(by_key[k] for k in rec.pop("_related") if k in by_key)
-        for private in ("_key", "_boxed", "_sector_set"):
+        for private in ("_key", "_forms", "_boxed", "_sector_set"):
             rec.pop(private, None)
     if update_registry:
         write_registry(ids, registry)
@@ -406,6 +410,7 @@ def _record(
     rec["start_year"] = min(w[0] for w in windows)
     rec["end_year"] = max(w[1] for w in windows)
     rec["_key"] = key
+    rec["_forms"] = sorted({merge_key(n) for n in names} - {key})
     rec["_related"] = []
     return rec
 

@@ -151,3 +151,14 @@ def test_curation_rows_all_apply(seeds):
     targets = {merge_key(r.value) for r in rows if r.action == "merge"}
     stale = [r for r in rows if merge_key(r.name) not in keys | targets]
     assert not stale, stale[:5]
+
+
+def test_a_new_merge_keeps_the_id_of_the_project(seeds, tmp_path):
+    reg = tmp_path / "ids.csv"
+    before = {r["name"]: r["id"] for r in build_records(seeds, registry=reg, update_registry=True)}
+    cur = tmp_path / "curation.csv"
+    text = CURATION_PATH.read_text(encoding="utf-8")
+    cur.write_text(text + "merge,西南医院下穿道,西南医院下穿通道,,,test\n", encoding="utf-8")
+    after = {r["name"]: r["id"] for r in build_records(seeds, curation=cur, registry=reg)}
+    assert after["西南医院下穿道"] == before["西南医院下穿道"]
+    assert after == before
