@@ -1,0 +1,177 @@
+"""The transfer panel in the real app, in headless Chromium: downloads open in GDAL, an upload
+is previewed and saved once with history.
+
+Skips when Chromium is absent, unless SHAPINGBA_REQUIRE_BROWSER=1 (CI), where that is a failure.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyogrio
+import pytest
+from pyproj import CRS
+from test_export import EXPORTED, sample_collection
+
+from geo import assets
+from projects import store, users
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+PASSWORD = "browser-import-pass"
+
+pytestmark = pytest.mark.browser
+
+
+def _require_browser() -> None:
+    if CHROMIUM.exists():
+        return
+    reason = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+    if os.environ.get("SHAPINGBA_REQUIRE_BROWSER") == "1":
+        pytest.fail(reason + " but SHAPINGBA_REQUIRE_BROWSER=1")
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("transfer")
+    catalog = folder / "projects.geojson"
+    catalog.write_text(json.dumps(sample_collection(), ensure_ascii=False), "utf-8")
+    accounts = folder / "users.json"
+    users.add_user("wang", PASSWORD, accounts, rounds=4)
+    return {"catalog": catalog, "users": accounts, "folder": folder}
+
+
+@pytest.fixture(scope="module")
+def server(files) -> Iterator[str]:
+    _require_browser()
+    if not (assets.VENDOR / "leaflet" / "leaflet.js").exists():
+        assets.copy_assets()
+    port = _free_port()
+    env = {
+        **os.environ,
+        "SHAPINGBA_CATALOG": str(files["catalog"]),
+        "SHAPINGBA_USERS": str(files["users"]),
+    }
+    streamlit = Path(sys.executable).with_name("streamlit")
+    cmd = [str(streamlit), "run", "app.py", "--server.port", str(port)]
+    cmd += ["--server.headless", "true", "--server.address", "127.0.0.1"]
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("streamlit did not answer its health check")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def page(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1600}, accept_downloads=True)
+        page.errors = []
+        page.on("pageerror", lambda e: page.errors.append(str(e)))
+        page.goto(server)
+        page.get_by_text("下载 GeoJSON").wait_for(timeout=60_000)
+        yield page
+        browser.close()
+
+
+def _choose(page, label: str, option: str) -> None:
+    box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first
+    box.click()
+    page.get_by_role("option", name=option).first.click()
+
+
+def _download(page, tmp_path: Path, label: str) -> Path:
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name=label).click()
+    download = info.value
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    return path
+
+
+def test_geojson_and_gauss_kruger_geopackage_download_from_the_page(page, tmp_path):
+    path = _download(page, tmp_path, f"下载 GeoJSON（RFC 7946）（{len(EXPORTED)} 个项目）")
+    assert path.name == "shapingba-projects_filter_EPSG-4326.geojson"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    assert "crs" not in doc and len(doc["features"]) == len(EXPORTED)
+    assert doc["metadata"]["scope"]["kind"] == "filter"
+
+    _choose(page, "格式", "GeoPackage")
+    _choose(page, "坐标系", "中央经线105°E")
+    path = _download(page, tmp_path, f"下载 GeoPackage（{len(EXPORTED)} 个项目）")
+    assert path.name == "shapingba-projects_filter_EPSG-4544.gpkg"
+    layers = {str(n) for n, _ in pyogrio.list_layers(path)}
+    assert {"projects_point", "projects_line", "projects_polygon", "projects_unplaced"} <= layers
+    names = set()
+    for layer in layers:
+        if layer.startswith("projects_"):
+            names |= set(pyogrio.read_dataframe(path, layer=layer)["name"])
+    assert names == {f["properties"]["name"] for f in EXPORTED}
+    crs = pyogrio.read_info(path, layer="projects_point")["crs"]
+    assert CRS.from_user_input(crs).to_epsg() == 4544
+    assert not page.errors
+
+
+def test_staff_upload_is_previewed_then_saved_once(page, files):
+    page.get_by_label("用户名").fill("wang")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.get_by_text("上传文件（不超过 20 MB）").wait_for(timeout=30_000)
+    upload = files["folder"] / "edits.csv"
+    upload.write_text(
+        "id,名称,领域,状态\nt-point,西永综保区 二期,开放平台,建成\n,浏览器导入的新项目,社会民生,规划\n",
+        encoding="gbk",
+    )
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(upload))
+    page.get_by_text("新增 1 个，修改 1 个，无变化 0 个").wait_for(timeout=30_000)
+    assert store.history_path(files["catalog"]).exists() is False
+    page.get_by_role("button", name="确认导入（一次保存，记入修改历史）").click()
+    page.get_by_text("已导入 edits.csv").wait_for(timeout=30_000)
+    by_name = {f["properties"]["name"]: f["properties"] for f in store.load(files["catalog"])}
+    assert by_name["西永综保区 二期"]["status"] == "建成"
+    assert by_name["浏览器导入的新项目"]["sector"] == "社会民生"
+    batches = store.history_path(files["catalog"]).read_text(encoding="utf-8").splitlines()
+    assert len(batches) == 1 and json.loads(batches[0])["by"] == "wang"
+    assert not page.errors
