@@ -165,6 +165,8 @@ def read_upload(
         raise BadFile(f"文件 {filename} 已损坏或格式不正确，无法读取（{_short(exc)}）。") from exc
     except (ValueError, KeyError, zipfile.BadZipFile, UnicodeError, OSError) as exc:
         raise BadFile(f"文件 {filename} 已损坏或格式不正确，无法读取（{_short(exc)}）。") from exc
+    if file_crs is None and crs is None and fmt == "geojson":
+        file_crs = WGS84  # RFC 7946's default, as the file did not say otherwise
     frame, source_crs, from_file = _to_wgs84(frame, file_crs, crs, filename)
     frame, ignored = _rename_columns(frame, filename)
     return Upload(frame, filename, fmt, used_encoding, source_crs, from_file, ignored)
@@ -200,8 +202,9 @@ def _read_geojson(data: bytes, encoding: str | None):
     if not isinstance(doc, dict) or doc.get("type") not in ("FeatureCollection", "Feature"):
         raise BadFile("GeoJSON 文件应为 FeatureCollection（要素集合）。")
     frame = pyogrio.read_dataframe(io.BytesIO(text.encode("utf-8")))
-    # Without a "crs" member a GeoJSON is WGS84 (RFC 7946); GDAL reports that too.
-    return frame, used, _crs_code(frame.crs) if "crs" in doc else WGS84, "geojson"
+    # Without a "crs" member a GeoJSON is WGS84 by RFC 7946, unless the user says otherwise
+    # (old or hand-made files in Gauss–Krüger or GCJ-02): see _to_wgs84.
+    return frame, used, _crs_code(frame.crs) if "crs" in doc else None, "geojson"
 
 
 def _read_gpkg(data: bytes, encoding: str | None):

@@ -140,6 +140,18 @@ def test_csv_with_lon_lat_in_gcj02_comes_back_to_wgs84():
     assert got.distance(want) < 0.5
 
 
+def test_a_geojson_without_crs_member_is_wgs84_unless_the_user_says(tmp_path):
+    frame = small_frame().to_crs("EPSG:4544")
+    data = frame.set_crs(None, allow_override=True).to_json().encode()
+    assert b'"crs"' not in data
+    with pytest.raises(BadFile, match="不是经纬度"):
+        im.read_upload(data, "gk.geojson")
+    upload = im.read_upload(data, "gk.geojson", crs="EPSG:4544")
+    assert upload.crs == "EPSG:4544" and not upload.crs_from_file
+    for got, want in zip(upload.frame.geometry, small_frame().geometry, strict=True):
+        assert got.distance(want) < 1e-8
+
+
 def test_a_declared_crs_outside_the_menu_is_honoured(tmp_path):
     # Web Mercator, as many web tools write it: the file says so, so no question is asked.
     data = shapefile_zip(tmp_path, small_frame().to_crs("EPSG:3857"))

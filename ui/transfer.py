@@ -132,8 +132,9 @@ def _render_import() -> None:
         [AUTO, *im.CRS_CHOICES],
         format_func=lambda c: "按文件（未注明时请选择）" if c == AUTO else im.CRS_CHOICES[c],
         key="im_crs",
-        help="文件没有注明坐标系（CSV、缺 .prj 的 Shapefile）时按此读取。选 GCJ-02 时，"
-        "标为 WGS84 的文件也按 GCJ-02 读取（高德、腾讯地图导出的数据常见这种情况）。",
+        help="文件没有注明坐标系（CSV、缺 .prj 的 Shapefile）时按此读取；没有 crs 的 GeoJSON "
+        "默认为 WGS84，在此另选即按所选读取。选 GCJ-02 时，标为 WGS84 的文件也按 GCJ-02 读取"
+        "（高德、腾讯地图导出的数据常见这种情况）。",
     )
     encoding = st.selectbox(
         "文字编码",
