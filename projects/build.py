@@ -17,11 +17,12 @@ import re
 import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from projects.errors import BadFile
-from projects.extract import Mention, extract_mentions, normalise_name
+from projects.extract import Mention, Paragraph, extract_mentions, normalise_name, paragraphs
 from projects.schema import empty_properties
 from projects.sources import ROOT, read_lines, seeds_dir
 from projects.status import part_of, plan_boundary, rank, status_of
@@ -225,7 +226,7 @@ def document_mentions(folder: Path | None = None) -> list[Mention]:
     out: list[Mention] = []
     for d in DOCUMENTS:
         lines = read_lines(d.file, folder)
-        out.extend(extract_mentions("\n".join(lines), d.file))
+        out.extend(_mentions_of(d.file, "\n".join(lines)))
     return out
 
 
@@ -331,21 +332,40 @@ def build_records(
 
 
 def _accepted(rows: list[CurationRow], lines_by_doc: dict[str, list[str]]) -> list[Mention]:
-    """Mentions the extractor misses, added by reviewed ``accept`` rows (doc and line required)."""
+    """Mentions the extractor misses, added by reviewed ``accept`` rows (doc and line required).
+
+    The row's ``value`` is the status cue; it counts only when the cited line contains it.
+    """
     out: list[Mention] = []
     for r in rows:
         if r.action != "accept":
             continue
-        if r.doc not in lines_by_doc or not r.line:
+        if r.doc not in lines_by_doc or not r.line or r.line > len(lines_by_doc[r.doc]):
             raise BadFile(f"整理文件中“{r.name}”的 accept 行需要有效的文档和行号")
         text = _line_text(lines_by_doc, r.doc, r.line)
-        box = None
-        section = ""
-        for m in extract_mentions("\n".join(lines_by_doc[r.doc][: r.line]), r.doc)[-1:]:
-            section, box = m.section, m.box if m.line == r.line else None
-        cue = r.value if r.value in text else ""
+        para = _paragraph_at(r.doc, r.line, lines_by_doc)
+        cue = r.value if r.value and r.value in text else ""
+        section, box = (para.section, para.box) if para else ("", None)
         out.append(Mention(r.name, r.line, section, cue, None, r.doc, box, text[:40]))
     return out
+
+
+def _paragraph_at(doc: str, line: int, lines_by_doc: dict[str, list[str]]) -> Paragraph | None:
+    for para in _paragraphs(doc, "\n".join(lines_by_doc[doc])):
+        if para.lines[0] <= line <= para.lines[-1]:
+            return para
+    return None
+
+
+@lru_cache(maxsize=16)
+def _paragraphs(doc: str, text: str) -> tuple[Paragraph, ...]:
+    return tuple(paragraphs(text))
+
+
+@lru_cache(maxsize=16)
+def _mentions_of(doc: str, text: str) -> tuple[Mention, ...]:
+    """Mentions of one document text (cached: rebuilds with another curation file reuse them)."""
+    return tuple(extract_mentions(text, doc))
 
 
 def _record(

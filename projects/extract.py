@@ -264,9 +264,10 @@ def paragraphs(text: str) -> list[Paragraph]:
         elif (
             _CN_HEAD_RE.match(s)
             or re.match(r"^\d+[.、．]\s*\S", s)
-            or re.match(r"^[（(]\d+[）)]", s)
+            or re.match(r"^[（(][\d一二三四五六七八九十]+[）)]\s*\S", s)
+            or re.match(r"^[一二三四五六七八九十]+、\s*\S", s)
         ):
-            head = re.split(r"[。；]", s, maxsplit=1)[0][:40]
+            head = re.split(r"[。；，]", s, maxsplit=1)[0][:40]
             if box is not None and not s.startswith(("（", "(")):
                 box, box_title = None, ""
         chars: list[str] = list(s)
