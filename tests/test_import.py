@@ -259,15 +259,24 @@ def test_every_problem_is_listed_with_its_row(catalog_path, outline):
 
 @pytest.mark.parametrize(
     ("fmt", "crs"),
-    [("geojson", "EPSG:4326"), ("gpkg", "EPSG:4544"), ("shp", "EPSG:4490"), ("csv", "EPSG:4545")],
+    [
+        ("geojson", "EPSG:4326"),
+        ("gpkg", "EPSG:4544"),
+        ("shp", "EPSG:4490"),
+        ("csv", "EPSG:4545"),
+        ("shp", ex.GCJ02),
+        ("geojson", ex.GCJ02),
+    ],
 )
 def test_reimporting_an_export_changes_nothing(catalog_path, outline, fmt, crs):
     frame = catalog_frame(store.load_collection(catalog_path))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ex.ExportWarning)
         exported = ex.export(frame, fmt, crs, scope={"kind": "all"})
-    upload = im.read_upload(exported.data, exported.filename)
-    assert upload.crs == crs and upload.crs_from_file
+    # A GCJ-02 file claims no CRS (or, as GeoJSON, WGS84): the user has to say GCJ-02.
+    gcj02 = crs == ex.GCJ02
+    upload = im.read_upload(exported.data, exported.filename, crs=ex.GCJ02 if gcj02 else None)
+    assert upload.crs == crs and upload.crs_from_file is not gcj02
     assert len(upload.frame) == len(EXPORTED)
     result = im.preview(upload, features(catalog_path), outline)
     # Shapefile's notes were cut at 254 bytes: the cut is recognised and not imported as an edit.
