@@ -395,6 +395,8 @@ def metadata(
         "unplaced": "Projects without a position are kept without geometry (GeoPackage: table "
         "projects_unplaced; Shapefile: projects_unplaced.dbf).",
         "fields": {f: label for f, (_, _, label) in schema.FIELDS.items()},
+        "status_note": "status is each record's latest status; a year filter selects by the "
+        "status as of the range's end (status_history holds every dated mention).",
         "warnings": [],
     }
 
