@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -14,7 +15,8 @@ from projects import filters, store
 from projects.filters import Query
 from ui.details import md_text
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
 EVIL = "<img src=x onerror=alert(1)>"
 
 
@@ -158,3 +160,31 @@ def test_real_catalog_page(monkeypatch):
         len(filters.filter_projects(gdf, Query())),
         int((~gdf["deleted"].astype(bool)).sum()),
     )
+
+
+def test_basemaps_explain_themselves_and_amap_shifts_what_is_drawn(catalog, monkeypatch):
+    monkeypatch.delenv("TIANDITU_TOKEN", raising=False)
+    stored = catalog.read_bytes()
+    at = run(AppTest.from_file(APP, default_timeout=60))
+    plain = map_args(at)["script"]
+    at.selectbox(key="f_basemap").set_value("tianditu")
+    run(at)
+    assert any("TIANDITU_TOKEN" in i.value for i in at.info)
+    assert "tianditu" not in map_args(at)["script"]  # falls back to no basemap
+    at.selectbox(key="f_basemap").set_value("amap")
+    run(at)
+    amap = map_args(at)["script"]
+    assert "autonavi.com" in amap and any("GCJ-02" in i.value for i in at.info)
+    # The drawn layer moved (a different published payload), the stored catalog did not.
+    urls = [re.search(r'"url":"([^"]+)"', s).group(1) for s in (plain, amap)]
+    files = [ROOT / "static" / u.removeprefix("/app/static/") for u in urls]
+    wgs, gcj = (json.loads(f.read_text("utf-8")) for f in files)
+    assert wgs["id"] == gcj["id"]
+    i = next(j for j, (k, p) in enumerate(zip(wgs["k"], wgs["p"], strict=True)) if k + p == "Pe")
+    shift = (np.array(gcj["g"][i]) - np.array(wgs["g"][i])) / 1e5
+    assert shift == pytest.approx([0.0040, -0.0026], abs=3e-4)
+    assert catalog.read_bytes() == stored
+    monkeypatch.setenv("TIANDITU_TOKEN", "test-key")
+    at.selectbox(key="f_basemap").set_value("tianditu")
+    run(at)
+    assert "tk=test-key" in map_args(at)["script"]

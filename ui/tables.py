@@ -18,26 +18,33 @@ _COLUMNS = {
     "zone": "片区",
     "precision_label": "定位精度",
     "lead_dept": "牵头部门",
-    "id": "编号",
 }
 
 
 def table_frame(filtered: pd.DataFrame) -> pd.DataFrame:
-    """The table's columns, Chinese headers, one row per filtered project (plain text only)."""
+    """The table's columns, Chinese headers, one row per filtered project (plain text only).
+
+    Vocabulary columns are categoricals in vocabulary order (they sort by life cycle, and
+    they travel dictionary-encoded: about half the bytes at 10 000 rows).
+    """
+    precision = [precision_label(p) for p in filtered["precision"]]
     frame = pd.DataFrame(
         {
-            "name": filtered["name"].astype(str),
-            "sector": filtered["sector"],
-            "status_shown": filtered["status_shown"],
-            "start_year": pd.to_numeric(filtered["start_year"], errors="coerce").astype("Int64"),
-            "end_year": pd.to_numeric(filtered["end_year"], errors="coerce").astype("Int64"),
-            "zone": filtered["zone"],
-            "precision_label": [precision_label(p) for p in filtered["precision"]],
-            "lead_dept": filtered["lead_dept"],
-            "id": filtered["id"],
+            "name": filtered["name"].astype(str).to_numpy(),
+            "sector": pd.Categorical(filtered["sector"], categories=vocab.SECTORS),
+            "status_shown": pd.Categorical(filtered["status_shown"], categories=vocab.ALL_STATUSES),
+            "start_year": pd.to_numeric(filtered["start_year"], errors="coerce")
+            .astype("Int16")
+            .to_numpy(),
+            "end_year": pd.to_numeric(filtered["end_year"], errors="coerce")
+            .astype("Int16")
+            .to_numpy(),
+            "zone": pd.Categorical(filtered["zone"], categories=vocab.ALL_ZONES),
+            "precision_label": pd.Categorical(precision),
+            "lead_dept": pd.Categorical(filtered["lead_dept"]),
         }
     )
-    return frame.rename(columns=_COLUMNS).reset_index(drop=True)
+    return frame.rename(columns=_COLUMNS)
 
 
 def render_table(filtered: pd.DataFrame) -> str | None:
@@ -54,8 +61,8 @@ def render_table(filtered: pd.DataFrame) -> str | None:
         width="stretch",
     )
     rows = event.selection.rows if event is not None else []
-    if rows and rows[0] < len(frame):
-        return str(frame.iloc[rows[0]]["编号"])
+    if rows and rows[0] < len(frame):  # positions in ``filtered``, whatever the sort on screen
+        return str(filtered["id"].iloc[rows[0]])
     return None
 
 
@@ -92,7 +99,7 @@ def render_unplaced(filtered: pd.DataFrame, undrawn: set[str]) -> None:
         st.caption("当前筛选结果中的项目都已定位。")
         return
     st.dataframe(
-        table_frame(missing)[["名称", "领域", "状态", "片区", "编号"]],
+        table_frame(missing)[["名称", "领域", "状态", "片区", "定位精度"]],
         hide_index=True,
         width="stretch",
     )
