@@ -92,6 +92,11 @@ NOT_NAME = re.compile(
     r"^(?:东部|西部|中部)(?:新城|老城|城区)$"
 )
 
+#: Programmes named like works (…人才引进工程, 文化惠民工程) in running text.
+_PROGRAMME_RE = re.compile(
+    r"(?:人才|文化|精神|红色|文艺|传播|幸福|党建|惠民|先锋|培育|引进|传承|质量提升)\S{0,4}工程$"
+)
+
 #: Phrases that are never a project on their own (generic categories, counts, programmes).
 GENERIC_PATTERNS: tuple[str, ...] = (
     r"老旧小区",
@@ -478,6 +483,8 @@ def _looks_like_name(text: str, in_box: bool) -> bool:
         return False
     if text[0] in "的了和与及或等之、" or NOT_NAME.search(text):
         return False
+    if not in_box and _PROGRAMME_RE.search(text):
+        return False  # 红岩先锋工程, 文化惠民工程: programmes, not places
     if not in_box and re.match(r"^(?:国家|全国)", text):
         return False  # national programmes in running text; boxes list national labs by name
     return in_box or bool(_suffix_of(text))
@@ -557,6 +564,14 @@ class _Clean:
     start: int
     cue: str
     raw: str
+    link: bool = False  # the item opens a clause naming partners (联动…, 依托…, 与…协同)
+
+
+#: Clauses that name partners or existing anchors, not projects of the document.
+_LINK_RE = re.compile(
+    r"^(?:积极|主动|全面|深度|有机|更好)?(?:发挥)?(?:联动|衔接|对接|依托|融入|协同|配合|串联|辐射带动|"
+    r"(?:强化|加强|加快|深化|推动|注重)?与)"
+)
 
 
 def _clean_item(it: _Item, in_box: bool, last: bool) -> tuple[_Clean, str, str]:
@@ -566,6 +581,7 @@ def _clean_item(it: _Item, in_box: bool, last: bool) -> tuple[_Clean, str, str]:
     start = it.start + (len(raw) - len(raw.lstrip()))
     cue = ""
     t = _trim(t)
+    link = bool(_LINK_RE.match(t))
     for _ in range(2):
         t2 = _LEADS.sub("", t)
         start += len(t) - len(t2)
@@ -601,7 +617,7 @@ def _clean_item(it: _Item, in_box: bool, last: bool) -> tuple[_Clean, str, str]:
     t = _trim(t)
     if cue in NOT_STATUS:
         cue = ""
-    return _Clean(t, start, cue, raw.strip()), scue, category
+    return _Clean(t, start, cue, raw.strip(), link), scue, category
 
 
 def _sentence_mentions(
@@ -662,7 +678,8 @@ def _sentence_mentions(
                 part = normalise_name(part)
                 if not _looks_like_name(part, in_box or project_list) or is_generic(part):
                     continue
-                cue = c.cue or run_cue or sentence_cue
+                # a run naming partners (联动长嘉汇大景区、广阳岛) takes no cue from its sentence
+                cue = c.cue or run_cue or ("" if cleaned[0].link else sentence_cue)
                 if not (in_box or project_list or cue):
                     continue  # running text names existing places too; a project has a status
                 out.append(
