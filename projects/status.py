@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from projects.extract import Mention, extract_mentions
 from projects.vocab import STATUSES, UNKNOWN_STATUS
 
 
@@ -118,3 +119,20 @@ def status_of(cue: str, part: str | None) -> str:
 def rank(status: str) -> int:
     """Position in the life cycle (规划 0 … 运营 4); 未知 is -1."""
     return STATUSES.index(status) if status in STATUSES else -1
+
+
+def statuses(text: str, doc: str = "") -> list[tuple[Mention, str | None, str]]:
+    """Each mention of a plan text with its part ('review', 'plan' or None) and status.
+
+    The whole pipeline for a new document, e.g. next year's 政府工作报告:
+
+    >>> text = "2025年工作回顾\\n凤凰山创意园建成投用。\\n2026年工作安排\\n投用云湖未来社区。"
+    >>> [(m.name, part, s) for m, part, s in statuses(text)]
+    [('凤凰山创意园', 'review', '运营'), ('云湖未来社区', 'plan', '在建')]
+    """
+    boundary = plan_boundary(text.splitlines())
+    out = []
+    for m in extract_mentions(text, doc):
+        part = part_of(m.line, boundary)
+        out.append((m, part, status_of(m.cue, part)))
+    return out

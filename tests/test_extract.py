@@ -73,6 +73,11 @@ def test_metadata_bracket_is_lead_dept_not_a_name():
     assert not any("牵头" in m.name or "部门" in m.name for m in ms)
 
 
+def test_partners_named_after_yituo_are_not_projects():
+    text = "建成沙田污水处理厂，依托西南医院、新桥医院与肿瘤医院等医疗机构发展生物医药。"
+    assert [m.name for m in extract_mentions(text)] == ["沙田污水处理厂"]
+
+
 def test_hard_line_break_inside_a_sentence_is_joined():
     text = (
         "开工建设重庆新机场，江北国际机场 T3B 航站\n\n楼及第四跑道建成投用，机场旅客吞吐能力提升。"
