@@ -58,6 +58,7 @@ outline, zones, area_problem = catalog.load_areas()
 # ---- sidebar: filters, map options, then the editing and transfer panels ---------------------
 url_problems = sidebar.seed_from_url(st.query_params.to_dict(), sidebar.year_bounds(gdf))
 with st.sidebar:
+    count_slot = st.empty()  # filled once the filter result is known, above the filters
     query = sidebar.render_filters(gdf)
     token = tianditu_token()
     basemap, editing, basemap_note = sidebar.render_map_options(token)
@@ -88,7 +89,9 @@ selected_id = st.session_state.get(K_SELECTED)
 
 # ---- main area ----------------------------------------------------------------------------
 st.title("沙坪坝 项目一张图")
-st.markdown(f"**显示 {len(filtered)} / {live_total} 个项目**")
+count_line = f"**显示 {len(filtered)} / {live_total} 个项目**"
+st.markdown(count_line)
+count_slot.markdown(count_line)
 for problem in filter(None, [load_problem, area_problem]):
     st.warning(problem)
 for note in filter(None, [basemap_note, *url_problems]):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -206,10 +207,10 @@ def publish(payload: ProjectPayload, folder: Path, url_prefix: str) -> ProjectPa
     name = f"projects-{digest}.json"
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / name
-    if not target.exists():
-        tmp = target.with_suffix(".tmp")
-        tmp.write_text(payload.js, encoding="utf-8")
-        tmp.replace(target)
+    if not target.exists():  # unique temporary name: two sessions may publish at once
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=folder, delete=False) as f:
+            f.write(payload.js)
+        Path(f.name).replace(target)
     stale = sorted(folder.glob("projects-*.json"), key=lambda p: p.stat().st_mtime)[:-8]
     for old in stale:
         old.unlink(missing_ok=True)

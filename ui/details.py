@@ -15,12 +15,12 @@ _PUNCTUATION = set(string.punctuation)
 
 
 def md_text(value: Any) -> str:
-    """``value`` as literal Markdown text: every ASCII punctuation mark backslash-escaped.
+    r"""``value`` as literal Markdown text: every ASCII punctuation mark backslash-escaped.
 
     So a name like ``<img src=x onerror=alert(1)>`` or ``**x**`` shows exactly as typed.
 
-    >>> md_text("<b>*x*</b>")
-    '\\\\<b\\\\>\\\\*x\\\\*\\\\</b\\\\>'
+    >>> print(md_text("<b>*x*</b>"))
+    \<b\>\*x\*\<\/b\>
     """
     text = "" if value is None else str(value)
     return "".join("\\" + ch if ch in _PUNCTUATION else ch for ch in text).replace("\n", " ")
