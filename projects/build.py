@@ -26,7 +26,7 @@ from projects.extract import Mention, Paragraph, extract_mentions, normalise_nam
 from projects.schema import empty_properties
 from projects.sources import ROOT, read_lines, seeds_dir
 from projects.status import part_of, plan_boundary, rank, status_of
-from projects.vocab import DOCUMENTS, DOCUMENTS_BY_FILE, OUTSIDE, SECTORS, check_choice
+from projects.vocab import DOCUMENTS, DOCUMENTS_BY_FILE, MAX_YEAR, MIN_YEAR, OUTSIDE, SECTORS
 
 CURATION_PATH = ROOT / "data" / "curation.csv"
 IDS_PATH = ROOT / "data" / "project_ids.csv"
@@ -283,7 +283,10 @@ def build_records(
     Ids come from the registry; a project new to it gets the next free id (written back only
     with ``update_registry``), so two builds of the same input give the same ids.
     """
-    folder = seeds or seeds_dir()
+    folder = Path(seeds or seeds_dir())
+    missing = [d.file for d in DOCUMENTS if not (folder / d.file).is_file()]
+    if missing:
+        raise BadFile(f"在 {folder} 找不到源文件 {'、'.join(missing)}（请设置 SHAPINGBA_SEEDS）")
     lines_by_doc = {d.file: read_lines(d.file, folder) for d in DOCUMENTS}
     bounds = _boundaries(folder)
     rows = read_curation(curation)
@@ -524,9 +527,14 @@ def _apply_settings(records: list[dict[str, Any]], rows: list[CurationRow]) -> N
         if field not in SETTABLE:
             raise BadFile(f"整理文件中“{row.name}”的 set 字段“{field}”不可设置")
         if field == "sector":
-            check_choice("sector", value, SECTORS)
+            if value not in SECTORS:
+                raise BadFile(
+                    f"整理文件中“{row.name}”的领域“{value}”无效，应为 {'、'.join(SECTORS)} 之一"
+                )
             rec["_sector_set"] = True
         if field in ("start_year", "end_year"):
+            if not (value.isdigit() and MIN_YEAR <= int(value) <= MAX_YEAR):
+                raise BadFile(f"整理文件中“{row.name}”的年份“{value}”无效（{MIN_YEAR}–{MAX_YEAR}）")
             rec[field] = int(value)
         else:
             rec[field] = value or None

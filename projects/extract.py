@@ -518,6 +518,8 @@ def extract_mentions(text: str, doc: str = "") -> list[Mention]:
     >>> m.name, m.cue
     ('西南医院下穿道', '加快建设')
     """
+    if not isinstance(text, str):
+        raise TypeError(f"text was {type(text).__name__} but is expected to be str")
     out: list[Mention] = []
     for para in paragraphs(text):
         if para.text.strip() in GLOSSARY_HEADINGS:

@@ -15,6 +15,7 @@ from projects.build import (
     read_curation,
     read_registry,
 )
+from projects.errors import BadFile
 from projects.schema import FIELDS
 from projects.sources import read_lines
 from projects.vocab import ALL_STATUSES, DOCUMENTS, SECTORS
@@ -162,3 +163,21 @@ def test_a_new_merge_keeps_the_id_of_the_project(seeds, tmp_path):
     after = {r["name"]: r["id"] for r in build_records(seeds, curation=cur, registry=reg)}
     assert after["西南医院下穿道"] == before["西南医院下穿道"]
     assert after == before
+
+
+def test_bad_input_gives_a_chinese_error_and_changes_nothing(seeds, tmp_path):
+    with pytest.raises(BadFile, match="找不到源文件"):
+        build_records(tmp_path)
+    cur = tmp_path / "curation.csv"
+    cur.write_text(
+        "action,name,value,doc,line,why\nset,西永隧道,sector=隧道,,,x\n", encoding="utf-8"
+    )
+    with pytest.raises(BadFile, match="领域“隧道”无效"):
+        build_records(seeds, curation=cur, registry=tmp_path / "ids.csv")
+    cur.write_text("action,name,value,doc,line,why\nreject,西永隧道,,,,\n", encoding="utf-8")
+    with pytest.raises(BadFile, match="缺少理由"):
+        build_records(seeds, curation=cur, registry=tmp_path / "ids.csv")
+    cur.write_text("action,name,value,doc,line,why\ndrop,西永隧道,,,,x\n", encoding="utf-8")
+    with pytest.raises(BadFile, match="操作“drop”无效"):
+        build_records(seeds, curation=cur, registry=tmp_path / "ids.csv")
+    assert not (tmp_path / "ids.csv").exists()

@@ -105,6 +105,12 @@ def test_generic_phrases_are_not_names():
     assert [m.name for m in extract_mentions(text)] == ["青凤工业园智慧园区"]
 
 
+def test_empty_and_wrong_input():
+    assert extract_mentions("") == []
+    with pytest.raises(TypeError, match="expected to be str"):
+        extract_mentions(None)  # type: ignore[arg-type]
+
+
 def test_normalised_spellings():
     assert normalise_name("轨道二十七号线") == "轨道27号线"
     assert normalise_name("国际铁路港综保区") == "国际铁路港综合保税区"
