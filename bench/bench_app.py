@@ -155,8 +155,8 @@ def browser(path: Path, script: str = "app.py", mode: str | None = None) -> dict
     from playwright.sync_api import sync_playwright
 
     gdf = filters.catalog_frame(store.load_collection(path))
-    expected = int(filters.filter_projects(gdf, FILTER).geometry.notna().sum())
-    initial = int(filters.filter_projects(gdf, filters.Query()).geometry.notna().sum())
+    expected = int(mapview.drawable(filters.filter_projects(gdf, FILTER)).sum())
+    initial = int(mapview.drawable(filters.filter_projects(gdf, filters.Query())).sum())
     port = _free_port()
     env = {**os.environ, "SHAPINGBA_CATALOG": str(path), "PYTHONPATH": str(ROOT)}
     if mode:

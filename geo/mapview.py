@@ -84,34 +84,36 @@ BASEMAPS: dict[str, Basemap] = {
     ),
 }
 
-#: One character per precision class in the encoded layer.
+#: One character per precision class drawn on the map. "district" (only the district is
+#: known) and "none" are not drawn: a mark at the district's centre would claim a place.
 PRECISION_CODES: dict[str, str] = {
     "exact": "e",
     "approximate": "a",
     "area": "r",
     "manual": "m",
     "zone": "z",
-    "district": "d",
 }
 #: Decimal places kept per precision: ~1 m for exact and staff placements, ~10 m otherwise.
-PRECISION_DECIMALS: dict[str, int] = {"e": 5, "m": 5, "a": 4, "r": 4, "z": 4, "d": 4}
+PRECISION_DECIMALS: dict[str, int] = {"e": 5, "m": 5, "a": 4, "r": 4, "z": 4}
 #: Drawing style per precision: radius (points), stroke weight, fill opacity, dash pattern.
-#: Solid for exact positions; hollow and dashed the less we know where a project is.
+#: Solid for exact positions; hollow and dashed the less we know where a project is. A
+#: zone-level project is drawn as an unfilled dashed outline (its interior is not clickable).
 PRECISION_STYLES: dict[str, dict[str, Any]] = {
     "e": {"radius": 5, "weight": 1.5, "fillOpacity": 0.85, "dashArray": None},
     "m": {"radius": 5, "weight": 2, "fillOpacity": 0.85, "dashArray": None},
     "a": {"radius": 7, "weight": 2, "fillOpacity": 0.25, "dashArray": "4 3"},
     "r": {"radius": 7, "weight": 2, "fillOpacity": 0.18, "dashArray": "6 4"},
-    "z": {"radius": 9, "weight": 2, "fillOpacity": 0.0, "dashArray": "2 4"},
-    "d": {"radius": 9, "weight": 2, "fillOpacity": 0.0, "dashArray": "2 4"},
+    "z": {"radius": 9, "weight": 1.5, "fillOpacity": 0.0, "dashArray": "2 5"},
 }
+#: Chinese label of every precision class (legend, details, table).
 PRECISION_LABELS: dict[str, str] = {
-    "e": "精确（100 米内）",
-    "m": "人工标绘",
-    "a": "大致（1 公里内）",
-    "r": "片区范围",
-    "z": "仅知片区（示意）",
-    "d": "仅知在区内（示意）",
+    "exact": "精确（100 米内）",
+    "manual": "人工标绘",
+    "approximate": "大致（1 公里内）",
+    "area": "片区范围",
+    "zone": "仅知片区（示意轮廓）",
+    "district": "仅知在区内（不上图）",
+    "none": "未定位（不上图）",
 }
 #: Fallback zone colours when the zones file carries none.
 ZONE_COLOURS: dict[str, str] = {"东": "#fdd0a2", "中": "#c7e9c0", "西": "#c6dbef"}
@@ -162,38 +164,51 @@ class ProjectPayload:
         return {pid: i for i, pid in enumerate(self.ids)}
 
 
+#: Drawing order, bottom to top: zone outlines, areas, lines, points (clicks reach the small).
+_RANK = {"P": 3, "Q": 3, "L": 2, "M": 2, "A": 1, "N": 1}
+
+
+def drawable(gdf: gpd.GeoDataFrame) -> np.ndarray:
+    """Which projects the map draws: a geometry and a precision finer than the district."""
+    geom = gdf.geometry
+    has = geom.notna().to_numpy() & ~geom.is_empty.fillna(True).to_numpy()
+    return has & gdf["precision"].isin(list(PRECISION_CODES)).to_numpy()
+
+
 def encode_projects(gdf: gpd.GeoDataFrame, *, gcj02: bool = False) -> ProjectPayload:
     """Encode every drawable project compactly: ids, names, precision codes and coordinates.
 
     Coordinates are integers (offsets from a fixed origin at the precision's decimals),
     delta-coded along lines and rings; only what the map needs to draw and label is sent —
-    the details panel reads the rest from the catalog on click.
+    the details panel reads the rest from the catalog on click. Features are ordered so
+    outlines and areas lie under lines and points.
     """
-    ids, names, codes, kinds, geoms, undrawn = [], [], [], [], [], []
+    mask = drawable(gdf)
+    undrawn = tuple(str(pid) for pid in gdf["id"][~mask])
+    rows = []
     for pid, name, precision, geom in zip(
-        gdf["id"], gdf["name"], gdf["precision"], gdf.geometry, strict=True
+        gdf["id"][mask], gdf["name"][mask], gdf["precision"][mask], gdf.geometry[mask], strict=True
     ):
-        code = PRECISION_CODES.get(precision)
-        kind = _KINDS.get(geom.geom_type) if geom is not None and not geom.is_empty else None
-        if code is None or kind is None:
-            undrawn.append(str(pid))
+        kind = _KINDS.get(geom.geom_type)
+        if kind is None:  # a GeometryCollection: not drawn, listed
+            undrawn += (str(pid),)
             continue
-        if gcj02:
-            geom = crs.geometry_to_gcj02(geom)
-        ids.append(str(pid))
-        names.append(str(name or pid))
-        codes.append(code)
-        kinds.append(kind)
-        geoms.append(_encode_geometry(geom, PRECISION_DECIMALS[code]))
+        code = PRECISION_CODES[precision]
+        rank = 0 if code == "z" and kind in "AN" else _RANK[kind]
+        rows.append((rank, str(pid), str(name or pid), code, kind, geom))
+    rows.sort(key=lambda r: r[0])
+    if gcj02 and rows:
+        shifted = [crs.geometry_to_gcj02(r[5]) for r in rows]
+        rows = [(*r[:5], g) for r, g in zip(rows, shifted, strict=True)]
     data = {
         "o": _ORIGIN,
-        "id": ids,
-        "n": names,
-        "p": "".join(codes),
-        "k": "".join(kinds),
-        "g": geoms,
+        "id": [r[1] for r in rows],
+        "n": [r[2] for r in rows],
+        "p": "".join(r[3] for r in rows),
+        "k": "".join(r[4] for r in rows),
+        "g": [_encode_geometry(r[5], PRECISION_DECIMALS[r[3]]) for r in rows],
     }
-    return ProjectPayload(js_literal(data), tuple(ids), tuple(undrawn))
+    return ProjectPayload(js_literal(data), tuple(data["id"]), undrawn)
 
 
 def publish(payload: ProjectPayload, folder: Path, url_prefix: str) -> ProjectPayload:
@@ -295,7 +310,8 @@ class _ProjectLayer(MacroElement):
           var group = L.featureGroup().addTo(map);
           var sp = { layers: [], group: group, selected: -1, shown: 0, ready: false, applied: 0 };
           window.__sp = sp;
-          var D = null, n = 0;
+          var D = null, n = 0, zoneOutlines = [];
+          var RANK = {{ this.ranks }};
           function ll(a, s) {
             var out = [], x = 0, y = 0, ox = D.o[0], oy = D.o[1];
             for (var j = 0; j < a.length; j += 2) {
@@ -308,7 +324,8 @@ class _ProjectLayer(MacroElement):
             return {
               renderer: renderer, pane: "spProjects", radius: st.radius + (selected ? 3 : 0),
               color: selected ? "#000000" : colour, weight: st.weight + (selected ? 2 : 0),
-              fillColor: colour, fillOpacity: D.k[i] === "L" || D.k[i] === "M" ? 0 : st.fillOpacity,
+              fillColor: colour, fillOpacity: st.fillOpacity,
+              fill: st.fillOpacity > 0 && D.k[i] !== "L" && D.k[i] !== "M",
               dashArray: st.dashArray, opacity: 0.95
             };
           }
@@ -336,7 +353,7 @@ class _ProjectLayer(MacroElement):
             return el;
           }, { sticky: true });
           function apply(state, selected) {
-            var shown = 0, sel = null, layers = sp.layers;
+            var shown = 0, sel = null, layers = sp.layers, readded = [];
             for (var i = 0; i < n; i++) {
               var c = state.charCodeAt(i) - 48, lyr = layers[i];
               if (c < 0) {
@@ -348,8 +365,19 @@ class _ProjectLayer(MacroElement):
                 lyr.setStyle(style(i, c, isSel)); lyr._spC = c;
                 if (isSel) { sel = lyr; }
               }
-              if (!lyr._spOn) { group.addLayer(lyr); lyr._spOn = true; }
+              if (!lyr._spOn) {
+                group.addLayer(lyr); lyr._spOn = true;
+                if (RANK[D.k[i]] < 3) { readded.push(lyr); }
+              }
               shown++;
+            }
+            // A layer added again lands on top: put areas back under, points back over.
+            if (readded.length) {
+              readded.forEach(function (l) { if (RANK[D.k[l._spI]] === 1 && l.bringToBack) l.bringToBack(); });
+              zoneOutlines.forEach(function (l) { if (l._spOn) l.bringToBack(); });
+              for (var j = 0; j < n; j++) {
+                if (layers[j]._spOn && RANK[D.k[j]] === 3 && layers[j].bringToFront) layers[j].bringToFront();
+              }
             }
             if (sel && selected !== sp.selected) {
               if (sel.bringToFront) { sel.bringToFront(); }
@@ -364,7 +392,10 @@ class _ProjectLayer(MacroElement):
           };
           function init(data) {
             D = data; n = D.id.length; sp.ids = D.id;
-            for (var i = 0; i < n; i++) { sp.layers.push(make(i)); }
+            for (var i = 0; i < n; i++) {
+              var lyr = make(i); sp.layers.push(lyr);
+              if (D.p[i] === "z" && RANK[D.k[i]] === 1) { zoneOutlines.push(lyr); }
+            }
             sp.ready = true;
             if (sp.pending) { var p = sp.pending; sp.pending = null; window.__spApply(p[0], p[1]); }
           }
@@ -398,6 +429,7 @@ class _ProjectLayer(MacroElement):
         self.styles = js_literal(PRECISION_STYLES)
         self.colours = js_literal([vocab.STATUS_COLOURS[s] for s in vocab.ALL_STATUSES])
         self.decimals = js_literal(PRECISION_DECIMALS)
+        self.ranks = js_literal(_RANK)
         self.image_path = js_literal(vendor_url("leaflet/images/"))
 
 
@@ -487,11 +519,12 @@ def legend_spec(zones: gpd.GeoDataFrame | None) -> list[dict[str, Any]]:
         {"label": s, "fill": c, "stroke": c, "round": True} for s, c in vocab.STATUS_COLOURS.items()
     ]
     precision_rows = []
-    for code, st in PRECISION_STYLES.items():
+    for name, code in PRECISION_CODES.items():
+        st = PRECISION_STYLES[code]
         alpha = int(round(st["fillOpacity"] * 255))
         precision_rows.append(
             {
-                "label": PRECISION_LABELS[code],
+                "label": PRECISION_LABELS[name],
                 "fill": f"#636363{alpha:02x}",
                 "stroke": "#636363",
                 "dashed": bool(st["dashArray"]),

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from bench.synthetic import synthetic_collection
-from geo import assets
+from geo import assets, mapview
 from projects import filters, store
 from projects.filters import Query
 
@@ -137,7 +137,7 @@ def _map_frame(page):
 def _expected_drawn(catalog: Path, query: Query) -> int:
     gdf = filters.catalog_frame(store.load_collection(catalog))
     shown = filters.filter_projects(gdf, query)
-    return int(shown.geometry.notna().sum())
+    return int(mapview.drawable(shown).sum())
 
 
 def test_map_draws_filters_in_place_and_selects_on_click(page, catalog):
@@ -160,7 +160,7 @@ def test_map_draws_filters_in_place_and_selects_on_click(page, catalog):
     same = page.query_selector(IFRAME).content_frame()
     assert same.evaluate("() => window.__marker") == "same-iframe"
     assert same.evaluate("() => window.map.getZoom()") == 13
-    page.get_by_text(f"显示 {_shown(catalog, without)} /").wait_for(timeout=30_000)
+    page.get_by_text(f"显示 {_shown(catalog, without)} /").first.wait_for(timeout=30_000)
 
     # Click a drawn point: the details panel shows that project.
     target = same.evaluate(

@@ -53,9 +53,21 @@ def decode(data: dict, i: int) -> list[tuple[float, float]]:
 def test_every_drawable_project_is_encoded_and_the_rest_listed(gdf):
     payload = mapview.encode_projects(gdf)
     assert set(payload.ids) | set(payload.undrawn) == set(gdf["id"])
-    assert set(payload.undrawn) == {gdf["id"].iloc[1], gdf["id"].iloc[2]}
+    assert not set(payload.ids) & set(payload.undrawn)
+    by_id = gdf.set_index("id")
+    assert {gdf["id"].iloc[1], gdf["id"].iloc[2]} <= set(payload.undrawn)
+    # Only the district is known: not drawn (a mark at the centre would claim a place).
+    district = set(gdf.loc[gdf["precision"] == "district", "id"])
+    assert district and district <= set(payload.undrawn)
+    assert all(by_id.loc[pid, "precision"] != "district" for pid in payload.ids)
     data = payload_data(payload.js)
     assert len(data["p"]) == len(data["k"]) == len(data["g"]) == len(payload.ids)
+    # Drawn bottom to top: zone outlines, areas, lines, points.
+    ranks = [
+        0 if p == "z" and k in "AN" else mapview._RANK[k]
+        for p, k in zip(data["p"], data["k"], strict=True)
+    ]
+    assert ranks == sorted(ranks) and ranks[-1] == 3
 
 
 def test_coordinates_survive_encoding_within_their_precision(gdf):
@@ -123,7 +135,7 @@ def test_published_payload_is_a_local_file_and_keeps_names_out_of_the_page(gdf, 
     payload = mapview.publish(mapview.encode_projects(gdf), tmp_path, "/app/static/vendor/cache")
     assert payload.url.startswith("/app/static/vendor/cache/projects-")
     served = tmp_path / payload.url.rsplit("/", 1)[1]
-    assert json.loads(served.read_text("utf-8"))["n"][0] == EVIL
+    assert EVIL in json.loads(served.read_text("utf-8"))["n"]
     assert "<img" not in served.read_text("utf-8")
     html = render(mapview.base_map(payload))
     assert payload.url in html and "onerror" not in html and not re.search(r"https?://", html)

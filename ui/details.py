@@ -35,8 +35,7 @@ def present(value: Any, missing: str = "未注明") -> Any:
 
 def precision_label(precision: str | None) -> str:
     """Chinese label of a precision class."""
-    code = mapview.PRECISION_CODES.get(precision or "")
-    return mapview.PRECISION_LABELS.get(code, "未定位") if code else "未定位"
+    return mapview.PRECISION_LABELS.get(precision or "none", mapview.PRECISION_LABELS["none"])
 
 
 def source_lines(sources: Any) -> list[str]:

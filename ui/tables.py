@@ -94,9 +94,10 @@ def render_charts(filtered: pd.DataFrame) -> None:
 def render_unplaced(filtered: pd.DataFrame, undrawn: set[str]) -> None:
     """The filtered projects that have no position on the map."""
     missing = filtered[filtered["id"].isin(undrawn)]
-    st.subheader(f"未定位的项目（{len(missing)}）")
+    st.subheader(f"未上图的项目（{len(missing)}）")
+    st.caption("没有位置，或只知道在区内的项目不画在地图上（画在区中心会误导），列在这里。")
     if missing.empty:
-        st.caption("当前筛选结果中的项目都已定位。")
+        st.caption("当前筛选结果中的项目都已上图。")
         return
     st.dataframe(
         table_frame(missing)[["名称", "领域", "状态", "片区", "定位精度"]],
