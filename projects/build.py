@@ -401,7 +401,7 @@ def _record(
         if (m.doc, m.line) not in seen:
             seen.add((m.doc, m.line))
             sources.append({"doc": m.doc, "section": m.section, "line": m.line})
-        _alias_for_broken_line(rec, m, lines_by_doc)
+        _add_surface_alias(rec, m, lines_by_doc)
     rec["sources"] = sources
 
     history, windows = [], []
@@ -438,7 +438,7 @@ def _record(
     return rec
 
 
-def _alias_for_broken_line(rec: dict[str, Any], m: Mention, lines_by_doc: dict[str, list[str]]):
+def _add_surface_alias(rec: dict[str, Any], m: Mention, lines_by_doc: dict[str, list[str]]):
     """Give a record the verbatim form its cited line uses when the name was rebuilt.
 
     扩建西永、土主污水处理厂 names 西永污水处理厂, but the line holds only 西永、土主污水处理厂; a name
