@@ -38,6 +38,7 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+EVIL = "<img src=x onerror=alert(1)>"
 #: Counts the project layers actually on the map, the way a person would count what is drawn.
 COUNT_JS = """() => { let n = 0; window.map.eachLayer(l => {
   if (l.feature && l.feature.properties && l.feature.properties.id &&
@@ -64,7 +65,10 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def catalog(tmp_path_factory) -> Path:
     coll = synthetic_collection(3000, seed=8)
-    coll["features"][0]["properties"]["name"] = "<img src=x onerror=alert(1)>"
+    evil = coll["features"][0]
+    evil["properties"].update(name=EVIL, sector="产业", precision="exact", zone="西")
+    evil["properties"].update(start_year=2020, end_year=2030)
+    evil["geometry"] = {"type": "Point", "coordinates": [106.31, 29.6]}
     path = tmp_path_factory.mktemp("catalog") / "projects.geojson"
     path.write_text(json.dumps(coll, ensure_ascii=False), "utf-8")
     return path
@@ -119,8 +123,9 @@ def page(server):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1300})
-        page.errors = []
+        page.errors, page.dialogs = [], []
         page.on("pageerror", lambda e: page.errors.append(str(e)))
+        page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
         page.goto(server)
         yield page
         browser.close()
@@ -145,6 +150,8 @@ def test_map_draws_filters_in_place_and_selects_on_click(page, catalog):
     expected = _expected_drawn(catalog, Query())
     frame.wait_for_function(f"({COUNT_JS})() === {expected}", timeout=30_000)
     assert frame.evaluate(f"({COUNT_JS})()") == expected
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "browser_map_initial.png"))
     # Mark this map instance and move the view: both must survive the filter change.
     frame.evaluate(
         "() => { window.__marker = 'same-iframe'; window.map.setView([29.6, 106.4], 13); }"
@@ -162,30 +169,41 @@ def test_map_draws_filters_in_place_and_selects_on_click(page, catalog):
     assert same.evaluate("() => window.map.getZoom()") == 13
     page.get_by_text(f"显示 {_shown(catalog, without)} /").first.wait_for(timeout=30_000)
 
-    # Click a drawn point: the details panel shows that project.
+    # Hover and click the project whose name is HTML: it shows as text, nothing runs.
     target = same.evaluate(
-        """() => { const sp = window.__sp, m = window.map, view = m.getBounds();
-          const on = sp.layers.filter(l => l._spOn);
-          for (const l of on) {
-            if (!l.getLatLng || !view.contains(l.getLatLng())) continue;
-            const p = m.project(l.getLatLng(), 17);
-            const alone = on.every(o => o === l || (o.getLatLng
-              ? m.project(o.getLatLng(), 17).distanceTo(p) > 40
-              : !o.getBounds().pad(0.2).contains(l.getLatLng())));
-            if (alone) {
-              m.setView(l.getLatLng(), 17, {animate: false});
-              const c = m.latLngToContainerPoint(l.getLatLng());
-              return {x: c.x, y: c.y, name: l.feature.properties.name};
-            }
-          } return null; }"""
+        """(name) => { const m = window.map;
+          const l = window.__sp.layers.find(l => l.feature.properties.name === name);
+          m.setView(l.getLatLng(), 18, {animate: false});
+          const c = m.latLngToContainerPoint(l.getLatLng()); return {x: c.x, y: c.y}; }""",
+        EVIL,
     )
-    assert target is not None
     box = page.query_selector(IFRAME).bounding_box()
+    page.mouse.move(box["x"] + target["x"], box["y"] + target["y"])
+    same.wait_for_selector(".leaflet-tooltip", timeout=10_000)
+    assert same.inner_text(".leaflet-tooltip") == EVIL
     page.mouse.click(box["x"] + target["x"], box["y"] + target["y"])
-    page.locator("li").filter(has_text=f"：{target['name']}").first.wait_for(timeout=30_000)
+    page.locator("li").filter(has_text=f"：{EVIL}").first.wait_for(timeout=30_000)
+    assert same.evaluate("() => document.querySelectorAll('img[src=x]').length") == 0
+    assert page.evaluate("() => document.querySelectorAll('img[src=x]').length") == 0
 
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "browser_map.png"))
+    # Selecting a table row selects that project on the map.
+    grid = page.locator("[data-testid=stDataFrame]").first
+    grid.scroll_into_view_if_needed()
+    cell = grid.bounding_box()
+    page.mouse.click(cell["x"] + 18, cell["y"] + 2 * 35 + 17)  # the second row's check box
+    first = filters.filter_projects(
+        filters.catalog_frame(store.load_collection(catalog)), without
+    ).iloc[1]
+    assert first["name"] != EVIL
+    page.locator("li").filter(has_text=f"：{first['name']}").first.wait_for(timeout=30_000)
+    frame = page.query_selector(IFRAME).content_frame()
+    frame.wait_for_function(
+        f"window.__sp.selected >= 0 && window.__sp.ids[window.__sp.selected] === {json.dumps(first['id'])}",
+        timeout=30_000,
+    )
+    assert page.dialogs == []
+
+    page.screenshot(path=str(ARTIFACTS / "browser_map_selected.png"))
     assert page.errors == []
 
 
