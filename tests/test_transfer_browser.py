@@ -117,8 +117,8 @@ def page(server):
 
 
 def _choose(page, label: str, option: str) -> None:
-    box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first
-    box.click()
+    """Pick ``option`` in the select box labelled ``label``."""
+    page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first.click()
     page.get_by_role("option", name=option).first.click()
 
 
@@ -139,7 +139,9 @@ def test_geojson_and_gauss_kruger_geopackage_download_from_the_page(page, tmp_pa
     assert doc["metadata"]["scope"]["kind"] == "filter"
 
     _choose(page, "格式", "GeoPackage")
+    page.get_by_text("shapingba-projects_filter_EPSG-4326.gpkg").wait_for(timeout=60_000)
     _choose(page, "坐标系", "中央经线105°E")
+    page.get_by_text("shapingba-projects_filter_EPSG-4544.gpkg").wait_for(timeout=60_000)
     path = _download(page, tmp_path, f"下载 GeoPackage（{len(EXPORTED)} 个项目）")
     assert path.name == "shapingba-projects_filter_EPSG-4544.gpkg"
     layers = {str(n) for n, _ in pyogrio.list_layers(path)}
@@ -158,17 +160,17 @@ def test_staff_upload_is_previewed_then_saved_once(page, files):
     page.get_by_label("用户名").fill("wang")
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
-    page.get_by_text("上传文件（不超过 20 MB）").wait_for(timeout=30_000)
+    page.get_by_text("上传文件（不超过 20 MB）").wait_for(timeout=60_000)
     upload = files["folder"] / "edits.csv"
     upload.write_text(
         "id,名称,领域,状态\nt-point,西永综保区 二期,开放平台,建成\n,浏览器导入的新项目,社会民生,规划\n",
         encoding="gbk",
     )
     page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(upload))
-    page.get_by_text("新增 1 个，修改 1 个，无变化 0 个").wait_for(timeout=30_000)
+    page.get_by_text("新增 1 个，修改 1 个，无变化 0 个").wait_for(timeout=60_000)
     assert store.history_path(files["catalog"]).exists() is False
     page.get_by_role("button", name="确认导入（一次保存，记入修改历史）").click()
-    page.get_by_text("已导入 edits.csv").wait_for(timeout=30_000)
+    page.get_by_text("已导入 edits.csv").wait_for(timeout=60_000)
     by_name = {f["properties"]["name"]: f["properties"] for f in store.load(files["catalog"])}
     assert by_name["西永综保区 二期"]["status"] == "建成"
     assert by_name["浏览器导入的新项目"]["sector"] == "社会民生"

@@ -105,6 +105,7 @@ def render(filtered: Any, query: Any) -> None:
         on_click="ignore",
         width="stretch",
     )
+    st.caption(md_text(f"文件：{result.filename}"))
     for note in result.warnings:
         st.caption(md_text(f"注意：{note}"))
     _render_import()
