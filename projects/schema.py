@@ -17,7 +17,8 @@ FIELDS: dict[str, tuple[type, Any, str]] = {
     "sector": (str, None, "领域"),
     "status": (str, "未知", "状态"),
     # [{"doc", "date", "year", "status", "cue", "line", "part"}]: one entry per document mention
-    # that implies a status; "part" is "review" or "plan" for the 2025 report (002), else null.
+    # that implies a status; "part" is "review" or "plan" where a document reviews past years and
+    # plans the next (002's 2024 review vs 2025 plan; 001's 十三五 review), else null.
     "status_history": (list, [], "状态沿革"),
     "start_year": (int, None, "起始年"),
     "end_year": (int, None, "结束年"),
