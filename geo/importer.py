@@ -45,6 +45,8 @@ from projects.errors import BadFile, CatalogError, InvalidValue
 MAX_BYTES = 20 * 1024 * 1024
 #: A zip may not unpack to more than this (a zip bomb is refused, not extracted).
 MAX_UNZIPPED = 200 * 1024 * 1024
+#: Text encodings an upload may be in (GBK read as its superset GB18030).
+ENCODINGS = ("UTF-8", "GBK")
 #: Extension -> reader kind.
 KINDS: dict[str, str] = {
     ".geojson": "geojson",
@@ -139,12 +141,18 @@ def read_upload(
 ) -> Upload:
     """The upload as a WGS84 GeoDataFrame; BadFile when it is too large, broken or unreadable.
 
-    ``crs`` is used only where the file does not say (CSV, a Shapefile without .prj, GCJ-02
-    files); ``encoding`` forces "UTF-8" or "GBK" instead of detecting it.
+    ``crs`` is used where the file does not say (CSV, a Shapefile without .prj, a GeoJSON
+    without ``crs`` member, which is otherwise WGS84), and GCJ-02 also overrides a WGS84 or
+    CGCS2000 claim (files from 高德/腾讯 tools often carry one). ``encoding`` forces "UTF-8" or
+    "GBK" instead of detecting it.
     """
     if len(data) > MAX_BYTES:
         raise BadFile(
             f"文件 {filename} 有 {len(data) / 1024 / 1024:.1f} MB，超过 {MAX_BYTES // 1024 // 1024} MB 上限；请只导出需要的项目后再上传。"
+        )
+    if encoding is not None and encoding.upper() not in ENCODINGS:
+        raise InvalidValue(
+            f"不支持的编码“{encoding}”，可选：{'、'.join(ENCODINGS)}。", field="encoding"
         )
     if crs is not None and crs not in CRS_CHOICES:
         raise InvalidValue(f"不支持的坐标系“{crs}”，可选：{'、'.join(CRS_CHOICES)}。", field="crs")
@@ -161,7 +169,14 @@ def read_upload(
             frame, used_encoding, file_crs, fmt = _READERS[kind](data, encoding)
     except CatalogError:
         raise
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+    except (
+        pyogrio.errors.DataSourceError,
+        pyogrio.errors.DataLayerError,
+        pyogrio.errors.FieldError,
+        pyogrio.errors.GeometryError,
+        pyogrio.errors.CRSError,
+        shapely.errors.GEOSException,
+    ) as exc:
         raise BadFile(f"文件 {filename} 已损坏或格式不正确，无法读取（{_short(exc)}）。") from exc
     except (ValueError, KeyError, zipfile.BadZipFile, UnicodeError, OSError) as exc:
         raise BadFile(f"文件 {filename} 已损坏或格式不正确，无法读取（{_short(exc)}）。") from exc
