@@ -23,7 +23,7 @@ with st.sidebar:
     sectors = st.multiselect("领域", vocab.SECTORS, default=list(vocab.SECTORS))
 query = filters.Query(sectors=None if len(sectors) == len(vocab.SECTORS) else tuple(sectors))
 shown = filters.filter_projects(gdf, query)
-shown = shown[shown.geometry.notna()][["id", "name", "status_shown", "precision", "geometry"]]
+shown = shown[mapview.drawable(shown)][["id", "name", "status_shown", "precision", "geometry"]]
 st.markdown(f"显示 {len(shown)} / {len(gdf)} 个项目")
 
 
