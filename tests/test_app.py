@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from bench.synthetic import synthetic_collection
 from geo import mapview
-from projects import filters, store
+from projects import filters, store, vocab
 from projects.filters import Query
 from ui.details import md_text
 
@@ -51,6 +51,12 @@ def shown_count(at: AppTest) -> tuple[int, int]:
     raise AssertionError("count line missing")
 
 
+def published(script: str) -> dict:
+    """The project layer the page told the browser to fetch."""
+    url = re.search(r'"url":"([^"]+)"', script).group(1)
+    return json.loads((ROOT / "static" / url.removeprefix("/app/static/")).read_text("utf-8"))
+
+
 def map_args(at: AppTest) -> dict:
     (component,) = at.get("component_instance")
     return json.loads(component.proto.json_args)
@@ -74,6 +80,15 @@ def test_filters_change_the_shown_count(catalog):
     state = re.search(r'__spApply\("(.*?)"', map_args(at)["feature_group"]).group(1)
     drawn = expected[mapview.drawable(expected)]
     assert len(state) - state.count(".") == len(drawn) and len(drawn) < len(expected)
+    # Each drawn project is coloured by its status at the end of the range (2023).
+    ids = published(map_args(at)["script"])["id"]
+    colour_of = {
+        pid: vocab.ALL_STATUSES[int(c)] for pid, c in zip(ids, state, strict=True) if c != "."
+    }
+    assert colour_of == dict(zip(drawn["id"], drawn["status_shown"], strict=True))
+    assert any(
+        s != r for s, r in zip(drawn["status_shown"], drawn["status"], strict=True)
+    )  # the range end really changed some colours
 
 
 def test_url_parameters_round_trip(catalog):
@@ -178,10 +193,8 @@ def test_basemaps_explain_themselves_and_amap_shifts_what_is_drawn(catalog, monk
     amap = map_args(at)["script"]
     assert "autonavi.com" in amap and any("GCJ-02" in i.value for i in at.info)
     # The drawn layer moved (a different published payload), the stored catalog did not.
-    urls = [re.search(r'"url":"([^"]+)"', s).group(1) for s in (plain, amap)]
-    files = [ROOT / "static" / u.removeprefix("/app/static/") for u in urls]
-    wgs, gcj = (json.loads(f.read_text("utf-8")) for f in files)
-    assert wgs["id"] == gcj["id"]
+    wgs, gcj = published(plain), published(amap)
+    assert wgs["id"] == gcj["id"] and plain != amap
     i = next(j for j, (k, p) in enumerate(zip(wgs["k"], wgs["p"], strict=True)) if k + p == "Pe")
     shift = (np.array(gcj["g"][i]) - np.array(wgs["g"][i])) / 1e5
     assert shift == pytest.approx([0.0040, -0.0026], abs=3e-4)
