@@ -78,8 +78,9 @@ payload = (
 
 # Selection: the latest of a map click, a table row or the sidebar picker.
 event = mapview.event_to_wgs84(st.session_state.get(K_MAP), basemap)
-clicked = new_selection("map", mapview.clicked_project(event, payload.ids))
-if clicked:
+clicked = mapview.clicked_project(event, payload.ids)
+# The click position tells a second click on the same project from a stale report.
+if clicked and new_selection("map", f"{clicked}@{(event or {}).get('last_object_clicked')}"):
     st.session_state[K_SELECTED] = clicked
 with st.sidebar:
     picked = sidebar.render_picker(filtered)

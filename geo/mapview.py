@@ -717,8 +717,8 @@ def _feature_to_wgs84(feature: dict[str, Any]) -> dict[str, Any]:
 def returned_objects(editing: bool) -> Sequence[str]:
     """What the map reports back (fewer keys, fewer reruns: pans and zooms report nothing)."""
     if editing:
-        return ("last_active_drawing", "last_clicked", "all_drawings")
-    return ("last_active_drawing",)
+        return ("last_active_drawing", "last_object_clicked", "last_clicked", "all_drawings")
+    return ("last_active_drawing", "last_object_clicked")
 
 
 def clicked_project(event: dict[str, Any] | None, known: Iterable[str]) -> str | None:
