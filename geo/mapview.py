@@ -3,7 +3,8 @@
 Why two parts: streamlit-folium derives the component's identity from the map script, so any
 change to it remounts the iframe (the map blanks, zoom and pan are lost). The base map therefore
 carries everything that does not follow the filters — outline, zones, labels, legend, basemap,
-and every drawable project, encoded once (``encode_projects``) — and the filters travel as a
+and every drawable project, encoded once (``encode_projects``) and, in the app, published as a
+static file the browser fetches once (``publish``) — and the filters travel as a
 ``feature_group_to_add`` holding one short string (``project_state``: one character per project,
 hidden or the status to colour it by). The browser shows, hides and recolours the layers it
 already has, so a filter change sends about one byte per project and redraws in place.
