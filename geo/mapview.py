@@ -103,7 +103,7 @@ PRECISION_STYLES: dict[str, dict[str, Any]] = {
     "e": {"radius": 5, "weight": 1.5, "fillOpacity": 0.85, "dashArray": None},
     "m": {"radius": 5, "weight": 2, "fillOpacity": 0.85, "dashArray": None},
     "a": {"radius": 7, "weight": 2, "fillOpacity": 0.25, "dashArray": "4 3"},
-    "r": {"radius": 7, "weight": 2, "fillOpacity": 0.18, "dashArray": "6 4"},
+    "r": {"radius": 7, "weight": 2, "fillOpacity": 0.1, "dashArray": "6 4"},
     "z": {"radius": 9, "weight": 1.5, "fillOpacity": 0.0, "dashArray": "2 5"},
 }
 #: Chinese label of every precision class (legend, details, table).
