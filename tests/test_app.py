@@ -203,3 +203,17 @@ def test_basemaps_explain_themselves_and_amap_shifts_what_is_drawn(catalog, monk
     at.selectbox(key="f_basemap").set_value("tianditu")
     run(at)
     assert "tk=test-key" in map_args(at)["script"]
+
+
+def test_drawing_mode_adds_the_draw_control_and_reports_clicks(catalog):
+    at = run(AppTest.from_file(APP, default_timeout=60))
+    assert "last_clicked" not in map_args(at)["returned_objects"]  # pans and clicks: no rerun
+    at.toggle(key="f_editing").set_value(True)
+    run(at)
+    args = map_args(at)
+    assert "last_clicked" in args["returned_objects"] and "all_drawings" in args["returned_objects"]
+    if mapview.draw_available():
+        assert "L.Control.Draw" in args["script"]
+        assert all(
+            link.startswith("/app/static/vendor/") for link in args["js_links"] + args["css_links"]
+        )
