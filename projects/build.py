@@ -30,7 +30,7 @@ from projects.vocab import DOCUMENTS, DOCUMENTS_BY_FILE, MAX_YEAR, MIN_YEAR, OUT
 
 CURATION_PATH = ROOT / "data" / "curation.csv"
 IDS_PATH = ROOT / "data" / "project_ids.csv"
-CURATION_ACTIONS = ("accept", "reject", "rename", "merge", "set")
+CURATION_ACTIONS = ("accept", "reject", "rename", "merge", "set", "form")
 SETTABLE = ("sector", "district", "start_year", "end_year", "lead_dept", "phase", "notes")
 
 #: Sector of the items of each 专栏 box of 001 (the box themes).
@@ -186,6 +186,8 @@ def read_curation(path: Path = CURATION_PATH) -> list[CurationRow]:
             if not why:
                 raise BadFile(f"整理文件第{n}行缺少理由（why 列）")
             line = (row.get("line") or "").strip()
+            if action == "form" and not (row.get("doc") and line.isdigit()):
+                raise BadFile(f"整理文件第{n}行的 form 操作需要文档和行号")
             rows.append(
                 CurationRow(
                     action,
@@ -314,6 +316,7 @@ def build_records(
         _record(key, ms, bounds, lines_by_doc, targets.get(key)) for key, ms in groups.items()
     ]
     _apply_settings(records, rows)
+    _apply_forms(records, rows, lines_by_doc)
     _link_phases(records)
     ids = read_registry(registry)
     used = {ids[r["_key"]] for r in records if r["_key"] in ids}
@@ -396,13 +399,13 @@ def _record(
     rec["phase"] = next((m.phase for m in ms if m.phase), None)
     rec["lead_dept"] = next((m.lead_dept for m in ms if m.lead_dept), None)
 
-    sources, seen = [], set()
+    sources: dict[tuple[str, int], dict[str, Any]] = {}
     for m in sorted(ms, key=lambda m: (_doc_order(m.doc), m.line)):
-        if (m.doc, m.line) not in seen:
-            seen.add((m.doc, m.line))
-            sources.append({"doc": m.doc, "section": m.section, "line": m.line})
-        _add_surface_alias(rec, m, lines_by_doc)
-    rec["sources"] = sources
+        src = sources.setdefault(
+            (m.doc, m.line), {"doc": m.doc, "section": m.section, "line": m.line}
+        )
+        _add_surface_form(rec, src, m, lines_by_doc)
+    rec["sources"] = list(sources.values())
 
     history, windows = [], []
     by_doc: dict[str, list[tuple[Mention, str | None, str]]] = defaultdict(list)
@@ -438,20 +441,38 @@ def _record(
     return rec
 
 
-def _add_surface_alias(rec: dict[str, Any], m: Mention, lines_by_doc: dict[str, list[str]]):
-    """Give a record the verbatim form its cited line uses when the name was rebuilt.
+#: A short form of a numbered line is a name in its own right (15号线 for 轨道15号线).
+_SHORT_LINE = re.compile(r"^[\d一二三四五六七八九十]+号线\S{0,4}$")
+
+
+def _add_surface_form(
+    rec: dict[str, Any], src: dict[str, Any], m: Mention, lines_by_doc: dict[str, list[str]]
+) -> None:
+    """Record how the cited line spells the project when the name was rebuilt from it.
 
     扩建西永、土主污水处理厂 names 西永污水处理厂, but the line holds only 西永、土主污水处理厂; a name
-    that a hard line break cut (004) holds only its first part. Either form becomes an alias, so
-    every cited line contains the name or an alias.
+    that a hard line break cut (004) holds only its first part. Such a stretch of text is no name,
+    so it is kept with the source as ``form`` (the verbatim words of that line), not as an alias;
+    only a short line number (15号线) becomes an alias. Every cited line then contains the name,
+    an alias or its source's form.
     """
     text = _line_text(lines_by_doc, m.doc, m.line)
     forms = [re.sub(r"\s+", "", f) for f in [rec["name"], *rec["aliases"]]]
-    if any(f in text for f in forms):
+    if "form" in src or any(f in text for f in forms):
         return
-    alias = surface_form(m.name, text)
-    if alias:
-        rec["aliases"] = sorted({*rec["aliases"], alias})
+    form = surface_form(m.name, text)
+    if not form:
+        return
+    if _SHORT_LINE.match(form) or normalise_name(form) == m.name:  # 15号线; 轨道五号线
+        rec["aliases"] = sorted({*rec["aliases"], form})
+    else:
+        src["form"] = form
+
+
+def source_forms(record: dict[str, Any], source: dict[str, Any]) -> list[str]:
+    """The spellings a cited line may hold for a record: name, aliases and the source's form."""
+    forms = [record["name"], *record["aliases"], *([source["form"]] if source.get("form") else [])]
+    return [re.sub(r"\s+", "", f) for f in forms]
 
 
 def _variants(name: str) -> list[str]:
@@ -492,6 +513,11 @@ def surface_form(name: str, text: str) -> str | None:
         m = re.search(r"[\d一二三四五六七八九十]+号线.*$", form)
         if m and m.start() > 0 and m.group(0) in text:
             return m.group(0)
+        # numbers sharing one 号线 (城轨15、19、7号线): the list from this number on
+        n = re.search(r"(\d+)号线$", form)
+        shared = n and re.search(rf"(?<!\d){n.group(1)}(?:、\d+)+号线", text)
+        if shared:
+            return shared.group(0)
         for k in range(1, len(form)):
             head, tail = form[:k], form[k:]
             i = text.find(head)
@@ -542,6 +568,27 @@ def _apply_settings(records: list[dict[str, Any]], rows: list[CurationRow]) -> N
             rec["zone"] = None if value == "沙坪坝区" else OUTSIDE
 
 
+def _apply_forms(
+    records: list[dict[str, Any]], rows: list[CurationRow], lines_by_doc: dict[str, list[str]]
+) -> None:
+    """``form`` rows: a text form of one cited line that is no name (重庆果园港区 in 重庆果园港区等
+    通道, 天马半岛打造) leaves the aliases; the source keeps it as its verbatim ``form`` when the
+    line holds neither the name nor another alias."""
+    for row in rows:
+        if row.action != "form":
+            continue
+        for rec in records:
+            if row.name not in rec["aliases"]:
+                continue
+            rec["aliases"] = [a for a in rec["aliases"] if a != row.name]
+            for src in rec["sources"]:
+                if (src["doc"], src["line"]) != (row.doc, row.line):
+                    continue
+                text = _line_text(lines_by_doc, row.doc, row.line)
+                if not any(f in text for f in source_forms(rec, {})):
+                    src["form"] = row.name
+
+
 def _link_phases(records: list[dict[str, Any]]) -> None:
     """Separate phases of one project (一期, 二期, and the unphased whole) point to each other."""
     families: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -582,4 +629,4 @@ if __name__ == "__main__":
     sys.exit(main())
 
 
-__all__ = ["build_records", "merge_key", "read_curation", "summary"]
+__all__ = ["build_records", "merge_key", "read_curation", "source_forms", "summary"]

@@ -147,7 +147,7 @@ GENERIC_WORDS = _words(
 PROPER_STEMS = _words(
     """
     科学城 大学城 国际物流城 物流城 国际物流枢纽园 国际物流枢纽 铁路口岸 环大学 陆海新通道
-    中欧班列 科学大道 科学公园 科学会堂 国际铁路港 文旅城 未来社区 滨江路
+    中欧班列 科学大道 科学公园 科学会堂 国际铁路港 文旅城 未来社区 滨江路 轨道环线 大坪
     """
 )
 
@@ -409,7 +409,7 @@ def _inner_split(text: str) -> tuple[str, int, str]:
 _TAILS = re.compile(
     r"(?:创建[\dA-Z]+级景区|(?:项目)?(?:建设|开发|试点|整治)|的?(?:消费体验|功能|能级|品质|平台功能)"
     r"|等.*|“[^”]{1,10}”(?:行动|计划|战略)|(?:高质量)?发展|沙区段|[\d.]+(?:亩|公里|万平方米)"
-    r"|(?:迁建|迁扩建|改扩建)项目)$"
+    r"|(?:迁建|迁扩建|改扩建)项目|[两三四五六七八九十]大[\u4e00-\u9fff]{2,6})$"
 )
 _LEADS = re.compile(
     r"^(?:其中|以|在|对|将|把|为|由|从|和|与|及|并|以及|同时|重点|力争|确保|全力|加大|进一步|"
@@ -644,6 +644,7 @@ def _sentence_mentions(
             cur = []
     if cur:
         runs.append(cur)
+    runs = [_share_line_numbers(run) for run in runs]
     out: list[Mention] = []
     prefix = ""
     sentence_cue = ""
@@ -701,6 +702,30 @@ def _sentence_mentions(
                     )
                 )
     return out
+
+
+_NUMERAL = "[\\d一二三四五六七八九十]+"
+#: What may follow a line number in running text and is no part of the name (…7号线引入科学城站).
+_LINE_TAIL = re.compile(rf"^({_NUMERAL}号线)(?:引入|接入|延伸|进入|贯通|经过|途经)\S*$")
+
+
+def _share_line_numbers(run: list[_Item]) -> list[_Item]:
+    """Numbers that share the 号线 of the last item: 城轨15、19、7号线 → 15号线, 19号线, 7号线.
+
+    >>> [i.text for i in _share_line_numbers(_split_items("争取城轨15、19、7号线引入科学城站", 0))]
+    ['争取城轨15号线', '19号线', '7号线']
+    """
+    if len(run) < 2:
+        return run
+    last = run[-1].text.strip()
+    tail = _LINE_TAIL.match(last)
+    head = tail.group(1) if tail else last
+    if not re.fullmatch(f"{_NUMERAL}号线", head):
+        return run
+    if not all(re.search(f"(?<![号线\\d]){_NUMERAL}$", it.text.strip()) for it in run[:-1]):
+        return run
+    items = [_Item(it.text.rstrip() + "号线", it.start, it.sep_after) for it in run[:-1]]
+    return [*items, _Item(head, run[-1].start + run[-1].text.index(head), run[-1].sep_after)]
 
 
 def _category_head(category: str) -> str:

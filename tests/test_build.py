@@ -14,6 +14,7 @@ from projects.build import (
     merge_key,
     read_curation,
     read_registry,
+    source_forms,
 )
 from projects.errors import BadFile
 from projects.schema import FIELDS
@@ -43,13 +44,44 @@ def test_every_record_has_the_schema_fields_and_required_values(records):
         assert r["geo_method"] == "none" and r["precision"] == "none"
 
 
-def test_every_source_line_contains_the_name_or_an_alias(records, seeds):
+def test_every_source_line_contains_the_name_an_alias_or_its_form(records, seeds):
     lines = {d.file: read_lines(d.file, seeds) for d in DOCUMENTS}
     for r in records:
-        forms = [re.sub(r"\s+", "", f) for f in [r["name"], *r["aliases"]]]
         for s in r["sources"]:
             text = re.sub(r"\s+", "", lines[s["doc"]][s["line"] - 1])
-            assert any(f in text for f in forms), (r["name"], s)
+            assert any(f in text for f in source_forms(r, s)), (r["name"], s)
+            if "form" in s:  # a form is kept only where the name and aliases are not on the line
+                assert not any(f in text for f in source_forms(r, {})), (r["name"], s)
+
+
+def test_list_fragments_are_source_forms_not_aliases(records):
+    assert not [(r["name"], a) for r in records for a in r["aliases"] if "、" in a or "等" in a]
+    plant = by_name(records, "西永污水处理厂")
+    src = next(s for s in plant["sources"] if s["doc"].startswith("000"))
+    assert src["form"] == "西永、土主污水处理厂"
+    # a line cut by a hard break (004) keeps the part it holds as the form
+    airport = by_name(records, "江北国际机场T3B航站楼及第四跑道")
+    assert airport["sources"][0]["form"] == "江北国际机场T3B航站" and not airport["aliases"]
+    # a reviewed form row: the port at the end of the road is no name of the road
+    road = by_name(records, "重庆国际物流枢纽园至重庆果园港区连接道")
+    assert "重庆果园港区" not in road["aliases"]
+    assert {s.get("form") for s in road["sources"] if s["doc"].startswith("000")} == {
+        "重庆果园港区"
+    }
+    # the short form of a numbered line is a real name and stays an alias
+    assert "15号线" in by_name(records, "轨道15号线")["aliases"]
+
+
+def test_reviewed_additions_of_round_two(records):
+    assert by_name(records, "科创街")["sources"][0]["line"] == 71
+    park = by_name(records, "枢纽港产业园")
+    assert [s["line"] for s in park["sources"]] == [51, 72] and park["status"] == "在建"
+    assert by_name(records, "轨道19号线")["status"] == "前期"
+    ring = by_name(records, "轨道环线")  # 001's review of 十三五: 建成通车
+    assert ring["status"] == "运营" and ring["status_history"][0]["part"] == "review"
+    assert "绿地全球贸易港" in by_name(records, "重庆全球贸易港")["aliases"]
+    assert by_name(records, "龙坎铺")["status"] == "运营"
+    assert by_name(records, "长江国家文化公园")["district"] == "重庆市"
 
 
 def test_ids_are_unique_and_stable_across_builds(records, seeds, tmp_path):
@@ -176,6 +208,9 @@ def test_bad_input_gives_a_chinese_error_and_changes_nothing(seeds, tmp_path):
         build_records(seeds, curation=cur, registry=tmp_path / "ids.csv")
     cur.write_text("action,name,value,doc,line,why\nreject,西永隧道,,,,\n", encoding="utf-8")
     with pytest.raises(BadFile, match="缺少理由"):
+        build_records(seeds, curation=cur, registry=tmp_path / "ids.csv")
+    cur.write_text("action,name,value,doc,line,why\nform,西永,,,,x\n", encoding="utf-8")
+    with pytest.raises(BadFile, match="form 操作需要文档和行号"):
         build_records(seeds, curation=cur, registry=tmp_path / "ids.csv")
     cur.write_text("action,name,value,doc,line,why\ndrop,西永隧道,,,,x\n", encoding="utf-8")
     with pytest.raises(BadFile, match="操作“drop”无效"):

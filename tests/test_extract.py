@@ -51,6 +51,23 @@ def test_shared_prefix_and_shared_head():
     ]
 
 
+def test_numbers_sharing_one_line_ending():
+    ms = extract_mentions("构建轨道交通体系，争取城轨15、19、7号线引入科学城高铁站。")
+    assert [m.name for m in ms] == ["轨道15号线", "轨道19号线", "轨道7号线"]
+    assert {m.cue for m in ms} == {"争取"}
+    # a list of phases is not a list of line numbers
+    assert "轨道9号线一期" in [m.name for m in extract_mentions("建设轨道9号线一期、17号线一期。")]
+
+
+def test_count_phrase_after_a_name_and_the_ring_line():
+    ms = extract_mentions("重庆西站、沙坪坝站两大高铁枢纽投用，轨道环线建成通车。")
+    assert [(m.name, m.cue) for m in ms] == [
+        ("重庆西站", "投用"),
+        ("沙坪坝站", "投用"),
+        ("轨道环线", "建成通车"),
+    ]
+
+
 def test_name_inside_a_verb_phrase_and_trailing_cue():
     (m,) = extract_mentions("加快建设西南医院下穿道。")
     assert (m.name, m.cue) == ("西南医院下穿道", "加快建设")
@@ -167,6 +184,12 @@ def test_real_quotes_brackets_and_slogans(mentions):
     assert "西部（重庆）科学城" in names_at(mentions, "000", 134)
     assert not any("满园扩园" in m.name for m in mentions["002"])
     assert not any("牵头" in m.name for ms in mentions.values() for m in ms)
+
+
+def test_real_shared_line_numbers_and_review_lines(mentions):
+    assert {"轨道15号线", "轨道19号线", "轨道7号线"} <= set(names_at(mentions, "001", 749))
+    assert {"重庆西站", "沙坪坝站", "轨道环线"} <= set(names_at(mentions, "001", 12))
+    assert "大坪商圈" in names_at(mentions, "003", 39)
 
 
 def test_real_hard_line_break(mentions):
