@@ -68,7 +68,7 @@ def test_record_of_another_district_is_outside(gaz):
     placed, unknown, city = placement.place_records(
         [
             record("解放碑地下环道", "渝中区"),
-            record("观音桥某某中心", "江北区"),
+            record("鱼洞某某中心", "巴南区"),
             record("西部新城", "重庆市"),
         ],
         curated={},
@@ -80,6 +80,20 @@ def test_record_of_another_district_is_outside(gaz):
     assert unknown["properties"]["zone"] == vocab.OUTSIDE
     # A city-wide record does not take 沙坪坝's zone polygon or district point.
     assert city["geometry"] is None and city["properties"]["zone"] == vocab.OUTSIDE
+
+
+def test_a_known_place_of_another_district_is_placed_outside_the_outline(gaz):
+    port, cbd = placement.place_records(
+        [record("两路果园港综合保税区", "重庆市"), record("中央商务区", "重庆市")],
+        curated={},
+        gazetteer=gaz,
+    )
+    assert port["properties"]["geo_matched"] == "果园港"
+    assert cbd["properties"]["geo_matched"] == "重庆中央商务区"
+    for f in (port, cbd):
+        p = f["properties"]
+        assert p["zone"] == vocab.OUTSIDE and p["precision"] == "area"
+        assert not shape(f["geometry"]).intersects(load_outline())
 
 
 def test_unlocated_record_of_the_district_is_known_to_the_district_only(gaz):
@@ -264,3 +278,22 @@ def test_summary_lists_counts_and_every_unplaced_record(catalog):
         assert p["id"] in text
     home = sum(1 for f in catalog if f["properties"]["district"] == "沙坪坝区")
     assert f"沙坪坝区: {home} 项" in text
+
+
+def test_curated_rows_name_their_project_and_cite_real_lines(catalog, seeds):
+    """A row keyed by id starts its why with the project's name (so a renumbered id shows up)
+    and places that project; every cited line exists in its document."""
+    from projects.sources import read_lines
+
+    by_id = {f["properties"]["id"]: f["properties"] for f in catalog}
+    lengths = {d.file[:3]: len(read_lines(d.file, seeds)) for d in vocab.DOCUMENTS}
+    for key, row in placement.read_placements().items():
+        for doc, line in re.findall(r"(00\d):(\d+)", row["why"]):
+            assert 0 < int(line) <= lengths[doc], (key, doc, line)
+        if not key.startswith("SPB-"):
+            continue
+        props = by_id.get(key)
+        assert props is not None, f"{key} is not in the catalog"
+        named = row["why"].split(": ", 1)[0]
+        assert named in (props["name"], *props["aliases"]), (key, named, props["name"])
+        assert props["geo_method"] == "curated" and props["precision"] != "district", key
