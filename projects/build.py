@@ -22,7 +22,14 @@ from pathlib import Path
 from typing import Any
 
 from projects.errors import BadFile
-from projects.extract import Mention, Paragraph, extract_mentions, normalise_name, paragraphs
+from projects.extract import (
+    Mention,
+    Paragraph,
+    extract_mentions,
+    lead_dept,
+    normalise_name,
+    paragraphs,
+)
 from projects.schema import empty_properties
 from projects.sources import ROOT, read_lines, seeds_dir
 from projects.status import part_of, plan_boundary, rank, status_of
@@ -352,7 +359,8 @@ def _accepted(rows: list[CurationRow], lines_by_doc: dict[str, list[str]]) -> li
         para = _paragraph_at(r.doc, r.line, lines_by_doc)
         cue = r.value if r.value and r.value in text else ""
         section, box = (para.section, para.box) if para else ("", None)
-        out.append(Mention(r.name, r.line, section, cue, None, r.doc, box, text[:40]))
+        lead = lead_dept(para.text) if para else None
+        out.append(Mention(r.name, r.line, section, cue, lead, r.doc, box, text[:40]))
     return out
 
 

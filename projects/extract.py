@@ -507,6 +507,18 @@ def _trim(text: str) -> str:
     return text.strip(" 　")
 
 
+def lead_dept(paragraph: str) -> str | None:
+    """The lead department a paragraph's metadata bracket names (its last bracket wins).
+
+    >>> lead_dept("建成沙田污水处理厂。（牵头部门：区生态环境局，责任部门：区城市管理局）")
+    '区生态环境局'
+    """
+    lead = None
+    for m in _METADATA_RE.finditer(paragraph):
+        lead = re.split(r"[，,；]", m.group(1))[0].strip() or None
+    return lead
+
+
 def extract_mentions(text: str, doc: str = "") -> list[Mention]:
     """Candidate project mentions of a plan text, in reading order.
 
@@ -532,9 +544,7 @@ def extract_mentions(text: str, doc: str = "") -> list[Mention]:
 
 def _paragraph_mentions(para: Paragraph, doc: str) -> list[Mention]:
     text = para.text
-    lead = None
-    for m in _METADATA_RE.finditer(text):
-        lead = re.split(r"[，,；]", m.group(1))[0].strip() or None
+    lead = lead_dept(text)
     # blank out metadata brackets, keeping offsets (so line numbers stay right)
     text = _METADATA_RE.sub(lambda m: "。" + " " * (len(m.group(0)) - 1), text)
     in_box = para.box is not None

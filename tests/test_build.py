@@ -145,6 +145,9 @@ def test_districts_and_zones(records):
 def test_lead_dept_comes_from_the_metadata_brackets(records):
     assert by_name(records, "科学城隧道")["lead_dept"] == "区住房城乡建委"
     assert by_name(records, "重庆站铁路综合交通枢纽")["lead_dept"] == "菜园坝滨江新城建设指挥部"
+    # a reviewed accept row takes the lead department of its paragraph too
+    assert by_name(records, "冯玉祥故居")["lead_dept"] == "区文化旅游委"
+    assert by_name(records, "重庆长滨")["lead_dept"] == "区住建委"
 
 
 def test_years_follow_the_text_and_the_plan_period(records):
