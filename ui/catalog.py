@@ -1,4 +1,4 @@
-"""Cached loading for the page: the catalog (keyed by the file's mtime and size), the areas,
+"""Cached loading for the page: the catalog (keyed by the store's catalog version), the areas,
 and the encoded project layer, so a rerun after a filter change reads and encodes nothing."""
 
 from __future__ import annotations
@@ -28,24 +28,30 @@ def catalog_path() -> Path:
     return path if path.is_absolute() else ROOT / path
 
 
-def catalog_key(path: Path) -> tuple[str, int, int]:
-    """(path, mtime_ns, size): changes whenever the file is saved, so a save misses the cache."""
-    stat = path.stat()
-    return str(path), stat.st_mtime_ns, stat.st_size
+def catalog_key(path: Path) -> tuple[str, str]:
+    """(path, ``store.catalog_version``): inode, mtime_ns and size, so every save misses the
+    cache, even two saves within one mtime tick (each replace gives the file a new inode).
+
+    Raises FileNotFoundError for a missing catalog (the page reports it).
+    """
+    version = store.catalog_version(path)
+    if version == "missing":
+        raise FileNotFoundError(f"catalog not found: {path}")
+    return str(path), version
 
 
 @st.cache_resource(max_entries=4, show_spinner="正在读取项目库……")
-def _load(key: tuple[str, int, int]) -> gpd.GeoDataFrame:
+def _load(key: tuple[str, str]) -> gpd.GeoDataFrame:
     return filters.catalog_frame(store.load_collection(Path(key[0])))
 
 
-def load_catalog(key: tuple[str, int, int]) -> gpd.GeoDataFrame:
+def load_catalog(key: tuple[str, str]) -> gpd.GeoDataFrame:
     """The catalog frame for ``key`` (shared between sessions: callers must not modify it)."""
     return _load(key)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
-def project_payload(key: tuple[str, int, int], gcj02: bool) -> mapview.ProjectPayload:
+def project_payload(key: tuple[str, str], gcj02: bool) -> mapview.ProjectPayload:
     """The encoded project layer for one catalog version and datum, published as a static file
     (so it crosses the network once, not on every rerun); embedded if the file can't be written."""
     gdf = _load(key)
