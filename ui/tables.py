@@ -9,6 +9,8 @@ from projects import vocab
 from ui.details import precision_label
 
 K_TABLE = "project_table"
+#: Shown in empty cells (a missing year or department), instead of the grid's default "None".
+MISSING = "—"
 _COLUMNS = {
     "name": "名称",
     "sector": "领域",
@@ -25,12 +27,13 @@ def table_frame(filtered: pd.DataFrame) -> pd.DataFrame:
     """The table's columns, Chinese headers, one row per filtered project (plain text only).
 
     Vocabulary columns are categoricals in vocabulary order (they sort by life cycle, and
-    they travel dictionary-encoded: about half the bytes at 10 000 rows).
+    they travel dictionary-encoded: about half the bytes at 10 000 rows). Missing values stay
+    missing (not the text "None"): the grid shows them as :data:`MISSING`.
     """
     precision = [precision_label(p) for p in filtered["precision"]]
     frame = pd.DataFrame(
         {
-            "name": filtered["name"].astype(str).to_numpy(),
+            "name": filtered["name"].astype("string").array,
             "sector": pd.Categorical(filtered["sector"], categories=vocab.SECTORS),
             "status_shown": pd.Categorical(filtered["status_shown"], categories=vocab.ALL_STATUSES),
             "start_year": pd.to_numeric(filtered["start_year"], errors="coerce")
@@ -59,6 +62,7 @@ def render_table(filtered: pd.DataFrame) -> str | None:
         hide_index=True,
         height=320,
         width="stretch",
+        placeholder=MISSING,
     )
     rows = event.selection.rows if event is not None else []
     if rows and rows[0] < len(frame):  # positions in ``filtered``, whatever the sort on screen
@@ -103,4 +107,5 @@ def render_unplaced(filtered: pd.DataFrame, undrawn: set[str]) -> None:
         table_frame(missing)[["名称", "领域", "状态", "片区", "定位精度"]],
         hide_index=True,
         width="stretch",
+        placeholder=MISSING,
     )
