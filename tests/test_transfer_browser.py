@@ -1,5 +1,5 @@
-"""The transfer panel in the real app, in headless Chromium: downloads open in GDAL, an upload
-is previewed and saved once with history.
+"""The transfer panel in the real app, in headless Chromium: a file is built when asked for,
+downloads open in GDAL, an upload is previewed and saved once with history.
 
 Skips when Chromium is absent, unless SHAPINGBA_REQUIRE_BROWSER=1 (CI), where that is a failure.
 """
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -111,7 +112,7 @@ def page(server):
         page.errors = []
         page.on("pageerror", lambda e: page.errors.append(str(e)))
         page.goto(server)
-        page.get_by_text("下载 GeoJSON").wait_for(timeout=60_000)
+        page.get_by_role("button", name="生成 GeoJSON").wait_for(timeout=60_000)
         yield page
         browser.close()
 
@@ -120,6 +121,13 @@ def _choose(page, label: str, option: str) -> None:
     """Pick ``option`` in the select box labelled ``label``."""
     page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first.click()
     page.get_by_role("option", name=option).first.click()
+
+
+def _build(page, label: str, filename: str) -> None:
+    """Click the 生成文件 button ``label``; wait for the download of ``filename`` to be offered."""
+    assert page.get_by_role("button", name=re.compile("^下载 ")).count() == 0
+    page.get_by_role("button", name=label).click()
+    page.get_by_text(f"文件：{filename}").wait_for(timeout=60_000)
 
 
 def _download(page, tmp_path: Path, label: str) -> Path:
@@ -132,6 +140,12 @@ def _download(page, tmp_path: Path, label: str) -> Path:
 
 
 def test_geojson_and_gauss_kruger_geopackage_download_from_the_page(page, tmp_path):
+    n = len(EXPORTED)
+    _build(
+        page,
+        f"生成 GeoJSON（RFC 7946） 文件（{n} 个项目）",
+        "shapingba-projects_filter_EPSG-4326.geojson",
+    )
     path = _download(page, tmp_path, f"下载 GeoJSON（RFC 7946）（{len(EXPORTED)} 个项目）")
     assert path.name == "shapingba-projects_filter_EPSG-4326.geojson"
     doc = json.loads(path.read_text(encoding="utf-8"))
@@ -139,9 +153,10 @@ def test_geojson_and_gauss_kruger_geopackage_download_from_the_page(page, tmp_pa
     assert doc["metadata"]["scope"]["kind"] == "filter"
 
     _choose(page, "格式", "GeoPackage")
-    page.get_by_text("shapingba-projects_filter_EPSG-4326.gpkg").wait_for(timeout=60_000)
+    build = page.get_by_role("button", name=f"生成 GeoPackage 文件（{n} 个项目）")
+    build.wait_for(timeout=60_000)  # the GeoJSON file is no longer offered
     _choose(page, "坐标系", "中央经线105°E")
-    page.get_by_text("shapingba-projects_filter_EPSG-4544.gpkg").wait_for(timeout=60_000)
+    _build(page, f"生成 GeoPackage 文件（{n} 个项目）", "shapingba-projects_filter_EPSG-4544.gpkg")
     path = _download(page, tmp_path, f"下载 GeoPackage（{len(EXPORTED)} 个项目）")
     assert path.name == "shapingba-projects_filter_EPSG-4544.gpkg"
     layers = {str(n) for n, _ in pyogrio.list_layers(path)}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import warnings
+from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -23,16 +24,20 @@ from ui.details import md_text
 from ui.edit import current_editor
 
 K_SCOPE, K_FORMAT, K_CRS, K_SPLIT = "x_scope", "x_format", "x_crs", "x_split"
+K_BUILD, K_BUILT = "x_build", "x_built"
 K_IMPORT_NONCE, K_IMPORT_FLASH = "im_nonce", "im_flash"
 FILTERED, WHOLE = "filter", "all"
 AUTO = "auto"
 
+#: What an export file depends on: (catalog version, scope with its query as JSON, format, crs,
+#: split). The filter result is a function of the catalog and the query, so this is enough.
+Request = tuple[str, str, str, str, bool]
+
 
 @st.cache_data(max_entries=8, ttl=300, show_spinner="正在生成导出文件……")
-def _export(
-    key: tuple, _frame: gpd.GeoDataFrame, fmt: str, crs: str, split: bool, scope_json: str
-) -> ex.Export:
-    """One export per (catalog version, selection, options); ``_frame`` is not hashed."""
+def _export(request: Request, _frame: gpd.GeoDataFrame, path: str) -> ex.Export:
+    """One export per request (shared between sessions); ``_frame`` is not hashed."""
+    _, scope_json, fmt, crs, split = request
     zones, outline = ex.boundary_layers() if fmt == "gpkg" else (None, None)
     with warnings.catch_warnings():  # the panel shows them from the result
         warnings.simplefilter("ignore", ex.ExportWarning)
@@ -42,24 +47,35 @@ def _export(
             crs,
             scope=json.loads(scope_json),
             split_by_type=split,
-            catalog_version=key[0],
+            catalog_version=ex.catalog_version(Path(path)) if Path(path).exists() else "missing",
             zones=zones,
             outline=outline,
         )
 
 
+def _live(whole: gpd.GeoDataFrame) -> Any:
+    """The mask of projects not deleted."""
+    return ~whole["deleted"].fillna(False).astype(bool)
+
+
 def render(filtered: Any, query: Any) -> None:
-    """Draw the export panel (and the import panel for a logged-in editor) into the sidebar."""
+    """Draw the export panel (and the import panel for a logged-in editor) into the sidebar.
+
+    The file is built only when asked for (the 生成文件 button): building one takes seconds at
+    10 000 projects, and a filter change must not pay for it. The built file is kept in this
+    session for as long as the request (catalog version, scope, format, crs, split) is unchanged,
+    so its download button survives unrelated reruns and never offers a stale file.
+    """
     st.divider()
     st.subheader("导出")
     path = catalog.catalog_path()
     try:
         key = catalog.catalog_key(path)
         whole = catalog.load_catalog(key)
+        version = key[1]
     except (OSError, CatalogError):
-        key, whole = ("missing", 0, 0), filtered
-    live = whole[~whole["deleted"].fillna(False).astype(bool)] if len(whole) else whole
-    counts = {FILTERED: len(filtered), WHOLE: len(live)}
+        version, whole = "missing", filtered
+    counts = {FILTERED: len(filtered), WHOLE: int(_live(whole).sum()) if len(whole) else 0}
     scope_kind = st.radio(
         "范围",
         [FILTERED, WHOLE],
@@ -76,26 +92,38 @@ def render(filtered: Any, query: Any) -> None:
     )
     split = False
     if spec.splittable:
-        split = st.checkbox("每种几何类型一个文件（ArcGIS「JSON 转要素」需要）", key=K_SPLIT)
+        split = bool(st.checkbox("每种几何类型一个文件（ArcGIS「JSON 转要素」需要）", key=K_SPLIT))
     if fmt == "shp":
         st.caption("每种几何类型一套 Shapefile（含 .prj 与 UTF-8 .cpg），字段名对照见 fields.csv。")
-    frame = filtered if scope_kind == FILTERED else live
     scope: dict[str, Any] = {"kind": scope_kind}
     if scope_kind == FILTERED:
         scope["query"] = query.to_params()
-    selection = tuple(str(i) for i in frame["id"]) if len(frame) else ()
-    try:
-        result = _export(
-            (ex.catalog_version(path) if path.exists() else "missing", *key[1:], selection),
-            frame,
-            fmt,
-            crs,
-            split,
-            json.dumps(scope, ensure_ascii=False, sort_keys=True),
-        )
-    except CatalogError as exc:
-        st.error(md_text(exc.message_zh))
-        return
+    request: Request = (
+        version,
+        json.dumps(scope, ensure_ascii=False, sort_keys=True),
+        fmt,
+        crs,
+        split,
+    )
+    built = st.session_state.get(K_BUILT)
+    if built is not None and built[0] != request:
+        del st.session_state[K_BUILT]  # the options or the catalog changed: that file is stale
+        built = None
+    if built is None:
+        label = f"生成 {spec.label} 文件（{counts[scope_kind]} 个项目）"
+        if not st.button(label, key=K_BUILD, width="stretch"):
+            st.caption("选好范围、格式和坐标系后生成文件，再下载。")
+            _render_import()
+            return
+        frame = filtered if scope_kind == FILTERED else whole[_live(whole)]
+        try:
+            built = (request, _export(request, frame, str(path)))
+        except CatalogError as exc:
+            st.error(md_text(exc.message_zh))
+            _render_import()
+            return
+        st.session_state[K_BUILT] = built
+    result: ex.Export = built[1]
     st.download_button(
         f"下载 {spec.label}（{result.count} 个项目）",
         data=result.data,
