@@ -459,7 +459,11 @@ def normalise_name(name: str) -> str:
     return re.sub(r"([一二三四五六七八九十]+)号线", digits, name)
 
 
-def is_generic(name: str) -> bool:
+#: A 专栏 item this long with a project ending names one project even when made of common words.
+_LISTED_MIN = 7
+
+
+def is_generic(name: str, listed: bool = False) -> bool:
     """True for category phrases that are no project (老旧小区改造, 5G基站, 商业保理公司).
 
     >>> [is_generic(n) for n in ("老旧小区改造", "5G基站", "商业保理公司", "西永隧道", "绿色工厂")]
@@ -469,6 +473,8 @@ def is_generic(name: str) -> bool:
         return True
     if any(stem in name for stem in PROPER_STEMS):
         return False
+    if listed and len(name) >= _LISTED_MIN and _suffix_of(name):
+        return False  # a 专栏 box lists it as one project: 国际枢纽总部商务大厦
     suffix = _suffix_of(name)
     core = _PHASE_RE.sub("", name)
     core = core[: -len(suffix)] if suffix and core.endswith(suffix) else core
@@ -691,7 +697,9 @@ def _sentence_mentions(
                 prefix = pm.group(1)
             for part, off in _split_joined(name):
                 part = normalise_name(part)
-                if not _looks_like_name(part, in_box or project_list) or is_generic(part):
+                if not _looks_like_name(part, in_box or project_list) or is_generic(
+                    part, listed=in_box
+                ):
                     continue
                 # a run naming partners (联动长嘉汇大景区、广阳岛) takes no cue from its sentence
                 cue = c.cue or run_cue or ("" if cleaned[0].link else sentence_cue)

@@ -68,6 +68,18 @@ def test_count_phrase_after_a_name_and_the_ring_line():
     ]
 
 
+def test_box_items_of_common_words_are_kept_but_short_categories_are_not():
+    box = "专栏7：建设内陆开放高地重点项目\n国际交往空间：ESCAP国际陆港合作中心、国际枢纽总部商务大厦等。"
+    assert [m.name for m in extract_mentions(box)] == [
+        "ESCAP国际陆港合作中心",
+        "国际枢纽总部商务大厦",
+    ]
+    assert is_generic("国际枢纽总部商务大厦") and not is_generic(
+        "国际枢纽总部商务大厦", listed=True
+    )
+    assert is_generic("城市体育公园", listed=True) and is_generic("新能源汽车充电桩", listed=True)
+
+
 def test_name_inside_a_verb_phrase_and_trailing_cue():
     (m,) = extract_mentions("加快建设西南医院下穿道。")
     assert (m.name, m.cue) == ("西南医院下穿道", "加快建设")
