@@ -246,7 +246,8 @@ def _contained_precision(text: str, place: Place) -> str:
 def _find_places(text: str, gaz: Gazetteer, outside_only: bool) -> list[tuple[int, str, Place]]:
     """(position, key, place) of the gazetteer names found in ``text``, longest first, without
     overlaps; short abbreviations (重大, 西站) and short names running on into another place
-    name (凤凰山) are skipped, and so are places of the district itself (it says nothing)."""
+    name (凤凰山) or cut out of a longer number (9号线 in 19号线) are skipped, and so are places
+    of the district itself (it says nothing)."""
     taken = [False] * len(text)
     hits: list[tuple[int, str, Place]] = []
     seen: set[str] = set()
@@ -258,7 +259,9 @@ def _find_places(text: str, gaz: Gazetteer, outside_only: bool) -> list[tuple[in
         start = text.find(key)
         while start >= 0:
             end = start + len(key)
-            runs_on = len(key) <= 2 and end < len(text) and text[end] in _TOPONYM_CONTINUES
+            runs_on = (len(key) <= 2 and end < len(text) and text[end] in _TOPONYM_CONTINUES) or (
+                _splits_a_number(text, start, end)
+            )
             if not runs_on and not any(taken[start:end]):
                 if place.name not in seen:
                     hits.append((start, key, place))
@@ -267,6 +270,13 @@ def _find_places(text: str, gaz: Gazetteer, outside_only: bool) -> list[tuple[in
                 break
             start = text.find(key, start + 1)
     return hits
+
+
+def _splits_a_number(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` begins or ends inside a longer number (9号线 in 19号线)."""
+    before = start > 0 and text[start].isdigit() and text[start - 1].isdigit()
+    after = end < len(text) and text[end - 1].isdigit() and text[end].isdigit()
+    return before or after
 
 
 def _line_between(text: str, hits: list[tuple[int, str, Place]]) -> GeocodeResult | None:

@@ -6,7 +6,9 @@ For each record, the first of these that answers is used:
    WKT geometry with its own precision and basis), each with a ``why``.
 2. The geocoder on its name, then on its aliases (``geo.geocode``).
 3. ``section``: the heading the documents list it under names a place (第二节 重庆国际物流城
-   开放引领示范区, 专栏1：西部（重庆）科学城…): that area, or the zone the place lies in.
+   开放引领示范区, 专栏1：西部（重庆）科学城…): that area, or the zone the place lies in. Only
+   when the name names no place of its own: a place the gazetteer knows to the district only
+   (轨道15号线) stays so, since a heading says where one part of a line is, not where it runs.
 4. ``district``: a project of 沙坪坝区 that nothing locates is known to the district only.
 
 A record that nothing places keeps ``geometry: null`` and precision "none" and is listed by
@@ -110,9 +112,11 @@ def place_records(
     for record in records:
         props = dict(record)
         home = props.get("district", HOME) in (HOME, None, "")
-        found = _curated(props, curated, gaz) or _geocoded(props, gaz, home)
-        if home and (found is None or found.precision == "district"):
-            found = _from_section(props, gaz) or found or _district(props, gaz)
+        found = _curated(props, curated, gaz)
+        if found is None:
+            found = _geocoded(props, gaz, home)
+            if home and (found is None or _only_the_district(found)):
+                found = _from_section(props, gaz) or found or _district(props, gaz)
         props.update(_position_fields(found))
         geometry = None if found is None else _rounded(found.geometry)
         features.append({"type": "Feature", "properties": props, "geometry": geometry})
@@ -154,6 +158,16 @@ def _geocoded(props, gaz, home: bool) -> GeocodeResult | None:
         if answer.precision != "district":
             break
     return answer
+
+
+def _only_the_district(result: GeocodeResult) -> bool:
+    """Whether an answer says no more than "in the district" and names no place of its own.
+
+    A named place known only to the district (轨道15号线, G212 …) keeps that honest answer:
+    the heading it is listed under says where one part of it is, not where it runs.
+    """
+    place = result.matched
+    return result.precision == "district" and (isinstance(place, str) or place.kind == "district")
 
 
 def _inside(result: GeocodeResult) -> GeocodeResult | None:

@@ -118,6 +118,17 @@ def test_short_names_do_not_swallow_other_projects(gaz):
     assert gc.geocode("沙坪坝老旧小区改造", gaz) is None
 
 
+def test_a_numbered_name_is_not_found_inside_a_longer_number():
+    line9 = _place("轨道9号线", "metro_line", _spot("东"), "approximate", ["9号线"])
+    road = _place("G212", "road", _spot("西"), "approximate")
+    local = Gazetteer([line9, road])
+    assert gc.geocode("轨道19号线", local) is None
+    assert gc.geocode("G2120改造", local) is None
+    assert gc.geocode("9号线延伸段", local).matched_name == "轨道9号线"
+    assert gc.geocode("轨道9号线一期", local).matched_name == "轨道9号线"
+    assert gc.geocode("G212青木关至北碚界", local).matched_name == "G212"
+
+
 def test_two_places_joined_by_to_make_a_line(gaz):
     r = gc.geocode("沙坪坝站至重庆西站连接道", gaz)
     assert r.geometry.geom_type == "LineString" and r.method == "contained"

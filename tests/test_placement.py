@@ -128,6 +128,31 @@ def test_section_heading_places_a_box_item(seeds, gaz):
     assert f"001:{number}" in p["geo_basis"]
 
 
+def test_a_line_known_to_the_district_only_is_not_moved_by_its_section(seeds, gaz):
+    from projects.sources import read_lines
+
+    lines = read_lines("001_597dad319c36e270.txt", seeds)
+    number = next(i for i, t in enumerate(lines, 1) if "引入科学城高铁站" in t)
+    section = "专栏9：“产学研”特色示范区重点板块 / 重庆国际物流城开放引领示范区"
+    src = [{"doc": "001_597dad319c36e270.txt", "section": section, "line": number}]
+    line, item = placement.place_records(
+        [record("轨道15号线", sources=src), record("某某物流中心", sources=src)],
+        curated={},
+        gazetteer=gaz,
+    )
+    # The line is only brought into 科学城站; where it runs is not known: still the district.
+    assert (line["properties"]["precision"], line["properties"]["geo_method"]) == (
+        "district",
+        "exact",
+    )
+    # A project the name does not place still takes the heading's area.
+    assert (item["properties"]["geo_method"], item["properties"]["precision"]) == (
+        "section",
+        "area",
+    )
+    assert item["properties"]["geo_matched"] == "重庆国际物流城"
+
+
 def test_a_partner_named_after_a_linking_word_is_not_placed_by_its_section(seeds, gaz):
     from projects.sources import read_lines
 
