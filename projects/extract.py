@@ -167,7 +167,9 @@ _CLOSE = "）”》」)】"
 
 #: Headings: 专栏 boxes, chapters/sections, numbered headings of the action plans.
 _BOX_RE = re.compile(r"^\s*专栏\s*(\d+)[：:]\s*(.+?)\s*$")
-_CHAPTER_RE = re.compile(r"^\s*第[一二三四五六七八九十百零〇\d]+[篇章节]\s*\S.{0,40}$")
+_CHAPTER_RE = re.compile(
+    r"^\s*(?:第[一二三四五六七八九十百零〇\d]+[篇章节]\s*\S.{0,40}|20\d\d年工作(?:回顾|安排|任务|打算))\s*$"
+)
 _CN_HEAD_RE = re.compile(r"^\s*[（(][一二三四五六七八九十]+[）)]\s*(\S[^。；]{1,40}?)[。]?\s*$")
 _BOX_SUBHEAD_RE = re.compile(r"^\s*([^：:，。、；（）]{2,16})[：:]")
 _PHASE_RE = re.compile(r"[（(]?([一二三四五六七八九十\d]+期)(?:工程|项目)?[）)]?$")

@@ -177,6 +177,12 @@ def test_real_box_items_carry_box_and_sub_head(mentions):
     ]
 
 
+def test_real_report_parts_open_sections(mentions):
+    # the plan part's opening paragraph (002:51) is no longer filed under the review's last head
+    assert one(mentions, "002", "器官智能生物制造工程研究中心").section.startswith("2024年工作回顾")
+    assert one(mentions, "002", "西南医院下穿道").section.startswith("2025年工作安排")
+
+
 def test_real_running_text_sections(mentions):
     assert one(mentions, "000", "科学城隧道").section == "2.构建现代立体综合交通运输网络"
     assert one(mentions, "003", "重庆站铁路综合交通枢纽").lead_dept == "菜园坝滨江新城建设指挥部"

@@ -28,7 +28,8 @@ def test_new_report_names_statuses_and_parts():
 
 def test_new_report_sections_and_lead_dept():
     by_name = {m.name: m for m, _, _ in statuses(REPORT_2026)}
-    assert by_name["歌乐山隧道"].section == "（一）交通提速"
+    assert by_name["歌乐山隧道"].section == "2025年工作回顾 / （一）交通提速"
+    assert by_name["梨树湾立交"].section == "2026年工作安排 / （一）交通"
     assert by_name["梨树湾立交"].lead_dept == "区住房城乡建委"
     assert by_name["磁器口码头二期"].phase == "二期"
     assert not any("5G" in n or "老旧小区" in n for n in by_name)
