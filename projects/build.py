@@ -64,7 +64,7 @@ BOX_SECTORS: dict[int, str] = {
 #: Keyword rules for running text, first match wins (the ending of a name says most).
 SECTOR_RULES: tuple[tuple[str, str], ...] = (
     (
-        r"生态画廊|林带|湿地|流域|治理|修复|清水绿岸|两江四岸|贯通工程|公园$|绿化|生态城|生态带",
+        r"生态画廊|林带|湿地|流域|治理|修复|清水绿岸|两江四岸|贯通工程|公园$|绿化|生态城|生态带|生态廊道",
         "生态环保",
     ),
     (
