@@ -210,6 +210,16 @@ def test_real_shared_line_numbers_and_review_lines(mentions):
     assert "大坪商圈" in names_at(mentions, "003", 39)
 
 
+def test_real_heritage_list(mentions):
+    # 001:834 保护利用好山洞抗战遗址群、李四光旧居、金九公馆、《新华日报》印刷所旧址…
+    got = names_at(mentions, "001", 834)
+    for name in ("山洞抗战遗址群", "李四光旧居", "金九公馆", "《新华日报》印刷所旧址"):
+        assert name in got
+    assert {m.cue for m in mentions["001"] if m.line == 834 and m.name == "金九公馆"} == {
+        "保护利用好"
+    }
+
+
 def test_real_hard_line_break(mentions):
     m = one(mentions, "004", "江北国际机场T3B航站楼及第四跑道")
     assert m.line == 33 and m.cue == "建成投用"
