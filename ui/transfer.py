@@ -126,7 +126,8 @@ def render(filtered: Any, query: Any) -> None:
     result: ex.Export = built[1]
     st.download_button(
         f"下载 {spec.label}（{result.count} 个项目）",
-        data=result.data,
+        # Handed over on click: a rerun with the file on offer doesn't re-register its bytes.
+        data=lambda: result.data,
         file_name=result.filename,
         mime=result.mime,
         key="x_download",
