@@ -305,6 +305,9 @@ def test_summary_lists_counts_and_every_unplaced_record(catalog):
     assert f"沙坪坝区: {home} 项" in text
 
 
+STAND_INS = {"西部（重庆）科学城沙坪坝片区": "西", "东部人文母城": "东", "两山生态屏障": "中"}
+
+
 def test_curated_rows_name_their_project_and_cite_real_lines(catalog, seeds):
     """A row keyed by id starts its why with the project's name (so a renumbered id shows up)
     and places that project; every cited line exists in its document."""
@@ -322,3 +325,6 @@ def test_curated_rows_name_their_project_and_cite_real_lines(catalog, seeds):
         named = row["why"].split(": ", 1)[0]
         assert named in (props["name"], *props["aliases"]), (key, named, props["name"])
         assert props["geo_method"] == "curated" and props["precision"] != "district", key
+        # A row naming a zone's stand-in gives that zone, not a token point.
+        if row["place"] in STAND_INS:
+            assert (props["precision"], props["zone"]) == ("zone", STAND_INS[row["place"]]), key
