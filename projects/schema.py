@@ -30,7 +30,9 @@ FIELDS: dict[str, tuple[type, Any, str]] = {
     "notes": (str, "", "备注"),
     "phase": (str, None, "分期"),  # 一期, 二期 … where the documents name one
     "related": (list, [], "关联项目"),  # ids of the other phases of the same project
-    # [{"doc", "section", "line"}]: every mention; the cited line contains the name or an alias.
+    # [{"doc", "section", "line", "form"?}]: every mention. The cited line contains the name, an
+    # alias, or the source's "form": the verbatim words where a list or a line break splits the
+    # name (西永、土主污水处理厂 for 土主污水处理厂).
     "sources": (list, [], "来源"),
     "precision": (str, "none", "定位精度"),  # one of vocab.PRECISIONS
     "geo_method": (
