@@ -25,6 +25,7 @@ import pytest
 
 from geo import assets, mapview
 from projects import filters, store, users, vocab
+from ui import tables
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -203,6 +204,22 @@ def _assert_no_edit_controls(page) -> None:
     assert side.get_by_text("查看无需登录；修改项目需要编辑账号。").count() == 1
 
 
+def _assert_table_marks_missing_values(page, catalog: Path) -> None:
+    """The project table's first rows read as the table frame, a gap as an empty cell (the grid
+    draws ``tables.MISSING`` there, on its canvas), never as the text "None"."""
+    first = tables.table_frame(_shown(catalog)).head(4)
+    assert first.isna().to_numpy().any(), "the first rows of the real catalog have no gaps"
+    expected = [["" if pd.isna(v) else str(v) for v in row] for row in first.itertuples(False)]
+    grid = page.locator('[data-testid="stMain"] [data-testid="stDataFrame"]').first
+    grid.scroll_into_view_if_needed()
+    cells = grid.locator('[role="gridcell"]')
+    cells.filter(has_text=first.iloc[0, 0]).first.wait_for(state="attached", timeout=30_000)
+    texts = cells.all_inner_texts()
+    width = first.shape[1]
+    assert [texts[i * width : (i + 1) * width] for i in range(len(first))] == expected
+    assert not {"None", "<NA>", "nan"} & set(texts)
+
+
 def test_editor_changes_a_status_and_map_details_history_follow(browser, server, files, target):
     name, pid = target["name"], target["id"]
     page = _open(browser, server)
@@ -210,6 +227,7 @@ def test_editor_changes_a_status_and_map_details_history_follow(browser, server,
     _status_item(page, OLD).wait_for(timeout=30_000)
     # Not logged in: the project is shown, but nothing in the sidebar can change it.
     _assert_no_edit_controls(page)
+    _assert_table_marks_missing_values(page, files["catalog"])
     before = _map_colour(page, pid)
     assert before["on"] and before["selected"]
     assert before["status"] == vocab.ALL_STATUSES.index(OLD)
@@ -259,8 +277,8 @@ def test_editor_changes_a_status_and_map_details_history_follow(browser, server,
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "browser_edit_saved.png"), full_page=True)
     # The grid's accessible cells cover the visible columns only: open it full screen.
-    grid.hover()
-    grid.get_by_role("button", name="Fullscreen").click()
+    grid.hover()  # shows the toolbar; the grid's scroller may lie over it, hence the event
+    grid.get_by_role("button", name="Fullscreen").dispatch_event("click")
     cells = page.locator('[data-testid="stDataFrame"] [role="gridcell"]')
     for text in (EDITOR, f"状态：{OLD} → {NEW}", "浏览器测试：已竣工"):
         cells.filter(has_text=re.compile(f"^{re.escape(text)}$")).first.wait_for(
