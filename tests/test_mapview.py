@@ -64,7 +64,7 @@ def test_every_drawable_project_is_encoded_and_the_rest_listed(gdf):
     assert len(data["p"]) == len(data["k"]) == len(data["g"]) == len(payload.ids)
     # Drawn bottom to top: zone outlines, areas, lines, points.
     ranks = [
-        0 if p == "z" and k in "AN" else mapview._RANK[k]
+        0 if p == "z" and k in "AN" else mapview.DRAW_RANK[k]
         for p, k in zip(data["p"], data["k"], strict=True)
     ]
     assert ranks == sorted(ranks) and ranks[-1] == 3

@@ -1,0 +1,31 @@
+{# The legend control, built from text nodes so no label can inject markup.
+   Rendered by geo/map_scripts.py: the values set on `this` are escaped JS literals. #}
+(function () {
+  var map = {{ this._parent.get_name() }};
+  var spec = {{ this.spec }};
+  var legend = L.control({ position: "bottomright" });
+  legend.onAdd = function () {
+    var box = L.DomUtil.create("div", "sp-legend");
+    box.style.cssText = "background:rgba(255,255,255,0.9);padding:6px 8px;" +
+      "font-size:12px;line-height:18px;border-radius:4px;box-shadow:0 0 4px #999;";
+    spec.forEach(function (section) {
+      var h = document.createElement("div");
+      h.textContent = section.title; h.style.fontWeight = "bold";
+      box.appendChild(h);
+      section.rows.forEach(function (row) {
+        var line = document.createElement("div");
+        var sw = document.createElement("span");
+        sw.style.cssText = "display:inline-block;width:12px;height:12px;" +
+          "margin-right:6px;vertical-align:middle;border-radius:" +
+          (row.round ? "50%" : "2px") + ";background:" + row.fill + ";border:2px " +
+          (row.dashed ? "dashed " : "solid ") + row.stroke + ";";
+        line.appendChild(sw);
+        line.appendChild(document.createTextNode(row.label));
+        box.appendChild(line);
+      });
+    });
+    L.DomEvent.disableClickPropagation(box);
+    return box;
+  };
+  legend.addTo(map);
+})();
