@@ -12,12 +12,9 @@ import json
 import os
 import re
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import folium
@@ -25,23 +22,12 @@ from streamlit_folium import _get_map_string
 
 from geo import boundaries, mapview
 from projects import filters, store, vocab
+from tests.helpers import CHROMIUM_ARGS, IFRAME, streamlit_server
 
 ROOT = Path(__file__).resolve().parent.parent
-IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 COUNT_JS = """() => { let n = 0; if (!window.map) return -1; window.map.eachLayer(l => {
   if (l.feature && l.feature.properties && l.feature.properties.id && l instanceof L.Path) n++;
 }); return n; }"""
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
 FILTER = filters.Query(sectors=tuple(s for s in vocab.SECTORS if s != "交通"))
 
 
@@ -144,12 +130,6 @@ def server_rerun(path: Path, repeats: int = 5, panels: bool = True) -> float:
     return statistics.median(times)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def browser(path: Path, script: str = "app.py", mode: str | None = None) -> dict[str, float]:
     """Cold start, bytes over the websocket and filter-to-screen time in headless Chromium."""
     from playwright.sync_api import sync_playwright
@@ -157,35 +137,19 @@ def browser(path: Path, script: str = "app.py", mode: str | None = None) -> dict
     gdf = filters.catalog_frame(store.load_collection(path))
     expected = int(mapview.drawable(filters.filter_projects(gdf, FILTER)).sum())
     initial = int(mapview.drawable(filters.filter_projects(gdf, filters.Query())).sum())
-    port = _free_port()
-    env = {**os.environ, "SHAPINGBA_CATALOG": str(path), "PYTHONPATH": str(ROOT)}
+    env = {"SHAPINGBA_CATALOG": str(path), "PYTHONPATH": str(ROOT)}
     if mode:
         env["BENCH_MODE"] = mode
-    streamlit = Path(sys.executable).with_name("streamlit")
     # Streamlit serves static/ next to the script it runs: give the naive page Leaflet too.
     static = (ROOT / script).parent / "static"
     borrowed = not static.exists()
     if borrowed:
         shutil.copytree(ROOT / "static" / "vendor" / "leaflet", static / "vendor" / "leaflet")
     started = time.perf_counter()
-    proc = subprocess.Popen(
-        [str(streamlit), "run", script, "--server.port", str(port), "--server.headless", "true"]
-        + ["--server.address", "127.0.0.1"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server = streamlit_server(env, script=script, polls=600, poll_seconds=0.05, stop_seconds=30)
     out: dict[str, float] = {}
     try:
-        url = f"http://127.0.0.1:{port}"
-        for _ in range(600):
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1):
-                    break
-            except OSError:
-                time.sleep(0.05)
-        with sync_playwright() as p:
+        with server as url, sync_playwright() as p:
             b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
             page = b.new_page(viewport={"width": 1400, "height": 1100})
             received = [0]
@@ -218,8 +182,6 @@ def browser(path: Path, script: str = "app.py", mode: str | None = None) -> dict
             out["remounted"] = float(frame.evaluate("() => window.__marker") != 1)
             b.close()
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
         if borrowed:
             shutil.rmtree(static)
     return out

@@ -6,13 +6,7 @@ Skips when Chromium is absent, unless SHAPINGBA_REQUIRE_BROWSER=1 (CI), where th
 from __future__ import annotations
 
 import json
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,22 +16,10 @@ from bench.synthetic import synthetic_collection
 from geo import assets, mapview
 from projects import filters, store
 from projects.filters import Query
+from tests.helpers import CHROMIUM, CHROMIUM_ARGS, IFRAME, require_browser, streamlit_server
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
-IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 EVIL = "<img src=x onerror=alert(1)>"
 #: Counts the project layers actually on the map, the way a person would count what is drawn.
 COUNT_JS = """() => { let n = 0; window.map.eachLayer(l => {
@@ -45,21 +27,6 @@ COUNT_JS = """() => { let n = 0; window.map.eachLayer(l => {
       (l instanceof L.Path || l instanceof L.FeatureGroup)) n++; }); return n; }"""
 
 pytestmark = pytest.mark.browser
-
-
-def _require_browser() -> None:
-    if CHROMIUM.exists():
-        return
-    reason = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
-    if os.environ.get("SHAPINGBA_REQUIRE_BROWSER") == "1":
-        pytest.fail(reason + " but SHAPINGBA_REQUIRE_BROWSER=1")
-    pytest.skip(reason)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -76,44 +43,11 @@ def catalog(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(catalog) -> Iterator[str]:
-    _require_browser()
+    require_browser()
     if not (assets.VENDOR / "leaflet" / "leaflet.js").exists():
         assets.copy_assets()
-    port = _free_port()
-    env = {**os.environ, "SHAPINGBA_CATALOG": str(catalog)}
-    streamlit = Path(sys.executable).with_name("streamlit")
-    proc = subprocess.Popen(
-        [
-            str(streamlit),
-            "run",
-            "app.py",
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--server.address",
-            "127.0.0.1",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("streamlit did not answer its health check")
+    with streamlit_server({"SHAPINGBA_CATALOG": str(catalog)}) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")

