@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import string
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -38,29 +39,38 @@ def precision_label(precision: str | None) -> str:
     return mapview.PRECISION_LABELS.get(precision or "none", mapview.PRECISION_LABELS["none"])
 
 
+def _cited(entries: Any, line: Callable[[dict[str, Any], Any], str]) -> list[str]:
+    """``line(entry, document)`` for each dict in ``entries``; anything else is skipped.
+
+    Sources and status history both cite documents by file name; a record edited by hand or
+    read from an old file may hold junk there, which must not break the panel.
+    """
+    out = []
+    for entry in entries if isinstance(entries, list) else []:
+        if isinstance(entry, dict):
+            out.append(line(entry, vocab.DOCUMENTS_BY_FILE.get(entry.get("doc"))))
+    return out
+
+
 def source_lines(sources: Any) -> list[str]:
     """One line per source: document title, section and line number."""
-    lines = []
-    for src in sources if isinstance(sources, list) else []:
-        if not isinstance(src, dict):
-            continue
-        doc = vocab.DOCUMENTS_BY_FILE.get(src.get("doc"))
+
+    def line(src: dict[str, Any], doc: Any) -> str:
         title = doc.title if doc else str(src.get("doc") or "未知文件")
-        lines.append(f"《{title}》 {src.get('section') or ''} 第 {src.get('line')} 行".strip())
-    return lines
+        return f"《{title}》 {src.get('section') or ''} 第 {src.get('line')} 行".strip()
+
+    return _cited(sources, line)
 
 
 def history_lines(history: Any) -> list[str]:
     """One line per status-history entry: year, status, document and line."""
-    lines = []
-    for entry in history if isinstance(history, list) else []:
-        if not isinstance(entry, dict):
-            continue
-        doc = vocab.DOCUMENTS_BY_FILE.get(entry.get("doc"))
+
+    def line(entry: dict[str, Any], doc: Any) -> str:
         where = f"《{doc.title}》第 {entry.get('line')} 行" if doc else ""
         year = entry.get("year") or entry.get("date") or "?"
-        lines.append(f"{year} 年：{entry.get('status')} {where}".strip())
-    return lines
+        return f"{year} 年：{entry.get('status')} {where}".strip()
+
+    return _cited(history, line)
 
 
 def render(record: pd.Series | None, shown_status: str | None) -> None:
