@@ -185,6 +185,7 @@ def _prompt_password() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``python -m projects.users``: accounts are made on the server, never through the page."""
     parser = argparse.ArgumentParser(
         prog="python -m projects.users",
         description="管理编辑账号（data/users.json 或 $SHAPINGBA_USERS）",
