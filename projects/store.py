@@ -16,26 +16,33 @@ current. Writes need an :class:`~projects.users.Editor` from :func:`projects.use
 The public functions (load, get, save, save_many, history, catalog_version, rebuild) are the
 whole interface, so a database store (PostGIS) can replace this module's internals later. The
 parts live in small modules: :mod:`projects.edits` (one edit, validated), :mod:`projects.changes`
-(diffs and their Chinese wording), :mod:`projects.history_log` (the log file and its replay) and
-:mod:`projects.atomic_write`; their public names used elsewhere are re-exported here.
+(diffs and their Chinese wording), :mod:`projects.history_log` (the log file and its replay),
+:mod:`projects.catalog_file` (path, lock, canonical text), :mod:`projects.atomic_write` and
+:mod:`projects.rebuild` (``make catalog``); their public names are re-exported here.
 """
 
 from __future__ import annotations
 
 import copy
-import json
-import os
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock, Timeout
-
 from projects import users, validate
 from projects.atomic_write import clean_temp_files, write_atomic
+from projects.catalog_file import (
+    CATALOG_PATH,
+    DEFAULT_CATALOG,
+    HISTORY_NAME,
+    LOCK_TIMEOUT,
+    catalog_path,
+    dumps,
+    history_path,
+    locked,
+    now,
+    read_features,
+)
 from projects.changes import describe_changes, diff, stale
 from projects.edits import SETTABLE, STAFF_PREFIX, Edit, edited, next_staff_id
 from projects.errors import CatalogError, InvalidValue
@@ -53,11 +60,8 @@ from projects.history_log import (
     truncate_log,
     unapply_entry,
 )
-from projects.sources import ROOT
+from projects.rebuild import RebuildReport, rebuild, rebuilt_text
 
-DEFAULT_CATALOG = ROOT / "data" / "projects.geojson"
-HISTORY_NAME = "history.jsonl"
-LOCK_TIMEOUT = 30.0
 #: Chinese names of the actions, for messages and the history view.
 ACTIONS = {
     "create": "新建",
@@ -72,70 +76,11 @@ ACTIONS = {
 }
 
 
-@dataclass(frozen=True)
-class RebuildReport:
-    """What :func:`rebuild` did: record counts and the edits that won over extraction."""
-
-    projects: int
-    edited: int
-    created_by_staff: int
-    #: project id -> fields whose extracted value was overridden by a staff edit
-    kept: dict[str, tuple[str, ...]]
-    #: ids with recorded edits that the build no longer contains
-    orphans: tuple[str, ...]
-
-
-# --- paths and files ----------------------------------------------------------------------
-
-
-def catalog_path(path: Path | str | None = None) -> Path:
-    """``path``, else $SHAPINGBA_CATALOG (read now; relative to the repository), else the default."""
-    if path:
-        return Path(path)
-    chosen = Path(os.environ.get("SHAPINGBA_CATALOG", "").strip() or DEFAULT_CATALOG)
-    return chosen if chosen.is_absolute() else ROOT / chosen
-
-
-#: The catalog used when a function is given no path (as resolved at import).
-CATALOG_PATH = catalog_path()
-
-
-def history_path(path: Path | str | None = None) -> Path:
-    """The append-only history beside the catalog."""
-    return catalog_path(path).with_name(HISTORY_NAME)
-
-
-def _lock(catalog: Path) -> FileLock:
-    return FileLock(f"{catalog}.lock", timeout=LOCK_TIMEOUT)
-
-
-def _read_features(catalog: Path) -> list[dict[str, Any]]:
-    try:
-        data = json.loads(catalog.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise CatalogError(f"项目目录文件不存在：{catalog}（请先运行 make catalog）") from exc
-    except ValueError as exc:
-        raise CatalogError(f"项目目录文件已损坏，无法读取：{catalog}（{exc}）") from exc
-    if not isinstance(data, dict) or not isinstance(data.get("features"), list):
-        raise CatalogError(f"项目目录文件不是 GeoJSON FeatureCollection：{catalog}")
-    return data["features"]
-
-
-def _dumps(features: Iterable[dict[str, Any]]) -> str:
-    """Canonical text: one compact feature a line, so equal catalogs are equal bytes."""
-    lines = [json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in features]
-    body = ",\n".join(lines)
-    return '{"type":"FeatureCollection","features":[\n' + body + ("\n" if lines else "") + "]}\n"
-
-
-# --- reading ------------------------------------------------------------------------------
-
-
 def load_collection(
     path: Path | str | None = None, *, include_deleted: bool = False
 ) -> dict[str, Any]:
     """The catalog as a GeoJSON FeatureCollection dict (soft-deleted records left out)."""
-    features = _read_features(catalog_path(path))
+    features = read_features(catalog_path(path))
     if not include_deleted:
         features = [f for f in features if not f["properties"].get("deleted")]
     return {"type": "FeatureCollection", "features": features}
@@ -175,33 +120,23 @@ def history(project_id: str | None = None, path: Path | str | None = None) -> li
     return entries
 
 
-# --- replay -------------------------------------------------------------------------------
-
-
-# --- writing ------------------------------------------------------------------------------
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
 def _current(catalog: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Under the lock: the catalog with any logged-but-unwritten batch rolled forward."""
     clean_temp_files(catalog)
-    features = _read_features(catalog)
+    features = read_features(catalog)
     entries = flatten(read_batches(history_path(catalog)))
     changed, _ = replay_into(features, entries, pending_only=True)
     if changed:
-        write_atomic(catalog, _dumps(features))
+        write_atomic(catalog, dumps(features))
     return features, entries
 
 
 def recover(path: Path | str | None = None) -> list[str]:
     """Roll forward a batch a killed writer logged but did not write; return the ids fixed."""
     catalog = catalog_path(path)
-    with _locked(catalog):
+    with locked(catalog):
         before = {
-            f["properties"]["id"]: f["properties"].get("version") for f in _read_features(catalog)
+            f["properties"]["id"]: f["properties"].get("version") for f in read_features(catalog)
         }
         features, _ = _current(catalog)
     return [
@@ -209,23 +144,6 @@ def recover(path: Path | str | None = None) -> list[str]:
         for f in features
         if before.get(f["properties"]["id"]) != f["properties"].get("version")
     ]
-
-
-class _locked:
-    """The catalog's file lock, with a Chinese message when a colleague holds it too long."""
-
-    def __init__(self, catalog: Path):
-        self.lock = _lock(catalog)
-
-    def __enter__(self):
-        try:
-            self.lock.acquire()
-        except Timeout as exc:
-            raise CatalogError("其他人正在保存，请稍后再试（目录文件被锁定）。") from exc
-        return self
-
-    def __exit__(self, *exc):
-        self.lock.release()
 
 
 Planner = Callable[
@@ -248,11 +166,11 @@ def _commit(
     if not isinstance(reason, str) or len(reason) > validate.MAX_TEXT:
         raise InvalidValue(f"修改原因最多 {validate.MAX_TEXT} 个字符。", field="reason")
     catalog = catalog_path(path)
-    with _locked(catalog):
+    with locked(catalog):
         features, entries = _current(catalog)
         by_id = {f["properties"]["id"]: f for f in features}
         planned = plan(by_id, entries)
-        at = _now()
+        at = now()
         batch_edits = []
         out = []
         for pid, after, action, extra in planned:
@@ -277,7 +195,7 @@ def _commit(
             hist, {"at": at, "by": editor.name, "reason": reason, "edits": batch_edits}
         )
         try:
-            write_atomic(catalog, _dumps(features))
+            write_atomic(catalog, dumps(features))
         except BaseException:
             truncate_log(hist, size)  # the save failed visibly: it must not roll forward later
             raise
@@ -507,79 +425,12 @@ def undo(
     return _single(editor, project_id, expected_version, reason, path, "undo", target)
 
 
-# --- rebuild ------------------------------------------------------------------------------
-
-
-def rebuilt_text(features: list[dict[str, Any]], path: Path | str | None = None) -> str:
-    """The exact text :func:`rebuild` would write for ``features`` with this catalog's history.
-
-    Writes nothing: for the check that the committed catalog equals a fresh build.
-    """
-    out = copy.deepcopy(list(features))
-    replay_into(out, flatten(read_batches(history_path(path))), pending_only=False)
-    return _dumps(out)
-
-
-def rebuild(
-    features: list[dict[str, Any]], path: Path | str | None = None, *, by: str = "make catalog"
-) -> RebuildReport:
-    """Write the freshly built catalog with every logged staff edit re-applied on top.
-
-    Edits win over extraction; where they override an extracted value a "rebuild" note is logged
-    (once, not again on the next identical rebuild). Records created by staff come back from
-    their "create" entries. The output depends only on ``features`` and the history, so rebuilding
-    twice writes the same bytes.
-    """
-    catalog = catalog_path(path)
-    catalog.parent.mkdir(parents=True, exist_ok=True)
-    with _locked(catalog):
-        clean_temp_files(catalog)
-        hist = history_path(catalog)
-        entries = flatten(read_batches(hist))
-        fresh = {f["properties"]["id"]: f for f in features}
-        out = copy.deepcopy(list(features))
-        changed, orphans = replay_into(out, entries, pending_only=False)
-        created = [pid for pid in changed if pid not in fresh]
-        kept: dict[str, tuple[str, ...]] = {}
-        notes = []
-        last_note = {e["id"]: e for e in entries if e.get("action") in ("rebuild", "orphan")}
-        for feature in out:
-            pid = feature["properties"]["id"]
-            if pid not in fresh or pid not in changed:
-                continue
-            edited_fields = {
-                k for e in entries if e.get("id") == pid and is_edit(e) for k in e["changes"]
-            }
-            overridden = {
-                k: v
-                for k, v in diff(fresh[pid], feature).items()
-                if k in edited_fields and k != "status_history"
-            }
-            if overridden:
-                kept[pid] = tuple(overridden)
-                note = {"id": pid, "action": "rebuild", "changes": overridden}
-                if last_note.get(pid, {}).get("changes") != overridden:
-                    notes.append(note)
-        for pid in orphans:
-            if last_note.get(pid, {}).get("action") != "orphan":
-                notes.append({"id": pid, "action": "orphan", "changes": {}})
-        if notes:
-            reason = "从规划文件重建目录：人工修改优先于文件提取"
-            append_batch(hist, {"at": _now(), "by": by, "reason": reason, "edits": notes})
-        write_atomic(catalog, _dumps(out))
-    return RebuildReport(
-        projects=len(out),
-        edited=len([pid for pid in changed if pid in fresh]),
-        created_by_staff=len(created),
-        kept=kept,
-        orphans=tuple(orphans),
-    )
-
-
 __all__ = [
     "ACTIONS",
     "CATALOG_PATH",
+    "DEFAULT_CATALOG",
     "HISTORY_NAME",
+    "LOCK_TIMEOUT",
     "SETTABLE",
     "STAFF_PREFIX",
     "Edit",
