@@ -3,6 +3,7 @@ and the encoded project layer, so a rerun after a filter change reads and encode
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 
@@ -36,7 +37,7 @@ def catalog_key(path: Path) -> tuple[str, str]:
     """
     version = store.catalog_version(path)
     if version == "missing":
-        raise FileNotFoundError(f"catalog not found: {path}")
+        raise FileNotFoundError(errno.ENOENT, "项目库文件不存在", str(path))
     return str(path), version
 
 
