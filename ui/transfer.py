@@ -17,7 +17,7 @@ import streamlit as st
 
 from geo import export as ex
 from geo import importer as im
-from projects import store
+from projects import filters, store
 from projects.errors import CatalogError
 from ui import catalog
 from ui.details import md_text
@@ -31,6 +31,7 @@ AUTO = "auto"
 
 #: What an export file depends on: (catalog version, scope with its query as JSON, format, crs,
 #: split). The filter result is a function of the catalog and the query, so this is enough.
+#: (A missing catalog is "missing": ``whole`` is then the page's own empty frame.)
 Request = tuple[str, str, str, str, bool]
 
 
@@ -115,7 +116,11 @@ def render(filtered: Any, query: Any) -> None:
             st.caption("选好范围、格式和坐标系后生成文件，再下载。")
             _render_import()
             return
-        frame = filtered if scope_kind == FILTERED else whole[_live(whole)]
+        # From the frame ``version`` was read with, so the file and its cache key agree even if a
+        # save landed since app.py loaded ``filtered``.
+        frame = (
+            filters.filter_projects(whole, query) if scope_kind == FILTERED else whole[_live(whole)]
+        )
         try:
             built = (request, _export(request, frame, str(path)))
         except CatalogError as exc:
