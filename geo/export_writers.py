@@ -53,6 +53,13 @@ from projects import schema
 _GPKG_OPTIONS = {"VERSION": "1.2"}
 
 
+def _gdal_write(frame: gpd.GeoDataFrame | pd.DataFrame, path: Path, **options: Any) -> None:
+    """pyogrio's writer, quiet about a missing CRS: GCJ-02 output has none on purpose."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "'crs' was not provided", UserWarning)
+        pyogrio.write_dataframe(frame, path, **options)
+
+
 def _geojson_collection(
     records: list[dict[str, Any]], geometries: list[Any], meta: dict[str, Any] | None
 ) -> bytes:
@@ -127,20 +134,18 @@ def _write_gpkg(
 
         def write(frame, layer: str, description: str, **kw) -> None:
             nonlocal first
-            with warnings.catch_warnings():  # GCJ-02 has no CRS on purpose
-                warnings.filterwarnings("ignore", "'crs' was not provided", UserWarning)
-                pyogrio.write_dataframe(
-                    frame,
-                    path,
-                    layer=layer,
-                    driver="GPKG",
-                    dataset_options=_GPKG_OPTIONS if first else None,
-                    layer_options={"IDENTIFIER": layer, "DESCRIPTION": description},
-                    dataset_metadata={"export": meta_json(meta, notes).decode("utf-8")}
-                    if first
-                    else None,
-                    **kw,
-                )
+            _gdal_write(
+                frame,
+                path,
+                layer=layer,
+                driver="GPKG",
+                dataset_options=_GPKG_OPTIONS if first else None,
+                layer_options={"IDENTIFIER": layer, "DESCRIPTION": description},
+                dataset_metadata={"export": meta_json(meta, notes).decode("utf-8")}
+                if first
+                else None,
+                **kw,
+            )
             first = False
 
         for fam, idx in groups(geometries).items():
@@ -191,15 +196,13 @@ def _write_shp(records, geometries, crs, meta, notes, split, **_) -> tuple[bytes
             geoms = [geometries[i] for i in idx]
             frame = _frame(rows, geoms, crs, SHAPEFILE_FIELDS)
             stem = f"projects_{fam}"
-            with warnings.catch_warnings():  # GCJ-02 has no CRS on purpose
-                warnings.filterwarnings("ignore", "'crs' was not provided", UserWarning)
-                pyogrio.write_dataframe(
-                    frame,
-                    Path(tmp) / f"{stem}.shp" if fam != UNPLACED else Path(tmp) / f"{stem}.dbf",
-                    driver="ESRI Shapefile",
-                    encoding="UTF-8",
-                    promote_to_multi=fam != UNPLACED and _mixed_multi(geoms),
-                )
+            _gdal_write(
+                frame,
+                Path(tmp) / f"{stem}.shp" if fam != UNPLACED else Path(tmp) / f"{stem}.dbf",
+                driver="ESRI Shapefile",
+                encoding="UTF-8",
+                promote_to_multi=fam != UNPLACED and _mixed_multi(geoms),
+            )
         for part in sorted(Path(tmp).iterdir()):
             files[part.name] = part.read_bytes()
     renamed = {f: s for f, s in SHAPEFILE_FIELDS.items() if f != s}
