@@ -20,6 +20,7 @@ from projects.filters import catalog_frame  # noqa: E402
 
 
 def report(n: int = 10_000) -> None:
+    """Print size and time per format for ``n`` synthetic projects, and the import back."""
     collection = synthetic_collection(n, seed=5)
     frame = catalog_frame(collection)
     print(f"export / import of {n} synthetic projects")

@@ -8,6 +8,7 @@ Same catalog, same sector filter and same local assets as the real page.
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import folium
 import streamlit as st
@@ -27,7 +28,8 @@ shown = shown[mapview.drawable(shown)][["id", "name", "status_shown", "precision
 st.markdown(f"显示 {len(shown)} / {len(gdf)} 个项目")
 
 
-def style(feature):
+def style(feature: dict[str, Any]) -> dict[str, Any]:
+    """The naive way: a per-feature style function folium calls on every rebuild."""
     colour = vocab.STATUS_COLOURS.get(feature["properties"]["status_shown"], "#969696")
     return {"color": colour, "fillColor": colour, "weight": 2, "fillOpacity": 0.6}
 

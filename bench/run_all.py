@@ -16,6 +16,7 @@ from ui.catalog import catalog_path  # noqa: E402
 
 
 def main() -> None:
+    """Print every figure of the README's speed table (``--synthetic-only`` skips the real catalog)."""
     out = ROOT / "bench" / "out"
     out.mkdir(exist_ok=True)
     print(
