@@ -104,18 +104,17 @@ def render_filters(gdf: pd.DataFrame) -> Query:
     text = st.text_input("搜索名称或别名", key=K_TEXT, max_chars=100)
     st.button("重置筛选", on_click=_reset, args=(bounds,), width="stretch")
     return Query(
-        sectors=None if set(sectors) == set(vocab.SECTORS) else _ordered(sectors, vocab.SECTORS),
-        statuses=None
-        if set(statuses) == set(vocab.ALL_STATUSES)
-        else _ordered(statuses, vocab.ALL_STATUSES),
-        zones=None if set(zones) == set(vocab.ALL_ZONES) else _ordered(zones, vocab.ALL_ZONES),
+        sectors=_facet(sectors, vocab.SECTORS),
+        statuses=_facet(statuses, vocab.ALL_STATUSES),
+        zones=_facet(zones, vocab.ALL_ZONES),
         years=None if tuple(years) == bounds else (int(years[0]), int(years[1])),
         text=text.strip(),
     )
 
 
-def _ordered(chosen: list[str], options: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(o for o in options if o in chosen)
+def _facet(chosen: list[str], options: tuple[str, ...]) -> tuple[str, ...] | None:
+    """None when every option is chosen (no filter: a shorter link), else the choice in order."""
+    return None if set(chosen) == set(options) else tuple(o for o in options if o in chosen)
 
 
 def render_map_options(token: str | None) -> tuple[str, bool, str | None]:
