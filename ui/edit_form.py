@@ -84,6 +84,11 @@ def _placement_choice(found: dict[str, dict], key: str) -> dict | None:
     return found.get(choice)
 
 
+def _index(options: list[Any], value: Any, default: int | None = None) -> int | None:
+    """Where ``value`` is among ``options``; a record may hold a value no longer offered."""
+    return options.index(value) if value in options else default
+
+
 def _year_input(label: str, value: Any, key: str) -> int | None:
     return st.number_input(
         label,
@@ -120,14 +125,14 @@ def edit_form(editor: users.Editor, feature: dict[str, Any], found: dict[str, di
         sector = st.selectbox(
             "领域",
             sectors,
-            index=sectors.index(props["sector"]) if props.get("sector") in sectors else None,
+            index=_index(sectors, props.get("sector")),
             key=f"{k}-sector",
         )
         statuses = list(vocab.ALL_STATUSES)
         status = st.selectbox(
             "状态",
             statuses,
-            index=statuses.index(props["status"]) if props.get("status") in statuses else None,
+            index=_index(statuses, props.get("status")),
             key=f"{k}-status",
         )
         status_date = st.date_input(
@@ -142,7 +147,7 @@ def edit_form(editor: users.Editor, feature: dict[str, Any], found: dict[str, di
         zone = st.selectbox(
             "片区",
             zones,
-            index=zones.index(props.get("zone")) if props.get("zone") in zones else 0,
+            index=_index(zones, props.get("zone"), 0),
             format_func=lambda z: "（未定）" if z is None else z,
             key=f"{k}-zone",
         )
