@@ -43,7 +43,7 @@ from projects.catalog_file import (
     now,
     read_features,
 )
-from projects.changes import describe_changes, diff, stale
+from projects.changes import BOOKKEEPING, describe_changes, diff, stale
 from projects.edits import SETTABLE, STAFF_PREFIX, Edit, edited, next_staff_id
 from projects.errors import CatalogError, InvalidValue
 from projects.history_log import (
@@ -427,6 +427,7 @@ def undo(
 
 __all__ = [
     "ACTIONS",
+    "BOOKKEEPING",
     "CATALOG_PATH",
     "DEFAULT_CATALOG",
     "HISTORY_NAME",
