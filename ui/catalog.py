@@ -4,7 +4,6 @@ and the encoded project layer, so a rerun after a filter change reads and encode
 from __future__ import annotations
 
 import errno
-import os
 from pathlib import Path
 
 import geopandas as gpd
@@ -21,12 +20,8 @@ PAYLOAD_DIR = VENDOR / "cache"
 
 
 def catalog_path() -> Path:
-    """The catalog file: env ``SHAPINGBA_CATALOG`` (relative to the repository) or the default."""
-    raw = os.environ.get("SHAPINGBA_CATALOG", "").strip()
-    if not raw:
-        return store.CATALOG_PATH
-    path = Path(raw)
-    return path if path.is_absolute() else ROOT / path
+    """The catalog file the store uses (env ``SHAPINGBA_CATALOG``, read on every call)."""
+    return store.catalog_path()
 
 
 def catalog_key(path: Path) -> tuple[str, str]:
