@@ -14,7 +14,6 @@ from geo import mapview
 from geo.assets import URL_PREFIX, VENDOR
 from projects import filters, store
 
-ROOT = Path(__file__).resolve().parent.parent
 #: Encoded project layers, served by the app (inside the git-ignored static/vendor).
 PAYLOAD_DIR = VENDOR / "cache"
 
