@@ -17,10 +17,13 @@ import urllib.request
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import shapely.geometry
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Frame, Page
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -38,6 +41,10 @@ CHROMIUM_ARGS = [
 ]
 #: The map's iframe on the page.
 IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+#: How long a browser test waits for the page to show something (ms): generous, because a
+#: loaded 2-core CI machine can take tens of seconds for one rerun; a wait ends as soon as
+#: what it waits for is there, so this costs nothing when the machine is quick.
+WAIT_MS = 120_000
 
 
 def require_browser() -> None:
@@ -62,14 +69,15 @@ def streamlit_server(
     env: Mapping[str, str],
     *,
     script: str = "app.py",
-    polls: int = 300,
+    polls: int = 1200,
     poll_seconds: float = 0.1,
     stop_seconds: float = 20,
 ) -> Iterator[str]:
     """Serve ``script`` on a free local port with ``env`` added; yield its URL once it is healthy.
 
-    Waits for Streamlit's health check (``polls`` tries, ``poll_seconds`` apart) rather than
-    for a fixed time, and stops the server on exit.
+    Waits for Streamlit's health check (``polls`` tries, ``poll_seconds`` apart: two minutes at
+    most by default, for a loaded machine) rather than for a fixed time, and stops the server on
+    exit.
     """
     port = free_port()
     streamlit = Path(sys.executable).with_name("streamlit")
@@ -97,6 +105,64 @@ def streamlit_server(
     finally:
         proc.terminate()
         proc.wait(timeout=stop_seconds)
+
+
+@contextmanager
+def app_server(catalog: Path, accounts: Path | None = None) -> Iterator[str]:
+    """The real app for a browser test, on ``catalog`` (and the editor ``accounts`` file):
+    skipped (or failed, in CI) without Chromium, with the vendored map scripts in place."""
+    require_browser()
+    from geo import assets
+
+    if not (assets.VENDOR / "leaflet" / "leaflet.js").exists():
+        assets.copy_assets()
+    env = {"SHAPINGBA_CATALOG": str(catalog)}
+    if accounts is not None:
+        env["SHAPINGBA_USERS"] = str(accounts)
+    with streamlit_server(env) as url:
+        yield url
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    """Headless Chromium driven by Playwright, closed on exit."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@contextmanager
+def app_in_browser(catalog: Path, accounts: Path | None = None) -> Iterator[tuple[Browser, str]]:
+    """:func:`app_server` and :func:`chromium` together: the browser and the app's URL."""
+    with app_server(catalog, accounts) as url, chromium() as browser:
+        yield browser, url
+
+
+def open_page(browser: Browser, url: str, **options: Any) -> Page:
+    """A page in a new browser context (its own Streamlit session) at ``url``.
+
+    ``options`` go to ``new_context`` (viewport, downloads). Script errors collect in
+    ``page.errors``; every action and wait defaults to :data:`WAIT_MS`.
+    """
+    page = browser.new_context(**options).new_page()
+    page.set_default_timeout(WAIT_MS)
+    page.errors = []
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.goto(url)
+    return page
+
+
+def map_frame(page: Page) -> Frame:
+    """The map's iframe once its project layers have been drawn (``window.__sp.applied``)."""
+    page.wait_for_selector(IFRAME, state="visible", timeout=WAIT_MS)
+    frame = page.query_selector(IFRAME).content_frame()
+    frame.wait_for_function("window.__sp && window.__sp.applied >= 1", timeout=WAIT_MS)
+    return frame
 
 
 def district_outline(request: pytest.FixtureRequest) -> Any:

@@ -8,61 +8,36 @@ Skips when Chromium is absent, unless SHAPINGBA_REQUIRE_BROWSER=1 (CI), where th
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from playwright.sync_api import Browser, expect
 
-from geo import assets, mapview
+from geo import mapview
 from projects import filters, store, users, vocab
+from tests.helpers import WAIT_MS, app_in_browser, map_frame, open_page
 from ui import tables
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
-IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 EDITOR, PASSWORD = "zhao", "磁器口-edit-2026"
 OLD, NEW = "在建", "建成"
 #: What only a logged-in editor may see in the sidebar.
 EDIT_CONTROLS = ["保存", "取消", "删除此项目（可恢复）", "退出登录"]
+#: The main project table's rendered cell texts (the grid draws them on a canvas and mirrors
+#: them in accessible cells), in order.
+TABLE_CELLS_JS = """() => {
+  const grid = document.querySelector('[data-testid="stMain"] [data-testid="stDataFrame"]');
+  return grid ? [...grid.querySelectorAll('[role="gridcell"]')].map(c => c.innerText) : []; }"""
 
 pytestmark = pytest.mark.browser
-
-
-def _require_browser() -> None:
-    if CHROMIUM.exists():
-        return
-    reason = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
-    if os.environ.get("SHAPINGBA_REQUIRE_BROWSER") == "1":
-        pytest.fail(reason + " but SHAPINGBA_REQUIRE_BROWSER=1")
-    pytest.skip(reason)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _shown(catalog: Path) -> pd.DataFrame:
@@ -110,56 +85,16 @@ def target(files) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def server(files) -> Iterator[str]:
-    _require_browser()
-    if not (assets.VENDOR / "leaflet" / "leaflet.js").exists():
-        assets.copy_assets()
-    port = _free_port()
-    env = {
-        **os.environ,
-        "SHAPINGBA_CATALOG": str(files["catalog"]),
-        "SHAPINGBA_USERS": str(files["users"]),
-    }
-    streamlit = Path(sys.executable).with_name("streamlit")
-    cmd = [str(streamlit), "run", "app.py", "--server.port", str(port)]
-    cmd += ["--server.headless", "true", "--server.address", "127.0.0.1"]
-    proc = subprocess.Popen(
-        cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("streamlit did not answer its health check")
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-
-
-@pytest.fixture(scope="module")
-def browser(server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+def site(files) -> Iterator[tuple[Browser, str]]:
+    """Chromium, and the app's URL on the test's catalog and accounts."""
+    with app_in_browser(files["catalog"], files["users"]) as site:
+        yield site
 
 
 def _open(browser, url: str):
     """A new browser session (its own Streamlit session: nobody logged in) on the page."""
-    page = browser.new_context(viewport={"width": 1400, "height": 1800}).new_page()
-    page.errors = []
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
-    page.goto(url)
-    page.get_by_role("button", name="登录").wait_for(timeout=60_000)
+    page = open_page(browser, url, viewport={"width": 1400, "height": 1800})
+    expect(page.get_by_role("button", name="登录")).to_be_visible(timeout=WAIT_MS)
     return page
 
 
@@ -168,12 +103,18 @@ def _sidebar(page):
 
 
 def _select_project(page, name: str) -> None:
-    """Pick ``name`` in the sidebar's 定位项目 box, as a user would (type, then choose)."""
+    """Find ``name`` as a user would in the real catalog: search for it (the 定位项目 box lists
+    at most ``sidebar.PICKER_LIMIT`` projects), then pick it there (type, then choose)."""
+    search = _sidebar(page).get_by_label("搜索名称或别名")
+    search.fill(name)
+    search.press("Enter")
     box = _sidebar(page).locator('[data-testid="stSelectbox"]').filter(has_text="定位项目")
+    expect(box).to_be_visible(timeout=WAIT_MS)
     box.click()
     page.keyboard.type(name)
     page.get_by_role("option", name=name, exact=True).click()
-    page.get_by_role("listitem").filter(has_text=f"名称：{name}").first.wait_for(timeout=60_000)
+    details = page.get_by_role("listitem").filter(has_text=f"名称：{name}").first
+    expect(details).to_be_visible(timeout=WAIT_MS)
 
 
 def _status_item(page, status: str):
@@ -181,10 +122,17 @@ def _status_item(page, status: str):
     return page.get_by_role("listitem").filter(has_text=re.compile(f"^状态：{status}$"))
 
 
-def _map_colour(page, pid: str) -> dict:
-    """What the map draws for ``pid``: its status index and fill colour, and the selection."""
-    frame = page.query_selector(IFRAME).content_frame()
-    frame.wait_for_function("window.__sp && window.__sp.applied >= 1", timeout=60_000)
+def _map_colour(page, pid: str, status: str) -> dict:
+    """What the map draws for ``pid`` once it is the selected project drawn as ``status``: its
+    status index and fill colour, and the selection. The map applies a rerun's project state
+    after the page around it has shown that rerun, so this waits for the map to catch up."""
+    frame = map_frame(page)
+    frame.wait_for_function(
+        """([pid, c]) => { const sp = window.__sp, i = sp.ids.indexOf(pid);
+          return i >= 0 && sp.selected === i && sp.layers[i]._spC === c; }""",
+        arg=[pid, vocab.ALL_STATUSES.index(status)],
+        timeout=WAIT_MS,
+    )
     return frame.evaluate(
         """(pid) => { const sp = window.__sp, i = sp.ids.indexOf(pid), l = sp.layers[i];
           return {on: l._spOn, status: l._spC, fill: l.options.fillColor,
@@ -195,13 +143,15 @@ def _map_colour(page, pid: str) -> dict:
 
 def _assert_no_edit_controls(page) -> None:
     side = _sidebar(page)
+    # What a visitor does see first, so that the absences below are of a drawn sidebar.
+    notice = side.get_by_text("查看无需登录；修改项目需要编辑账号。")
+    expect(notice).to_have_count(1, timeout=WAIT_MS)
+    expect(side.locator('[data-testid="stForm"]')).to_have_count(1, timeout=WAIT_MS)  # login form
     for label in EDIT_CONTROLS:
         assert side.get_by_role("button", name=label, exact=True).count() == 0, label
     assert side.get_by_text(re.compile(r"^修改项目")).count() == 0
-    assert side.locator('[data-testid="stForm"]').count() == 1  # the login form alone
     assert side.get_by_label("修改原因（记入修改记录）").count() == 0
     assert side.locator('[data-testid="stFileUploader"]').count() == 0
-    assert side.get_by_text("查看无需登录；修改项目需要编辑账号。").count() == 1
 
 
 def _assert_table_marks_missing_values(page, catalog: Path) -> None:
@@ -212,23 +162,27 @@ def _assert_table_marks_missing_values(page, catalog: Path) -> None:
     expected = [["" if pd.isna(v) else str(v) for v in row] for row in first.itertuples(False)]
     grid = page.locator('[data-testid="stMain"] [data-testid="stDataFrame"]').first
     grid.scroll_into_view_if_needed()
-    cells = grid.locator('[role="gridcell"]')
-    cells.filter(has_text=first.iloc[0, 0]).first.wait_for(state="attached", timeout=30_000)
-    texts = cells.all_inner_texts()
+    # Wait until the grid has filled its first rows, then compare them exactly.
+    page.wait_for_function(
+        f"([n, first]) => ({TABLE_CELLS_JS})().length >= n && ({TABLE_CELLS_JS})()[0] === first",
+        arg=[first.size, str(first.iloc[0, 0])],
+        timeout=WAIT_MS,
+    )
+    texts = grid.locator('[role="gridcell"]').all_inner_texts()
     width = first.shape[1]
     assert [texts[i * width : (i + 1) * width] for i in range(len(first))] == expected
     assert not {"None", "<NA>", "nan"} & set(texts)
 
 
-def test_editor_changes_a_status_and_map_details_history_follow(browser, server, files, target):
-    name, pid = target["name"], target["id"]
+def test_editor_changes_a_status_and_map_details_history_follow(site, files, target):
+    (browser, server), name, pid = site, target["name"], target["id"]
     page = _open(browser, server)
+    _assert_table_marks_missing_values(page, files["catalog"])
     _select_project(page, name)
-    _status_item(page, OLD).wait_for(timeout=30_000)
+    expect(_status_item(page, OLD)).to_be_visible(timeout=WAIT_MS)
     # Not logged in: the project is shown, but nothing in the sidebar can change it.
     _assert_no_edit_controls(page)
-    _assert_table_marks_missing_values(page, files["catalog"])
-    before = _map_colour(page, pid)
+    before = _map_colour(page, pid, OLD)
     assert before["on"] and before["selected"]
     assert before["status"] == vocab.ALL_STATUSES.index(OLD)
 
@@ -236,16 +190,20 @@ def test_editor_changes_a_status_and_map_details_history_follow(browser, server,
     side.get_by_label("用户名").fill(EDITOR)
     side.get_by_label("密码").fill(PASSWORD)
     side.get_by_role("button", name="登录").click()
-    side.get_by_text(f"已登录：{EDITOR}").wait_for(timeout=60_000)
+    expect(side.get_by_text(f"已登录：{EDITOR}")).to_be_visible(timeout=WAIT_MS)
     # The form is for the selected project.
-    side.get_by_text(re.compile(f"^修改项目 {re.escape(pid)}（版本 1）")).wait_for(timeout=60_000)
+    heading = side.get_by_text(re.compile(f"^修改项目 {re.escape(pid)}（版本 1）"))
+    expect(heading).to_be_visible(timeout=WAIT_MS)
     form = side.locator('[data-testid="stForm"]').filter(has_text="修改原因（记入修改记录）")
 
-    form.locator('[data-testid="stSelectbox"]').filter(has_text="状态").first.click()
+    status_box = form.locator('[data-testid="stSelectbox"]').filter(has_text="状态").first
+    status_box.click()
     page.get_by_role("option", name=NEW, exact=True).click()
+    expect(status_box.get_by_role("combobox")).to_have_value(NEW, timeout=WAIT_MS)
     form.get_by_label("修改原因（记入修改记录）").fill("浏览器测试：已竣工")
     form.get_by_role("button", name="保存").click()
-    side.get_by_text(f"已保存「{name}」：状态：{OLD} → {NEW}").wait_for(timeout=60_000)
+    saved_note = side.get_by_text(f"已保存「{name}」：状态：{OLD} → {NEW}")
+    expect(saved_note).to_be_visible(timeout=WAIT_MS)
 
     # Saved once, by this editor, with the reason typed.
     saved = store.get(pid, files["catalog"])["properties"]
@@ -257,22 +215,17 @@ def test_editor_changes_a_status_and_map_details_history_follow(browser, server,
     # The details and the map show the new status (as the page computes what it colours by).
     shown = _shown(files["catalog"]).set_index("id").loc[pid, "status_shown"]
     assert shown == NEW
-    _status_item(page, NEW).wait_for(timeout=30_000)
-    frame = page.query_selector(IFRAME).content_frame()
-    frame.wait_for_function(
-        f"window.__sp.layers[window.__sp.ids.indexOf({json.dumps(pid)})]._spC === "
-        f"{vocab.ALL_STATUSES.index(NEW)}",
-        timeout=30_000,
-    )
-    after = _map_colour(page, pid)
+    expect(_status_item(page, NEW)).to_be_visible(timeout=WAIT_MS)
+    after = _map_colour(page, pid, NEW)
     assert after["on"] and after["selected"]
+    assert after["status"] == vocab.ALL_STATUSES.index(NEW)
     assert after["fill"].lower() == vocab.STATUS_COLOURS[NEW].lower() != before["fill"].lower()
 
     # The history lists the edit: who, what changed, why.
     side.get_by_text("修改记录（1 次）").click()
     history = side.locator('[data-testid="stExpander"]').filter(has_text="修改记录（1 次）")
     grid = history.locator('[data-testid="stDataFrame"]')
-    grid.wait_for(timeout=30_000)
+    expect(grid).to_be_visible(timeout=WAIT_MS)
     grid.scroll_into_view_if_needed()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "browser_edit_saved.png"), full_page=True)
@@ -282,7 +235,7 @@ def test_editor_changes_a_status_and_map_details_history_follow(browser, server,
     cells = page.locator('[data-testid="stDataFrame"] [role="gridcell"]')
     for text in (EDITOR, f"状态：{OLD} → {NEW}", "浏览器测试：已竣工"):
         cells.filter(has_text=re.compile(f"^{re.escape(text)}$")).first.wait_for(
-            state="attached", timeout=30_000
+            state="attached", timeout=WAIT_MS
         )
     page.screenshot(path=str(ARTIFACTS / "browser_edit_history.png"))
     assert page.errors == []
@@ -290,7 +243,7 @@ def test_editor_changes_a_status_and_map_details_history_follow(browser, server,
     # Another browser session, not logged in: sees the new status, still cannot edit.
     viewer = _open(browser, server)
     _select_project(viewer, name)
-    _status_item(viewer, NEW).wait_for(timeout=30_000)
+    expect(_status_item(viewer, NEW)).to_be_visible(timeout=WAIT_MS)
     _assert_no_edit_controls(viewer)
-    assert _map_colour(viewer, pid)["status"] == vocab.ALL_STATUSES.index(NEW)
+    assert _map_colour(viewer, pid, NEW)["status"] == vocab.ALL_STATUSES.index(NEW)
     assert viewer.errors == []

@@ -7,55 +7,21 @@ Skips when Chromium is absent, unless SHAPINGBA_REQUIRE_BROWSER=1 (CI), where th
 from __future__ import annotations
 
 import json
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import pyogrio
 import pytest
+from playwright.sync_api import expect
 from pyproj import CRS
 from test_export import EXPORTED, sample_collection
 
-from geo import assets
 from projects import store, users
+from tests.helpers import WAIT_MS, app_in_browser, open_page
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
 PASSWORD = "browser-import-pass"
 
 pytestmark = pytest.mark.browser
-
-
-def _require_browser() -> None:
-    if CHROMIUM.exists():
-        return
-    reason = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
-    if os.environ.get("SHAPINGBA_REQUIRE_BROWSER") == "1":
-        pytest.fail(reason + " but SHAPINGBA_REQUIRE_BROWSER=1")
-    pytest.skip(reason)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -69,69 +35,32 @@ def files(tmp_path_factory) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="module")
-def server(files) -> Iterator[str]:
-    _require_browser()
-    if not (assets.VENDOR / "leaflet" / "leaflet.js").exists():
-        assets.copy_assets()
-    port = _free_port()
-    env = {
-        **os.environ,
-        "SHAPINGBA_CATALOG": str(files["catalog"]),
-        "SHAPINGBA_USERS": str(files["users"]),
-    }
-    streamlit = Path(sys.executable).with_name("streamlit")
-    cmd = [str(streamlit), "run", "app.py", "--server.port", str(port)]
-    cmd += ["--server.headless", "true", "--server.address", "127.0.0.1"]
-    proc = subprocess.Popen(
-        cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("streamlit did not answer its health check")
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-
-
-@pytest.fixture(scope="module")
-def page(server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1600}, accept_downloads=True)
-        page.errors = []
-        page.on("pageerror", lambda e: page.errors.append(str(e)))
-        page.goto(server)
-        page.get_by_role("button", name="生成 GeoJSON").wait_for(timeout=60_000)
+def page(files):
+    with app_in_browser(files["catalog"], files["users"]) as (browser, url):
+        options = {"viewport": {"width": 1400, "height": 1600}, "accept_downloads": True}
+        page = open_page(browser, url, **options)
+        expect(page.get_by_role("button", name="生成 GeoJSON")).to_be_visible(timeout=WAIT_MS)
         yield page
-        browser.close()
 
 
 def _choose(page, label: str, option: str) -> None:
-    """Pick ``option`` in the select box labelled ``label``."""
-    page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first.click()
+    """Pick ``option`` in the select box labelled ``label``; wait until the box shows it."""
+    box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first
+    box.click()
     page.get_by_role("option", name=option).first.click()
+    chosen = re.compile(re.escape(option))
+    expect(box.get_by_role("combobox")).to_have_value(chosen, timeout=WAIT_MS)
 
 
 def _build(page, label: str, filename: str) -> None:
     """Click the 生成文件 button ``label``; wait for the download of ``filename`` to be offered."""
-    assert page.get_by_role("button", name=re.compile("^下载 ")).count() == 0
+    expect(page.get_by_role("button", name=re.compile("^下载 "))).to_have_count(0, timeout=WAIT_MS)
     page.get_by_role("button", name=label).click()
-    page.get_by_text(f"文件：{filename}").wait_for(timeout=60_000)
+    expect(page.get_by_text(f"文件：{filename}")).to_be_visible(timeout=WAIT_MS)
 
 
 def _download(page, tmp_path: Path, label: str) -> Path:
-    with page.expect_download(timeout=60_000) as info:
+    with page.expect_download(timeout=WAIT_MS) as info:
         page.get_by_role("button", name=label).click()
     download = info.value
     path = tmp_path / download.suggested_filename
@@ -154,7 +83,7 @@ def test_geojson_and_gauss_kruger_geopackage_download_from_the_page(page, tmp_pa
 
     _choose(page, "格式", "GeoPackage")
     build = page.get_by_role("button", name=f"生成 GeoPackage 文件（{n} 个项目）")
-    build.wait_for(timeout=60_000)  # the GeoJSON file is no longer offered
+    expect(build).to_be_visible(timeout=WAIT_MS)  # the GeoJSON file is no longer offered
     _choose(page, "坐标系", "中央经线105°E")
     _build(page, f"生成 GeoPackage 文件（{n} 个项目）", "shapingba-projects_filter_EPSG-4544.gpkg")
     path = _download(page, tmp_path, f"下载 GeoPackage（{len(EXPORTED)} 个项目）")
@@ -175,17 +104,19 @@ def test_staff_upload_is_previewed_then_saved_once(page, files):
     page.get_by_label("用户名").fill("wang")
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
-    page.get_by_text("上传文件（不超过 20 MB）").wait_for(timeout=60_000)
+    expect(page.get_by_text("上传文件（不超过 20 MB）")).to_be_visible(timeout=WAIT_MS)
     upload = files["folder"] / "edits.csv"
     upload.write_text(
         "id,名称,领域,状态\nt-point,西永综保区 二期,开放平台,建成\n,浏览器导入的新项目,社会民生,规划\n",
         encoding="gbk",
     )
     page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(upload))
-    page.get_by_text("新增 1 个，修改 1 个，无变化 0 个").wait_for(timeout=60_000)
+    expect(page.get_by_text("新增 1 个，修改 1 个，无变化 0 个")).to_be_visible(timeout=WAIT_MS)
     assert store.history_path(files["catalog"]).exists() is False
     page.get_by_role("button", name="确认导入（一次保存，记入修改历史）").click()
-    page.get_by_text("已导入 edits.csv").wait_for(timeout=60_000)
+    expect(page.get_by_text("已导入 edits.csv")).to_have_text(
+        "已导入 edits.csv：新增 1 个，修改 1 个。", timeout=WAIT_MS
+    )
     by_name = {f["properties"]["name"]: f["properties"] for f in store.load(files["catalog"])}
     assert by_name["西永综保区 二期"]["status"] == "建成"
     assert by_name["浏览器导入的新项目"]["sector"] == "社会民生"
