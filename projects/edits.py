@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from projects import schema, users, validate
+from projects import clock, schema, users, validate
 from projects.errors import InvalidValue
 
 #: Fields an edit may set (besides "geometry"); bookkeeping fields are the store's own.
@@ -92,7 +92,7 @@ def edited(
         props["name"] = props["name"].strip()
     if isinstance(props.get("investment"), int) and not isinstance(props["investment"], bool):
         props["investment"] = float(props["investment"])
-    today = date.today().isoformat()
+    today = clock.today().isoformat()
     moved = "geometry" in edit.changes and after["geometry"] != feature.get("geometry")
     if moved and "precision" not in edit.changes:
         props.update(_placement(editor, after["geometry"], today, action))

@@ -16,7 +16,7 @@ from typing import Any
 import shapely
 from shapely.geometry import shape
 
-from projects import vocab
+from projects import clock, vocab
 from projects.errors import InvalidValue
 from projects.schema import FIELDS
 
@@ -99,7 +99,7 @@ def check_status_date(project_id: str | None, value: object) -> date:
         day = None
     if day is None:
         raise invalid(project_id, "status", value, "状态变更日期应为 YYYY-MM-DD 格式的日期")
-    if not vocab.MIN_YEAR <= day.year <= vocab.MAX_YEAR or day > date.today():
+    if not vocab.MIN_YEAR <= day.year <= vocab.MAX_YEAR or day > clock.today():
         raise invalid(
             project_id, "status", value, f"状态变更日期应在 {vocab.MIN_YEAR} 年至今天之间"
         )

@@ -11,7 +11,7 @@ from typing import Any
 
 import streamlit as st
 
-from projects import store, users, vocab
+from projects import clock, store, users, vocab
 from projects.errors import CatalogError
 from ui.details import md_text
 from ui.edit_state import K_NONCE, done, nonce, outline
@@ -135,11 +135,12 @@ def edit_form(editor: users.Editor, feature: dict[str, Any], found: dict[str, di
             index=_index(statuses, props.get("status")),
             key=f"{k}-status",
         )
+        today = clock.today()  # the planners' date, on the clock the history shows
         status_date = st.date_input(
             "状态变更日期（仅在状态改变时记录）",
-            value=date.today(),
+            value=today,
             min_value=date(vocab.MIN_YEAR, 1, 1),
-            max_value=date.today(),
+            max_value=today,
             key=f"{k}-status-date",
         )
         start = _year_input("起始年", props.get("start_year"), f"{k}-start")

@@ -6,18 +6,17 @@ China Standard Time, the planners' clock; the history stores UTC.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from projects import store, users
+from projects.clock import CHINA
 from projects.errors import CatalogError
 from ui.details import md_text
 from ui.edit_state import done
-
-CHINA = timezone(timedelta(hours=8))
 
 
 def _local_time(iso: str | None) -> str:
