@@ -177,3 +177,13 @@ def district_outline(request: pytest.FixtureRequest) -> Any:
         return shapely.geometry.shape(
             json.loads(path.read_text("utf-8"))["features"][0]["geometry"]
         )
+
+
+#: Generic phrases of the documents that name a kind of work, not a project (issue 2).
+GENERIC_PHRASES = (
+    "老旧小区改造",
+    "老旧小区改造提升",
+    "5G信息化建设",
+    "商业保理公司",
+    "新能源汽车充电桩",
+)

@@ -20,6 +20,7 @@ from projects.errors import BadFile
 from projects.schema import FIELDS
 from projects.sources import read_lines
 from projects.vocab import ALL_STATUSES, DOCUMENTS, SECTORS
+from tests.helpers import GENERIC_PHRASES
 
 
 @pytest.fixture(scope="module")
@@ -122,13 +123,7 @@ def test_phases_stay_separate_and_linked(records):
 
 def test_generic_phrases_are_not_records(records):
     names = {n for r in records for n in [r["name"], *r["aliases"]]}
-    for phrase in (
-        "老旧小区改造",
-        "老旧小区改造提升",
-        "5G信息化建设",
-        "商业保理公司",
-        "新能源汽车充电桩",
-    ):
+    for phrase in GENERIC_PHRASES:
         assert phrase not in names
 
 

@@ -7,6 +7,7 @@ import pytest
 from projects.extract import extract_mentions, is_generic, normalise_name, paragraphs
 from projects.sources import read_lines
 from projects.vocab import DOCUMENTS
+from tests.helpers import GENERIC_PHRASES
 
 DOC = {d.file[:3]: d.file for d in DOCUMENTS}
 
@@ -227,13 +228,7 @@ def test_real_hard_line_break(mentions):
 
 def test_real_generic_phrases_absent(mentions):
     names = {m.name for ms in mentions.values() for m in ms}
-    for phrase in (
-        "老旧小区改造",
-        "老旧小区改造提升",
-        "5G信息化建设",
-        "商业保理公司",
-        "新能源汽车充电桩",
-    ):
+    for phrase in GENERIC_PHRASES:
         assert phrase not in names
 
 
