@@ -22,12 +22,9 @@ from streamlit_folium import _get_map_string
 
 from geo import boundaries, mapview
 from projects import filters, store, vocab
-from tests.helpers import CHROMIUM_ARGS, IFRAME, streamlit_server
+from tests.helpers import CHROMIUM_ARGS, COUNT_JS, IFRAME, streamlit_server
 
 ROOT = Path(__file__).resolve().parent.parent
-COUNT_JS = """() => { let n = 0; if (!window.map) return -1; window.map.eachLayer(l => {
-  if (l.feature && l.feature.properties && l.feature.properties.id && l instanceof L.Path) n++;
-}); return n; }"""
 FILTER = filters.Query(sectors=tuple(s for s in vocab.SECTORS if s != "交通"))
 
 

@@ -187,3 +187,9 @@ GENERIC_PHRASES = (
     "商业保理公司",
     "新能源汽车充电桩",
 )
+
+#: Counts the projects drawn on the map, the way a person would count them: a multi-part
+#: geometry is one feature group, not several shapes. -1 while the map does not exist yet.
+COUNT_JS = """() => { let n = 0; if (!window.map) return -1; window.map.eachLayer(l => {
+  if (l.feature && l.feature.properties && l.feature.properties.id &&
+      (l instanceof L.Path || l instanceof L.FeatureGroup)) n++; }); return n; }"""

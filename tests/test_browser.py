@@ -16,15 +16,18 @@ from bench.synthetic import synthetic_collection
 from geo import assets, mapview
 from projects import filters, store
 from projects.filters import Query
-from tests.helpers import CHROMIUM, CHROMIUM_ARGS, IFRAME, require_browser, streamlit_server
+from tests.helpers import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    COUNT_JS,
+    IFRAME,
+    require_browser,
+    streamlit_server,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
 EVIL = "<img src=x onerror=alert(1)>"
-#: Counts the project layers actually on the map, the way a person would count what is drawn.
-COUNT_JS = """() => { let n = 0; window.map.eachLayer(l => {
-  if (l.feature && l.feature.properties && l.feature.properties.id &&
-      (l instanceof L.Path || l instanceof L.FeatureGroup)) n++; }); return n; }"""
 
 pytestmark = pytest.mark.browser
 
