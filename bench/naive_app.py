@@ -25,6 +25,9 @@ with st.sidebar:
 query = filters.Query(sectors=None if len(sectors) == len(vocab.SECTORS) else tuple(sectors))
 shown = filters.filter_projects(gdf, query)
 shown = shown[mapview.drawable(shown)][["id", "name", "status_shown", "precision", "geometry"]]
+# folium's GeoJson with a marker draws no MultiPoint inside a FeatureGroup (and a stale layer
+# stays behind): draw each part as its own feature, as a naive page would have to.
+shown = shown.explode(index_parts=False)
 st.markdown(f"显示 {len(shown)} / {len(gdf)} 个项目")
 
 

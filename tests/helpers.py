@@ -188,8 +188,9 @@ GENERIC_PHRASES = (
     "新能源汽车充电桩",
 )
 
-#: Counts the projects drawn on the map, the way a person would count them: a multi-part
-#: geometry is one feature group, not several shapes. -1 while the map does not exist yet.
-COUNT_JS = """() => { let n = 0; if (!window.map) return -1; window.map.eachLayer(l => {
+#: Counts the projects drawn on the map, the way a person would count them: each project once,
+#: however many parts its geometry has or however a page splits it. -1 while there is no map.
+COUNT_JS = """() => { if (!window.map) return -1; const ids = new Set(); window.map.eachLayer(l => {
   if (l.feature && l.feature.properties && l.feature.properties.id &&
-      (l instanceof L.Path || l instanceof L.FeatureGroup)) n++; }); return n; }"""
+      (l instanceof L.Path || l instanceof L.FeatureGroup)) ids.add(l.feature.properties.id);
+}); return ids.size; }"""
