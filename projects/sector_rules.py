@@ -1,0 +1,118 @@
+"""Sector and district of a record, from its 专栏 boxes, its name and the documents citing it."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from projects.vocab import DOCUMENTS
+
+#: Sector of the items of each 专栏 box of 001 (the box themes).
+BOX_SECTORS: dict[int, str] = {
+    1: "科技创新",
+    2: "科技创新",
+    3: "产业",
+    4: "产业",
+    5: "商贸消费",
+    6: "乡村振兴",
+    7: "开放平台",
+    8: "城市更新",
+    9: "产业",
+    10: "城市更新",
+    11: "乡村振兴",
+    12: "交通",
+    13: "新型基础设施",
+    14: "市政设施",
+    15: "文化旅游",
+    16: "生态环保",
+    17: "社会民生",
+}
+
+#: Keyword rules for running text, first match wins (the ending of a name says most).
+SECTOR_RULES: tuple[tuple[str, str], ...] = (
+    (
+        r"生态画廊|林带|湿地|流域|治理|修复|清水绿岸|两江四岸|贯通工程|公园$|绿化|生态城|生态带|生态廊道",
+        "生态环保",
+    ),
+    (
+        r"污水|水厂|管网|变电站|千伏|电厂|电站|储气库|储运基地|水库|水网|水资源|防洪|环卫|垃圾|特高压|"
+        r"电入渝|主网架|加油站|管道|管廊|应急|储备库|物资保障",
+        "市政设施",
+    ),
+    (
+        r"高铁|铁路|号线|隧道|下穿道|大桥|桥$|立交|连接道|通道$|大道|干道|快速路|路$|段$|高速|TOD|"
+        r"站$|枢纽$|机场|航站楼|跑道|码头|航道|航运|轨道|复线|延伸线|纵线|横线|交通|环道|线$|站场|绕城道",
+        "交通",
+    ),
+    (
+        r"综合保税区|保税|口岸|无水港|陆海新通道|班列|冷链|分拨|物流|进口|东盟|会址|一带一路|国际交往|"
+        r"自由贸易|中新（|中新合作|法务区|法律服务|邮件",
+        "开放平台",
+    ),
+    (
+        r"医院|卫生|疾控|保健院|学校|小学|中学|校区|幼儿园|学院|教育|健身|体育|体操|托育|养老|照护|"
+        r"保租房|保障房|保住房|人才公寓|陵园|殡葬|就业|法院",
+        "社会民生",
+    ),
+    (
+        r"景区|古镇|博物馆|故居|遗址|剧院|演艺|文旅|文化|旅游|画廊|巷$|创意园|媒体|广播电视|电子竞技|风貌带|艺术品",
+        "文化旅游",
+    ),
+    (r"商圈|商业|商贸|购物|天街|小镇|商业街|消费|万象城|贸易港|广场$|商务区", "商贸消费"),
+    (
+        r"实验室|研究院|研究所|研究中心|创新中心|科学中心|科技园|科学城|大学城|孵化|科创|概念验证|装置|技术转移|"
+        r"创新生态圈|科技城|智谷|创新区|技术交易",
+        "科技创新",
+    ),
+    (r"数据|算力|计算|互联网|5G|信息|智慧城市|云平台", "新型基础设施"),
+    (r"乡村|农业|田园|村$|农产品|都市村庄", "乡村振兴"),
+    (
+        r"片区|未来社区|城市更新|旧城|改造|更新|新城$|湾区|城市中心|嘉陵湾|街$|步行街|长滨",
+        "城市更新",
+    ),
+)
+DEFAULT_SECTOR = "产业"
+
+#: District named inside a project's name (for items of 003 and 004 that lie elsewhere).
+DISTRICT_WORDS: tuple[tuple[str, str], ...] = (
+    ("沙坪坝", "沙坪坝区"),
+    ("渝中", "渝中区"),
+    ("解放碑", "渝中区"),
+    ("朝天门", "渝中区"),
+    ("菜园坝", "渝中区"),
+    ("化龙桥", "渝中区"),
+    ("大坪", "渝中区"),
+    ("九龙坡", "九龙坡区"),
+    ("白市驿", "九龙坡区"),
+    ("合川", "合川区"),
+    ("綦江", "綦江区"),
+    ("云阳", "云阳县"),
+    ("荣昌", "荣昌区"),
+    ("长寿", "长寿区"),
+    ("广阳", "南岸区"),
+    ("江北国际机场", "渝北区"),
+    ("江北", "江北区"),
+    ("寸滩", "江北区"),
+    ("观音桥", "江北区"),
+    ("两江新区", "两江新区"),
+)
+#: District of a city-wide project whose place the documents do not narrow down.
+CITY = "重庆市"
+
+
+def sector_for(name: str, boxes: list[int]) -> str:
+    if boxes:
+        return BOX_SECTORS[Counter(boxes).most_common(1)[0][0]]
+    for pattern, sector in SECTOR_RULES:
+        if re.search(pattern, name):
+            return sector
+    return DEFAULT_SECTOR
+
+
+def district_for(name: str, docs: set[str]) -> str:
+    if docs & {DOCUMENTS[0].file, DOCUMENTS[1].file, DOCUMENTS[2].file}:
+        return "沙坪坝区"
+    for word, district in DISTRICT_WORDS:
+        if word in name:
+            return district
+    return "渝中区" if docs == {DOCUMENTS[3].file} else CITY
