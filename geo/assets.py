@@ -23,7 +23,8 @@ import xstatic.pkg.jquery
 import xstatic.pkg.leaflet
 import xstatic.pkg.leaflet_markercluster
 
-ROOT = Path(__file__).resolve().parent.parent
+from projects.sources import ROOT
+
 VENDOR = ROOT / "static" / "vendor"
 #: URL prefix under which Streamlit serves ``static/vendor``.
 URL_PREFIX = "/app/static/vendor"

@@ -27,8 +27,8 @@ from shapely.geometry import mapping, shape
 
 from geo.crs import WGS84, geometry_from_gcj02
 from projects import vocab
+from projects.sources import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 BOUNDARY_DIR = ROOT / "data" / "boundaries"
 OUTLINE_PATH = BOUNDARY_DIR / "shapingba.geojson"
 ZONES_PATH = BOUNDARY_DIR / "zones.geojson"

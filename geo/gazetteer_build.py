@@ -27,7 +27,8 @@ from pathlib import Path
 
 import shapely
 
-ROOT = Path(__file__).resolve().parent.parent
+from projects.sources import ROOT
+
 TABLE = ROOT / "data" / "gazetteer" / "places.csv"
 GEONAMES = ROOT / "data" / "gazetteer" / "geonames.csv"
 OUTPUT = ROOT / "data" / "gazetteer.geojson"

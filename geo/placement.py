@@ -40,9 +40,8 @@ from geo.geocode import GeocodeResult, geocode, place_result, zone_result
 from geo.zones import assign_zones, zone_of
 from projects import vocab
 from projects.errors import BadFile
-from projects.sources import read_lines
+from projects.sources import ROOT, read_lines
 
-ROOT = Path(__file__).resolve().parent.parent
 PLACEMENTS_PATH = ROOT / "data" / "placements.csv"
 COLUMNS: tuple[str, ...] = ("key", "place", "wkt", "precision", "basis", "why")
 HOME = "沙坪坝区"
