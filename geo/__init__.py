@@ -1,1 +1,1 @@
-"""The geography: CRS, boundaries and zones, the geocoder, the folium map, export."""
+"""The geography: CRS, boundaries and zones; places, the map and exchange with GIS tools."""

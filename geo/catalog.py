@@ -1,6 +1,6 @@
 """``make catalog``: documents → records → positions and zones → store (staff edits kept).
 
-The one place where the domain build (``projects.build``), the geography (``geo.placement``) and
+The one place where the domain build (``projects.records.pipeline``), the geography (``geo.places.placement``) and
 the store meet, so each of them stays ignorant of the others.
 """
 
@@ -9,9 +9,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from geo.placement import place_records
+from geo.places.placement import place_records
 from projects import store
-from projects.build import build_records
+from projects.records import build_records
 
 
 def build_features(seeds: Path | None = None) -> list[dict]:

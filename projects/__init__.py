@@ -1,1 +1,1 @@
-"""The domain: project schema and vocabularies, extraction, the catalog store, filtering."""
+"""The domain: record schema, vocabularies and filters; reading documents, building records, the store."""

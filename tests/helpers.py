@@ -112,7 +112,7 @@ def app_server(catalog: Path, accounts: Path | None = None) -> Iterator[str]:
     """The real app for a browser test, on ``catalog`` (and the editor ``accounts`` file):
     skipped (or failed, in CI) without Chromium, with the vendored map scripts in place."""
     require_browser()
-    from geo import assets
+    from geo.mapview import assets
 
     if not (assets.VENDOR / "leaflet" / "leaflet.js").exists():
         assets.copy_assets()

@@ -11,7 +11,7 @@ import shapely
 import streamlit as st
 
 from geo import mapview
-from geo.assets import URL_PREFIX, VENDOR
+from geo.mapview.assets import URL_PREFIX, VENDOR
 from projects import filters, store
 
 #: Encoded project layers, served by the app (inside the git-ignored static/vendor).

@@ -1,7 +1,7 @@
 """Export downloads for everyone and file import for staff, in the sidebar.
 
-Widgets only: the files come from ``geo.export.export`` (the same call as the command line),
-the import from ``geo.importer`` and the save from ``projects.store`` (which checks the login
+Widgets only: the files come from ``geo.exchange.export.export`` (the same call as the command line),
+the import from ``geo.exchange.imports`` and the save from ``projects.store`` (which checks the login
 again, whatever this panel shows).
 """
 
@@ -15,8 +15,7 @@ from typing import Any
 import geopandas as gpd
 import streamlit as st
 
-from geo import export as ex
-from geo import importer as im
+from geo import exchange
 from projects import filters, store
 from projects.errors import CatalogError
 from ui import catalog
@@ -36,19 +35,21 @@ Request = tuple[str, str, str, str, bool]
 
 
 @st.cache_data(max_entries=8, ttl=300, show_spinner="正在生成导出文件……")
-def _export(request: Request, _frame: gpd.GeoDataFrame, path: str) -> ex.Export:
+def _export(request: Request, _frame: gpd.GeoDataFrame, path: str) -> exchange.Export:
     """One export per request (shared between sessions); ``_frame`` is not hashed."""
     _, scope_json, fmt, crs, split = request
-    zones, outline = ex.boundary_layers() if fmt == "gpkg" else (None, None)
+    zones, outline = exchange.boundary_layers() if fmt == "gpkg" else (None, None)
     with warnings.catch_warnings():  # the panel shows them from the result
-        warnings.simplefilter("ignore", ex.ExportWarning)
-        return ex.export(
+        warnings.simplefilter("ignore", exchange.ExportWarning)
+        return exchange.export(
             _frame,
             fmt,
             crs,
             scope=json.loads(scope_json),
             split_by_type=split,
-            catalog_version=ex.catalog_version(Path(path)) if Path(path).exists() else "missing",
+            catalog_version=exchange.catalog_version(Path(path))
+            if Path(path).exists()
+            else "missing",
             zones=zones,
             outline=outline,
         )
@@ -85,11 +86,17 @@ def render(filtered: Any, query: Any) -> None:
         key=K_SCOPE,
     )
     fmt = st.selectbox(
-        "格式", list(ex.FORMATS), format_func=lambda f: ex.FORMATS[f].label, key=K_FORMAT
+        "格式",
+        list(exchange.FORMATS),
+        format_func=lambda f: exchange.FORMATS[f].label,
+        key=K_FORMAT,
     )
-    spec = ex.FORMATS[fmt]
+    spec = exchange.FORMATS[fmt]
     crs = st.selectbox(
-        "坐标系", list(spec.crss), format_func=lambda c: ex.CRSS[c].label, key=f"{K_CRS}_{fmt}"
+        "坐标系",
+        list(spec.crss),
+        format_func=lambda c: exchange.CRSS[c].label,
+        key=f"{K_CRS}_{fmt}",
     )
     split = False
     if spec.splittable:
@@ -128,7 +135,7 @@ def render(filtered: Any, query: Any) -> None:
             _render_import()
             return
         st.session_state[K_BUILT] = built
-    result: ex.Export = built[1]
+    result: exchange.Export = built[1]
     st.download_button(
         f"下载 {spec.label}（{result.count} 个项目）",
         # Handed over on click: a rerun with the file on offer doesn't re-register its bytes.
@@ -164,8 +171,8 @@ def _render_import() -> None:
     )
     crs = st.selectbox(
         "坐标系（文件未注明时使用）",
-        [AUTO, *im.CRS_CHOICES],
-        format_func=lambda c: "按文件（未注明时请选择）" if c == AUTO else im.CRS_CHOICES[c],
+        [AUTO, *exchange.CRS_CHOICES],
+        format_func=lambda c: "按文件（未注明时请选择）" if c == AUTO else exchange.CRS_CHOICES[c],
         key="im_crs",
         help="文件没有注明坐标系（CSV、缺 .prj 的 Shapefile）时按此读取；没有 crs 的 GeoJSON "
         "默认为 WGS84，在此另选即按所选读取。选 GCJ-02 时，标为 WGS84 的文件也按 GCJ-02 读取"
@@ -182,13 +189,13 @@ def _render_import() -> None:
     path = catalog.catalog_path()
     outline = catalog.load_areas()[0]
     try:
-        read = im.read_upload(
+        read = exchange.read_upload(
             upload.getvalue(),
             upload.name,
             crs=None if crs == AUTO else crs,
             encoding=None if encoding == AUTO else encoding,
         )
-        result = im.preview(read, store.load(path), outline)
+        result = exchange.preview(read, store.load(path), outline)
     except CatalogError as exc:
         st.error("  \n".join(md_text(line) for line in exc.message_zh.splitlines()))
         return
@@ -203,7 +210,7 @@ def _render_import() -> None:
     )
     for note in result.notes:
         st.caption(md_text(note))
-    table = im.preview_table(result)
+    table = exchange.preview_table(result)
     if len(table):
         st.dataframe(table, hide_index=True)
     if not (result.added or result.changed):
@@ -211,7 +218,7 @@ def _render_import() -> None:
         return
     if st.button("确认导入（一次保存，记入修改历史）", key="im_apply", type="primary"):
         try:
-            im.apply(result, editor, path=path, outline=outline)
+            exchange.apply(result, editor, path=path, outline=outline)
         except CatalogError as exc:
             st.error(md_text(exc.message_zh))
             return

@@ -1,0 +1,228 @@
+"""Exports for GIS tools: the catalog as files that QGIS, ArcGIS, Google Earth and 奥维 open as is.
+
+Formats and output coordinate systems are tables (``FORMATS``, ``CRSS``); ``export`` returns the
+file as bytes, so the sidebar's download button, the command line and the tests make one call.
+
+Unplaced projects (no geometry) are never dropped: GeoJSON and CSV keep them as features
+without geometry; KML as Placemarks without geometry in the folder ``projects_unplaced`` (Google
+Earth and GDAL's LIBKML list them; GDAL's old KML driver skips them); GeoPackage puts them in an
+attribute-only table ``projects_unplaced``; the Shapefile zip ships them as a ``.dbf`` table
+without ``.shp``. Every export carries a metadata
+record (time, scope, count, CRS, source documents, catalog version, warnings).
+
+Gauss–Krüger zone: the 3-degree zone border is 106.5°E and the district outline reaches only
+106.491°E (its bounds are 106.247–106.491°E), so the whole district lies in the zone with central
+meridian 105°E, EPSG:4544 (checked with pyproj: 4543 is CM 102°E, 4545 is CM 108°E). That is the
+default; CM 108°E (EPSG:4545) is offered for work joined with the districts east of the river.
+
+The parts: :mod:`geo.exchange.formats` (the tables), :mod:`geo.exchange.records` (schema-typed
+records in the output CRS), :mod:`geo.exchange.metadata`, :mod:`geo.exchange.writers` and
+:mod:`geo.exchange.kml` (one writer per format). This module holds the one call and the command line.
+
+Command line (the same code as the buttons)::
+
+    python -m geo.exchange.export --format gpkg --crs EPSG:4544 --sector 交通 --out x.gpkg
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import geopandas as gpd
+import pyogrio.errors
+
+from geo.crs import WGS84
+from geo.exchange.formats import (
+    CRSS,
+    DEFAULT_CRS,
+    FORMATS,
+    GCJ02,
+)
+from geo.exchange.metadata import metadata
+from geo.exchange.records import (
+    catalog_records,
+    to_output_crs,
+)
+from geo.exchange.writers import WRITERS
+from projects.errors import InvalidValue
+
+
+class Export(NamedTuple):
+    """A finished export: what the download button needs, and what the user should be told."""
+
+    data: bytes
+    filename: str
+    mime: str
+    #: Chinese notes on anything legal but lossy or unusual (also in the metadata).
+    warnings: tuple[str, ...]
+    #: Projects written (deleted records are never exported).
+    count: int
+
+
+def export(
+    gdf: gpd.GeoDataFrame,
+    fmt: str,
+    crs: str = DEFAULT_CRS,
+    *,
+    scope: dict[str, Any],
+    split_by_type: bool = False,
+    catalog_version: str | None = None,
+    zones: gpd.GeoDataFrame | None = None,
+    outline: gpd.GeoDataFrame | None = None,
+) -> Export:
+    """Write the projects of ``gdf`` (WGS84, catalog schema) as one downloadable file.
+
+    ``scope`` says which projects these are (``{"kind": "filter", "query": {...}}`` or
+    ``{"kind": "all"}``) and is recorded in the metadata. ``zones`` and ``outline`` become extra
+    GeoPackage layers. Deleted records are never exported.
+    """
+    spec = _check_choice("格式", fmt, FORMATS)
+    _check_choice("坐标系", crs, CRSS)
+    if crs not in spec.crss:
+        allowed = "、".join(CRSS[c].label for c in spec.crss)
+        raise InvalidValue(
+            f"{spec.label} 只能使用以下坐标系：{allowed}。投影坐标请选择 GeoPackage、Shapefile 或 CSV。",
+            field="crs",
+        )
+    if scope.get("kind") not in ("filter", "all"):
+        raise InvalidValue("导出范围应为“当前筛选”（filter）或“全部项目”（all）。", field="scope")
+    records, geometries = catalog_records(gdf)
+    geometries = [to_output_crs(g, crs) for g in geometries]
+    notes: list[str] = []
+    if crs == GCJ02:
+        notes.append(
+            "GCJ-02 不是标准坐标系：文件中没有写坐标系（.prj），请只在使用 GCJ-02 的工具中打开。"
+        )
+    meta = metadata(records, geometries, fmt, crs, scope, catalog_version)
+    writer = WRITERS[fmt]
+    data, extension = writer(
+        records, geometries, crs, meta, notes, split_by_type, zones=zones, outline=outline
+    )
+    filename = f"shapingba-projects_{scope['kind']}_{crs.replace(':', '-')}{extension}"
+    for note in notes:
+        warnings.warn(note, ExportWarning, stacklevel=2)
+    mime = spec.mime if extension == spec.extension else _ZIP
+    return Export(data, filename, mime, tuple(notes), len(records))
+
+
+class ExportWarning(UserWarning):
+    """The export is valid but loses or changes something (the message is Chinese)."""
+
+
+_ZIP = "application/zip"
+
+
+def _check_choice(label: str, value: str, table: dict[str, Any]) -> Any:
+    if value not in table:
+        raise InvalidValue(f"不支持的{label}“{value}”，可选：{'、'.join(table)}。", field=label)
+    return table[value]
+
+
+def boundary_layers() -> tuple[gpd.GeoDataFrame | None, gpd.GeoDataFrame | None]:
+    """The zones and the outline for the GeoPackage's extra layers (None where not built yet)."""
+    from geo import boundaries
+
+    try:
+        zones = boundaries.load_zones()
+    except (OSError, pyogrio.errors.DataSourceError):
+        zones = None
+    try:
+        outline = gpd.GeoDataFrame(
+            {"name": ["沙坪坝区"]}, geometry=[boundaries.load_outline()], crs=WGS84
+        )
+    except (OSError, pyogrio.errors.DataSourceError):
+        outline = None
+    return zones, outline
+
+
+def catalog_version(path: Path) -> str:
+    """A short content hash of the catalog file: two exports with the same value saw the same data."""
+    import hashlib
+
+    return "sha256:" + hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
+
+
+def _parse_args(argv: list[str] | None) -> argparse.Namespace:
+    from projects import store
+
+    parser = argparse.ArgumentParser(
+        prog="python -m geo.exchange.export", description="Export the Shapingba project catalog."
+    )
+    parser.add_argument("--format", required=True, choices=list(FORMATS))
+    parser.add_argument("--crs", default=DEFAULT_CRS, choices=list(CRSS))
+    parser.add_argument("--out", required=True, type=Path, help="file to write")
+    parser.add_argument("--split", action="store_true", help="GeoJSON: one file per geometry type")
+    parser.add_argument("--catalog", type=Path, default=store.CATALOG_PATH)
+    parser.add_argument("--sector", action="append", help="keep this sector (repeatable)")
+    parser.add_argument("--status", action="append", help="keep this status (repeatable)")
+    parser.add_argument("--zone", action="append", help="keep this zone (repeatable; * for all)")
+    parser.add_argument("--years", help="inclusive year range, e.g. 2021-2025")
+    parser.add_argument("--q", default="", help="text in names and aliases")
+    return parser.parse_args(argv)
+
+
+def cli_query(args: argparse.Namespace) -> Any | None:
+    """The filter the flags describe, through the same URL-parameter parser as shared links;
+    None when no filter flag is given (the whole catalog)."""
+    from projects.filters import P_SECTOR, P_STATUS, P_TEXT, P_YEARS, P_ZONE, parse_params
+
+    params = {
+        P_SECTOR: ",".join(args.sector) if args.sector else None,
+        P_STATUS: ",".join(args.status) if args.status else None,
+        P_ZONE: ",".join(args.zone) if args.zone else None,
+        P_YEARS: args.years,
+        P_TEXT: args.q or None,
+    }
+    params = {k: v for k, v in params.items() if v is not None}
+    if not params:
+        return None
+    query, problems = parse_params(params)
+    if problems:
+        raise InvalidValue(" ".join(p.replace("链接中的", "参数中的") for p in problems))
+    return query
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m geo.exchange.export``: exit 0 on success, 2 with a Chinese message on bad input."""
+    from projects import store
+    from projects.errors import CatalogError
+    from projects.filters import catalog_frame, filter_projects
+
+    args = _parse_args(argv)
+    try:
+        query = cli_query(args)
+        catalog = catalog_frame(store.load_collection(args.catalog))
+        if query is None:
+            selected, scope = catalog, {"kind": "all"}
+        else:
+            selected = filter_projects(catalog, query)
+            scope = {"kind": "filter", "query": query.to_params()}
+        zones, outline = boundary_layers() if args.format == "gpkg" else (None, None)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ExportWarning)
+            result = export(
+                selected,
+                args.format,
+                args.crs,
+                scope=scope,
+                split_by_type=args.split,
+                catalog_version=catalog_version(args.catalog),
+                zones=zones,
+                outline=outline,
+            )
+    except CatalogError as error:
+        print(f"错误：{error.message_zh}", file=sys.stderr)
+        return 2
+    args.out.write_bytes(result.data)
+    for note in result.warnings:
+        print(f"注意：{note}", file=sys.stderr)
+    print(f"{result.count} projects -> {args.out} ({args.format}, {args.crs})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,142 @@
+"""The export tables: output coordinate systems, file formats, geometry families, field names.
+
+Data the UI lists and the format x CRS tests sweep; the writers in :mod:`geo.exchange.writers` and
+:mod:`geo.exchange.kml` read them. Why EPSG:4544 is the default Gauss-Krüger zone: see
+:mod:`geo.exchange.export`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from projects import schema
+
+GCJ02 = "GCJ-02"
+
+
+@dataclass(frozen=True)
+class OutputCrs:
+    """One coordinate system an export can be written in."""
+
+    #: Chinese label for the UI.
+    label: str
+    #: EPSG code, or None for GCJ-02, which is no CRS any registry defines.
+    epsg: int | None
+    #: Metres (True) or degrees (False): sets the tolerance and text precision.
+    projected: bool
+    #: What a user should know, written into the metadata.
+    note: str
+
+
+#: Output CRSs, in the order the UI lists them; the first is the default.
+CRSS: dict[str, OutputCrs] = {
+    "EPSG:4326": OutputCrs(
+        "WGS84 经纬度（EPSG:4326）", 4326, False, "WGS84 geographic lon/lat (GPS, OSM, 天地图)."
+    ),
+    "EPSG:4490": OutputCrs(
+        "CGCS2000 经纬度（EPSG:4490）",
+        4490,
+        False,
+        "CGCS2000 geographic lon/lat; differs from WGS84 by well under 1 m here.",
+    ),
+    "EPSG:4544": OutputCrs(
+        "CGCS2000 3度带 高斯-克吕格 中央经线105°E（EPSG:4544，推荐）",
+        4544,
+        True,
+        "CGCS2000 3-degree Gauss-Kruger CM 105E, metres, false easting 500000 without zone "
+        "prefix. The whole district (106.247-106.491E) lies in this zone.",
+    ),
+    "EPSG:4545": OutputCrs(
+        "CGCS2000 3度带 高斯-克吕格 中央经线108°E（EPSG:4545）",
+        4545,
+        True,
+        "CGCS2000 3-degree Gauss-Kruger CM 108E, metres; the district is west of this zone "
+        "(border 106.5E), so its scale distortion is larger than in EPSG:4544.",
+    ),
+    GCJ02: OutputCrs(
+        "GCJ-02 火星坐标（高德/腾讯地图用，非标准坐标系）",
+        None,
+        False,
+        "GCJ-02 is NOT a standard CRS: WGS84 lon/lat shifted by the published obfuscation "
+        "formula (about +0.0040 lon, -0.0026 lat here, ~480 m). No .prj or CRS is written, "
+        "because any would wrongly claim WGS84; load it only in tools that expect GCJ-02.",
+    ),
+}
+
+
+DEFAULT_CRS = "EPSG:4326"
+
+
+#: The Gauss–Krüger zone to use for this district (see the module docstring).
+DEFAULT_GAUSS_KRUGER = "EPSG:4544"
+
+
+GEOGRAPHIC_ONLY = ("EPSG:4326", GCJ02)
+
+
+@dataclass(frozen=True)
+class Format:
+    """One export file format."""
+
+    #: Chinese label for the UI.
+    label: str
+    #: File name extension of the download (``.zip`` where several files travel together).
+    extension: str
+    mime: str
+    #: The CRSs the format can honestly carry (GeoJSON and KML are lon/lat by definition).
+    crss: tuple[str, ...]
+    #: Whether "one file per geometry type" is an option (it always is for Shapefile).
+    splittable: bool = False
+
+
+FORMATS: dict[str, Format] = {
+    "geojson": Format(
+        "GeoJSON（RFC 7946）", ".geojson", "application/geo+json", GEOGRAPHIC_ONLY, True
+    ),
+    "gpkg": Format("GeoPackage", ".gpkg", "application/geopackage+sqlite3", tuple(CRSS)),
+    "shp": Format("Shapefile（zip，每种几何类型一套）", ".zip", "application/zip", tuple(CRSS)),
+    "kml": Format(
+        "KML（Google Earth / 奥维互动地图）",
+        ".kml",
+        "application/vnd.google-earth.kml+xml",
+        GEOGRAPHIC_ONLY,
+    ),
+    "csv": Format("CSV（WKT 几何，zip 含说明）", ".zip", "application/zip", tuple(CRSS)),
+}
+
+
+#: Geometry type -> family; one layer / file per family.
+FAMILIES: dict[str, str] = {
+    "Point": "point",
+    "MultiPoint": "point",
+    "LineString": "line",
+    "MultiLineString": "line",
+    "Polygon": "polygon",
+    "MultiPolygon": "polygon",
+}
+
+
+UNPLACED = "unplaced"
+
+
+FAMILY_LABELS: dict[str, str] = {"point": "点", "line": "线", "polygon": "面", UNPLACED: "未定位"}
+
+
+#: Fields whose values are lists or dicts: JSON text in flat formats.
+LIST_FIELDS: tuple[str, ...] = tuple(f for f, (t, _, _) in schema.FIELDS.items() if t is list)
+
+
+#: Shapefile (dBASE) field names are at most 10 characters: the documented mapping.
+_SHAPEFILE_RENAMES = {"status_history": "status_hst", "geo_matched": "geo_match"}
+
+
+SHAPEFILE_FIELDS: dict[str, str] = {f: _SHAPEFILE_RENAMES.get(f, f) for f in schema.FIELDS}
+assert all(len(v) <= 10 for v in SHAPEFILE_FIELDS.values())
+assert len(set(SHAPEFILE_FIELDS.values())) == len(SHAPEFILE_FIELDS)
+
+#: dBASE text fields hold at most 254 bytes.
+DBF_TEXT_BYTES = 254
+
+
+#: Decimal places written as text: 7 in degrees (~1 cm, RFC 7946's advice), 4 in metres.
+DEGREE_DECIMALS, METRE_DECIMALS = 7, 4

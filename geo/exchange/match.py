@@ -1,0 +1,360 @@
+"""Checking an upload's rows and matching them to the catalog: the preview of an import.
+
+Pure: reads the store's features as given and writes nothing, so the page can show exactly what
+:func:`geo.exchange.imports.apply` would save, and refuse the whole file with every problem listed.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo.exchange.formats import DBF_TEXT_BYTES
+from geo.exchange.read import Upload
+from projects import schema, store, vocab
+from projects.errors import CatalogError, InvalidValue
+from projects.store import validate
+
+#: Fields an import may set: exactly those the store lets staff edit.
+IMPORTABLE: tuple[str, ...] = store.SETTABLE
+
+
+#: Geometries closer than this (degrees, about 1 cm) are "unchanged" by a round trip.
+SAME_GEOMETRY_DEG = 1e-7
+
+
+MAX_LISTED_PROBLEMS = 10
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of the preview."""
+
+    #: "add", "change" or "same".
+    action: str
+    #: 1-based row number in the file.
+    line: int
+    project_id: str | None
+    name: str
+    #: field -> (old, new); for "add", old is None.
+    changes: dict[str, tuple[Any, Any]]
+    #: The record version the change is based on (None for "add").
+    base_version: int | None = None
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What an import would do; ``apply`` saves exactly this."""
+
+    upload: Upload
+    rows: tuple[Row, ...]
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def added(self) -> list[Row]:
+        return [r for r in self.rows if r.action == "add"]
+
+    @property
+    def changed(self) -> list[Row]:
+        return [r for r in self.rows if r.action == "change"]
+
+    @property
+    def unchanged(self) -> list[Row]:
+        return [r for r in self.rows if r.action == "same"]
+
+
+def _missing(value: Any) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def _typed(field_name: str, value: Any, line: int) -> Any:
+    """A cell as the schema types the field; InvalidValue naming the row when it cannot be."""
+    kind, default, label = schema.FIELDS[field_name]
+    if kind is list:
+        if _missing(value):
+            return []
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                try:
+                    value = json.loads(text)
+                except ValueError as exc:
+                    raise InvalidValue(
+                        f"第 {line} 行「{label}」不是有效的列表（JSON）：“{text[:40]}”。",
+                        field=field_name,
+                    ) from exc
+            else:
+                value = [
+                    p.strip()
+                    for p in text.replace("，", "、").replace(",", "、").split("、")
+                    if p.strip()
+                ]
+        return list(value)
+    if _missing(value):
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    try:
+        if kind is int:
+            number = float(value)
+            if not number.is_integer():
+                raise ValueError(value)
+            return int(number)
+        if kind is float:
+            return float(value)
+    except (TypeError, ValueError) as exc:
+        raise InvalidValue(
+            f"第 {line} 行「{label}」应为数字，而不是“{value}”。", field=field_name
+        ) from exc
+    if kind is bool:
+        return (
+            value if isinstance(value, bool) else str(value).strip().lower() in ("true", "1", "是")
+        )
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _check_vocab(line: int, props: dict[str, Any]) -> None:
+    for field_name, options in (
+        ("sector", vocab.SECTORS),
+        ("status", vocab.ALL_STATUSES),
+        ("zone", vocab.ALL_ZONES),
+        ("precision", vocab.PRECISIONS),
+    ):
+        value = props.get(field_name)
+        if value is not None and value not in options:
+            label = schema.FIELDS[field_name][2]
+            raise InvalidValue(
+                f"第 {line} 行（{props.get('name')}）的「{label}」“{value}”无法识别；可选：{'、'.join(options)}。",
+                field=field_name,
+            )
+
+
+def _key(name: Any) -> str:
+    return "".join(unicodedata.normalize("NFKC", str(name or "")).split())
+
+
+def _cut_by_dbase(old: str, new: str) -> bool:
+    """``new`` is ``old`` cut at a Shapefile's 254-byte text limit: not an edit, a loss to undo."""
+    size = len(new.encode("utf-8"))
+    return old != new and old.startswith(new) and DBF_TEXT_BYTES - 3 <= size <= DBF_TEXT_BYTES
+
+
+def _single(geom: shapely.Geometry) -> shapely.Geometry:
+    """A one-part multi-geometry as its part (GeoPackage and Shapefile may promote them)."""
+    if geom.geom_type.startswith("Multi") and len(geom.geoms) == 1:
+        return geom.geoms[0]
+    return geom
+
+
+def same_geometry(old: dict | None, new: dict | None) -> bool:
+    """Whether two GeoJSON geometries are the same position (within ~1 cm, any winding).
+
+    Vertex counts must match and every vertex must lie within ``SAME_GEOMETRY_DEG`` of the
+    other shape, so a re-projected round trip is "unchanged" but a moved vertex is not.
+    """
+    if old is None or new is None:
+        return old is None and new is None
+    a, b = _single(shapely.geometry.shape(old)), _single(shapely.geometry.shape(new))
+    if a.geom_type != b.geom_type or shapely.get_num_coordinates(a) != shapely.get_num_coordinates(
+        b
+    ):
+        return False
+    return bool(shapely.hausdorff_distance(a, b) < SAME_GEOMETRY_DEG)
+
+
+def _same(field_name: str, old: Any, new: Any, dbase: bool = False) -> bool:
+    if field_name == "geometry":
+        return same_geometry(old, new)
+    if _missing(old) and _missing(new):
+        return True
+    if dbase and isinstance(old, str) and isinstance(new, str) and _cut_by_dbase(old, new):
+        return True
+    if isinstance(old, float) or isinstance(new, float):
+        try:
+            return math.isclose(float(old), float(new), rel_tol=1e-12)
+        except (TypeError, ValueError):
+            return False
+    return old == new
+
+
+def preview(upload: Upload, catalog: list[dict[str, Any]], outline: Any) -> Preview:
+    """Check every row and match it to the catalog's features; InvalidValue lists what is wrong.
+
+    ``catalog`` is the store's feature list (``store.load()``); ``outline`` the district polygon
+    (WGS84) for the location check. Rows are matched by ``id``, else by name (width and spaces
+    folded); a name that two live projects share must be given with its id.
+    """
+    live = [f for f in catalog if not f["properties"].get("deleted")]
+    by_id = {f["properties"]["id"]: f for f in catalog}
+    by_name: dict[str, list[dict[str, Any]]] = {}
+    for f in live:
+        by_name.setdefault(_key(f["properties"].get("name")), []).append(f)
+    fields = [
+        c for c in upload.frame.columns if c in schema.FIELDS and c != upload.frame.geometry.name
+    ]
+    settable = [c for c in fields if c in IMPORTABLE]
+    has_geometry = bool(upload.frame.geometry.notna().any())
+    rows: list[Row] = []
+    problems: list[str] = []
+    seen: dict[str, int] = {}
+    for line, (record, geom) in enumerate(
+        zip(upload.frame[fields].to_dict("records"), upload.frame.geometry, strict=True), start=1
+    ):
+        try:
+            rows.append(
+                _row(
+                    line,
+                    record,
+                    geom,
+                    settable,
+                    has_geometry,
+                    by_id,
+                    by_name,
+                    outline,
+                    upload,
+                )
+            )
+        except CatalogError as exc:
+            problems.append(exc.message_zh)
+            continue
+        key = rows[-1].project_id or _key(rows[-1].name)
+        if key in seen:
+            problems.append(
+                f"第 {line} 行与第 {seen[key]} 行是同一个项目（{rows[-1].name}），请合并为一行。"
+            )
+        seen[key] = line
+    if problems:
+        shown = problems[:MAX_LISTED_PROBLEMS]
+        more = f"……共 {len(problems)} 处问题。" if len(problems) > len(shown) else ""
+        raise InvalidValue("导入文件有问题，未做任何修改：\n" + "\n".join(shown) + more)
+    notes = []
+    if upload.ignored_columns:
+        notes.append(f"以下列不是项目字段，不会导入：{'、'.join(upload.ignored_columns)}。")
+    skipped = [schema.FIELDS[c][2] for c in fields if c not in IMPORTABLE and c not in ("id",)]
+    if skipped:
+        notes.append(f"以下字段由系统维护，导入时保持原值：{'、'.join(skipped)}。")
+    return Preview(upload, tuple(rows), tuple(notes))
+
+
+def _row(line, record, geom, settable, has_geometry, by_id, by_name, outline, upload) -> Row:
+    # Only what may be imported is read: system fields (sources, history …) are left as stored.
+    props = {c: _typed(c, record.get(c), line) for c in record if c in (*settable, "id", "name")}
+    name = props.get("name")
+    if not name:
+        raise InvalidValue(f"第 {line} 行没有项目名称。", field="name")
+    _check_vocab(line, props)
+    pid = props.get("id")
+    match = None
+    if pid:
+        match = by_id.get(pid)
+        if match is not None and match["properties"].get("deleted"):
+            raise InvalidValue(
+                f"第 {line} 行的项目 {pid}（{name}）已被删除，请先在编辑面板恢复。", project_id=pid
+            )
+    else:
+        candidates = by_name.get(_key(name), [])
+        if len(candidates) > 1:
+            ids = "、".join(c["properties"]["id"] for c in candidates)
+            raise InvalidValue(
+                f"第 {line} 行的名称“{name}”对应多个项目（{ids}），请填写编号（id）列。"
+            )
+        match = candidates[0] if candidates else None
+    new_values = {c: props.get(c) for c in settable}
+    geometry = None if geom is None else shapely.geometry.mapping(geom)
+    if has_geometry and geometry is not None:
+        new_values["geometry"] = geometry
+    old_props = match["properties"] if match else schema.empty_properties()
+    old = (
+        {c: (match.get("geometry") if c == "geometry" else old_props.get(c)) for c in new_values}
+        if match
+        else {}
+    )
+    if match is None:
+        changes = {c: (None, v) for c, v in new_values.items() if not _missing(v) and v != []}
+        if "sector" not in changes:
+            raise InvalidValue(
+                f"第 {line} 行是新项目（{name}），必须填写「领域」。", field="sector"
+            )
+    else:
+        dbase = upload.source_format == "shp"
+        changes = {c: (old[c], v) for c, v in new_values.items() if not _same(c, old[c], v, dbase)}
+    if "geometry" in changes:
+        zone = changes.get("zone", (None, old_props.get("zone")))[1]
+        try:
+            validate.check_geometry(pid, geometry, zone, outline)
+        except InvalidValue as exc:
+            raise InvalidValue(
+                f"第 {line} 行（{name}）：{exc.message_zh}", project_id=pid, field="geometry"
+            ) from exc
+        if "precision" not in changes:
+            changes["precision"] = (old_props.get("precision"), "manual")
+        changes.setdefault("geo_method", (old_props.get("geo_method"), "manual"))
+        changes.setdefault("geo_basis", (old_props.get("geo_basis"), f"导入自 {upload.filename}"))
+    probe = {**old_props, **{c: v for c, (_, v) in changes.items() if c != "geometry"}}
+    probe["id"] = match["properties"]["id"] if match else pid
+    try:
+        validate.check_properties(
+            probe,
+            None if match is None else [c for c in changes if c in validate.RULES],
+            new=match is None,
+        )
+    except InvalidValue as exc:
+        raise InvalidValue(
+            f"第 {line} 行（{name}）：{exc.message_zh}", project_id=pid, field=exc.field
+        ) from exc
+    if match is None:
+        return Row("add", line, pid, name, changes)
+    action = "change" if changes else "same"
+    version = match["properties"].get("version", 1)
+    return Row(action, line, match["properties"]["id"], name, changes, version)
+
+
+def preview_table(preview_: Preview) -> pd.DataFrame:
+    """The preview as a table for the page: one line per changed field (text, never HTML)."""
+    lines = []
+    labels = {"add": "新增", "change": "修改", "same": "无变化"}
+    for row in preview_.rows:
+        if row.action == "same":
+            continue
+        for c, (old, new) in row.changes.items():
+            label = "位置" if c == "geometry" else schema.FIELDS[c][2]
+            lines.append(
+                {
+                    "行": row.line,
+                    "操作": labels[row.action],
+                    "编号": row.project_id or "（新编号）",
+                    "名称": row.name,
+                    "字段": label,
+                    "原值": _show(old, c),
+                    "新值": _show(new, c),
+                }
+            )
+    return pd.DataFrame(lines, columns=["行", "操作", "编号", "名称", "字段", "原值", "新值"])
+
+
+def _show(value: Any, field_name: str) -> str:
+    if value is None:
+        return ""
+    if field_name == "geometry":
+        geom = shapely.geometry.shape(value)
+        kind = {"Point": "点", "LineString": "线", "Polygon": "面"}.get(
+            geom.geom_type, geom.geom_type
+        )
+        c = geom.centroid
+        return f"{kind}（{c.x:.5f}, {c.y:.5f}）"
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)

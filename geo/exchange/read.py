@@ -1,0 +1,388 @@
+"""Reading an uploaded file into a WGS84 GeoDataFrame: format, text encoding, CRS, column names.
+
+Every way a file can be broken (bad zip, bad GeoJSON, unknown encoding, missing CRS, projected
+coordinates taken for lon/lat, no name column) ends here as one ``BadFile`` with a Chinese
+message, before any row is looked at. See :mod:`geo.exchange.imports` for the whole import.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import tempfile
+import warnings
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import pyogrio.errors
+import shapely
+from pyproj import CRS
+from pyproj.exceptions import CRSError
+
+from geo.crs import WGS84, geometry_from_gcj02, transformer
+from geo.exchange.formats import CRSS, GCJ02, SHAPEFILE_FIELDS
+from projects import schema
+from projects.errors import BadFile, CatalogError, InvalidValue
+
+#: Uploads larger than this are refused before they are parsed.
+MAX_BYTES = 20 * 1024 * 1024
+
+
+#: A zip may not unpack to more than this (a zip bomb is refused, not extracted).
+MAX_UNZIPPED = 200 * 1024 * 1024
+
+
+#: Text encodings an upload may be in (GBK read as its superset GB18030).
+ENCODINGS = ("UTF-8", "GBK")
+
+
+#: Extension -> reader kind.
+KINDS: dict[str, str] = {
+    ".geojson": "geojson",
+    ".json": "geojson",
+    ".gpkg": "gpkg",
+    ".zip": "zip",
+    ".csv": "csv",
+}
+
+
+#: CRSs a user may name for a file that does not say (the export's table).
+CRS_CHOICES: dict[str, str] = {code: c.label for code, c in CRSS.items()}
+
+
+#: Column-name spellings -> field: schema names, Chinese labels, Shapefile short names, KML.
+ALIASES: dict[str, str] = {
+    **{f: f for f in schema.FIELDS},
+    **{label: f for f, (_, _, label) in schema.FIELDS.items()},
+    **{short: f for f, short in SHAPEFILE_FIELDS.items()},
+    "Name": "name",
+    "项目名称": "name",
+}
+
+
+WKT_COLUMNS = ("wkt", "geometry", "geom", "the_geom", "几何")
+
+
+LON_COLUMNS = ("lon", "lng", "long", "longitude", "x", "经度")
+
+
+LAT_COLUMNS = ("lat", "latitude", "y", "纬度")
+
+
+#: dBASE language-driver bytes that mean GBK (0x4D: CP936) and UTF-8 (none is standard; 0x00
+#: means "not said").
+_LDID_GBK = {0x4D, 0x7A}
+
+
+@dataclass(frozen=True)
+class Upload:
+    """An uploaded file read into WGS84, with how it was read."""
+
+    frame: gpd.GeoDataFrame
+    filename: str
+    #: What was read: "geojson", "gpkg", "shp" or "csv".
+    source_format: str
+    #: The text encoding used (UTF-8 or GBK).
+    encoding: str
+    #: The CRS the coordinates were in ("" when the file has no geometry).
+    crs: str
+    #: Whether the CRS came from the file (True) or from the user (False).
+    crs_from_file: bool
+    #: Columns matched to no importable field (shown, never imported).
+    ignored_columns: tuple[str, ...] = ()
+
+
+def read_upload(
+    data: bytes, filename: str, *, crs: str | None = None, encoding: str | None = None
+) -> Upload:
+    """The upload as a WGS84 GeoDataFrame; BadFile when it is too large, broken or unreadable.
+
+    ``crs`` is used where the file does not say (CSV, a Shapefile without .prj, a GeoJSON
+    without ``crs`` member, which is otherwise WGS84), and GCJ-02 also overrides a WGS84 or
+    CGCS2000 claim (files from 高德/腾讯 tools often carry one). ``encoding`` forces "UTF-8" or
+    "GBK" instead of detecting it.
+    """
+    if len(data) > MAX_BYTES:
+        raise BadFile(
+            f"文件 {filename} 有 {len(data) / 1024 / 1024:.1f} MB，超过 {MAX_BYTES // 1024 // 1024} MB 上限；请只导出需要的项目后再上传。"
+        )
+    if encoding is not None and encoding.upper() not in ENCODINGS:
+        raise InvalidValue(
+            f"不支持的编码“{encoding}”，可选：{'、'.join(ENCODINGS)}。", field="encoding"
+        )
+    if crs is not None and crs not in CRS_CHOICES:
+        raise InvalidValue(f"不支持的坐标系“{crs}”，可选：{'、'.join(CRS_CHOICES)}。", field="crs")
+    kind = KINDS.get(Path(filename).suffix.lower())
+    if kind is None:
+        raise BadFile(
+            f"不支持的文件类型“{Path(filename).suffix or filename}”；请上传 GeoJSON、GeoPackage、zip 压缩的 Shapefile 或 CSV。"
+        )
+    if not data:
+        raise BadFile(f"文件 {filename} 是空的。")
+    try:
+        with warnings.catch_warnings():  # GDAL's notes on a broken file become the BadFile below
+            warnings.simplefilter("ignore", RuntimeWarning)
+            frame, used_encoding, file_crs, fmt = _READERS[kind](data, encoding)
+    except CatalogError:
+        raise
+    except (
+        pyogrio.errors.DataSourceError,
+        pyogrio.errors.DataLayerError,
+        pyogrio.errors.FieldError,
+        pyogrio.errors.GeometryError,
+        pyogrio.errors.CRSError,
+        shapely.errors.GEOSException,
+    ) as exc:
+        raise BadFile(f"文件 {filename} 已损坏或格式不正确，无法读取（{_short(exc)}）。") from exc
+    except (ValueError, KeyError, zipfile.BadZipFile, UnicodeError, OSError) as exc:
+        raise BadFile(f"文件 {filename} 已损坏或格式不正确，无法读取（{_short(exc)}）。") from exc
+    if file_crs is None and crs is None and fmt == "geojson":
+        file_crs = WGS84  # RFC 7946's default, as the file did not say otherwise
+    frame, source_crs, from_file = _to_wgs84(frame, file_crs, crs, filename)
+    frame, ignored = _rename_columns(frame, filename)
+    return Upload(frame, filename, fmt, used_encoding, source_crs, from_file, ignored)
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text if len(text) < 120 else text[:117] + "…"
+
+
+def decode_text(data: bytes, encoding: str | None = None) -> tuple[str, str]:
+    """Text and the encoding that read it: UTF-8 (BOM allowed) first, then GBK (as GB18030).
+
+    >>> decode_text("沙坪坝".encode("gbk"))
+    ('沙坪坝', 'GBK')
+    """
+    if encoding:
+        codec = "utf-8-sig" if encoding.upper() in ("UTF-8", "UTF8") else "gb18030"
+        return data.decode(codec), encoding.upper()
+    try:
+        return data.decode("utf-8-sig"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030"), "GBK"
+    except UnicodeDecodeError as exc:
+        raise BadFile("文件文字编码无法识别（应为 UTF-8 或 GBK）。") from exc
+
+
+def _read_geojson(data: bytes, encoding: str | None):
+    text, used = decode_text(data, encoding)
+    doc = json.loads(text)
+    if not isinstance(doc, dict) or doc.get("type") not in ("FeatureCollection", "Feature"):
+        raise BadFile("GeoJSON 文件应为 FeatureCollection（要素集合）。")
+    frame = pyogrio.read_dataframe(io.BytesIO(text.encode("utf-8")))
+    # Without a "crs" member a GeoJSON is WGS84 by RFC 7946, unless the user says otherwise
+    # (old or hand-made files in Gauss–Krüger or GCJ-02): see _to_wgs84.
+    return frame, used, _crs_code(frame.crs) if "crs" in doc else None, "geojson"
+
+
+def _read_gpkg(data: bytes, encoding: str | None):
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "upload.gpkg"
+        path.write_bytes(data)
+        layers = [str(name) for name, _ in pyogrio.list_layers(path)]
+        chosen = [n for n in layers if n.startswith("projects_")] or [
+            n for n in layers if n not in ("zones", "outline")
+        ]
+        frames = [pyogrio.read_dataframe(path, layer=n) for n in chosen]
+    return _concat(frames), "UTF-8", _common_crs(frames), "gpkg"
+
+
+def _read_zip(data: bytes, encoding: str | None):
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        infos = [i for i in zf.infolist() if not i.is_dir()]
+        if sum(i.file_size for i in infos) > MAX_UNZIPPED:
+            raise BadFile("压缩包解压后过大，已拒绝。")
+        files = {
+            Path(i.filename).name: zf.read(i)
+            for i in infos
+            if not Path(i.filename).name.startswith(".")
+        }
+    stems = {Path(n).stem for n in files if n.lower().endswith(".shp")}
+    tables = {Path(n).stem for n in files if n.lower().endswith(".dbf")} - stems
+    if not stems and not tables:
+        csvs = [n for n in files if n.lower().endswith(".csv") and n != "attributes_full.csv"]
+        if len(csvs) == 1:  # this app's CSV export: projects.csv (+ .prj)
+            frame, used, _, _ = _read_csv(files[csvs[0]], encoding)
+            prj = files.get(Path(csvs[0]).stem + ".prj")
+            return frame, used, _crs_code(prj.decode("ascii", "replace")) if prj else None, "csv"
+        raise BadFile("压缩包里没有 Shapefile（.shp + .dbf）或 CSV 文件。")
+    frames, crss, used = [], [], "UTF-8"
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, content in files.items():
+            (Path(tmp) / name).write_bytes(content)
+        for stem in sorted(stems | tables):
+            missing = [e for e in (".dbf", ".shx") if stem in stems and f"{stem}{e}" not in files]
+            if missing:
+                raise BadFile(f"Shapefile {stem}.shp 缺少 {'、'.join(missing)} 文件。")
+            dbf = files[f"{stem}.dbf"]
+            used = encoding.upper() if encoding else _dbf_encoding(dbf, files.get(f"{stem}.cpg"))
+            gdal_encoding = "UTF-8" if used == "UTF-8" else "CP936"
+            path = Path(tmp) / (f"{stem}.shp" if stem in stems else f"{stem}.dbf")
+            frame = pyogrio.read_dataframe(path, encoding=gdal_encoding)
+            frames.append(frame)
+            if stem in stems:
+                crss.append(_crs_code(frame.crs) if f"{stem}.prj" in files else None)
+    if len(set(crss)) > 1:
+        raise BadFile("压缩包中各 Shapefile 的坐标系不一致，请分别上传。")
+    return _concat(frames), used, crss[0] if crss else None, "shp"
+
+
+def _dbf_encoding(dbf: bytes, cpg: bytes | None) -> str:
+    """UTF-8 or GBK for a dBASE file: its .cpg, else its language byte, else its bytes."""
+    if cpg is not None:
+        said = cpg.decode("ascii", "replace").strip().upper().replace("-", "")
+        if said in ("UTF8", "65001"):
+            return "UTF-8"
+        if said in ("GBK", "CP936", "936", "GB2312", "GB18030"):
+            return "GBK"
+    if len(dbf) > 29 and dbf[29] in _LDID_GBK:
+        return "GBK"
+    header = int.from_bytes(dbf[8:10], "little") if len(dbf) > 10 else 0
+    try:
+        dbf[header:].decode("utf-8")
+    except UnicodeDecodeError:
+        return "GBK"
+    return "UTF-8"
+
+
+def _read_csv(data: bytes, encoding: str | None):
+    text, used = decode_text(data, encoding)
+    table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    table.columns = [str(c).strip() for c in table.columns]
+    lower = {c.lower(): c for c in table.columns}
+    wkt = next((lower[c] for c in WKT_COLUMNS if c in lower), None)
+    lon = next((lower[c] for c in LON_COLUMNS if c in lower), None)
+    lat = next((lower[c] for c in LAT_COLUMNS if c in lower), None)
+    if wkt is not None:
+        geoms = []
+        for i, text_geom in enumerate(table[wkt], start=1):
+            try:
+                geoms.append(shapely.from_wkt(text_geom) if text_geom.strip() else None)
+            except shapely.errors.GEOSException as exc:
+                raise BadFile(f"CSV 第 {i} 行的 WKT 几何无法解析（{_short(exc)}）。") from exc
+        table = table.drop(columns=[wkt])
+    elif lon is not None and lat is not None:
+        geoms = []
+        for i, (x, y) in enumerate(zip(table[lon], table[lat], strict=True), start=1):
+            if not x.strip() and not y.strip():
+                geoms.append(None)
+                continue
+            try:
+                geoms.append(shapely.Point(float(x), float(y)))
+            except ValueError as exc:
+                raise BadFile(f"CSV 第 {i} 行的坐标“{x}, {y}”不是数字。") from exc
+        table = table.drop(columns=[lon, lat])
+    else:
+        geoms = [None] * len(table)
+    table = table.replace({"": None})
+    return gpd.GeoDataFrame(table, geometry=geoms), used, None, "csv"
+
+
+_READERS = {"geojson": _read_geojson, "gpkg": _read_gpkg, "zip": _read_zip, "csv": _read_csv}
+
+
+def _concat(frames: list[pd.DataFrame]) -> gpd.GeoDataFrame:
+    parts = []
+    for frame in frames:
+        if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.name not in frame:
+            frame = gpd.GeoDataFrame(frame, geometry=[None] * len(frame))
+        parts.append(frame.set_crs(None, allow_override=True))
+    if not parts:
+        return gpd.GeoDataFrame({"name": []}, geometry=[])
+    return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry")
+
+
+def _common_crs(frames: list[pd.DataFrame]) -> str | None:
+    codes = {
+        _crs_code(f.crs)
+        for f in frames
+        if isinstance(f, gpd.GeoDataFrame) and f.geometry.notna().any()
+    }
+    if len(codes) > 1:
+        raise BadFile("文件中各图层的坐标系不一致，请分别上传。")
+    return codes.pop() if codes else None
+
+
+def _crs_code(crs: Any) -> str | None:
+    """One of CRS_CHOICES for what a file declares, else any CRS pyproj knows ("EPSG:3857" …)."""
+    if crs is None:
+        return None
+    try:
+        parsed = CRS.from_user_input(crs)
+    except CRSError as exc:
+        raise BadFile(f"文件的坐标系定义无法识别（{_short(exc)}）。", field="crs") from exc
+    epsg = parsed.to_epsg(min_confidence=70)
+    if epsg is not None and f"EPSG:{epsg}" in CRS_CHOICES:
+        return f"EPSG:{epsg}"
+    return parsed.to_string()
+
+
+def _to_wgs84(frame, file_crs: str | None, user_crs: str | None, filename: str):
+    has_geometry = bool(frame.geometry.notna().any()) if len(frame) else False
+    if not has_geometry:
+        return (
+            frame.set_crs(WGS84, allow_override=True),
+            file_crs or user_crs or "",
+            file_crs is not None,
+        )
+    source, from_file = file_crs, True
+    if source is None:
+        if user_crs is None:
+            raise BadFile(
+                f"文件 {filename} 没有注明坐标系，请先选择它使用的坐标系（如 WGS84、CGCS2000 或 GCJ-02）后再上传。",
+                field="crs",
+            )
+        source, from_file = user_crs, False
+    elif user_crs == GCJ02 and source in ("EPSG:4326", "EPSG:4490"):
+        # GCJ-02 files often carry a WGS84 .prj by mistake: the user's word wins for that case.
+        source, from_file = GCJ02, False
+    geoms = []
+    for g in frame.geometry:
+        if g is None or g.is_empty:
+            geoms.append(None)
+        elif source == GCJ02:
+            geoms.append(geometry_from_gcj02(g))
+        elif source == WGS84:
+            geoms.append(g)
+        else:
+            geoms.append(
+                shapely.transform(g, transformer(source, WGS84).transform, interleaved=False)
+            )
+    coords = shapely.get_coordinates([g for g in geoms if g is not None])
+    if not (np.all(np.abs(coords[:, 0]) <= 180) and np.all(np.abs(coords[:, 1]) <= 90)):
+        raise BadFile(
+            f"文件 {filename} 的坐标不是经纬度（超出范围）；它可能使用投影坐标（如高斯-克吕格），请选择正确的坐标系。",
+            field="crs",
+        )
+    out = gpd.GeoDataFrame(frame.drop(columns=frame.geometry.name), geometry=geoms, crs=WGS84)
+    return out, source, from_file
+
+
+def _rename_columns(
+    frame: gpd.GeoDataFrame, filename: str
+) -> tuple[gpd.GeoDataFrame, tuple[str, ...]]:
+    renames, ignored = {}, []
+    for column in frame.columns:
+        if column == frame.geometry.name:
+            continue
+        target = ALIASES.get(str(column).strip()) or ALIASES.get(str(column).strip().lower())
+        if target is None or target in renames.values():
+            ignored.append(str(column))
+        else:
+            renames[column] = target
+    if "name" not in renames.values():
+        raise BadFile(
+            f"文件 {filename} 缺少项目名称列（列名应为 name 或 名称）；已有的列：{'、'.join(map(str, frame.columns.drop(frame.geometry.name)))}。",
+            field="name",
+        )
+    frame = frame.rename(columns=renames).drop(columns=ignored)
+    return frame, tuple(ignored)

@@ -1,0 +1,287 @@
+"""One writer per export format; each returns the file's bytes and its extension.
+
+GeoPackage and Shapefile go through GDAL (pyogrio) in a temporary folder; GeoJSON and CSV are
+written directly. All writers share the signature ``(records, geometries, crs, meta, notes,
+split, **extra)`` and append Chinese notes on anything lossy to ``notes``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import tempfile
+import warnings
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+from pyproj import CRS
+
+from geo.crs import WGS84
+from geo.exchange.formats import (
+    CRSS,
+    DBF_TEXT_BYTES,
+    DEGREE_DECIMALS,
+    FAMILY_LABELS,
+    FORMATS,
+    GCJ02,
+    METRE_DECIMALS,
+    SHAPEFILE_FIELDS,
+    UNPLACED,
+)
+from geo.exchange.kml import write_kml
+from geo.exchange.metadata import meta_json
+from geo.exchange.records import (
+    csv_text,
+    flat_record,
+    flat_value,
+    groups,
+    rfc7946_geometry,
+    to_output_crs,
+    zip_files,
+)
+from projects import schema
+
+#: GDAL 3.6 (Debian's ogrinfo) warns on GeoPackage 1.4, the default of newer GDAL; 1.2 is
+#: what ArcGIS and QGIS have read for years.
+_GPKG_OPTIONS = {"VERSION": "1.2"}
+
+
+def _gdal_write(frame: gpd.GeoDataFrame | pd.DataFrame, path: Path, **options: Any) -> None:
+    """pyogrio's writer, quiet about a missing CRS: GCJ-02 output has none on purpose."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "'crs' was not provided", UserWarning)
+        pyogrio.write_dataframe(frame, path, **options)
+
+
+def _geojson_collection(
+    records: list[dict[str, Any]], geometries: list[Any], meta: dict[str, Any] | None
+) -> bytes:
+    features = []
+    for r, g in zip(records, geometries, strict=True):
+        feature: dict[str, Any] = {"type": "Feature"}
+        if r["id"] is not None:  # RFC 7946 §3.2: an id, where present, is a string or number
+            feature["id"] = r["id"]
+        feature["geometry"] = None if g is None else shapely.geometry.mapping(rfc7946_geometry(g))
+        feature["properties"] = r
+        features.append(feature)
+    collection: dict[str, Any] = {"type": "FeatureCollection", "features": features}
+    if meta is not None:
+        collection["metadata"] = meta  # a foreign member (RFC 7946 §6.1); readers ignore it
+    return json.dumps(collection, ensure_ascii=False, allow_nan=False).encode("utf-8")
+
+
+def _write_geojson(records, geometries, crs, meta, notes, split, **_) -> tuple[bytes, str]:
+    if crs == GCJ02:
+        notes.append("GeoJSON 规定使用 WGS84；本文件坐标为 GCJ-02，仅供高德/腾讯等工具使用。")
+    if not split:
+        return _geojson_collection(
+            records, geometries, {**meta, "warnings": list(notes)}
+        ), ".geojson"
+    files = {}
+    for fam, idx in groups(geometries).items():
+        files[f"projects_{fam}.geojson"] = _geojson_collection(
+            [records[i] for i in idx], [geometries[i] for i in idx], None
+        )
+    files["metadata.json"] = meta_json(meta, notes)
+    return zip_files(files), ".zip"
+
+
+def _frame(
+    records: list[dict[str, Any]],
+    geometries: list[Any],
+    crs: str,
+    names: dict[str, str] | None = None,
+) -> gpd.GeoDataFrame | pd.DataFrame:
+    """A frame GDAL writes with the schema's types (nullable ints stay integers); ``records``
+    are already flat (``flat_record``)."""
+    columns = {}
+    for f, (kind, _, _) in schema.FIELDS.items():
+        values = [r[f] for r in records]
+        if kind is int:
+            series = pd.array(values, dtype="Int64")
+        elif kind is float:
+            series = pd.array([np.nan if v is None else v for v in values], dtype="float64")
+        elif kind is bool:
+            series = pd.array(values, dtype="bool")
+        else:
+            series = pd.array(values, dtype=object)
+        columns[(names or {}).get(f, f)] = series
+    frame = pd.DataFrame(columns)
+    if all(g is None for g in geometries):
+        return frame
+    epsg = CRSS[crs].epsg
+    return gpd.GeoDataFrame(frame, geometry=list(geometries), crs=None if epsg is None else epsg)
+
+
+def _mixed_multi(geometries: Iterable[Any]) -> bool:
+    kinds = {g.geom_type for g in geometries}
+    return len(kinds) > 1
+
+
+def _write_gpkg(
+    records, geometries, crs, meta, notes, split, *, zones, outline
+) -> tuple[bytes, str]:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "export.gpkg"
+        first = True
+
+        def write(frame, layer: str, description: str, **kw) -> None:
+            nonlocal first
+            _gdal_write(
+                frame,
+                path,
+                layer=layer,
+                driver="GPKG",
+                dataset_options=_GPKG_OPTIONS if first else None,
+                layer_options={"IDENTIFIER": layer, "DESCRIPTION": description},
+                dataset_metadata={"export": meta_json(meta, notes).decode("utf-8")}
+                if first
+                else None,
+                **kw,
+            )
+            first = False
+
+        for fam, idx in groups(geometries).items():
+            geoms = [geometries[i] for i in idx]
+            frame = _frame([flat_record(records[i]) for i in idx], geoms, crs)
+            label = f"沙坪坝区项目（{FAMILY_LABELS[fam]}）"
+            if fam == UNPLACED:
+                write(frame, "projects_unplaced", label + "：没有位置的项目，只有属性")
+            else:
+                write(frame, f"projects_{fam}", label, promote_to_multi=_mixed_multi(geoms))
+        for layer, extra, label in (("zones", zones, "东中西片区"), ("outline", outline, "区界")):
+            if extra is None or extra.empty:
+                continue
+            extra = extra.to_crs(WGS84) if extra.crs is not None else extra
+            frame = gpd.GeoDataFrame(
+                extra.drop(columns=extra.geometry.name),
+                geometry=[to_output_crs(g, crs) for g in extra.geometry],
+                crs=None if CRSS[crs].epsg is None else CRSS[crs].epsg,
+            )
+            write(frame, layer, label, promote_to_multi=_mixed_multi(frame.geometry))
+        if first:  # nothing to write: still a valid file, with an empty attribute table
+            write(_frame([], [], crs), "projects_unplaced", "沙坪坝区项目（空）")
+        return path.read_bytes(), ".gpkg"
+
+
+def _truncate_bytes(text: str, limit: int) -> str:
+    """The longest prefix of ``text`` that fits ``limit`` UTF-8 bytes (never half a character)."""
+    data = text.encode("utf-8")
+    if len(data) <= limit:
+        return text
+    return data[:limit].decode("utf-8", errors="ignore")
+
+
+def _write_shp(records, geometries, crs, meta, notes, split, **_) -> tuple[bytes, str]:
+    files: dict[str, bytes] = {}
+    too_long: set[str] = set()  # fields with a value cut at 254 bytes
+    with tempfile.TemporaryDirectory() as tmp:
+        for fam, idx in groups(geometries).items():
+            rows = []
+            for i in idx:
+                row = {}
+                for f, v in flat_record(records[i]).items():
+                    if isinstance(v, str) and len(v.encode("utf-8")) > DBF_TEXT_BYTES:
+                        too_long.add(f)
+                        v = _truncate_bytes(v, DBF_TEXT_BYTES)
+                    row[f] = v
+                rows.append(row)
+            geoms = [geometries[i] for i in idx]
+            frame = _frame(rows, geoms, crs, SHAPEFILE_FIELDS)
+            stem = f"projects_{fam}"
+            _gdal_write(
+                frame,
+                Path(tmp) / f"{stem}.shp" if fam != UNPLACED else Path(tmp) / f"{stem}.dbf",
+                driver="ESRI Shapefile",
+                encoding="UTF-8",
+                promote_to_multi=fam != UNPLACED and _mixed_multi(geoms),
+            )
+        for part in sorted(Path(tmp).iterdir()):
+            files[part.name] = part.read_bytes()
+    renamed = {f: s for f, s in SHAPEFILE_FIELDS.items() if f != s}
+    notes.append(
+        "Shapefile 字段名最多 10 个字符，已按 fields.csv 改名："
+        + "、".join(f"{f}→{s}" for f, s in renamed.items())
+        + "。"
+    )
+    if too_long:
+        fields = "、".join(
+            f"{label}（{SHAPEFILE_FIELDS[f]}）"
+            for f, (_, _, label) in schema.FIELDS.items()
+            if f in too_long
+        )
+        notes.append(
+            f"Shapefile 文本字段最长 254 字节，{fields} 有内容被截断；完整属性见 attributes_full.csv（按 id 关联）。"
+        )
+        files["attributes_full.csv"] = _csv_table(records, None, crs)
+    files["fields.csv"] = _fields_table()
+    files["metadata.json"] = meta_json(meta, notes)
+    return zip_files(files), ".zip"
+
+
+def _fields_table() -> bytes:
+    """The documented Shapefile field-name mapping, shipped beside the files."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["field", "shapefile_field", "label_zh", "type", "note"])
+    for f, (kind, _, label) in schema.FIELDS.items():
+        note = "JSON text" if kind is list else ""
+        writer.writerow([f, SHAPEFILE_FIELDS[f], label, kind.__name__, note])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _wkt(geom: shapely.Geometry | None, crs: str) -> str:
+    if geom is None:
+        return ""
+    decimals = METRE_DECIMALS if CRSS[crs].projected else DEGREE_DECIMALS
+    return shapely.to_wkt(geom, rounding_precision=decimals, trim=True)
+
+
+def _csv_table(records, geometries, crs: str) -> bytes:
+    """UTF-8 with a BOM (so Excel reads Chinese), WKT first (so GDAL finds the geometry)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    header = list(schema.FIELDS)
+    writer.writerow((["WKT"] if geometries is not None else []) + header)
+    for i, r in enumerate(records):
+        values = ["" if (v := flat_value(f, r[f])) is None else csv_text(v) for f in header]
+        writer.writerow(([_wkt(geometries[i], crs)] if geometries is not None else []) + values)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _csvt() -> bytes:
+    """GDAL's column-type sidecar, so ogr tools read numbers as numbers."""
+    types = {str: "String", int: "Integer", float: "Real", bool: "Integer(Boolean)", list: "String"}
+    row = ["WKT"] + [types[k] for k, _, _ in schema.FIELDS.values()]
+    return ",".join(f'"{t}"' for t in row).encode("ascii")
+
+
+def _write_csv(records, geometries, crs, meta, notes, split, **_) -> tuple[bytes, str]:
+    files = {"projects.csv": _csv_table(records, geometries, crs), "projects.csvt": _csvt()}
+    prj = _prj(crs)
+    if prj:
+        files["projects.prj"] = prj
+    files["metadata.json"] = meta_json(meta, notes)
+    return zip_files(files), ".zip"
+
+
+def _prj(crs: str) -> bytes | None:
+    epsg = CRSS[crs].epsg
+    return None if epsg is None else CRS.from_epsg(epsg).to_wkt("WKT1_ESRI").encode("ascii")
+
+
+WRITERS: dict[str, Callable[..., tuple[bytes, str]]] = {
+    "geojson": _write_geojson,
+    "gpkg": _write_gpkg,
+    "shp": _write_shp,
+    "kml": write_kml,
+    "csv": _write_csv,
+}
+assert set(WRITERS) == set(FORMATS)

@@ -1,0 +1,61 @@
+"""The folium map: styles, the project payload, its scripts and the vendored assets."""
+
+from geo.mapview.folium_map import (
+    area_collection,
+    base_map,
+    clicked_project,
+    draw_available,
+    event_to_wgs84,
+    legend_spec,
+    project_state,
+    returned_objects,
+    token_from_env,
+)
+from geo.mapview.payload import (
+    DRAW_RANK,
+    ProjectPayload,
+    drawable,
+    encode_projects,
+    publish,
+)
+from geo.mapview.scripts import (
+    js_literal,
+    vendor_url,
+)
+from geo.mapview.style import (
+    BASEMAPS,
+    DISTRICT_CENTRE,
+    PRECISION_CODES,
+    PRECISION_DECIMALS,
+    PRECISION_LABELS,
+    PRECISION_STYLES,
+    ZONE_COLOURS,
+    Basemap,
+)
+
+__all__ = [
+    "BASEMAPS",
+    "Basemap",
+    "DISTRICT_CENTRE",
+    "DRAW_RANK",
+    "PRECISION_CODES",
+    "PRECISION_DECIMALS",
+    "PRECISION_LABELS",
+    "PRECISION_STYLES",
+    "ProjectPayload",
+    "ZONE_COLOURS",
+    "area_collection",
+    "base_map",
+    "clicked_project",
+    "draw_available",
+    "drawable",
+    "encode_projects",
+    "event_to_wgs84",
+    "js_literal",
+    "legend_spec",
+    "project_state",
+    "publish",
+    "returned_objects",
+    "token_from_env",
+    "vendor_url",
+]

@@ -1,0 +1,304 @@
+"""The folium map: a base map that stays byte-identical while filters change, plus a tiny state.
+
+Why two parts: streamlit-folium derives the component's identity from the map script, so any
+change to it remounts the iframe (the map blanks, zoom and pan are lost). The base map therefore
+carries everything that does not follow the filters — outline, zones, labels, legend, basemap,
+and every drawable project, encoded once (``encode_projects``) and, in the app, published as a
+static file the browser fetches once (``publish``) — and the filters travel as a
+``feature_group_to_add`` holding one short string (``project_state``: one character per project,
+hidden or the status to colour it by). The browser shows, hides and recolours the layers it
+already has, so a filter change sends about one byte per project and redraws in place.
+
+Everything shown inside the map is set as text (``textContent``), never as HTML, and the data
+embedded in the page has ``<``, ``>`` and ``&`` escaped, so a name cannot inject markup.
+
+This module assembles the map; the tables it is drawn from are in :mod:`geo.mapview.style`, the
+payload encoding in :mod:`geo.mapview.payload` and the JavaScript in ``geo/mapview/js`` (rendered by
+:mod:`geo.mapview.scripts`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import folium
+import folium.plugins
+import geopandas as gpd
+import numpy as np
+import shapely
+import shapely.geometry
+
+from geo import crs
+from geo.mapview.assets import VENDOR
+from geo.mapview.payload import DRAW_RANK, ProjectPayload
+from geo.mapview.scripts import MapScript, js_literal, vendor_url
+from geo.mapview.style import (
+    BASEMAPS,
+    DISTRICT_CENTRE,
+    PRECISION_CODES,
+    PRECISION_DECIMALS,
+    PRECISION_LABELS,
+    PRECISION_STYLES,
+    ZONE_COLOURS,
+)
+from projects import vocab
+
+
+def project_state(
+    payload: ProjectPayload,
+    shown: Mapping[str, str],
+    selected_id: str | None = None,
+) -> folium.FeatureGroup:
+    """The filter state for the browser: for each encoded project, hidden or its status.
+
+    ``shown`` maps the id of every project to draw to the status to colour it by.
+    Passed as ``feature_group_to_add`` so a filter change updates the map without a remount.
+    """
+    chars = np.full(len(payload.ids), ".", dtype="<U1")
+    index = payload.index
+    for pid, status in shown.items():
+        i = index.get(pid)
+        if i is not None:
+            chars[i] = str(vocab.ALL_STATUSES.index(status) if status in vocab.ALL_STATUSES else 5)
+    selected = index.get(selected_id, -1) if selected_id else -1
+    group = folium.FeatureGroup(name="项目", control=False)
+    MapScript(
+        "state", "ProjectState", state_js=js_literal("".join(chars)), selected=int(selected)
+    ).add_to(group)
+    return group
+
+
+def _project_layer(payload: ProjectPayload) -> MapScript:
+    """All projects on one canvas, with show/hide/recolour driven by ``window.__spApply``."""
+    # Inline data stays a JS literal (already escaped); a URL is fetched by the browser.
+    source = js_literal({"url": payload.url}) if payload.url else '{"data":' + payload.js + "}"
+    return MapScript(
+        "project_layer",
+        "ProjectLayer",
+        source=source,
+        styles=js_literal(PRECISION_STYLES),
+        colours=js_literal([vocab.STATUS_COLOURS[s] for s in vocab.ALL_STATUSES]),
+        decimals=js_literal(PRECISION_DECIMALS),
+        ranks=js_literal(DRAW_RANK),
+        image_path=js_literal(vendor_url("leaflet/images/")),
+    )
+
+
+def legend_spec(zones: gpd.GeoDataFrame | None) -> list[dict[str, Any]]:
+    """The legend's sections as data (status, precision, zones), in vocabulary order."""
+    status_rows = [
+        {"label": s, "fill": c, "stroke": c, "round": True} for s, c in vocab.STATUS_COLOURS.items()
+    ]
+    precision_rows = []
+    for name, code in PRECISION_CODES.items():
+        st = PRECISION_STYLES[code]
+        alpha = int(round(st["fillOpacity"] * 255))
+        precision_rows.append(
+            {
+                "label": PRECISION_LABELS[name],
+                "fill": f"#636363{alpha:02x}",
+                "stroke": "#636363",
+                "dashed": bool(st["dashArray"]),
+                "round": True,
+            }
+        )
+    spec = [
+        {"title": "状态（所选年份末）", "rows": status_rows},
+        {"title": "定位精度", "rows": precision_rows},
+    ]
+    if zones is not None and len(zones):
+        rows = [
+            {"label": label, "fill": colour, "stroke": "#777777"}
+            for label, colour, _ in _zone_rows(zones)
+        ]
+        spec.append({"title": "片区（示意）", "rows": rows})
+    return spec
+
+
+def _zone_rows(zones: gpd.GeoDataFrame) -> list[tuple[str, str, str]]:
+    """(label, colour, short name) per zone, tolerant of which columns the zones file has."""
+    rows = []
+    for _, z in zones.iterrows():
+        short = str(z.get("zone") or z.get("short_name") or z.get("name") or "")
+        name = str(z.get("name") or short)
+        colour = z.get("colour") or z.get("color") or ZONE_COLOURS.get(short, "#dddddd")
+        rows.append((name, str(colour), short))
+    return rows
+
+
+def area_collection(
+    outline: shapely.Geometry | None, zones: gpd.GeoDataFrame | None, *, gcj02: bool = False
+) -> dict[str, Any]:
+    """Outline and zones as one FeatureCollection with per-feature style and label point."""
+    features = []
+
+    def shift(g: shapely.Geometry) -> shapely.Geometry:
+        return crs.geometry_to_gcj02(g) if gcj02 else g
+
+    if zones is not None:
+        for (label, colour, _), geom in zip(_zone_rows(zones), zones.geometry, strict=True):
+            if geom is None or geom.is_empty:
+                continue
+            g = shift(geom)
+            at = g.representative_point() if g.geom_type != "MultiPolygon" else _largest(g)
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": shapely.geometry.mapping(shapely.set_precision(g, 1e-5)),
+                    "properties": {
+                        "style": {
+                            "color": "#888888",
+                            "weight": 1,
+                            "fillColor": colour,
+                            "fillOpacity": 0.3,
+                        },
+                        "label": label,
+                        "at": [round(at.x, 5), round(at.y, 5)],
+                    },
+                }
+            )
+    if outline is not None and not outline.is_empty:
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": shapely.geometry.mapping(shapely.set_precision(shift(outline), 1e-5)),
+                "properties": {
+                    "style": {"color": "#444444", "weight": 2.5, "fill": False},
+                    "label": None,
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _largest(multi: shapely.Geometry) -> shapely.Point:
+    return max(multi.geoms, key=lambda p: p.area).representative_point()
+
+
+def base_map(
+    payload: ProjectPayload,
+    outline: shapely.Geometry | None = None,
+    zones: gpd.GeoDataFrame | None = None,
+    *,
+    basemap: str = "none",
+    token: str | None = None,
+    editing: bool = False,
+) -> folium.Map:
+    """The map that does not follow the filters (same inputs give the same script).
+
+    ``payload`` must be encoded in the basemap's datum (``encode_projects(gcj02=True)`` for
+    高德). With ``editing`` a draw control lets staff place points, lines and polygons
+    (only when leaflet.draw was installed into static/vendor; see ``draw_available``).
+    """
+    choice = BASEMAPS.get(basemap)
+    if choice is None:
+        raise ValueError(f"basemap was {basemap!r} but is expected to be one of {list(BASEMAPS)}")
+    if choice.needs_token and not token:
+        raise ValueError(f"basemap {basemap!r} needs a token (TIANDITU_TOKEN)")
+    gcj02 = choice.datum == "GCJ02"
+    centre = DISTRICT_CENTRE
+    if outline is not None and not outline.is_empty:
+        c = (crs.geometry_to_gcj02(outline) if gcj02 else outline).centroid
+        centre = (round(c.y, 4), round(c.x, 4))
+    m = folium.Map(
+        location=centre,
+        zoom_start=11,
+        tiles=None,
+        control_scale=True,
+        maxZoom=18,
+        minZoom=8,
+    )
+    m.default_js = [("leaflet", vendor_url("leaflet/leaflet.js"))]
+    m.default_css = [("leaflet_css", vendor_url("leaflet/leaflet.css"))]
+    if choice.url:
+        for url in (choice.url, choice.overlay_url):
+            if url:
+                folium.TileLayer(
+                    tiles=url.replace("{token}", token or ""),
+                    attr=choice.attribution,
+                    name=choice.label,
+                    subdomains=choice.subdomains,
+                    max_zoom=18,
+                    overlay=url is choice.overlay_url,
+                    control=False,
+                ).add_to(m)
+    areas = area_collection(outline, zones, gcj02=gcj02)
+    MapScript("area_layer", "AreaLayer", data=js_literal(areas)).add_to(m)
+    _project_layer(payload).add_to(m)
+    MapScript("legend", "Legend", spec=js_literal(legend_spec(zones))).add_to(m)
+    if editing and draw_available():
+        draw = folium.plugins.Draw(
+            export=False,
+            position="topleft",
+            draw_options={
+                "polyline": True,
+                "polygon": True,
+                "marker": True,
+                "rectangle": False,
+                "circle": False,
+                "circlemarker": False,
+            },
+            edit_options={"edit": False, "remove": True},
+        )
+        draw.default_js = [("leaflet_draw_js", vendor_url("leaflet-draw/leaflet.draw.js"))]
+        draw.default_css = [("leaflet_draw_css", vendor_url("leaflet-draw/leaflet.draw.css"))]
+        draw.add_to(m)
+    return m
+
+
+def draw_available() -> bool:
+    """Is leaflet.draw served locally (copied by ``make`` from the npm registry)?"""
+    return (VENDOR / "leaflet-draw" / "leaflet.draw.js").exists()
+
+
+def token_from_env(environ: Mapping[str, str] | None = None) -> str | None:
+    """The 天地图 key from ``TIANDITU_TOKEN``, or None."""
+    value = (environ if environ is not None else os.environ).get("TIANDITU_TOKEN", "").strip()
+    return value or None
+
+
+def event_to_wgs84(event: dict[str, Any] | None, basemap: str) -> dict[str, Any] | None:
+    """The map's returned event with its coordinates back in WGS84 (drawn over 高德 = GCJ-02).
+
+    Staff placements made on a GCJ-02 basemap must be stored in WGS84 like everything else.
+    """
+    if not event or BASEMAPS.get(basemap, BASEMAPS["none"]).datum != "GCJ02":
+        return event
+    out = dict(event)
+    for key in ("last_clicked", "last_object_clicked"):
+        point = out.get(key)
+        if isinstance(point, dict) and "lat" in point and "lng" in point:
+            lon, lat = crs.gcj02_to_wgs84(point["lng"], point["lat"])
+            out[key] = {**point, "lng": float(lon), "lat": float(lat)}
+    for key in ("last_active_drawing",):
+        if isinstance(out.get(key), dict):
+            out[key] = _feature_to_wgs84(out[key])
+    if isinstance(out.get("all_drawings"), list):
+        out["all_drawings"] = [_feature_to_wgs84(f) for f in out["all_drawings"]]
+    return out
+
+
+def _feature_to_wgs84(feature: dict[str, Any]) -> dict[str, Any]:
+    geometry = feature.get("geometry")
+    if not geometry:
+        return feature
+    shape = crs.geometry_from_gcj02(shapely.geometry.shape(geometry))
+    return {**feature, "geometry": shapely.geometry.mapping(shape)}
+
+
+def returned_objects(editing: bool) -> Sequence[str]:
+    """What the map reports back (fewer keys, fewer reruns: pans and zooms report nothing)."""
+    if editing:
+        return ("last_active_drawing", "last_object_clicked", "last_clicked", "all_drawings")
+    return ("last_active_drawing", "last_object_clicked")
+
+
+def clicked_project(event: dict[str, Any] | None, known: Iterable[str]) -> str | None:
+    """The id of the project the user clicked on the map, if the event is such a click."""
+    if not event:
+        return None
+    feature = event.get("last_active_drawing") or {}
+    pid = (feature.get("properties") or {}).get("id")
+    return pid if pid in set(known) else None

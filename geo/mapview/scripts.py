@@ -1,0 +1,59 @@
+"""The scripts the folium map embeds, and the one way values get into them.
+
+The JavaScript lives in ``geo/mapview/js/*.js`` (Jinja templates, so it reads and diffs as code). Each
+element below renders one of them with values made by :func:`js_literal`, which is what keeps
+names and labels from ever running as markup in the page.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from branca.element import MacroElement
+from folium.template import Template
+
+from geo.mapview.assets import URL_PREFIX
+
+JS_DIR = Path(__file__).resolve().parent / "js"
+
+
+def vendor_url(path: str) -> str:
+    """URL under which the app serves a file of ``static/vendor``."""
+    return f"{URL_PREFIX}/{path}"
+
+
+def js_literal(value: Any) -> str:
+    """JSON that is safe inside a ``<script>``: ``<``, ``>``, ``&`` and line separators escaped.
+
+    >>> js_literal({"n": "<img src=x onerror=alert(1)>"})
+    '{"n":"\\\\u003cimg src=x onerror=alert(1)\\\\u003e"}'
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for raw, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        text = text.replace(raw, esc)
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+@cache
+def _template(name: str) -> Template:
+    """The script template ``js/<name>.js``, wrapped as the macro folium renders."""
+    js = (JS_DIR / f"{name}.js").read_text(encoding="utf-8")
+    return Template("{% macro script(this, kwargs) %}\n" + js + "{% endmacro %}\n")
+
+
+class MapScript(MacroElement):
+    """A script from ``js`` run once its parent (the map or a feature group) exists.
+
+    ``values`` become the template's ``this.<name>``; pass them through :func:`js_literal`
+    (numbers may go as they are).
+    """
+
+    def __init__(self, name: str, element_name: str, **values: str | int):
+        super().__init__()
+        self._name = element_name
+        self._template = _template(name)
+        for key, value in values.items():
+            setattr(self, key, value)

@@ -1,0 +1,1 @@
+"""Places: the gazetteer, the geocoder and the placement of every project."""

@@ -1,0 +1,336 @@
+"""Give every catalog record a position, its precision and its zone; drop none.
+
+For each record, the first of these that answers is used:
+
+1. ``curated``: a row of ``data/placements.csv`` for its id or name (a gazetteer place, or a
+   WKT geometry with its own precision and basis), each with a ``why``.
+2. The geocoder on its name, then on its aliases (``geo.places.geocode``).
+3. ``section``: the heading the documents list it under names a place (第二节 重庆国际物流城
+   开放引领示范区, 专栏1：西部（重庆）科学城…): that area, or the zone the place lies in. Only
+   when the name names no place of its own: a place the gazetteer knows to the district only
+   (轨道15号线) stays so, since a heading says where one part of a line is, not where it runs.
+4. ``district``: a project of 沙坪坝区 that nothing locates is known to the district only.
+
+A record that nothing places keeps ``geometry: null`` and precision "none" and is listed by
+``python -m geo.places.placement``. ``zone`` comes from a spatial join with the 东中西 zones, except that
+a district-level position says nothing about the zone (``None``) and a record of another
+district is always 区外.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import re
+from collections import Counter
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import shapely
+from shapely.geometry import mapping
+
+from geo.boundaries import METRIC_CRS, load_outline
+from geo.crs import WGS84, transformer
+from geo.places.gazetteer import Gazetteer, load_gazetteer
+from geo.places.geocode import GeocodeResult, geocode, place_result, zone_result
+from geo.zones import assign_zones, zone_of
+from projects import vocab
+from projects.errors import BadFile
+from projects.sources import ROOT, read_lines
+
+PLACEMENTS_PATH = ROOT / "data" / "placements.csv"
+COLUMNS: tuple[str, ...] = ("key", "place", "wkt", "precision", "basis", "why")
+HOME = "沙坪坝区"
+DIGITS = 7
+
+#: A geocoded point of a 沙坪坝区 project that falls this close outside the outline (a
+#: riverside place drawn in the 嘉陵江) is moved onto the outline; farther out it is refused.
+SNAP_METRES = 500.0
+#: Precisions that say where in the district a project is (the zone follows from them).
+LOCATING: tuple[str, ...] = ("exact", "approximate", "area", "manual", "zone")
+#: What a record of another district may take from the gazetteer: positions, not 沙坪坝's
+#: district outline or zones.
+OUTSIDE_OK: tuple[str, ...] = ("exact", "approximate", "area")
+
+_RANK = {p: i for i, p in enumerate(vocab.PRECISIONS)}
+#: A clause opening with one of these lists partners of the district, not parts of it
+#: (与礼嘉半岛、大竹林半岛…协同联动; 联动长嘉汇大景区、广阳岛…; 加快与快速路二横线…).
+_LINK_WORDS = re.compile(r"^.{0,4}?(?:与|联动|衔接|对接|融入|辐射|对标)")
+_HEADING_NUMBER = re.compile(
+    r"^(?:专栏\d+[:：]|第[一二三四五六七八九十百]+[章节篇]|[（(]?[0-9一二三四五六七八九十]+[）)、.．])\s*"
+)
+
+
+def read_placements(path: Path = PLACEMENTS_PATH) -> dict[str, dict[str, str]]:
+    """Curated placements by project id or name; each row is checked (Chinese errors name it)."""
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(row for row in fh if not row.startswith("#"))
+        missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise BadFile(f"{path.name} 缺少列 {missing}（应有 {list(COLUMNS)}）")
+        rows = [{k: (v or "").strip() for k, v in row.items() if k} for row in reader]
+    out: dict[str, dict[str, str]] = {}
+    for number, row in enumerate(rows, start=2):
+        where = f"{path.name} 第 {number} 行"
+        if not row["key"] or not row["why"]:
+            raise BadFile(f"{where}：key 与 why 必填")
+        if bool(row["place"]) == bool(row["wkt"]):
+            raise BadFile(f"{where}：place 与 wkt 须且只须填一项")
+        if row["precision"] and row["precision"] not in vocab.PRECISIONS:
+            raise BadFile(f"{where}：precision {row['precision']!r} 不在 {list(vocab.PRECISIONS)}")
+        if row["wkt"]:
+            if not row["precision"] or not row["basis"]:
+                raise BadFile(f"{where}：用 wkt 定位时 precision 与 basis 必填")
+            try:
+                geom = shapely.from_wkt(row["wkt"])
+            except shapely.errors.GEOSException as exc:
+                raise BadFile(f"{where}：wkt 无法解析（{exc}）") from exc
+            if geom.is_empty or not geom.is_valid:
+                raise BadFile(f"{where}：wkt 几何为空或无效")
+        if row["key"] in out:
+            raise BadFile(f"{where}：{row['key']} 重复")
+        out[row["key"]] = row
+    return out
+
+
+def place_records(
+    records: list[dict[str, Any]],
+    curated: dict[str, dict[str, str]] | None = None,
+    gazetteer: Gazetteer | None = None,
+) -> list[dict[str, Any]]:
+    """GeoJSON Feature dicts, one per record and in the same order, with position fields filled."""
+    curated = read_placements() if curated is None else curated
+    gaz = load_gazetteer() if gazetteer is None else gazetteer
+    features = []
+    for record in records:
+        props = dict(record)
+        home = props.get("district", HOME) in (HOME, None, "")
+        found = _curated(props, curated, gaz)
+        if found is None:
+            found = _geocoded(props, gaz, home)
+            if home and (found is None or _only_the_district(found)):
+                found = _from_section(props, gaz) or found or _district(props, gaz)
+        props.update(_position_fields(found))
+        geometry = None if found is None else _rounded(found.geometry)
+        features.append({"type": "Feature", "properties": props, "geometry": geometry})
+    _fill_zones(features)
+    return features
+
+
+# --- the steps ---------------------------------------------------------------------------------
+
+
+def _curated(props, curated, gaz) -> GeocodeResult | None:
+    row = curated.get(str(props.get("id"))) or curated.get(str(props.get("name")))
+    if row is None:
+        return None
+    if row["wkt"]:
+        geom = shapely.from_wkt(row["wkt"])
+        basis = f"curated：{row['basis']}（{row['why']}）"
+        return GeocodeResult(geom, row["precision"], "curated", row["key"], basis)
+    place = gaz.by_name(row["place"])
+    if place is None:
+        raise BadFile(f"placements.csv：{row['key']} 指向的地名“{row['place']}”不在地名库中")
+    found = place_result(place, "curated", row["place"], row["precision"] or place.precision)
+    basis = f"curated：→ 地名库“{place.name}”（{row['why']}）：{row['basis'] or place.basis}"
+    return GeocodeResult(found.geometry, found.precision, "curated", place, basis)
+
+
+def _geocoded(props, gaz, home: bool) -> GeocodeResult | None:
+    """The geocoder's answer for the name; the aliases are asked only when the name gives
+    nothing or only the district (an alias is a second spelling, not a better one)."""
+    answer = None
+    for name in [props.get("name") or "", *(props.get("aliases") or [])]:
+        result = geocode(name, gaz)
+        if result is not None and home:
+            result = _inside(result)
+        if result is None or (not home and result.precision not in OUTSIDE_OK):
+            continue
+        if answer is None or _RANK[result.precision] < _RANK[answer.precision]:
+            answer = result
+        if answer.precision != "district":
+            break
+    return answer
+
+
+def _only_the_district(result: GeocodeResult) -> bool:
+    """Whether an answer says no more than "in the district" and names no place of its own.
+
+    A named place known only to the district (轨道15号线, G212 …) keeps that honest answer:
+    the heading it is listed under says where one part of it is, not where it runs.
+    """
+    place = result.matched
+    return result.precision == "district" and (isinstance(place, str) or place.kind == "district")
+
+
+def _inside(result: GeocodeResult) -> GeocodeResult | None:
+    """A 沙坪坝区 project's position must be in the district: snap a near miss, refuse the rest."""
+    outline = load_outline()
+    geom = result.geometry
+    if geom.intersects(outline):
+        return result
+    if geom.geom_type != "Point":
+        return None
+    on_edge = shapely.ops.nearest_points(outline, geom)[0]
+    metres = _metres(geom, on_edge)
+    if metres > SNAP_METRES:
+        return None
+    precision = (
+        result.precision if _RANK[result.precision] >= _RANK["approximate"] else "approximate"
+    )
+    basis = f"{result.basis}（原位置在区界外约 {metres:.0f} m，已移至区界上）"
+    return GeocodeResult(on_edge, precision, result.method, result.matched, basis)
+
+
+def _from_section(props, gaz) -> GeocodeResult | None:
+    """The place a record's section heading names: its area, or the zone it lies in.
+
+    Not when the line names the project as a partner to link with (与礼嘉半岛…协同联动,
+    联动长嘉汇大景区): those lie elsewhere.
+    """
+    for source in props.get("sources") or []:
+        section = source.get("section") or ""
+        if _linked(source, props.get("name") or ""):
+            continue
+        for part in section.split("/"):
+            heading = _HEADING_NUMBER.sub("", part.strip())
+            result = geocode(heading, gaz) if heading else None
+            if result is None or result.precision in ("district", "none"):
+                continue
+            where = f"{source.get('doc', '')[:3]}:{source.get('line', '')}"
+            why = f"section：列于“{part.strip()}”之下（{where}）"
+            if result.precision == "area" and result.geometry.geom_type.endswith("Polygon"):
+                basis = f"{why} → {result.basis}"
+                return GeocodeResult(result.geometry, "area", "section", result.matched, basis)
+            zone, _ = zone_of(result.geometry)
+            if zone in vocab.ZONES:
+                z = zone_result(zone, f"{why}，“{result.matched_name}”在{zone}部")
+                return GeocodeResult(z.geometry, "zone", "section", z.matched, z.basis)
+    return None
+
+
+def _linked(source: dict[str, Any], name: str, unknown: bool = True) -> bool:
+    """Whether the cited line names ``name`` after a linking word in the same clause;
+    ``unknown`` when the line cannot be read."""
+    lines = _document_lines(source.get("doc") or "")
+    number = source.get("line")
+    if not lines or not isinstance(number, int) or not 0 < number <= len(lines):
+        return unknown
+    line = lines[number - 1]
+    at = line.find(name)
+    if at < 0:
+        return False  # the name was shortened by the extractor; nothing to go on
+    clause = re.split(r"[，。；：,;:]", line[:at])[-1]
+    return bool(_LINK_WORDS.match(clause))
+
+
+@cache
+def _document_lines(doc: str) -> tuple[str, ...]:
+    try:
+        return tuple(read_lines(doc))
+    except OSError:
+        return ()
+
+
+def _district(props, gaz) -> GeocodeResult | None:
+    """The district itself, unless every line names the project only as a partner elsewhere."""
+    place = gaz.by_name(HOME)
+    sources = props.get("sources") or []
+    name = props.get("name") or ""
+    if place is None or (sources and all(_linked(s, name, unknown=False) for s in sources)):
+        return None
+    basis = f"district：文件只说明在{HOME}，未给出更具体的位置；点位为{place.basis}"
+    return GeocodeResult(place.geometry, "district", "district", place, basis)
+
+
+# --- assembly ----------------------------------------------------------------------------------
+
+
+def _position_fields(found: GeocodeResult | None) -> dict[str, Any]:
+    if found is None:
+        return {"precision": "none", "geo_method": "none", "geo_basis": "", "geo_matched": None}
+    return {
+        "precision": found.precision,
+        "geo_method": found.method,
+        "geo_basis": found.basis,
+        "geo_matched": found.matched_name,
+    }
+
+
+def _rounded(geom: shapely.Geometry) -> dict[str, Any]:
+    return mapping(shapely.transform(geom, lambda xy: np.round(xy, DIGITS)))
+
+
+def _fill_zones(features: list[dict[str, Any]]) -> None:
+    """zone/zones for all features by one spatial join (district-level and other districts
+    excepted)."""
+    rows, geoms = [], []
+    for i, f in enumerate(features):
+        props = f["properties"]
+        home = props.get("district", HOME) in (HOME, None, "")
+        props["zone"], props["zones"] = (None, []) if home else (vocab.OUTSIDE, [])
+        if home and f["geometry"] is not None and props["precision"] in LOCATING:
+            rows.append(i)
+            geoms.append(shapely.geometry.shape(f["geometry"]))
+    if not rows:
+        return
+    joined = assign_zones(gpd.GeoDataFrame({"row": rows}, geometry=geoms, crs=WGS84))
+    for i, zone, zones in zip(joined["row"], joined["zone"], joined["zones"], strict=True):
+        features[i]["properties"]["zone"] = zone
+        features[i]["properties"]["zones"] = list(zones)
+
+
+def _metres(a: shapely.Point, b: shapely.Point) -> float:
+    to_m = transformer(WGS84, METRIC_CRS)
+    (ax, bx), (ay, by) = to_m.transform([a.x, b.x], [a.y, b.y])
+    return float(np.hypot(ax - bx, ay - by))
+
+
+# --- command line ------------------------------------------------------------------------------
+
+
+def summary(features: Iterable[dict[str, Any]]) -> str:
+    """Counts by precision and method (沙坪坝区 and other districts apart), then the unplaced."""
+    features = list(features)
+    lines = []
+    for label, home in (("沙坪坝区", True), ("其他区县", False)):
+        group = [
+            f["properties"]
+            for f in features
+            if (f["properties"].get("district", HOME) in (HOME, None, "")) == home
+        ]
+        placed = sum(1 for p in group if p["precision"] != "none")
+        share = placed / len(group) if group else 0.0
+        lines.append(f"{label}: {len(group)} 项，已定位 {placed}（{share:.1%}）")
+        by_precision = Counter(p["precision"] for p in group)
+        lines.append(
+            "  精度: "
+            + "，".join(f"{k} {by_precision[k]}" for k in vocab.PRECISIONS if by_precision[k])
+        )
+        by_method = Counter(p["geo_method"] for p in group)
+        lines.append("  方法: " + "，".join(f"{k} {v}" for k, v in by_method.most_common()))
+        by_zone = Counter(str(p["zone"]) for p in group)
+        lines.append("  片区: " + "，".join(f"{k} {v}" for k, v in by_zone.most_common()))
+    unplaced = [f["properties"] for f in features if f["properties"]["precision"] == "none"]
+    lines.append(f"未定位 {len(unplaced)} 项:")
+    lines += [f"  {p.get('id')}  {p.get('name')}  （{p.get('district')}）" for p in unplaced]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    from projects.records import build_records
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=Path, default=None, help="folder of plan documents")
+    args = parser.parse_args(argv)
+    print(summary(place_records(build_records(args.seeds))))
+
+
+if __name__ == "__main__":
+    main()

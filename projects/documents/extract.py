@@ -1,0 +1,220 @@
+"""Candidate project mentions from Chinese plan text: pure text in, mentions out.
+
+Plan documents name projects inside long sentences: lists split by 、，； and closed by 等
+(轨道7号线、15号线、17号线; 成渝中线、渝西、渝昆等高铁), names wrapped in status verbs (加快建设
+西南医院下穿道; 凤凰山创意园基本完工), and metadata brackets (（牵头部门：…）). This module undoes
+those habits with small rules over one paragraph at a time; it never opens a file, so a planner can
+feed it next year's 政府工作报告 as a string.
+
+>>> [m.name for m in extract_mentions("加快轨道7号线、15号线建设，扩建西永、土主污水处理厂。")]
+['轨道7号线', '轨道15号线', '西永污水处理厂', '土主污水处理厂']
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from projects.documents.cues import (
+    CleanItem,
+    clean_item,
+)
+from projects.documents.list_items import (
+    SHARED_HEADS,
+    Item,
+    category_head,
+    sentences,
+    share_line_numbers,
+    split_items,
+    split_joined,
+)
+from projects.documents.name_rules import (
+    is_generic,
+    looks_like_name,
+    normalise_name,
+    phase_of,
+    suffix_of,
+)
+from projects.documents.paragraphs import BOX_SUBHEAD_RE, Paragraph, paragraphs
+
+#: Headings of the closing glossary of a 政府工作报告 (名词解释): extraction stops there.
+GLOSSARY_HEADINGS = frozenset({"名词解释", "名词解释：", "附：名词解释"})
+
+#: Brackets that carry metadata rather than names (dropped; 牵头部门 is kept as lead_dept).
+_METADATA_RE = re.compile(
+    r"（(?:专项行动)?(?:牵头部门|牵头单位)[：:]([^（）]*(?:（[^（）]*）[^（）]*)*)）"
+)
+_YEAR_RE = re.compile(r"(?:到|至|于)\s*(20\d\d)\s*年")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One place where a document names a candidate project."""
+
+    #: The name as normalised from the text (shared heads restored, cues and brackets dropped).
+    name: str
+    #: 1-based line of the document where the name starts.
+    line: int
+    #: Nearest heading above (专栏 title / sub-head, or chapter, section, numbered heading).
+    section: str = ""
+    #: Verbatim status cue of the clause (加快建设, 建成投运, 争取开工, 主体封顶), "" if none.
+    cue: str = ""
+    #: Lead department where the paragraph names one (（牵头部门：…）, 牵头单位).
+    lead_dept: str | None = None
+    #: Document file name given by the caller ("" for free text).
+    doc: str = ""
+    #: Number of the 专栏 box the mention sits in (None in running text).
+    box: int | None = None
+    #: The list item as it stood in the text, for review.
+    raw: str = ""
+    #: Phase (一期, 二期 …) where the name carries one.
+    phase: str | None = None
+    #: Planned end year named in the sentence (到2025年 → 2025), else None.
+    year: int | None = None
+
+
+def lead_dept(paragraph: str) -> str | None:
+    """The lead department a paragraph's metadata bracket names (its last bracket wins).
+
+    >>> lead_dept("建成沙田污水处理厂。（牵头部门：区生态环境局，责任部门：区城市管理局）")
+    '区生态环境局'
+    """
+    lead = None
+    for m in _METADATA_RE.finditer(paragraph):
+        lead = re.split(r"[，,；]", m.group(1))[0].strip() or None
+    return lead
+
+
+def extract_mentions(text: str, doc: str = "") -> list[Mention]:
+    """Candidate project mentions of a plan text, in reading order.
+
+    Each list item of each sentence is cleaned of status verbs, tails and metadata, gets back the
+    head or prefix it shares with its neighbours, and is kept when it reads like a proper name of
+    a mappable thing (in a 专栏 box every item counts, elsewhere only names with a project ending).
+
+    >>> [m.name for m in extract_mentions("积极推动成渝中线、渝西、渝昆等高铁建设。")]
+    ['成渝中线高铁', '渝西高铁', '渝昆高铁']
+    >>> m = extract_mentions("加快建设西南医院下穿道。")[0]
+    >>> m.name, m.cue
+    ('西南医院下穿道', '加快建设')
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text was {type(text).__name__} but is expected to be str")
+    out: list[Mention] = []
+    for para in paragraphs(text):
+        if para.text.strip() in GLOSSARY_HEADINGS:
+            break  # the glossary explains terms; it names nothing new
+        out.extend(_paragraph_mentions(para, doc))
+    return out
+
+
+def _paragraph_mentions(para: Paragraph, doc: str) -> list[Mention]:
+    text = para.text
+    lead = lead_dept(text)
+    # blank out metadata brackets, keeping offsets (so line numbers stay right)
+    text = _METADATA_RE.sub(lambda m: "。" + " " * (len(m.group(0)) - 1), text)
+    in_box = para.box is not None
+    body_start = 0
+    found: list[Mention] = []
+    if in_box:
+        sm = BOX_SUBHEAD_RE.match(text)
+        body_start = sm.end() if sm else 0
+        body = text[body_start:]
+        box_no = para.box
+        if body.count("，") >= 3:
+            # a box of described areas (重点板块): the sub-head is the project, the body is prose
+            in_box = False
+            para = Paragraph(para.text, para.lines, para.section, None)
+            if sm and "板块" in para.section:
+                name = sm.group(1).strip()
+                line = para.line_at(sm.start(1))
+                found.append(Mention(name, line, para.section, "", lead, doc, box_no, name))
+    for sentence, s_off in sentences(text[body_start:]):
+        ym = _YEAR_RE.search(sentence)
+        year = int(ym.group(1)) if ym else None
+        found.extend(
+            _sentence_mentions(sentence, s_off + body_start, para, doc, lead, in_box, year)
+        )
+    return found
+
+
+def _sentence_mentions(
+    sentence: str,
+    s_off: int,
+    para: Paragraph,
+    doc: str,
+    lead: str | None,
+    in_box: bool,
+    year: int | None,
+) -> list[Mention]:
+    items = split_items(sentence, s_off)
+    # consecutive items joined by 、 form a run: a list sharing head, prefix and status cue
+    runs: list[list[Item]] = []
+    cur: list[Item] = []
+    for it in items:
+        cur.append(it)
+        if it.sep_after != "、":
+            runs.append(cur)
+            cur = []
+    if cur:
+        runs.append(cur)
+    runs = [share_line_numbers(run) for run in runs]
+    out: list[Mention] = []
+    prefix = ""
+    sentence_cue = ""
+    for run in runs:
+        cleaned: list[CleanItem] = []
+        run_cue = scue_run = category = ""
+        for idx, it in enumerate(run):
+            c, scue, cat = clean_item(it.text, it.start, in_box)
+            if idx == 0:
+                run_cue = c.cue
+            if idx == len(run) - 1:
+                scue_run, category = scue, cat
+            cleaned.append(c)
+        run_cue = run_cue or scue_run
+        sentence_cue = run_cue or sentence_cue
+        head = category_head(category)
+        # 拓普轻量化底盘、立中新材料等13个“链上”项目投产: the list says its items are projects
+        project_list = bool(re.search(r"项目", category)) and not re.search(r"企业|品牌", category)
+        last_text = split_joined(cleaned[-1].text)[0][0] if cleaned else ""
+        last_suffix = next((h for h in SHARED_HEADS if last_text.endswith(h)), "")
+        for c in cleaned:
+            name = c.text
+            if not name:
+                continue
+            if len(run) > 1 and head and not name.endswith(head) and len(name) <= 8:
+                name += head  # 成渝中线、渝西、渝昆等高铁
+            elif len(run) > 1 and not suffix_of(name) and len(name) <= 6 and last_suffix:
+                name += last_suffix  # 扩建西永、土主污水处理厂
+            # shared prefix: 轨道7号线、15号线 → 轨道15号线
+            if re.match(r"^[\d一二三四五六七八九十]+号线", name) and prefix:
+                name = prefix + name
+            pm = re.match(r"^(\D+?)(?=[\d一二三四五六七八九十]+号线)", name)
+            if pm:
+                prefix = pm.group(1)
+            for part, off in split_joined(name):
+                part = normalise_name(part)
+                if not looks_like_name(part, in_box or project_list) or is_generic(
+                    part, listed=in_box
+                ):
+                    continue
+                # a run naming partners (联动长嘉汇大景区、广阳岛) takes no cue from its sentence
+                cue = c.cue or run_cue or ("" if cleaned[0].link else sentence_cue)
+                if not (in_box or project_list or cue):
+                    continue  # running text names existing places too; a project has a status
+                out.append(
+                    Mention(
+                        name=part,
+                        line=para.line_at(c.start + off),
+                        section=para.section,
+                        cue=cue,
+                        lead_dept=lead,
+                        doc=doc,
+                        box=para.box,
+                        raw=c.raw,
+                        phase=phase_of(part),
+                        year=year,
+                    )
+                )
+    return out

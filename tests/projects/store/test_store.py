@@ -1,0 +1,384 @@
+"""The file store: atomic replace, history, restore, undo, version conflicts, rebuild."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from projects import store, vocab
+from projects.errors import CatalogError, InvalidValue, NotAllowed, StaleVersion
+from projects.schema import empty_properties
+from projects.store import users
+from tests.helpers import district_outline
+
+PASSWORD = "磁器口-2025-pw"
+
+
+@pytest.fixture(scope="module")
+def outline(request):
+    return district_outline(request)
+
+
+def feature(pid, name, status="规划", point=None, **props):
+    p = empty_properties()
+    p.update(id=pid, name=name, sector="交通", status=status, zone="中", **props)
+    p["status_history"] = [
+        {
+            "doc": "001_597dad319c36e270.txt",
+            "date": "2021",
+            "year": 2021,
+            "status": status,
+            "cue": "规划",
+            "line": 1,
+            "part": None,
+        }
+    ]
+    geometry = {"type": "Point", "coordinates": list(point)} if point else None
+    return {"type": "Feature", "properties": p, "geometry": geometry}
+
+
+@pytest.fixture
+def built(outline):
+    """Three records as the catalog build would make them (one unplaced)."""
+    inside = outline.representative_point()
+    return [
+        feature(
+            "T001", "测试轨道线", "在建", (round(inside.x, 4), round(inside.y, 4)), start_year=2021
+        ),
+        feature("T002", "测试公园", "规划"),
+        feature("T003", "<b>测试</b>中心", "前期", (round(inside.x, 4), round(inside.y, 4))),
+    ]
+
+
+@pytest.fixture
+def catalog(tmp_path, monkeypatch, built):
+    path = tmp_path / "projects.geojson"
+    monkeypatch.setenv("SHAPINGBA_CATALOG", str(path))
+    monkeypatch.setenv("SHAPINGBA_USERS", str(tmp_path / "users.json"))
+    users.add_user("wang", PASSWORD, rounds=4)
+    users.add_user("li", PASSWORD, rounds=4)
+    store.rebuild(built, path)
+    return path
+
+
+@pytest.fixture
+def wang(catalog):
+    return users.authenticate("wang", PASSWORD)
+
+
+@pytest.fixture
+def li(catalog):
+    return users.authenticate("li", PASSWORD)
+
+
+def props(pid):
+    return store.get(pid)["properties"]
+
+
+def test_save_records_who_when_old_new_and_reason(catalog, wang):
+    saved = store.save(
+        wang,
+        "T001",
+        {"status": "建成"},
+        expected_version=1,
+        reason="竣工验收",
+        status_date="2024-12-30",
+    )
+    assert saved["properties"]["version"] == 2
+    assert props("T001")["status"] == "建成" and props("T001")["updated_by"] == "wang"
+    staff = props("T001")["status_history"][-1]
+    assert staff["doc"] is None and staff["date"] == "2024-12-30" and staff["status"] == "建成"
+    [entry] = store.history("T001")
+    assert entry["by"] == "wang" and entry["reason"] == "竣工验收" and entry["action"] == "update"
+    assert entry["changes"]["status"] == ["在建", "建成"]
+    assert entry["at"] == props("T001")["updated_at"] and entry["at"].endswith("+00:00")
+    assert store.history("T002") == []
+
+
+def test_a_stale_save_is_refused_showing_the_colleagues_change(catalog, wang, li):
+    seen = props("T002")["version"]
+    store.save(li, "T002", {"status": "前期", "lead_dept": "区住房城乡建委"}, expected_version=seen)
+    before = catalog.read_bytes()
+    with pytest.raises(StaleVersion) as info:
+        store.save(wang, "T002", {"name": "改名公园"}, expected_version=seen)
+    err = info.value
+    assert (err.expected, err.actual) == (1, 2)
+    assert err.changes["status"] == ("规划", "前期") and "lead_dept" in err.changes
+    assert "li" in err.message_zh and "规划 → 前期" in err.message_zh and "未保存" in err.message_zh
+    assert catalog.read_bytes() == before
+    assert props("T002")["name"] == "测试公园" and len(store.history("T002")) == 1
+
+
+def test_no_login_no_save_and_nothing_changes(catalog):
+    before = catalog.read_bytes()
+    for fake in (None, users.Editor("wang"), "wang"):
+        with pytest.raises(NotAllowed):
+            store.save(fake, "T001", {"status": "建成"}, expected_version=1)
+        with pytest.raises(NotAllowed):
+            store.create(fake, {"name": "x", "sector": "交通"})
+        with pytest.raises(NotAllowed):
+            store.delete(fake, "T001", expected_version=1)
+    assert catalog.read_bytes() == before
+    assert store.history() == []
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"name": ""},
+        {"name": "名" * 101},
+        {"start_year": 1989},
+        {"end_year": 2101},
+        {"end_year": 2020},  # before start_year 2021
+        {"status": "完成"},
+        {"sector": "教育"},
+        {"investment": -5},
+        {"version": 9},
+        {"geometry": {"type": "Point", "coordinates": [104.066, 30.657]}},
+        {
+            "geometry": {
+                "type": "Polygon",
+                "coordinates": [
+                    [[106.3, 29.6], [106.4, 29.7], [106.4, 29.6], [106.3, 29.7], [106.3, 29.6]]
+                ],
+            }
+        },
+    ],
+)
+def test_bad_input_is_refused_and_nothing_is_saved(catalog, wang, outline, changes):
+    before = catalog.read_bytes()
+    with pytest.raises(InvalidValue) as info:
+        store.save(wang, "T001", changes, expected_version=1, outline=outline)
+    assert info.value.project_id == "T001" and info.value.message_zh
+    assert catalog.read_bytes() == before
+    assert store.history() == []
+
+
+def test_html_is_stored_as_typed(catalog, wang):
+    store.save(wang, "T003", {"notes": "<script>alert(1)</script>"}, expected_version=1)
+    assert props("T003")["notes"] == "<script>alert(1)</script>"
+    assert props("T003")["name"] == "<b>测试</b>中心"
+
+
+def test_placement_is_manual_with_the_editors_name(catalog, wang, outline):
+    p = outline.representative_point()
+    line = {"type": "LineString", "coordinates": [[p.x, p.y], [p.x + 0.01, p.y + 0.01]]}
+    store.save(wang, "T002", {"geometry": line}, expected_version=1, outline=outline)
+    rec = store.get("T002")
+    assert rec["geometry"] == line
+    assert (
+        rec["properties"]["precision"] == "manual" and rec["properties"]["geo_method"] == "manual"
+    )
+    assert "wang" in rec["properties"]["geo_basis"]
+    far = {"type": "Point", "coordinates": [104.066, 30.657]}
+    with pytest.raises(InvalidValue, match=vocab.OUTSIDE):
+        store.save(wang, "T002", {"geometry": far}, expected_version=2, outline=outline)
+    store.save(
+        wang, "T002", {"geometry": far, "zone": vocab.OUTSIDE}, expected_version=2, outline=outline
+    )
+    assert store.get("T002")["geometry"] == far
+    with pytest.raises(InvalidValue, match=vocab.OUTSIDE):  # the zone cannot leave 区外 alone
+        store.save(wang, "T002", {"zone": "西"}, expected_version=3, outline=outline)
+
+
+def test_create_soft_delete_and_restore(catalog, wang, outline):
+    p = outline.representative_point()
+    rec = store.create(
+        wang,
+        {"name": "新建测试项目", "sector": "社会民生", "status": "规划"},
+        {"type": "Point", "coordinates": [p.x, p.y]},
+        reason="新立项",
+        outline=outline,
+    )
+    pid = rec["properties"]["id"]
+    assert pid == "staff-0001" and rec["properties"]["precision"] == "manual"
+    assert (
+        store.create(wang, {"name": "第二个", "sector": "交通"})["properties"]["id"] == "staff-0002"
+    )
+    with pytest.raises(InvalidValue):
+        store.create(wang, {"name": "缺领域"})
+    with pytest.raises(InvalidValue):
+        store.create(wang, {"id": "T001", "name": "重号", "sector": "交通"})
+    store.delete(wang, pid, expected_version=1, reason="重复录入")
+    shown = [f["properties"]["id"] for f in store.load_collection()["features"]]
+    assert pid not in shown and "T001" in shown
+    assert props(pid)["deleted"] is True
+    store.restore(wang, pid, expected_version=2)
+    assert pid in [f["properties"]["id"] for f in store.load_collection()["features"]]
+    assert [e["action"] for e in store.history(pid)] == ["create", "delete", "restore"]
+
+
+def test_revert_to_an_earlier_version(catalog, wang, li):
+    original = store.get("T001")
+    store.save(wang, "T001", {"status": "建成", "investment": 1000}, expected_version=1)
+    store.save(li, "T001", {"name": "测试轨道线（改）", "investment": 2500.0}, expected_version=2)
+    store.revert(wang, "T001", 1, expected_version=3, reason="录入有误")
+    now = store.get("T001")
+    for key in ("name", "status", "investment", "status_history"):
+        assert now["properties"][key] == original["properties"][key]
+    assert now["properties"]["version"] == 4 and store.history("T001")[-1]["to_version"] == 1
+    with pytest.raises(InvalidValue):
+        store.revert(wang, "T001", 4, expected_version=4)
+
+
+def test_undo_walks_back_one_edit_at_a_time(catalog, wang):
+    store.save(wang, "T002", {"status": "前期"}, expected_version=1)
+    store.save(wang, "T002", {"notes": "第二次"}, expected_version=2)
+    store.undo(wang, "T002", expected_version=3)
+    assert props("T002")["notes"] == "" and props("T002")["status"] == "前期"
+    store.undo(wang, "T002", expected_version=4)
+    assert props("T002")["status"] == "规划" and len(props("T002")["status_history"]) == 1
+    with pytest.raises(InvalidValue, match="没有可撤销"):
+        store.undo(wang, "T002", expected_version=5)
+    made = store.create(wang, {"name": "误建", "sector": "交通"})
+    store.undo(wang, made["properties"]["id"], expected_version=1)
+    assert props(made["properties"]["id"])["deleted"] is True
+
+
+def test_save_replaces_the_file_atomically_and_leaves_no_temp_files(catalog, wang):
+    inode, key = catalog.stat().st_ino, store.catalog_version()
+    store.save(wang, "T001", {"notes": "一"}, expected_version=1)
+    assert catalog.stat().st_ino != inode and store.catalog_version() != key
+    assert sorted(p.name for p in catalog.parent.iterdir() if p.name.startswith(".")) == []
+    json.loads(catalog.read_text("utf-8"))
+
+
+def test_a_failed_replace_keeps_the_old_catalog_and_no_history(catalog, wang, monkeypatch):
+    store.save(wang, "T002", {"notes": "先有一条记录"}, expected_version=1)
+    before, hist_before = catalog.read_bytes(), store.history_path().read_bytes()
+
+    def full_disk(src, dst):
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "replace", full_disk)
+        with pytest.raises(OSError):
+            store.save(wang, "T001", {"notes": "丢失"}, expected_version=1)
+    assert catalog.read_bytes() == before
+    assert store.history_path().read_bytes() == hist_before
+    assert not [p for p in catalog.parent.iterdir() if p.suffix == ".tmp"]
+    store.save(wang, "T001", {"notes": "成功"}, expected_version=1)  # and nothing rolls forward
+    assert [e["changes"]["notes"][1] for e in store.history("T001")] == ["成功"]
+
+
+def test_save_many_is_all_or_nothing(catalog, wang):
+    before = catalog.read_bytes()
+    good = store.Edit("T001", {"status": "建成"}, 1)
+    bad = store.Edit("T002", {"start_year": 3000}, 1)
+    with pytest.raises(InvalidValue):
+        store.save_many(wang, [good, bad], reason="导入")
+    with pytest.raises(StaleVersion):
+        store.save_many(wang, [good, store.Edit("T002", {"status": "在建"}, 7)])
+    with pytest.raises(InvalidValue, match="两次"):
+        store.save_many(wang, [good, store.Edit("T001", {"notes": "x"}, 1)])
+    assert catalog.read_bytes() == before
+    out = store.save_many(
+        wang,
+        [
+            good,
+            store.Edit("T002", {"status": "在建"}, 1),
+            store.Edit(None, {"name": "导入项目", "sector": "产业"}),
+        ],
+        reason="批量导入",
+        action="import",
+    )
+    assert [f["properties"]["version"] for f in out] == [2, 2, 1]
+    lines = store.history_path().read_text("utf-8").splitlines()
+    assert len(lines) == 1 and len(json.loads(lines[0])["edits"]) == 3
+    assert [e["action"] for e in store.history()] == ["import", "import", "create"]
+
+
+def test_catalog_equals_the_history_replayed(catalog, built, wang, li):
+    store.save(wang, "T001", {"status": "建成"}, expected_version=1, status_date="2024-01-02")
+    store.create(li, {"name": "补充项目", "sector": "产业", "investment": 12.5})
+    store.delete(li, "T003", expected_version=1)
+    store.undo(wang, "T001", expected_version=2)
+    store.save(li, "T001", {"aliases": ["别名一"]}, expected_version=3)
+    assert store.replay(built, store.history()) == store.load()
+
+
+def test_history_is_append_only(catalog, wang):
+    store.save(wang, "T001", {"notes": "一"}, expected_version=1)
+    first = store.history_path().read_bytes()
+    store.save(wang, "T001", {"notes": "二"}, expected_version=2)
+    assert store.history_path().read_bytes().startswith(first)
+
+
+def test_rebuild_keeps_staff_edits_and_says_so(catalog, built, wang):
+    store.save(wang, "T001", {"status": "建成"}, expected_version=1, reason="现场核实")
+    created = store.create(wang, {"name": "人工新增", "sector": "产业"})["properties"]["id"]
+    fresh = json.loads(json.dumps(built))
+    fresh[0]["properties"]["lead_dept"] = "区交通局"  # the documents now say more
+    fresh[0]["properties"]["status_history"].append(
+        {
+            "doc": "002_a49a076aed9fb39a.txt",
+            "date": "2025-02-12",
+            "year": 2024,
+            "status": "在建",
+            "cue": "加快建设",
+            "line": 5,
+            "part": "review",
+        }
+    )
+    report = store.rebuild(fresh, catalog)
+    rec = props("T001")
+    assert rec["status"] == "建成" and rec["lead_dept"] == "区交通局" and rec["version"] == 2
+    assert [e["doc"] for e in rec["status_history"]] == [
+        fresh[0]["properties"]["status_history"][0]["doc"],
+        "002_a49a076aed9fb39a.txt",
+        None,
+    ]
+    assert props(created)["name"] == "人工新增"
+    assert report.kept == {"T001": ("status",)} and report.created_by_staff == 1
+    [note] = [e for e in store.history() if e["action"] == "rebuild"]
+    assert note["changes"]["status"] == ["在建", "建成"]
+    first = catalog.read_bytes()
+    assert store.rebuilt_text(fresh, catalog).encode("utf-8") == first
+    store.rebuild(fresh, catalog)
+    assert catalog.read_bytes() == first
+    assert len([e for e in store.history() if e["action"] == "rebuild"]) == 1
+
+
+def test_rebuild_twice_is_byte_identical_and_notes_orphans_once(tmp_path, built, monkeypatch):
+    path = tmp_path / "c.geojson"
+    store.rebuild(built, path)
+    first = path.read_bytes()
+    store.rebuild(json.loads(json.dumps(built)), path)
+    assert path.read_bytes() == first
+    assert [f["properties"]["id"] for f in store.load(path)] == ["T001", "T002", "T003"]
+    monkeypatch.setenv("SHAPINGBA_USERS", str(tmp_path / "u.json"))
+    users.add_user("wang", PASSWORD, rounds=4)
+    store.save(
+        users.authenticate("wang", PASSWORD), "T002", {"notes": "x"}, expected_version=1, path=path
+    )
+    store.rebuild(built[:1], path)
+    store.rebuild(built[:1], path)
+    assert [e["id"] for e in store.history(path=path) if e["action"] == "orphan"] == ["T002"]
+
+
+def test_env_path_and_missing_file_errors(tmp_path, monkeypatch):
+    monkeypatch.setenv("SHAPINGBA_CATALOG", str(tmp_path / "nope.geojson"))
+    assert store.catalog_path() == tmp_path / "nope.geojson"
+    assert store.history_path() == tmp_path / "history.jsonl"
+    assert store.catalog_version() == "missing"
+    with pytest.raises(CatalogError, match="不存在"):
+        store.load()
+    (tmp_path / "nope.geojson").write_text('{"type": "FeatureCollection", "feat', "utf-8")
+    with pytest.raises(CatalogError, match="损坏"):
+        store.load()
+
+
+def test_an_imported_position_says_it_was_imported(catalog, wang, outline):
+    p = outline.representative_point()
+    point = {"type": "Point", "coordinates": [round(p.x, 5), round(p.y, 5)]}
+    edits = [store.Edit("T002", {"geometry": point}, 1)]
+    [rec] = store.save_many(wang, edits, reason="导入 GeoPackage", action="import", outline=outline)
+    assert rec["properties"]["precision"] == "manual"
+    assert "wang" in rec["properties"]["geo_basis"] and "导入" in rec["properties"]["geo_basis"]
+    given = [
+        store.Edit("T001", {"geometry": point, "precision": "exact", "geo_basis": "测绘成果"}, 1)
+    ]
+    [rec] = store.save_many(wang, given, action="import", outline=outline)
+    assert (rec["properties"]["precision"], rec["properties"]["geo_basis"]) == ("exact", "测绘成果")

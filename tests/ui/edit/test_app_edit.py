@@ -1,0 +1,245 @@
+"""The edit panel in AppTest: viewers see no controls; staff log in, edit, place, undo."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from projects import store
+from projects.schema import empty_properties
+from projects.sources import ROOT
+from projects.store import users
+
+PASSWORD = "歌乐山-2025-pw"
+
+
+def panel():
+    """The sidebar as app.py arranges it, reduced to the edit panel."""
+    import streamlit as st
+
+    import ui.edit
+
+    with st.sidebar:
+        ui.edit.render(st.session_state.get("selected_id"), st.session_state.get("test_event"))
+
+
+@pytest.fixture(scope="module")
+def inside():
+    """A point inside the district, from the committed outline."""
+    from geo.boundaries import load_outline
+
+    p = load_outline().representative_point()
+    return round(p.x, 5), round(p.y, 5)
+
+
+@pytest.fixture
+def catalog(tmp_path, monkeypatch, inside):
+    path = tmp_path / "projects.geojson"
+    features = []
+    for pid, name, status in [
+        ("E001", "测试快速路", "在建"),
+        ("E002", "<img src=x onerror=alert(1)>", "规划"),
+    ]:
+        props = empty_properties()
+        props.update(id=pid, name=name, sector="交通", status=status, zone="中", start_year=2022)
+        features.append(
+            {
+                "type": "Feature",
+                "properties": props,
+                "geometry": {"type": "Point", "coordinates": list(inside)},
+            }
+        )
+    store.rebuild(features, path)
+    monkeypatch.setenv("SHAPINGBA_CATALOG", str(path))
+    monkeypatch.setenv("SHAPINGBA_USERS", str(tmp_path / "users.json"))
+    return path
+
+
+@pytest.fixture
+def accounts(catalog):
+    users.add_user("wang", PASSWORD, rounds=4)
+    users.add_user("li", PASSWORD, rounds=4)
+
+
+def app(selected="E001", event=None) -> AppTest:
+    at = AppTest.from_function(panel, default_timeout=30)
+    at.session_state["selected_id"] = selected
+    at.session_state["test_event"] = event
+    return at.run()
+
+
+def login(at: AppTest, name="wang", password=PASSWORD) -> AppTest:
+    at.text_input(key="login-name").set_value(name)
+    at.text_input(key="login-password").set_value(password)
+    return next(b for b in at.button if b.label == "登录").click().run()
+
+
+def widget(elements, label):
+    return next(w for w in elements if w.label == label)
+
+
+def texts(at: AppTest) -> str:
+    parts = [
+        e.value for e in (*at.caption, *at.success, *at.error, *at.info, *at.warning, *at.markdown)
+    ]
+    return "\n".join(map(str, parts))
+
+
+def test_without_accounts_editing_is_off_and_says_how_to_enable(catalog):
+    at = app()
+    assert not at.exception
+    assert "python -m projects.store.users add" in texts(at)
+    assert not at.text_input and not at.button
+
+
+def test_a_viewer_sees_only_the_login_form(catalog, accounts):
+    at = app()
+    assert [w.label for w in at.text_input] == ["用户名", "密码"]
+    assert [b.label for b in at.button] == ["登录"]
+    assert not at.selectbox and not at.number_input
+    at = login(at, password="wrong-password")
+    assert "用户名或密码错误" in texts(at)
+    assert [b.label for b in at.button] == ["登录"]
+
+
+def test_log_in_change_a_status_and_see_it_saved_and_in_the_history(catalog, accounts):
+    at = login(app())
+    assert "已登录：wang" in texts(at)
+    widget(at.selectbox, "状态").set_value("建成")
+    widget(at.text_input, "修改原因（记入修改记录）").set_value("已通车")
+    at = widget(at.button, "保存").click().run()
+    assert not at.exception and not at.error
+    saved = store.get("E001")["properties"]
+    assert saved["status"] == "建成" and saved["version"] == 2 and saved["updated_by"] == "wang"
+    [entry] = store.history("E001")
+    assert entry["changes"]["status"] == ["在建", "建成"] and entry["reason"] == "已通车"
+    assert "状态：在建 → 建成" in texts(at)  # the success message
+    table = at.dataframe[0].value
+    assert table.iloc[0]["修改人"] == "wang" and table.iloc[0]["内容"] == "状态：在建 → 建成"
+    assert widget(at.selectbox, "状态").value == "建成"  # the form shows version 2
+
+
+def test_a_stale_form_is_refused_and_keeps_what_was_typed(catalog, accounts):
+    at = login(app())
+    li = users.authenticate("li", PASSWORD)
+    store.save(li, "E001", {"lead_dept": "区交通局"}, expected_version=1)
+    widget(at.text_input, "名称").set_value("测试快速路二期")
+    at = widget(at.button, "保存").click().run()
+    assert "已被 li 修改" in at.error[0].value and "牵头部门" in at.error[0].value
+    assert widget(at.text_input, "名称").value == "测试快速路二期"
+    assert store.get("E001")["properties"]["name"] == "测试快速路"
+
+
+def test_bad_input_shows_a_chinese_error_and_saves_nothing(catalog, accounts):
+    at = login(app())
+    before = catalog.read_bytes()
+    widget(at.text_input, "名称").set_value("")
+    at = widget(at.button, "保存").click().run()
+    assert "名称" in at.error[0].value and "为空" in at.error[0].value
+    widget(at.number_input, "起始年").set_value(2024)
+    widget(at.number_input, "结束年").set_value(2023)
+    widget(at.text_input, "名称").set_value("测试快速路")
+    at = widget(at.button, "保存").click().run()
+    assert "结束年" in at.error[0].value
+    assert catalog.read_bytes() == before
+
+
+def test_place_by_clicking_the_map(catalog, accounts, inside):
+    lon, lat = inside[0] + 0.001, inside[1] + 0.001
+    at = login(app(event={"last_clicked": {"lat": lat, "lng": lon}}))
+    widget(at.radio, "位置").set_value("地图上点击的点")
+    at = widget(at.button, "保存").click().run()
+    assert not at.error
+    rec = store.get("E001")
+    assert rec["geometry"] == {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]}
+    assert rec["properties"]["precision"] == "manual" and "wang" in rec["properties"]["geo_basis"]
+
+
+def test_a_click_on_a_project_is_not_offered_as_a_drawing(catalog, accounts):
+    event = {
+        "last_active_drawing": {
+            "type": "Feature",
+            "properties": {"id": "E002"},
+            "geometry": {"type": "Point", "coordinates": [106.4, 29.6]},
+        }
+    }
+    at = login(app(event=event))
+    assert not at.radio
+
+
+def test_undo_delete_and_restore(catalog, accounts):
+    at = login(app())
+    widget(at.text_area, "备注").set_value("<script>alert(1)</script>")
+    at = widget(at.button, "保存").click().run()
+    assert store.get("E001")["properties"]["notes"] == "<script>alert(1)</script>"
+    at = next(b for b in at.button if b.label.startswith("撤销上次修改")).click().run()
+    assert store.get("E001")["properties"]["notes"] == "" and not at.error
+    at = widget(at.button, "删除此项目（可恢复）").click().run()
+    assert store.get("E001")["properties"]["deleted"] is True
+    assert "E001" not in [f["properties"]["id"] for f in store.load_collection()["features"]]
+    at = widget(at.button, "恢复此项目").click().run()
+    assert store.get("E001")["properties"]["deleted"] is False
+    assert [e["action"] for e in store.history("E001")] == ["update", "undo", "delete", "restore"]
+
+
+def test_create_a_project_and_it_becomes_selected(catalog, accounts):
+    at = login(app(selected=None))
+    assert "选择一个项目" in texts(at)
+    widget(at.text_input, "名称").set_value("新建测试项目")
+    widget(at.selectbox, "领域").set_value("社会民生")
+    at = widget(at.button, "新建").click().run()
+    assert not at.error
+    created = [f for f in store.load() if f["properties"]["name"] == "新建测试项目"]
+    assert len(created) == 1 and at.session_state["selected_id"] == created[0]["properties"]["id"]
+    assert widget(at.text_input, "名称").value == "新建测试项目"  # now in the edit form
+
+
+def test_a_removed_account_can_no_longer_save(catalog, accounts):
+    at = login(app())
+    users.remove_user("wang")
+    at.run()
+    assert [b.label for b in at.button] == ["登录"]
+    assert json.loads(catalog.read_text("utf-8"))  # untouched, still whole
+
+
+def test_the_real_page_edit_flow_updates_details_and_history(catalog, accounts):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    assert "保存" not in [b.label for b in at.sidebar.button]  # a viewer: login only
+    at.text_input(key="login-name").set_value("wang")
+    at.text_input(key="login-password").set_value(PASSWORD)
+    at = next(b for b in at.sidebar.button if b.label == "登录").click().run()
+    at = at.selectbox(key="picker").set_value("E001").run()
+    at.selectbox(key="edit-E001-0-status").set_value("建成")
+    at = next(b for b in at.sidebar.button if b.label == "保存").click().run()
+    assert not at.exception and not at.error
+    assert store.get("E001")["properties"]["status"] == "建成"
+    details = "\n".join(m.value for m in at.main.markdown)
+    assert "**状态**：建成" in details  # the page reloaded the saved catalog
+    assert at.sidebar.dataframe[0].value.iloc[0]["内容"] == "状态：在建 → 建成"
+
+
+def test_html_in_a_name_is_stored_as_typed_and_shown_escaped(catalog, accounts):
+    at = login(app(selected="E002"))
+    widget(at.text_area, "备注").set_value("**粗体** <b>x</b>")
+    at = widget(at.button, "保存").click().run()
+    assert store.get("E002")["properties"]["name"] == "<img src=x onerror=alert(1)>"
+    flash = at.success[0].value
+    assert "\\<img src\\=x onerror\\=alert\\(1\\)\\>" in flash and "\\*\\*粗体" in flash
+
+
+def test_restore_an_earlier_version_from_the_history(catalog, accounts):
+    at = login(app())
+    widget(at.selectbox, "状态").set_value("建成")
+    at = widget(at.button, "保存").click().run()
+    widget(at.text_input, "名称").set_value("测试快速路（更名）")
+    at = widget(at.button, "保存").click().run()
+    choice = widget(at.selectbox, "恢复到版本")
+    assert choice.options[-1].startswith("版本 1（来自规划文件")
+    choice.set_value(1)
+    at = widget(at.button, "恢复到所选版本").click().run()
+    rec = store.get("E001")["properties"]
+    assert (rec["name"], rec["status"], rec["version"]) == ("测试快速路", "在建", 4)
+    assert store.history("E001")[-1]["action"] == "revert"

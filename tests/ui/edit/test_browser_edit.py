@@ -1,0 +1,250 @@
+"""Staff editing in the real app, in headless Chromium: an editor made with the command line logs
+in through the sidebar, changes a project's status and sees the map, the details and the history
+follow; a viewer in another browser session sees the new status and no edit controls.
+
+Runs against a temporary copy of the committed catalog and a temporary account file.
+Skips when Chromium is absent, unless SHAPINGBA_REQUIRE_BROWSER=1 (CI), where that is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from playwright.sync_api import Browser, expect
+
+from geo import mapview
+from projects import filters, store, vocab
+from projects.sources import ROOT
+from projects.store import users
+from tests.helpers import WAIT_MS, app_in_browser, map_frame, open_page
+from ui import tables
+
+ARTIFACTS = ROOT / "tests" / "artifacts"
+EDITOR, PASSWORD = "zhao", "磁器口-edit-2026"
+OLD, NEW = "在建", "建成"
+#: What only a logged-in editor may see in the sidebar.
+EDIT_CONTROLS = ["保存", "取消", "删除此项目（可恢复）", "退出登录"]
+#: The main project table's rendered cell texts (the grid draws them on a canvas and mirrors
+#: them in accessible cells), in order.
+TABLE_CELLS_JS = """() => {
+  const grid = document.querySelector('[data-testid="stMain"] [data-testid="stDataFrame"]');
+  return grid ? [...grid.querySelectorAll('[role="gridcell"]')].map(c => c.innerText) : []; }"""
+
+pytestmark = pytest.mark.browser
+
+
+def _shown(catalog: Path) -> pd.DataFrame:
+    """The projects the page lists by default, with the status it colours them by."""
+    gdf = filters.catalog_frame(store.load_collection(catalog))
+    return filters.filter_projects(gdf, filters.Query())
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory) -> dict[str, Path]:
+    """A copy of the committed catalog (no history yet) and an account made by the CLI."""
+    folder = tmp_path_factory.mktemp("edit")
+    catalog = folder / "projects.geojson"
+    shutil.copyfile(store.CATALOG_PATH, catalog)
+    accounts = folder / "users.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "projects.store.users", "add", EDITOR, "--password-stdin"],
+        input=PASSWORD + "\n",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "SHAPINGBA_USERS": str(accounts)},
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert users.list_users(accounts) == [EDITOR]
+    return {"catalog": catalog, "users": accounts}
+
+
+@pytest.fixture(scope="module")
+def target(files) -> dict[str, str]:
+    """A drawn point project of the real catalog shown as 在建, with a name no other has."""
+    shown = _shown(files["catalog"])
+    unique = ~shown["name"].duplicated(keep=False)
+    ok = (
+        mapview.drawable(shown)
+        & unique
+        & (shown["status"] == OLD)
+        & (shown["status_shown"] == OLD)
+        & (shown.geometry.geom_type == "Point")
+    )
+    assert ok.any(), "the committed catalog has no drawn point project under construction"
+    row = shown[ok].iloc[0]
+    return {"id": str(row["id"]), "name": str(row["name"])}
+
+
+@pytest.fixture(scope="module")
+def site(files) -> Iterator[tuple[Browser, str]]:
+    """Chromium, and the app's URL on the test's catalog and accounts."""
+    with app_in_browser(files["catalog"], files["users"]) as site:
+        yield site
+
+
+def _open(browser, url: str):
+    """A new browser session (its own Streamlit session: nobody logged in) on the page."""
+    page = open_page(browser, url, viewport={"width": 1400, "height": 1800})
+    expect(page.get_by_role("button", name="登录")).to_be_visible(timeout=WAIT_MS)
+    return page
+
+
+def _sidebar(page):
+    return page.locator('[data-testid="stSidebar"]')
+
+
+def _select_project(page, name: str) -> None:
+    """Find ``name`` as a user would in the real catalog: search for it (the 定位项目 box lists
+    at most ``sidebar.PICKER_LIMIT`` projects), then pick it there (type, then choose)."""
+    search = _sidebar(page).get_by_label("搜索名称或别名")
+    search.fill(name)
+    search.press("Enter")
+    box = _sidebar(page).locator('[data-testid="stSelectbox"]').filter(has_text="定位项目")
+    expect(box).to_be_visible(timeout=WAIT_MS)
+    box.click()
+    page.keyboard.type(name)
+    page.get_by_role("option", name=name, exact=True).click()
+    details = page.get_by_role("listitem").filter(has_text=f"名称：{name}").first
+    expect(details).to_be_visible(timeout=WAIT_MS)
+
+
+def _status_item(page, status: str):
+    """The details panel's 状态 line showing exactly ``status``."""
+    return page.get_by_role("listitem").filter(has_text=re.compile(f"^状态：{status}$"))
+
+
+def _map_colour(page, pid: str, status: str) -> dict:
+    """What the map draws for ``pid`` once it is the selected project drawn as ``status``: its
+    status index and fill colour, and the selection. The map applies a rerun's project state
+    after the page around it has shown that rerun, so this waits for the map to catch up."""
+    frame = map_frame(page)
+    frame.wait_for_function(
+        """([pid, c]) => { const sp = window.__sp, i = sp.ids.indexOf(pid);
+          return i >= 0 && sp.selected === i && sp.layers[i]._spC === c; }""",
+        arg=[pid, vocab.ALL_STATUSES.index(status)],
+        timeout=WAIT_MS,
+    )
+    return frame.evaluate(
+        """(pid) => { const sp = window.__sp, i = sp.ids.indexOf(pid), l = sp.layers[i];
+          return {on: l._spOn, status: l._spC, fill: l.options.fillColor,
+                  selected: sp.selected === i}; }""",
+        pid,
+    )
+
+
+def _assert_no_edit_controls(page) -> None:
+    side = _sidebar(page)
+    # What a visitor does see first, so that the absences below are of a drawn sidebar.
+    notice = side.get_by_text("查看无需登录；修改项目需要编辑账号。")
+    expect(notice).to_have_count(1, timeout=WAIT_MS)
+    expect(side.locator('[data-testid="stForm"]')).to_have_count(1, timeout=WAIT_MS)  # login form
+    for label in EDIT_CONTROLS:
+        assert side.get_by_role("button", name=label, exact=True).count() == 0, label
+    assert side.get_by_text(re.compile(r"^修改项目")).count() == 0
+    assert side.get_by_label("修改原因（记入修改记录）").count() == 0
+    assert side.locator('[data-testid="stFileUploader"]').count() == 0
+
+
+def _assert_table_marks_missing_values(page, catalog: Path) -> None:
+    """The project table's first rows read as the table frame, a gap as an empty cell (the grid
+    draws ``tables.MISSING`` there, on its canvas), never as the text "None"."""
+    first = tables.table_frame(_shown(catalog)).head(4)
+    assert first.isna().to_numpy().any(), "the first rows of the real catalog have no gaps"
+    expected = [["" if pd.isna(v) else str(v) for v in row] for row in first.itertuples(False)]
+    grid = page.locator('[data-testid="stMain"] [data-testid="stDataFrame"]').first
+    grid.scroll_into_view_if_needed()
+    # Wait until the grid has filled its first rows, then compare them exactly.
+    page.wait_for_function(
+        f"([n, first]) => ({TABLE_CELLS_JS})().length >= n && ({TABLE_CELLS_JS})()[0] === first",
+        arg=[first.size, str(first.iloc[0, 0])],
+        timeout=WAIT_MS,
+    )
+    texts = grid.locator('[role="gridcell"]').all_inner_texts()
+    width = first.shape[1]
+    assert [texts[i * width : (i + 1) * width] for i in range(len(first))] == expected
+    assert not {"None", "<NA>", "nan"} & set(texts)
+
+
+def test_editor_changes_a_status_and_map_details_history_follow(site, files, target):
+    (browser, server), name, pid = site, target["name"], target["id"]
+    page = _open(browser, server)
+    _assert_table_marks_missing_values(page, files["catalog"])
+    _select_project(page, name)
+    expect(_status_item(page, OLD)).to_be_visible(timeout=WAIT_MS)
+    # Not logged in: the project is shown, but nothing in the sidebar can change it.
+    _assert_no_edit_controls(page)
+    before = _map_colour(page, pid, OLD)
+    assert before["on"] and before["selected"]
+    assert before["status"] == vocab.ALL_STATUSES.index(OLD)
+
+    side = _sidebar(page)
+    side.get_by_label("用户名").fill(EDITOR)
+    side.get_by_label("密码").fill(PASSWORD)
+    side.get_by_role("button", name="登录").click()
+    expect(side.get_by_text(f"已登录：{EDITOR}")).to_be_visible(timeout=WAIT_MS)
+    # The form is for the selected project.
+    heading = side.get_by_text(re.compile(f"^修改项目 {re.escape(pid)}（版本 1）"))
+    expect(heading).to_be_visible(timeout=WAIT_MS)
+    form = side.locator('[data-testid="stForm"]').filter(has_text="修改原因（记入修改记录）")
+
+    status_box = form.locator('[data-testid="stSelectbox"]').filter(has_text="状态").first
+    status_box.click()
+    page.get_by_role("option", name=NEW, exact=True).click()
+    expect(status_box.get_by_role("combobox")).to_have_value(NEW, timeout=WAIT_MS)
+    form.get_by_label("修改原因（记入修改记录）").fill("浏览器测试：已竣工")
+    form.get_by_role("button", name="保存").click()
+    saved_note = side.get_by_text(f"已保存「{name}」：状态：{OLD} → {NEW}")
+    expect(saved_note).to_be_visible(timeout=WAIT_MS)
+
+    # Saved once, by this editor, with the reason typed.
+    saved = store.get(pid, files["catalog"])["properties"]
+    assert saved["status"] == NEW and saved["updated_by"] == EDITOR and saved["version"] == 2
+    [entry] = store.history(pid, files["catalog"])
+    assert entry["by"] == EDITOR and entry["changes"]["status"] == [OLD, NEW]
+    assert entry["reason"] == "浏览器测试：已竣工"
+
+    # The details and the map show the new status (as the page computes what it colours by).
+    shown = _shown(files["catalog"]).set_index("id").loc[pid, "status_shown"]
+    assert shown == NEW
+    expect(_status_item(page, NEW)).to_be_visible(timeout=WAIT_MS)
+    after = _map_colour(page, pid, NEW)
+    assert after["on"] and after["selected"]
+    assert after["status"] == vocab.ALL_STATUSES.index(NEW)
+    assert after["fill"].lower() == vocab.STATUS_COLOURS[NEW].lower() != before["fill"].lower()
+
+    # The history lists the edit: who, what changed, why.
+    side.get_by_text("修改记录（1 次）").click()
+    history = side.locator('[data-testid="stExpander"]').filter(has_text="修改记录（1 次）")
+    grid = history.locator('[data-testid="stDataFrame"]')
+    expect(grid).to_be_visible(timeout=WAIT_MS)
+    grid.scroll_into_view_if_needed()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "browser_edit_saved.png"), full_page=True)
+    # The grid's accessible cells cover the visible columns only: open it full screen.
+    grid.hover()  # shows the toolbar; the grid's scroller may lie over it, hence the event
+    grid.get_by_role("button", name="Fullscreen").dispatch_event("click")
+    cells = page.locator('[data-testid="stDataFrame"] [role="gridcell"]')
+    for text in (EDITOR, f"状态：{OLD} → {NEW}", "浏览器测试：已竣工"):
+        cells.filter(has_text=re.compile(f"^{re.escape(text)}$")).first.wait_for(
+            state="attached", timeout=WAIT_MS
+        )
+    page.screenshot(path=str(ARTIFACTS / "browser_edit_history.png"))
+    assert page.errors == []
+
+    # Another browser session, not logged in: sees the new status, still cannot edit.
+    viewer = _open(browser, server)
+    _select_project(viewer, name)
+    expect(_status_item(viewer, NEW)).to_be_visible(timeout=WAIT_MS)
+    _assert_no_edit_controls(viewer)
+    assert _map_colour(viewer, pid, NEW)["status"] == vocab.ALL_STATUSES.index(NEW)
+    assert viewer.errors == []

@@ -1,0 +1,150 @@
+"""The real app in headless Chromium: the map draws, a filter redraws it in place, a click selects.
+
+Skips when Chromium is absent, unless SHAPINGBA_REQUIRE_BROWSER=1 (CI), where that is a failure.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bench.synthetic import synthetic_collection
+from geo import mapview
+from geo.mapview import assets
+from projects import filters, store
+from projects.filters import Query
+from projects.sources import ROOT
+from tests.helpers import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    COUNT_JS,
+    IFRAME,
+    require_browser,
+    streamlit_server,
+)
+
+ARTIFACTS = ROOT / "tests" / "artifacts"
+EVIL = "<img src=x onerror=alert(1)>"
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def catalog(tmp_path_factory) -> Path:
+    coll = synthetic_collection(3000, seed=8)
+    evil = coll["features"][0]
+    evil["properties"].update(name=EVIL, sector="产业", precision="exact", zone="西")
+    evil["properties"].update(start_year=2020, end_year=2030)
+    evil["geometry"] = {"type": "Point", "coordinates": [106.31, 29.6]}
+    path = tmp_path_factory.mktemp("catalog") / "projects.geojson"
+    path.write_text(json.dumps(coll, ensure_ascii=False), "utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def server(catalog) -> Iterator[str]:
+    require_browser()
+    if not (assets.VENDOR / "leaflet" / "leaflet.js").exists():
+        assets.copy_assets()
+    with streamlit_server({"SHAPINGBA_CATALOG": str(catalog)}) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def page(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1300})
+        page.errors, page.dialogs = [], []
+        page.on("pageerror", lambda e: page.errors.append(str(e)))
+        page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
+        page.goto(server)
+        yield page
+        browser.close()
+
+
+def _map_frame(page):
+    page.wait_for_selector(IFRAME, state="visible", timeout=60_000)
+    frame = page.frame_locator(IFRAME).first
+    handle = page.query_selector(IFRAME).content_frame()
+    handle.wait_for_function("window.__sp && window.__sp.applied >= 1", timeout=60_000)
+    return frame, handle
+
+
+def _expected_drawn(catalog: Path, query: Query) -> int:
+    gdf = filters.catalog_frame(store.load_collection(catalog))
+    shown = filters.filter_projects(gdf, query)
+    return int(mapview.drawable(shown).sum())
+
+
+def test_map_draws_filters_in_place_and_selects_on_click(page, catalog):
+    _, frame = _map_frame(page)
+    expected = _expected_drawn(catalog, Query())
+    frame.wait_for_function(f"({COUNT_JS})() === {expected}", timeout=30_000)
+    assert frame.evaluate(f"({COUNT_JS})()") == expected
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "browser_map_initial.png"))
+    # Mark this map instance and move the view: both must survive the filter change.
+    frame.evaluate(
+        "() => { window.__marker = 'same-iframe'; window.map.setView([29.6, 106.4], 13); }"
+    )
+    applied = frame.evaluate("() => window.__sp.applied")
+
+    page.get_by_role("button", name=re.compile(r"Remove 交通")).click()
+    frame.wait_for_function(f"window.__sp.applied > {applied}", timeout=30_000)
+    without = Query(sectors=tuple(s for s in filters.vocab.SECTORS if s != "交通"))
+    expected_after = _expected_drawn(catalog, without)
+    assert expected_after < expected
+    frame.wait_for_function(f"({COUNT_JS})() === {expected_after}", timeout=30_000)
+    same = page.query_selector(IFRAME).content_frame()
+    assert same.evaluate("() => window.__marker") == "same-iframe"
+    assert same.evaluate("() => window.map.getZoom()") == 13
+    page.get_by_text(f"显示 {_shown(catalog, without)} /").first.wait_for(timeout=30_000)
+
+    # Hover and click the project whose name is HTML: it shows as text, nothing runs.
+    target = same.evaluate(
+        """(name) => { const m = window.map;
+          const l = window.__sp.layers.find(l => l.feature.properties.name === name);
+          m.setView(l.getLatLng(), 18, {animate: false});
+          const c = m.latLngToContainerPoint(l.getLatLng()); return {x: c.x, y: c.y}; }""",
+        EVIL,
+    )
+    box = page.query_selector(IFRAME).bounding_box()
+    page.mouse.move(box["x"] + target["x"], box["y"] + target["y"])
+    same.wait_for_selector(".leaflet-tooltip", timeout=10_000)
+    assert same.inner_text(".leaflet-tooltip") == EVIL
+    page.mouse.click(box["x"] + target["x"], box["y"] + target["y"])
+    page.locator("li").filter(has_text=f"：{EVIL}").first.wait_for(timeout=30_000)
+    assert same.evaluate("() => document.querySelectorAll('img[src=x]').length") == 0
+    assert page.evaluate("() => document.querySelectorAll('img[src=x]').length") == 0
+
+    # Selecting a table row selects that project on the map.
+    grid = page.locator("[data-testid=stDataFrame]").first
+    grid.scroll_into_view_if_needed()
+    cell = grid.bounding_box()
+    page.mouse.click(cell["x"] + 18, cell["y"] + 2 * 35 + 17)  # the second row's check box
+    first = filters.filter_projects(
+        filters.catalog_frame(store.load_collection(catalog)), without
+    ).iloc[1]
+    assert first["name"] != EVIL
+    page.locator("li").filter(has_text=f"：{first['name']}").first.wait_for(timeout=30_000)
+    frame = page.query_selector(IFRAME).content_frame()
+    frame.wait_for_function(
+        f"window.__sp.selected >= 0 && window.__sp.ids[window.__sp.selected] === {json.dumps(first['id'])}",
+        timeout=30_000,
+    )
+    assert page.dialogs == []
+
+    page.screenshot(path=str(ARTIFACTS / "browser_map_selected.png"))
+    assert page.errors == []
+
+
+def _shown(catalog: Path, query: Query) -> int:
+    gdf = filters.catalog_frame(store.load_collection(catalog))
+    return len(filters.filter_projects(gdf, query))

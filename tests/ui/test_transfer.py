@@ -1,0 +1,129 @@
+"""The export/import sidebar under streamlit.testing: every format downloads from the real page,
+built only when asked for, and never offered once the options or the catalog have changed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo import exchange as ex
+from projects import store
+from projects.sources import ROOT
+from projects.store import users
+from tests.geo.exchange.test_export import EXPORTED, sample_collection
+
+APP = str(ROOT / "app.py")
+PASSWORD = "transfer-test-pass"
+
+
+@pytest.fixture
+def catalog(tmp_path, monkeypatch) -> Path:
+    path = tmp_path / "projects.geojson"
+    path.write_text(json.dumps(sample_collection(), ensure_ascii=False), "utf-8")
+    monkeypatch.setenv("SHAPINGBA_CATALOG", str(path))
+    monkeypatch.setenv("SHAPINGBA_USERS", str(tmp_path / "users.json"))
+    users.add_user("wang", PASSWORD, rounds=4)
+    return path
+
+
+def run(at: AppTest) -> AppTest:
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def download_label(at: AppTest) -> str:
+    (button,) = at.get("download_button")
+    return button.proto.label
+
+
+def build(at: AppTest) -> ex.Export:
+    """Click 生成文件; return the file the download button now serves (kept in the session)."""
+    assert not at.get("download_button")
+    at.button(key="x_build").click()
+    run(at)
+    assert len(at.get("download_button")) == 1
+    return at.session_state["x_built"][1]
+
+
+def geojson_names(built: ex.Export) -> set[str]:
+    doc = json.loads(built.data.decode("utf-8"))
+    assert "crs" not in doc
+    return {f["properties"]["name"] for f in doc["features"]}
+
+
+def test_every_format_and_crs_downloads_from_the_page(catalog):
+    at = run(AppTest.from_file(APP, default_timeout=60))
+    at.radio(key="x_scope").set_value("all")
+    run(at)
+    for fmt, spec in ex.FORMATS.items():
+        at.selectbox(key="x_format").set_value(fmt)
+        run(at)
+        crs_box = at.selectbox(key=f"x_crs_{fmt}")
+        assert list(crs_box.options) == [ex.CRSS[c].label for c in spec.crss]
+        for crs in spec.crss:
+            at.selectbox(key=f"x_crs_{fmt}").set_value(crs)
+            run(at)
+            assert (
+                at.button(key="x_build").label
+                == f"生成 {spec.label} 文件（{len(EXPORTED)} 个项目）"
+            )
+            built = build(at)
+            assert download_label(at) == f"下载 {spec.label}（{len(EXPORTED)} 个项目）"
+            assert built.count == len(EXPORTED)
+            stem = f"shapingba-projects_all_{crs.replace(':', '-')}"
+            assert built.filename.startswith(stem)
+            assert any(c.value.replace("\\", "") == f"文件：{built.filename}" for c in at.caption)
+            if fmt == "geojson":
+                assert geojson_names(built) == {f["properties"]["name"] for f in EXPORTED}
+            if crs == ex.GCJ02:
+                assert any("GCJ-02 不是标准坐标系" in c.value.replace("\\", "") for c in at.caption)
+
+
+def test_the_file_is_built_on_demand_and_never_stale(catalog):
+    at = run(AppTest.from_file(APP, default_timeout=60))
+    # Nothing is built until asked for: no download, no file in the session.
+    assert not at.get("download_button") and "x_built" not in at.session_state
+    built = build(at)
+    assert geojson_names(built) == {f["properties"]["name"] for f in EXPORTED}
+    assert json.loads(built.data)["metadata"]["scope"]["kind"] == "filter"
+
+    # An unrelated rerun (picking a project) keeps the same file on offer.
+    at.selectbox(key="picker").set_value("t-point")
+    run(at)
+    assert at.session_state["x_built"][1].data == built.data
+    assert len(at.get("download_button")) == 1
+
+    # A filter change withdraws it; the new file holds the new selection and its query.
+    at.multiselect(key="f_sectors").set_value(["交通"])
+    run(at)
+    traffic = {f["properties"]["name"] for f in EXPORTED if f["properties"]["sector"] == "交通"}
+    assert 0 < len(traffic) < len(EXPORTED)
+    assert (
+        at.button(key="x_build").label == f"生成 GeoJSON（RFC 7946） 文件（{len(traffic)} 个项目）"
+    )
+    built = build(at)
+    assert geojson_names(built) == traffic
+    assert json.loads(built.data)["metadata"]["scope"]["query"]["sector"] == "交通"
+
+    # A save to the catalog (here by a colleague's process) withdraws it too.
+    editor = users.authenticate("wang", PASSWORD)
+    version = store.get("t-line")["properties"]["version"]
+    store.save(editor, "t-line", {"status": "建成"}, expected_version=version, reason="通车")
+    run(at)
+    assert not at.get("download_button")
+    built = build(at)
+    (line,) = [f for f in json.loads(built.data)["features"] if f["properties"]["id"] == "t-line"]
+    assert line["properties"]["status"] == "建成"
+
+
+def test_import_panel_is_for_staff_only(catalog):
+    at = run(AppTest.from_file(APP, default_timeout=60))
+    assert not at.get("file_uploader")
+    assert any("登录编辑账号后，可上传" in c.value for c in at.caption)
+    at.session_state["editor"] = users.authenticate("wang", PASSWORD)
+    run(at)
+    assert len(at.get("file_uploader")) == 1

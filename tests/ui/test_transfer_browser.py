@@ -1,0 +1,126 @@
+"""The transfer panel in the real app, in headless Chromium: a file is built when asked for,
+downloads open in GDAL, an upload is previewed and saved once with history.
+
+Skips when Chromium is absent, unless SHAPINGBA_REQUIRE_BROWSER=1 (CI), where that is a failure.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pyogrio
+import pytest
+from playwright.sync_api import expect
+from pyproj import CRS
+
+from projects import store
+from projects.store import users
+from tests.geo.exchange.test_export import EXPORTED, sample_collection
+from tests.helpers import WAIT_MS, app_in_browser, open_page
+
+PASSWORD = "browser-import-pass"
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("transfer")
+    catalog = folder / "projects.geojson"
+    catalog.write_text(json.dumps(sample_collection(), ensure_ascii=False), "utf-8")
+    accounts = folder / "users.json"
+    users.add_user("wang", PASSWORD, accounts, rounds=4)
+    return {"catalog": catalog, "users": accounts, "folder": folder}
+
+
+@pytest.fixture(scope="module")
+def page(files):
+    with app_in_browser(files["catalog"], files["users"]) as (browser, url):
+        options = {"viewport": {"width": 1400, "height": 1600}, "accept_downloads": True}
+        page = open_page(browser, url, **options)
+        expect(page.get_by_role("button", name="生成 GeoJSON")).to_be_visible(timeout=WAIT_MS)
+        yield page
+
+
+def _choose(page, label: str, option: str) -> None:
+    """Pick ``option`` in the select box labelled ``label``; wait until the box shows it."""
+    box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first
+    box.click()
+    page.get_by_role("option", name=option).first.click()
+    chosen = re.compile(re.escape(option))
+    expect(box.get_by_role("combobox")).to_have_value(chosen, timeout=WAIT_MS)
+
+
+def _build(page, label: str, filename: str) -> None:
+    """Click the 生成文件 button ``label``; wait for the download of ``filename`` to be offered."""
+    expect(page.get_by_role("button", name=re.compile("^下载 "))).to_have_count(0, timeout=WAIT_MS)
+    page.get_by_role("button", name=label).click()
+    expect(page.get_by_text(f"文件：{filename}")).to_be_visible(timeout=WAIT_MS)
+
+
+def _download(page, tmp_path: Path, label: str) -> Path:
+    with page.expect_download(timeout=WAIT_MS) as info:
+        page.get_by_role("button", name=label).click()
+    download = info.value
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    return path
+
+
+def test_geojson_and_gauss_kruger_geopackage_download_from_the_page(page, tmp_path):
+    n = len(EXPORTED)
+    _build(
+        page,
+        f"生成 GeoJSON（RFC 7946） 文件（{n} 个项目）",
+        "shapingba-projects_filter_EPSG-4326.geojson",
+    )
+    path = _download(page, tmp_path, f"下载 GeoJSON（RFC 7946）（{len(EXPORTED)} 个项目）")
+    assert path.name == "shapingba-projects_filter_EPSG-4326.geojson"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    assert "crs" not in doc and len(doc["features"]) == len(EXPORTED)
+    assert doc["metadata"]["scope"]["kind"] == "filter"
+
+    _choose(page, "格式", "GeoPackage")
+    build = page.get_by_role("button", name=f"生成 GeoPackage 文件（{n} 个项目）")
+    expect(build).to_be_visible(timeout=WAIT_MS)  # the GeoJSON file is no longer offered
+    _choose(page, "坐标系", "中央经线105°E")
+    _build(page, f"生成 GeoPackage 文件（{n} 个项目）", "shapingba-projects_filter_EPSG-4544.gpkg")
+    path = _download(page, tmp_path, f"下载 GeoPackage（{len(EXPORTED)} 个项目）")
+    assert path.name == "shapingba-projects_filter_EPSG-4544.gpkg"
+    layers = {str(n) for n, _ in pyogrio.list_layers(path)}
+    assert {"projects_point", "projects_line", "projects_polygon", "projects_unplaced"} <= layers
+    names = set()
+    for layer in layers:
+        if layer.startswith("projects_"):
+            names |= set(pyogrio.read_dataframe(path, layer=layer)["name"])
+    assert names == {f["properties"]["name"] for f in EXPORTED}
+    crs = pyogrio.read_info(path, layer="projects_point")["crs"]
+    assert CRS.from_user_input(crs).to_epsg() == 4544
+    assert not page.errors
+
+
+def test_staff_upload_is_previewed_then_saved_once(page, files):
+    page.get_by_label("用户名").fill("wang")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_text("上传文件（不超过 20 MB）")).to_be_visible(timeout=WAIT_MS)
+    upload = files["folder"] / "edits.csv"
+    upload.write_text(
+        "id,名称,领域,状态\nt-point,西永综保区 二期,开放平台,建成\n,浏览器导入的新项目,社会民生,规划\n",
+        encoding="gbk",
+    )
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(upload))
+    expect(page.get_by_text("新增 1 个，修改 1 个，无变化 0 个")).to_be_visible(timeout=WAIT_MS)
+    assert store.history_path(files["catalog"]).exists() is False
+    page.get_by_role("button", name="确认导入（一次保存，记入修改历史）").click()
+    expect(page.get_by_text("已导入 edits.csv")).to_have_text(
+        "已导入 edits.csv：新增 1 个，修改 1 个。", timeout=WAIT_MS
+    )
+    by_name = {f["properties"]["name"]: f["properties"] for f in store.load(files["catalog"])}
+    assert by_name["西永综保区 二期"]["status"] == "建成"
+    assert by_name["浏览器导入的新项目"]["sector"] == "社会民生"
+    batches = store.history_path(files["catalog"]).read_text(encoding="utf-8").splitlines()
+    assert len(batches) == 1 and json.loads(batches[0])["by"] == "wang"
+    assert not page.errors

@@ -1,0 +1,262 @@
+"""The edit and new-project forms, and the positions the map offers them.
+
+Widgets only: the store validates and writes (see :mod:`ui.edit`).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+import streamlit as st
+
+from projects import clock, store, vocab
+from projects.errors import CatalogError
+from projects.store import users
+from ui.details import md_text
+from ui.edit.state import K_NONCE, done, nonce, outline
+
+NO_PLACEMENT, CLICKED, DRAWN = "不修改位置", "地图上点击的点", "地图上绘制的图形"
+
+
+def placements(map_event: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
+    """Candidate positions in st_folium's returned dict: the last click and the last drawing.
+
+    A ``last_active_drawing`` carrying a project id is a click on an existing project (how the
+    page selects one), not a drawing, so it is not offered. Coordinates are WGS84 (app.py converts
+    events made over GCJ-02 tiles) and rounded to 1e-6° (≈ 0.1 m; a screen click is far coarser).
+    """
+    found: dict[str, dict[str, Any]] = {}
+    if not isinstance(map_event, dict):
+        return found
+    click = map_event.get("last_clicked")
+    if isinstance(click, dict) and all(
+        isinstance(click.get(k), int | float) for k in ("lat", "lng")
+    ):
+        found[CLICKED] = {
+            "type": "Point",
+            "coordinates": [round(click["lng"], 6), round(click["lat"], 6)],
+        }
+    drawing = map_event.get("last_active_drawing")
+    if isinstance(drawing, dict) and not (drawing.get("properties") or {}).get("id"):
+        geometry = drawing.get("geometry")
+        if isinstance(geometry, dict) and geometry.get("type") in (
+            "Point",
+            "LineString",
+            "Polygon",
+        ):
+            found[DRAWN] = {
+                "type": geometry["type"],
+                "coordinates": _rounded(geometry["coordinates"]),
+            }
+    return found
+
+
+def _rounded(coords: Any) -> Any:
+    if isinstance(coords, int | float):
+        return round(coords, 6)
+    return [_rounded(c) for c in coords] if isinstance(coords, list) else coords
+
+
+def _describe_geometry(geometry: dict[str, Any]) -> str:
+    if geometry["type"] == "Point":
+        lon, lat = geometry["coordinates"]
+        return f"点 {lon:.5f}, {lat:.5f}"
+    return {"LineString": "线", "Polygon": "面"}[geometry["type"]]
+
+
+def _split_aliases(text: str) -> list[str]:
+    return [a.strip() for a in re.split(r"[、,，;；\n]", text) if a.strip()]
+
+
+def _placement_choice(found: dict[str, dict], key: str) -> dict | None:
+    """A radio offering the map's click/drawing as the new position (default: keep it)."""
+    if not found:
+        st.caption("如需放置或修正位置：打开侧栏的“标绘模式”，在地图上点击一个点，或画出线、面。")
+        return None
+    options = [NO_PLACEMENT, *found]
+    choice = st.radio(
+        "位置",
+        options,
+        key=key,
+        format_func=lambda o: o if o == NO_PLACEMENT else f"{o}（{_describe_geometry(found[o])}）",
+    )
+    return found.get(choice)
+
+
+def _index(options: list[Any], value: Any, default: int | None = None) -> int | None:
+    """Where ``value`` is among ``options``; a record may hold a value no longer offered."""
+    return options.index(value) if value in options else default
+
+
+def _year_input(label: str, value: Any, key: str) -> int | None:
+    return st.number_input(
+        label,
+        min_value=vocab.MIN_YEAR,
+        max_value=vocab.MAX_YEAR,
+        value=int(value) if isinstance(value, int | float) and value == value else None,
+        step=1,
+        key=key,
+        placeholder="未知",
+    )
+
+
+def edit_form(editor: users.Editor, feature: dict[str, Any], found: dict[str, dict]) -> None:
+    """The form starts from a snapshot of the record taken when it was first shown, so a
+    colleague's save meanwhile neither resets what was typed nor is overwritten: saving
+    based on the snapshot's version is refused by the store with what they changed."""
+    k = f"edit-{feature['properties']['id']}-{nonce()}"
+    props = st.session_state.setdefault(f"{k}-snapshot", feature)["properties"]
+    pid, version = props["id"], props.get("version", 1)
+    st.markdown(f"**修改项目** {md_text(pid)}（版本 {version}）")
+    if feature["properties"].get("version", 1) != version:
+        st.warning("其他人刚修改了此项目。点击“取消”载入最新内容后再修改。")
+    if props.get("deleted"):
+        st.caption("此项目已删除，恢复后才会重新显示在地图上。")
+    sectors = list(vocab.SECTORS)
+    zones = [None, *vocab.ALL_ZONES]
+    with st.form(k):
+        name = st.text_input("名称", value=props.get("name") or "", key=f"{k}-name")
+        aliases = st.text_input(
+            "别名（用顿号或逗号分隔）",
+            value="、".join(props.get("aliases") or []),
+            key=f"{k}-aliases",
+        )
+        sector = st.selectbox(
+            "领域",
+            sectors,
+            index=_index(sectors, props.get("sector")),
+            key=f"{k}-sector",
+        )
+        statuses = list(vocab.ALL_STATUSES)
+        status = st.selectbox(
+            "状态",
+            statuses,
+            index=_index(statuses, props.get("status")),
+            key=f"{k}-status",
+        )
+        today = clock.today()  # the planners' date, on the clock the history shows
+        status_date = st.date_input(
+            "状态变更日期（仅在状态改变时记录）",
+            value=today,
+            min_value=date(vocab.MIN_YEAR, 1, 1),
+            max_value=today,
+            key=f"{k}-status-date",
+        )
+        start = _year_input("起始年", props.get("start_year"), f"{k}-start")
+        end = _year_input("结束年", props.get("end_year"), f"{k}-end")
+        zone = st.selectbox(
+            "片区",
+            zones,
+            index=_index(zones, props.get("zone"), 0),
+            format_func=lambda z: "（未定）" if z is None else z,
+            key=f"{k}-zone",
+        )
+        lead = st.text_input("牵头部门", value=props.get("lead_dept") or "", key=f"{k}-lead")
+        investment = st.number_input(
+            "投资（万元，可不填）",
+            min_value=0.0,
+            value=float(props["investment"]) if props.get("investment") is not None else None,
+            step=100.0,
+            key=f"{k}-investment",
+            placeholder="未知",
+        )
+        notes = st.text_area("备注", value=props.get("notes") or "", key=f"{k}-notes")
+        geometry = _placement_choice(found, f"{k}-placement")
+        reason = st.text_input("修改原因（记入修改记录）", key=f"{k}-reason")
+        save_col, cancel_col = st.columns(2)
+        saved = save_col.form_submit_button("保存", type="primary")
+        cancelled = cancel_col.form_submit_button("取消")
+    if cancelled:
+        st.session_state[K_NONCE] = nonce() + 1
+        st.rerun()
+    if not saved:
+        return
+    typed = {
+        "name": name.strip(),
+        "aliases": _split_aliases(aliases),
+        "sector": sector,
+        "status": status,
+        "start_year": None if start is None else int(start),
+        "end_year": None if end is None else int(end),
+        "zone": zone,
+        "lead_dept": lead.strip() or None,
+        "investment": investment,
+        "notes": notes,
+    }
+    changes = {
+        f: v
+        for f, v in typed.items()
+        if v != (props.get(f) if f != "notes" else props.get(f) or "")
+    }
+    if typed["lead_dept"] is None and not props.get("lead_dept"):
+        changes.pop("lead_dept", None)
+    if geometry is not None:
+        changes["geometry"] = geometry
+    if not changes:
+        st.info("没有修改。")
+        return
+    try:
+        store.save(
+            editor,
+            pid,
+            changes,
+            expected_version=version,
+            reason=reason.strip(),
+            status_date=status_date.isoformat() if isinstance(status_date, date) else None,
+            outline=outline(),
+        )
+    except CatalogError as exc:
+        st.error(md_text(exc.message_zh))  # the form keeps what was typed
+        return
+    st.session_state[K_NONCE] = nonce() + 1
+    summary = store.describe_changes({f: [props.get(f), v] for f, v in changes.items()})
+    done(f"已保存「{typed['name']}」：{summary}")
+
+
+def new_project(editor: users.Editor, found: dict[str, dict]) -> None:
+    """The new-project form; the created project becomes the selected one."""
+    k = f"new-{nonce()}"
+    with st.expander("新建项目"), st.form(k):
+        name = st.text_input("名称", key=f"{k}-name")
+        sector = st.selectbox("领域", list(vocab.SECTORS), index=None, key=f"{k}-sector")
+        status = st.selectbox("状态", list(vocab.ALL_STATUSES), index=0, key=f"{k}-status")
+        zone = st.selectbox(
+            "片区",
+            [None, *vocab.ALL_ZONES],
+            format_func=lambda z: "（未定）" if z is None else z,
+            key=f"{k}-zone",
+        )
+        start = _year_input("起始年", None, f"{k}-start")
+        end = _year_input("结束年", None, f"{k}-end")
+        lead = st.text_input("牵头部门", key=f"{k}-lead")
+        investment = st.number_input(
+            "投资（万元，可不填）", min_value=0.0, value=None, step=100.0, key=f"{k}-investment"
+        )
+        notes = st.text_area("备注", key=f"{k}-notes")
+        geometry = _placement_choice(found, f"{k}-placement")
+        reason = st.text_input("新建原因（记入修改记录）", key=f"{k}-reason")
+        if not st.form_submit_button("新建"):
+            return
+    properties = {
+        "name": name,
+        "sector": sector,
+        "status": status,
+        "zone": zone,
+        "start_year": None if start is None else int(start),
+        "end_year": None if end is None else int(end),
+        "lead_dept": lead.strip() or None,
+        "investment": investment,
+        "notes": notes,
+    }
+    try:
+        created = store.create(
+            editor, properties, geometry, reason=reason.strip(), outline=outline()
+        )
+    except CatalogError as exc:
+        st.error(md_text(exc.message_zh))
+        return
+    st.session_state[K_NONCE] = nonce() + 1
+    pid = created["properties"]["id"]
+    done(f"已新建「{created['properties']['name']}」（{pid}）。", select=pid)

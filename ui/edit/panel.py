@@ -1,0 +1,97 @@
+"""Staff editing in the sidebar: login, edit form, placement, new project, delete, history.
+
+Widgets only: every rule and every write is in ``projects.store`` (which refuses a save
+without an authenticated editor, whatever this page shows). Called by app.py inside
+``st.sidebar``; the logged-in editor is kept in ``st.session_state["editor"]``
+(:func:`current_editor`) so other panels (import) can pass it to the store.
+
+This module is the entry point (login, then the panels); the forms are in :mod:`ui.edit.form`,
+history, undo, delete and restore in :mod:`ui.edit.history`, the shared session keys in
+:mod:`ui.edit.state`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from projects import store
+from projects.errors import CatalogError, InvalidValue
+from projects.store import users
+from ui.details import md_text
+from ui.edit.form import edit_form, new_project, placements
+from ui.edit.history import delete_or_restore, deleted_projects, history_panel
+from ui.edit.state import K_EDITOR, K_FLASH, current_editor
+
+
+def render(selected_id: str | None, map_event: dict[str, Any] | None) -> None:
+    """Draw the login and edit panels into the current container (app.py: the sidebar)."""
+    st.divider()
+    st.subheader("编辑")
+    flash = st.session_state.pop(K_FLASH, None)
+    if flash:
+        st.success(md_text(flash))
+    try:
+        enabled = users.editing_enabled()
+    except CatalogError as exc:
+        st.error(md_text(exc.message_zh))
+        return
+    if not enabled:
+        st.caption(users.ENABLE_HINT)
+        return
+    editor = current_editor()
+    if editor is not None:
+        try:
+            users.require_editor(editor)
+        except CatalogError as exc:
+            st.session_state.pop(K_EDITOR, None)
+            st.warning(md_text(exc.message_zh))
+            editor = None
+    if editor is None:
+        _login()
+        return
+    left, right = st.columns([3, 2])
+    left.caption(md_text(f"已登录：{editor.name}"))
+    if right.button("退出登录", key="logout"):
+        st.session_state.pop(K_EDITOR, None)
+        st.rerun()
+    try:
+        _panels(editor, selected_id, placements(map_event))
+    except CatalogError as exc:
+        st.error(md_text(exc.message_zh))
+
+
+def _login() -> None:
+    with st.form("login"):
+        st.caption("查看无需登录；修改项目需要编辑账号。")
+        name = st.text_input("用户名", key="login-name")
+        password = st.text_input("密码", type="password", key="login-password")
+        if st.form_submit_button("登录"):
+            try:
+                editor = users.authenticate(name.strip(), password)
+            except CatalogError as exc:
+                st.error(md_text(exc.message_zh))
+                return
+            if editor is None:
+                st.error("用户名或密码错误。")
+            else:
+                st.session_state[K_EDITOR] = editor
+                st.rerun()
+
+
+def _panels(editor: users.Editor, selected_id: str | None, found: dict[str, dict]) -> None:
+    feature = None
+    if selected_id:
+        try:
+            feature = store.get(selected_id)
+        except InvalidValue:
+            st.info(md_text(f"所选项目 {selected_id} 不在项目库中。"))
+    if feature is None:
+        st.caption("在地图、表格或“定位项目”中选择一个项目即可编辑。")
+    else:
+        edit_form(editor, feature, found)
+        delete_or_restore(editor, feature)
+        history_panel(editor, feature)
+    new_project(editor, found)
+    deleted_projects(editor)
