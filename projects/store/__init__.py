@@ -32,6 +32,7 @@ from projects.store.file_store import (
     save,
     save_many,
     undo,
+    undo_batch,
 )
 from projects.store.history_log import (
     last_undoable,
@@ -76,4 +77,5 @@ __all__ = [
     "save_many",
     "state_at",
     "undo",
+    "undo_batch",
 ]

@@ -35,6 +35,10 @@ class Edit:
     changes: Mapping[str, Any] = field(default_factory=dict)
     expected_version: int | None = None
     status_date: str | None = None
+    #: Where the change comes from when it is not the staff's own word (a document and line,
+    #: e.g. 「《2026年政府工作报告》第12行：建成投用」): logged with the entry and, for a status
+    #: change, the status entry's cue instead of the batch reason.
+    cite: str | None = None
 
 
 def _placement(
@@ -52,13 +56,13 @@ def _placement(
     }
 
 
-def _status_entry(status: str, day: date, reason: str) -> dict[str, Any]:
+def _status_entry(status: str, day: date, reason: str, cite: str | None = None) -> dict[str, Any]:
     return {
         "doc": None,
         "date": day.isoformat(),
         "year": day.year,
         "status": status,
-        "cue": f"人工修改：{reason}" if reason else "人工修改",
+        "cue": cite or (f"人工修改：{reason}" if reason else "人工修改"),
         "line": None,
         "part": None,
     }
@@ -106,7 +110,7 @@ def edited(
         day = validate.check_status_date(pid, edit.status_date or today)
         props["status_history"] = [
             *props.get("status_history", []),
-            _status_entry(props["status"], day, reason),
+            _status_entry(props["status"], day, reason, edit.cite),
         ]
     return after
 

@@ -243,7 +243,14 @@ def save_many(
                 )
             seen.add(pid)
             after = edited(before, edit, editor, reason, outline, new, action)
-            out.append((pid, after, "create" if new else action, {}))
+            if edit.cite is not None and (
+                not isinstance(edit.cite, str) or len(edit.cite) > validate.MAX_TEXT
+            ):
+                raise InvalidValue(
+                    f"修改来源最多 {validate.MAX_TEXT} 个字符。", project_id=pid, field="cite"
+                )
+            extra = {"cite": edit.cite} if edit.cite else {}
+            out.append((pid, after, "create" if new else action, extra))
         return out
 
     return _commit(editor, path, reason, plan)
@@ -396,3 +403,48 @@ def undo(
         return after, {"undoes": entry["version"]}
 
     return _single(editor, project_id, expected_version, reason, path, "undo", target)
+
+
+def undo_batch(
+    editor: users.Editor,
+    seq: int,
+    *,
+    reason: str = "",
+    path: Path | str | None = None,
+) -> list[dict[str, Any]]:
+    """Undo every record change of one logged save (``seq`` from :func:`history`) as ONE save.
+
+    For a batch applied together (a document intake, an import): created records are deleted,
+    changed ones get their old values back, each logged as an "undo" of its entry. Refused
+    (nothing saved) when the batch is unknown, already undone, or a record was changed after it.
+    """
+
+    def plan(by_id, entries):
+        mine = [e for e in entries if e.get("seq") == seq and is_edit(e)]
+        if not mine:
+            raise InvalidValue(f"没有第 {seq} 次保存的修改，无法撤销。", field="seq")
+        out = []
+        for entry in mine:
+            pid = entry["id"]
+            later = [e for e in entries if e.get("id") == pid and is_edit(e) and e["seq"] > seq]
+            if any(
+                e.get("action") == "undo" and e.get("undoes") == entry["version"] for e in later
+            ):
+                raise InvalidValue(f"这批修改已撤销过（项目 {pid}）。", project_id=pid, field="seq")
+            if later or pid not in by_id:
+                name = by_id[pid]["properties"].get("name") if pid in by_id else pid
+                raise InvalidValue(
+                    f"项目「{name}」（{pid}）在这批修改之后又被修改过，不能整批撤销；"
+                    "请先在修改历史中处理该项目。",
+                    project_id=pid,
+                    field="seq",
+                )
+            after = copy.deepcopy(by_id[pid])
+            if entry["action"] == "create":
+                after["properties"]["deleted"] = True
+            else:
+                unapply_entry(after, entry)
+            out.append((pid, after, "undo", {"undoes": entry["version"]}))
+        return out
+
+    return _commit(editor, path, reason, plan)
