@@ -1,12 +1,16 @@
 """One staff edit of a record: what may be set, and the record it makes (validated).
 
-Pure: nothing here reads or writes a file; :mod:`projects.store` runs these under its lock.
+Also the *planners* every save runs: given the records a save touches (``by_id``) and their logged
+entries, a planner returns ``(id, feature_after, action, extra)`` per changed record or raises to
+refuse the whole batch; :func:`apply_plan` turns that into history entries. Pure: nothing here
+reads or writes; the file store runs these under its lock, the PostGIS store in a transaction
+over just the rows a save names, so both refuse and log alike.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -14,6 +18,15 @@ from typing import Any
 from projects import clock, schema
 from projects.errors import InvalidValue
 from projects.store import users, validate
+from projects.store.changes import diff, stale
+from projects.store.history_log import (
+    apply_entry,
+    is_edit,
+    last_undoable,
+    new_feature,
+    state_at,
+    unapply_entry,
+)
 
 #: Fields an edit may set (besides "geometry"); bookkeeping fields are the store's own.
 SETTABLE = (*schema.EDITABLE, "precision", "geo_method", "geo_basis")
@@ -123,3 +136,200 @@ def next_staff_id(taken: Iterable[str]) -> str:
         if t.startswith(STAFF_PREFIX) and t[len(STAFF_PREFIX) :].isdigit()
     ]
     return f"{STAFF_PREFIX}{max(numbers, default=0) + 1:04d}"
+
+
+#: (id, feature after, action, extra entry keys) for each record a save changes.
+Planned = list[tuple[str, dict[str, Any], str, dict[str, Any]]]
+#: ``plan(by_id, entries) -> Planned``; raises to refuse the whole batch.
+Planner = Callable[[dict[str, dict[str, Any]], list[dict[str, Any]]], Planned]
+#: ``target(before, this record's edit entries) -> (feature after, extra entry keys)``.
+Target = Callable[[dict[str, Any], list[dict[str, Any]]], tuple[dict[str, Any], dict[str, Any]]]
+
+
+def check_reason(reason: object) -> None:
+    """A save's reason is text of bounded length (it is logged and shown)."""
+    if not isinstance(reason, str) or len(reason) > validate.MAX_TEXT:
+        raise InvalidValue(f"修改原因最多 {validate.MAX_TEXT} 个字符。", field="reason")
+
+
+def plan_edits(
+    edits: list[Edit], editor: users.Editor, reason: str, action: str, outline: Any
+) -> Planner:
+    """The planner of :func:`projects.store.save_many`: creates and updates, all validated.
+
+    ``by_id`` must hold every record the edits name and, when one creates without an id, every
+    staff-made id (values of those may be None), so a made-up id is free.
+    """
+
+    def plan(by_id, entries):
+        out, seen = [], set()
+        for edit in edits:
+            new = edit.project_id is None
+            pid = edit.project_id or edit.changes.get("id")
+            if new:
+                pid = pid or next_staff_id([*by_id, *seen])
+                if not isinstance(pid, str) or not pid.strip() or pid in by_id:
+                    raise InvalidValue(
+                        f"新项目编号 {pid!r} 已存在或为空。", project_id=pid, field="id"
+                    )
+                before = new_feature(pid)
+            else:
+                if pid not in by_id:
+                    raise InvalidValue(f"未找到编号为 {pid} 的项目。", project_id=pid, field="id")
+                if edit.expected_version is None:
+                    raise InvalidValue(
+                        f"修改项目 {pid} 需要给出所依据的版本号。", project_id=pid, field="version"
+                    )
+                before = by_id[pid]
+                if edit.expected_version != before["properties"].get("version", 1):
+                    raise stale(before, edit.expected_version, entries)
+            if pid in seen:
+                raise InvalidValue(
+                    f"同一批修改中项目 {pid} 出现了两次。", project_id=pid, field="id"
+                )
+            seen.add(pid)
+            after = edited(before, edit, editor, reason, outline, new, action)
+            if edit.cite is not None and (
+                not isinstance(edit.cite, str) or len(edit.cite) > validate.MAX_TEXT
+            ):
+                raise InvalidValue(
+                    f"修改来源最多 {validate.MAX_TEXT} 个字符。", project_id=pid, field="cite"
+                )
+            extra = {"cite": edit.cite} if edit.cite else {}
+            out.append((pid, after, "create" if new else action, extra))
+        return out
+
+    return plan
+
+
+def plan_one(project_id: str, expected_version: int, action: str, target: Target) -> Planner:
+    """The planner of delete/restore/revert/undo: a stored state, not typed input, is written."""
+
+    def plan(by_id, entries):
+        if project_id not in by_id:
+            raise InvalidValue(
+                f"未找到编号为 {project_id} 的项目。", project_id=project_id, field="id"
+            )
+        before = by_id[project_id]
+        if expected_version != before["properties"].get("version", 1):
+            raise stale(before, expected_version, entries)
+        mine = [e for e in entries if e.get("id") == project_id and is_edit(e)]
+        after, extra = target(before, mine)
+        return [(project_id, after, action, extra)]
+
+    return plan
+
+
+def deleted_as(value: bool) -> Target:
+    """Target of delete (True) and restore (False)."""
+
+    def target(before, _mine):
+        after = copy.deepcopy(before)
+        after["properties"]["deleted"] = value
+        return after, {}
+
+    return target
+
+
+def reverted_to(project_id: str, to_version: object) -> Target:
+    """Target of revert: the record as it was at ``to_version`` (1 … current − 1)."""
+
+    def target(before, mine):
+        current = before["properties"].get("version", 1)
+        if (
+            isinstance(to_version, bool)
+            or not isinstance(to_version, int)
+            or not 1 <= to_version < current
+        ):
+            raise InvalidValue(
+                f"项目 {project_id} 没有可回退的版本 {to_version!r}：应在 1–{current - 1} 之间。",
+                project_id=project_id,
+                field="version",
+            )
+        return state_at(before, mine, to_version), {"to_version": to_version}
+
+    return target
+
+
+def undone(project_id: str) -> Target:
+    """Target of undo: the record's last edit not undone yet, taken back."""
+
+    def target(before, mine):
+        entry = last_undoable(mine)
+        if entry is None:
+            raise InvalidValue(
+                f"项目 {project_id} 没有可撤销的修改。", project_id=project_id, field="version"
+            )
+        after = copy.deepcopy(before)
+        if entry["action"] == "create":
+            after["properties"]["deleted"] = True
+        else:
+            unapply_entry(after, entry)
+        return after, {"undoes": entry["version"]}
+
+    return target
+
+
+def plan_undo_batch(seq: int) -> Planner:
+    """The planner of :func:`projects.store.undo_batch`: every change of save ``seq`` taken back.
+
+    ``entries`` must hold the batch's entries and every later entry of its records.
+    """
+
+    def plan(by_id, entries):
+        mine = [e for e in entries if e.get("seq") == seq and is_edit(e)]
+        if not mine:
+            raise InvalidValue(f"没有第 {seq} 次保存的修改，无法撤销。", field="seq")
+        out = []
+        for entry in mine:
+            pid = entry["id"]
+            later = [e for e in entries if e.get("id") == pid and is_edit(e) and e["seq"] > seq]
+            if any(
+                e.get("action") == "undo" and e.get("undoes") == entry["version"] for e in later
+            ):
+                raise InvalidValue(f"这批修改已撤销过（项目 {pid}）。", project_id=pid, field="seq")
+            if later or pid not in by_id:
+                name = by_id[pid]["properties"].get("name") if pid in by_id else pid
+                raise InvalidValue(
+                    f"项目「{name}」（{pid}）在这批修改之后又被修改过，不能整批撤销；"
+                    "请先在修改历史中处理该项目。",
+                    project_id=pid,
+                    field="seq",
+                )
+            after = copy.deepcopy(by_id[pid])
+            if entry["action"] == "create":
+                after["properties"]["deleted"] = True
+            else:
+                unapply_entry(after, entry)
+            out.append((pid, after, "undo", {"undoes": entry["version"]}))
+        return out
+
+    return plan
+
+
+def apply_plan(
+    by_id: dict[str, dict[str, Any]], planned: Planned, editor_name: str, at: str
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """(history entries, features after in plan order, features created) for a plan.
+
+    Records in ``by_id`` are changed in place (version, editor, time); created ones are added to
+    it. Records the plan leaves as they were get no entry and no new version.
+    """
+    entries, out, created = [], [], []
+    for pid, after, action, extra in planned:
+        existing = by_id.get(pid) is not None
+        before = by_id[pid] if existing else new_feature(pid)
+        changes = diff(before, after)
+        if not changes:
+            out.append(before)
+            continue
+        base = before["properties"].get("version", 1) if existing else 0
+        entry = {"id": pid, "action": action, "base": base, "version": base + 1, **extra}
+        entry["changes"] = changes
+        entries.append(entry)
+        if not existing:
+            created.append(before)
+            by_id[pid] = before
+        apply_entry(before, {**entry, "by": editor_name, "at": at})
+        out.append(before)
+    return entries, out, created

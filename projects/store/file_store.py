@@ -23,13 +23,12 @@ parts live in small modules: :mod:`projects.store.edits` (one edit, validated), 
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from projects.errors import InvalidValue
-from projects.store import users, validate
+from projects.store import users
 from projects.store.atomic_write import clean_temp_files, write_atomic
 from projects.store.catalog_file import (
     catalog_path,
@@ -39,20 +38,25 @@ from projects.store.catalog_file import (
     now,
     read_features,
 )
-from projects.store.changes import diff, stale
-from projects.store.edits import SETTABLE, Edit, edited, next_staff_id
+from projects.store.edits import (
+    SETTABLE,
+    Edit,
+    Planner,
+    apply_plan,
+    check_reason,
+    deleted_as,
+    plan_edits,
+    plan_one,
+    plan_undo_batch,
+    reverted_to,
+    undone,
+)
 from projects.store.history_log import (
     append_batch,
-    apply_entry,
     flatten,
-    is_edit,
-    last_undoable,
-    new_feature,
     read_batches,
     replay_into,
-    state_at,
     truncate_log,
-    unapply_entry,
 )
 
 #: Chinese names of the actions, for messages and the history view.
@@ -139,11 +143,6 @@ def recover(path: Path | str | None = None) -> list[str]:
     ]
 
 
-Planner = Callable[
-    [dict[str, dict[str, Any]], list[dict[str, Any]]], list[tuple[str, dict, str, dict]]
-]
-
-
 def _commit(
     editor: users.Editor,
     path: Path | str | None,
@@ -152,37 +151,20 @@ def _commit(
 ) -> list[dict[str, Any]]:
     """Check the editor, then under the lock: plan the entries, log them, replace the catalog.
 
-    ``plan(by_id, entries)`` returns (id, feature_after, action, extra) per changed record and
-    raises to refuse the whole batch; nothing is written unless every record passed.
+    ``plan(by_id, entries)`` (see :mod:`projects.store.edits`) raises to refuse the whole batch;
+    nothing is written unless every record passed.
     """
     users.require_editor(editor)
-    if not isinstance(reason, str) or len(reason) > validate.MAX_TEXT:
-        raise InvalidValue(f"修改原因最多 {validate.MAX_TEXT} 个字符。", field="reason")
+    check_reason(reason)
     catalog = catalog_path(path)
     with locked(catalog):
         features, entries = _current(catalog)
         by_id = {f["properties"]["id"]: f for f in features}
-        planned = plan(by_id, entries)
         at = now()
-        batch_edits = []
-        out = []
-        for pid, after, action, extra in planned:
-            before = by_id.get(pid) or new_feature(pid)
-            changes = diff(before, after)
-            if not changes:
-                out.append(before)
-                continue
-            base = before["properties"].get("version", 1) if pid in by_id else 0
-            entry = {"id": pid, "action": action, "base": base, "version": base + 1, **extra}
-            entry["changes"] = changes
-            batch_edits.append(entry)
-            if pid not in by_id:
-                features.append(before)
-                by_id[pid] = before
-            apply_entry(before, {**entry, "by": editor.name, "at": at})
-            out.append(before)
+        batch_edits, out, created = apply_plan(by_id, plan(by_id, entries), editor.name, at)
         if not batch_edits:
             return out
+        features.extend(created)
         hist = history_path(catalog)
         size = append_batch(
             hist, {"at": at, "by": editor.name, "reason": reason, "edits": batch_edits}
@@ -213,46 +195,7 @@ def save_many(
     geometry or zone is refused. Returns the features after the batch, in
     the order of ``edits``; a project may appear only once per batch.
     """
-    edits = list(edits)
-
-    def plan(by_id, entries):
-        out, seen = [], set()
-        for edit in edits:
-            new = edit.project_id is None
-            pid = edit.project_id or edit.changes.get("id")
-            if new:
-                pid = pid or next_staff_id([*by_id, *seen])
-                if not isinstance(pid, str) or not pid.strip() or pid in by_id:
-                    raise InvalidValue(
-                        f"新项目编号 {pid!r} 已存在或为空。", project_id=pid, field="id"
-                    )
-                before = new_feature(pid)
-            else:
-                if pid not in by_id:
-                    raise InvalidValue(f"未找到编号为 {pid} 的项目。", project_id=pid, field="id")
-                if edit.expected_version is None:
-                    raise InvalidValue(
-                        f"修改项目 {pid} 需要给出所依据的版本号。", project_id=pid, field="version"
-                    )
-                before = by_id[pid]
-                if edit.expected_version != before["properties"].get("version", 1):
-                    raise stale(before, edit.expected_version, entries)
-            if pid in seen:
-                raise InvalidValue(
-                    f"同一批修改中项目 {pid} 出现了两次。", project_id=pid, field="id"
-                )
-            seen.add(pid)
-            after = edited(before, edit, editor, reason, outline, new, action)
-            if edit.cite is not None and (
-                not isinstance(edit.cite, str) or len(edit.cite) > validate.MAX_TEXT
-            ):
-                raise InvalidValue(
-                    f"修改来源最多 {validate.MAX_TEXT} 个字符。", project_id=pid, field="cite"
-                )
-            extra = {"cite": edit.cite} if edit.cite else {}
-            out.append((pid, after, "create" if new else action, extra))
-        return out
-
+    plan = plan_edits(list(edits), editor, reason, action, outline)
     return _commit(editor, path, reason, plan)
 
 
@@ -288,41 +231,6 @@ def create(
     return save_many(editor, [Edit(None, changes)], reason=reason, path=path, outline=outline)[0]
 
 
-def _single(
-    editor: users.Editor,
-    project_id: str,
-    expected_version: int,
-    reason: str,
-    path: Path | str | None,
-    action: str,
-    target: Callable[[dict[str, Any], list[dict[str, Any]]], tuple[dict[str, Any], dict]],
-) -> dict[str, Any]:
-    """Shared path of delete/restore/revert/undo: a stored state, not typed input, is written."""
-
-    def plan(by_id, entries):
-        if project_id not in by_id:
-            raise InvalidValue(
-                f"未找到编号为 {project_id} 的项目。", project_id=project_id, field="id"
-            )
-        before = by_id[project_id]
-        if expected_version != before["properties"].get("version", 1):
-            raise stale(before, expected_version, entries)
-        mine = [e for e in entries if e.get("id") == project_id and is_edit(e)]
-        after, extra = target(before, mine)
-        return [(project_id, after, action, extra)]
-
-    return _commit(editor, path, reason, plan)[0]
-
-
-def _with_deleted(value: bool):
-    def target(before, _mine):
-        after = copy.deepcopy(before)
-        after["properties"]["deleted"] = value
-        return after, {}
-
-    return target
-
-
 def delete(
     editor: users.Editor,
     project_id: str,
@@ -332,9 +240,8 @@ def delete(
     path: Path | str | None = None,
 ) -> dict[str, Any]:
     """Soft delete: the record stays in the file, marked deleted, and leaves the map."""
-    return _single(
-        editor, project_id, expected_version, reason, path, "delete", _with_deleted(True)
-    )
+    plan = plan_one(project_id, expected_version, "delete", deleted_as(True))
+    return _commit(editor, path, reason, plan)[0]
 
 
 def restore(
@@ -346,9 +253,8 @@ def restore(
     path: Path | str | None = None,
 ) -> dict[str, Any]:
     """Bring a soft-deleted record back."""
-    return _single(
-        editor, project_id, expected_version, reason, path, "restore", _with_deleted(False)
-    )
+    plan = plan_one(project_id, expected_version, "restore", deleted_as(False))
+    return _commit(editor, path, reason, plan)[0]
 
 
 def revert(
@@ -361,22 +267,8 @@ def revert(
     path: Path | str | None = None,
 ) -> dict[str, Any]:
     """Restore an earlier version of a record, as a new version (the history keeps both)."""
-
-    def target(before, mine):
-        current = before["properties"].get("version", 1)
-        if (
-            isinstance(to_version, bool)
-            or not isinstance(to_version, int)
-            or not 1 <= to_version < current
-        ):
-            raise InvalidValue(
-                f"项目 {project_id} 没有可回退的版本 {to_version!r}：应在 1–{current - 1} 之间。",
-                project_id=project_id,
-                field="version",
-            )
-        return state_at(before, mine, to_version), {"to_version": to_version}
-
-    return _single(editor, project_id, expected_version, reason, path, "revert", target)
+    plan = plan_one(project_id, expected_version, "revert", reverted_to(project_id, to_version))
+    return _commit(editor, path, reason, plan)[0]
 
 
 def undo(
@@ -388,21 +280,8 @@ def undo(
     path: Path | str | None = None,
 ) -> dict[str, Any]:
     """Undo the record's last edit (again: the one before), as a new version."""
-
-    def target(before, mine):
-        entry = last_undoable(mine)
-        if entry is None:
-            raise InvalidValue(
-                f"项目 {project_id} 没有可撤销的修改。", project_id=project_id, field="version"
-            )
-        after = copy.deepcopy(before)
-        if entry["action"] == "create":
-            after["properties"]["deleted"] = True
-        else:
-            unapply_entry(after, entry)
-        return after, {"undoes": entry["version"]}
-
-    return _single(editor, project_id, expected_version, reason, path, "undo", target)
+    plan = plan_one(project_id, expected_version, "undo", undone(project_id))
+    return _commit(editor, path, reason, plan)[0]
 
 
 def undo_batch(
@@ -419,32 +298,4 @@ def undo_batch(
     (nothing saved) when the batch is unknown, already undone, or a record was changed after it.
     """
 
-    def plan(by_id, entries):
-        mine = [e for e in entries if e.get("seq") == seq and is_edit(e)]
-        if not mine:
-            raise InvalidValue(f"没有第 {seq} 次保存的修改，无法撤销。", field="seq")
-        out = []
-        for entry in mine:
-            pid = entry["id"]
-            later = [e for e in entries if e.get("id") == pid and is_edit(e) and e["seq"] > seq]
-            if any(
-                e.get("action") == "undo" and e.get("undoes") == entry["version"] for e in later
-            ):
-                raise InvalidValue(f"这批修改已撤销过（项目 {pid}）。", project_id=pid, field="seq")
-            if later or pid not in by_id:
-                name = by_id[pid]["properties"].get("name") if pid in by_id else pid
-                raise InvalidValue(
-                    f"项目「{name}」（{pid}）在这批修改之后又被修改过，不能整批撤销；"
-                    "请先在修改历史中处理该项目。",
-                    project_id=pid,
-                    field="seq",
-                )
-            after = copy.deepcopy(by_id[pid])
-            if entry["action"] == "create":
-                after["properties"]["deleted"] = True
-            else:
-                unapply_entry(after, entry)
-            out.append((pid, after, "undo", {"undoes": entry["version"]}))
-        return out
-
-    return _commit(editor, path, reason, plan)
+    return _commit(editor, path, reason, plan_undo_batch(seq))
