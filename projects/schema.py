@@ -16,12 +16,17 @@ FIELDS: dict[str, tuple[type, Any, str]] = {
     "aliases": (list, [], "别名"),
     "sector": (str, None, "领域"),
     "status": (str, "未知", "状态"),
-    # [{"doc", "date", "year", "status", "cue", "line", "part"}]: one entry per document mention
-    # that implies a status; "part" is "review" or "plan" where a document reviews past years and
-    # plans the next (002's 2024 review vs 2025 plan; 001's 十三五 review), else null.
+    # [{"doc", "date", "year", "status", "cue", "line", "part", "basis"}]: one entry per document
+    # mention that implies a status. "part" is "review" (a report's review of past years, or 001's
+    # 十三五 review: facts) or "plan" (intentions); "cue" holds the verbatim words read and
+    # "basis" the rule, or 默认（文中无进度表述） where no words speak. Staff changes add entries
+    # with doc null.
     "status_history": (list, [], "状态沿革"),
     "start_year": (int, None, "起始年"),
     "end_year": (int, None, "结束年"),
+    # where the years come from: "text" (a year the text gives: 到2025年), "review" (the year a
+    # report reviews), "period" (only the plan period of the naming document)
+    "years_basis": (str, None, "年份依据"),
     "zone": (str, None, "片区"),  # one of vocab.ALL_ZONES
     "zones": (list, [], "涉及片区"),  # the zones a 跨区 project crosses
     "district": (str, "沙坪坝区", "所在区"),

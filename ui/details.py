@@ -62,15 +62,57 @@ def source_lines(sources: Any) -> list[str]:
     return _cited(sources, line)
 
 
+#: What a record's years rest on (schema field years_basis).
+YEARS_BASIS_LABELS = {
+    "text": "文中写明的年份",
+    "review": "工作回顾所报年份",
+    "plan_year": "年度计划所定年份",
+    "period": "文件规划期（文中无具体年份）",
+}
+#: How a status-history entry's part reads in the panel.
+PART_LABELS = {"review": "回顾", "plan": "计划"}
+#: What a status taken from no words of the documents says (projects.documents.status).
+DEFAULT_BASIS = "默认（文中无进度表述）"
+
+
 def history_lines(history: Any) -> list[str]:
-    """One line per status-history entry: year, status, document and line."""
+    """One line per status-history entry: year, part, status, the words read, document and line.
+
+    >>> history_lines([{"doc": None, "year": 2025, "status": "在建", "cue": "人工修改"}])
+    ['2025 年：在建 — 人工修改']
+    """
 
     def line(entry: dict[str, Any], doc: Any) -> str:
         where = f"《{doc.title}》第 {entry.get('line')} 行" if doc else ""
         year = entry.get("year") or entry.get("date") or "?"
-        return f"{year} 年：{entry.get('status')} {where}".strip()
+        part = PART_LABELS.get(entry.get("part") or "", "")
+        head = f"{year} 年{f'（{part}）' if part else ''}：{entry.get('status')}"
+        basis = entry.get("basis") or ""
+        cue = entry.get("cue") or ""
+        if basis == DEFAULT_BASIS or (not cue and doc):
+            said = DEFAULT_BASIS
+        else:
+            rule = basis.split("：", 1)[0] if basis else ""
+            said = f"“{cue}”" + (f"（{rule}）" if rule else "") if doc else cue
+        return " ".join(x for x in (f"{head} — {said}" if said else head, where) if x)
 
     return _cited(history, line)
+
+
+def _years_text(years: str, basis: Any) -> str:
+    if not years:
+        return "未注明"
+    label = YEARS_BASIS_LABELS.get(basis) if isinstance(basis, str) else None
+    return f"{years}（{label}）" if label else years
+
+
+def status_is_default(history: Any) -> bool:
+    """True when no document words speak for the status (every document entry is a default)."""
+    entries = [e for e in history if isinstance(e, dict)] if isinstance(history, list) else []
+    if any(not e.get("doc") for e in entries):
+        return False  # a staff change says it
+    docs = [e for e in entries if e.get("doc")]
+    return bool(docs) and all(e.get("basis") == DEFAULT_BASIS for e in docs)
 
 
 def render(record: pd.Series | None, shown_status: str | None) -> None:
@@ -92,13 +134,14 @@ def render(record: pd.Series | None, shown_status: str | None) -> None:
         (
             "状态",
             f"{record['status']}"
+            + (f"（{DEFAULT_BASIS}）" if status_is_default(record["status_history"]) else "")
             + (
                 f"（所选年份末：{shown_status}）"
                 if shown_status and shown_status != record["status"]
                 else ""
             ),
         ),
-        ("年份", years or "未注明"),
+        ("年份", _years_text(years, record.get("years_basis"))),
         ("片区", present(record["zone"], "未定")),
         ("定位精度", precision_label(record["precision"])),
         ("定位依据", present(record.get("geo_basis"))),

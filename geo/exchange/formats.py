@@ -127,7 +127,11 @@ LIST_FIELDS: tuple[str, ...] = tuple(f for f, (t, _, _) in schema.FIELDS.items()
 
 
 #: Shapefile (dBASE) field names are at most 10 characters: the documented mapping.
-_SHAPEFILE_RENAMES = {"status_history": "status_hst", "geo_matched": "geo_match"}
+_SHAPEFILE_RENAMES = {
+    "status_history": "status_hst",
+    "geo_matched": "geo_match",
+    "years_basis": "years_bas",
+}
 
 
 SHAPEFILE_FIELDS: dict[str, str] = {f: _SHAPEFILE_RENAMES.get(f, f) for f in schema.FIELDS}

@@ -65,6 +65,8 @@ def strip_suffix_cue(text: str) -> tuple[str, str]:
     m = re.search(r"(?:项目)?完成总量的\d+%$", text)
     if m:
         return text[: m.start()], m.group(0).removeprefix("项目")
+    if text.endswith("拓宽改造"):
+        return text, ""  # the works are the project: 渝遂高速拓宽改造
     for c in SUFFIX_CUES:
         if text.endswith(c) and len(text) >= len(c) + 2:
             return text[: -len(c)], c

@@ -44,7 +44,7 @@ GLOSSARY_HEADINGS = frozenset({"名词解释", "名词解释：", "附：名词�
 _METADATA_RE = re.compile(
     r"（(?:专项行动)?(?:牵头部门|牵头单位)[：:]([^（）]*(?:（[^（）]*）[^（）]*)*)）"
 )
-_YEAR_RE = re.compile(r"(?:到|至|于)\s*(20\d\d)\s*年")
+_YEAR_RE = re.compile(r"(?:到|至|于)\s*(20\d\d)\s*年|(20\d\d)年前(?:完成|建成|投用)")
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,9 @@ class Mention:
     phase: str | None = None
     #: Planned end year named in the sentence (到2025年 → 2025), else None.
     year: int | None = None
+    #: The list run the name stands in (items joined by 、), verbatim, with every name of the
+    #: run masked as □: the words the status rules read (projects.documents.status).
+    clause: str = ""
 
 
 def lead_dept(paragraph: str) -> str | None:
@@ -131,7 +134,7 @@ def _paragraph_mentions(para: Paragraph, doc: str) -> list[Mention]:
                 found.append(Mention(name, line, para.section, "", lead, doc, box_no, name))
     for sentence, s_off in sentences(text[body_start:]):
         ym = _YEAR_RE.search(sentence)
-        year = int(ym.group(1)) if ym else None
+        year = int(ym.group(1) or ym.group(2)) if ym else None
         found.extend(
             _sentence_mentions(sentence, s_off + body_start, para, doc, lead, in_box, year)
         )
@@ -173,13 +176,18 @@ def _sentence_mentions(
                 scue_run, category = scue, cat
             cleaned.append(c)
         run_cue = run_cue or scue_run
+        clauses = (
+            [_masked_clause([it], [c]) for it, c in zip(run, cleaned, strict=True)]
+            if in_box  # a box line lists items, each with its own words
+            else [_masked_clause(run, cleaned)] * len(run)
+        )
         sentence_cue = run_cue or sentence_cue
         head = category_head(category)
         # 拓普轻量化底盘、立中新材料等13个“链上”项目投产: the list says its items are projects
         project_list = bool(re.search(r"项目", category)) and not re.search(r"企业|品牌", category)
         last_text = split_joined(cleaned[-1].text)[0][0] if cleaned else ""
         last_suffix = next((h for h in SHARED_HEADS if last_text.endswith(h)), "")
-        for c in cleaned:
+        for c, clause in zip(cleaned, clauses, strict=True):
             name = c.text
             if not name:
                 continue
@@ -215,6 +223,21 @@ def _sentence_mentions(
                         raw=c.raw,
                         phase=phase_of(part),
                         year=year,
+                        clause=clause,
                     )
                 )
     return out
+
+
+def _masked_clause(run: list[Item], cleaned: list[CleanItem]) -> str:
+    """The run's text with each item's name replaced by □ (so names never read as cues).
+
+    >>> run = split_items("提档升级重庆工业设计产业城、先锋智慧创新产业园", 0)
+    >>> _masked_clause(run, [clean_item(i.text, i.start, False)[0] for i in run])
+    '提档升级□、□'
+    """
+    text = "".join(it.text + it.sep_after for it in run).rstrip("、，；,; ")
+    for c in sorted(cleaned, key=lambda c: -len(c.text)):
+        if len(c.text) >= 2:
+            text = text.replace(c.text, "□")
+    return text

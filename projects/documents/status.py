@@ -1,62 +1,228 @@
-"""From a verbatim status cue (加快建设, 建成投运, 争取开工 …) to a catalog status.
+"""From the words around a mention to a catalog status, by a table of rules with real examples.
 
-The same verb means different things in different kinds of text: in a plan (规划, 行动方案, the
-second part of a 政府工作报告) 建成投用 is a target, so the project is not finished yet; in the
-review part of a 政府工作报告 (2024年工作回顾) it is a fact, so the project is operating. Cues are
-matched on their longest known ending, so 加快建设 and 提速建设 both read as 建设.
+A plan document and the review part of a 政府工作报告 use the same verbs for different things: in
+a plan (规划, 行动方案, the second part of a report) 建成投用 is a target, so the project is under
+way, not finished; in the review (2024年工作回顾) it is a fact, so the project operates. Each rule
+therefore gives one status for a plan and one for a review.
 
->>> status_of("建成投运", "review"), status_of("建成投用", "plan"), status_of("争取开工", None)
-('运营', '在建', '前期')
+The rules are read against the *clause* of a mention: the list run it stands in (items joined by
+、, up to the next ，；。), with every name of the run masked as □, so a word inside a name (…环境
+提升工程, 渝遂高速拓宽改造) is never read as a cue. The first rule that matches wins; the order
+says which reading is stronger (a governing 争取…开工 before a bare 建设; 提档升级 of a thing that
+exists before a target 建成). A clause no rule reads falls back to the cue the extractor kept
+(the verb of an earlier run of the same sentence). Where nothing speaks, the status is a default
+and says so (``DEFAULT_BASIS``).
+
+>>> judge("提档升级□、□、□", "", "plan").status
+'运营'
+>>> judge("争取□开工", "", "plan").status, judge("□主体封顶", "", "review").status
+('前期', '在建')
+>>> j = judge("□", "", "plan")
+>>> j.status, j.basis
+('规划', '默认（文中无进度表述）')
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from projects.documents.extract import Mention, extract_mentions
 from projects.vocab import STATUSES, UNKNOWN_STATUS
 
-
-def _cues(text: str, status: str) -> dict[str, str]:
-    """A table {cue: status} from a whitespace-separated word list."""
-    return dict.fromkeys(text.split(), status)
+#: The basis of a status no words of the document give (a 专栏 item without a verb).
+DEFAULT_BASIS = "默认（文中无进度表述）"
 
 
-#: Cue -> status in a review of the past year (facts).
-REVIEW: dict[str, str] = {
-    **_cues(
-        "建成投运 建成投用 投运 投用 开街运营 开街 开园 挂牌运行 焕新呈现 投产 成功创建三级医院"
-        " 运营 建成运营 建成通车 蝶变网红 蝶变网红打卡地",
-        "运营",
-    ),
-    **_cues("完工 基本完工 竣工 提前1年竣工 建成 完成 新建 改扩建 扩建 改造", "建成"),
-    **_cues(
-        "主体封顶 主体完工 即将投用 加快建设 快速推进 加快推进 推进 启动建设 开工 全面开工 建设"
-        " 完成总量 加快 提速",
+@dataclass(frozen=True)
+class Rule:
+    """One reading of a cue: its pattern, the status it means in a plan and in a review, and a
+    real line of the documents where it occurs (tested)."""
+
+    #: Short name, also the first words of the basis shown to planners.
+    key: str
+    #: Regular expression over the masked clause (□ = a name of the run).
+    pattern: str
+    #: Status in a plan (None: the rule does not apply there).
+    plan: str | None
+    #: Status in a review of past years (None: the rule does not apply there).
+    review: str | None
+    #: Why, in Chinese (shown in the details pane).
+    why: str
+    #: An example: ``doc-prefix:line`` and the verbatim words of that line.
+    where: str
+    words: str
+
+
+R = Rule
+#: The rules, strongest first. Every row's example is checked against the documents in tests.
+RULES: tuple[Rule, ...] = (
+    R(
+        "完成总量",
+        r"完成总量的\d+%",
         "在建",
-    ),
-    **_cues("落地 成功落地 重磅落地 引进 签约", "前期"),
-}
-
-#: Cue -> status in a plan (intentions; the project is not finished when the plan is written).
-PLAN: dict[str, str] = {
-    **_cues(
-        "建成投用 建成投运 建成 投用 投运 加快投用 完工 主体完工 主体封顶 基本建成 全面建成 建好"
-        " 建成运营 运营 投产 投产放量 加快建设 加快推进 加快推动 加快 推进 推动 提速推进 提速建设 提速"
-        " 快速推进 续建 建设 项目建设 完成 扩建 迁扩建 改扩建 迁建 提档升级 扩容提质 提质扩容"
-        " 强力推进 全面铺开 铺开",
         "在建",
+        "工程完成一部分，仍在建设",
+        "002:35",
+        "大学城复线隧道项目完成总量的70%",
     ),
-    **_cues(
-        "开工建设 启动建设 开工 争取开工 力争开工 前期研究 争取 积极争取 筹建 谋划 适时开展 申报"
-        " 推动设立 设立 引进 落地 争创 争取创建 启动 启动实施 组建",
+    R(
+        "部分建成",
+        r"建成.{0,2}□.{0,2}[\d.]+(?:亩|公里|万?平方米)",
+        "在建",
+        "在建",
+        "建成的是一年的工作量，项目仍在推进",
+        "002:37",
+        "建成“两岸青山·千里林带”1500亩",
+    ),
+    R(
+        "争取/谋划",
+        r"争取|力争|适时开展|谋划|筹建|推动设立|前期研究|前期工作|申报|筹办|规划研究",
         "前期",
+        "前期",
+        "尚在争取、谋划或筹备，未开工",
+        "001:784",
+        "争取渝遂高速拓宽改造开工",
     ),
-    **_cues("打造 规划建设 布局建设 建设一批 实施 创建 高标准打造 谋划建设 提升 完善", "规划"),
-}
+    R(
+        "开工",
+        r"开工",
+        "前期",
+        "在建",
+        "计划中“开工”指尚未开工；回顾中指已开工",
+        "002:77",
+        "开工建设杨家滩保租房",
+    ),
+    R(
+        "新建/新增",
+        r"新建|新增|新设|新开",
+        "规划",
+        "建成",
+        "文中写明是新建",
+        "001:534",
+        "新增特钢创意产业园、凤凰山创意园等新经济产业空间50万平方米",
+    ),
+    R(
+        "既有提升",
+        r"提档升级|提质扩容|扩容提质|提质增效|提质发展|提升|优化|完善|迭代升级|扩能升级|业态升级|升级版"
+        r"|焕新|满园扩园|盘活利用|保护利用|修缮|提质|做靓|做强|做大",
+        "运营",
+        "运营",
+        "对已有设施提档、提质、保护或盘活，说明它已建成并在运行",
+        "002:63",
+        "提档升级重庆工业设计产业城",
+    ),
+    R(
+        "既有依托",
+        r"依托|发挥|用好|用活|领衔|为(?:核心|龙头|依托|主体|引领|支撑|重点)|高质量发展|发展壮大"
+        r"|创建\S{0,4}[345]A|[345]A级景区|运营|入驻|向\S*□\S*集聚|联动|串联|辐射带动|衔接|对接",
+        "运营",
+        "运营",
+        "以它为依托、龙头或发展对象，说明它已存在并在运行",
+        "002:88",
+        "以西南医院、新桥医院、肿瘤医院等高水平医院为龙头",
+    ),
+    R(
+        "建成投用",
+        r"建成投运|建成投用|投运|投用|开街|开园|挂牌运行|投产|建成运营|建成通车|通车"
+        r"|成功创建三级医院|蝶变网红|交付",
+        "在建",
+        "运营",
+        "回顾中已投入使用；计划中是今年要投用的在建项目",
+        "002:20",
+        "器官智能生物制造工程研究中心建成投运",
+    ),
+    R(
+        "进展",
+        r"主体封顶|主体完工|即将投用|加快|续建|推进|提速|快速推进|全面铺开|铺开|推动\S*建设",
+        "在建",
+        "在建",
+        "写明正在加快、推进或接近完工",
+        "002:35",
+        "云湖未来社区主体封顶",
+    ),
+    R(
+        "建成",
+        r"完工|竣工|建成|完成|建好|改扩建|扩建|迁建|改造",
+        "在建",
+        "建成",
+        "回顾中已建成；计划中是期内要建成的在建项目",
+        "002:37",
+        "西永污水处理厂扩建工程完工",
+    ),
+    R(
+        "引进/落地",
+        r"引进|落地|签约|落户|招引",
+        "前期",
+        "前期",
+        "刚引进或落地，尚未建成",
+        "002:20",
+        "落地重庆大学工业母机创新研究院",
+    ),
+    R(
+        "推动",
+        r"推动|支持|助推|促进|配合|融入",
+        "在建",
+        "在建",
+        "推动、配合中的项目视为在建",
+        "001:691",
+        "积极配合成渝中线高铁、快速路二横线等建设",
+    ),
+    R(
+        "布局/建设",
+        r"建设|布局|打造|实施|创建|共建|规划|培育|争创|启动|设立|组建",
+        "规划",
+        "在建",
+        "计划中只说建设、打造，未说进度，视为规划；回顾中视为在建",
+        "001:738",
+        "布局建设国际商品交易中心、物流交易中心",
+    ),
+)
 
-#: Cues that are matched by their ending when the full cue is unknown (提速建设 → 建设).
-_ENDINGS = sorted({*REVIEW, *PLAN}, key=len, reverse=True)
+
+@dataclass(frozen=True)
+class Judgement:
+    """The status a mention implies, the rule that said so and the words it read."""
+
+    status: str
+    rule: str
+    #: The verbatim words that carry the status ("" for a default).
+    cue: str
+    #: Chinese: rule and reason, or DEFAULT_BASIS.
+    basis: str
+
+
+def _compiled() -> list[tuple[Rule, re.Pattern[str]]]:
+    return [(r, re.compile(r.pattern)) for r in RULES]
+
+
+_COMPILED = _compiled()
+
+
+def judge(clause: str, cue: str, part: str | None) -> Judgement:
+    """The status of a mention from its masked clause, else the extractor's cue, else a default.
+
+    ``part`` is "review" for the review of past years in a report, anything else for a plan.
+    """
+    review = part == "review"
+    for text in (clause, cue):
+        if not text:
+            continue
+        for rule, rx in _COMPILED:
+            status = rule.review if review else rule.plan
+            m = rx.search(text)
+            if status and m:
+                return Judgement(status, rule.key, _cue_words(text, m), f"{rule.key}：{rule.why}")
+    if review:
+        return Judgement(UNKNOWN_STATUS, "默认", "", DEFAULT_BASIS)
+    return Judgement("规划", "默认", "", DEFAULT_BASIS)
+
+
+def _cue_words(text: str, m: re.Match[str]) -> str:
+    """The matched words, widened to the clause around them (names shown as …)."""
+    words = text.replace("□", "…").strip("，,；; ")
+    return words if len(words) <= 40 else m.group(0)
+
 
 #: The heading that opens the plan part of a 政府工作报告 (2025年工作安排).
 _PLAN_HEADING = re.compile(
@@ -84,36 +250,19 @@ def plan_boundary(lines: list[str]) -> int | None:
 
 
 def part_of(line: int, boundary: int | None) -> str | None:
-    """'review' or 'plan' for a line of a 政府工作报告, None for plans throughout."""
+    """'review' or 'plan' for a line: a document without a review part is a plan throughout."""
     if boundary is None:
-        return None
+        return "plan"
     return "review" if line < boundary else "plan"
 
 
 def status_of(cue: str, part: str | None) -> str:
-    """The status a cue implies in the given part ('review', 'plan', or None for a plan).
+    """The status one verbatim cue implies (no clause): kept for callers that only have a cue.
 
-    An empty cue (an item of a 专栏 box with no verb) is a planned project: 规划.
-
-    >>> status_of("主体封顶", "review"), status_of("投用", "plan"), status_of("", None)
-    ('在建', '在建', '规划')
+    >>> status_of("建成投运", "review"), status_of("建成投用", "plan"), status_of("争取开工", None)
+    ('运营', '在建', '前期')
     """
-    table = REVIEW if part == "review" else PLAN
-    cue = cue.strip()
-    if not cue:
-        return "规划" if part != "review" else UNKNOWN_STATUS
-    m = re.match(r"完成总量的\d+%", cue)
-    if m:
-        return table.get("完成总量", "在建")
-    if cue in table:
-        return table[cue]
-    for ending in _ENDINGS:
-        if cue.endswith(ending) and ending in table:
-            return table[ending]
-    for ending in _ENDINGS:
-        if cue.startswith(ending) and ending in table:
-            return table[ending]
-    return "在建" if part == "review" else "规划"
+    return judge("", cue, part).status
 
 
 def rank(status: str) -> int:
@@ -134,5 +283,5 @@ def statuses(text: str, doc: str = "") -> list[tuple[Mention, str | None, str]]:
     out = []
     for m in extract_mentions(text, doc):
         part = part_of(m.line, boundary)
-        out.append((m, part, status_of(m.cue, part)))
+        out.append((m, part, judge(m.clause, m.cue, part).status))
     return out

@@ -7,7 +7,7 @@ from typing import Any
 
 from projects.documents import Mention
 from projects.documents.sector_rules import district_for, sector_for
-from projects.documents.status import part_of, rank, status_of
+from projects.documents.status import DEFAULT_BASIS, judge, part_of, rank
 from projects.documents.surface_forms import add_surface_form, line_text
 from projects.records.merge_keys import base_key, merge_key
 from projects.schema import empty_properties
@@ -19,14 +19,114 @@ def _doc_order(doc: str) -> tuple[str, str]:
     return (d.date if len(d.date) > 4 else d.date + "-01-01", d.file)
 
 
-def _mention_window(m: Mention, part: str | None) -> tuple[int, int]:
+def _mention_window(m: Mention, part: str | None) -> tuple[int, int, str]:
+    """(start, end, basis) a mention gives: the review year, an explicit year, the one year a
+    report plans for, or the plan period."""
     d = DOCUMENTS_BY_FILE[m.doc]
     start, end = d.period
     if part == "review":
-        return start - 1, start - 1
+        # a review that reports the thing done closes its window; one that reports progress
+        # (建成“两岸青山·千里林带”1500亩) says only that it ran that year
+        done = rank(judge(m.clause, m.cue, part).status) >= rank("建成")
+        return start - 1, start - 1, "review" if done else "period"
     if m.year and start <= m.year <= max(end, start + 15):
-        end = m.year
-    return start, end
+        return start, m.year, "text"
+    return start, end, "plan_year" if start == end else "period"
+
+
+#: years_basis codes, weakest first.
+YEARS_BASES: tuple[str, ...] = ("period", "plan_year", "text", "review")
+
+
+def years_of(ms: list[Mention], bounds: dict[str, int | None]) -> tuple[int, int, str]:
+    """(start_year, end_year, years_basis) of a project.
+
+    The start is the earliest year any document puts it in. The end prefers what the text says
+    (到2025年, the year a report plans for or reviews) over the plan period of the naming
+    document, which only says when the document was written for; but a year older than the
+    latest document naming the project no longer closes its window. ``years_basis`` says which
+    kind the end year is ("text", "review", "plan_year" or "period").
+
+    >>> from projects.documents import Mention
+    >>> doc = "001_597dad319c36e270.txt"
+    >>> years_of([Mention("X", 900, doc=doc), Mention("X", 736, doc=doc, year=2023)], {doc: 355})
+    (2021, 2023, 'text')
+    >>> years_of([Mention("X", 900, doc=doc)], {doc: 355})
+    (2021, 2025, 'period')
+    """
+    windows = [_mention_window(m, part_of(m.line, bounds.get(m.doc))) for m in ms]
+    start = min(w[0] for w in windows)
+    latest = max(int(DOCUMENTS_BY_FILE[m.doc].date[:4]) for m in ms)
+    # a review of last year in this year's report is as fresh as that report
+    explicit = [w for w in windows if w[2] != "period" and w[1] + (w[2] == "review") >= latest]
+    if not explicit:
+        return start, max(w[1] for w in windows), "period"
+    best = max(explicit, key=lambda w: (w[1], YEARS_BASES.index(w[2])))
+    return start, best[1], best[2]
+
+
+def status_history(ms: list[Mention], bounds: dict[str, int | None]) -> list[dict[str, Any]]:
+    """One entry per mention that implies a status, oldest document first.
+
+    Each says what the words of that line imply (a review fact or a plan's intention), with the
+    verbatim cue and the rule's basis; a mention no words speak for carries DEFAULT_BASIS.
+    Two mentions on one line count once (the one with words wins).
+    """
+    by_line: dict[tuple[str, int], dict[str, Any]] = {}
+    for m in ms:
+        part = part_of(m.line, bounds.get(m.doc)) or "plan"
+        j = judge(m.clause, m.cue, part)
+        d = DOCUMENTS_BY_FILE[m.doc]
+        entry = {
+            "doc": m.doc,
+            "date": d.date,
+            "year": d.period[0] - 1 if part == "review" else int(d.date[:4]),
+            "status": j.status,
+            "cue": j.cue,
+            "line": m.line,
+            "part": part,
+            "basis": j.basis,
+        }
+        old = by_line.get((m.doc, m.line))
+        if old is None or (old["basis"] == DEFAULT_BASIS and j.basis != DEFAULT_BASIS):
+            by_line[(m.doc, m.line)] = entry
+    return sorted(
+        by_line.values(), key=lambda e: (_doc_order(e["doc"]), e["part"] != "review", e["line"])
+    )
+
+
+def current_status(history: list[dict[str, Any]]) -> str | None:
+    """The status now: the latest fact of the documents.
+
+    Entries with words outrank defaults. Documents are read in date order, and within one
+    document its review before its plan; each part says its most advanced status. A later part
+    replaces what came before, except that a plan never undoes a review fact (the 2025 plan's
+    加快建设 does not make a park the 2024 review reported open unbuilt again).
+
+    >>> h = [{"doc": "a", "status": "运营", "part": "review", "basis": "x"},
+    ...      {"doc": "a", "status": "在建", "part": "plan", "basis": "x"}]
+    >>> current_status(h)
+    '运营'
+    """
+    said = [h for h in history if h.get("doc") and h.get("basis") != DEFAULT_BASIS]
+    said = [h for h in said if rank(h["status"]) >= 0]
+    if not said:
+        defaults = [h for h in history if h.get("doc") and rank(h["status"]) >= 0]
+        return defaults[-1]["status"] if defaults else None
+    groups: dict[tuple[str, str], str] = {}
+    for h in said:  # history is in reading order, so groups keep it
+        key = (h["doc"], h.get("part") or "plan")
+        if key not in groups or rank(h["status"]) > rank(groups[key]):
+            groups[key] = h["status"]
+    status, fact = None, None
+    for (_doc, part), said_status in groups.items():
+        if part == "plan" and fact is not None and rank(said_status) < rank(fact):
+            status = fact
+            continue
+        status = said_status
+        if part == "review":
+            fact = said_status
+    return status
 
 
 def make_record(
@@ -62,34 +162,10 @@ def make_record(
         add_surface_form(rec, src, m, lines_by_doc)
     rec["sources"] = list(sources.values())
 
-    history, windows = [], []
-    by_doc: dict[str, list[tuple[Mention, str | None, str]]] = defaultdict(list)
-    for m in ms:
-        part = part_of(m.line, bounds.get(m.doc))
-        by_doc[m.doc].append((m, part, status_of(m.cue, part)))
-        windows.append(_mention_window(m, part))
-    for doc in sorted(by_doc, key=_doc_order):
-        entries = by_doc[doc]
-        # the most advanced status a document states (review facts outrank plan intentions)
-        m, part, status = max(entries, key=lambda e: (rank(e[2]), e[1] == "review", -e[0].line))
-        d = DOCUMENTS_BY_FILE[doc]
-        year = d.period[0] - 1 if part == "review" else int(d.date[:4])
-        history.append(
-            {
-                "doc": doc,
-                "date": d.date,
-                "year": year,
-                "status": status,
-                "cue": m.cue,
-                "line": m.line,
-                "part": part,
-            }
-        )
+    history = status_history(ms, bounds)
     rec["status_history"] = history
-    known = [h["status"] for h in history if rank(h["status"]) >= 0]
-    rec["status"] = known[-1] if known else rec["status"]
-    rec["start_year"] = min(w[0] for w in windows)
-    rec["end_year"] = max(w[1] for w in windows)
+    rec["status"] = current_status(history) or rec["status"]
+    rec["start_year"], rec["end_year"], rec["years_basis"] = years_of(ms, bounds)
     rec["_key"] = key
     rec["_forms"] = sorted({merge_key(n) for n in names} - {key})
     rec["_related"] = []

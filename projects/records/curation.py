@@ -83,8 +83,35 @@ def accepted_mentions(rows: list[CurationRow], lines_by_doc: dict[str, list[str]
         cue = r.value if r.value and r.value in text else ""
         section, box = (para.section, para.box) if para else ("", None)
         lead = lead_dept(para.text) if para else None
-        out.append(Mention(r.name, r.line, section, cue, lead, r.doc, box, text[:40]))
+        out.append(
+            Mention(
+                r.name,
+                r.line,
+                section,
+                cue,
+                lead,
+                r.doc,
+                box,
+                text[:40],
+                clause=_clause(r.name, text),
+            )
+        )
     return out
+
+
+def _clause(name: str, text: str) -> str:
+    """The clause of ``text`` (between ，；。) holding ``name``, the name masked; "" if absent.
+
+    >>> _clause("融创茂", "大力发展首发经济，促进融创茂等商业综合体业态升级，入驻5家首店")
+    '促进□等商业综合体业态升级'
+    """
+    k = text.find(name)
+    if k < 0:
+        return ""
+    left = max(text.rfind(p, 0, k) for p in "，；。：") + 1
+    ends = [e for e in (text.find(p, k + len(name)) for p in "，；。") if e >= 0]
+    right = min(ends) if ends else len(text)
+    return text[left:right].replace(name, "□")
 
 
 def _paragraph_at(doc: str, line: int, lines_by_doc: dict[str, list[str]]) -> Paragraph | None:

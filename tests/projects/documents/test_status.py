@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from projects.documents.status import part_of, plan_boundary, rank, status_of
-from projects.records import build_records
+from projects.documents.status import (
+    DEFAULT_BASIS,
+    RULES,
+    judge,
+    part_of,
+    plan_boundary,
+    rank,
+    status_of,
+)
+from projects.records import build_records, document_mentions
 from projects.sources import read_lines
 from projects.vocab import DOCUMENTS, STATUSES
 
@@ -31,6 +39,9 @@ REPORT = DOCUMENTS[2].file  # 2025年沙坪坝区人民政府工作报告
         ("提速建设", None, "在建"),
         ("打造", None, "规划"),
         ("", None, "规划"),
+        ("提档升级", None, "运营"),
+        ("保护利用好", None, "运营"),
+        ("建设", None, "规划"),
     ],
 )
 def test_status_of_cue(cue, part, status):
@@ -53,6 +64,73 @@ def test_plan_boundary_of_the_report_is_found_in_the_text(seeds):
     assert part_of(b - 1, b) == "review" and part_of(b, b) == "plan"
 
 
+@pytest.fixture(scope="module")
+def judged(seeds):
+    """(doc prefix, line) -> [(name, rule key, status)] for every mention of the documents."""
+    bounds = {d.file: plan_boundary(read_lines(d.file, seeds)) for d in DOCUMENTS}
+    out: dict[tuple[str, int], list[tuple[str, str, str]]] = {}
+    for m in document_mentions(seeds):
+        j = judge(m.clause, m.cue, part_of(m.line, bounds[m.doc]))
+        out.setdefault((m.doc[:3], m.line), []).append((m.name, j.rule, j.status))
+    return out
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.key for r in RULES])
+def test_every_rule_reads_its_real_example_line(rule, seeds, judged):
+    doc_prefix, line = rule.where.split(":")
+    (doc,) = [d.file for d in DOCUMENTS if d.file.startswith(doc_prefix)]
+    text = "".join(read_lines(doc, seeds)[int(line) - 1].split())
+    assert rule.words in text, f"{rule.where} does not contain {rule.words}"
+    hits = judged.get((doc_prefix, int(line)), [])
+    assert any(key == rule.key for _, key, _ in hits), hits
+    part = "review" if doc_prefix == "002" and int(line) < 47 else "plan"
+    status = rule.review if part == "review" else rule.plan
+    assert {s for _, key, s in hits if key == rule.key} == {status}
+
+
+@pytest.mark.parametrize(
+    ("doc", "line", "name", "status"),
+    [
+        # things that exist and work: 提档升级 / 提质扩容 / 保护利用好 / 依托 / 发挥 → 运营
+        ("000", 61, "重庆工业设计产业城", "运营"),  # 提档升级…重庆工业设计产业城
+        ("002", 80, "三峡广场商圈", "运营"),  # 提质扩容三峡广场商圈
+        ("001", 834, "李四光旧居", "运营"),  # 保护利用好…李四光旧居
+        ("001", 691, "重庆西站", "运营"),  # 发挥好重庆西站、沙坪坝站、科学城站功能
+        ("002", 88, "西南医院", "运营"),  # 以西南医院、新桥医院、肿瘤医院等高水平医院为龙头
+        ("002", 80, "国际物流城", "运营"),  # 实施青凤科创城、国际物流城“满园扩园”行动
+        # a governing verb over a list: 适时开展 … 通道建设, 争取 … 落地 → 前期
+        ("000", 36, "国际物流枢纽园与重庆新机场货运通道", "前期"),
+        ("001", 749, "轨道19号线", "前期"),  # 争取城轨15、19、7号线引入科学城高铁站
+        ("002", 77, "杨家滩保租房", "前期"),  # 开工建设杨家滩保租房 (a 2025 target)
+        # bare 建设 / 打造 in a plan is 规划; 在建 only with a word of progress
+        ("001", 660, "铁路口岸国际箱管中心", "规划"),  # 建设铁路口岸国际箱管中心
+        ("000", 147, "陆港型枢纽经济示范区", "规划"),  # 建设陆港型枢纽经济示范区
+        ("000", 35, "轨道15号线", "在建"),  # 加快轨道7号线、15号线、17号线、27号线建设
+        # 新增 in a plan: new, so planned
+        ("001", 534, "凤凰山创意园", "规划"),
+        # the review of 2024 in 002: facts
+        ("002", 22, "歌磁巷", "运营"),  # 歌磁巷开街运营
+        ("002", 35, "云湖未来社区", "在建"),  # 云湖未来社区主体封顶
+        ("002", 37, "西永污水处理厂扩建工程", "建成"),  # …扩建工程完工
+        ("002", 37, "两岸青山·千里林带", "在建"),  # 建成“两岸青山·千里林带”1500亩: one year's part
+    ],
+)
+def test_real_lines_read_as_the_documents_mean(judged, doc, line, name, status):
+    hits = {n: s for n, _, s in judged[(doc, line)]}
+    assert hits[name] == status
+
+
+def test_a_box_item_without_words_is_a_marked_default():
+    j = judge("□", "", "plan")
+    assert (j.status, j.basis, j.cue) == ("规划", DEFAULT_BASIS, "")
+    assert judge("□", "", "review").status == "未知"
+
+
+def test_names_are_masked_so_words_inside_them_are_no_cue(judged):
+    # 渝遂立交改造三期 (box 12) holds 改造 in its name; 松林坡片区环境提升工程 holds 提升
+    assert dict((n, s) for n, _, s in judged[("002", 80)])["松林坡片区环境提升工程"] == "规划"
+
+
 def test_plans_throughout_have_no_boundary(seeds):
     for d in (DOCUMENTS[0], DOCUMENTS[3], DOCUMENTS[4]):
         assert plan_boundary(read_lines(d.file, seeds)) is None
@@ -63,8 +141,13 @@ def records(seeds):
     return {r["name"]: r for r in build_records(seeds)}
 
 
-def report_entry(record):
-    (entry,) = [h for h in record["status_history"] if h["doc"] == REPORT]
+def report_entry(record, part=None):
+    """The record's one entry from the report (in ``part`` where given)."""
+    (entry,) = [
+        h
+        for h in record["status_history"]
+        if h["doc"] == REPORT and (part is None or h["part"] == part)
+    ]
     return entry
 
 
@@ -81,13 +164,37 @@ def test_toucyong_in_the_plan_means_not_yet(records):
     # 投用重药进出口医疗器械分拨中心 and 投用数智重电科技园 are 2025 targets
     for name in ("重药进出口医疗器械分拨中心", "数智重电科技园"):
         entry = report_entry(records[name])
-        assert entry["part"] == "plan" and entry["cue"].endswith("投用")
+        assert entry["part"] == "plan" and entry["cue"].startswith("投用")
         assert entry["status"] == "在建" and records[name]["status"] == "在建"
         assert records[name]["start_year"] == records[name]["end_year"] == 2025
 
 
-def test_review_fact_outranks_plan_intention_in_one_report(records):
-    # 云湖未来社区: 主体封顶 in 2024 (review), 投用 planned for 2025 — one entry, still 在建
-    entry = report_entry(records["云湖未来社区"])
-    assert entry["status"] == "在建"
-    assert {entry["cue"]} <= {"主体封顶", "投用"}
+def test_review_and_plan_of_one_report_are_two_entries(records):
+    # 云湖未来社区: 主体封顶 in 2024 (review, 002:35), 投用 planned for 2025 (plan, 002:61)
+    rec = records["云湖未来社区"]
+    review, plan = report_entry(rec, "review"), report_entry(rec, "plan")
+    assert (review["year"], review["status"], review["line"]) == (2024, "在建", 35)
+    assert "主体封顶" in review["cue"]
+    assert (plan["year"], plan["status"], plan["line"]) == (2025, "在建", 61)
+    assert plan["cue"].startswith("投用")
+    assert rec["status"] == "在建"
+
+
+def test_a_plan_never_undoes_a_review_fact(records):
+    # 002:20 (review 2024) 环大学创新创业生态圈提质增效 … 002:66 (plan 2025) 打造…“升级版”;
+    # 001:11 (十三五 review) 黄金湾·智谷 投运, later plans 打造 / 加快推进 it: still 运营
+    rec = records["黄金湾·智谷"]
+    assert rec["status_history"][0]["part"] == "review"
+    assert rec["status_history"][0]["status"] == "运营"
+    assert any(h["status"] in ("规划", "在建") for h in rec["status_history"][1:])
+    assert rec["status"] == "运营"
+
+
+def test_a_default_status_says_it_is_one(records):
+    rec = records["“重庆1949”剧院"]  # 001:764, a box item with no verb
+    (entry,) = rec["status_history"]
+    assert entry["basis"] == DEFAULT_BASIS and entry["cue"] == ""
+    # where the running text speaks for a box item, its words win: 001:784 争取…开工
+    road = records["渝遂高速拓宽改造"]
+    assert [h["line"] for h in road["status_history"]] == [784, 790]
+    assert road["status"] == "前期"
