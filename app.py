@@ -12,14 +12,15 @@ from streamlit_folium import st_folium
 
 import ui.edit
 import ui.transfer
-from geo import mapview
+from geo import exchange, mapview
 from projects import filters
 from projects.errors import CatalogError
-from ui import catalog, details, sidebar, tables
+from ui import catalog, chrome, details, sidebar, tables
 
 K_SELECTED, K_MAP, K_SEEN = "selected_id", "map", "seen_events"
 
 st.set_page_config(page_title="沙坪坝 项目一张图", layout="wide")
+chrome.apply(exchange.MAX_BYTES // 2**20)
 
 
 def tianditu_token() -> str | None:

@@ -46,6 +46,38 @@ PRECISIONS: tuple[str, ...] = (
     "none",  # not placed
 )
 
+#: What a person reads for each precision class (the codes stay in the data).
+PRECISION_LABELS: dict[str, str] = {
+    "exact": "精确（100 米内）",
+    "manual": "人工标绘",
+    "approximate": "大致（1 公里内）",
+    "area": "片区范围",
+    "zone": "仅知片区（示意轮廓）",
+    "district": "仅知在区内（不上图）",
+    "none": "未定位（不上图）",
+}
+#: What a person reads for each way a position was found (schema field ``geo_method``).
+GEO_METHOD_LABELS: dict[str, str] = {
+    "exact": "地名完全匹配",
+    "alias": "地名别名匹配",
+    "normalised": "地名规范化匹配",
+    "contained": "名称中含地名",
+    "zone": "按片区",
+    "section": "按文件章节所述地点",
+    "district": "仅知在区内",
+    "curated": "人工核定",
+    "manual": "人工标绘",
+    "none": "未定位",
+}
+
+
+def code_label(field: str, code: object) -> object:
+    """The Chinese label of a vocabulary code in ``field`` (precision, geo_method); anything
+    else is returned as it is."""
+    labels = {"precision": PRECISION_LABELS, "geo_method": GEO_METHOD_LABELS}.get(field)
+    return labels.get(code, code) if labels and isinstance(code, str) else code
+
+
 #: Default colour per status (legend and map), colour-blind friendly order.
 STATUS_COLOURS: dict[str, str] = {
     "规划": "#9e9ac8",

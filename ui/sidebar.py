@@ -81,6 +81,7 @@ def render_filters(gdf: pd.DataFrame) -> Query:
         vocab.SECTORS,
         key=K_SECTORS,
         format_func=lambda s: f"{s}（{sector_counts[s]}）",
+        placeholder="请选择",
     )
     years = st.slider(
         "年份范围",
@@ -93,6 +94,7 @@ def render_filters(gdf: pd.DataFrame) -> Query:
         "状态（所选范围末年）",
         vocab.ALL_STATUSES,
         key=K_STATUSES,
+        placeholder="请选择",
     )
     zones = st.multiselect(
         "片区",
@@ -100,6 +102,7 @@ def render_filters(gdf: pd.DataFrame) -> Query:
         key=K_ZONES,
         format_func=lambda z: f"{z}（{zone_counts[z]}）",
         help="“区外”指沙坪坝区以外的项目，默认不显示。",
+        placeholder="请选择",
     )
     text = st.text_input("搜索名称或别名", key=K_TEXT, max_chars=100)
     st.button("重置筛选", on_click=_reset, args=(bounds,), width="stretch")
@@ -128,7 +131,7 @@ def render_map_options(token: str | None) -> tuple[str, bool, str | None]:
             return f"{base.label}（未配置密钥）"
         return base.label
 
-    choice = st.selectbox("底图", keys, key=K_BASEMAP, format_func=label)
+    choice = st.selectbox("底图", keys, placeholder="请选择", key=K_BASEMAP, format_func=label)
     note = None
     if mapview.BASEMAPS[choice].needs_token and not token:
         note = (
@@ -163,4 +166,5 @@ def render_picker(filtered: pd.DataFrame) -> str | None:
         [None, *names],
         format_func=lambda pid: "（未选择）" if pid is None else names[pid],
         key="picker",
+        placeholder="请选择",
     )

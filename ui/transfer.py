@@ -90,6 +90,7 @@ def render(filtered: Any, query: Any) -> None:
         list(exchange.FORMATS),
         format_func=lambda f: exchange.FORMATS[f].label,
         key=K_FORMAT,
+        placeholder="请选择",
     )
     spec = exchange.FORMATS[fmt]
     crs = st.selectbox(
@@ -97,6 +98,7 @@ def render(filtered: Any, query: Any) -> None:
         list(spec.crss),
         format_func=lambda c: exchange.CRSS[c].label,
         key=f"{K_CRS}_{fmt}",
+        placeholder="请选择",
     )
     split = False
     if spec.splittable:
@@ -165,8 +167,9 @@ def _render_import() -> None:
         return
     nonce = st.session_state.setdefault(K_IMPORT_NONCE, 0)
     upload = st.file_uploader(
-        "上传文件（不超过 20 MB）",
+        f"上传文件（不超过 {exchange.MAX_BYTES // 2**20} MB）",
         type=["geojson", "json", "gpkg", "zip", "csv"],
+        max_upload_size=exchange.MAX_BYTES // 2**20,
         key=f"im_file_{nonce}",
     )
     crs = st.selectbox(
@@ -177,12 +180,14 @@ def _render_import() -> None:
         help="文件没有注明坐标系（CSV、缺 .prj 的 Shapefile）时按此读取；没有 crs 的 GeoJSON "
         "默认为 WGS84，在此另选即按所选读取。选 GCJ-02 时，标为 WGS84 的文件也按 GCJ-02 读取"
         "（高德、腾讯地图导出的数据常见这种情况）。",
+        placeholder="请选择",
     )
     encoding = st.selectbox(
         "文字编码",
         [AUTO, "UTF-8", "GBK"],
         format_func=lambda e: "自动识别" if e == AUTO else e,
         key="im_encoding",
+        placeholder="请选择",
     )
     if upload is None:
         return

@@ -11,6 +11,7 @@ from geo.mapview.folium_map import (
     returned_objects,
     token_from_env,
 )
+from geo.mapview.localise import DRAW_LOCAL, localise
 from geo.mapview.payload import (
     DRAW_RANK,
     ProjectPayload,
@@ -37,6 +38,7 @@ __all__ = [
     "BASEMAPS",
     "Basemap",
     "DISTRICT_CENTRE",
+    "DRAW_LOCAL",
     "DRAW_RANK",
     "PRECISION_CODES",
     "PRECISION_DECIMALS",
@@ -53,6 +55,7 @@ __all__ = [
     "event_to_wgs84",
     "js_literal",
     "legend_spec",
+    "localise",
     "project_state",
     "publish",
     "returned_objects",

@@ -32,6 +32,7 @@ import shapely.geometry
 
 from geo import crs
 from geo.mapview.assets import VENDOR
+from geo.mapview.localise import localise
 from geo.mapview.payload import DRAW_RANK, ProjectPayload
 from geo.mapview.scripts import MapScript, js_literal, vendor_url
 from geo.mapview.style import (
@@ -206,12 +207,13 @@ def base_map(
         location=centre,
         zoom_start=11,
         tiles=None,
-        control_scale=True,
+        control_scale=False,
         maxZoom=18,
         minZoom=8,
     )
     m.default_js = [("leaflet", vendor_url("leaflet/leaflet.js"))]
     m.default_css = [("leaflet_css", vendor_url("leaflet/leaflet.css"))]
+    localise(m)
     if choice.url:
         for url in (choice.url, choice.overlay_url):
             if url:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from projects import schema
+from projects import schema, vocab
 from projects.errors import StaleVersion
 from projects.store.history_log import is_edit
 
@@ -44,7 +44,7 @@ def _lonlat(point: Mapping[str, Any]) -> str:
 def describe_changes(changes: Mapping[str, Any]) -> str:
     """「状态：在建 → 建成；…」 for messages (values shortened, geometry by type)."""
     parts = [
-        f"{_label(k)}：{_show(old)} → {_show(new)}"
+        f"{_label(k)}：{_show(vocab.code_label(k, old))} → {_show(vocab.code_label(k, new))}"
         for k, (old, new) in changes.items()
         if k not in ("status_history", "geo_method", "geo_basis")
     ]

@@ -37,7 +37,7 @@ def invalid(
 ) -> InvalidValue:
     """An InvalidValue whose message names project, field, value and what is allowed."""
     label = FIELDS[field][2] if field in FIELDS else {"geometry": "位置"}.get(field, field)
-    shown = repr(value) if not isinstance(value, str) else f"“{value}”"
+    shown = f"“{value}”" if isinstance(value, str) else "空" if value is None else repr(value)
     if len(shown) > 60:
         shown = shown[:57] + "…"
     who = f"项目 {project_id} 的" if project_id else ""

@@ -128,6 +128,7 @@ def edit_form(editor: users.Editor, feature: dict[str, Any], found: dict[str, di
             sectors,
             index=_index(sectors, props.get("sector")),
             key=f"{k}-sector",
+            placeholder="请选择",
         )
         statuses = list(vocab.ALL_STATUSES)
         status = st.selectbox(
@@ -135,6 +136,7 @@ def edit_form(editor: users.Editor, feature: dict[str, Any], found: dict[str, di
             statuses,
             index=_index(statuses, props.get("status")),
             key=f"{k}-status",
+            placeholder="请选择",
         )
         today = clock.today()  # the planners' date, on the clock the history shows
         status_date = st.date_input(
@@ -152,6 +154,7 @@ def edit_form(editor: users.Editor, feature: dict[str, Any], found: dict[str, di
             index=_index(zones, props.get("zone"), 0),
             format_func=lambda z: "（未定）" if z is None else z,
             key=f"{k}-zone",
+            placeholder="请选择",
         )
         lead = st.text_input("牵头部门", value=props.get("lead_dept") or "", key=f"{k}-lead")
         investment = st.number_input(
@@ -220,13 +223,18 @@ def new_project(editor: users.Editor, found: dict[str, dict]) -> None:
     k = f"new-{nonce()}"
     with st.expander("新建项目"), st.form(k):
         name = st.text_input("名称", key=f"{k}-name")
-        sector = st.selectbox("领域", list(vocab.SECTORS), index=None, key=f"{k}-sector")
-        status = st.selectbox("状态", list(vocab.ALL_STATUSES), index=0, key=f"{k}-status")
+        sector = st.selectbox(
+            "领域", list(vocab.SECTORS), index=None, placeholder="请选择", key=f"{k}-sector"
+        )
+        status = st.selectbox(
+            "状态", list(vocab.ALL_STATUSES), index=0, placeholder="请选择", key=f"{k}-status"
+        )
         zone = st.selectbox(
             "片区",
             [None, *vocab.ALL_ZONES],
             format_func=lambda z: "（未定）" if z is None else z,
             key=f"{k}-zone",
+            placeholder="请选择",
         )
         start = _year_input("起始年", None, f"{k}-start")
         end = _year_input("结束年", None, f"{k}-end")

@@ -100,6 +100,7 @@ def history_panel(editor: users.Editor, feature: dict[str, Any]) -> None:
                     list(range(version - 1, 0, -1)),
                     format_func=label,
                     key=f"{k}-target",
+                    placeholder="请选择",
                 )
                 if st.button("恢复到所选版本", key=f"{k}-revert"):
                     store.revert(
@@ -122,6 +123,7 @@ def deleted_projects(editor: users.Editor) -> None:
             list(by_id),
             format_func=lambda i: f"{by_id[i].get('name')}（{i}）",
             key="deleted-pick",
+            placeholder="请选择",
         )
         if pid and st.button("恢复所选项目", key="deleted-restore"):
             try:

@@ -1,0 +1,23 @@
+{# Chinese texts for leaflet.draw and a metric-only scale bar.
+   Rendered by geo/mapview/localise.py: the values set on `this` are escaped JS literals. #}
+(function () {
+  var map = {{ this._parent.get_name() }};
+  function merge(into, from) {
+    Object.keys(from).forEach(function (k) {
+      if (from[k] && typeof from[k] === "object") {
+        if (!into[k] || typeof into[k] !== "object") { into[k] = {}; }
+        merge(into[k], from[k]);
+      } else { into[k] = from[k]; }
+    });
+  }
+  if (window.L && L.drawLocal) { merge(L.drawLocal, {{ this.draw_local }}); }
+  if (map.zoomControl) {
+    map.zoomControl._zoomInButton.title = "放大";
+    map.zoomControl._zoomOutButton.title = "缩小";
+  }
+  if (map.attributionControl) {
+    map.attributionControl.setPrefix(
+      '<span title="Leaflet 开源地图库">Leaflet</span>');
+  }
+  L.control.scale({ metric: true, imperial: false, position: "bottomleft" }).addTo(map);
+})();

@@ -1,0 +1,197 @@
+"""Every word a person reads on the page is Chinese: a walk over the rendered page (the main
+document and the map's frame) fails on any Latin-script word outside a short list of allowed
+tokens (ids, units, coordinate-system codes, file formats, brand names, and Latin words that the
+project names themselves contain).
+
+Walks the default page, the logged-in editing and import panels, the export panel with a built
+file, and the drawing toolbar with a tool switched on. Runs against a temporary copy of the
+committed catalog; skips without Chromium unless SHAPINGBA_REQUIRE_BROWSER=1.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from projects import store
+from projects.sources import ROOT
+from tests.helpers import IFRAME, WAIT_MS, app_in_browser, map_frame, open_page
+
+pytestmark = pytest.mark.browser
+
+EDITOR, PASSWORD = "li", "沙坪坝-latin-2026"
+#: Allowed Latin tokens: units, coordinate systems, file formats and brands a planner knows by
+#: these names. Project data (ids, names) is allowed separately, from the catalog itself.
+ALLOWED = {
+    # units
+    "km",
+    "m",
+    "MB",
+    "KB",
+    # coordinate systems and standards
+    "EPSG",
+    "WGS",
+    "CGCS",
+    "GCJ",
+    "RFC",
+    "TIANDITU_TOKEN",
+    # file formats and extensions
+    "GeoJSON",
+    "GEOJSON",
+    "JSON",
+    "GeoPackage",
+    "GPKG",
+    "gpkg",
+    "Shapefile",
+    "KML",
+    "CSV",
+    "csv",
+    "WKT",
+    "ZIP",
+    "zip",
+    "prj",
+    "cpg",
+    "UTF",
+    "GBK",
+    "geojson",
+    "json",
+    # brands
+    "Leaflet",
+    "ArcGIS",
+    "QGIS",
+    "Google",
+    "Earth",
+    "OpenStreetMap",
+    "Streamlit",
+    "secrets",
+    EDITOR,
+}
+FILE_NAME = re.compile(r"[\w.-]+\.(?:geojson|json|gpkg|zip|kml|csv|pdf|png)\b")
+#: Visible text nodes and placeholders, and the tooltips (``title``) of visible elements. Skips
+#: icon ligatures (Material icons are drawn from words like "upload") and text a person cannot
+#: see (hidden, or clipped to a pixel like the skip link, whose text CSS replaces). The map frame's
+#: own title is Streamlit's component name, which the tests use to find the map.
+TEXT_JS = r"""() => {
+  const out = [];
+  const visible = el => {
+    if (!el || el.closest('script,style,noscript,[data-testid="stIconMaterial"]')) return false;
+    const cs = getComputedStyle(el);
+    return cs.visibility !== 'hidden' && cs.display !== 'none';
+  };
+  const w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  let n;
+  while ((n = w.nextNode())) {
+    const t = n.textContent.trim();
+    if (!t || !visible(n.parentElement)) continue;
+    const r = document.createRange(); r.selectNodeContents(n);
+    const box = r.getBoundingClientRect();
+    if (box.width > 1 && box.height > 1) out.push(t);
+  }
+  document.querySelectorAll('[placeholder],[title]').forEach(e => {
+    const box = e.getBoundingClientRect();
+    if (!visible(e) || box.width <= 1 || box.height <= 1) return;
+    if (e.placeholder) out.push(e.placeholder);
+    if (e.title && e.tagName !== 'IFRAME') out.push(e.title);
+  });
+  return out;
+}"""
+
+
+def _data_words() -> set[str]:
+    """Latin words inside the catalog's own data (ids like SPB-…, names with TOD …)."""
+    words = set()
+    for f in store.load_collection(store.CATALOG_PATH)["features"]:
+        p = f["properties"]
+        for text in [p.get("id"), p.get("name"), p.get("lead_dept"), *(p.get("aliases") or [])]:
+            words.update(re.findall(r"[A-Za-z]+", str(text or "")))
+    return words
+
+
+def latin_words(page: Page) -> dict[str, str]:
+    """Latin words on the page and in the map frame that are not allowed: word -> its text."""
+    allowed = ALLOWED | _data_words()
+    texts = page.evaluate(TEXT_JS)
+    frame = page.query_selector(IFRAME)
+    if frame is not None:
+        texts += [f"（地图）{t}" for t in frame.content_frame().evaluate(TEXT_JS)]
+    found = {}
+    for text in texts:
+        # A file name is an identifier the user's tools read (kept ASCII for them).
+        bare = FILE_NAME.sub(" ", text)
+        for word in re.findall(r"[A-Za-z][A-Za-z_]*", bare):
+            if word not in allowed:
+                found.setdefault(word, text[:80])
+    return found
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Iterator[tuple[Browser, str]]:
+    folder = tmp_path_factory.mktemp("latin")
+    catalog = folder / "projects.geojson"
+    shutil.copyfile(store.CATALOG_PATH, catalog)
+    accounts = folder / "users.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "projects.store.users", "add", EDITOR, "--password-stdin"],
+        input=PASSWORD + "\n",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "SHAPINGBA_USERS": str(accounts)},
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    with app_in_browser(catalog, accounts) as site:
+        yield site
+
+
+def _sidebar(page: Page):
+    return page.locator('[data-testid="stSidebar"]')
+
+
+def _settled(page: Page) -> None:
+    """Wait until the script run is over (Streamlit's own run indicator is then gone)."""
+    page.wait_for_timeout(500)
+    expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0, timeout=WAIT_MS)
+
+
+def test_default_page_has_no_english(site):
+    browser, url = site
+    page = open_page(browser, url, viewport={"width": 1600, "height": 1000})
+    map_frame(page)
+    _settled(page)
+    assert latin_words(page) == {}
+    assert page.errors == []
+
+
+def test_editing_import_export_and_drawing_have_no_english(site):
+    browser, url = site
+    page = open_page(browser, url, viewport={"width": 1600, "height": 1200})
+    map_frame(page)
+    side = _sidebar(page)
+    side.get_by_label("用户名").fill(EDITOR)
+    side.get_by_label("密码").fill(PASSWORD)
+    side.get_by_role("button", name="登录").click()
+    expect(side.get_by_text("已登录")).to_be_visible()
+    # Import panel (uploader) and export panel with a built file on offer.
+    side.get_by_role("button", name=re.compile("^生成")).click()
+    expect(side.get_by_role("button", name=re.compile("^下载"))).to_be_visible()
+    _settled(page)
+    assert latin_words(page) == {}
+    # Drawing toolbar, with the point tool switched on (its hint follows the pointer).
+    side.get_by_text("标绘模式（工作人员）").click()
+    frame = map_frame(page)
+    tool = frame.locator(".leaflet-draw-draw-marker")
+    expect(tool).to_be_visible()
+    tool.click()
+    box = page.locator(IFRAME).bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    expect(frame.locator(".leaflet-draw-tooltip")).to_be_visible()
+    assert latin_words(page) == {}
+    assert page.errors == []
