@@ -18,6 +18,7 @@ from filelock import FileLock, Timeout
 
 from projects.errors import CatalogError
 from projects.sources import ROOT
+from projects.store.atomic_write import os_error_text
 
 DEFAULT_CATALOG = ROOT / "data" / "projects.geojson"
 
@@ -65,11 +66,31 @@ def read_features(catalog: Path) -> list[dict[str, Any]]:
         data = json.loads(catalog.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise CatalogError(f"项目目录文件不存在：{catalog}（请先运行 make catalog）") from exc
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         raise CatalogError(f"项目目录文件已损坏，无法读取：{catalog}（{exc}）") from exc
+    except OSError as exc:
+        raise CatalogError(f"项目目录文件无法读取：{catalog}（{os_error_text(exc)}）") from exc
     if not isinstance(data, dict) or not isinstance(data.get("features"), list):
         raise CatalogError(f"项目目录文件不是 GeoJSON FeatureCollection：{catalog}")
     return data["features"]
+
+
+def check_unique_ids(features: list[dict[str, Any]], catalog: Path) -> None:
+    """Refuse to save over a catalog in which an id appears twice (a line copied by hand).
+
+    Otherwise one copy would be edited and the other, older one shown, and every later save of
+    that project would look like a colleague's conflicting change.
+    """
+    seen: dict[str, int] = {}
+    for n, feature in enumerate(features, 1):
+        pid = feature.get("properties", {}).get("id") if isinstance(feature, dict) else None
+        if pid in seen:
+            raise CatalogError(
+                f"项目目录文件 {catalog.name} 中编号 {pid} 出现了两次（第 {seen[pid]} 和第 {n} 个"
+                "项目），无法判断哪一条有效，已停止保存。请管理员删除多余的一行，"
+                "或运行 make catalog 重建目录（人工修改会保留）。"
+            )
+        seen[pid] = n
 
 
 def dumps(features: Iterable[dict[str, Any]]) -> str:

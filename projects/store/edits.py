@@ -10,7 +10,8 @@ over just the rows a save names, so both refuse and log alike.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterable, Mapping
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -128,14 +129,22 @@ def edited(
     return after
 
 
-def next_staff_id(taken: Iterable[str]) -> str:
-    """The next free staff-NNNN id, so staff-made ids never collide with document ids."""
+def staff_id_source(taken: Iterable[str]) -> Iterator[str]:
+    """The free staff-NNNN ids in order, so staff-made ids never collide with document ids.
+
+    One pass over ``taken``, then counting up: a batch of many new records stays linear.
+    """
     numbers = [
         int(t[len(STAFF_PREFIX) :])
         for t in taken
         if t.startswith(STAFF_PREFIX) and t[len(STAFF_PREFIX) :].isdigit()
     ]
-    return f"{STAFF_PREFIX}{max(numbers, default=0) + 1:04d}"
+    return (f"{STAFF_PREFIX}{n:04d}" for n in itertools.count(max(numbers, default=0) + 1))
+
+
+def next_staff_id(taken: Iterable[str]) -> str:
+    """The next free staff-NNNN id."""
+    return next(staff_id_source(taken))
 
 
 #: (id, feature after, action, extra entry keys) for each record a save changes.
@@ -163,14 +172,17 @@ def plan_edits(
 
     def plan(by_id, entries):
         out, seen = [], set()
+        staff_ids = staff_id_source(by_id)
         for edit in edits:
             new = edit.project_id is None
             pid = edit.project_id or edit.changes.get("id")
             if new:
-                pid = pid or next_staff_id([*by_id, *seen])
-                if not isinstance(pid, str) or not pid.strip() or pid in by_id:
+                pid = next(staff_ids) if pid in (None, "") else validate.check_id(pid)
+                if pid in by_id:
                     raise InvalidValue(
-                        f"新项目编号 {pid!r} 已存在或为空。", project_id=pid, field="id"
+                        f"新项目编号 {pid} 已存在，请换一个编号或改为修改该项目。",
+                        project_id=pid,
+                        field="id",
                     )
                 before = new_feature(pid)
             else:

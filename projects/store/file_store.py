@@ -23,15 +23,24 @@ parts live in small modules: :mod:`projects.store.edits` (one edit, validated), 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import logging
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from projects.errors import InvalidValue
+from projects.errors import CatalogError, InvalidValue
 from projects.store import users
-from projects.store.atomic_write import clean_temp_files, write_atomic
+from projects.store.atomic_write import (
+    clean_temp_files,
+    install,
+    os_error_text,
+    prepare,
+    write_atomic,
+)
 from projects.store.catalog_file import (
     catalog_path,
+    check_unique_ids,
     dumps,
     history_path,
     locked,
@@ -53,11 +62,15 @@ from projects.store.edits import (
 )
 from projects.store.history_log import (
     append_batch,
+    check_against,
     flatten,
+    is_edit,
+    last_edit_batch,
     read_batches,
     replay_into,
-    truncate_log,
 )
+
+log = logging.getLogger(__name__)
 
 #: Chinese names of the actions, for messages and the history view.
 ACTIONS = {
@@ -76,8 +89,12 @@ ACTIONS = {
 def load_collection(
     path: Path | str | None = None, *, include_deleted: bool = False
 ) -> dict[str, Any]:
-    """The catalog as a GeoJSON FeatureCollection dict (soft-deleted records left out)."""
-    features = read_features(catalog_path(path))
+    """The catalog as a GeoJSON FeatureCollection dict (soft-deleted records left out).
+
+    A committed save whose catalog write failed (see :func:`_commit`) is rolled forward here in
+    memory, so readers always see what the history holds.
+    """
+    features = _read_committed(catalog_path(path))
     if not include_deleted:
         features = [f for f in features if not f["properties"].get("deleted")]
     return {"type": "FeatureCollection", "features": features}
@@ -97,12 +114,23 @@ def get(project_id: str, path: Path | str | None = None) -> dict[str, Any]:
 
 
 def catalog_version(path: Path | str | None = None) -> str:
-    """A cheap cache key that changes on every save (the replace gives a new inode)."""
-    try:
-        st = catalog_path(path).stat()
-    except FileNotFoundError:
-        return "missing"
-    return f"{st.st_ino}-{st.st_mtime_ns}-{st.st_size}"
+    """A cheap cache key that changes on every save (the replace gives a new inode).
+
+    The history's size is part of it: a committed save whose catalog write failed still
+    changes what :func:`load` returns.
+    """
+    catalog = catalog_path(path)
+    parts = []
+    for file in (catalog, history_path(catalog)):
+        try:
+            st = file.stat()
+        except OSError:
+            if file == catalog:
+                return "missing"
+            parts.append("none")
+        else:
+            parts.append(f"{st.st_ino}-{st.st_mtime_ns}-{st.st_size}")
+    return ":".join(parts)
 
 
 def history(project_id: str | None = None, path: Path | str | None = None) -> list[dict[str, Any]]:
@@ -117,12 +145,41 @@ def history(project_id: str | None = None, path: Path | str | None = None) -> li
     return entries
 
 
+def _lags(features: list[dict[str, Any]], batch: dict[str, Any] | None) -> bool:
+    """Whether the newest logged batch is missing from ``features`` (a save to roll forward)."""
+    if batch is None:
+        return False
+    versions = {f["properties"]["id"]: f["properties"].get("version", 1) for f in features}
+    return any(is_edit(e) and e["version"] > versions.get(e["id"], 0) for e in batch["edits"])
+
+
+def _read_committed(catalog: Path) -> list[dict[str, Any]]:
+    """The catalog as committed: the file, plus any logged batch it lacks (no lock, no write).
+
+    Saves are serial and each one rolls the catalog forward first, so when the newest logged
+    batch is in the file every earlier one is too; only then is the whole log skipped.
+    """
+    features = read_features(catalog)
+    hist = history_path(catalog)
+    if _lags(features, last_edit_batch(hist)):
+        replay_into(features, flatten(read_batches(hist)), pending_only=True)
+    return features
+
+
 def _current(catalog: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Under the lock: the catalog with any logged-but-unwritten batch rolled forward."""
+    """Under the lock: the catalog with any logged-but-unwritten batch rolled forward.
+
+    Also the health check of the pair: an id twice in the catalog, a damaged history, or a
+    history that lacks edits the catalog shows stop the save with a Chinese message.
+    """
     clean_temp_files(catalog)
     features = read_features(catalog)
-    entries = flatten(read_batches(history_path(catalog)))
+    check_unique_ids(features, catalog)
+    hist = history_path(catalog)
+    batches = read_batches(hist)
+    entries = flatten(batches)
     changed, _ = replay_into(features, entries, pending_only=True)
+    check_against(features, batches, hist)
     if changed:
         write_atomic(catalog, dumps(features))
     return features, entries
@@ -131,7 +188,7 @@ def _current(catalog: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]
 def recover(path: Path | str | None = None) -> list[str]:
     """Roll forward a batch a killed writer logged but did not write; return the ids fixed."""
     catalog = catalog_path(path)
-    with locked(catalog):
+    with _faults("恢复目录"), locked(catalog):
         before = {
             f["properties"]["id"]: f["properties"].get("version") for f in read_features(catalog)
         }
@@ -143,38 +200,83 @@ def recover(path: Path | str | None = None) -> list[str]:
     ]
 
 
+@contextmanager
+def _faults(doing: str) -> Iterator[None]:
+    """Turn an OS error into a Chinese sentence for the page; the traceback goes to the log."""
+    try:
+        yield
+    except OSError as exc:
+        log.exception("%s failed", doing)
+        raise CatalogError(
+            f"{doing}失败：{os_error_text(exc)}，未作任何修改。请稍后再试；"
+            "如一直失败，请联系管理员查看服务器日志。"
+        ) from exc
+
+
+def _snapshot(catalog: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Without the lock: the committed catalog and the history, for planning a save."""
+    features = read_features(catalog)
+    entries = flatten(read_batches(history_path(catalog)))
+    replay_into(features, entries, pending_only=True)
+    return features, entries
+
+
 def _commit(
     editor: users.Editor,
     path: Path | str | None,
     reason: str,
     plan: Planner,
 ) -> list[dict[str, Any]]:
-    """Check the editor, then under the lock: plan the entries, log them, replace the catalog.
+    """Check the editor, plan the entries, then under the lock log them and replace the catalog.
 
     ``plan(by_id, entries)`` (see :mod:`projects.store.edits`) raises to refuse the whole batch;
-    nothing is written unless every record passed.
+    nothing is written unless every record passed. Planning (the validation, slow for a large
+    import) runs before the lock is taken, so other staff can save meanwhile; under the lock the
+    plan is kept if none of its records changed since, else made again on the current catalog.
+
+    The commit is write-ahead: the new catalog is first written to a temp file (a full disk
+    fails here, with nothing changed), then the history line is appended and fsynced (the
+    commit), then the temp file replaces the catalog. If that last step fails the save stands:
+    the catalog is derived from the history by the next reader and writer.
     """
     users.require_editor(editor)
     check_reason(reason)
     catalog = catalog_path(path)
-    with locked(catalog):
-        features, entries = _current(catalog)
-        by_id = {f["properties"]["id"]: f for f in features}
-        at = now()
-        batch_edits, out, created = apply_plan(by_id, plan(by_id, entries), editor.name, at)
-        if not batch_edits:
-            return out
-        features.extend(created)
-        hist = history_path(catalog)
-        size = append_batch(
-            hist, {"at": at, "by": editor.name, "reason": reason, "edits": batch_edits}
-        )
-        try:
-            write_atomic(catalog, dumps(features))
-        except BaseException:
-            truncate_log(hist, size)  # the save failed visibly: it must not roll forward later
-            raise
+    with _faults("保存"):
+        seen_features, seen_entries = _snapshot(catalog)
+        seen = {f["properties"]["id"]: f for f in seen_features}
+        planned = plan(seen, seen_entries)
+        with locked(catalog):
+            users.require_editor(editor)
+            features, entries = _current(catalog)
+            by_id = {f["properties"]["id"]: f for f in features}
+            if any(by_id.get(pid) != seen.get(pid) for pid, *_ in planned):
+                planned = plan(by_id, entries)
+            at = now()
+            batch_edits, out, created = apply_plan(by_id, planned, editor.name, at)
+            if not batch_edits:
+                return out
+            features.extend(created)
+            _write(
+                catalog,
+                features,
+                {"at": at, "by": editor.name, "reason": reason, "edits": batch_edits},
+            )
     return out
+
+
+def _write(catalog: Path, features: list[dict[str, Any]], batch: dict[str, Any]) -> None:
+    """Under the lock: temp catalog, then the history line (the commit), then the rename."""
+    tmp = prepare(catalog, dumps(features))
+    try:
+        append_batch(history_path(catalog), batch)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    try:
+        install(tmp, catalog)
+    except OSError:  # committed: the catalog is derived from the history on the next access
+        log.exception("save committed to the history; catalog file update failed")
 
 
 def save_many(
@@ -187,6 +289,8 @@ def save_many(
     outline: Any = None,
 ) -> list[dict[str, Any]]:
     """All-or-nothing batch of creates and updates: one lock, one history line.
+
+    Time grows linearly with the batch, and the lock is held only to commit (see _commit).
 
     Each update's ``expected_version`` must be current, else StaleVersion; any invalid value raises
     InvalidValue; either way nothing is saved. ``action`` labels the updates in the history (e.g.

@@ -1,9 +1,13 @@
 """The edit history file (``history.jsonl``) and replaying it over records.
 
 One line per save: ``{"at", "by", "reason", "edits": [{"id", "action", "base", "version",
-"changes"}]}`` with ``changes`` mapping a field (or ``"geometry"``) to ``[old, new]``. Lines are
-appended and fsynced before the catalog is replaced, so replaying the log over the built catalog
-always gives the current one; a torn last line (a writer killed mid-append) is ignored.
+"changes"}]}`` with ``changes`` mapping a field (or ``"geometry"``) to ``[old, new]``.
+
+The log is write-ahead: a save is committed when its line is appended and fsynced, and the
+catalog is derived from it (replayed over the built catalog), so the two can never disagree
+for long: a catalog that lags is rolled forward. A torn last line (a writer killed mid-append)
+is ignored; any other broken line, a line of the wrong shape, or a log that lacks edits the
+catalog shows stops saves with a Chinese message, as guessing would lose edits.
 """
 
 from __future__ import annotations
@@ -17,31 +21,102 @@ from typing import Any
 
 from projects import schema
 from projects.errors import CatalogError
-from projects.store.atomic_write import fsync_dir
+from projects.store.atomic_write import fsync_dir, os_error_text
 
 
 def read_batches(hist: Path) -> list[dict[str, Any]]:
-    """The logged batches; a torn last line (writer killed mid-append) is ignored."""
+    """The logged batches; a torn last line (writer killed mid-append) is ignored.
+
+    A line that is broken JSON, or JSON of the wrong shape, raises CatalogError naming the line:
+    the history is the commit record, so a damaged one stops saves instead of being guessed at.
+    """
     try:
         raw = hist.read_bytes()
     except FileNotFoundError:
         return []
+    except OSError as exc:
+        raise CatalogError(f"修改记录文件 {hist} 无法读取（{os_error_text(exc)}）。") from exc
+    return parse_lines(raw, hist)
+
+
+def parse_lines(raw: bytes, hist: Path, first_line: int = 1) -> list[dict[str, Any]]:
+    """The batches of complete lines in ``raw`` (the text after the last newline is torn)."""
     lines = raw.split(b"\n")
-    complete, tail = lines[:-1], lines[-1]
-    del tail  # no newline yet: an append that never finished
     batches = []
-    for n, line in enumerate(complete, 1):
+    for n, line in enumerate(lines[:-1], first_line):
         if not line.strip():
             continue
         try:
-            batches.append(json.loads(line))
-        except ValueError as exc:
-            raise CatalogError(f"修改记录文件第 {n} 行已损坏：{hist}（{exc}）") from exc
+            batch = json.loads(line)
+        except (ValueError, RecursionError) as exc:
+            raise damaged(hist, n, "不是有效的 JSON") from exc
+        problem = batch_problem(batch)
+        if problem:
+            raise damaged(hist, n, problem)
+        batches.append(batch)
     return batches
 
 
+def damaged(hist: Path, line: int, what: str) -> CatalogError:
+    """The refusal for a damaged history line: saves stop until someone repairs it."""
+    return CatalogError(
+        f"修改记录文件 {hist.name} 第 {line} 行已损坏（{what}），为免丢失修改已停止保存。"
+        "请管理员从备份恢复该文件（python -m projects.store restore 备份目录）。"
+    )
+
+
+def _int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def batch_problem(batch: Any) -> str:
+    """What is wrong with the shape of one history line ("" when nothing)."""
+    if not isinstance(batch, dict) or not isinstance(batch.get("edits"), list):
+        return "应为含 edits 列表的对象"
+    if not isinstance(batch.get("at"), str) or not isinstance(batch.get("by"), str):
+        return "缺少时间（at）或修改人（by）"
+    for edit in batch["edits"]:
+        if not isinstance(edit, dict):
+            return "edits 中有一项不是对象"
+        if not isinstance(edit.get("id"), str) or not isinstance(edit.get("action"), str):
+            return "edits 中有一项缺少编号（id）或操作（action）"
+        changes = edit.get("changes")
+        if not isinstance(changes, dict) or not all(
+            isinstance(v, list) and len(v) == 2 for v in changes.values()
+        ):
+            return f"项目 {edit['id']} 的 changes 应为 {{字段: [原值, 新值]}}"
+        if "version" in edit and not (
+            _int(edit["version"]) and _int(edit.get("base")) and edit["version"] >= 1
+        ):
+            return f"项目 {edit['id']} 的版本号（base、version）应为整数"
+    return ""
+
+
+def last_edit_batch(hist: Path) -> dict[str, Any] | None:
+    """The newest batch that made versions, read from the end (cheap on a long history)."""
+    try:
+        raw = hist.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise CatalogError(f"修改记录文件 {hist} 无法读取（{os_error_text(exc)}）。") from exc
+    end = raw.rfind(b"\n")
+    while end > 0:
+        start = raw.rfind(b"\n", 0, end) + 1
+        line_no = raw.count(b"\n", 0, start) + 1
+        for batch in parse_lines(raw[start : end + 1], hist, line_no):
+            if any(is_edit(e) for e in batch["edits"]):
+                return batch
+        end = start - 1
+    return None
+
+
 def append_batch(hist: Path, batch: dict[str, Any]) -> int:
-    """Append one batch line (fsynced); return the size before, to undo a failed save."""
+    """Append one batch line and fsync it: the commit point of a save. Return the size before.
+
+    If writing or syncing fails the line is cut off again before the error is raised, so a
+    save the editor sees fail never rolls forward later.
+    """
     line = (json.dumps(batch, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
     with open(hist, "ab+") as f:
         size = f.seek(0, os.SEEK_END)
@@ -52,20 +127,46 @@ def append_batch(hist: Path, batch: dict[str, Any]) -> int:
                 size = f.read().rfind(b"\n") + 1
                 f.truncate(size)
         f.seek(0, os.SEEK_END)
-        f.write(line)
-        f.flush()
-        os.fsync(f.fileno())
+        try:
+            f.write(line)
+            f.flush()
+            os.fsync(f.fileno())
+        except BaseException:
+            f.truncate(size)
+            raise
     if size == 0:
         fsync_dir(hist.parent)
     return size
 
 
-def truncate_log(hist: Path, size: int) -> None:
-    """Cut the log back to ``size`` bytes: a save that failed visibly must not roll forward."""
-    with open(hist, "r+b") as f:
-        f.truncate(size)
-        f.flush()
-        os.fsync(f.fileno())
+def check_against(
+    features: list[dict[str, Any]], batches: list[dict[str, Any]], hist: Path
+) -> None:
+    """Refuse to go on when the history lacks edits the catalog shows (missing or cut file).
+
+    A record with an editor (``updated_by``) got its version from a logged save, so the log must
+    hold that version; otherwise the next rebuild would silently drop those edits.
+    """
+    logged: dict[str, int] = {}
+    for batch in batches:
+        for edit in batch["edits"]:
+            if is_edit(edit):
+                logged[edit["id"]] = max(logged.get(edit["id"], 0), edit["version"])
+    lost = [
+        f["properties"]["id"]
+        for f in features
+        if f["properties"].get("updated_by")
+        and logged.get(f["properties"]["id"], 0) < (f["properties"].get("version") or 1)
+    ]
+    if not lost:
+        return
+    where = "不存在" if not hist.exists() else ("为空" if not batches else "缺少部分记录")
+    shown = "、".join(lost[:5]) + ("等" if len(lost) > 5 else "")
+    raise CatalogError(
+        f"修改记录文件 {hist.name} {where}，而项目目录中有 {len(lost)} 个项目的人工修改"
+        f"（{shown}）在其中找不到；为免丢失修改历史，已停止保存。"
+        "请管理员从备份恢复该文件（python -m projects.store restore 备份目录）。"
+    )
 
 
 def flatten(batches: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -11,10 +11,25 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from projects.errors import CatalogError
 from projects.store.atomic_write import clean_temp_files, write_atomic
-from projects.store.catalog_file import catalog_path, dumps, history_path, locked, now
+from projects.store.catalog_file import (
+    catalog_path,
+    dumps,
+    history_path,
+    locked,
+    now,
+    read_features,
+)
 from projects.store.changes import diff
-from projects.store.history_log import append_batch, flatten, is_edit, read_batches, replay_into
+from projects.store.history_log import (
+    append_batch,
+    check_against,
+    flatten,
+    is_edit,
+    read_batches,
+    replay_into,
+)
 
 
 @dataclass(frozen=True)
@@ -28,6 +43,19 @@ class RebuildReport:
     kept: dict[str, tuple[str, ...]]
     #: ids with recorded edits that the build no longer contains
     orphans: tuple[str, ...]
+
+
+def _check_history_kept(catalog: Path, batches: list[dict[str, Any]], hist: Path) -> None:
+    """Refuse to rebuild when the history lacks edits the current catalog shows.
+
+    A rebuild replays the history over fresh records, so a missing or cut history would drop
+    those edits for good. An unreadable or absent catalog has nothing to compare and is rebuilt.
+    """
+    try:
+        current = read_features(catalog)
+    except CatalogError:
+        return
+    check_against(current, batches, hist)
 
 
 def rebuilt_text(features: list[dict[str, Any]], path: Path | str | None = None) -> str:
@@ -55,7 +83,9 @@ def rebuild(
     with locked(catalog):
         clean_temp_files(catalog)
         hist = history_path(catalog)
-        entries = flatten(read_batches(hist))
+        batches = read_batches(hist)
+        _check_history_kept(catalog, batches, hist)
+        entries = flatten(batches)
         fresh = {f["properties"]["id"]: f for f in features}
         out = copy.deepcopy(list(features))
         changed, orphans = replay_into(out, entries, pending_only=False)

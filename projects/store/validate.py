@@ -9,6 +9,8 @@ The district outline is passed in, so this module needs neither files nor maps.
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
@@ -22,6 +24,16 @@ from projects.schema import FIELDS
 
 MAX_NAME = 100
 MAX_TEXT = 2000
+#: Items a list field (aliases) may hold; the documents give at most a handful.
+MAX_ITEMS = 50
+#: Vertices one geometry may have: a detailed district-scale line has a few hundred; a million
+#: would make every save and every viewer's map data many megabytes.
+MAX_VERTICES = 10_000
+#: How a position was found: a short code (exact, alias, manual …), never free text.
+GEO_METHOD = re.compile(r"[a-z_]{1,32}", re.ASCII)
+#: Project ids: ``SPB-`` and digits (the document ids, data/project_ids.csv) or ``staff-`` and
+#: digits (made up for projects staff add); ASCII only, so no look-alike or invisible character.
+ID_PATTERN = re.compile(r"(SPB|staff)-[0-9]{1,8}", re.ASCII)
 GEOMETRY_TYPES = (
     "Point",
     "LineString",
@@ -48,13 +60,31 @@ def invalid(
     return err
 
 
+def visible(text: str) -> bool:
+    """Whether ``text`` has a character one can see (not only spaces or zero-width marks)."""
+    return any(unicodedata.category(c)[0] not in "ZC" for c in text)
+
+
+def check_id(value: object) -> str:
+    """A project id as :data:`ID_PATTERN` allows (for creates and imports); InvalidValue else."""
+    if not isinstance(value, str) or not ID_PATTERN.fullmatch(value):
+        raise invalid(
+            None,
+            "id",
+            value,
+            "编号应为 SPB- 加数字（如 SPB-0123），或工作人员新建项目的 staff- 加数字"
+            "（如 staff-0001），不能含空格或其他字符；留空则自动编号",
+        )
+    return value
+
+
 def _text(pid, field, value, limit, required=False) -> None:
     if value is None and not required:
         return
     if not isinstance(value, str):
         raise invalid(pid, field, value, "应为文字")
-    if required and not value.strip():
-        raise invalid(pid, field, value, f"应为 1–{limit} 个字符", "为空")
+    if required and not visible(value):
+        raise invalid(pid, field, value, f"应为 1–{limit} 个字符", "为空或只有空白字符")
     if len(value) > limit:
         raise invalid(pid, field, value, f"最多 {limit} 个字符", f"共 {len(value)} 个字符")
 
@@ -87,8 +117,17 @@ def _investment(pid, value) -> None:
 def _aliases(pid, value) -> None:
     if not isinstance(value, list):
         raise invalid(pid, "aliases", value, "应为名称列表")
+    if len(value) > MAX_ITEMS:
+        raise invalid(pid, "aliases", value, f"最多 {MAX_ITEMS} 个别名", f"共 {len(value)} 个")
     for alias in value:
         _text(pid, "aliases", alias, MAX_NAME, required=True)
+
+
+def _geo_method(pid, value) -> None:
+    if value is None:
+        return
+    if not isinstance(value, str) or not GEO_METHOD.fullmatch(value):
+        raise invalid(pid, "geo_method", value, "应为小写英文代码（如 manual），最多 32 个字符")
 
 
 def check_status_date(project_id: str | None, value: object) -> date:
@@ -118,6 +157,7 @@ def check_geometry(
     if not isinstance(geometry, dict) or geometry.get("type") not in GEOMETRY_TYPES:
         kind = geometry.get("type") if isinstance(geometry, dict) else type(geometry).__name__
         raise invalid(project_id, "geometry", kind, "应为点、线或面（GeoJSON）")
+    _check_coordinates(project_id, geometry)
     try:
         geom = shape(geometry)
     except Exception as exc:  # shapely raises several types for malformed coordinates
@@ -150,6 +190,54 @@ def check_geometry(
         )
 
 
+def _positions(coords: Any, depth: int, budget: list[int]) -> Iterable[Any]:
+    """The positions of a GeoJSON coordinate array ``depth`` levels deep, counted against
+    ``budget`` so a huge or oddly nested geometry is refused before shapely sees it."""
+    if not isinstance(coords, list | tuple):
+        raise TypeError("坐标应为数组")
+    if depth == 0:
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise OverflowError
+        yield coords
+        return
+    for item in coords:
+        yield from _positions(item, depth - 1, budget)
+
+
+_DEPTH = {"Point": 0, "LineString": 1, "MultiPoint": 1, "Polygon": 2, "MultiLineString": 2}
+
+
+def _check_coordinates(project_id: str | None, geometry: dict[str, Any]) -> None:
+    """At most MAX_VERTICES positions, and every polygon ring closed (first = last position)."""
+    kind = geometry["type"]
+    coords = geometry.get("coordinates")
+    budget = [MAX_VERTICES]
+    try:
+        if kind in ("Polygon", "MultiPolygon"):
+            polygons = [coords] if kind == "Polygon" else list(coords or [])
+            for polygon in polygons:
+                for ring in polygon if isinstance(polygon, list) else [polygon]:
+                    ring = list(_positions(ring, 1, budget))
+                    if len(ring) < 4 or list(ring[0]) != list(ring[-1]):
+                        raise invalid(
+                            project_id,
+                            "geometry",
+                            kind,
+                            "面的每个环应首尾相接（第一个点与最后一个点相同），且至少有 4 个点",
+                            "环未闭合",
+                        )
+        else:
+            for _ in _positions(coords, _DEPTH[kind], budget):
+                pass
+    except OverflowError:
+        raise invalid(
+            project_id, "geometry", kind, f"一个位置最多 {MAX_VERTICES} 个坐标点，请先简化"
+        ) from None
+    except TypeError as exc:
+        raise invalid(project_id, "geometry", kind, "坐标格式不正确", str(exc)) from exc
+
+
 #: The rule of each field, run in this order (the first failing field is the one reported).
 _CHECKS: dict[str, Callable[[str | None, dict[str, Any]], None]] = {
     "name": lambda pid, p: _text(pid, "name", p.get("name"), MAX_NAME, required=True),
@@ -164,6 +252,8 @@ _CHECKS: dict[str, Callable[[str | None, dict[str, Any]], None]] = {
     "investment": lambda pid, p: _investment(pid, p.get("investment")),
     "notes": lambda pid, p: _text(pid, "notes", p.get("notes"), MAX_TEXT),
     "precision": lambda pid, p: _choice(pid, "precision", p.get("precision"), vocab.PRECISIONS),
+    "geo_method": lambda pid, p: _geo_method(pid, p.get("geo_method")),
+    "geo_basis": lambda pid, p: _text(pid, "geo_basis", p.get("geo_basis"), MAX_TEXT),
 }
 #: The fields with a rule here; the store checks each one an edit touches.
 RULES: tuple[str, ...] = tuple(_CHECKS)

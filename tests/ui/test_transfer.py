@@ -13,7 +13,7 @@ from geo import exchange as ex
 from projects import store
 from projects.sources import ROOT
 from projects.store import users
-from tests.geo.exchange.test_export import EXPORTED, sample_collection
+from tests.geo.exchange.test_export import EXPORTED, built_collection
 
 APP = str(ROOT / "app.py")
 PASSWORD = "transfer-test-pass"
@@ -22,7 +22,7 @@ PASSWORD = "transfer-test-pass"
 @pytest.fixture
 def catalog(tmp_path, monkeypatch) -> Path:
     path = tmp_path / "projects.geojson"
-    path.write_text(json.dumps(sample_collection(), ensure_ascii=False), "utf-8")
+    path.write_text(json.dumps(built_collection(), ensure_ascii=False), "utf-8")
     monkeypatch.setenv("SHAPINGBA_CATALOG", str(path))
     monkeypatch.setenv("SHAPINGBA_USERS", str(tmp_path / "users.json"))
     users.add_user("wang", PASSWORD, rounds=4)

@@ -17,7 +17,7 @@ from pyproj import CRS
 
 from projects import store
 from projects.store import users
-from tests.geo.exchange.test_export import EXPORTED, sample_collection
+from tests.geo.exchange.test_export import EXPORTED, built_collection
 from tests.helpers import WAIT_MS, app_in_browser, open_page
 
 PASSWORD = "browser-import-pass"
@@ -29,7 +29,7 @@ pytestmark = pytest.mark.browser
 def files(tmp_path_factory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("transfer")
     catalog = folder / "projects.geojson"
-    catalog.write_text(json.dumps(sample_collection(), ensure_ascii=False), "utf-8")
+    catalog.write_text(json.dumps(built_collection(), ensure_ascii=False), "utf-8")
     accounts = folder / "users.json"
     users.add_user("wang", PASSWORD, accounts, rounds=4)
     return {"catalog": catalog, "users": accounts, "folder": folder}

@@ -105,6 +105,14 @@ def sample_collection() -> dict:
     }
 
 
+def built_collection() -> dict:
+    """The sample as a fresh build would leave it: no staff edits, which need their history."""
+    collection = sample_collection()
+    for f in collection["features"]:
+        f["properties"].update(updated_by=None, updated_at=None, version=1)
+    return collection
+
+
 EXPORTED = [f for f in sample_collection()["features"] if not f["properties"]["deleted"]]
 CASES = [(fmt, crs) for fmt, spec in ex.FORMATS.items() for crs in spec.crss]
 SCOPE = {"kind": "filter", "query": {"sector": "交通"}}

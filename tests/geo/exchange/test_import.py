@@ -23,7 +23,7 @@ from projects import store
 from projects.errors import BadFile, InvalidValue, NotAllowed, StaleVersion
 from projects.filters import catalog_frame
 from projects.store import users
-from tests.geo.exchange.test_export import EXPORTED, sample_collection
+from tests.geo.exchange.test_export import EXPORTED, built_collection, sample_collection
 
 PASSWORD = "import-test-pass"
 
@@ -39,7 +39,7 @@ def catalog_path(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("SHAPINGBA_USERS", str(tmp_path / "users.json"))
     users.add_user("wang", PASSWORD, rounds=4)
     path = tmp_path / "projects.geojson"
-    path.write_text(json.dumps(sample_collection(), ensure_ascii=False), encoding="utf-8")
+    path.write_text(json.dumps(built_collection(), ensure_ascii=False), encoding="utf-8")
     return path
 
 

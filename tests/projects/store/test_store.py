@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 
@@ -10,7 +11,7 @@ import pytest
 from projects import store, vocab
 from projects.errors import CatalogError, InvalidValue, NotAllowed, StaleVersion
 from projects.schema import empty_properties
-from projects.store import users
+from projects.store import atomic_write, users
 from tests.helpers import district_outline
 
 PASSWORD = "磁器口-2025-pw"
@@ -245,22 +246,130 @@ def test_save_replaces_the_file_atomically_and_leaves_no_temp_files(catalog, wan
     json.loads(catalog.read_text("utf-8"))
 
 
-def test_a_failed_replace_keeps_the_old_catalog_and_no_history(catalog, wang, monkeypatch):
-    store.save(wang, "T002", {"notes": "先有一条记录"}, expected_version=1)
-    before, hist_before = catalog.read_bytes(), store.history_path().read_bytes()
+def _files(catalog):
+    hist = store.history_path()
+    return catalog.read_bytes(), hist.read_bytes() if hist.exists() else None
 
-    def full_disk(src, dst):
-        raise OSError(28, "No space left on device")
+
+def test_a_full_disk_changes_nothing_and_says_so_in_chinese(catalog, wang, monkeypatch, caplog):
+    store.save(wang, "T002", {"notes": "先有一条记录"}, expected_version=1)
+    before = _files(catalog)
+
+    def full_disk(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
 
     with monkeypatch.context() as patch:
-        patch.setattr(os, "replace", full_disk)
-        with pytest.raises(OSError):
+        patch.setattr(atomic_write.tempfile, "mkstemp", full_disk)
+        with pytest.raises(CatalogError, match="磁盘空间已满") as err:
             store.save(wang, "T001", {"notes": "丢失"}, expected_version=1)
-    assert catalog.read_bytes() == before
-    assert store.history_path().read_bytes() == hist_before
+    assert "Traceback" not in err.value.message_zh and "Errno" not in err.value.message_zh
+    assert "No space left" in caplog.text  # the traceback is in the server log instead
+    assert _files(catalog) == before
     assert not [p for p in catalog.parent.iterdir() if p.suffix == ".tmp"]
     store.save(wang, "T001", {"notes": "成功"}, expected_version=1)  # and nothing rolls forward
     assert [e["changes"]["notes"][1] for e in store.history("T001")] == ["成功"]
+
+
+def test_a_failed_history_append_changes_nothing(catalog, wang, monkeypatch):
+    store.save(wang, "T002", {"notes": "先有一条记录"}, expected_version=1)
+    before = _files(catalog)
+    real_fsync = os.fsync
+    calls = []
+
+    def failing_second_fsync(fd):  # the temp catalog syncs, the history line does not
+        calls.append(fd)
+        if len(calls) == 2:
+            raise OSError(errno.EIO, "Input/output error")
+        real_fsync(fd)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "fsync", failing_second_fsync)
+        with pytest.raises(CatalogError, match="磁盘读写出错"):
+            store.save(wang, "T001", {"notes": "丢失"}, expected_version=1)
+    assert _files(catalog) == before
+    assert store.recover() == []
+
+
+def test_a_failed_directory_fsync_keeps_catalog_and_history_together(
+    catalog, built, wang, monkeypatch
+):
+    """After os.replace the save is in the catalog; its history line must stay (write-ahead)."""
+
+    def broken_dir_sync(folder):
+        raise OSError(errno.EIO, "Input/output error")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(atomic_write, "fsync_dir", broken_dir_sync)
+        store.save(wang, "T001", {"notes": "已提交"}, expected_version=1)
+    assert props("T001")["notes"] == "已提交"
+    assert [e["changes"]["notes"][1] for e in store.history("T001")] == ["已提交"]
+    assert store.replay(built, store.history()) == store.load()
+    assert json.loads(catalog.read_text("utf-8")) == store.load_collection(include_deleted=True)
+
+
+def test_a_failed_replace_after_the_commit_is_rolled_forward(catalog, built, wang, monkeypatch):
+    before = catalog.read_bytes()
+
+    def refused(src, dst):
+        raise OSError(errno.EIO, "Input/output error")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "replace", refused)
+        store.save(wang, "T001", {"notes": "已记入历史"}, expected_version=1)
+    assert catalog.read_bytes() == before  # the file lags …
+    assert props("T001")["notes"] == "已记入历史"  # … but every reader sees the commit
+    assert store.replay(built, store.history()) == store.load()
+    assert store.recover() == ["T001"]
+    assert json.loads(catalog.read_text("utf-8"))["features"] == store.load()
+    assert not [p for p in catalog.parent.iterdir() if p.suffix == ".tmp"]
+
+
+def test_a_missing_history_stops_saves_and_is_not_recreated(catalog, built, wang):
+    store.save(wang, "T001", {"notes": "人工修改"}, expected_version=1)
+    store.history_path().unlink()
+    with pytest.raises(CatalogError, match="history.jsonl 不存在"):
+        store.save(wang, "T002", {"notes": "之后的修改"}, expected_version=1)
+    with pytest.raises(CatalogError, match="history.jsonl 不存在"):
+        store.rebuild(built, catalog)  # would drop the edit for good
+    assert not store.history_path().exists()
+    assert props("T001")["notes"] == "人工修改"
+
+
+@pytest.mark.parametrize(
+    "line",
+    ['{"edits": 5}', "[1, 2]", '{"at": "x", "by": "y", "edits": [{"id": "T001"}]}', "{"],
+)
+def test_a_damaged_history_line_gives_a_chinese_message(catalog, wang, line):
+    store.save(wang, "T001", {"notes": "人工修改"}, expected_version=1)
+    with store.history_path().open("a", encoding="utf-8") as f:
+        f.write(line + "\n")
+    for call in (
+        lambda: store.save(wang, "T002", {"notes": "x"}, expected_version=1),
+        lambda: store.history("T001"),
+    ):
+        with pytest.raises(CatalogError, match="第 2 行已损坏"):
+            call()
+
+
+def test_a_read_only_catalog_is_left_alone(catalog, wang):
+    catalog.chmod(0o444)
+    before = _files(catalog)
+    with pytest.raises(CatalogError, match="只读"):
+        store.save(wang, "T001", {"notes": "x"}, expected_version=1)
+    assert _files(catalog) == before
+    assert catalog.stat().st_mode & 0o777 == 0o444
+    catalog.chmod(0o640)
+    store.save(wang, "T001", {"notes": "x"}, expected_version=1)
+    assert catalog.stat().st_mode & 0o777 == 0o640  # the owner's choice of mode is kept
+
+
+def test_a_record_line_duplicated_by_hand_gets_a_clear_message(catalog, wang):
+    lines = catalog.read_text("utf-8").split("\n")
+    copy_of = next(i for i, line in enumerate(lines) if '"T002"' in line)
+    lines.insert(copy_of, lines[copy_of].rstrip(",") + ",")
+    catalog.write_text("\n".join(lines), "utf-8")
+    with pytest.raises(CatalogError, match="T002 出现了两次"):
+        store.save(wang, "T002", {"notes": "x"}, expected_version=1)
 
 
 def test_save_many_is_all_or_nothing(catalog, wang):
@@ -382,3 +491,13 @@ def test_an_imported_position_says_it_was_imported(catalog, wang, outline):
     ]
     [rec] = store.save_many(wang, given, action="import", outline=outline)
     assert (rec["properties"]["precision"], rec["properties"]["geo_basis"]) == ("exact", "测绘成果")
+
+
+@pytest.mark.parametrize("bad", ["SPB-0001\u200b", "<img src=x>", "SPB-" + "9" * 10_000])
+def test_a_created_id_must_be_in_the_documented_form(catalog, wang, bad):
+    before = catalog.read_bytes()
+    with pytest.raises(InvalidValue, match="SPB- 加数字"):
+        store.create(wang, {"id": bad, "name": "新项目", "sector": "交通"})
+    assert catalog.read_bytes() == before
+    made = store.create(wang, {"id": "SPB-9001", "name": "新项目", "sector": "交通"})
+    assert made["properties"]["id"] == "SPB-9001"

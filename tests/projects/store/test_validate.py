@@ -158,3 +158,67 @@ def test_no_outline_refuses_a_location_check_instead_of_passing_it():
 
 def test_every_field_staff_may_edit_has_a_rule():
     assert set(schema.EDITABLE) <= set(validate.RULES)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "words"),
+    [
+        ("name", "\u200b\u200b\u200b", "为空或只有空白字符"),
+        ("name", "\u3000\ufeff ", "为空或只有空白字符"),
+        ("aliases", ["别名"] * (validate.MAX_ITEMS + 1), f"最多 {validate.MAX_ITEMS} 个别名"),
+        ("aliases", ["\u200b"], "为空"),
+        ("geo_basis", "依据" * validate.MAX_TEXT, f"最多 {validate.MAX_TEXT}"),
+        ("geo_method", "manual<script>", "小写英文代码"),
+        ("geo_method", "m" * 33, "小写英文代码"),
+    ],
+)
+def test_every_field_has_a_limit(field, value, words):
+    err = refused(record(**{field: value}), [field])
+    assert words in err.message_zh and err.field == field
+
+
+@pytest.mark.parametrize("good", ["SPB-0001", "SPB-123456", "staff-0001"])
+def test_ids_in_the_documented_forms_pass(good):
+    assert validate.check_id(good) == good
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "SPB-0001\u200b",
+        "SPB-０００１",
+        "<b>SPB-1</b>",
+        "SPB-" + "1" * 10_000,
+        "spb-1",
+        "",
+        " SPB-1",
+        7,
+    ],
+)
+def test_ids_outside_the_documented_forms_are_refused(bad):
+    with pytest.raises(InvalidValue, match="SPB- 加数字"):
+        validate.check_id(bad)
+
+
+def test_an_unclosed_ring_is_refused(outline):
+    ring = [list(c) for c in outline.representative_point().buffer(0.001).exterior.coords]
+    closed = {"type": "Polygon", "coordinates": [ring]}
+    validate.check_geometry("T1", closed, "中", outline)
+    with pytest.raises(InvalidValue, match="首尾相接"):
+        validate.check_geometry(
+            "T1", {"type": "Polygon", "coordinates": [ring[:-1]]}, "中", outline
+        )
+    with pytest.raises(InvalidValue, match="首尾相接"):
+        validate.check_geometry(
+            "T1", {"type": "MultiPolygon", "coordinates": [[ring[:-1]]]}, "中", outline
+        )
+
+
+def test_a_geometry_with_too_many_vertices_is_refused(outline):
+    p = outline.representative_point()
+    line = [[p.x + i * 1e-7, p.y] for i in range(validate.MAX_VERTICES + 1)]
+    with pytest.raises(InvalidValue, match=f"最多 {validate.MAX_VERTICES} 个坐标点"):
+        validate.check_geometry("T1", {"type": "LineString", "coordinates": line}, "中", outline)
+    validate.check_geometry("T1", {"type": "LineString", "coordinates": line[:-1]}, "中", outline)
+    with pytest.raises(InvalidValue, match="坐标格式"):
+        validate.check_geometry("T1", {"type": "LineString", "coordinates": 5}, "中", outline)
