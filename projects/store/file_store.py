@@ -3,11 +3,14 @@
 The file store keeps two files side by side: the catalog (a GeoJSON FeatureCollection, one
 feature a line) and ``history.jsonl``, an append-only log with one line per save. Each line is a
 batch ``{"at", "by", "reason", "edits": [{"id", "action", "base", "version", "changes"}]}``
-where ``changes`` maps a field (or ``"geometry"``) to ``[old, new]``. The log is written first
-and fsynced, then the catalog is replaced atomically (temp file in the same folder, fsync,
-``os.replace``), all under a file lock other processes respect. A writer killed between the two
-leaves a logged batch the catalog lacks; the next writer rolls it forward, so the catalog always
-equals the history replayed over the built catalog.
+where ``changes`` maps a field (or ``"geometry"``) to ``[old, new]``. The log is write-ahead:
+the new catalog goes to a fsynced temp file, then the batch line is appended and fsynced (the
+commit), then the temp file replaces the catalog (``os.replace``, folder fsync), all under a file
+lock other processes respect. A writer killed or failing after the commit leaves a logged batch
+the catalog lacks; readers roll it forward in memory and the next writer on disk, so the catalog
+always equals the history replayed over the built catalog. A missing or damaged history stops
+saves with a Chinese message; OS errors reach staff as Chinese sentences, tracebacks go to the
+log (``logging``).
 
 Every record carries a ``version``; a save names the version it was based on and is refused with
 :class:`~projects.errors.StaleVersion` (saying what the colleague changed) when that is no longer
