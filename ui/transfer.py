@@ -104,7 +104,10 @@ def render(filtered: Any, query: Any) -> None:
     if spec.splittable:
         split = bool(st.checkbox("每种几何类型一个文件（ArcGIS「JSON 转要素」需要）", key=K_SPLIT))
     if fmt == "shp":
-        st.caption("每种几何类型一套 Shapefile（含 .prj 与 UTF-8 .cpg），字段名对照见 fields.csv。")
+        st.caption(
+            "每种几何类型一套 Shapefile（含 .prj 与 UTF-8 .cpg），字段名对照见 fields.csv；"
+            f"列表与超长文字的完整内容在 {exchange.RELATED_TABLE}，按编号 id 关联。"
+        )
     scope: dict[str, Any] = {"kind": scope_kind}
     if scope_kind == FILTERED:
         scope["query"] = query.to_params()

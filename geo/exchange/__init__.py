@@ -1,12 +1,15 @@
 """Exchange with GIS tools: export to GeoJSON, GeoPackage, Shapefile, KML, CSV, and import."""
 
+from geo.exchange.cells import FORMULA_STARTS, safe_cell, stored_text
 from geo.exchange.export import (
     Export,
     ExportWarning,
     boundary_layers,
     catalog_version,
     cli_query,
+    download_name,
     export,
+    scope_name,
 )
 from geo.exchange.formats import (
     CRSS,
@@ -21,6 +24,7 @@ from geo.exchange.formats import (
     GEOGRAPHIC_ONLY,
     LIST_FIELDS,
     METRE_DECIMALS,
+    RELATED_TABLE,
     SHAPEFILE_FIELDS,
     UNPLACED,
     Format,
@@ -82,6 +86,7 @@ __all__ = [
     "FAMILIES",
     "FAMILY_LABELS",
     "FORMATS",
+    "FORMULA_STARTS",
     "Format",
     "GCJ02",
     "GEOGRAPHIC_ONLY",
@@ -97,6 +102,7 @@ __all__ = [
     "MAX_UNZIPPED",
     "METRE_DECIMALS",
     "OutputCrs",
+    "RELATED_TABLE",
     "Preview",
     "Row",
     "SAME_GEOMETRY_DEG",
@@ -109,6 +115,7 @@ __all__ = [
     "catalog_version",
     "cli_query",
     "decode_text",
+    "download_name",
     "export",
     "family",
     "flat_record",
@@ -118,6 +125,10 @@ __all__ = [
     "preview_table",
     "read_upload",
     "rfc7946_geometry",
+    "safe_cell",
+    "same_geometry",
+    "scope_name",
+    "stored_text",
     "same_geometry",
     "to_output_crs",
 ]

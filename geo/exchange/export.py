@@ -27,8 +27,10 @@ Command line (the same code as the buttons)::
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import warnings
+from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -41,6 +43,7 @@ from geo.exchange.formats import (
     DEFAULT_CRS,
     FORMATS,
     GCJ02,
+    SPLIT_TAG,
 )
 from geo.exchange.metadata import metadata
 from geo.exchange.records import (
@@ -48,6 +51,7 @@ from geo.exchange.records import (
     to_output_crs,
 )
 from geo.exchange.writers import WRITERS
+from projects import clock
 from projects.errors import InvalidValue
 
 
@@ -102,11 +106,61 @@ def export(
     data, extension = writer(
         records, geometries, crs, meta, notes, split_by_type, zones=zones, outline=outline
     )
-    filename = f"shapingba-projects_{scope['kind']}_{crs.replace(':', '-')}{extension}"
+    filename = download_name(fmt, crs, scope, extension)
     for note in notes:
         warnings.warn(note, ExportWarning, stacklevel=2)
     mime = spec.mime if extension == spec.extension else _ZIP
     return Export(data, filename, mime, tuple(notes), len(records))
+
+
+#: Characters no file name may hold on Windows, macOS or Linux.
+_UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\s]+')
+
+#: A filter described in a file name longer than this is called 筛选 instead.
+_MAX_SCOPE_NAME = 24
+
+
+def scope_name(scope: dict[str, Any]) -> str:
+    """A short Chinese description of the scope for a file name: 全部, or the filter's values.
+
+    >>> scope_name({"kind": "filter", "query": {"sector": "交通,能源", "years": "2021-2025"}})
+    '交通+能源_2021-2025'
+    """
+    if scope.get("kind") != "filter":
+        return "全部"
+    query = scope.get("query") or {}
+    parts = []
+    for key in ("sector", "status", "zone", "years", "q"):
+        value = str(query.get(key) or "")
+        if value:
+            parts.append("全部片区" if value == "*" else value.replace(",", "+"))
+    text = _UNSAFE_NAME.sub("", "_".join(parts))
+    if not text:
+        return "筛选"
+    return text if len(text) <= _MAX_SCOPE_NAME else "筛选"
+
+
+def download_name(
+    fmt: str, crs: str, scope: dict[str, Any], extension: str, day: date | None = None
+) -> str:
+    """A file name that says what the file is: 沙坪坝项目_交通_EPSG4544_20261206.gpkg.
+
+    Formats that share an extension (.zip) add their tag, so two downloads never share a name.
+    """
+    spec = FORMATS[fmt]
+    tag = spec.tag
+    if extension != spec.extension:  # a multi-file variant of a one-file format
+        tag = SPLIT_TAG
+    day = day or clock.today()
+    parts = [
+        "沙坪坝项目",
+        scope_name(scope),
+        crs.replace(":", "").replace("-", ""),
+        f"{day:%Y%m%d}",
+    ]
+    if tag:
+        parts.append(tag)
+    return "_".join(parts) + extension
 
 
 class ExportWarning(UserWarning):
@@ -217,11 +271,29 @@ def main(argv: list[str] | None = None) -> int:
     except CatalogError as error:
         print(f"错误：{error.message_zh}", file=sys.stderr)
         return 2
-    args.out.write_bytes(result.data)
+    out, corrected = output_path(args.out, result.filename)
+    out.write_bytes(result.data)
     for note in result.warnings:
         print(f"注意：{note}", file=sys.stderr)
-    print(f"{result.count} projects -> {args.out} ({args.format}, {args.crs})")
+    if corrected:
+        print(f"注意：{corrected}", file=sys.stderr)
+    print(f"已导出 {result.count} 个项目 → {out}（{FORMATS[args.format].label}，{args.crs}）")
     return 0
+
+
+def output_path(asked: Path, filename: str) -> tuple[Path, str]:
+    """Where the CLI writes: ``asked`` with the extension the file really has (a folder gets the
+    download name), and a Chinese note when the name had to change."""
+    extension = "".join(Path(filename).suffixes[-1:])
+    if asked.is_dir():
+        return asked / filename, ""
+    if asked.name.lower().endswith(extension.lower()):
+        return asked, ""
+    fixed = (
+        asked.with_suffix(extension) if asked.suffix else asked.with_name(asked.name + extension)
+    )
+    why = "多个文件已打包为 .zip" if extension == ".zip" else f"该格式的文件扩展名是 {extension}"
+    return fixed, f"输出文件名 {asked.name} 与格式不符（{why}），已改为 {fixed.name}。"
 
 
 if __name__ == "__main__":

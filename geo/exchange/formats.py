@@ -87,6 +87,8 @@ class Format:
     crss: tuple[str, ...]
     #: Whether "one file per geometry type" is an option (it always is for Shapefile).
     splittable: bool = False
+    #: Word put into a download's name where the extension alone does not say the format.
+    tag: str = ""
 
 
 FORMATS: dict[str, Format] = {
@@ -94,14 +96,20 @@ FORMATS: dict[str, Format] = {
         "GeoJSON（RFC 7946）", ".geojson", "application/geo+json", GEOGRAPHIC_ONLY, True
     ),
     "gpkg": Format("GeoPackage", ".gpkg", "application/geopackage+sqlite3", tuple(CRSS)),
-    "shp": Format("Shapefile（zip，每种几何类型一套）", ".zip", "application/zip", tuple(CRSS)),
+    "shp": Format(
+        "Shapefile（zip，每种几何类型一套）",
+        ".zip",
+        "application/zip",
+        tuple(CRSS),
+        tag="Shapefile",
+    ),
     "kml": Format(
         "KML（Google Earth / 奥维互动地图）",
         ".kml",
         "application/vnd.google-earth.kml+xml",
         GEOGRAPHIC_ONLY,
     ),
-    "csv": Format("CSV（WKT 几何，zip 含说明）", ".zip", "application/zip", tuple(CRSS)),
+    "csv": Format("CSV（WKT 几何，UTF-8，Excel 可直接打开）", ".csv", "text/csv", tuple(CRSS)),
 }
 
 
@@ -140,6 +148,15 @@ assert len(set(SHAPEFILE_FIELDS.values())) == len(SHAPEFILE_FIELDS)
 
 #: dBASE text fields hold at most 254 bytes.
 DBF_TEXT_BYTES = 254
+
+
+#: The Shapefile zip's related table (joined on ``id``): every list field, and every text too
+#: long for a dBASE field, in full. The ``.dbf`` carries no list field.
+RELATED_TABLE = "projects_related.csv"
+
+
+#: What a multi-file export says in its name when the format has no extension of its own.
+SPLIT_TAG = "分几何类型"
 
 
 #: Decimal places written as text: 7 in degrees (~1 cm, RFC 7946's advice), 4 in metres.

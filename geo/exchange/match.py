@@ -90,6 +90,8 @@ def _typed(field_name: str, value: Any, line: int) -> Any:
                 try:
                     value = json.loads(text)
                 except ValueError as exc:
+                    if _dbase_sized(text):  # a list cut by a Shapefile: keeps the stored one
+                        return CUT
                     raise InvalidValue(
                         f"第 {line} 行「{label}」不是有效的列表（JSON）：“{text[:40]}”。",
                         field=field_name,
@@ -146,10 +148,29 @@ def _key(name: Any) -> str:
     return "".join(unicodedata.normalize("NFKC", str(name or "")).split())
 
 
+#: A cell that is a Shapefile's cut of a list (broken JSON of 251–254 bytes): the stored value
+#: stays, whatever the container the file went through.
+CUT = object()
+
+
+def _dbase_sized(text: str) -> bool:
+    """251–254 UTF-8 bytes: the length a dBASE field cuts a longer text to (a character of up to
+    4 bytes may not fit the last bytes)."""
+    return DBF_TEXT_BYTES - 3 <= len(text.encode("utf-8")) <= DBF_TEXT_BYTES
+
+
 def _cut_by_dbase(old: str, new: str) -> bool:
-    """``new`` is ``old`` cut at a Shapefile's 254-byte text limit: not an edit, a loss to undo."""
-    size = len(new.encode("utf-8"))
-    return old != new and old.startswith(new) and DBF_TEXT_BYTES - 3 <= size <= DBF_TEXT_BYTES
+    """``new`` is ``old`` cut at a Shapefile's 254-byte text limit: not an edit, a loss to undo
+    (also after the Shapefile was saved as a GeoPackage or CSV, and with the cut's trailing
+    spaces trimmed)."""
+    if old == new or not old.startswith(new):
+        return False
+    return _dbase_sized(new) or _cut_text(old) == new
+
+
+def _cut_text(text: str) -> str:
+    """``text`` as a dBASE field stores it: at most 254 bytes, whole characters, right-trimmed."""
+    return text.encode("utf-8")[:DBF_TEXT_BYTES].decode("utf-8", "ignore").rstrip()
 
 
 def _single(geom: shapely.Geometry) -> shapely.Geometry:
@@ -175,12 +196,12 @@ def same_geometry(old: dict | None, new: dict | None) -> bool:
     return bool(shapely.hausdorff_distance(a, b) < SAME_GEOMETRY_DEG)
 
 
-def _same(field_name: str, old: Any, new: Any, dbase: bool = False) -> bool:
+def _same(field_name: str, old: Any, new: Any) -> bool:
     if field_name == "geometry":
         return same_geometry(old, new)
     if _missing(old) and _missing(new):
         return True
-    if dbase and isinstance(old, str) and isinstance(new, str) and _cut_by_dbase(old, new):
+    if new is CUT or (isinstance(old, str) and isinstance(new, str) and _cut_by_dbase(old, new)):
         return True
     if isinstance(old, float) or isinstance(new, float):
         try:
@@ -272,7 +293,7 @@ def _row(line, record, geom, settable, has_geometry, by_id, by_name, outline, up
                 f"第 {line} 行的名称“{name}”对应多个项目（{ids}），请填写编号（id）列。"
             )
         match = candidates[0] if candidates else None
-    new_values = {c: props.get(c) for c in settable}
+    new_values = {c: props.get(c) for c in settable if props.get(c) is not CUT}
     geometry = None if geom is None else shapely.geometry.mapping(geom)
     if has_geometry and geometry is not None:
         new_values["geometry"] = geometry
@@ -289,8 +310,8 @@ def _row(line, record, geom, settable, has_geometry, by_id, by_name, outline, up
                 f"第 {line} 行是新项目（{name}），必须填写「领域」。", field="sector"
             )
     else:
-        dbase = upload.source_format == "shp"
-        changes = {c: (old[c], v) for c, v in new_values.items() if not _same(c, old[c], v, dbase)}
+        # A dBASE cut survives any conversion (Shapefile saved as GeoPackage, CSV, …): never an edit.
+        changes = {c: (old[c], v) for c, v in new_values.items() if not _same(c, old[c], v)}
     if "geometry" in changes:
         zone = changes.get("zone", (None, old_props.get("zone")))[1]
         try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import tempfile
 import warnings
 import zipfile
@@ -26,7 +27,8 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError
 
 from geo.crs import WGS84, geometry_from_gcj02, transformer
-from geo.exchange.formats import CRSS, GCJ02, SHAPEFILE_FIELDS
+from geo.exchange.cells import stored_text
+from geo.exchange.formats import CRSS, GCJ02, RELATED_TABLE, SHAPEFILE_FIELDS
 from projects import schema
 from projects.errors import BadFile, CatalogError, InvalidValue
 
@@ -142,11 +144,34 @@ def read_upload(
         raise BadFile(f"文件 {filename} 已损坏或格式不正确，无法读取（{_short(exc)}）。") from exc
     except (ValueError, KeyError, zipfile.BadZipFile, UnicodeError, OSError) as exc:
         raise BadFile(f"文件 {filename} 已损坏或格式不正确，无法读取（{_short(exc)}）。") from exc
+    if file_crs is None and fmt == "csv":
+        file_crs = _name_crs(filename)
+    if file_crs == GCJ02 and crs not in (None, GCJ02):
+        raise BadFile(
+            f"文件 {filename} 注明坐标为 GCJ-02（高德/腾讯坐标），与所选的“{CRS_CHOICES[crs]}”不符；"
+            "请选择 GCJ-02 或“按文件”后再上传。",
+            field="crs",
+        )
     if file_crs is None and crs is None and fmt == "geojson":
         file_crs = WGS84  # RFC 7946's default, as the file did not say otherwise
     frame, source_crs, from_file = _to_wgs84(frame, file_crs, crs, filename)
     frame, ignored = _rename_columns(frame, filename)
     return Upload(frame, filename, fmt, used_encoding, source_crs, from_file, ignored)
+
+
+#: The CRS part of this app's download names (沙坪坝项目_交通_EPSG4544_20261206.csv).
+_NAME_CRS = re.compile(r"_(EPSG)(\d{4,5})_\d{8}(?:_|\.)|_(GCJ02)_\d{8}(?:_|\.)")
+
+
+def _name_crs(filename: str) -> str | None:
+    """The CRS an exported CSV's name states (a CSV has nowhere else to say it), if one of ours."""
+    found = _NAME_CRS.search(Path(filename).name)
+    if found is None:
+        return None
+    if found.group(3):
+        return GCJ02
+    code = f"EPSG:{found.group(2)}"
+    return code if code in CRS_CHOICES else None
 
 
 def _short(exc: BaseException) -> str:
@@ -178,10 +203,37 @@ def _read_geojson(data: bytes, encoding: str | None):
     doc = json.loads(text)
     if not isinstance(doc, dict) or doc.get("type") not in ("FeatureCollection", "Feature"):
         raise BadFile("GeoJSON 文件应为 FeatureCollection（要素集合）。")
+    declared = _declared_crs(doc.get("metadata")) or _gcj02_member(doc.get("crs"))
+    if declared is not None:
+        doc.pop("crs", None)  # a GCJ-02 "crs" member is no CRS GDAL knows
+        text = json.dumps(doc, ensure_ascii=False)
     frame = pyogrio.read_dataframe(io.BytesIO(text.encode("utf-8")))
-    # Without a "crs" member a GeoJSON is WGS84 by RFC 7946, unless the user says otherwise
-    # (old or hand-made files in Gauss–Krüger or GCJ-02): see _to_wgs84.
-    return frame, used, _crs_code(frame.crs) if "crs" in doc else None, "geojson"
+    # Without a "crs" member a GeoJSON is WGS84 by RFC 7946, unless its metadata says GCJ-02 (our
+    # own GCJ-02 exports) or the user says otherwise (old or hand-made files): see _to_wgs84.
+    if declared is None and "crs" in doc:
+        declared = _crs_code(frame.crs)
+    return frame, used, declared, "geojson"
+
+
+def _declared_crs(meta: Any) -> str | None:
+    """GCJ-02 where an export's metadata (``metadata.crs.code``) says so: such a file has no
+    CRS GDAL could read, and reading it as WGS84 would move every project about 480 m."""
+    if isinstance(meta, str | bytes):
+        try:
+            meta = json.loads(meta)
+        except ValueError:
+            return None
+    crs = meta.get("crs") if isinstance(meta, dict) else None
+    code = crs.get("code") if isinstance(crs, dict) else crs
+    return GCJ02 if isinstance(code, str) and "GCJ" in code.upper() else None
+
+
+def _gcj02_member(member: Any) -> str | None:
+    """GCJ-02 where a GeoJSON's old-style ``crs`` member names it."""
+    if not isinstance(member, dict):
+        return None
+    name = (member.get("properties") or {}).get("name")
+    return GCJ02 if isinstance(name, str) and "GCJ" in name.upper() else None
 
 
 def _read_gpkg(data: bytes, encoding: str | None):
@@ -193,7 +245,9 @@ def _read_gpkg(data: bytes, encoding: str | None):
             n for n in layers if n not in ("zones", "outline")
         ]
         frames = [pyogrio.read_dataframe(path, layer=n) for n in chosen]
-    return _concat(frames), "UTF-8", _common_crs(frames), "gpkg"
+        meta = pyogrio.read_info(path, layer=chosen[0])["dataset_metadata"] if chosen else None
+    declared = _declared_crs((meta or {}).get("export"))
+    return _concat(frames), "UTF-8", declared or _common_crs(frames), "gpkg"
 
 
 def _read_zip(data: bytes, encoding: str | None):
@@ -206,14 +260,16 @@ def _read_zip(data: bytes, encoding: str | None):
             for i in infos
             if not Path(i.filename).name.startswith(".")
         }
+    declared = _declared_crs(files.get("metadata.json", b"{}"))
     stems = {Path(n).stem for n in files if n.lower().endswith(".shp")}
     tables = {Path(n).stem for n in files if n.lower().endswith(".dbf")} - stems
     if not stems and not tables:
-        csvs = [n for n in files if n.lower().endswith(".csv") and n != "attributes_full.csv"]
-        if len(csvs) == 1:  # this app's CSV export: projects.csv (+ .prj)
+        csvs = [n for n in files if n.lower().endswith(".csv") and n not in _SIDE_TABLES]
+        if len(csvs) == 1:  # a CSV (+ .prj) zipped
             frame, used, _, _ = _read_csv(files[csvs[0]], encoding)
             prj = files.get(Path(csvs[0]).stem + ".prj")
-            return frame, used, _crs_code(prj.decode("ascii", "replace")) if prj else None, "csv"
+            said = _crs_code(prj.decode("ascii", "replace")) if prj else None
+            return frame, used, declared or said, "csv"
         raise BadFile("压缩包里没有 Shapefile（.shp + .dbf）或 CSV 文件。")
     frames, crss, used = [], [], "UTF-8"
     with tempfile.TemporaryDirectory() as tmp:
@@ -233,7 +289,31 @@ def _read_zip(data: bytes, encoding: str | None):
                 crss.append(_crs_code(frame.crs) if f"{stem}.prj" in files else None)
     if len(set(crss)) > 1:
         raise BadFile("压缩包中各 Shapefile 的坐标系不一致，请分别上传。")
-    return _concat(frames), used, crss[0] if crss else None, "shp"
+    frame = _concat(frames)
+    if RELATED_TABLE in files:
+        frame = _join_related(frame, files[RELATED_TABLE])
+    return frame, used, declared or (crss[0] if crss else None), "shp"
+
+
+#: Tables beside the data in this app's zips: not project rows themselves.
+_SIDE_TABLES = ("fields.csv", RELATED_TABLE, "attributes_full.csv")
+
+
+def _join_related(frame: gpd.GeoDataFrame, data: bytes) -> gpd.GeoDataFrame:
+    """The Shapefile's rows with the related table's full values joined on id (they replace the
+    ``.dbf``'s 254-byte cuts)."""
+    text, _ = decode_text(data, "UTF-8")
+    table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False).map(stored_text)
+    if "id" not in table or "id" not in frame:
+        return frame
+    table = table.drop_duplicates("id").set_index("id")
+    frame = frame.copy()
+    for column in table.columns:
+        short = SHAPEFILE_FIELDS.get(column, column)
+        values = frame["id"].map(table[column].replace({"": None}))
+        frame = frame.drop(columns=[c for c in (column, short) if c in frame.columns])
+        frame[column] = values
+    return frame
 
 
 def _dbf_encoding(dbf: bytes, cpg: bytes | None) -> str:
@@ -256,7 +336,7 @@ def _dbf_encoding(dbf: bytes, cpg: bytes | None) -> str:
 
 def _read_csv(data: bytes, encoding: str | None):
     text, used = decode_text(data, encoding)
-    table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False).map(stored_text)
     table.columns = [str(c).strip() for c in table.columns]
     lower = {c.lower(): c for c in table.columns}
     wkt = next((lower[c] for c in WKT_COLUMNS if c in lower), None)

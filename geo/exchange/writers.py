@@ -21,9 +21,9 @@ import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
-from pyproj import CRS
 
 from geo.crs import WGS84
+from geo.exchange.cells import safe_cell
 from geo.exchange.formats import (
     CRSS,
     DBF_TEXT_BYTES,
@@ -31,7 +31,9 @@ from geo.exchange.formats import (
     FAMILY_LABELS,
     FORMATS,
     GCJ02,
+    LIST_FIELDS,
     METRE_DECIMALS,
+    RELATED_TABLE,
     SHAPEFILE_FIELDS,
     UNPLACED,
 )
@@ -98,11 +100,13 @@ def _frame(
     geometries: list[Any],
     crs: str,
     names: dict[str, str] | None = None,
+    fields: Iterable[str] | None = None,
 ) -> gpd.GeoDataFrame | pd.DataFrame:
     """A frame GDAL writes with the schema's types (nullable ints stay integers); ``records``
-    are already flat (``flat_record``)."""
+    are already flat (``flat_record``). ``fields`` picks columns (default: every field)."""
     columns = {}
-    for f, (kind, _, _) in schema.FIELDS.items():
+    for f in fields if fields is not None else schema.FIELDS:
+        kind = schema.FIELDS[f][0]
         values = [r[f] for r in records]
         if kind is int:
             series = pd.array(values, dtype="Int64")
@@ -180,21 +184,25 @@ def _truncate_bytes(text: str, limit: int) -> str:
 
 
 def _write_shp(records, geometries, crs, meta, notes, split, **_) -> tuple[bytes, str]:
+    """One Shapefile per geometry family; list fields and over-long texts in full go to the
+    related table ``RELATED_TABLE`` (joined on id), so no JSON is ever cut in the ``.dbf``."""
     files: dict[str, bytes] = {}
-    too_long: set[str] = set()  # fields with a value cut at 254 bytes
+    too_long: set[str] = set()  # text fields with a value cut at 254 bytes in the .dbf
+    scalars = [f for f in schema.FIELDS if f not in LIST_FIELDS]
     with tempfile.TemporaryDirectory() as tmp:
         for fam, idx in groups(geometries).items():
             rows = []
             for i in idx:
                 row = {}
-                for f, v in flat_record(records[i]).items():
+                for f in scalars:
+                    v = records[i][f]
                     if isinstance(v, str) and len(v.encode("utf-8")) > DBF_TEXT_BYTES:
                         too_long.add(f)
                         v = _truncate_bytes(v, DBF_TEXT_BYTES)
                     row[f] = v
                 rows.append(row)
             geoms = [geometries[i] for i in idx]
-            frame = _frame(rows, geoms, crs, SHAPEFILE_FIELDS)
+            frame = _frame(rows, geoms, crs, SHAPEFILE_FIELDS, scalars)
             stem = f"projects_{fam}"
             _gdal_write(
                 frame,
@@ -205,22 +213,18 @@ def _write_shp(records, geometries, crs, meta, notes, split, **_) -> tuple[bytes
             )
         for part in sorted(Path(tmp).iterdir()):
             files[part.name] = part.read_bytes()
-    renamed = {f: s for f, s in SHAPEFILE_FIELDS.items() if f != s}
+    renamed = {f: s for f, s in SHAPEFILE_FIELDS.items() if f != s and f not in LIST_FIELDS}
     notes.append(
         "Shapefile 字段名最多 10 个字符，已按 fields.csv 改名："
         + "、".join(f"{f}→{s}" for f, s in renamed.items())
         + "。"
     )
-    if too_long:
-        fields = "、".join(
-            f"{label}（{SHAPEFILE_FIELDS[f]}）"
-            for f, (_, _, label) in schema.FIELDS.items()
-            if f in too_long
-        )
-        notes.append(
-            f"Shapefile 文本字段最长 254 字节，{fields} 有内容被截断；完整属性见 attributes_full.csv（按 id 关联）。"
-        )
-        files["attributes_full.csv"] = _csv_table(records, None, crs)
+    related = ["id", *LIST_FIELDS, *(f for f in scalars if f in too_long)]
+    labels = "、".join(schema.FIELDS[f][2] for f in related if f != "id")
+    notes.append(
+        f"Shapefile 文本字段最长 254 字节：{labels} 的完整内容在 {RELATED_TABLE}（按编号 id 关联）。"
+    )
+    files[RELATED_TABLE] = _csv_table(records, None, crs, related)
     files["fields.csv"] = _fields_table()
     files["metadata.json"] = meta_json(meta, notes)
     return zip_files(files), ".zip"
@@ -232,8 +236,9 @@ def _fields_table() -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["field", "shapefile_field", "label_zh", "type", "note"])
     for f, (kind, _, label) in schema.FIELDS.items():
-        note = "JSON text" if kind is list else ""
-        writer.writerow([f, SHAPEFILE_FIELDS[f], label, kind.__name__, note])
+        note = f"JSON，在 {RELATED_TABLE}" if kind is list else ""
+        short = "" if kind is list else SHAPEFILE_FIELDS[f]
+        writer.writerow([f, short, label, kind.__name__, note])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -244,37 +249,28 @@ def _wkt(geom: shapely.Geometry | None, crs: str) -> str:
     return shapely.to_wkt(geom, rounding_precision=decimals, trim=True)
 
 
-def _csv_table(records, geometries, crs: str) -> bytes:
-    """UTF-8 with a BOM (so Excel reads Chinese), WKT first (so GDAL finds the geometry)."""
+def _csv_table(records, geometries, crs: str, fields: list[str] | None = None) -> bytes:
+    """UTF-8 with a BOM (so Excel reads Chinese), WKT first (so GDAL finds the geometry); every
+    text cell safe from formula injection (``safe_cell``)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    header = list(schema.FIELDS)
+    header = list(fields or schema.FIELDS)
     writer.writerow((["WKT"] if geometries is not None else []) + header)
     for i, r in enumerate(records):
-        values = ["" if (v := flat_value(f, r[f])) is None else csv_text(v) for f in header]
+        values = ["" if (v := flat_value(f, r[f])) is None else _cell(v) for f in header]
         writer.writerow(([_wkt(geometries[i], crs)] if geometries is not None else []) + values)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def _csvt() -> bytes:
-    """GDAL's column-type sidecar, so ogr tools read numbers as numbers."""
-    types = {str: "String", int: "Integer", float: "Real", bool: "Integer(Boolean)", list: "String"}
-    row = ["WKT"] + [types[k] for k, _, _ in schema.FIELDS.values()]
-    return ",".join(f'"{t}"' for t in row).encode("ascii")
+def _cell(value: Any) -> str:
+    """Text made formula-safe; numbers and booleans as they are (a negative number stays one)."""
+    return safe_cell(value) if isinstance(value, str) else csv_text(value)
 
 
 def _write_csv(records, geometries, crs, meta, notes, split, **_) -> tuple[bytes, str]:
-    files = {"projects.csv": _csv_table(records, geometries, crs), "projects.csvt": _csvt()}
-    prj = _prj(crs)
-    if prj:
-        files["projects.prj"] = prj
-    files["metadata.json"] = meta_json(meta, notes)
-    return zip_files(files), ".zip"
-
-
-def _prj(crs: str) -> bytes | None:
-    epsg = CRSS[crs].epsg
-    return None if epsg is None else CRS.from_epsg(epsg).to_wkt("WKT1_ESRI").encode("ascii")
+    """One CSV file: what its name says, opened as is by Excel, WPS and GDAL. The CRS is in the
+    download's name; GCJ-02 in it is said by a note."""
+    return _csv_table(records, geometries, crs), ".csv"
 
 
 WRITERS: dict[str, Callable[..., tuple[bytes, str]]] = {

@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo import exchange as ex
-from projects import store
+from projects import clock, store
 from projects.sources import ROOT
 from projects.store import users
 from tests.geo.exchange.test_export import EXPORTED, built_collection
@@ -59,6 +59,7 @@ def test_every_format_and_crs_downloads_from_the_page(catalog):
     at = run(AppTest.from_file(APP, default_timeout=60))
     at.radio(key="x_scope").set_value("all")
     run(at)
+    names: set[str] = set()
     for fmt, spec in ex.FORMATS.items():
         at.selectbox(key="x_format").set_value(fmt)
         run(at)
@@ -74,8 +75,11 @@ def test_every_format_and_crs_downloads_from_the_page(catalog):
             built = build(at)
             assert download_label(at) == f"下载 {spec.label}（{len(EXPORTED)} 个项目）"
             assert built.count == len(EXPORTED)
-            stem = f"shapingba-projects_all_{crs.replace(':', '-')}"
-            assert built.filename.startswith(stem)
+            code = crs.replace(":", "").replace("-", "")
+            assert built.filename.startswith(f"沙坪坝项目_全部_{code}_{clock.today():%Y%m%d}")
+            assert built.filename.endswith(spec.extension)
+            assert built.filename not in names, "two downloads share a name"
+            names.add(built.filename)
             assert any(c.value.replace("\\", "") == f"文件：{built.filename}" for c in at.caption)
             if fmt == "geojson":
                 assert geojson_names(built) == {f["properties"]["name"] for f in EXPORTED}

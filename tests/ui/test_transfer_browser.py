@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 from pyproj import CRS
 
-from projects import store
+from projects import clock, store
 from projects.store import users
 from tests.geo.exchange.test_export import EXPORTED, built_collection
 from tests.helpers import WAIT_MS, app_in_browser, open_page
@@ -74,10 +74,10 @@ def test_geojson_and_gauss_kruger_geopackage_download_from_the_page(page, tmp_pa
     _build(
         page,
         f"生成 GeoJSON（RFC 7946） 文件（{n} 个项目）",
-        "shapingba-projects_filter_EPSG-4326.geojson",
+        f"沙坪坝项目_筛选_EPSG4326_{clock.today():%Y%m%d}.geojson",
     )
     path = _download(page, tmp_path, f"下载 GeoJSON（RFC 7946）（{len(EXPORTED)} 个项目）")
-    assert path.name == "shapingba-projects_filter_EPSG-4326.geojson"
+    assert path.name == f"沙坪坝项目_筛选_EPSG4326_{clock.today():%Y%m%d}.geojson"
     doc = json.loads(path.read_text(encoding="utf-8"))
     assert "crs" not in doc and len(doc["features"]) == len(EXPORTED)
     assert doc["metadata"]["scope"]["kind"] == "filter"
@@ -86,9 +86,13 @@ def test_geojson_and_gauss_kruger_geopackage_download_from_the_page(page, tmp_pa
     build = page.get_by_role("button", name=f"生成 GeoPackage 文件（{n} 个项目）")
     expect(build).to_be_visible(timeout=WAIT_MS)  # the GeoJSON file is no longer offered
     _choose(page, "坐标系", "中央经线105°E")
-    _build(page, f"生成 GeoPackage 文件（{n} 个项目）", "shapingba-projects_filter_EPSG-4544.gpkg")
+    _build(
+        page,
+        f"生成 GeoPackage 文件（{n} 个项目）",
+        f"沙坪坝项目_筛选_EPSG4544_{clock.today():%Y%m%d}.gpkg",
+    )
     path = _download(page, tmp_path, f"下载 GeoPackage（{len(EXPORTED)} 个项目）")
-    assert path.name == "shapingba-projects_filter_EPSG-4544.gpkg"
+    assert path.name == f"沙坪坝项目_筛选_EPSG4544_{clock.today():%Y%m%d}.gpkg"
     layers = {str(n) for n, _ in pyogrio.list_layers(path)}
     assert {"projects_point", "projects_line", "projects_polygon", "projects_unplaced"} <= layers
     names = set()

@@ -17,7 +17,7 @@ from tests.geo.exchange.test_export import sample_collection
 
 def run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "geo.exchange.export", *args],
+        [sys.executable, "-m", "geo.exchange", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -62,7 +62,7 @@ def test_sector_filter_to_gauss_kruger_geopackage(tmp_path):
     meta = json.loads(pyogrio.read_info(out, layer="projects_line")["dataset_metadata"]["export"])
     assert meta["scope"] == {"kind": "filter", "query": {"sector": "交通"}}
     assert meta["count"] == len(want) and meta["catalog_version"].startswith("sha256:")
-    assert f"{len(want)} projects" in done.stdout
+    assert f"已导出 {len(want)} 个项目 → {out}" in done.stdout and done.stderr == ""
     if (ROOT / "data" / "boundaries" / "zones.geojson").exists():  # the extra layers come along
         assert {"zones", "outline"} <= {str(n) for n, _ in pyogrio.list_layers(out)}
 
@@ -85,3 +85,24 @@ def test_bad_requests_fail_in_chinese_and_write_nothing(tmp_path):
     assert done.returncode == 2 and "只能使用以下坐标系" in done.stderr and not out.exists()
     done = run("--format", "csv", "--sector", "火星", "--catalog", str(catalog), "--out", str(out))
     assert done.returncode == 2 and "火星" in done.stderr and not out.exists()
+
+
+def test_out_names_are_corrected_to_what_the_file_is(tmp_path):
+    """A CSV is a CSV under .csv; a Shapefile zip or a split GeoJSON is never named .shp/.geojson."""
+    catalog = catalog_file(tmp_path)
+    out = tmp_path / "x.csv"
+    done = run("--format", "csv", "--catalog", str(catalog), "--out", str(out))
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    assert out.read_bytes().startswith(b"\xef\xbb\xbfWKT,id,name")  # UTF-8 with BOM, not a zip
+    assert len(pyogrio.read_dataframe(out)) == 5
+    for fmt, asked, extra in (("shp", "x.shp", []), ("geojson", "y.geojson", ["--split"])):
+        done = run(
+            "--format", fmt, *extra, "--catalog", str(catalog), "--out", str(tmp_path / asked)
+        )
+        written = (tmp_path / asked).with_suffix(".zip")
+        assert done.returncode == 0 and not (tmp_path / asked).exists()
+        assert zipfile.is_zipfile(written) and f"已改为 {written.name}" in done.stderr
+        assert f"→ {written}" in done.stdout
+    done = run("--format", "kml", "--catalog", str(catalog), "--out", str(tmp_path))
+    (kml,) = tmp_path.glob("沙坪坝项目_全部_EPSG4326_*.kml")
+    assert done.returncode == 0 and str(kml) in done.stdout

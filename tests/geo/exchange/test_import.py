@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
+import subprocess
 import warnings
 import zipfile
 from pathlib import Path
@@ -267,6 +269,8 @@ def test_every_problem_is_listed_with_its_row(catalog_path, outline):
         ("csv", "EPSG:4545"),
         ("shp", ex.GCJ02),
         ("geojson", ex.GCJ02),
+        ("gpkg", ex.GCJ02),
+        ("csv", ex.GCJ02),
     ],
 )
 def test_reimporting_an_export_changes_nothing(catalog_path, outline, fmt, crs):
@@ -274,10 +278,10 @@ def test_reimporting_an_export_changes_nothing(catalog_path, outline, fmt, crs):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ex.ExportWarning)
         exported = ex.export(frame, fmt, crs, scope={"kind": "all"})
-    # A GCJ-02 file claims no CRS (or, as GeoJSON, WGS84): the user has to say GCJ-02.
-    gcj02 = crs == ex.GCJ02
-    upload = im.read_upload(exported.data, exported.filename, crs=ex.GCJ02 if gcj02 else None)
-    assert upload.crs == crs and upload.crs_from_file is not gcj02
+    # Nobody picks a CRS: every file says its own (a GCJ-02 file in its metadata, a CSV in its
+    # name), so a GCJ-02 export is never read as WGS84.
+    upload = im.read_upload(exported.data, exported.filename)
+    assert upload.crs == crs and upload.crs_from_file
     assert len(upload.frame) == len(EXPORTED)
     result = im.preview(upload, features(catalog_path), outline)
     # Shapefile's notes were cut at 254 bytes: the cut is recognised and not imported as an edit.
@@ -345,6 +349,72 @@ def test_apply_saves_once_with_history_and_refuses_a_stale_preview(catalog_path,
 def test_a_shortened_text_is_an_edit_except_for_a_shapefiles_cut(catalog_path, outline):
     stored = next(f for f in EXPORTED if f["properties"]["id"] == "t-line")["properties"]["notes"]
     cut = stored.encode()[: ex.DBF_TEXT_BYTES].decode("utf-8", "ignore")
-    text = f"id,name,notes\nt-line,轨道交通27号线（沙坪坝段）,{cut}\n"
-    result = im.preview(im.read_upload(text.encode(), "cut.csv"), features(catalog_path), outline)
-    assert [r.changes["notes"] for r in result.changed] == [(stored, cut)]
+    shorter = stored[:40]
+    for value, changed in ((cut, False), (shorter, True)):
+        # Whatever the container (here a CSV, as after QGIS's "save as"), a cut is no edit.
+        text = f"id,name,notes\nt-line,轨道交通27号线（沙坪坝段）,{value}\n"
+        upload = im.read_upload(text.encode(), "cut.csv")
+        result = im.preview(upload, features(catalog_path), outline)
+        got = [r.changes["notes"] for r in result.changed]
+        assert got == ([(stored, value)] if changed else []), value
+
+
+def test_a_shapefile_saved_as_geopackage_in_qgis_previews_no_changes(
+    catalog_path, outline, tmp_path
+):
+    """The usual analyst path: our Shapefile zip -> ogr2ogr to GeoPackage (no related table) and
+    back: the 254-byte cuts are no edits, the lists stay as stored."""
+    gdal = pytest.importorskip("tests.geo.exchange.test_export").gdal_cli
+    gdal()
+    frame = catalog_frame(store.load_collection(catalog_path))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ex.ExportWarning)
+        exported = ex.export(frame, "shp", "EPSG:4544", scope={"kind": "all"})
+    zipped = tmp_path / "x.zip"
+    zipped.write_bytes(exported.data)
+    gpkg = tmp_path / "qgis.gpkg"
+    for layer in ("projects_point", "projects_line", "projects_polygon", "projects_unplaced"):
+        member = f"/vsizip/{zipped}/{layer}" + (".dbf" if layer.endswith("unplaced") else ".shp")
+        cmd = ["ogr2ogr", "-f", "GPKG", "-append", "-nln", layer, str(gpkg), member]
+        done = subprocess.run(cmd, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+    upload = im.read_upload(gpkg.read_bytes(), "qgis.gpkg")
+    result = im.preview(upload, features(catalog_path), outline)
+    assert result.changed == [] and result.added == [], im.preview_table(result)
+
+
+def test_formulas_are_written_as_text_and_read_back_unchanged(catalog_path, outline, tmp_path):
+    """CSV injection: =HYPERLINK(...) and @SUM(...) leave as text and come back as stored."""
+    payloads = ['=HYPERLINK("http://example.invalid","点击")', "@SUM(1+1)*cmd|' /C calc'!A0"]
+    collection = sample_collection()
+    for feature, payload in zip(collection["features"][:2], payloads, strict=True):
+        feature["properties"]["notes"] = payload
+        feature["properties"]["lead_dept"] = "-" + payload
+    catalog_path.write_text(json.dumps(collection, ensure_ascii=False), encoding="utf-8")
+    frame = catalog_frame(store.load_collection(catalog_path))
+    exported = ex.export(frame, "csv", "EPSG:4326", scope={"kind": "all"})
+    rows = list(csv.DictReader(io.StringIO(exported.data.decode("utf-8-sig"))))
+    cells = [r[c] for r in rows for c in ("notes", "lead_dept", "name")]
+    assert not [c for c in cells if c[:1] in ex.FORMULA_STARTS], "a live formula in the CSV"
+    assert "'" + payloads[0] in cells and "'" + payloads[1] in cells
+    result = im.preview(
+        im.read_upload(exported.data, exported.filename), features(catalog_path), outline
+    )
+    assert result.changed == [] and result.added == [], im.preview_table(result)
+
+
+def test_a_gcj02_geojson_is_never_read_as_wgs84(catalog_path, outline):
+    frame = catalog_frame(store.load_collection(catalog_path))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ex.ExportWarning)
+        exported = ex.export(frame, "geojson", ex.GCJ02, scope={"kind": "all"})
+    upload = im.read_upload(exported.data, "renamed.geojson")
+    assert upload.crs == ex.GCJ02 and upload.crs_from_file
+    with pytest.raises(BadFile, match="GCJ-02"):
+        im.read_upload(exported.data, "renamed.geojson", crs="EPSG:4326")
+    # A hand-made file with an old-style crs member naming GCJ-02 is read as GCJ-02 too.
+    doc = json.loads(exported.data)
+    del doc["metadata"]
+    doc["crs"] = {"type": "name", "properties": {"name": "GCJ-02"}}
+    upload = im.read_upload(json.dumps(doc).encode(), "hand.geojson")
+    assert upload.crs == ex.GCJ02
