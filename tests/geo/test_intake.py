@@ -1,0 +1,218 @@
+"""A made-up 2026 report, as .docx and as .pdf, taken in through the app's code: proposals,
+positions, apply, history, the kept document, undo, and ``make catalog`` reproducing it all."""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import shutil
+import sys
+from dataclasses import replace
+
+import pytest
+
+from geo import intake
+from geo.catalog import build_features
+from projects import documents as docs
+from projects import store
+from projects.errors import BadFile, CatalogError, InvalidValue, StaleVersion
+from projects.store import users
+from tests import report_2026 as report
+
+PASSWORD = "沙坪坝-2026-pw"
+FILES = {
+    "docx": ("2026年政府工作报告.docx", report.docx_bytes),
+    "pdf": ("报告.pdf", report.pdf_bytes),
+}
+
+
+@pytest.fixture(scope="module")
+def built(seeds, tmp_path_factory):
+    """The catalog as ``make catalog`` writes it from the documents (no staff edits)."""
+    features = build_features(seeds)
+    folder = tmp_path_factory.mktemp("built")
+    store.rebuild(copy.deepcopy(features), folder / "projects.geojson")
+    return features, folder / "projects.geojson"
+
+
+@pytest.fixture
+def catalog(built, tmp_path, monkeypatch):
+    path = tmp_path / "data" / "projects.geojson"
+    path.parent.mkdir()
+    shutil.copy(built[1], path)
+    monkeypatch.setenv("SHAPINGBA_CATALOG", str(path))
+    monkeypatch.setenv("SHAPINGBA_USERS", str(tmp_path / "users.json"))
+    users.add_user("wang", PASSWORD, rounds=4)
+    return path
+
+
+@pytest.fixture
+def wang(catalog):
+    return users.authenticate("wang", PASSWORD)
+
+
+def _record(name):
+    return next(f["properties"] for f in store.load() if f["properties"]["name"] == name)
+
+
+@pytest.mark.parametrize("kind", ["docx", "pdf"])
+def test_a_new_report_is_proposed_applied_cited_undone_and_rebuilt(kind, built, catalog, wang):
+    filename, make = FILES[kind]
+    data = make()
+    before_text = catalog.read_text(encoding="utf-8")
+    before = {n: _record(n) for n in [*report.FINISHED, *report.STARTED]}
+    taken = intake.take_in(data, filename)
+    assert taken.meta.kind == docs.REPORT and taken.meta.date == report.DATE
+    assert taken.known is None
+    rows = {r.name: r for r in taken.rows}
+    # proposals: updates of catalog records, two new projects with a proposed position
+    for name, (cue, status) in {**report.FINISHED, **report.STARTED}.items():
+        row = next(r for r in taken.rows if r.project_id == before[name]["id"])
+        assert (row.cue, row.status, row.old_status) == (cue, status, before[name]["status"])
+        assert name in taken.text.lines[row.line - 1]
+    new = [rows[n] for n in report.NEW]
+    assert all(r.kind == docs.NEW for r in new)
+    for row in new:
+        assert row.precision != "none" and row.geometry is not None and row.geo_basis
+    # staff reject one update, accept the rest as proposed
+    rejected = before["凤凰山文化公园"]["id"]
+    reviewed = [
+        replace(r, decision=docs.REJECT) if r.project_id == rejected else r for r in taken.rows
+    ]
+    applied = intake.apply(taken, reviewed, wang)
+    assert set(applied.created) and len(applied.created) == 2
+    # applied statuses and their citations
+    for name, (_cue, status) in {**report.FINISHED, **report.STARTED}.items():
+        now = _record(name)
+        if name == "凤凰山文化公园":
+            assert now == before[name]
+            continue
+        assert now["status"] == status
+        if before[name]["status"] != status:
+            entry = store.history(now["id"])[-1]
+            assert entry["seq"] == applied.seq
+            assert entry["cite"].startswith(f"文件 {taken.doc_id}《{report.TITLE}》第 ")
+            assert now["status_history"][-1]["cue"] == entry["cite"]
+            assert now["status_history"][-1]["date"] == report.DATE
+    for pid in applied.created:
+        p = store.get(pid)["properties"]
+        assert p["name"] in report.NEW and p["status"] == report.NEW[p["name"]]
+        assert p["precision"] != "none" and p["geo_basis"]
+        assert p["status_history"][-1]["cue"].startswith(f"文件 {taken.doc_id}")
+    # one batch in the history, naming the document
+    batch = [e for e in store.history() if e["seq"] == applied.seq]
+    assert {e["reason"] for e in batch} == {batch[0]["reason"]}
+    assert report.TITLE in batch[0]["reason"] and taken.doc_id in batch[0]["reason"]
+    # the document is kept beside the catalog, with its hash, and each cited line can be shown
+    folder = docs.documents_dir()
+    assert folder == catalog.parent / "documents"
+    assert (folder / f"{taken.doc_id}.{kind}").read_bytes() == data
+    index = docs.read_index()[taken.doc_id]
+    assert index["sha256"] == taken.sha256 and index["batches"][0]["seq"] == applied.seq
+    lines = docs.kept_lines(taken.doc_id)
+    for e in batch:
+        line = int(e["cite"].split("第 ")[1].split(" 行")[0])
+        assert store.get(e["id"])["properties"]["name"][:4] in lines[line - 1]
+    # the same document again is recognised
+    again = intake.take_in(data, "副本" + filename)
+    assert again.known["doc_id"] == taken.doc_id
+    # make catalog: the rebuilt catalog is the applied one, byte for byte
+    after_text = catalog.read_text(encoding="utf-8")
+    store.rebuild(copy.deepcopy(built[0]), catalog)
+    assert catalog.read_text(encoding="utf-8") == after_text
+    # undo: the whole batch in one save; a rebuild keeps it undone
+    docs.undo_intake(taken.doc_id, wang)
+    for name in report.FINISHED:
+        assert _record(name)["status"] == before[name]["status"]
+        assert _record(name)["status_history"] == before[name]["status_history"]
+    assert all(store.get(pid)["properties"]["deleted"] for pid in applied.created)
+    live = {f["properties"]["name"] for f in store.load(include_deleted=False)}
+    assert not live & set(report.NEW)
+    undone_text = catalog.read_text(encoding="utf-8")
+    store.rebuild(copy.deepcopy(built[0]), catalog)
+    assert catalog.read_text(encoding="utf-8") == undone_text
+    assert docs.read_index()[taken.doc_id]["batches"][0]["undone"] is not None
+    with pytest.raises(InvalidValue, match="没有可撤销"):
+        docs.undo_intake(taken.doc_id, wang)
+    assert before_text != undone_text  # the history and versions moved on
+
+
+@pytest.mark.parametrize(
+    "data, name, message",
+    [
+        (report.scanned_pdf_bytes(), "扫描件.pdf", "文字层"),
+        (report.pdf_bytes(encrypt="pw"), "加密.pdf", "已加密"),
+        (report.docx_bytes()[:2000], "损坏.docx", "已损坏"),
+        (
+            "今年我们继续努力工作，认真落实各项部署，推动各项事业取得新进展。".encode(),
+            "空.txt",
+            "没有",
+        ),
+    ],
+    ids=["scan", "encrypted", "broken", "no-project"],
+)
+def test_bad_input_gets_a_chinese_message_and_changes_nothing(data, name, message, catalog):
+    text = catalog.read_text(encoding="utf-8")
+    with pytest.raises(BadFile, match=message):
+        intake.take_in(data, name)
+    assert catalog.read_text(encoding="utf-8") == text
+    assert not docs.documents_dir().exists()
+
+
+def test_a_colleagues_save_in_between_refuses_the_whole_batch(catalog, wang):
+    taken = intake.take_in(report.docx_bytes(), "r.docx")
+    target = next(r for r in taken.rows if r.kind == docs.UPDATE)
+    store.save(wang, target.project_id, {"notes": "同事的修改"}, expected_version=target.version)
+    text = catalog.read_text(encoding="utf-8")
+    with pytest.raises(StaleVersion):
+        intake.apply(taken, list(taken.rows), wang)
+    assert catalog.read_text(encoding="utf-8") == text
+    assert docs.read_index() == {} and not any(docs.documents_dir().glob("doc-*"))
+
+
+def test_nothing_accepted_is_refused(catalog, wang):
+    taken = intake.take_in(report.docx_bytes(), "r.docx")
+    rows = intake.decided(list(taken.rows), reject={r.row for r in taken.rows})
+    with pytest.raises(InvalidValue, match="没有采纳"):
+        intake.apply(taken, rows, wang)
+
+
+def test_command_line_proposes_applies_lists_and_undoes(catalog, tmp_path, monkeypatch, capsys):
+    file = tmp_path / "2026年报告.pdf"
+    file.write_bytes(report.pdf_bytes())
+    assert intake.main(["propose", str(file)]) == 0
+    out = capsys.readouterr().out
+    assert "新项目" in out and "歌乐山森林康养中心" in out and "状态更新" in out
+    monkeypatch.setattr(sys, "stdin", io.StringIO(PASSWORD + "\n"))
+    assert intake.main(["apply", str(file), "--user", "wang", "--password-stdin"]) == 0
+    assert "已采纳" in capsys.readouterr().out
+    assert _record("歌乐山森林康养中心")["status"] == report.NEW["歌乐山森林康养中心"]
+    assert intake.main(["list"]) == 0
+    listed = capsys.readouterr().out
+    doc_id = listed.split()[0]
+    assert doc_id.startswith("doc-") and "报告" in listed
+    monkeypatch.setattr(sys, "stdin", io.StringIO(PASSWORD + "\n"))
+    assert intake.main(["undo", doc_id, "--user", "wang", "--password-stdin"]) == 0
+    assert "歌乐山森林康养中心" not in {
+        f["properties"]["name"] for f in store.load(include_deleted=False)
+    }
+    bad = tmp_path / "扫描.pdf"
+    bad.write_bytes(report.scanned_pdf_bytes())
+    assert intake.main(["propose", str(bad)]) == 2
+    assert "文字层" in capsys.readouterr().err
+    monkeypatch.setattr(sys, "stdin", io.StringIO("wrong-password\n"))
+    assert intake.main(["apply", str(file), "--user", "wang", "--password-stdin"]) == 2
+
+
+def test_decisions_by_row_number_and_choosing_the_record_of_an_undecided_row(catalog):
+    taken = intake.take_in(report.docx_bytes(), "r.docx")
+    first = taken.rows[0]
+    rows = intake.decided(list(taken.rows), reject={first.row})
+    assert rows[0].decision == docs.REJECT
+    with pytest.raises(CatalogError, match="待定"):
+        undecided = replace(first, kind=docs.UNDECIDED, project_id=None, candidates=(("X1", "甲"),))
+        intake.decided([undecided], accept={first.row})
+    chosen = intake.decided([undecided], choose={first.row: "X1"})[0]
+    assert (chosen.project_id, chosen.decision) == ("X1", docs.ACCEPT)
+    assert json.dumps(chosen.candidates, ensure_ascii=False) == '[["X1", "甲"]]'
