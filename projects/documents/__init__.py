@@ -37,6 +37,8 @@ from projects.documents.readers import (
     table_lines,
 )
 from projects.documents.status import (
+    DEFAULT_BASIS,
+    judge,
     part_of,
     plan_boundary,
     rank,
@@ -82,6 +84,7 @@ __all__ = [
     "ACCEPT",
     "Applied",
     "DECISION_LABELS",
+    "DEFAULT_BASIS",
     "DOC_KINDS",
     "DocumentMeta",
     "DocumentText",
@@ -117,6 +120,7 @@ __all__ = [
     "documents_dir",
     "extract_mentions",
     "is_generic",
+    "judge",
     "kept_lines",
     "lead_dept",
     "normalise_name",

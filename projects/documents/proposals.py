@@ -32,7 +32,8 @@ from typing import Any
 
 from projects.documents.extract import Mention, extract_mentions
 from projects.documents.sector_rules import DISTRICT_WORDS, sector_for
-from projects.documents.status import part_of, plan_boundary, rank, status_of
+from projects.documents.status import DEFAULT_BASIS, judge, part_of, plan_boundary, rank
+from projects.records.assemble import current_status
 from projects.records.merge_keys import base_key, merge_key
 from projects.vocab import OUTSIDE, SECTORS, UNKNOWN_STATUS
 
@@ -83,8 +84,10 @@ class Proposal:
     #: The record's status now ("" for a new project) and the one the document implies.
     old_status: str
     status: str
-    #: The verbatim cue, the line it sits on, the part (review / plan / None) and the heading.
+    #: The verbatim cue, the rule that read it (or that it is a default), the line it sits on,
+    #: the part (review / plan) and the heading.
     cue: str
+    basis: str
     line: int
     part: str | None
     section: str
@@ -175,8 +178,8 @@ def propose(
         key = _follow(merge_key(m.name), merges)
         if key in rejected:
             continue
-        part = part_of(m.line, boundary)
-        groups[key].append((m, part, status_of(m.cue, part)))
+        part = part_of(m.line, boundary) or "plan"
+        groups[key].append((m, part, judge(m.clause, m.cue, part)))
     names = names or {}
     out = [
         _row(key, entries, lines, meta, index, by_id, names.get(key))
@@ -219,8 +222,18 @@ def counts(rows: Iterable[Proposal]) -> dict[str, int]:
 
 
 def _row(key, entries, lines, meta, index, by_id, reviewed: tuple[str, bool] | None) -> Proposal:
-    # the most advanced status the document states; a review fact outranks a plan intention
-    m, part, status = max(entries, key=lambda e: (rank(e[2]), e[1] == "review", -e[0].line))
+    said = _entries(entries, meta)
+    # the line that speaks for the document: its most advanced statement with words, a review
+    # fact before a plan intention (as the build reads one document)
+    m, part, j = max(
+        entries,
+        key=lambda e: (
+            e[2].basis != DEFAULT_BASIS,
+            rank(e[2].status),
+            e[1] == "review",
+            -e[0].line,
+        ),
+    )
     names = [e[0].name for e in entries]
     name = max(names, key=lambda n: (len(n), -names.index(n)))
     cited = ["".join(lines[e[0].line - 1].split()) for e in entries if 0 < e[0].line <= len(lines)]
@@ -229,8 +242,9 @@ def _row(key, entries, lines, meta, index, by_id, reviewed: tuple[str, bool] | N
     base: dict[str, Any] = {
         "row": 0,
         "name": name,
-        "status": status,
-        "cue": m.cue,
+        "status": current_status(said) or j.status,
+        "cue": j.cue,
+        "basis": j.basis,
         "line": m.line,
         "part": part,
         "section": m.section,
@@ -241,6 +255,10 @@ def _row(key, entries, lines, meta, index, by_id, reviewed: tuple[str, bool] | N
     if len(ids) == 1:
         p = by_id[ids[0]]
         old = p.get("status") or UNKNOWN_STATUS
+        history = [h for h in p.get("status_history") or [] if h.get("doc")]
+        status = current_status([*history, *said]) if history else base["status"]
+        base["status"] = status or base["status"]
+        status = base["status"]
         kind, note, decision = (SAME if old == status else UPDATE), "", ACCEPT
         if kind == UPDATE and 0 <= rank(status) < rank(old):
             note = f"文件所述状态「{status}」早于目录中的「{old}」，默认不采纳"
@@ -301,6 +319,26 @@ def _row(key, entries, lines, meta, index, by_id, reviewed: tuple[str, bool] | N
         else "",
         **base,
     )
+
+
+def _entries(entries, meta: DocumentMeta) -> list[dict[str, Any]]:
+    """The document's status entries in the shape of a record's ``status_history``."""
+    out = []
+    for m, part, j in sorted(entries, key=lambda e: (e[1] != "review", e[0].line)):
+        year = meta.year - 1 if part == "review" else meta.year
+        out.append(
+            {
+                "doc": m.doc,
+                "date": meta.date,
+                "year": year,
+                "status": j.status,
+                "cue": j.cue,
+                "line": m.line,
+                "part": part,
+                "basis": j.basis,
+            }
+        )
+    return out
 
 
 def _renumbered(p: Proposal, row: int) -> Proposal:

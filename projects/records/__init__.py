@@ -11,6 +11,9 @@ from projects.documents.surface_forms import (
     source_forms,
     surface_form,
 )
+from projects.records.assemble import (
+    current_status,
+)
 from projects.records.curation import (
     CURATION_ACTIONS,
     CURATION_PATH,
@@ -46,6 +49,7 @@ __all__ = [
     "SETTABLE",
     "base_key",
     "build_records",
+    "current_status",
     "document_mentions",
     "merge_key",
     "read_curation",

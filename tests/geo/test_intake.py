@@ -69,7 +69,8 @@ def test_a_new_report_is_proposed_applied_cited_undone_and_rebuilt(kind, built, 
     # proposals: updates of catalog records, two new projects with a proposed position
     for name, (cue, status) in {**report.FINISHED, **report.STARTED}.items():
         row = next(r for r in taken.rows if r.project_id == before[name]["id"])
-        assert (row.cue, row.status, row.old_status) == (cue, status, before[name]["status"])
+        assert (row.status, row.old_status) == (status, before[name]["status"])
+        assert cue in row.cue
         assert name in taken.text.lines[row.line - 1]
     new = [rows[n] for n in report.NEW]
     assert all(r.kind == docs.NEW for r in new)

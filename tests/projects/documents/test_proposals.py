@@ -49,7 +49,7 @@ def test_finished_and_started_projects_are_status_updates_with_cue_line_and_old_
     for name, (cue, status) in {**report.FINISHED, **report.STARTED}.items():
         record = _by_name(catalog, name)
         row = next(r for r in rows if r.project_id == record["id"])
-        assert (row.status, row.cue, row.old_status) == (status, cue, record["status"])
+        assert (row.status, row.old_status) == (status, record["status"]) and cue in row.cue
         assert row.kind == (docs.SAME if record["status"] == status else docs.UPDATE)
         assert name in lines[row.line - 1] and row.source_text == lines[row.line - 1]
         assert row.part == ("review" if name in report.FINISHED else "plan")
@@ -99,8 +99,11 @@ def test_a_status_going_backwards_is_proposed_but_not_accepted_by_default():
 def test_002_taken_in_as_new_proposes_what_the_full_build_derives(seeds, tmp_path):
     """Against a catalog built from 000 and 001 only, 002's proposals agree with the full build.
 
-    For every record the full build gives a status from 002, the intake must propose that status:
-    as an update (or no change) of the same record, or as a new project of that name.
+    For every record 002 names in the full build, the intake must propose the status the build
+    ends with (002 is the latest document): as an update (or no change) of the same record, or
+    as a new project of that name. The misses are mentions only a reviewed ``accept`` row of the
+    curation file adds (the extractor does not find them; those rows cite 002's lines, so a
+    document taken in as new cannot use them).
     """
     later = {d.file for d in DOCUMENTS[2:]}
     folder = tmp_path / "seeds"
@@ -131,7 +134,7 @@ def test_002_taken_in_as_new_proposes_what_the_full_build_derives(seeds, tmp_pat
     named = [r for r in full if any(h["doc"] == f002 for h in r["status_history"])]
     agree = []
     for record in named:
-        want = next(h["status"] for h in record["status_history"] if h["doc"] == f002)
+        want = record["status"]  # 002 is the latest document: the status it leaves
         if record["id"] in early_ids:
             row = by_id.get(record["id"])
         else:
