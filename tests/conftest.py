@@ -25,3 +25,9 @@ def geodata_ref() -> Path:
     if not GEODATA_REF.exists():
         pytest.skip(f"reference geometry not found in {GEODATA_REF}")
     return GEODATA_REF
+
+
+@pytest.fixture(autouse=True)
+def _audit_log_in_tmp(tmp_path_factory, monkeypatch) -> None:
+    """Logins and saves in tests write their audit lines to a temp file, never to data/."""
+    monkeypatch.setenv("SHAPINGBA_AUDIT", str(tmp_path_factory.mktemp("audit") / "audit.jsonl"))

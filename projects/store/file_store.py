@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from projects.errors import CatalogError, InvalidValue
-from projects.store import users
+from projects.store import audit, users
 from projects.store.atomic_write import (
     clean_temp_files,
     install,
@@ -302,8 +302,12 @@ def save_many(
     geometry or zone is refused. Returns the features after the batch, in
     the order of ``edits``; a project may appear only once per batch.
     """
-    plan = plan_edits(list(edits), editor, reason, action, outline)
-    return _commit(editor, path, reason, plan)
+    edits = list(edits)
+    out = _commit(editor, path, reason, plan_edits(edits, editor, reason, action, outline))
+    if action == "import" or len(edits) > 1:
+        event = "import" if action == "import" else "bulk_save"
+        audit.record(event, path=path, name=editor.name, records=len(edits), reason=reason[:200])
+    return out
 
 
 def save(

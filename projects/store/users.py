@@ -8,9 +8,19 @@ without that file editing is off. Accounts are managed from the shell::
     python -m projects.store.users list
     python -m projects.store.users remove wang
 
-An :class:`Editor` carries a seal computed with a key that lives only in this process, so the
-store can tell one made by :func:`authenticate` from one built by hand; :func:`require_editor`
-also re-reads the account file, so removing an account stops its open sessions from saving.
+    python -m projects.store.users audit         # the security events (logins, accounts, imports)
+
+An :class:`Editor` carries a seal computed with a key that lives only in this process over the
+account name and its password hash, so the store can tell one made by :func:`authenticate` from
+one built by hand. The hash is the account's password version: every reset (and every re-add of a
+removed name) makes a new salted hash, and :func:`require_editor` re-reads the account file, so
+a reset or a removal ends every open session of that account at once.
+
+Logins are throttled per account name and per client (:func:`authenticate`): after a few
+failures each further attempt must wait twice as long as the one before, and many failures lock
+logins out for a while. A wrong name and a wrong password are counted, timed and answered
+alike, so the throttle does not tell which names exist. Every login, refusal and lockout is in the
+audit log (:mod:`projects.store.audit`) and the server log.
 """
 
 from __future__ import annotations
@@ -20,19 +30,24 @@ import getpass
 import hashlib
 import hmac
 import json
+import logging
+import math
 import os
 import re
 import secrets
 import sys
 import tempfile
+import time
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 import bcrypt
+from filelock import FileLock
 
 from projects.errors import CatalogError, NotAllowed
 from projects.sources import ROOT
+from projects.store import audit
 
 DEFAULT_USERS_PATH = ROOT / "data" / "users.json"
 #: bcrypt work factor for new accounts (about 0.2 s per check on this machine).
@@ -43,6 +58,29 @@ MIN_PASSWORD_CHARS = 8
 _NAME = re.compile(r"^[\w.\-]{1,32}$")
 #: Per-process key sealing Editor values; never stored or sent anywhere.
 _KEY = secrets.token_bytes(32)
+
+#: Login throttle: failures allowed without delay, then each attempt waits 2**(n - FREE) s (at
+#: most MAX_DELAY); LOCK_ACCOUNT failures of one name, or LOCK_CLIENT of one client, lock logins
+#: out for LOCKOUT seconds. Failures older than WINDOW seconds are forgotten.
+FREE_FAILURES = 3
+MAX_DELAY = 300.0
+LOCK_ACCOUNT = 10
+LOCK_CLIENT = 30
+LOCKOUT = 15 * 60.0
+WINDOW = 24 * 60 * 60.0
+#: The throttle's memory beside the account file (names and clients, times of failures).
+THROTTLE_NAME = "login_failures.json"
+#: How many names and clients the throttle remembers (the oldest are dropped beyond it).
+THROTTLE_KEYS = 10_000
+
+log = logging.getLogger(__name__)
+#: The throttle's clock (a test sets its own).
+_clock = time.time
+
+
+class LoginRefused(CatalogError):
+    """Too many failed logins for this name or client: wait, or ask an administrator."""
+
 
 ENABLE_HINT = (
     "编辑功能未开启。管理员可在服务器上运行 `python -m projects.store.users add 用户名` "
@@ -80,18 +118,19 @@ def _read(path: Path) -> dict[str, str]:
 
 def _write(path: Path, users: dict[str, str]) -> None:
     """Replace the account file atomically, readable by its owner only."""
+    _write_json(path, {"users": {n: {"hash": h} for n, h in sorted(users.items())}}, 0o600)
+
+
+def _write_json(path: Path, data: object, mode: int) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(
-        {"users": {n: {"hash": h} for n, h in sorted(users.items())}},
-        ensure_ascii=False,
-        indent=2,
-    )
+    text = json.dumps(data, ensure_ascii=False, indent=2)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text + "\n")
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -125,8 +164,10 @@ def add_user(name: str, password: str, path: Path | None = None, rounds: int = R
     check_new_password(password)
     path = path or users_path()
     users = _read(path)
+    event = "password_reset" if name in users else "account_added"
     users[name] = bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt(rounds)).decode("ascii")
     _write(path, users)
+    audit.record(event, name=name)
 
 
 def remove_user(name: str, path: Path | None = None) -> None:
@@ -137,6 +178,7 @@ def remove_user(name: str, path: Path | None = None) -> None:
         raise CatalogError(f"没有名为 {name!r} 的账号。现有账号：{sorted(users)}")
     del users[name]
     _write(path, users)
+    audit.record("account_removed", name=name)
 
 
 @cache
@@ -145,35 +187,141 @@ def _dummy_hash() -> bytes:
     return bcrypt.hashpw(b"not-a-password", bcrypt.gensalt(ROUNDS))
 
 
-def _seal(name: str) -> bytes:
-    return hmac.new(_KEY, name.encode("utf-8"), hashlib.sha256).digest()
+def _seal(name: str, stored_hash: str) -> bytes:
+    """The session seal: this process's key over the name and the password version (its hash)."""
+    message = name.encode("utf-8") + b"\0" + stored_hash.encode("ascii", "replace")
+    return hmac.new(_KEY, message, hashlib.sha256).digest()
 
 
-def authenticate(name: str, password: str, path: Path | None = None) -> Editor | None:
-    """The Editor for a correct name and password, else None (same cost either way)."""
-    stored = _read(path or users_path()).get(name)
+def _throttle_path(path: Path) -> Path:
+    return path.with_name(THROTTLE_NAME)
+
+
+def _keys(name: str, client: str | None) -> list[str]:
+    """Throttle keys: the name as typed (so unknown names are throttled alike) and the client."""
+    keys = ["name:" + name[:64]]
+    if client:
+        keys.append("client:" + str(client)[:64])
+    return keys
+
+
+def _load_throttle(file: Path, now: float) -> dict[str, list[float]]:
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError):
+        log.warning("login throttle file %s unreadable; starting afresh", file)
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {
+        k: [t for t in v if isinstance(t, int | float) and now - t < WINDOW]
+        for k, v in data.items()
+        if isinstance(v, list)
+    }
+
+
+def _save_throttle(file: Path, failures: dict[str, list[float]]) -> None:
+    kept = {k: v for k, v in failures.items() if v}
+    if len(kept) > THROTTLE_KEYS:
+        newest = sorted(kept, key=lambda k: kept[k][-1])[-THROTTLE_KEYS:]
+        kept = {k: kept[k] for k in newest}
+    _write_json(file, kept, 0o600)
+
+
+def _wait(key: str, times: list[float], now: float) -> float:
+    """Seconds this key must still wait before its next attempt (0: it may try now)."""
+    if len(times) < FREE_FAILURES:
+        return 0.0
+    limit = LOCK_CLIENT if key.startswith("client:") else LOCK_ACCOUNT
+    if len(times) >= limit:
+        return max(0.0, times[-1] + LOCKOUT - now)
+    delay = min(MAX_DELAY, 2.0 ** (len(times) - FREE_FAILURES))
+    return max(0.0, times[-1] + delay - now)
+
+
+def _refusal(wait: float, locked_out: bool) -> LoginRefused:
+    if locked_out:
+        minutes = max(1, math.ceil(wait / 60))
+        return LoginRefused(
+            f"登录失败次数过多，已暂停登录约 {minutes} 分钟。"
+            "如忘记密码，请联系管理员在服务器上重设（python -m projects.store.users add 用户名）。"
+        )
+    return LoginRefused(f"登录尝试过于频繁，请 {max(1, math.ceil(wait))} 秒后再试。")
+
+
+def authenticate(
+    name: str, password: str, path: Path | None = None, *, client: str | None = None
+) -> Editor | None:
+    """The Editor for a correct name and password, else None (same cost either way).
+
+    ``client`` names where the attempt comes from (the browser's address). Raises LoginRefused
+    while the name or the client must wait or is locked out; the password is then not checked,
+    so a guess made while waiting is not even tried.
+    """
+    path = path or users_path()
+    client = client if isinstance(client, str) and client else None
+    keys = _keys(name, client)
+    file = _throttle_path(path)
+    with FileLock(f"{file}.lock", timeout=10):
+        now = _clock()
+        failures = _load_throttle(file, now)
+        waits = {k: _wait(k, failures.get(k, []), now) for k in keys}
+    if any(waits.values()):
+        key = max(waits, key=waits.get)
+        limit = LOCK_CLIENT if key.startswith("client:") else LOCK_ACCOUNT
+        locked_out = len(failures.get(key, [])) >= limit
+        audit.record("login_refused", name=name[:64], client=client, reason=key.split(":")[0])
+        raise _refusal(waits[key], locked_out)
+    stored = _read(path).get(name)
     candidate = password.encode("utf-8")
     if len(candidate) > MAX_PASSWORD_BYTES:
         candidate = candidate[:0]  # cannot match; still spend the hashing time below
     try:
         ok = bcrypt.checkpw(candidate, stored.encode("ascii") if stored else _dummy_hash())
     except ValueError as exc:
+        log.error("password hash of account %r is damaged", name)
         raise CatalogError(f"账号 {name} 的密码记录已损坏，请用 add 命令重设密码。") from exc
+    with FileLock(f"{file}.lock", timeout=10):
+        now = _clock()
+        failures = _load_throttle(file, now)
+        if ok and stored:
+            failures.pop(keys[0], None)
+        else:
+            for key in keys:
+                failures.setdefault(key, []).append(now)
+        _save_throttle(file, failures)
     if not (ok and stored):
+        audit.record("login_failed", name=name[:64], client=client)
+        for key in keys:
+            limit = LOCK_CLIENT if key.startswith("client:") else LOCK_ACCOUNT
+            if len(failures.get(key, [])) == limit:
+                audit.record("lockout", name=name[:64], client=client, reason=key.split(":")[0])
+                log.warning("login locked out for %s after %d failures", key, limit)
         return None
-    return Editor(name, _seal(name))
+    audit.record("login_ok", name=name, client=client)
+    return Editor(name, _seal(name, stored))
 
 
 def require_editor(editor: object, path: Path | None = None) -> Editor:
-    """Return ``editor`` if it came from :func:`authenticate` and its account still exists.
+    """Return ``editor`` if it came from :func:`authenticate` and its password is unchanged.
 
     Raises NotAllowed otherwise: the store calls this before every write, so a page that merely
-    hides its buttons cannot be bypassed.
+    hides its buttons cannot be bypassed, and a reset or removed account's sessions end at once.
     """
-    if not isinstance(editor, Editor) or not hmac.compare_digest(editor._seal, _seal(editor.name)):
+    if not isinstance(editor, Editor):
         raise NotAllowed("需要登录编辑账号才能保存修改。")
-    if editor.name not in _read(path or users_path()):
+    stored = _read(path or users_path()).get(editor.name)
+    if stored is None or not hmac.compare_digest(editor._seal, _seal(editor.name, stored)):
+        audit.record("session_ended", name=editor.name)
+    if stored is None:
         raise NotAllowed(f"账号 {editor.name} 已不存在或编辑功能已关闭，修改未保存。")
+    if not hmac.compare_digest(editor._seal, _seal(editor.name, stored)):
+        raise NotAllowed(
+            f"账号 {editor.name} 的登录已失效（密码已重设，或不是通过登录得到的），"
+            "修改未保存。请重新登录。"
+        )
     return editor
 
 
@@ -197,6 +345,8 @@ def main(argv: list[str] | None = None) -> int:
     remove = sub.add_parser("remove", help="删除账号")
     remove.add_argument("name")
     sub.add_parser("list", help="列出账号")
+    show = sub.add_parser("audit", help="显示审计日志（登录、账号变更、导入）")
+    show.add_argument("--last", type=int, default=0, help="只显示最后 N 条")
     args = parser.parse_args(argv)
     path = users_path()
     try:
@@ -210,6 +360,10 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "remove":
             remove_user(args.name, path)
             print(f"已删除账号 {args.name}")
+        elif args.command == "audit":
+            events = audit.read()
+            for event in events[-args.last :] if args.last > 0 else events:
+                print(audit.describe(event))
         else:
             for name in list_users(path):
                 print(name)

@@ -62,6 +62,15 @@ def render(selected_id: str | None, map_event: dict[str, Any] | None) -> None:
         st.error(md_text(exc.message_zh))
 
 
+def _client() -> str | None:
+    """The browser's address, for the per-client login throttle (None when unknown)."""
+    try:
+        address = st.context.ip_address
+    except Exception:  # noqa: BLE001 - outside a browser session (tests) there is none
+        return None
+    return address if isinstance(address, str) and address else None
+
+
 def _login() -> None:
     with st.form("login"):
         st.caption("查看无需登录；修改项目需要编辑账号。")
@@ -69,7 +78,7 @@ def _login() -> None:
         password = st.text_input("密码", type="password", key="login-password")
         if st.form_submit_button("登录"):
             try:
-                editor = users.authenticate(name.strip(), password)
+                editor = users.authenticate(name.strip(), password, client=_client())
             except CatalogError as exc:
                 st.error(md_text(exc.message_zh))
                 return

@@ -12,7 +12,7 @@ import pytest
 
 from projects.errors import CatalogError, NotAllowed
 from projects.sources import ROOT
-from projects.store import users
+from projects.store import audit, users
 
 PASSWORD = "青木关-2025-pw"
 
@@ -115,3 +115,115 @@ def test_the_command_adds_lists_and_removes(accounts):
     assert users.list_users() == []
     missing = run_cli(accounts, "remove", "wang")
     assert missing.returncode == 1 and "没有名为" in missing.stderr
+
+
+def test_a_password_reset_ends_every_session_at_once(accounts):
+    users.add_user("wang", PASSWORD, rounds=4)
+    first, second = users.authenticate("wang", PASSWORD), users.authenticate("wang", PASSWORD)
+    users.add_user("wang", "新密码-2026-pw", rounds=4)
+    for session in (first, second):
+        with pytest.raises(NotAllowed, match="重新登录"):
+            users.require_editor(session)
+    users.require_editor(users.authenticate("wang", "新密码-2026-pw"))
+
+
+def test_a_removed_name_added_again_does_not_revive_old_sessions(accounts):
+    users.add_user("wang", PASSWORD, rounds=4)
+    old = users.authenticate("wang", PASSWORD)
+    users.remove_user("wang")
+    users.add_user("wang", PASSWORD, rounds=4)  # even with the same password
+    with pytest.raises(NotAllowed):
+        users.require_editor(old)
+    assert [e["event"] for e in audit.read()][-3:] == [
+        "account_removed",
+        "account_added",
+        "session_ended",
+    ]
+
+
+class Clock:
+    def __init__(self):
+        self.now = 1_000_000.0
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    c = Clock()
+    monkeypatch.setattr(users, "_clock", c)
+    return c
+
+
+def attempts(name, password, n, clock, client=None, step=0.0):
+    """Outcomes of n attempts: "ok", "wrong" or the refusal's message with digits masked."""
+    out = []
+    for _ in range(n):
+        try:
+            editor = users.authenticate(name, password, client=client)
+        except users.LoginRefused as exc:
+            out.append("".join("#" if c.isdigit() else c for c in exc.message_zh))
+        else:
+            out.append("ok" if editor else "wrong")
+        clock.now += step
+    return out
+
+
+def test_failed_logins_are_delayed_exponentially_then_locked_out(accounts, clock, caplog):
+    users.add_user("wang", PASSWORD, rounds=4)
+    assert attempts("wang", "guess-0000", 3, clock) == ["wrong"] * 3
+    # From the third failure on, each attempt must wait 1, 2, 4 … s; a guess made earlier is
+    # refused without being tried, even the right password.
+    assert users.authenticate.__name__ and attempts("wang", PASSWORD, 1, clock) == [
+        "登录尝试过于频繁，请 # 秒后再试。"
+    ]
+    waited = []
+    for _ in range(users.LOCK_ACCOUNT - 3):
+        while True:
+            try:
+                assert users.authenticate("wang", "guess-1111") is None
+                break
+            except users.LoginRefused:
+                clock.now += 0.5
+        waited.append(clock.now)
+    gaps = [b - a for a, b in zip(waited, waited[1:], strict=False)]
+    assert gaps == sorted(gaps) and gaps[-1] >= 4 * gaps[0]
+    # Locked out now: the right password does not work until the lockout has passed.
+    clock.now += 60
+    assert "登录失败次数过多" in attempts("wang", PASSWORD, 1, clock)[0]
+    assert "locked out" in caplog.text
+    events = [e["event"] for e in audit.read()]
+    assert events.count("login_failed") == users.LOCK_ACCOUNT and "lockout" in events
+    assert all("guess" not in json.dumps(e) and PASSWORD not in json.dumps(e) for e in audit.read())
+    clock.now += users.LOCKOUT
+    assert attempts("wang", PASSWORD, 1, clock) == ["ok"]
+
+
+def test_a_wrong_name_and_a_wrong_password_are_answered_alike(accounts, clock):
+    users.add_user("wang", PASSWORD, rounds=4)
+    known = attempts("wang", "guess-2222", 14, clock, step=1.0)
+    unknown = attempts("nobody", "guess-2222", 14, clock, step=1.0)
+    assert known == unknown and "wrong" in known and any("频繁" in k for k in known)
+
+
+def test_one_client_guessing_many_names_is_locked_out(accounts, clock):
+    users.add_user("wang", PASSWORD, rounds=4)
+    for i in range(users.LOCK_CLIENT):
+        clock.now += users.MAX_DELAY
+        assert users.authenticate(f"name{i}", "guess", client="10.0.0.9") is None
+    clock.now += users.MAX_DELAY
+    with pytest.raises(users.LoginRefused, match="登录失败次数过多"):
+        users.authenticate("wang", PASSWORD, client="10.0.0.9")
+    assert users.authenticate("wang", PASSWORD, client="10.0.0.10") is not None
+
+
+def test_the_audit_command_lists_security_events(accounts, tmp_path):
+    users.add_user("wang", PASSWORD, rounds=4)
+    users.authenticate("wang", "wrong-password")
+    users.authenticate("wang", PASSWORD, client="192.0.2.1")
+    done = run_cli(accounts, "audit")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert ["新建账号" in lines[0], "登录失败" in lines[1], "登录成功" in lines[2]] == [True] * 3
+    assert "192.0.2.1" in lines[2] and "wrong-password" not in done.stdout
