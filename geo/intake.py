@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -64,7 +65,8 @@ def place_new(rows: list[Proposal]) -> list[Proposal]:
         out.append(
             replace(
                 row,
-                geometry=feature["geometry"],
+                # plain JSON lists, as the store keeps and checks geometries
+                geometry=json.loads(json.dumps(feature["geometry"])),
                 precision=p["precision"],
                 geo_method=p["geo_method"],
                 geo_basis=p["geo_basis"],
