@@ -29,6 +29,9 @@ FIELDS: dict[str, tuple[type, Any, str]] = {
     "years_basis": (str, None, "年份依据"),
     "zone": (str, None, "片区"),  # one of vocab.ALL_ZONES
     "zones": (list, [], "涉及片区"),  # the zones a 跨区 project crosses
+    # why the zone: "文中：…" (a place, section or phrase of the documents, with its line) or
+    # "几何：…" (the position's zone, where the text says nothing)
+    "zone_basis": (str, None, "片区依据"),
     "district": (str, "沙坪坝区", "所在区"),
     "lead_dept": (str, None, "牵头部门"),
     "investment": (float, None, "投资（万元）"),

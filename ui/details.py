@@ -99,6 +99,14 @@ def history_lines(history: Any) -> list[str]:
     return _cited(history, line)
 
 
+def _zone_text(record: pd.Series) -> str:
+    zone = present(record["zone"], "未定")
+    zones = record.get("zones")
+    if zone == vocab.CROSS_ZONE and isinstance(zones, list) and zones:
+        return f"{zone}（{'、'.join(zones)}）"
+    return zone
+
+
 def _years_text(years: str, basis: Any) -> str:
     if not years:
         return "未注明"
@@ -142,7 +150,8 @@ def render(record: pd.Series | None, shown_status: str | None) -> None:
             ),
         ),
         ("年份", _years_text(years, record.get("years_basis"))),
-        ("片区", present(record["zone"], "未定")),
+        ("片区", _zone_text(record)),
+        ("片区依据", present(record.get("zone_basis"), "无")),
         ("定位精度", precision_label(record["precision"])),
         ("定位依据", present(record.get("geo_basis"))),
         ("牵头部门", present(record["lead_dept"])),

@@ -267,23 +267,39 @@ def _rounded(geom: shapely.Geometry) -> dict[str, Any]:
     return mapping(shapely.transform(geom, lambda xy: np.round(xy, DIGITS)))
 
 
+#: A zone-level position taken from this heading says nothing about the zone: 专栏1 lists
+#: 三峡广场 (east) and an incubator in 深圳 under 西部（重庆）科学城 (issue 11).
+_NO_ZONE_HEADINGS = ("专栏1：",)
+
+
 def _fill_zones(features: list[dict[str, Any]]) -> None:
-    """zone/zones for all features by one spatial join (district-level and other districts
-    excepted)."""
+    """zone/zones for all features: what the documents say first (``zone_basis`` 文中…, set by
+    projects.records), else one spatial join of the positions (district-level positions, other
+    districts and the 专栏1 heading excepted)."""
     rows, geoms = [], []
     for i, f in enumerate(features):
         props = f["properties"]
         home = props.get("district", HOME) in (HOME, None, "")
-        props["zone"], props["zones"] = (None, []) if home else (vocab.OUTSIDE, [])
-        if home and f["geometry"] is not None and props["precision"] in LOCATING:
+        if not home:
+            props["zone"], props["zones"], props["zone_basis"] = vocab.OUTSIDE, [], None
+            continue
+        if str(props.get("zone_basis") or "").startswith("文中") and props.get("zone"):
+            continue  # the text wins; geometry fills only where it says nothing
+        props["zone"], props["zones"], props["zone_basis"] = None, [], None
+        from_heading = props.get("geo_method") == "section" and any(
+            h in str(props.get("geo_basis") or "") for h in _NO_ZONE_HEADINGS
+        )
+        if f["geometry"] is not None and props["precision"] in LOCATING and not from_heading:
             rows.append(i)
             geoms.append(shapely.geometry.shape(f["geometry"]))
     if not rows:
         return
     joined = assign_zones(gpd.GeoDataFrame({"row": rows}, geometry=geoms, crs=WGS84))
     for i, zone, zones in zip(joined["row"], joined["zone"], joined["zones"], strict=True):
-        features[i]["properties"]["zone"] = zone
-        features[i]["properties"]["zones"] = list(zones)
+        props = features[i]["properties"]
+        props["zone"], props["zones"] = zone, list(zones)
+        if zone in vocab.ZONES or zone == vocab.CROSS_ZONE:
+            props["zone_basis"] = f"几何：定位（{props['precision']}）落在{'、'.join(zones)}"
 
 
 def _metres(a: shapely.Point, b: shapely.Point) -> float:

@@ -9,6 +9,7 @@ from projects.documents import Mention
 from projects.documents.sector_rules import district_for, sector_for
 from projects.documents.status import DEFAULT_BASIS, judge, part_of, rank
 from projects.documents.surface_forms import add_surface_form, line_text
+from projects.documents.zone_rules import zone_of_mention, zone_of_name
 from projects.records.merge_keys import base_key, merge_key
 from projects.schema import empty_properties
 from projects.vocab import DOCUMENTS_BY_FILE, OUTSIDE
@@ -63,6 +64,31 @@ def years_of(ms: list[Mention], bounds: dict[str, int | None]) -> tuple[int, int
         return start, max(w[1] for w in windows), "period"
     best = max(explicit, key=lambda w: (w[1], YEARS_BASES.index(w[2])))
     return start, best[1], best[2]
+
+
+def text_zone(
+    name: str, names: list[str], ms: list[Mention], lines_by_doc: dict[str, list[str]]
+) -> tuple[str | None, list[str], str | None]:
+    """(zone, zones, zone_basis) the documents give a project of the district, or (None, [], None).
+
+    Its own name first (a place of known zone in it), then its mentions: the section they stand
+    in or the zone phrase they follow; the zone most mentions give wins.
+    """
+    for n in [name, *sorted(set(names) - {name}, key=len, reverse=True)]:
+        found = zone_of_name(n)
+        if found:
+            return found[0], found[1], f"文中：名称含{found[2]}"
+    said: dict[str, list[str]] = defaultdict(list)
+    for m in ms:
+        text = line_text(lines_by_doc, m.doc, m.line)
+        spelled = next((n for n in (m.name, *names) if n in text), m.raw)
+        found = zone_of_mention(m.section, text, spelled)
+        if found:
+            said[found[0]].append(f"{m.doc[:3]}:{m.line} {found[1]}")
+    if not said:
+        return None, [], None
+    zone = max(said, key=lambda z: len(said[z]))
+    return zone, [zone], "文中：" + said[zone][0]
 
 
 def status_history(ms: list[Mention], bounds: dict[str, int | None]) -> list[dict[str, Any]]:
@@ -151,6 +177,8 @@ def make_record(
     docs = {m.doc for m in ms}
     rec["district"] = district_for(name, docs)
     rec["zone"] = None if rec["district"] == "沙坪坝区" else OUTSIDE
+    if rec["district"] == "沙坪坝区":
+        rec["zone"], rec["zones"], rec["zone_basis"] = text_zone(name, names, ms, lines_by_doc)
     rec["phase"] = next((m.phase for m in ms if m.phase), None)
     rec["lead_dept"] = next((m.lead_dept for m in ms if m.lead_dept), None)
 

@@ -127,8 +127,20 @@ def test_section_heading_places_a_box_item(seeds, gaz):
         [record("清科科技企业孵化基地", sources=src)], curated={}, gazetteer=gaz
     )
     p = f["properties"]
-    assert (p["geo_method"], p["precision"], p["zone"]) == ("section", "zone", "西")
+    assert (p["geo_method"], p["precision"]) == ("section", "zone")
     assert f"001:{number}" in p["geo_basis"]
+    # but the heading of 专栏1 is no zone fact: the box lists 三峡广场 (east) too (issue 11)
+    assert p["zone"] is None
+
+
+def test_the_text_zone_wins_over_the_geometry(gaz):
+    # 三峡广场 is east in the text (001:709); a record whose position says west keeps 东
+    rec = record("三峡广场商圈")
+    rec.update(zone="东", zones=["东"], zone_basis="文中：名称含三峡广场（001:709）")
+    (f,) = placement.place_records([rec], curated={}, gazetteer=gaz)
+    assert (f["properties"]["zone"], f["properties"]["zone_basis"][:2]) == ("东", "文中")
+    (g,) = placement.place_records([record("西部新城智慧服务中心")], curated={}, gazetteer=gaz)
+    assert g["properties"]["zone_basis"].startswith("几何")
 
 
 def test_a_line_known_to_the_district_only_is_not_moved_by_its_section(seeds, gaz):
@@ -292,7 +304,9 @@ def test_real_catalog_is_placed_honestly(catalog):
             assert p["zone"] == vocab.OUTSIDE
         elif f["geometry"] is not None:
             assert shape(f["geometry"]).intersects(outline), p["name"]  # never outside
-            assert (p["zone"] is None) == (p["precision"] == "district")
+            # a zone comes from the text (any precision) or from a position that locates
+            if p["zone"] is not None and p["precision"] == "district":
+                assert p["zone_basis"].startswith("文中"), p["name"]
             assert p["geo_basis"]
         if p["zone"] == vocab.CROSS_ZONE:
             assert len(p["zones"]) >= 2

@@ -1,0 +1,66 @@
+"""Zones the documents state: places of 001 第十六章 and 002:80, sections, zone phrases."""
+
+from __future__ import annotations
+
+import pytest
+
+from projects.documents.zone_rules import PHRASES, PLACES, SECTIONS, zone_of_mention, zone_of_name
+from projects.records import build_records
+from projects.sources import read_lines
+from projects.vocab import DOCUMENTS
+
+
+@pytest.mark.parametrize("row", PLACES + SECTIONS + PHRASES, ids=lambda r: r[0])
+def test_every_zone_rule_cites_a_line_that_says_it(row, seeds):
+    _, zone, where = row
+    ref, words = where.split(" ", 1)
+    doc_prefix, line = ref.split(":")
+    (doc,) = [d.file for d in DOCUMENTS if d.file.startswith(doc_prefix)]
+    text = "".join(read_lines(doc, seeds)[int(line) - 1].split())
+    first = "".join(words.split("……")[0].split("（")[0].split())
+    assert first[:8] in text, (where, text[:80])
+    assert zone in ("东", "中", "西")
+
+
+def test_names_of_two_zones_cross_them():
+    assert zone_of_name("歌乐山·磁器口大景区")[:2] == ("跨区", ["东", "中"])
+    assert zone_of_name("三峡广场商圈")[0] == "东"
+    assert zone_of_name("中梁-歌乐智慧田园产业示范带")[0] == "中"
+    # a tunnel under 中梁山 from 大学城 says where one end is, not its zone
+    assert zone_of_name("大学城复线隧道") is None
+
+
+def test_a_zone_phrase_opens_a_passage(seeds):
+    text = "".join(read_lines(DOCUMENTS[2].file, seeds)[79].split())  # 002:80
+    assert zone_of_mention("", text, "松林坡片区环境提升工程")[0] == "东"
+    assert zone_of_mention("", text, "歌乐山上山通道")[0] == "中"
+    assert zone_of_mention("", text, "国际物流城")[0] == "西"
+
+
+@pytest.fixture(scope="module")
+def records(seeds):
+    return {r["name"]: r for r in build_records(seeds)}
+
+
+@pytest.mark.parametrize(
+    ("name", "zone", "line"),
+    [
+        ("金沙星座·科创园", "东", "001:534"),  # 打造嘉陵江科技创新带，推动金沙星座·科创园…
+        (
+            "黄金湾·智谷瞪羚企业基地",
+            "西",
+            "001:534",
+        ),  # 打造科学城科创走廊 … 建设黄金湾·智谷瞪羚企业基地
+        ("融创茂", "西", "001:619"),  # 以融创茂…为核心，打造西部片区新兴商圈
+        ("平顶山消费集聚区", "东", "001:625"),  # 专栏5 东部城区消费集聚区：…
+        ("磁童路步行街", "东", "001:721"),  # 第二节 沙磁文化旅游展示区
+    ],
+)
+def test_zone_from_the_text_of_the_mentions(records, name, zone, line):
+    rec = records[name]
+    assert rec["zone"] == zone and rec["zones"] == [zone]
+    assert rec["zone_basis"].startswith("文中") and line in rec["zone_basis"]
+
+
+def test_records_of_other_districts_stay_outside(records):
+    assert all(r["zone"] == "区外" for r in records.values() if r["district"] != "沙坪坝区")
