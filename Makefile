@@ -7,7 +7,7 @@ STATIC := static/vendor/.copied
 PORT ?= 8501
 export SHAPINGBA_SEEDS ?= $(abspath ../shared/seeds)
 
-.PHONY: run test format catalog ids boundaries gazetteer bench static clean
+.PHONY: run api test format catalog ids boundaries gazetteer bench static clean
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,12 @@ static: $(STATIC)
 
 run: $(STATIC)
 	$(BIN)/streamlit run app.py --server.port $(PORT)
+
+# The read-only OGC API – Features service (pygeoapi) over the same catalog the app writes.
+API_PORT ?= 8502
+API_HOST ?= 127.0.0.1
+api: $(STAMP)
+	$(BIN)/python -m geo.service --host $(API_HOST) --port $(API_PORT)
 
 test: $(STATIC)
 	$(BIN)/ruff check .

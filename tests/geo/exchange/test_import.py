@@ -386,7 +386,7 @@ def test_a_shapefile_saved_as_geopackage_in_qgis_previews_no_changes(
 def test_formulas_are_written_as_text_and_read_back_unchanged(catalog_path, outline, tmp_path):
     """CSV injection: =HYPERLINK(...) and @SUM(...) leave as text and come back as stored."""
     payloads = ['=HYPERLINK("http://example.invalid","点击")', "@SUM(1+1)*cmd|' /C calc'!A0"]
-    collection = sample_collection()
+    collection = built_collection()
     for feature, payload in zip(collection["features"][:2], payloads, strict=True):
         feature["properties"]["notes"] = payload
         feature["properties"]["lead_dept"] = "-" + payload

@@ -1,0 +1,13 @@
+"""The live OGC API – Features service (pygeoapi) over the catalog, the zones and the places."""
+
+from geo.service.config import DISTRICT_BBOX, PROVIDER, collections, config, write_config
+from geo.service.provider import CatalogProvider
+
+__all__ = [
+    "DISTRICT_BBOX",
+    "PROVIDER",
+    "CatalogProvider",
+    "collections",
+    "config",
+    "write_config",
+]

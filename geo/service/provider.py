@@ -1,0 +1,150 @@
+"""A read-only pygeoapi feature provider over this repository's GeoJSON files.
+
+pygeoapi's own GeoJSON provider has no datetime filter and rewrites ids; this one reads the file
+on every request (so a staff edit saved through :mod:`projects.store` is in the next response),
+filters by bbox, properties and a datetime interval on the project's start/end years, pages,
+and never writes.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import shapely
+from pygeoapi.provider.base import BaseProvider, ProviderItemNotFoundError
+
+from projects import store
+
+#: JSON Schema types for the property filter and the queryables page.
+_JSON_TYPES = {str: "string", int: "integer", float: "number", bool: "boolean", list: "array"}
+
+
+def _features(path: str, catalog: bool) -> list[dict[str, Any]]:
+    """The live features of a GeoJSON file; the project catalog through the store's reader (the
+    same the app uses: committed saves, never deleted records)."""
+    if catalog:
+        return store.load_collection(path)["features"]
+    doc = json.loads(Path(path).read_text(encoding="utf-8"))
+    return [f for f in doc.get("features", []) if not f.get("properties", {}).get("deleted")]
+
+
+def _years(interval: str) -> tuple[int | None, int | None]:
+    """An OGC datetime (instant or interval, ``..`` open) as a year range."""
+
+    def year(text: str) -> int | None:
+        text = text.strip()
+        if text in ("", ".."):
+            return None
+        if len(text) <= 4:
+            return int(text)
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).year
+
+    if "/" in interval:
+        start, end = interval.split("/", 1)
+        return year(start), year(end)
+    y = year(interval)
+    return y, y
+
+
+def _in_years(props: dict[str, Any], start: int | None, end: int | None) -> bool:
+    """Whether a project's start–end window overlaps the asked years (the app's year filter)."""
+    first, last = props.get("start_year"), props.get("end_year")
+    if first is None and last is None:
+        return False
+    first = first if first is not None else last
+    last = last if last is not None else first
+    return (end is None or first <= end) and (start is None or last >= start)
+
+
+class CatalogProvider(BaseProvider):
+    """Features of one GeoJSON file, read anew for every request."""
+
+    def __init__(self, provider_def: dict[str, Any]) -> None:
+        super().__init__(provider_def)
+        #: Whether this collection is the project catalog (read through the store).
+        self.catalog = bool((self.options or {}).get("catalog"))
+        self.get_fields()
+
+    def get_fields(self) -> dict[str, Any]:
+        if not self._fields:
+            kinds: dict[str, str] = {}
+            for feature in _features(self.data, self.catalog):
+                for key, value in feature["properties"].items():
+                    if value is None or key in kinds:
+                        continue
+                    kinds[key] = _JSON_TYPES.get(type(value), "string")
+            self._fields = {k: {"type": t} for k, t in kinds.items()}
+        return self._fields
+
+    def query(
+        self,
+        offset: int = 0,
+        limit: int = 10,
+        resulttype: str = "results",
+        bbox: list[float] | None = None,
+        datetime_: str | None = None,
+        properties: list[tuple[str, str]] | None = None,
+        sortby: list[dict[str, str]] | None = None,
+        select_properties: list[str] | None = None,
+        skip_geometry: bool = False,
+        q: str | None = None,
+        **kwargs: Any,
+    ) -> dict[str, Any]:
+        features = _features(self.data, self.catalog)
+        if properties:
+            features = [
+                f
+                for f in features
+                if all(str(f["properties"].get(k)) == str(v) for k, v in properties)
+            ]
+        if bbox:
+            box = shapely.box(*bbox[:4])
+            features = [
+                f
+                for f in features
+                if f.get("geometry") and shapely.geometry.shape(f["geometry"]).intersects(box)
+            ]
+        if datetime_ and self.time_field:
+            start, end = _years(datetime_)
+            features = [f for f in features if _in_years(f["properties"], start, end)]
+        if q:
+            features = [f for f in features if q in json.dumps(f["properties"], ensure_ascii=False)]
+        for order in reversed(sortby or []):
+            key = order["property"]
+            features.sort(
+                key=lambda f: (f["properties"].get(key) is None, str(f["properties"].get(key))),
+                reverse=order.get("order") == "-",
+            )
+        matched = len(features)
+        page = [] if resulttype == "hits" else features[offset : offset + limit]
+        return {
+            "type": "FeatureCollection",
+            "features": [self._shown(f, skip_geometry, select_properties) for f in page],
+            "numberMatched": matched,
+            "numberReturned": len(page),
+        }
+
+    def get(self, identifier: str, **kwargs: Any) -> dict[str, Any]:
+        for feature in _features(self.data, self.catalog):
+            if str(self._id(feature)) == str(identifier):
+                return self._shown(feature, False, None)
+        raise ProviderItemNotFoundError(f"没有编号为 {identifier} 的要素。")
+
+    def _id(self, feature: dict[str, Any]) -> Any:
+        return feature["properties"].get(self.id_field, feature.get("id"))
+
+    def _shown(
+        self, feature: dict[str, Any], skip_geometry: bool, select: list[str] | None
+    ) -> dict[str, Any]:
+        props = feature["properties"]
+        if select:
+            props = {k: v for k, v in props.items() if k in select}
+        return {
+            "type": "Feature",
+            "id": self._id(feature),
+            "geometry": None if skip_geometry else feature.get("geometry"),
+            "properties": props,
+        }

@@ -1,0 +1,161 @@
+"""The OGC API – Features service, started for real and read with GDAL's OAPIF driver."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from geo import service as api
+from projects import store
+from projects.sources import ROOT
+from projects.store import users
+from tests.geo.exchange.test_export import EXPORTED, built_collection, gdal_cli
+
+PASSWORD = "service-test-pass"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str) -> dict:
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return json.loads(response.read())
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory):
+    """The service on a free local port over a sample catalog; stopped after the module."""
+    folder = tmp_path_factory.mktemp("api")
+    catalog = folder / "projects.geojson"
+    catalog.write_text(json.dumps(built_collection(), ensure_ascii=False), encoding="utf-8")
+    port = _free_port()
+    env = {**os.environ, "SHAPINGBA_USERS": str(folder / "users.json")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "geo.service", "--port", str(port), "--catalog", str(catalog)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                _get(f"{base}/collections?f=json")
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"service did not start: {process.stdout.read()[-2000:]}")
+                time.sleep(0.5)
+        yield base, catalog
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _ogrinfo(url: str, *extra: str) -> str:
+    done = subprocess.run(
+        ["ogrinfo", "-ro", "-so", f"OAPIF:{url}", *extra], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def _count(text: str) -> int:
+    (line,) = [x for x in text.splitlines() if x.startswith("Feature Count:")]
+    return int(line.split(":")[1])
+
+
+def _items(base: str, collection: str, **params: str) -> dict:
+    query = urllib.parse.urlencode({"f": "json", **params})
+    return _get(f"{base}/collections/{collection}/items?{query}")
+
+
+def test_collections_projects_zones_places(service):
+    base, _ = service
+    ids = {c["id"] for c in _get(f"{base}/collections?f=json")["collections"]}
+    assert ids == {"projects", "zones", "places"}
+
+
+def test_gdal_reads_counts_bbox_and_property_filters(service):
+    gdal_cli()
+    base, _ = service
+    layers = subprocess.run(["ogrinfo", "-ro", f"OAPIF:{base}"], capture_output=True, text=True)
+    assert layers.returncode == 0 and "projects" in layers.stdout and "zones" in layers.stdout
+    info = _ogrinfo(f"{base}/collections/projects", "projects")
+    assert _count(info) == len(EXPORTED)  # the deleted record is never served
+    # bbox around the western point only (西永综保区 二期 at 106.2988, 29.5912).
+    spat = _ogrinfo(
+        f"{base}/collections/projects",
+        "projects",
+        "-spat",
+        "106.295",
+        "29.585",
+        "106.302",
+        "29.595",
+    )
+    assert _count(spat) == 1
+    traffic = [f for f in EXPORTED if f["properties"]["sector"] == "交通"]
+    where = _ogrinfo(f"{base}/collections/projects", "projects", "-where", "sector = '交通'")
+    assert _count(where) == len(traffic)
+    # The same filters as the server applies them (not GDAL on its side).
+    assert _items(base, "projects", sector="交通")["numberMatched"] == len(traffic)
+    assert _items(base, "projects", bbox="106.295,29.585,106.302,29.595")["numberMatched"] == 1
+    assert [f["id"] for f in _items(base, "zones", limit="10")["features"]]
+
+
+def test_paging_and_datetime(service):
+    base, _ = service
+    first = _items(base, "projects", limit="2")
+    second = _items(base, "projects", limit="2", offset="2")
+    assert first["numberMatched"] == len(EXPORTED) and len(first["features"]) == 2
+    assert not {f["id"] for f in first["features"]} & {f["id"] for f in second["features"]}
+    assert any(link["rel"] == "next" for link in first["links"])
+    # Only 27号线 has years (2021–2025): it overlaps 2024, not 2030 onwards.
+    hit = _items(base, "projects", datetime="2024-01-01T00:00:00Z/2024-12-31T00:00:00Z")
+    assert [f["id"] for f in hit["features"]] == ["t-line"]
+    assert _items(base, "projects", datetime="2030-01-01T00:00:00Z/..")["numberMatched"] == 0
+
+
+def test_read_only_and_an_edit_shows_at_the_next_request(service, tmp_path, monkeypatch):
+    base, catalog = service
+    request = urllib.request.Request(
+        f"{base}/collections/projects/items",
+        data=b'{"type": "Feature", "geometry": null, "properties": {}}',
+        headers={"Content-Type": "application/geo+json"},
+        method="POST",
+    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=30)
+    assert refused.value.code >= 400
+    monkeypatch.setenv("SHAPINGBA_USERS", str(Path(catalog).parent / "users.json"))
+    users.add_user("wang", PASSWORD, rounds=4)
+    editor = users.authenticate("wang", PASSWORD)
+    version = store.get("t-line", catalog)["properties"]["version"]
+    store.save(
+        editor, "t-line", {"status": "建成"}, expected_version=version, reason="通车", path=catalog
+    )
+    line = _get(f"{base}/collections/projects/items/t-line?f=json")
+    assert line["properties"]["status"] == "建成"
+    assert _items(base, "projects", status="建成")["numberMatched"] >= 1
+
+
+def test_the_configuration_points_at_the_app_catalog():
+    cfg = api.config(store.catalog_path(), "127.0.0.1", 8502)
+    projects = cfg["resources"]["projects"]["providers"][0]
+    assert projects["data"] == str(store.catalog_path())
+    assert not any(p.get("editable") for r in cfg["resources"].values() for p in r["providers"])
