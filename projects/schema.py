@@ -15,6 +15,9 @@ FIELDS: dict[str, tuple[type, Any, str]] = {
     "name": (str, None, "名称"),
     "aliases": (list, [], "别名"),
     "sector": (str, None, "领域"),
+    # why the sector: "名称：…" (what the name says the thing is; the 专栏 box it sits in kept
+    # as evidence), "专栏N的主题", a curation row, or a marked default
+    "sector_basis": (str, None, "领域依据"),
     "status": (str, "未知", "状态"),
     # [{"doc", "date", "year", "status", "cue", "line", "part", "basis"}]: one entry per document
     # mention that implies a status. "part" is "review" (a report's review of past years, or 001's

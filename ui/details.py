@@ -139,6 +139,7 @@ def render(record: pd.Series | None, shown_status: str | None) -> None:
             else "无",
         ),
         ("领域", present(record["sector"])),
+        ("领域依据", present(record.get("sector_basis"), "无")),
         (
             "状态",
             f"{record['status']}"

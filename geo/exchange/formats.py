@@ -139,6 +139,7 @@ _SHAPEFILE_RENAMES = {
     "status_history": "status_hst",
     "geo_matched": "geo_match",
     "years_basis": "years_bas",
+    "sector_basis": "sector_bas",
 }
 
 

@@ -100,9 +100,50 @@ DISTRICT_WORDS: tuple[tuple[str, str], ...] = (
 CITY = "重庆市"
 
 
+#: What a thing is, said by its name, outranks the theme of the box it is listed in (a theatre
+#: is 文化旅游 even in the 城市更新 box 10; an incubator is 科技创新 in the 产业 box 4; a bridge
+#: over the railway is 交通 in the 开放平台 box 7). First match wins.
+KIND_RULES: tuple[tuple[str, str], ...] = (
+    (r"(?:孵化器|孵化基地|孵化中心|孵化平台|众创空间|加速器|实验室|研究院|研究所)$", "科技创新"),
+    (
+        r"剧院$|博物馆$|故居$|旧居$|遗址|景区$|古镇$|文旅城$|文化公园$|风貌街区|文化旅游展示区$",
+        "文化旅游",
+    ),
+    (r"(?:湿地公园|山地公园|生态公园|科技公园|城市公园|(?<!体育)(?<!文化)公园)$", "生态环保"),
+    (r"医院$|(?:学校|小学|中学|幼儿园|校区)(?:（[^）]*）)?$|健身|体育|运动基地$", "社会民生"),
+    (r"上跨铁路通道|跨铁路桥$|连接通道|立交$|隧道$|大桥$|公交站场$|城市路网$|断头路$", "交通"),
+    (r"污水处理|水厂|变电站$|雨水净化站$", "市政设施"),
+)
+
+
+def sector_with_basis(name: str, boxes: list[int]) -> tuple[str, str]:
+    """(sector, sector_basis): what the name says the thing is, else the box theme, else the
+    keyword rules of running text, else the default; the basis keeps the box as evidence.
+
+    >>> sector_with_basis("“重庆1949”剧院", [10])
+    ('文化旅游', '名称：剧院（所在专栏10的主题为城市更新）')
+    >>> sector_with_basis("龙湖金沙天街", [5])
+    ('商贸消费', '专栏5的主题')
+    """
+    box = Counter(boxes).most_common(1)[0][0] if boxes else None
+    for pattern, sector in KIND_RULES:
+        m = re.search(pattern, name)
+        if m:
+            where = f"（所在专栏{box}的主题为{BOX_SECTORS[box]}）" if box else ""
+            return sector, f"名称：{m.group(0)}{where}"
+    if box is not None:
+        return BOX_SECTORS[box], f"专栏{box}的主题"
+    for pattern, sector in SECTOR_RULES:
+        m = re.search(pattern, name)
+        if m:
+            return sector, f"名称：{m.group(0)}"
+    return DEFAULT_SECTOR, "默认（名称与专栏都未说明）"
+
+
 def sector_for(name: str, boxes: list[int]) -> str:
+    """The sector of a project named ``name`` listed in ``boxes`` (see sector_with_basis)."""
     if boxes:
-        return BOX_SECTORS[Counter(boxes).most_common(1)[0][0]]
+        return sector_with_basis(name, boxes)[0]
     for pattern, sector in SECTOR_RULES:
         if re.search(pattern, name):
             return sector

@@ -6,7 +6,7 @@ from collections import defaultdict
 from typing import Any
 
 from projects.documents import Mention
-from projects.documents.sector_rules import district_for, sector_for
+from projects.documents.sector_rules import district_for, sector_with_basis
 from projects.documents.status import DEFAULT_BASIS, judge, part_of, rank
 from projects.documents.surface_forms import add_surface_form, line_text
 from projects.documents.zone_rules import zone_of_mention, zone_of_name
@@ -172,7 +172,7 @@ def make_record(
     rec["name"] = name
     rec["aliases"] = sorted({n for n in names if n != name})
     boxes = [m.box for m in ms if m.box is not None]
-    rec["sector"] = sector_for(name, boxes)
+    rec["sector"], rec["sector_basis"] = sector_with_basis(name, boxes)
     rec["_boxed"] = bool(boxes)
     docs = {m.doc for m in ms}
     rec["district"] = district_for(name, docs)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from projects.documents import Mention, Paragraph, lead_dept, paragraphs
-from projects.documents.sector_rules import sector_for
+from projects.documents.sector_rules import sector_with_basis
 from projects.documents.surface_forms import line_text, source_forms
 from projects.errors import BadFile
 from projects.records.merge_keys import merge_key
@@ -137,7 +137,7 @@ def apply_settings(records: list[dict[str, Any]], rows: list[CurationRow]) -> No
                 rec["aliases"] = sorted({*rec["aliases"], rec["name"]} - {row.value})
                 rec["name"] = row.value
                 if not rec.pop("_boxed", False) and not rec.get("_sector_set"):
-                    rec["sector"] = sector_for(row.value, [])
+                    rec["sector"], rec["sector_basis"] = sector_with_basis(row.value, [])
             continue
         field, _, value = row.value.partition("=")
         field = field.strip()
@@ -149,6 +149,7 @@ def apply_settings(records: list[dict[str, Any]], rows: list[CurationRow]) -> No
                     f"整理文件中“{row.name}”的领域“{value}”无效，应为 {'、'.join(SECTORS)} 之一"
                 )
             rec["_sector_set"] = True
+            rec["sector_basis"] = f"整理：{row.why}"
         if field in ("start_year", "end_year"):
             if not (value.isdigit() and MIN_YEAR <= int(value) <= MAX_YEAR):
                 raise BadFile(f"整理文件中“{row.name}”的年份“{value}”无效（{MIN_YEAR}–{MAX_YEAR}）")

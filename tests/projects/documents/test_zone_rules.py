@@ -64,3 +64,23 @@ def test_zone_from_the_text_of_the_mentions(records, name, zone, line):
 
 def test_records_of_other_districts_stay_outside(records):
     assert all(r["zone"] == "区外" for r in records.values() if r["district"] != "沙坪坝区")
+
+
+@pytest.mark.parametrize(
+    ("name", "sector", "box"),
+    [
+        ("“重庆1949”剧院", "文化旅游", "专栏10"),  # 001:764, box 10 城市品质提升 (城市更新)
+        ("大成湖湿地公园", "生态环保", "专栏10"),
+        ("重庆铁路集装箱中心站南侧上跨铁路通道工程", "交通", "专栏7"),  # box 7 开放平台
+        ("重庆模具及成形智能制造研究院", "科技创新", "专栏3"),  # box 3 先进制造业 (产业)
+    ],
+)
+def test_sector_by_what_the_thing_is_with_the_box_kept(records, name, sector, box):
+    rec = records[name]
+    assert rec["sector"] == sector
+    assert rec["sector_basis"].startswith("名称：") and box in rec["sector_basis"]
+
+
+def test_a_box_item_of_no_telling_kind_takes_the_box_theme(records):
+    rec = records["龙湖金沙天街"]
+    assert (rec["sector"], rec["sector_basis"]) == ("商贸消费", "专栏5的主题")
