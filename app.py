@@ -51,7 +51,10 @@ try:
     key = catalog.catalog_key(path)
     gdf = catalog.load_catalog(key)
 except (OSError, ValueError, CatalogError) as exc:
-    load_problem = getattr(exc, "message_zh", None) or f"项目库 {path.name} 无法读取：{exc}"
+    load_problem = (
+        getattr(exc, "message_zh", None)
+        or f"项目库 {getattr(path, 'name', '数据库')} 无法读取：{exc}"
+    )
     key = None
     gdf = filters.catalog_frame({"features": []})
 outline, zones, area_problem = catalog.load_areas()

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,3 +35,39 @@ def geodata_ref() -> Path:
 def _audit_log_in_tmp(tmp_path_factory, monkeypatch) -> None:
     """Logins and saves in tests write their audit lines to a temp file, never to data/."""
     monkeypatch.setenv("SHAPINGBA_AUDIT", str(tmp_path_factory.mktemp("audit") / "audit.jsonl"))
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[str]:
+    """A throwaway PostgreSQL + PostGIS from Debian's packages, for the whole test session.
+
+    ``$SHAPINGBA_TEST_DATABASE_URL`` when set (``.ci/run`` starts one the same way), else one
+    started here by :mod:`cluster.postgres`. Skips with the reason when the packages are absent,
+    unless SHAPINGBA_REQUIRE_POSTGRES=1 (CI, where ``.ci/run`` installs them): then that fails.
+    """
+    from cluster import postgres
+
+    given = os.environ.get("SHAPINGBA_TEST_DATABASE_URL", "").strip()
+    if given:  # .ci/run started one already
+        yield given
+        return
+    binary, why = postgres.server_bin()
+    if binary is None:
+        if os.environ.get("SHAPINGBA_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"{why}, but SHAPINGBA_REQUIRE_POSTGRES=1")
+        pytest.skip(f"{why} (apt-get install postgresql postgis)")
+    folder = Path(tempfile.mkdtemp(prefix="shapingba-pg-"))
+    try:
+        yield postgres.start(folder).url
+    finally:
+        postgres.stop(folder)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def postgres_db(postgres_cluster: str) -> str:
+    """The test cluster's database URL with the store's tables emptied for this test."""
+    from projects.store.postgis.tables import connect
+
+    connect(postgres_cluster).execute("TRUNCATE projects, batches, entries")
+    return postgres_cluster

@@ -18,14 +18,16 @@ from projects import filters, store
 PAYLOAD_DIR = VENDOR / "cache"
 
 
-def catalog_path() -> Path:
-    """The catalog file the store uses (env ``SHAPINGBA_CATALOG``, read on every call)."""
-    return store.catalog_path()
+def catalog_path() -> Path | str:
+    """Where the store keeps the catalog: the database URL (``SHAPINGBA_DATABASE_URL``) or the
+    file (``SHAPINGBA_CATALOG``), read on every call."""
+    return store.location()
 
 
-def catalog_key(path: Path) -> tuple[str, str]:
-    """(path, ``store.catalog_version``): inode, mtime_ns and size, so every save misses the
-    cache, even two saves within one mtime tick (each replace gives the file a new inode).
+def catalog_key(path: Path | str) -> tuple[str, str]:
+    """(location, ``store.catalog_version``): for the file its inode, mtime_ns and size, so every
+    save misses the cache, even two saves within one mtime tick (each replace gives the file a
+    new inode); for the database its newest change number.
 
     Raises FileNotFoundError for a missing catalog (the page reports it).
     """
@@ -37,7 +39,7 @@ def catalog_key(path: Path) -> tuple[str, str]:
 
 @st.cache_resource(max_entries=4, show_spinner="正在读取项目库……")
 def _load(key: tuple[str, str]) -> gpd.GeoDataFrame:
-    return filters.catalog_frame(store.load_collection(Path(key[0])))
+    return filters.catalog_frame(store.load_collection(key[0]))
 
 
 def load_catalog(key: tuple[str, str]) -> gpd.GeoDataFrame:

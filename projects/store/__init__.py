@@ -1,5 +1,26 @@
 """The catalog's persistence: versioned saves with history and undo, validation, staff accounts."""
 
+from projects.store.backend import (
+    DATABASE_ENV,
+    catalog_version,
+    create,
+    database_url,
+    delete,
+    get,
+    history,
+    load,
+    load_collection,
+    location,
+    rebuild,
+    rebuilt_text,
+    recover,
+    restore,
+    revert,
+    save,
+    save_many,
+    undo,
+    undo_batch,
+)
 from projects.store.catalog_file import (
     CATALOG_PATH,
     DEFAULT_CATALOG,
@@ -17,37 +38,18 @@ from projects.store.edits import (
     STAFF_PREFIX,
     Edit,
 )
-from projects.store.file_store import (
-    ACTIONS,
-    catalog_version,
-    create,
-    delete,
-    get,
-    history,
-    load,
-    load_collection,
-    recover,
-    restore,
-    revert,
-    save,
-    save_many,
-    undo,
-    undo_batch,
-)
+from projects.store.file_store import ACTIONS
 from projects.store.history_log import (
     last_undoable,
     replay,
     state_at,
 )
-from projects.store.rebuild import (
-    RebuildReport,
-    rebuild,
-    rebuilt_text,
-)
+from projects.store.rebuild import RebuildReport
 
 __all__ = [
     "ACTIONS",
     "BOOKKEEPING",
+    "DATABASE_ENV",
     "CATALOG_PATH",
     "DEFAULT_CATALOG",
     "Edit",
@@ -59,6 +61,7 @@ __all__ = [
     "catalog_path",
     "catalog_version",
     "create",
+    "database_url",
     "delete",
     "describe_changes",
     "get",
@@ -67,6 +70,7 @@ __all__ = [
     "last_undoable",
     "load",
     "load_collection",
+    "location",
     "rebuild",
     "rebuilt_text",
     "recover",

@@ -68,15 +68,64 @@ def rebuilt_text(features: list[dict[str, Any]], path: Path | str | None = None)
     return dumps(out)
 
 
+def plan_rebuild(
+    features: list[dict[str, Any]], entries: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], RebuildReport]:
+    """(catalog, notes to log, report) for freshly built ``features`` and the logged ``entries``.
+
+    Pure, so the file store and the PostGIS store rebuild alike: edits win over extraction; where
+    they override an extracted value a "rebuild" note is due (not again when the last note said
+    the same), records created by staff come back from their "create" entries, and ids with
+    edits the build no longer has get one "orphan" note.
+    """
+    fresh = {f["properties"]["id"]: f for f in features}
+    out = copy.deepcopy(list(features))
+    changed, orphans = replay_into(out, entries, pending_only=False)
+    created = [pid for pid in changed if pid not in fresh]
+    kept: dict[str, tuple[str, ...]] = {}
+    notes = []
+    last_note = {e["id"]: e for e in entries if e.get("action") in ("rebuild", "orphan")}
+    for feature in out:
+        pid = feature["properties"]["id"]
+        if pid not in fresh or pid not in changed:
+            continue
+        edited_fields = {
+            k for e in entries if e.get("id") == pid and is_edit(e) for k in e["changes"]
+        }
+        overridden = {
+            k: v
+            for k, v in diff(fresh[pid], feature).items()
+            if k in edited_fields and k != "status_history"
+        }
+        if overridden:
+            kept[pid] = tuple(overridden)
+            note = {"id": pid, "action": "rebuild", "changes": overridden}
+            if last_note.get(pid, {}).get("changes") != overridden:
+                notes.append(note)
+    for pid in orphans:
+        if last_note.get(pid, {}).get("action") != "orphan":
+            notes.append({"id": pid, "action": "orphan", "changes": {}})
+    report = RebuildReport(
+        projects=len(out),
+        edited=len([pid for pid in changed if pid in fresh]),
+        created_by_staff=len(created),
+        kept=kept,
+        orphans=tuple(orphans),
+    )
+    return out, notes, report
+
+
+#: The reason logged with a rebuild's notes.
+REBUILD_REASON = "从规划文件重建目录：人工修改优先于文件提取"
+
+
 def rebuild(
     features: list[dict[str, Any]], path: Path | str | None = None, *, by: str = "make catalog"
 ) -> RebuildReport:
     """Write the freshly built catalog with every logged staff edit re-applied on top.
 
-    Edits win over extraction; where they override an extracted value a "rebuild" note is logged
-    (once, not again on the next identical rebuild). Records created by staff come back from
-    their "create" entries. The output depends only on ``features`` and the history, so rebuilding
-    twice writes the same bytes.
+    See :func:`plan_rebuild`. The output depends only on ``features`` and the history, so
+    rebuilding twice writes the same bytes.
     """
     catalog = catalog_path(path)
     catalog.parent.mkdir(parents=True, exist_ok=True)
@@ -85,42 +134,9 @@ def rebuild(
         hist = history_path(catalog)
         batches = read_batches(hist)
         _check_history_kept(catalog, batches, hist)
-        entries = flatten(batches)
-        fresh = {f["properties"]["id"]: f for f in features}
-        out = copy.deepcopy(list(features))
-        changed, orphans = replay_into(out, entries, pending_only=False)
-        created = [pid for pid in changed if pid not in fresh]
-        kept: dict[str, tuple[str, ...]] = {}
-        notes = []
-        last_note = {e["id"]: e for e in entries if e.get("action") in ("rebuild", "orphan")}
-        for feature in out:
-            pid = feature["properties"]["id"]
-            if pid not in fresh or pid not in changed:
-                continue
-            edited_fields = {
-                k for e in entries if e.get("id") == pid and is_edit(e) for k in e["changes"]
-            }
-            overridden = {
-                k: v
-                for k, v in diff(fresh[pid], feature).items()
-                if k in edited_fields and k != "status_history"
-            }
-            if overridden:
-                kept[pid] = tuple(overridden)
-                note = {"id": pid, "action": "rebuild", "changes": overridden}
-                if last_note.get(pid, {}).get("changes") != overridden:
-                    notes.append(note)
-        for pid in orphans:
-            if last_note.get(pid, {}).get("action") != "orphan":
-                notes.append({"id": pid, "action": "orphan", "changes": {}})
+        out, notes, report = plan_rebuild(features, flatten(batches))
         if notes:
-            reason = "从规划文件重建目录：人工修改优先于文件提取"
-            append_batch(hist, {"at": now(), "by": by, "reason": reason, "edits": notes})
+            batch = {"at": now(), "by": by, "reason": REBUILD_REASON, "edits": notes}
+            append_batch(hist, batch)
         write_atomic(catalog, dumps(out))
-    return RebuildReport(
-        projects=len(out),
-        edited=len([pid for pid in changed if pid in fresh]),
-        created_by_staff=len(created),
-        kept=kept,
-        orphans=tuple(orphans),
-    )
+    return report

@@ -49,9 +49,17 @@ json.dump({"accepted": accepted, "refused": refused}, open(out, "w"))
 """
 
 
+@pytest.fixture(params=["file", "postgis"])
+def location(request, tmp_path):
+    """The catalog file, or the test cluster's database (see tests/conftest.py)."""
+    if request.param == "file":
+        return tmp_path / "projects.geojson"
+    return request.getfixturevalue("postgres_db")
+
+
 @pytest.mark.slow
-def test_parallel_edits_are_all_logged_or_refused_with_a_conflict(tmp_path):
-    catalog = tmp_path / "projects.geojson"
+def test_parallel_edits_are_all_logged_or_refused_with_a_conflict(tmp_path, location):
+    catalog = location
     accounts = tmp_path / "users.json"
     ids = [f"C{i:03d}" for i in range(PROJECTS)]
     initial = []
@@ -62,7 +70,8 @@ def test_parallel_edits_are_all_logged_or_refused_with_a_conflict(tmp_path):
     store.rebuild(initial, catalog)
     for k in range(WORKERS):
         users.add_user(f"w{k}", PASSWORD, accounts, rounds=4)
-    env = {**os.environ, "SHAPINGBA_CATALOG": str(catalog), "SHAPINGBA_USERS": str(accounts)}
+    env = {**os.environ, "SHAPINGBA_USERS": str(accounts)}
+    env[store.DATABASE_ENV if isinstance(catalog, str) else "SHAPINGBA_CATALOG"] = str(catalog)
     procs = [
         subprocess.Popen(
             [
@@ -128,4 +137,5 @@ def test_parallel_edits_are_all_logged_or_refused_with_a_conflict(tmp_path):
 def _no_real_accounts(monkeypatch, tmp_path):
     monkeypatch.setenv("SHAPINGBA_USERS", str(tmp_path / "users.json"))
     monkeypatch.setenv("SHAPINGBA_CATALOG", str(tmp_path / "projects.geojson"))
+    monkeypatch.delenv(store.DATABASE_ENV, raising=False)
     assert users.users_path().parent == tmp_path

@@ -1,10 +1,16 @@
-"""The file store: atomic replace, history, restore, undo, version conflicts, rebuild."""
+"""The store contract: history, restore, undo, version conflicts, rebuild, on both stores.
+
+Tests taking ``catalog`` run against the file store and against PostGIS (a throwaway cluster,
+see tests/conftest.py); those taking ``file_catalog`` check what only the file store has (atomic
+replace, write-ahead recovery, byte-identical files, the catalog path).
+"""
 
 from __future__ import annotations
 
 import errno
 import json
 import os
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +18,7 @@ from projects import store, vocab
 from projects.errors import CatalogError, InvalidValue, NotAllowed, StaleVersion
 from projects.schema import empty_properties
 from projects.store import atomic_write, users
+from projects.store.catalog_file import dumps
 from tests.helpers import district_outline
 
 PASSWORD = "磁器口-2025-pw"
@@ -54,23 +61,51 @@ def built(outline):
 
 
 @pytest.fixture
-def catalog(tmp_path, monkeypatch, built):
-    path = tmp_path / "projects.geojson"
-    monkeypatch.setenv("SHAPINGBA_CATALOG", str(path))
+def accounts(tmp_path, monkeypatch):
     monkeypatch.setenv("SHAPINGBA_USERS", str(tmp_path / "users.json"))
     users.add_user("wang", PASSWORD, rounds=4)
     users.add_user("li", PASSWORD, rounds=4)
+
+
+@pytest.fixture
+def file_catalog(tmp_path, monkeypatch, built, accounts):
+    path = tmp_path / "projects.geojson"
+    monkeypatch.setenv("SHAPINGBA_CATALOG", str(path))
+    monkeypatch.delenv(store.DATABASE_ENV, raising=False)
     store.rebuild(built, path)
     return path
 
 
+@pytest.fixture(params=["file", "postgis"])
+def catalog(request, monkeypatch, built, accounts):
+    """The catalog's location (a path or a database URL), also the default for calls without one."""
+    if request.param == "file":
+        return request.getfixturevalue("file_catalog")
+    url = request.getfixturevalue("postgres_db")
+    monkeypatch.setenv(store.DATABASE_ENV, url)
+    store.rebuild(built, url)
+    return url
+
+
+def text(location):
+    """The catalog as the file store writes it (for a database: its records in that form)."""
+    if isinstance(location, Path):
+        return location.read_text("utf-8")
+    return dumps(store.load(location))
+
+
+def state(location):
+    """Everything a save could change: the records and the history."""
+    return store.load(location), store.history(path=location)
+
+
 @pytest.fixture
-def wang(catalog):
+def wang(accounts):
     return users.authenticate("wang", PASSWORD)
 
 
 @pytest.fixture
-def li(catalog):
+def li(accounts):
     return users.authenticate("li", PASSWORD)
 
 
@@ -101,19 +136,19 @@ def test_save_records_who_when_old_new_and_reason(catalog, wang):
 def test_a_stale_save_is_refused_showing_the_colleagues_change(catalog, wang, li):
     seen = props("T002")["version"]
     store.save(li, "T002", {"status": "前期", "lead_dept": "区住房城乡建委"}, expected_version=seen)
-    before = catalog.read_bytes()
+    before = state(catalog)
     with pytest.raises(StaleVersion) as info:
         store.save(wang, "T002", {"name": "改名公园"}, expected_version=seen)
     err = info.value
     assert (err.expected, err.actual) == (1, 2)
     assert err.changes["status"] == ("规划", "前期") and "lead_dept" in err.changes
     assert "li" in err.message_zh and "规划 → 前期" in err.message_zh and "未保存" in err.message_zh
-    assert catalog.read_bytes() == before
+    assert state(catalog) == before
     assert props("T002")["name"] == "测试公园" and len(store.history("T002")) == 1
 
 
 def test_no_login_no_save_and_nothing_changes(catalog):
-    before = catalog.read_bytes()
+    before = state(catalog)
     for fake in (None, users.Editor("wang"), "wang"):
         with pytest.raises(NotAllowed):
             store.save(fake, "T001", {"status": "建成"}, expected_version=1)
@@ -121,7 +156,7 @@ def test_no_login_no_save_and_nothing_changes(catalog):
             store.create(fake, {"name": "x", "sector": "交通"})
         with pytest.raises(NotAllowed):
             store.delete(fake, "T001", expected_version=1)
-    assert catalog.read_bytes() == before
+    assert state(catalog) == before
     assert store.history() == []
 
 
@@ -149,11 +184,11 @@ def test_no_login_no_save_and_nothing_changes(catalog):
     ],
 )
 def test_bad_input_is_refused_and_nothing_is_saved(catalog, wang, outline, changes):
-    before = catalog.read_bytes()
+    before = state(catalog)
     with pytest.raises(InvalidValue) as info:
         store.save(wang, "T001", changes, expected_version=1, outline=outline)
     assert info.value.project_id == "T001" and info.value.message_zh
-    assert catalog.read_bytes() == before
+    assert state(catalog) == before
     assert store.history() == []
 
 
@@ -238,12 +273,12 @@ def test_undo_walks_back_one_edit_at_a_time(catalog, wang):
     assert props(made["properties"]["id"])["deleted"] is True
 
 
-def test_save_replaces_the_file_atomically_and_leaves_no_temp_files(catalog, wang):
-    inode, key = catalog.stat().st_ino, store.catalog_version()
+def test_save_replaces_the_file_atomically_and_leaves_no_temp_files(file_catalog, wang):
+    inode, key = file_catalog.stat().st_ino, store.catalog_version()
     store.save(wang, "T001", {"notes": "一"}, expected_version=1)
-    assert catalog.stat().st_ino != inode and store.catalog_version() != key
-    assert sorted(p.name for p in catalog.parent.iterdir() if p.name.startswith(".")) == []
-    json.loads(catalog.read_text("utf-8"))
+    assert file_catalog.stat().st_ino != inode and store.catalog_version() != key
+    assert sorted(p.name for p in file_catalog.parent.iterdir() if p.name.startswith(".")) == []
+    json.loads(file_catalog.read_text("utf-8"))
 
 
 def _files(catalog):
@@ -251,9 +286,11 @@ def _files(catalog):
     return catalog.read_bytes(), hist.read_bytes() if hist.exists() else None
 
 
-def test_a_full_disk_changes_nothing_and_says_so_in_chinese(catalog, wang, monkeypatch, caplog):
+def test_a_full_disk_changes_nothing_and_says_so_in_chinese(
+    file_catalog, wang, monkeypatch, caplog
+):
     store.save(wang, "T002", {"notes": "先有一条记录"}, expected_version=1)
-    before = _files(catalog)
+    before = _files(file_catalog)
 
     def full_disk(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
@@ -264,19 +301,19 @@ def test_a_full_disk_changes_nothing_and_says_so_in_chinese(catalog, wang, monke
             store.save(wang, "T001", {"notes": "丢失"}, expected_version=1)
     assert "Traceback" not in err.value.message_zh and "Errno" not in err.value.message_zh
     assert "No space left" in caplog.text  # the traceback is in the server log instead
-    assert _files(catalog) == before
-    assert not [p for p in catalog.parent.iterdir() if p.suffix == ".tmp"]
+    assert _files(file_catalog) == before
+    assert not [p for p in file_catalog.parent.iterdir() if p.suffix == ".tmp"]
     store.save(wang, "T001", {"notes": "成功"}, expected_version=1)  # and nothing rolls forward
     assert [e["changes"]["notes"][1] for e in store.history("T001")] == ["成功"]
 
 
-def test_a_failed_history_append_changes_nothing(catalog, wang, monkeypatch):
+def test_a_failed_history_append_changes_nothing(file_catalog, wang, monkeypatch):
     store.save(wang, "T002", {"notes": "先有一条记录"}, expected_version=1)
-    before = _files(catalog)
+    before = _files(file_catalog)
     real_fsync = os.fsync
     calls = []
 
-    def failing_second_fsync(fd):  # the temp catalog syncs, the history line does not
+    def failing_second_fsync(fd):  # the temp file_catalog syncs, the history line does not
         calls.append(fd)
         if len(calls) == 2:
             raise OSError(errno.EIO, "Input/output error")
@@ -286,14 +323,14 @@ def test_a_failed_history_append_changes_nothing(catalog, wang, monkeypatch):
         patch.setattr(os, "fsync", failing_second_fsync)
         with pytest.raises(CatalogError, match="磁盘读写出错"):
             store.save(wang, "T001", {"notes": "丢失"}, expected_version=1)
-    assert _files(catalog) == before
+    assert _files(file_catalog) == before
     assert store.recover() == []
 
 
 def test_a_failed_directory_fsync_keeps_catalog_and_history_together(
-    catalog, built, wang, monkeypatch
+    file_catalog, built, wang, monkeypatch
 ):
-    """After os.replace the save is in the catalog; its history line must stay (write-ahead)."""
+    """After os.replace the save is in the file_catalog; its history line must stay (write-ahead)."""
 
     def broken_dir_sync(folder):
         raise OSError(errno.EIO, "Input/output error")
@@ -304,11 +341,15 @@ def test_a_failed_directory_fsync_keeps_catalog_and_history_together(
     assert props("T001")["notes"] == "已提交"
     assert [e["changes"]["notes"][1] for e in store.history("T001")] == ["已提交"]
     assert store.replay(built, store.history()) == store.load()
-    assert json.loads(catalog.read_text("utf-8")) == store.load_collection(include_deleted=True)
+    assert json.loads(file_catalog.read_text("utf-8")) == store.load_collection(
+        include_deleted=True
+    )
 
 
-def test_a_failed_replace_after_the_commit_is_rolled_forward(catalog, built, wang, monkeypatch):
-    before = catalog.read_bytes()
+def test_a_failed_replace_after_the_commit_is_rolled_forward(
+    file_catalog, built, wang, monkeypatch
+):
+    before = _files(file_catalog)
 
     def refused(src, dst):
         raise OSError(errno.EIO, "Input/output error")
@@ -316,21 +357,21 @@ def test_a_failed_replace_after_the_commit_is_rolled_forward(catalog, built, wan
     with monkeypatch.context() as patch:
         patch.setattr(os, "replace", refused)
         store.save(wang, "T001", {"notes": "已记入历史"}, expected_version=1)
-    assert catalog.read_bytes() == before  # the file lags …
+    assert _files(file_catalog) == before  # the file lags …
     assert props("T001")["notes"] == "已记入历史"  # … but every reader sees the commit
     assert store.replay(built, store.history()) == store.load()
     assert store.recover() == ["T001"]
-    assert json.loads(catalog.read_text("utf-8"))["features"] == store.load()
-    assert not [p for p in catalog.parent.iterdir() if p.suffix == ".tmp"]
+    assert json.loads(file_catalog.read_text("utf-8"))["features"] == store.load()
+    assert not [p for p in file_catalog.parent.iterdir() if p.suffix == ".tmp"]
 
 
-def test_a_missing_history_stops_saves_and_is_not_recreated(catalog, built, wang):
+def test_a_missing_history_stops_saves_and_is_not_recreated(file_catalog, built, wang):
     store.save(wang, "T001", {"notes": "人工修改"}, expected_version=1)
     store.history_path().unlink()
     with pytest.raises(CatalogError, match="history.jsonl 不存在"):
         store.save(wang, "T002", {"notes": "之后的修改"}, expected_version=1)
     with pytest.raises(CatalogError, match="history.jsonl 不存在"):
-        store.rebuild(built, catalog)  # would drop the edit for good
+        store.rebuild(built, file_catalog)  # would drop the edit for good
     assert not store.history_path().exists()
     assert props("T001")["notes"] == "人工修改"
 
@@ -339,7 +380,7 @@ def test_a_missing_history_stops_saves_and_is_not_recreated(catalog, built, wang
     "line",
     ['{"edits": 5}', "[1, 2]", '{"at": "x", "by": "y", "edits": [{"id": "T001"}]}', "{"],
 )
-def test_a_damaged_history_line_gives_a_chinese_message(catalog, wang, line):
+def test_a_damaged_history_line_gives_a_chinese_message(file_catalog, wang, line):
     store.save(wang, "T001", {"notes": "人工修改"}, expected_version=1)
     with store.history_path().open("a", encoding="utf-8") as f:
         f.write(line + "\n")
@@ -351,29 +392,29 @@ def test_a_damaged_history_line_gives_a_chinese_message(catalog, wang, line):
             call()
 
 
-def test_a_read_only_catalog_is_left_alone(catalog, wang):
-    catalog.chmod(0o444)
-    before = _files(catalog)
+def test_a_read_only_catalog_is_left_alone(file_catalog, wang):
+    file_catalog.chmod(0o444)
+    before = _files(file_catalog)
     with pytest.raises(CatalogError, match="只读"):
         store.save(wang, "T001", {"notes": "x"}, expected_version=1)
-    assert _files(catalog) == before
-    assert catalog.stat().st_mode & 0o777 == 0o444
-    catalog.chmod(0o640)
+    assert _files(file_catalog) == before
+    assert file_catalog.stat().st_mode & 0o777 == 0o444
+    file_catalog.chmod(0o640)
     store.save(wang, "T001", {"notes": "x"}, expected_version=1)
-    assert catalog.stat().st_mode & 0o777 == 0o640  # the owner's choice of mode is kept
+    assert file_catalog.stat().st_mode & 0o777 == 0o640  # the owner's choice of mode is kept
 
 
-def test_a_record_line_duplicated_by_hand_gets_a_clear_message(catalog, wang):
-    lines = catalog.read_text("utf-8").split("\n")
+def test_a_record_line_duplicated_by_hand_gets_a_clear_message(file_catalog, wang):
+    lines = file_catalog.read_text("utf-8").split("\n")
     copy_of = next(i for i, line in enumerate(lines) if '"T002"' in line)
     lines.insert(copy_of, lines[copy_of].rstrip(",") + ",")
-    catalog.write_text("\n".join(lines), "utf-8")
+    file_catalog.write_text("\n".join(lines), "utf-8")
     with pytest.raises(CatalogError, match="T002 出现了两次"):
         store.save(wang, "T002", {"notes": "x"}, expected_version=1)
 
 
 def test_save_many_is_all_or_nothing(catalog, wang):
-    before = catalog.read_bytes()
+    before = state(catalog)
     good = store.Edit("T001", {"status": "建成"}, 1)
     bad = store.Edit("T002", {"start_year": 3000}, 1)
     with pytest.raises(InvalidValue):
@@ -382,7 +423,7 @@ def test_save_many_is_all_or_nothing(catalog, wang):
         store.save_many(wang, [good, store.Edit("T002", {"status": "在建"}, 7)])
     with pytest.raises(InvalidValue, match="两次"):
         store.save_many(wang, [good, store.Edit("T001", {"notes": "x"}, 1)])
-    assert catalog.read_bytes() == before
+    assert state(catalog) == before
     out = store.save_many(
         wang,
         [
@@ -394,8 +435,7 @@ def test_save_many_is_all_or_nothing(catalog, wang):
         action="import",
     )
     assert [f["properties"]["version"] for f in out] == [2, 2, 1]
-    lines = store.history_path().read_text("utf-8").splitlines()
-    assert len(lines) == 1 and len(json.loads(lines[0])["edits"]) == 3
+    assert [e["seq"] for e in store.history()] == [0, 0, 0]  # one save, three records
     assert [e["action"] for e in store.history()] == ["import", "import", "create"]
 
 
@@ -408,7 +448,7 @@ def test_catalog_equals_the_history_replayed(catalog, built, wang, li):
     assert store.replay(built, store.history()) == store.load()
 
 
-def test_history_is_append_only(catalog, wang):
+def test_history_is_append_only(file_catalog, wang):
     store.save(wang, "T001", {"notes": "一"}, expected_version=1)
     first = store.history_path().read_bytes()
     store.save(wang, "T001", {"notes": "二"}, expected_version=2)
@@ -443,28 +483,22 @@ def test_rebuild_keeps_staff_edits_and_says_so(catalog, built, wang):
     assert report.kept == {"T001": ("status",)} and report.created_by_staff == 1
     [note] = [e for e in store.history() if e["action"] == "rebuild"]
     assert note["changes"]["status"] == ["在建", "建成"]
-    first = catalog.read_bytes()
-    assert store.rebuilt_text(fresh, catalog).encode("utf-8") == first
+    first = text(catalog)
+    assert store.rebuilt_text(fresh, catalog) == first
     store.rebuild(fresh, catalog)
-    assert catalog.read_bytes() == first
+    assert text(catalog) == first
     assert len([e for e in store.history() if e["action"] == "rebuild"]) == 1
 
 
-def test_rebuild_twice_is_byte_identical_and_notes_orphans_once(tmp_path, built, monkeypatch):
-    path = tmp_path / "c.geojson"
-    store.rebuild(built, path)
-    first = path.read_bytes()
-    store.rebuild(json.loads(json.dumps(built)), path)
-    assert path.read_bytes() == first
-    assert [f["properties"]["id"] for f in store.load(path)] == ["T001", "T002", "T003"]
-    monkeypatch.setenv("SHAPINGBA_USERS", str(tmp_path / "u.json"))
-    users.add_user("wang", PASSWORD, rounds=4)
-    store.save(
-        users.authenticate("wang", PASSWORD), "T002", {"notes": "x"}, expected_version=1, path=path
-    )
-    store.rebuild(built[:1], path)
-    store.rebuild(built[:1], path)
-    assert [e["id"] for e in store.history(path=path) if e["action"] == "orphan"] == ["T002"]
+def test_rebuild_twice_is_byte_identical_and_notes_orphans_once(catalog, built, wang):
+    first = text(catalog)
+    store.rebuild(json.loads(json.dumps(built)), catalog)
+    assert text(catalog) == first
+    assert [f["properties"]["id"] for f in store.load(catalog)] == ["T001", "T002", "T003"]
+    store.save(wang, "T002", {"notes": "x"}, expected_version=1, path=catalog)
+    store.rebuild(built[:1], catalog)
+    store.rebuild(built[:1], catalog)
+    assert [e["id"] for e in store.history(path=catalog) if e["action"] == "orphan"] == ["T002"]
 
 
 def test_env_path_and_missing_file_errors(tmp_path, monkeypatch):
@@ -495,9 +529,9 @@ def test_an_imported_position_says_it_was_imported(catalog, wang, outline):
 
 @pytest.mark.parametrize("bad", ["SPB-0001\u200b", "<img src=x>", "SPB-" + "9" * 10_000])
 def test_a_created_id_must_be_in_the_documented_form(catalog, wang, bad):
-    before = catalog.read_bytes()
+    before = state(catalog)
     with pytest.raises(InvalidValue, match="SPB- 加数字"):
         store.create(wang, {"id": bad, "name": "新项目", "sector": "交通"})
-    assert catalog.read_bytes() == before
+    assert state(catalog) == before
     made = store.create(wang, {"id": "SPB-9001", "name": "新项目", "sector": "交通"})
     assert made["properties"]["id"] == "SPB-9001"

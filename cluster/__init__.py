@@ -1,0 +1,1 @@
+"""Running the app beyond one machine: a throwaway PostgreSQL + PostGIS, several app servers."""

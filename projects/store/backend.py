@@ -1,0 +1,72 @@
+"""Which store a call goes to: PostGIS when given (or configured with) a database URL.
+
+``SHAPINGBA_DATABASE_URL`` (e.g. ``postgresql://user@host:5432/shapingba``) makes every call
+without an explicit location use the PostGIS store; unset, the embedded file store stays the
+default, so ``make run`` needs no server. An explicit location decides by its form: a
+``postgresql://`` URL goes to the database, anything else is a catalog file path.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from projects.store import file_store
+from projects.store import rebuild as file_rebuild
+from projects.store.catalog_file import catalog_path
+from projects.store.postgis import store as postgis_store
+from projects.store.postgis.tables import is_url
+
+#: The variable that selects the PostGIS store.
+DATABASE_ENV = "SHAPINGBA_DATABASE_URL"
+
+
+def database_url(location: Path | str | None = None) -> str | None:
+    """The database URL a call with ``location`` goes to, or None for the file store."""
+    if location:
+        return location if is_url(location) else None
+    return os.environ.get(DATABASE_ENV, "").strip() or None
+
+
+def location() -> Path | str:
+    """Where the catalog lives now: the database URL if configured, else the catalog file."""
+    return database_url() or catalog_path()
+
+
+def _either(file_fn: Callable[..., Any], name: str | None = None) -> Callable[..., Any]:
+    """``file_fn``, or its PostGIS namesake when its ``path`` argument resolves to a URL."""
+    signature = inspect.signature(file_fn)
+    pg_fn = getattr(postgis_store, name or file_fn.__name__)
+
+    @functools.wraps(file_fn)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        bound = signature.bind(*args, **kwargs)
+        url = database_url(bound.arguments.get("path"))
+        if url is None:
+            return file_fn(*args, **kwargs)
+        bound.arguments["path"] = url
+        return pg_fn(*bound.args, **bound.kwargs)
+
+    return call
+
+
+load_collection = _either(file_store.load_collection)
+load = _either(file_store.load)
+get = _either(file_store.get)
+catalog_version = _either(file_store.catalog_version)
+history = _either(file_store.history)
+recover = _either(file_store.recover)
+save_many = _either(file_store.save_many)
+save = _either(file_store.save)
+create = _either(file_store.create)
+delete = _either(file_store.delete)
+restore = _either(file_store.restore)
+revert = _either(file_store.revert)
+undo = _either(file_store.undo)
+undo_batch = _either(file_store.undo_batch)
+rebuild = _either(file_rebuild.rebuild)
+rebuilt_text = _either(file_rebuild.rebuilt_text)

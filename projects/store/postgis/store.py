@@ -1,0 +1,431 @@
+"""The PostGIS store: the file store's public functions over PostgreSQL tables.
+
+Each function takes the database URL where the file store takes a path (``path``), so
+:mod:`projects.store.backend` can hand a call to either. A save runs the same planners as the file
+store (:mod:`projects.store.edits`) over just the rows it names, then, in one transaction: takes
+the save lock, writes each record with ``UPDATE … WHERE id = … AND version = expected`` (a
+colleague's save in between makes it touch no row: the save is planned again, and refused as
+stale), adds the history rows, and notifies ``shapingba_catalog`` so every app server learns which
+records changed. A process killed mid-save leaves nothing: the transaction never committed.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from projects.errors import CatalogError, InvalidValue
+from projects.store import users
+from projects.store.catalog_file import dumps, now
+from projects.store.edits import (
+    SETTABLE,
+    STAFF_PREFIX,
+    Edit,
+    Planner,
+    apply_plan,
+    check_reason,
+    deleted_as,
+    plan_edits,
+    plan_one,
+    plan_undo_batch,
+    reverted_to,
+    undone,
+)
+from projects.store.history_log import replay_into
+from projects.store.postgis.tables import (
+    CHANNEL,
+    COLUMNS,
+    GEOM_SQL,
+    SAVE_LOCK,
+    compact,
+    connect,
+    entry_row,
+    row,
+)
+from projects.store.rebuild import REBUILD_REASON, RebuildReport, plan_rebuild
+
+#: Attempts of a save whose rows a colleague changed between planning and writing.
+ATTEMPTS = 5
+
+_UPDATE = (
+    "UPDATE projects SET "
+    + ", ".join(f"{c} = %({c})s" for c in COLUMNS if c != "id")
+    + f", geom = {GEOM_SQL}, changed = nextval('project_changes')"
+    + " WHERE id = %(id)s AND version = %(base)s"
+)
+_INSERT = (
+    f"INSERT INTO projects ({', '.join(COLUMNS)}, geom, ord, changed) VALUES ("
+    + ", ".join(f"%({c})s" for c in COLUMNS)
+    + f", {GEOM_SQL}, nextval('project_order'), nextval('project_changes'))"
+    + " ON CONFLICT (id) DO NOTHING"
+)
+_ENTRY = (
+    "INSERT INTO entries (seq, idx, project_id, action, version, entry) "
+    "VALUES (%(seq)s, %(idx)s, %(project_id)s, %(action)s, %(version)s, %(entry)s)"
+)
+
+
+class _Raced(Exception):
+    """A colleague's save changed a row between planning and writing: plan again."""
+
+
+def load_collection(path: str, *, include_deleted: bool = False) -> dict[str, Any]:
+    """The catalog as a GeoJSON FeatureCollection dict (soft-deleted records left out)."""
+    where = "" if include_deleted else " WHERE NOT deleted"
+    cur = connect(path).execute(f"SELECT feature FROM projects{where} ORDER BY ord, id")
+    return {"type": "FeatureCollection", "features": [r[0] for r in cur]}
+
+
+def load(path: str, *, include_deleted: bool = True) -> list[dict[str, Any]]:
+    """The catalog's features, deleted ones included unless asked otherwise."""
+    return load_collection(path, include_deleted=include_deleted)["features"]
+
+
+def get(project_id: str, path: str) -> dict[str, Any]:
+    """One feature by id (deleted or not); InvalidValue when there is none."""
+    found = connect(path).execute("SELECT feature FROM projects WHERE id = %s", (project_id,))
+    hit = found.fetchone()
+    if hit is None:
+        raise InvalidValue(f"未找到编号为 {project_id} 的项目。", project_id=project_id, field="id")
+    return hit[0]
+
+
+def catalog_version(path: str) -> str:
+    """A cache key that changes on every save: the newest change counter ("missing" if empty)."""
+    newest = connect(path).execute("SELECT max(changed) FROM projects").fetchone()[0]
+    return "missing" if newest is None else f"pg-{newest}"
+
+
+def _entries(conn, where: str = "", params: tuple = ()) -> list[dict[str, Any]]:
+    """History entries in the file store's shape (see :func:`projects.store.history`)."""
+    cur = conn.execute(
+        "SELECT b.seq, b.batch, e.entry FROM entries e JOIN batches b USING (seq)"
+        f"{where} ORDER BY e.seq, e.idx",
+        params,
+    )
+    return [
+        {
+            "seq": seq,
+            "at": batch.get("at"),
+            "by": batch.get("by"),
+            "reason": batch.get("reason", ""),
+            **entry,
+        }
+        for seq, batch, entry in cur
+    ]
+
+
+def history(project_id: str | None = None, path: str = "") -> list[dict[str, Any]]:
+    """Every logged change, oldest first, one dict per record and save (as the file store's)."""
+    conn = connect(path)
+    if project_id is None:
+        return _entries(conn)
+    return _entries(conn, " WHERE e.project_id = %s", (project_id,))
+
+
+def recover(path: str) -> list[str]:
+    """Nothing to roll forward: a save is one transaction, committed whole or not at all."""
+    connect(path)
+    return []
+
+
+def _write(conn, by_id, batch_edits, created, editor_name: str, at: str, reason: str) -> None:
+    """Under the save lock: the rows (optimistically), the history, the notification."""
+    conn.execute("SELECT pg_advisory_xact_lock(%s)", (SAVE_LOCK,))
+    new = {f["properties"]["id"] for f in created}
+    for entry in sorted(batch_edits, key=lambda e: e["id"]):
+        params = row(by_id[entry["id"]])
+        if entry["id"] in new:
+            cur = conn.execute(_INSERT, params)
+        else:
+            cur = conn.execute(_UPDATE, {**params, "base": entry["base"]})
+        if cur.rowcount != 1:
+            raise _Raced(entry["id"])
+    seq = conn.execute("SELECT coalesce(max(seq) + 1, 0) FROM batches").fetchone()[0]
+    batch = {"at": at, "by": editor_name, "reason": reason, "edits": []}
+    _insert_batch(conn, seq, batch, batch_edits)
+    _notify(conn, [e["id"] for e in batch_edits])
+
+
+def _insert_batch(conn, seq: int, batch: dict[str, Any], edits: list[dict[str, Any]]) -> None:
+    from psycopg.types.json import Json
+
+    head = {k: ([] if k == "edits" else v) for k, v in batch.items()}
+    conn.execute(
+        "INSERT INTO batches (seq, at, by_name, reason, batch) VALUES (%s, %s, %s, %s, %s)",
+        (
+            seq,
+            batch.get("at", ""),
+            batch.get("by", ""),
+            batch.get("reason", ""),
+            Json(head, dumps=compact),
+        ),
+    )
+    with conn.cursor() as cur:
+        cur.executemany(_ENTRY, [entry_row(seq, i, e) for i, e in enumerate(edits)])
+
+
+def _notify(conn, ids: list[str] | None) -> None:
+    """Tell every listening app server what changed (all, when the list is too long to send)."""
+    version = conn.execute("SELECT max(changed) FROM projects").fetchone()[0]
+    payload = compact({"version": f"pg-{version}", "ids": ids})
+    if len(payload.encode("utf-8")) > 7000:
+        payload = compact({"version": f"pg-{version}", "ids": None})
+    conn.execute("SELECT pg_notify(%s, %s)", (CHANNEL, payload))
+
+
+def _commit(
+    editor: users.Editor,
+    path: str,
+    reason: str,
+    plan: Planner,
+    ids: Iterable[str],
+    *,
+    staff_ids: bool = False,
+    batch_seq: int | None = None,
+) -> list[dict[str, Any]]:
+    """Check the editor, plan over the rows named (``ids``, or save ``batch_seq``'s), write.
+
+    ``staff_ids`` adds every staff-made id to what the planner sees, so a made-up id is free.
+    """
+    users.require_editor(editor)
+    check_reason(reason)
+    conn = connect(path)
+    for _ in range(ATTEMPTS):
+        try:
+            with conn.transaction():
+                wanted = set(ids)
+                if batch_seq is not None:
+                    cur = conn.execute(
+                        "SELECT DISTINCT project_id FROM entries WHERE seq = %s", (batch_seq,)
+                    )
+                    wanted |= {r[0] for r in cur}
+                by_id: dict[str, Any] = {}
+                if staff_ids:
+                    cur = conn.execute(
+                        "SELECT id FROM projects WHERE id LIKE %s", (STAFF_PREFIX + "%",)
+                    )
+                    by_id.update((r[0], None) for r in cur)
+                cur = conn.execute(
+                    "SELECT id, feature FROM projects WHERE id = ANY(%s)", (sorted(wanted),)
+                )
+                by_id.update(cur.fetchall())
+                entries = _entries(conn, " WHERE e.project_id = ANY(%s)", (sorted(wanted),))
+                at = now()
+                batch_edits, out, created = apply_plan(by_id, plan(by_id, entries), editor.name, at)
+                if batch_edits:
+                    _write(conn, by_id, batch_edits, created, editor.name, at, reason)
+            return out
+        except _Raced:
+            continue
+    raise CatalogError("其他人正在同时修改这些项目，请稍后再试。")
+
+
+def save_many(
+    editor: users.Editor,
+    edits: Iterable[Edit],
+    *,
+    reason: str = "",
+    action: str = "update",
+    path: str = "",
+    outline: Any = None,
+) -> list[dict[str, Any]]:
+    """All-or-nothing batch of creates and updates: one transaction, one history batch."""
+    edits = list(edits)
+    named = [e.project_id or e.changes.get("id") for e in edits]
+    ids = [pid for pid in named if isinstance(pid, str)]
+    plan = plan_edits(edits, editor, reason, action, outline)
+    return _commit(editor, path, reason, plan, ids, staff_ids=None in named)
+
+
+def save(
+    editor: users.Editor,
+    project_id: str,
+    changes: Mapping[str, Any],
+    *,
+    expected_version: int,
+    reason: str = "",
+    status_date: str | None = None,
+    path: str = "",
+    outline: Any = None,
+) -> dict[str, Any]:
+    """Change some fields (and/or "geometry") of one record based on ``expected_version``."""
+    edit = Edit(project_id, dict(changes), expected_version, status_date)
+    return save_many(editor, [edit], reason=reason, path=path, outline=outline)[0]
+
+
+def create(
+    editor: users.Editor,
+    properties: Mapping[str, Any],
+    geometry: dict | None = None,
+    *,
+    reason: str = "",
+    path: str = "",
+    outline: Any = None,
+) -> dict[str, Any]:
+    """Add a project (id made up as staff-NNNN unless given); name and sector are required."""
+    changes = {k: v for k, v in properties.items() if k in SETTABLE or k == "id"}
+    if geometry is not None:
+        changes["geometry"] = geometry
+    return save_many(editor, [Edit(None, changes)], reason=reason, path=path, outline=outline)[0]
+
+
+def delete(
+    editor: users.Editor,
+    project_id: str,
+    *,
+    expected_version: int,
+    reason: str = "",
+    path: str = "",
+) -> dict[str, Any]:
+    """Soft delete: the record stays, marked deleted, and leaves the map."""
+    plan = plan_one(project_id, expected_version, "delete", deleted_as(True))
+    return _commit(editor, path, reason, plan, [project_id])[0]
+
+
+def restore(
+    editor: users.Editor,
+    project_id: str,
+    *,
+    expected_version: int,
+    reason: str = "",
+    path: str = "",
+) -> dict[str, Any]:
+    """Bring a soft-deleted record back."""
+    plan = plan_one(project_id, expected_version, "restore", deleted_as(False))
+    return _commit(editor, path, reason, plan, [project_id])[0]
+
+
+def revert(
+    editor: users.Editor,
+    project_id: str,
+    to_version: int,
+    *,
+    expected_version: int,
+    reason: str = "",
+    path: str = "",
+) -> dict[str, Any]:
+    """Restore an earlier version of a record, as a new version (the history keeps both)."""
+    plan = plan_one(project_id, expected_version, "revert", reverted_to(project_id, to_version))
+    return _commit(editor, path, reason, plan, [project_id])[0]
+
+
+def undo(
+    editor: users.Editor,
+    project_id: str,
+    *,
+    expected_version: int,
+    reason: str = "",
+    path: str = "",
+) -> dict[str, Any]:
+    """Undo the record's last edit (again: the one before), as a new version."""
+    plan = plan_one(project_id, expected_version, "undo", undone(project_id))
+    return _commit(editor, path, reason, plan, [project_id])[0]
+
+
+def undo_batch(
+    editor: users.Editor, seq: int, *, reason: str = "", path: str = ""
+) -> list[dict[str, Any]]:
+    """Undo every record change of one logged save as ONE save (see the file store's)."""
+    return _commit(editor, path, reason, plan_undo_batch(seq), [], batch_seq=seq)
+
+
+def replace_all(
+    path: str, features: list[dict[str, Any]], batches: list[dict[str, Any]] | None = None
+) -> None:
+    """Make the database hold exactly ``features`` (in this order) and, if given, ``batches``.
+
+    One transaction under the save lock, so app servers see the old catalog or the new one.
+    """
+    conn = connect(path)
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (SAVE_LOCK,))
+        _replace_rows(conn, features)
+        if batches is not None:
+            conn.execute("DELETE FROM batches")
+            for seq, batch in enumerate(batches):
+                _insert_batch(conn, seq, batch, batch.get("edits", []))
+        _notify(conn, None)
+
+
+def _replace_rows(conn, features: list[dict[str, Any]]) -> None:
+    """Every record row anew, bulk-copied; the geometry is made from the GeoJSON in SQL."""
+    conn.execute("DELETE FROM projects")
+    columns = (
+        "id",
+        "ord",
+        "version",
+        "deleted",
+        "changed",
+        "name",
+        "sector",
+        "status",
+        "zone",
+        "start_year",
+        "end_year",
+        "feature",
+    )
+    first = conn.execute("SELECT nextval('project_changes') FROM generate_series(1, 1)").fetchone()[
+        0
+    ]
+    with conn.cursor().copy(f"COPY projects ({', '.join(columns)}) FROM STDIN") as copy_:
+        for n, feature in enumerate(features):
+            r = row(feature)
+            copy_.write_row(
+                (
+                    r["id"],
+                    n,
+                    r["version"],
+                    r["deleted"],
+                    first,
+                    r["name"],
+                    r["sector"],
+                    r["status"],
+                    r["zone"],
+                    r["start_year"],
+                    r["end_year"],
+                    compact(feature),
+                )
+            )
+    conn.execute(
+        "UPDATE projects SET geom = ST_SetSRID(ST_GeomFromGeoJSON((feature->'geometry')::text), "
+        "4326) WHERE json_typeof(feature->'geometry') = 'object'"
+    )
+    conn.execute("SELECT setval('project_order', %s)", (max(len(features), 1),))
+
+
+def export(path: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(features in catalog order, history batches as the file logs them), for ``migrate``."""
+    conn = connect(path)
+    with conn.transaction():
+        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        features = [r[0] for r in conn.execute("SELECT feature FROM projects ORDER BY ord, id")]
+        batches = {seq: batch for seq, batch in conn.execute("SELECT seq, batch FROM batches")}
+        for seq, entry in conn.execute("SELECT seq, entry FROM entries ORDER BY seq, idx"):
+            batches[seq].setdefault("edits", []).append(entry)
+    return features, [batches[s] for s in sorted(batches)]
+
+
+def rebuild(
+    features: list[dict[str, Any]], path: str = "", *, by: str = "make catalog"
+) -> RebuildReport:
+    """The catalog anew from freshly built ``features`` with every logged edit on top."""
+    conn = connect(path)
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (SAVE_LOCK,))
+        out, notes, report = plan_rebuild(features, _entries(conn))
+        if notes:
+            seq = conn.execute("SELECT coalesce(max(seq) + 1, 0) FROM batches").fetchone()[0]
+            batch = {"at": now(), "by": by, "reason": REBUILD_REASON, "edits": []}
+            _insert_batch(conn, seq, batch, notes)
+        _replace_rows(conn, out)
+        _notify(conn, None)
+    return report
+
+
+def rebuilt_text(features: list[dict[str, Any]], path: str = "") -> str:
+    """The file text :func:`rebuild` would make of ``features`` with this database's history."""
+    out = copy.deepcopy(list(features))
+    replay_into(out, history(path=path), pending_only=False)
+    return dumps(out)

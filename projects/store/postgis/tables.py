@@ -1,0 +1,180 @@
+"""The PostGIS store's tables, its connections, and how a record becomes a row and back.
+
+A record is kept whole as ``json`` (not ``jsonb``), so its keys keep their order and a catalog
+copied in and out again is the same bytes; the columns beside it (version, deleted, name,
+sector, status, zone, years and the geometry as ``geometry(Geometry, 4326)`` with a GiST index)
+are what SQL filters and locks on. The history is one row per save (``batches``, numbered from
+0 like the file's lines) and one per record change (``entries``), again as ``json``.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import Any
+
+from projects.errors import CatalogError
+
+#: Every save takes this transaction-level advisory lock just before it writes, so saves commit
+#: in the order their batch numbers and change counters were given (readers never miss one).
+SAVE_LOCK = 0x5350_4247  # "SPBG"
+#: The channel every save notifies, with {"version", "ids"} as its payload.
+CHANNEL = "shapingba_catalog"
+
+SCHEMA = """
+CREATE EXTENSION IF NOT EXISTS postgis;
+CREATE SEQUENCE IF NOT EXISTS project_changes;
+CREATE SEQUENCE IF NOT EXISTS project_order;
+CREATE TABLE IF NOT EXISTS projects (
+    id text PRIMARY KEY,
+    ord bigint NOT NULL,
+    version integer NOT NULL,
+    deleted boolean NOT NULL DEFAULT false,
+    changed bigint NOT NULL,
+    name text,
+    sector text,
+    status text,
+    zone text,
+    start_year integer,
+    end_year integer,
+    feature json NOT NULL,
+    geom geometry(Geometry, 4326)
+);
+CREATE INDEX IF NOT EXISTS projects_geom_idx ON projects USING gist (geom);
+CREATE INDEX IF NOT EXISTS projects_changed_idx ON projects (changed);
+CREATE INDEX IF NOT EXISTS projects_ord_idx ON projects (ord, id);
+CREATE TABLE IF NOT EXISTS batches (
+    seq bigint PRIMARY KEY,
+    at text NOT NULL,
+    by_name text NOT NULL,
+    reason text NOT NULL,
+    batch json NOT NULL
+);
+CREATE TABLE IF NOT EXISTS entries (
+    seq bigint NOT NULL REFERENCES batches ON DELETE CASCADE,
+    idx integer NOT NULL,
+    project_id text NOT NULL,
+    action text NOT NULL,
+    version integer,
+    entry json NOT NULL,
+    PRIMARY KEY (seq, idx)
+);
+CREATE INDEX IF NOT EXISTS entries_project_idx ON entries (project_id, seq);
+"""
+
+#: Columns written for a record, in this order (``geom`` is made from the GeoJSON in SQL).
+COLUMNS = (
+    "id",
+    "version",
+    "deleted",
+    "name",
+    "sector",
+    "status",
+    "zone",
+    "start_year",
+    "end_year",
+    "feature",
+)
+GEOM_SQL = "ST_SetSRID(ST_GeomFromGeoJSON(%(geometry)s::text), 4326)"
+
+_local = threading.local()
+_ready: set[str] = set()
+_ready_lock = threading.Lock()
+
+
+def is_url(location: object) -> bool:
+    """True for a PostgreSQL connection URL (what selects this store)."""
+    return isinstance(location, str) and location.startswith(("postgresql://", "postgres://"))
+
+
+def compact(value: Any) -> str:
+    """JSON text as the file store writes it (compact, UTF-8 kept), so copies stay byte-equal."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def connect(url: str):
+    """This thread's connection to ``url`` (autocommit; transactions are explicit), schema ready.
+
+    One per thread because Streamlit runs each session's script in its own thread and a psycopg
+    connection serves one statement at a time.
+    """
+    import psycopg
+
+    conns = _local.__dict__.setdefault("conns", {})
+    conn = conns.get(url)
+    if conn is not None and not conn.closed and not conn.broken:
+        return conn
+    try:
+        conn = psycopg.connect(url, autocommit=True, connect_timeout=10)
+    except psycopg.OperationalError as exc:
+        raise CatalogError(f"无法连接项目数据库（{_safe(url)}）：{exc}") from exc
+    conns[url] = conn
+    with _ready_lock:
+        if url not in _ready:
+            ensure_schema(conn)
+            _ready.add(url)
+    return conn
+
+
+def _safe(url: str) -> str:
+    """The URL without its password, for messages."""
+    head, at, tail = url.rpartition("@")
+    if not at:
+        return url
+    scheme, _, user = head.partition("://")
+    return f"{scheme}://{user.split(':')[0]}@{tail}"
+
+
+def ensure_schema(conn) -> None:
+    """Create the tables and indexes if they are missing (idempotent; one process at a time)."""
+    import psycopg
+
+    try:
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (SAVE_LOCK + 1,))
+            conn.execute(SCHEMA)
+    except psycopg.Error as exc:
+        raise CatalogError(f"项目数据库无法建表（需要 PostGIS 扩展）：{exc}") from exc
+
+
+def _year(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def row(feature: dict[str, Any]) -> dict[str, Any]:
+    """The parameters that write ``feature`` (see COLUMNS and GEOM_SQL)."""
+    from psycopg.types.json import Json
+
+    props = feature["properties"]
+    geometry = feature.get("geometry")
+    return {
+        "id": props["id"],
+        "version": props.get("version", 1),
+        "deleted": bool(props.get("deleted")),
+        "name": _text(props.get("name")),
+        "sector": _text(props.get("sector")),
+        "status": _text(props.get("status")),
+        "zone": _text(props.get("zone")),
+        "start_year": _year(props.get("start_year")),
+        "end_year": _year(props.get("end_year")),
+        "feature": Json(feature, dumps=compact),
+        "geometry": compact(geometry) if geometry else None,
+    }
+
+
+def entry_row(seq: int, idx: int, entry: dict[str, Any]) -> dict[str, Any]:
+    """The parameters of one history entry row."""
+    from psycopg.types.json import Json
+
+    return {
+        "seq": seq,
+        "idx": idx,
+        "project_id": entry.get("id", ""),
+        "action": entry.get("action", ""),
+        "version": entry.get("version"),
+        "entry": Json(entry, dumps=compact),
+    }
