@@ -349,7 +349,7 @@ def test_a_failed_directory_fsync_keeps_catalog_and_history_together(
 def test_a_failed_replace_after_the_commit_is_rolled_forward(
     file_catalog, built, wang, monkeypatch
 ):
-    before = _files(file_catalog)
+    before = file_catalog.read_bytes()
 
     def refused(src, dst):
         raise OSError(errno.EIO, "Input/output error")
@@ -357,7 +357,7 @@ def test_a_failed_replace_after_the_commit_is_rolled_forward(
     with monkeypatch.context() as patch:
         patch.setattr(os, "replace", refused)
         store.save(wang, "T001", {"notes": "已记入历史"}, expected_version=1)
-    assert _files(file_catalog) == before  # the file lags …
+    assert file_catalog.read_bytes() == before  # the file lags …
     assert props("T001")["notes"] == "已记入历史"  # … but every reader sees the commit
     assert store.replay(built, store.history()) == store.load()
     assert store.recover() == ["T001"]
