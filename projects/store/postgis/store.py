@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from projects.errors import CatalogError, InvalidValue
-from projects.store import users
+from projects.store import audit, users
 from projects.store.catalog_file import dumps, now
 from projects.store.edits import (
     SETTABLE,
@@ -236,7 +236,11 @@ def save_many(
     named = [e.project_id or e.changes.get("id") for e in edits]
     ids = [pid for pid in named if isinstance(pid, str)]
     plan = plan_edits(edits, editor, reason, action, outline)
-    return _commit(editor, path, reason, plan, ids, staff_ids=None in named)
+    out = _commit(editor, path, reason, plan, ids, staff_ids=None in named)
+    if action == "import" or len(edits) > 1:  # as the file store; the audit file is per server
+        event = "import" if action == "import" else "bulk_save"
+        audit.record(event, name=editor.name, records=len(edits), reason=reason[:200])
+    return out
 
 
 def save(
