@@ -1,0 +1,97 @@
+"""``python -m projects.store migrate``: file → database → file gives the same bytes."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from projects import store
+from projects.sources import ROOT
+from projects.store import users
+from tests.projects.store.test_store import PASSWORD, feature
+
+
+@pytest.fixture
+def edited_copy(tmp_path, monkeypatch):
+    """The real catalog copied, with a history of every kind of save on top."""
+    monkeypatch.setenv("SHAPINGBA_USERS", str(tmp_path / "users.json"))
+    monkeypatch.delenv(store.DATABASE_ENV, raising=False)
+    users.add_user("wang", PASSWORD, rounds=4)
+    wang = users.authenticate("wang", PASSWORD)
+    catalog = tmp_path / "file" / "projects.geojson"
+    catalog.parent.mkdir()
+    shutil.copy(ROOT / "data" / "projects.geojson", catalog)
+    first, second = (f["properties"] for f in store.load(catalog)[:2])
+    store.save(
+        wang,
+        first["id"],
+        {"notes": "迁移测试「一」"},
+        expected_version=first["version"],
+        reason="核实",
+        path=catalog,
+    )
+    store.save_many(
+        wang,
+        [
+            store.Edit(second["id"], {"status": "建成"}, second["version"], "2025-06-30"),
+            store.Edit(None, {"name": "迁移新建项目", "sector": "产业"}),
+        ],
+        reason="批量",
+        path=catalog,
+    )
+    store.undo(wang, first["id"], expected_version=first["version"] + 1, path=catalog)
+    store.delete(wang, "staff-0001", expected_version=1, reason="重复", path=catalog)
+    return catalog
+
+
+def test_file_to_database_and_back_is_byte_identical(edited_copy, postgres_db, tmp_path):
+    history = store.history_path(edited_copy)
+    done = store_migrate(edited_copy, postgres_db)
+    assert "已迁移" in done
+    assert store.load(postgres_db) == store.load(edited_copy)
+    assert store.history(path=postgres_db) == store.history(path=edited_copy)
+    back = tmp_path / "back" / "projects.geojson"
+    store_migrate(postgres_db, back)
+    assert back.read_bytes() == edited_copy.read_bytes()
+    assert store.history_path(back).read_bytes() == history.read_bytes()
+
+
+def test_a_database_edit_survives_the_way_back(edited_copy, postgres_db, tmp_path, monkeypatch):
+    store_migrate(edited_copy, postgres_db)
+    wang = users.authenticate("wang", PASSWORD)
+    pid = store.load(postgres_db)[5]["properties"]["id"]
+    version = store.get(pid, postgres_db)["properties"]["version"]
+    store.save(wang, pid, {"notes": "在数据库中修改"}, expected_version=version, path=postgres_db)
+    back = tmp_path / "back" / "projects.geojson"
+    store_migrate(postgres_db, back)
+    assert store.get(pid, back)["properties"]["notes"] == "在数据库中修改"
+    assert store.history(path=back) == store.history(path=postgres_db)
+    store.save(wang, pid, {"notes": "回到文件后继续修改"}, expected_version=version + 1, path=back)
+
+
+def test_an_occupied_target_is_refused_unless_replace(postgres_db, tmp_path, monkeypatch):
+    monkeypatch.delenv(store.DATABASE_ENV, raising=False)
+    catalog = tmp_path / "projects.geojson"
+    store.rebuild([feature("T001", "测试轨道线")], catalog)
+    store_migrate(catalog, postgres_db)
+    out = store_migrate(catalog, postgres_db, ok=False)
+    assert "已有项目" in out and "--replace" in out
+    store.rebuild([feature("T001", "测试轨道线"), feature("T002", "测试公园")], catalog)
+    store_migrate(catalog, postgres_db, "--replace")
+    assert [f["properties"]["id"] for f in store.load(postgres_db)] == ["T001", "T002"]
+    assert "已存在" in store_migrate(postgres_db, catalog, ok=False)
+
+
+def store_migrate(source, target, *extra, ok=True) -> str:
+    """Run the command line as an operator would; its output (stdout, or stderr on refusal)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "projects.store", "migrate", str(source), str(target), *extra],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert (done.returncode == 0) == ok, done.stderr
+    return done.stdout if ok else done.stderr
