@@ -30,6 +30,10 @@ API_HOST ?= 127.0.0.1
 api: $(STAMP)
 	$(BIN)/python -m geo.service --host $(API_HOST) --port $(API_PORT)
 
+# PostgreSQL + PostGIS, two app servers and nginx with sticky sessions (Debian's packages; no docker).
+run-cluster: $(STATIC)
+	$(BIN)/python -m cluster.serve
+
 test: $(STATIC)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

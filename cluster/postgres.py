@@ -67,7 +67,8 @@ def _as_server(cmd: list[str]) -> list[str]:
     return ["runuser", "-u", SERVER_ACCOUNT, "--", *cmd]
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A local TCP port nobody listens on now."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -106,7 +107,15 @@ def start(folder: Path | str, port: int | None = None) -> Cluster:
                 ]
             )
         )
-    port = port or _free_port()
+    port_file = folder / "port"
+    if port is None and port_file.exists():
+        port = int(port_file.read_text())  # the same cluster keeps its port between runs
+    port = port or free_port()
+    status = subprocess.run(
+        _as_server([str(binary / "pg_ctl"), "-D", str(data), "status"]), capture_output=True
+    )
+    if not fresh and status.returncode == 0:  # already running (a previous run left it up)
+        return Cluster(folder, port, binary)
     options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c max_connections=200"
     _run(
         _as_server(
@@ -125,7 +134,7 @@ def start(folder: Path | str, port: int | None = None) -> Cluster:
             ]
         )
     )
-    (folder / "port").write_text(str(port))
+    port_file.write_text(str(port))
     cluster = Cluster(folder, port, binary)
     if fresh:
         _create_database(cluster)

@@ -36,10 +36,11 @@ def _read_file(catalog: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]
         return file_store.load(catalog), read_batches(history_path(catalog))
 
 
-def _database_is_empty(url: str) -> bool:
+def occupied(url: str) -> bool:
+    """True when the database already holds records or history (a migration would replace them)."""
     conn = connect(url)
     return conn.execute(
-        "SELECT NOT EXISTS (SELECT 1 FROM projects) AND NOT EXISTS (SELECT 1 FROM batches)"
+        "SELECT EXISTS (SELECT 1 FROM projects) OR EXISTS (SELECT 1 FROM batches)"
     ).fetchone()[0]
 
 
@@ -65,7 +66,7 @@ def migrate(source: Path | str, target: Path | str, *, replace: bool = False) ->
             raise CatalogError(f"源目录文件不存在：{source}")
         features, batches = _read_file(source)
     if is_url(target):
-        if not replace and not _database_is_empty(target):
+        if not replace and occupied(target):
             raise CatalogError("目标数据库已有项目或修改记录；确认要覆盖请加 --replace。")
         db.replace_all(target, features, batches)
     else:
