@@ -15,7 +15,7 @@ import ui.transfer
 from geo import exchange, mapview
 from projects import filters
 from projects.errors import CatalogError
-from ui import catalog, chrome, details, sidebar, tables
+from ui import catalog, chrome, details, permalink, sidebar, tables
 
 K_SELECTED, K_MAP, K_SEEN = "selected_id", "map", "seen_events"
 
@@ -60,16 +60,18 @@ except (OSError, ValueError, CatalogError) as exc:
 outline, zones, area_problem = catalog.load_areas()
 
 # ---- sidebar: filters, map options, then the editing and transfer panels ---------------------
-url_problems = sidebar.seed_from_url(st.query_params.to_dict(), sidebar.year_bounds(gdf))
+url = st.query_params.to_dict()
+url_problems = sidebar.seed_from_url(url, sidebar.year_bounds(gdf))
+linked, link_problems = permalink.seed_selection(url, set(gdf["id"]))
+if linked:
+    st.session_state[K_SELECTED] = linked
+url_problems += link_problems
 with st.sidebar:
     count_slot = st.empty()  # filled once the filter result is known, above the filters
     query = sidebar.render_filters(gdf)
     token = tianditu_token()
     basemap, editing, basemap_note = sidebar.render_map_options(token)
 
-params = query.to_params()
-if params != st.query_params.to_dict():
-    st.query_params.from_dict(params)
 
 filtered = filters.filter_projects(gdf, query)
 live_total = int((~gdf["deleted"].fillna(False).astype(bool)).sum()) if len(gdf) else 0
@@ -91,6 +93,9 @@ with st.sidebar:
     if new_selection("picker", picked):
         st.session_state[K_SELECTED] = picked
 selected_id = st.session_state.get(K_SELECTED)
+params = {**query.to_params(), **permalink.view_params(url, selected_id)}
+if params != url:
+    st.query_params.from_dict(params)
 
 # ---- main area ----------------------------------------------------------------------------
 st.title("沙坪坝 项目一张图")

@@ -34,6 +34,23 @@ def present(value: Any, missing: str = "未注明") -> Any:
     return value
 
 
+def investment_text(value: Any) -> str:
+    """Investment in 万元 as a person reads it (亿元 from 10 000 万元 up), or 未注明.
+
+    >>> investment_text(125000.0), investment_text(800), investment_text(None)
+    ('12.5 亿元', '800 万元', '未注明')
+    """
+    try:
+        amount = float(value)
+    except (TypeError, ValueError):
+        return "未注明"
+    if amount != amount:
+        return "未注明"
+    if amount >= 10_000:
+        return f"{amount / 10_000:g} 亿元"
+    return f"{amount:g} 万元"
+
+
 def precision_label(precision: str | None) -> str:
     """Chinese label of a precision class."""
     return mapview.PRECISION_LABELS.get(precision or "none", mapview.PRECISION_LABELS["none"])
@@ -156,6 +173,8 @@ def render(record: pd.Series | None, shown_status: str | None) -> None:
         ("定位精度", precision_label(record["precision"])),
         ("定位依据", present(record.get("geo_basis"))),
         ("牵头部门", present(record["lead_dept"])),
+        ("投资", investment_text(record.get("investment"))),
+        ("备注", present(record.get("notes"), "无")),
         ("编号", record["id"]),
     ]
     st.markdown("\n".join(f"- **{label}**：{md_text(value)}" for label, value in rows))

@@ -151,15 +151,9 @@ def render_map_options(token: str | None) -> tuple[str, bool, str | None]:
     return choice, editing, note
 
 
-#: Above this many filtered projects the picker asks for a narrower search instead.
-PICKER_LIMIT = 500
-
-
 def render_picker(filtered: pd.DataFrame) -> str | None:
-    """A project picker over the filtered projects (by name); returns the chosen id or None."""
-    if len(filtered) > PICKER_LIMIT:
-        st.caption(f"定位项目：筛选结果超过 {PICKER_LIMIT} 个，请先用搜索或筛选缩小范围。")
-        return None
+    """A project picker over the filtered projects (type to search by name, any number of
+    them); returns the chosen id or None."""
     names = dict(zip(filtered["id"], filtered["name"].astype(str), strict=True))
     return st.selectbox(
         "定位项目",

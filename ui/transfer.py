@@ -25,6 +25,8 @@ from ui.edit import current_editor
 K_SCOPE, K_FORMAT, K_CRS, K_SPLIT = "x_scope", "x_format", "x_crs", "x_split"
 K_BUILD, K_BUILT = "x_build", "x_built"
 K_IMPORT_NONCE, K_IMPORT_FLASH = "im_nonce", "im_flash"
+#: The import dialog is open (kept across the page's full reruns until applied or dismissed).
+K_IMPORT_OPEN = "im_open_dialog"
 FILTERED, WHOLE = "filter", "all"
 AUTO = "auto"
 
@@ -168,6 +170,22 @@ def _render_import() -> None:
             "登录编辑账号后，可上传 GeoJSON、GeoPackage、zip 压缩的 Shapefile 或 CSV 批量新增、修改项目。"
         )
         return
+    st.button("导入文件…", key="im_open", width="stretch", on_click=_open_import)
+    if st.session_state.get(K_IMPORT_OPEN):
+        _import_dialog(editor)
+
+
+def _open_import() -> None:
+    st.session_state[K_IMPORT_OPEN] = True
+
+
+def _close_import() -> None:
+    st.session_state[K_IMPORT_OPEN] = False
+
+
+@st.dialog("导入项目文件", width="large", on_dismiss=_close_import)
+def _import_dialog(editor: Any) -> None:
+    """Upload, preview (full width) and apply, over the main area."""
     nonce = st.session_state.setdefault(K_IMPORT_NONCE, 0)
     upload = st.file_uploader(
         f"上传文件（不超过 {exchange.MAX_BYTES // 2**20} MB）",
@@ -220,7 +238,7 @@ def _render_import() -> None:
         st.caption(md_text(note))
     table = exchange.preview_table(result)
     if len(table):
-        st.dataframe(table, hide_index=True)
+        st.dataframe(table, hide_index=True, width="stretch")
     if not (result.added or result.changed):
         st.info("文件与项目库一致，无需导入。")
         return
@@ -234,4 +252,5 @@ def _render_import() -> None:
             f"已导入 {read.filename}：新增 {len(result.added)} 个，修改 {len(result.changed)} 个。"
         )
         st.session_state[K_IMPORT_NONCE] = nonce + 1
+        st.session_state[K_IMPORT_OPEN] = False
         st.rerun()

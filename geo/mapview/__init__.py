@@ -33,6 +33,7 @@ from geo.mapview.style import (
     ZONE_COLOURS,
     Basemap,
 )
+from geo.mapview.view import VIEW_PARAM, keep_view, parse_view
 
 __all__ = [
     "BASEMAPS",
@@ -45,6 +46,7 @@ __all__ = [
     "PRECISION_LABELS",
     "PRECISION_STYLES",
     "ProjectPayload",
+    "VIEW_PARAM",
     "ZONE_COLOURS",
     "area_collection",
     "base_map",
@@ -53,9 +55,11 @@ __all__ = [
     "drawable",
     "encode_projects",
     "event_to_wgs84",
+    "keep_view",
     "js_literal",
     "legend_spec",
     "localise",
+    "parse_view",
     "project_state",
     "publish",
     "returned_objects",

@@ -44,6 +44,7 @@ from geo.mapview.style import (
     PRECISION_STYLES,
     ZONE_COLOURS,
 )
+from geo.mapview.view import keep_view
 from projects import vocab
 
 
@@ -214,6 +215,7 @@ def base_map(
     m.default_js = [("leaflet", vendor_url("leaflet/leaflet.js"))]
     m.default_css = [("leaflet_css", vendor_url("leaflet/leaflet.css"))]
     localise(m)
+    keep_view(m)
     if choice.url:
         for url in (choice.url, choice.overlay_url):
             if url:

@@ -130,4 +130,7 @@ def test_import_panel_is_for_staff_only(catalog):
     assert any("登录编辑账号后，可上传" in c.value for c in at.caption)
     at.session_state["editor"] = users.authenticate("wang", PASSWORD)
     run(at)
+    assert not at.get("file_uploader")  # the upload opens in a dialog
+    next(b for b in at.button if b.label == "导入文件…").click()
+    run(at)
     assert len(at.get("file_uploader")) == 1

@@ -109,6 +109,7 @@ def test_staff_upload_is_previewed_then_saved_once(page, files):
     page.get_by_label("用户名").fill("wang")
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
+    page.get_by_role("button", name="导入文件…").click()
     expect(page.get_by_text("上传文件（不超过 20 MB）")).to_be_visible(timeout=WAIT_MS)
     upload = files["folder"] / "edits.csv"
     upload.write_text(

@@ -15,7 +15,7 @@ from projects import clock, store, vocab
 from projects.errors import CatalogError
 from projects.store import users
 from ui.details import md_text
-from ui.edit.state import K_NONCE, done, nonce, outline
+from ui.edit.state import K_NONCE, close_dialog, done, nonce, outline
 
 NO_PLACEMENT, CLICKED, DRAWN = "不修改位置", "地图上点击的点", "地图上绘制的图形"
 
@@ -173,6 +173,7 @@ def edit_form(editor: users.Editor, feature: dict[str, Any], found: dict[str, di
         cancelled = cancel_col.form_submit_button("取消")
     if cancelled:
         st.session_state[K_NONCE] = nonce() + 1
+        close_dialog()
         st.rerun()
     if not saved:
         return
@@ -221,7 +222,7 @@ def edit_form(editor: users.Editor, feature: dict[str, Any], found: dict[str, di
 def new_project(editor: users.Editor, found: dict[str, dict]) -> None:
     """The new-project form; the created project becomes the selected one."""
     k = f"new-{nonce()}"
-    with st.expander("新建项目"), st.form(k):
+    with st.form(k):
         name = st.text_input("名称", key=f"{k}-name")
         sector = st.selectbox(
             "领域", list(vocab.SECTORS), index=None, placeholder="请选择", key=f"{k}-sector"

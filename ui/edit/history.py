@@ -71,7 +71,8 @@ def history_panel(editor: users.Editor, feature: dict[str, Any]) -> None:
     props = feature["properties"]
     pid, version = props["id"], props.get("version", 1)
     entries = store.history(pid)
-    with st.expander(f"修改记录（{len([e for e in entries if 'version' in e])} 次）"):
+    st.caption(f"修改记录（{len([e for e in entries if 'version' in e])} 次）")
+    with st.container():
         if not entries:
             st.caption("尚无人工修改：当前内容全部来自规划文件。")
             return

@@ -1,4 +1,5 @@
-"""Staff editing in the sidebar: login, edit form, placement, new project, delete, history.
+"""Staff editing: login in the sidebar; the edit form, history, delete and the new-project form
+open in a dialog over the main area (room for full-width tables).
 
 Widgets only: every rule and every write is in ``projects.store`` (which refuses a save
 without an authenticated editor, whatever this page shows). Called by app.py inside
@@ -22,7 +23,7 @@ from projects.store import users
 from ui.details import md_text
 from ui.edit.form import edit_form, new_project, placements
 from ui.edit.history import delete_or_restore, deleted_projects, history_panel
-from ui.edit.state import K_EDITOR, K_FLASH, current_editor
+from ui.edit.state import K_DIALOG, K_EDITOR, K_FLASH, close_dialog, current_editor, open_dialog
 
 
 def render(selected_id: str | None, map_event: dict[str, Any] | None) -> None:
@@ -99,8 +100,47 @@ def _panels(editor: users.Editor, selected_id: str | None, found: dict[str, dict
     if feature is None:
         st.caption("在地图、表格或“定位项目”中选择一个项目即可编辑。")
     else:
-        edit_form(editor, feature, found)
-        delete_or_restore(editor, feature)
-        history_panel(editor, feature)
-    new_project(editor, found)
+        name = feature["properties"].get("name") or selected_id
+        pid = feature["properties"]["id"]
+        st.caption(md_text(f"所选项目：{name}"))
+        st.button(
+            "修改此项目…",
+            key="edit-open",
+            type="primary",
+            width="stretch",
+            on_click=open_dialog,
+            args=(f"edit:{pid}",),
+        )
+    st.button("新建项目…", key="new-open", width="stretch", on_click=open_dialog, args=("new",))
     deleted_projects(editor)
+    which = st.session_state.get(K_DIALOG)
+    if which == "new":
+        _new_dialog(editor, found)
+    elif which and feature is not None and which == f"edit:{feature['properties']['id']}":
+        _edit_dialog(editor, feature["properties"]["id"], found)
+
+
+@st.dialog("修改项目", width="large", on_dismiss=close_dialog)
+def _edit_dialog(editor: users.Editor, pid: str, found: dict[str, dict]) -> None:
+    """The selected project's form, history and delete/restore, in tabs."""
+    try:
+        feature = store.get(pid)
+    except CatalogError as exc:
+        st.error(md_text(exc.message_zh))
+        return
+    st.markdown(f"**{md_text(feature['properties'].get('name'))}**（{md_text(pid)}）")
+    form_tab, history_tab, delete_tab = st.tabs(["修改", "修改记录", "删除与恢复"])
+    try:
+        with form_tab:
+            edit_form(editor, feature, found)
+        with history_tab:
+            history_panel(editor, feature)
+        with delete_tab:
+            delete_or_restore(editor, feature)
+    except CatalogError as exc:
+        st.error(md_text(exc.message_zh))
+
+
+@st.dialog("新建项目", width="large", on_dismiss=close_dialog)
+def _new_dialog(editor: users.Editor, found: dict[str, dict]) -> None:
+    new_project(editor, found)

@@ -19,6 +19,9 @@ K_FLASH = "edit_flash"
 K_NONCE = "edit_nonce"
 #: The app's selection key (app.py): a new project becomes the selected one.
 K_SELECTED = "selected_id"
+#: Which editing dialog is open ("edit:<id>" or "new"); kept so that the page's full reruns
+#: (a save, a map click) keep it open until it is saved, cancelled or dismissed.
+K_DIALOG = "edit_dialog"
 
 
 def current_editor() -> users.Editor | None:
@@ -41,10 +44,21 @@ def outline() -> Any:
 def done(message: str, select: str | None = None) -> None:
     """After a save: remember the message, drop cached catalogs, select, rerun."""
     st.session_state[K_FLASH] = message
+    st.session_state.pop(K_DIALOG, None)
     if select is not None:
         st.session_state[K_SELECTED] = select
     st.cache_data.clear()
     st.rerun()
+
+
+def open_dialog(which: str) -> None:
+    """Button callback: open an editing dialog (see ``K_DIALOG``)."""
+    st.session_state[K_DIALOG] = which
+
+
+def close_dialog() -> None:
+    """Dismiss callback: the dialog was closed without saving."""
+    st.session_state.pop(K_DIALOG, None)
 
 
 def nonce() -> int:

@@ -71,9 +71,17 @@ def app(selected="E001", event=None) -> AppTest:
 
 
 def login(at: AppTest, name="wang", password=PASSWORD) -> AppTest:
+    """Log in, then open the selected project's edit dialog (where the form is)."""
     at.text_input(key="login-name").set_value(name)
     at.text_input(key="login-password").set_value(password)
-    return next(b for b in at.button if b.label == "登录").click().run()
+    at = next(b for b in at.button if b.label == "登录").click().run()
+    return open_editor(at)
+
+
+def open_editor(at: AppTest) -> AppTest:
+    """Click 「修改此项目…」 when it is offered (the form opens in a dialog)."""
+    button = [b for b in at.button if b.label == "修改此项目…"]
+    return button[0].click().run() if button else at
 
 
 def widget(elements, label):
@@ -116,6 +124,7 @@ def test_log_in_change_a_status_and_see_it_saved_and_in_the_history(catalog, acc
     [entry] = store.history("E001")
     assert entry["changes"]["status"] == ["在建", "建成"] and entry["reason"] == "已通车"
     assert "状态：在建 → 建成" in texts(at)  # the success message
+    at = open_editor(at)  # a save closes the dialog; open it again
     table = at.dataframe[0].value
     assert table.iloc[0]["修改人"] == "wang" and table.iloc[0]["内容"] == "状态：在建 → 建成"
     assert widget(at.selectbox, "状态").value == "建成"  # the form shows version 2
@@ -174,11 +183,14 @@ def test_undo_delete_and_restore(catalog, accounts):
     widget(at.text_area, "备注").set_value("<script>alert(1)</script>")
     at = widget(at.button, "保存").click().run()
     assert store.get("E001")["properties"]["notes"] == "<script>alert(1)</script>"
+    at = open_editor(at)
     at = next(b for b in at.button if b.label.startswith("撤销上次修改")).click().run()
     assert store.get("E001")["properties"]["notes"] == "" and not at.error
+    at = open_editor(at)
     at = widget(at.button, "删除此项目（可恢复）").click().run()
     assert store.get("E001")["properties"]["deleted"] is True
     assert "E001" not in [f["properties"]["id"] for f in store.load_collection()["features"]]
+    at = open_editor(at)
     at = widget(at.button, "恢复此项目").click().run()
     assert store.get("E001")["properties"]["deleted"] is False
     assert [e["action"] for e in store.history("E001")] == ["update", "undo", "delete", "restore"]
@@ -187,12 +199,14 @@ def test_undo_delete_and_restore(catalog, accounts):
 def test_create_a_project_and_it_becomes_selected(catalog, accounts):
     at = login(app(selected=None))
     assert "选择一个项目" in texts(at)
+    at = widget(at.button, "新建项目…").click().run()
     widget(at.text_input, "名称").set_value("新建测试项目")
     widget(at.selectbox, "领域").set_value("社会民生")
     at = widget(at.button, "新建").click().run()
     assert not at.error
     created = [f for f in store.load() if f["properties"]["name"] == "新建测试项目"]
     assert len(created) == 1 and at.session_state["selected_id"] == created[0]["properties"]["id"]
+    at = open_editor(at)
     assert widget(at.text_input, "名称").value == "新建测试项目"  # now in the edit form
 
 
@@ -212,13 +226,15 @@ def test_the_real_page_edit_flow_updates_details_and_history(catalog, accounts):
     at.text_input(key="login-password").set_value(PASSWORD)
     at = next(b for b in at.sidebar.button if b.label == "登录").click().run()
     at = at.selectbox(key="picker").set_value("E001").run()
+    at = open_editor(at)
     at.selectbox(key="edit-E001-0-status").set_value("建成")
-    at = next(b for b in at.sidebar.button if b.label == "保存").click().run()
+    at = next(b for b in at.button if b.label == "保存").click().run()
     assert not at.exception and not at.error
     assert store.get("E001")["properties"]["status"] == "建成"
     details = "\n".join(m.value for m in at.main.markdown)
     assert "**状态**：建成" in details  # the page reloaded the saved catalog
-    assert at.sidebar.dataframe[0].value.iloc[0]["内容"] == "状态：在建 → 建成"
+    at = open_editor(at)
+    assert at.dataframe[-1].value.iloc[0]["内容"] == "状态：在建 → 建成"
 
 
 def test_html_in_a_name_is_stored_as_typed_and_shown_escaped(catalog, accounts):
@@ -233,9 +249,9 @@ def test_html_in_a_name_is_stored_as_typed_and_shown_escaped(catalog, accounts):
 def test_restore_an_earlier_version_from_the_history(catalog, accounts):
     at = login(app())
     widget(at.selectbox, "状态").set_value("建成")
-    at = widget(at.button, "保存").click().run()
+    at = open_editor(widget(at.button, "保存").click().run())
     widget(at.text_input, "名称").set_value("测试快速路（更名）")
-    at = widget(at.button, "保存").click().run()
+    at = open_editor(widget(at.button, "保存").click().run())
     choice = widget(at.selectbox, "恢复到版本")
     assert choice.options[-1].startswith("版本 1（来自规划文件")
     choice.set_value(1)

@@ -192,10 +192,24 @@ def test_editor_changes_a_status_and_map_details_history_follow(site, files, tar
     side.get_by_label("密码").fill(PASSWORD)
     side.get_by_role("button", name="登录").click()
     expect(side.get_by_text(f"已登录：{EDITOR}")).to_be_visible(timeout=WAIT_MS)
-    # The form is for the selected project.
-    heading = side.get_by_text(re.compile(f"^修改项目 {re.escape(pid)}（版本 1）"))
+    # The map zoomed in by the user (the + button), before editing.
+    frame = map_frame(page)
+    zoom = frame.evaluate("window.map.getZoom()") + 2
+    for _ in range(2):
+        frame.locator(".leaflet-control-zoom-in").click()
+        page.wait_for_timeout(400)  # the zoom animation
+    frame.wait_for_function(f"window.map.getZoom() === {zoom}")
+    page.wait_for_function(
+        f"(new URL(location.href).searchParams.get('v') || '').endsWith(',{zoom}')"
+    )
+    view = frame.evaluate("[window.map.getCenter().lat, window.map.getCenter().lng]")
+    # The form opens in a dialog over the main area, for the selected project.
+    side.get_by_role("button", name="修改此项目…").click()
+    dialog = page.get_by_role("dialog")
+    heading = dialog.get_by_text(re.compile(f"^修改项目 {re.escape(pid)}（版本 1）"))
     expect(heading).to_be_visible(timeout=WAIT_MS)
-    form = side.locator('[data-testid="stForm"]').filter(has_text="修改原因（记入修改记录）")
+    form = dialog.locator('[data-testid="stForm"]').filter(has_text="修改原因（记入修改记录）")
+    assert form.bounding_box()["width"] > 600  # room to work, not a 250 px sidebar
 
     status_box = form.locator('[data-testid="stSelectbox"]').filter(has_text="状态").first
     status_box.click()
@@ -205,6 +219,12 @@ def test_editor_changes_a_status_and_map_details_history_follow(site, files, tar
     form.get_by_role("button", name="保存").click()
     saved_note = side.get_by_text(f"已保存「{name}」：状态：{OLD} → {NEW}")
     expect(saved_note).to_be_visible(timeout=WAIT_MS)
+    expect(page.get_by_role("dialog")).to_have_count(0, timeout=WAIT_MS)
+    # The map kept its zoom and centre through the save.
+    frame = map_frame(page)
+    assert frame.evaluate("window.map.getZoom()") == zoom
+    after_view = frame.evaluate("[window.map.getCenter().lat, window.map.getCenter().lng]")
+    assert after_view == pytest.approx(view, abs=1e-4)
 
     # Saved once, by this editor, with the reason typed.
     saved = store.get(pid, files["catalog"])["properties"]
@@ -222,18 +242,18 @@ def test_editor_changes_a_status_and_map_details_history_follow(site, files, tar
     assert after["status"] == vocab.ALL_STATUSES.index(NEW)
     assert after["fill"].lower() == vocab.STATUS_COLOURS[NEW].lower() != before["fill"].lower()
 
-    # The history lists the edit: who, what changed, why.
-    side.get_by_text("修改记录（1 次）").click()
-    history = side.locator('[data-testid="stExpander"]').filter(has_text="修改记录（1 次）")
+    # The history lists the edit: who, what changed, why (in the dialog's history tab).
+    side.get_by_role("button", name="修改此项目…").click()
+    page.get_by_role("dialog").get_by_role("tab", name="修改记录").click()
+    history = page.get_by_role("dialog")
+    expect(history.get_by_text("修改记录（1 次）")).to_be_visible(timeout=WAIT_MS)
     grid = history.locator('[data-testid="stDataFrame"]')
     expect(grid).to_be_visible(timeout=WAIT_MS)
     grid.scroll_into_view_if_needed()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "browser_edit_saved.png"), full_page=True)
-    # The grid's accessible cells cover the visible columns only: open it full screen.
-    grid.hover()  # shows the toolbar; the grid's scroller may lie over it, hence the event
-    grid.get_by_role("button", name="Fullscreen").dispatch_event("click")
-    cells = page.locator('[data-testid="stDataFrame"] [role="gridcell"]')
+    # The dialog is wide enough for every column: who, what changed and why are all visible.
+    cells = grid.locator('[role="gridcell"]')
     for text in (EDITOR, f"状态：{OLD} → {NEW}", "浏览器测试：已竣工"):
         cells.filter(has_text=re.compile(f"^{re.escape(text)}$")).first.wait_for(
             state="attached", timeout=WAIT_MS

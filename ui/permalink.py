@@ -1,0 +1,53 @@
+"""The parts of a shared link beyond the filters: the selected project and the map's view.
+
+Each is checked on its own, so a bad value is dropped with a note and leaves the rest of the view
+(filters, the other parameter) as the link gave it. The view itself is written by the map
+(:mod:`geo.mapview.view`); the page only keeps it when it rewrites the URL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from typing import Any
+
+import streamlit as st
+
+from geo import mapview
+
+#: URL parameter of the selected project's id.
+SELECTED_PARAM = "p"
+K_SEEDED = "permalink_seeded"
+
+
+def _one(params: Mapping[str, Any], key: str) -> str | None:
+    value = params.get(key)
+    if isinstance(value, list | tuple):
+        value = value[-1] if value else None
+    return None if value is None else str(value)
+
+
+def seed_selection(params: Mapping[str, Any], ids: Collection[str]) -> tuple[str | None, list[str]]:
+    """The project the link selects (first run of a session only), and notes on bad values."""
+    if st.session_state.get(K_SEEDED):
+        return None, []
+    st.session_state[K_SEEDED] = True
+    problems = []
+    pid = _one(params, SELECTED_PARAM)
+    if pid is not None and pid not in ids:
+        problems.append(f"链接中的项目编号“{pid[:40]}”不在项目库中，已忽略。")
+        pid = None
+    view = _one(params, mapview.VIEW_PARAM)
+    if view is not None and mapview.parse_view(view) is None:
+        problems.append(f"链接中的地图位置“{view[:40]}”无效，已忽略，地图显示全区。")
+    return pid, problems
+
+
+def view_params(params: Mapping[str, Any], selected_id: str | None) -> dict[str, str]:
+    """The URL parameters for the selection and the map's current (valid) view."""
+    out = {}
+    if selected_id:
+        out[SELECTED_PARAM] = selected_id
+    view = _one(params, mapview.VIEW_PARAM)
+    if view is not None and mapview.parse_view(view) is not None:
+        out[mapview.VIEW_PARAM] = view
+    return out
