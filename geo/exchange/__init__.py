@@ -36,6 +36,8 @@ from geo.exchange.imports import (
 from geo.exchange.kml import (
     KML_NS,
     KML_SCHEMA,
+    balloon_text,
+    kml_value,
 )
 from geo.exchange.match import (
     IMPORTABLE,
@@ -111,6 +113,7 @@ __all__ = [
     "Upload",
     "WKT_COLUMNS",
     "apply",
+    "balloon_text",
     "boundary_layers",
     "catalog_version",
     "cli_query",
@@ -120,6 +123,7 @@ __all__ = [
     "family",
     "flat_record",
     "flat_value",
+    "kml_value",
     "metadata",
     "preview",
     "preview_table",

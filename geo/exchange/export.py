@@ -43,6 +43,7 @@ from geo.exchange.formats import (
     DEFAULT_CRS,
     FORMATS,
     GCJ02,
+    KML_GCJ02_REASON,
     SPLIT_TAG,
 )
 from geo.exchange.metadata import metadata
@@ -86,6 +87,8 @@ def export(
     """
     spec = _check_choice("格式", fmt, FORMATS)
     _check_choice("坐标系", crs, CRSS)
+    if crs == GCJ02 and fmt in ("kml", "kmz"):
+        raise InvalidValue(KML_GCJ02_REASON, field="crs")
     if crs not in spec.crss:
         allowed = "、".join(CRSS[c].label for c in spec.crss)
         raise InvalidValue(

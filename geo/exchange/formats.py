@@ -107,7 +107,13 @@ FORMATS: dict[str, Format] = {
         "KML（Google Earth / 奥维互动地图）",
         ".kml",
         "application/vnd.google-earth.kml+xml",
-        GEOGRAPHIC_ONLY,
+        ("EPSG:4326",),
+    ),
+    "kmz": Format(
+        "KMZ（压缩的 KML，Google Earth / 奥维互动地图）",
+        ".kmz",
+        "application/vnd.google-earth.kmz",
+        ("EPSG:4326",),
     ),
     "csv": Format("CSV（WKT 几何，UTF-8，Excel 可直接打开）", ".csv", "text/csv", tuple(CRSS)),
 }
@@ -160,5 +166,13 @@ RELATED_TABLE = "projects_related.csv"
 SPLIT_TAG = "分几何类型"
 
 
-#: Decimal places written as text: 7 in degrees (~1 cm, RFC 7946's advice), 4 in metres.
-DEGREE_DECIMALS, METRE_DECIMALS = 7, 4
+#: Decimal places written as text: 6 in degrees (about 10 cm, RFC 7946 §11.2), 4 in metres.
+DEGREE_DECIMALS, METRE_DECIMALS = 6, 4
+
+
+#: Why KML and KMZ refuse GCJ-02 (shown when asked for it).
+KML_GCJ02_REASON = (
+    "KML/KMZ 按 OGC 规范只能使用 WGS84 经纬度：Google Earth 和奥维会把 GCJ-02 坐标当作 WGS84，"
+    "再叠加一次偏移，位置会错约 500 米。请导出 WGS84 的 KML，"
+    "或在高德等工具中使用 GCJ-02 的 GeoJSON / CSV。"
+)

@@ -1,20 +1,23 @@
-"""KML for Google Earth and 奥维: typed attributes, status styles, one folder per geometry family.
+"""KML and KMZ for Google Earth and 奥维: typed attributes, status styles, one folder per family.
 
-Balloons are HTML tables with every value escaped, so a name cannot inject markup.
+Every Placemark's balloon is the one template of :func:`balloon_text`, filled by the viewer from
+the Placemark's SchemaData (values are XML-escaped data, never markup). Lists read as Chinese
+text: status history and sources as sentences. KML is WGS84 by definition, so GCJ-02 is refused.
 """
 
 from __future__ import annotations
 
-import json
+import io
 import re
+import zipfile
 from html import escape
 from typing import Any
 from xml.etree import ElementTree as ET
 
 import shapely
 
-from geo.exchange.formats import DEGREE_DECIMALS, FAMILY_LABELS, GCJ02
-from geo.exchange.records import csv_text, flat_value, groups
+from geo.exchange.formats import DEGREE_DECIMALS, FAMILY_LABELS
+from geo.exchange.records import groups
 from projects import schema, vocab
 
 KML_NS = "http://www.opengis.net/kml/2.2"
@@ -73,14 +76,83 @@ def _kml_geometry(parent: ET.Element, geom: shapely.Geometry) -> None:
                 ET.SubElement(linear, "coordinates").text = _coords(ring.coords)
 
 
-def _html_table(record: dict[str, Any]) -> str:
-    """The balloon: every attribute in a two-column table, every value HTML-escaped."""
-    rows = "".join(
-        f"<tr><th>{escape(label)}</th><td>{escape(csv_text(flat_value(f, record[f])))}</td></tr>"
-        for f, (_, _, label) in schema.FIELDS.items()
-        if record[f] not in (None, "", [])
+#: The balloon every Placemark shares (in each status style; KML has no style inheritance):
+#: Google Earth and 奥维 fill ``$[projects/field]`` from the Placemark's typed SchemaData, so the
+#: values are written once per project, as data, never as per-Placemark HTML.
+BALLOON_FIELDS = (
+    "id",
+    "sector",
+    "status",
+    "status_history",
+    "start_year",
+    "end_year",
+    "zone",
+    "lead_dept",
+    "investment",
+    "precision",
+    "geo_basis",
+    "sources",
+    "notes",
+)
+
+
+def balloon_text() -> str:
+    """The shared balloon: the project's name, then one labelled line per field."""
+    lines = "".join(
+        f'<tr><th align="left">{escape(schema.FIELDS[f][2])}</th><td>$[{KML_SCHEMA}/{f}]</td></tr>'
+        for f in BALLOON_FIELDS
+        if f in schema.FIELDS
     )
-    return f'<table border="1" cellpadding="2">{rows}</table>'
+    return f"<h3>$[name]</h3><table>{lines}</table>"
+
+
+def history_sentences(history: Any) -> str:
+    """The status history as Chinese sentences, one per dated mention (not JSON)."""
+    out = []
+    for entry in history if isinstance(history, list) else []:
+        if not isinstance(entry, dict):
+            continue
+        doc = vocab.DOCUMENTS_BY_FILE.get(entry.get("doc"))
+        when = entry.get("date") or entry.get("year") or "日期不详"
+        said = f"，原文“{entry['cue']}”" if entry.get("cue") else ""
+        where = f"（《{doc.title}》第 {entry.get('line')} 行）" if doc else ""
+        out.append(f"{when}：{entry.get('status') or '未知'}{said}{where}")
+    return "；".join(out) + ("。" if out else "")
+
+
+def source_sentences(sources: Any) -> str:
+    """Every source as 《document》section 第 N 行 (not JSON)."""
+    out = []
+    for src in sources if isinstance(sources, list) else []:
+        if not isinstance(src, dict):
+            continue
+        doc = vocab.DOCUMENTS_BY_FILE.get(src.get("doc"))
+        title = doc.title if doc else str(src.get("doc") or "未知文件")
+        out.append(f"《{title}》{src.get('section') or ''} 第 {src.get('line')} 行")
+    return "；".join(out) + ("。" if out else "")
+
+
+def kml_value(field: str, value: Any) -> Any:
+    """A value as KML carries it: lists as readable Chinese text (names joined by 、, history
+    and sources as sentences), the rest as it is."""
+    if field == "status_history":
+        return history_sentences(value)
+    if field == "sources":
+        return source_sentences(value)
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value if not isinstance(v, dict | list))
+    return value
+
+
+def _summary(meta: dict[str, Any], notes: list[str]) -> str:
+    """The Document's description: what the file holds, in Chinese sentences."""
+    scope = "全部项目" if meta["scope"].get("kind") == "all" else "当前筛选的项目"
+    lines = [
+        f"{meta['title']}。导出时间 {meta['exported_at']}，{scope}共 {meta['count']} 个。",
+        f"坐标系：{meta['crs']['label']}。项目库版本：{meta.get('catalog_version') or '未注明'}。",
+        *notes,
+    ]
+    return "\n".join(lines)
 
 
 def write_kml(
@@ -92,20 +164,13 @@ def write_kml(
     split: bool,
     **_: Any,
 ) -> tuple[bytes, str]:
-    """One KML document (lon/lat by definition); ``split`` is ignored: folders already split."""
+    """One KML document (WGS84 lon/lat by definition); ``split`` is ignored: folders already
+    split. Element order follows the OGC KML 2.2 schema (a Document's styles before its Schema)."""
     kml = ET.Element("kml", xmlns=KML_NS)
     doc = ET.SubElement(kml, "Document")
     ET.SubElement(doc, "name").text = "沙坪坝区项目"
-    if crs == GCJ02:
-        notes.append("KML 规定使用 WGS84；本文件坐标为 GCJ-02，在 Google Earth 中会偏移约 500 米。")
-    ET.SubElement(doc, "description").text = json.dumps(
-        {**meta, "warnings": list(notes)}, ensure_ascii=False, indent=1
-    )
-    fields = ET.SubElement(doc, "Schema", name=KML_SCHEMA, id=KML_SCHEMA)
-    for f, (kind, _, label) in schema.FIELDS.items():
-        if f != "name":  # the Placemark's <name> is the label
-            field = ET.SubElement(fields, "SimpleField", name=f, type=_KML_TYPES[kind])
-            ET.SubElement(field, "displayName").text = label
+    ET.SubElement(doc, "description").text = _summary(meta, notes)
+    balloon = balloon_text()
     for status, colour in vocab.STATUS_COLOURS.items():
         style = ET.SubElement(doc, "Style", id=f"status-{vocab.ALL_STATUSES.index(status)}")
         ET.SubElement(ET.SubElement(style, "IconStyle"), "color").text = _kml_colour(colour)
@@ -113,6 +178,12 @@ def write_kml(
         ET.SubElement(line, "color").text = _kml_colour(colour)
         ET.SubElement(line, "width").text = "3"
         ET.SubElement(ET.SubElement(style, "PolyStyle"), "color").text = _kml_colour(colour, "66")
+        ET.SubElement(ET.SubElement(style, "BalloonStyle"), "text").text = balloon
+    fields = ET.SubElement(doc, "Schema", name=KML_SCHEMA, id=KML_SCHEMA)
+    for f, (kind, _, label) in schema.FIELDS.items():
+        if f != "name":  # the Placemark's <name> is the label
+            field = ET.SubElement(fields, "SimpleField", name=f, type=_KML_TYPES[kind])
+            ET.SubElement(field, "displayName").text = label
     for fam, idx in groups(geometries).items():
         folder = ET.SubElement(doc, "Folder")
         ET.SubElement(folder, "name").text = f"projects_{fam}"
@@ -126,17 +197,25 @@ def write_kml(
             if r["id"] is not None and _XML_ID.fullmatch(r["id"]):
                 mark.set("id", r["id"])
             ET.SubElement(mark, "name").text = r["name"] or ""
-            ET.SubElement(mark, "description").text = _html_table(r)
             status = r["status"] if r["status"] in vocab.ALL_STATUSES else vocab.UNKNOWN_STATUS
             ET.SubElement(mark, "styleUrl").text = f"#status-{vocab.ALL_STATUSES.index(status)}"
             data = ET.SubElement(ET.SubElement(mark, "ExtendedData"), "SchemaData")
             data.set("schemaUrl", f"#{KML_SCHEMA}")
             for f in schema.FIELDS:
-                value = flat_value(f, r[f])
-                if f != "name" and value is not None:  # name is the Placemark's own label
+                value = kml_value(f, r[f])
+                if f != "name" and value not in (None, ""):  # name is the Placemark's label
                     ET.SubElement(data, "SimpleData", name=f).text = _kml_text(value)
             if geometries[i] is not None:
                 geom = shapely.orient_polygons(geometries[i], exterior_cw=False)
                 _kml_geometry(mark, geom)
     body = ET.tostring(kml, encoding="utf-8", xml_declaration=True)
     return body, ".kml"
+
+
+def write_kmz(*args: Any, **kwargs: Any) -> tuple[bytes, str]:
+    """The KML zipped as ``doc.kml`` (the first entry, as Google Earth and 奥维 expect)."""
+    body, _ = write_kml(*args, **kwargs)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("doc.kml", body)
+    return buffer.getvalue(), ".kmz"

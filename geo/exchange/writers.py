@@ -37,7 +37,7 @@ from geo.exchange.formats import (
     SHAPEFILE_FIELDS,
     UNPLACED,
 )
-from geo.exchange.kml import write_kml
+from geo.exchange.kml import write_kml, write_kmz
 from geo.exchange.metadata import meta_json
 from geo.exchange.records import (
     csv_text,
@@ -49,6 +49,9 @@ from geo.exchange.records import (
     zip_files,
 )
 from projects import schema
+
+#: Text fields that hold an ISO date-time (written as DateTime where the format has one).
+DATETIME_FIELDS = ("updated_at",)
 
 #: GDAL 3.6 (Debian's ogrinfo) warns on GeoPackage 1.4, the default of newer GDAL; 1.2 is
 #: what ArcGIS and QGIS have read for years.
@@ -101,15 +104,22 @@ def _frame(
     crs: str,
     names: dict[str, str] | None = None,
     fields: Iterable[str] | None = None,
+    dates: bool = True,
 ) -> gpd.GeoDataFrame | pd.DataFrame:
-    """A frame GDAL writes with the schema's types (nullable ints stay integers); ``records``
-    are already flat (``flat_record``). ``fields`` picks columns (default: every field)."""
+    """A frame GDAL writes with typed columns: years and version as 32-bit integers (ArcGIS's
+    Long, not Double or N18), ``updated_at`` as a real UTC date-time where the format
+    has one (``dates``; dBASE has none, so a Shapefile keeps ISO text). ``records`` are already
+    flat (``flat_record``); ``fields`` picks columns (default: every field)."""
     columns = {}
     for f in fields if fields is not None else schema.FIELDS:
         kind = schema.FIELDS[f][0]
         values = [r[f] for r in records]
-        if kind is int:
-            series = pd.array(values, dtype="Int64")
+        if f in DATETIME_FIELDS and dates:
+            # In UTC: a GeoPackage DATETIME must be UTC ("…Z"), GDAL warns on an offset.
+            series = pd.to_datetime(pd.Series(values, dtype=object), utc=True, format="ISO8601")
+            series = series.array
+        elif kind is int:
+            series = pd.array(values, dtype="Int32")
         elif kind is float:
             series = pd.array([np.nan if v is None else v for v in values], dtype="float64")
         elif kind is bool:
@@ -202,7 +212,7 @@ def _write_shp(records, geometries, crs, meta, notes, split, **_) -> tuple[bytes
                     row[f] = v
                 rows.append(row)
             geoms = [geometries[i] for i in idx]
-            frame = _frame(rows, geoms, crs, SHAPEFILE_FIELDS, scalars)
+            frame = _frame(rows, geoms, crs, SHAPEFILE_FIELDS, scalars, dates=False)
             stem = f"projects_{fam}"
             _gdal_write(
                 frame,
@@ -278,6 +288,7 @@ WRITERS: dict[str, Callable[..., tuple[bytes, str]]] = {
     "gpkg": _write_gpkg,
     "shp": _write_shp,
     "kml": write_kml,
+    "kmz": write_kmz,
     "csv": _write_csv,
 }
 assert set(WRITERS) == set(FORMATS)
