@@ -45,12 +45,19 @@ FIELDS: dict[str, tuple[type, Any, str]] = {
     # alias, or the source's "form": the verbatim words where a list or a line break splits the
     # name (西永、土主污水处理厂 for 土主污水处理厂).
     "sources": (list, [], "来源"),
-    "precision": (str, "none", "定位精度"),  # one of vocab.PRECISIONS
+    # One of vocab.PRECISIONS, or null when the record has no position. An own precision
+    # (vocab.OWN_PRECISIONS) goes with a geometry; a reference precision
+    # (vocab.REFERENCE_PRECISIONS) with a place_id and a null geometry.
+    "precision": (str, None, "定位精度"),
+    # The gazetteer id of the place a reference-level position points to (镇街 code, zone,
+    # area, the district); null for an own geometry. geo.places.place_name / representative_point
+    # resolve it.
+    "place_id": (str, None, "所在地名编号"),
     "geo_method": (
         str,
         "none",
         "定位方法",
-    ),  # exact, alias, normalised, contained, zone, curated, manual, none
+    ),  # exact, alias, normalised, contained, zone, section, district, curated, manual, none
     "geo_basis": (str, "", "定位依据"),
     "geo_matched": (str, None, "匹配地名"),
     "version": (int, 1, "版本"),

@@ -35,27 +35,45 @@ CROSS_ZONE = "跨区"
 OUTSIDE = "区外"
 ALL_ZONES: tuple[str, ...] = (*ZONES, CROSS_ZONE, OUTSIDE)
 
-#: Position precision classes, most precise first. "manual" is a staff placement in the app.
-PRECISIONS: tuple[str, ...] = (
+#: Position precision classes, most precise first. A record's position is one of two kinds:
+#: - its *own* geometry (a point, line or polygon that is this project): OWN_PRECISIONS;
+#: - a *reference* to a place of the gazetteer (``place_id`` set, geometry null in the catalog,
+#:   the place's geometry kept once, in the gazetteer): REFERENCE_PRECISIONS.
+#: A record with no position has precision null; there is no class for "not placed".
+OWN_PRECISIONS: tuple[str, ...] = (
     "exact",  # within 100 m
     "approximate",  # within 1 km
-    "area",  # the extent of a named area (片区, park, campus)
     "manual",  # placed or drawn by staff in the app
-    "zone",  # only the zone is known
-    "district",  # only the district is known
-    "none",  # not placed
+    "imported",  # taken from a staff-imported GIS file
 )
+REFERENCE_PRECISIONS: tuple[str, ...] = (
+    "area",  # in a named area (片区, park, campus, along a river or road): the area is referenced
+    "township",  # in a 镇/街道: the township is referenced
+    "zone",  # only the 东/中/西 zone is known
+    "district",  # only the district is known
+)
+PRECISIONS: tuple[str, ...] = (*OWN_PRECISIONS, *REFERENCE_PRECISIONS)
 
-#: What a person reads for each precision class (the codes stay in the data).
+#: The Chinese label of every precision class (legend, details, table, exports).
 PRECISION_LABELS: dict[str, str] = {
     "exact": "精确（100 米内）",
-    "manual": "人工标绘",
     "approximate": "大致（1 公里内）",
-    "area": "片区范围",
-    "zone": "仅知片区（示意轮廓）",
-    "district": "仅知在区内（不上图）",
-    "none": "未定位（不上图）",
+    "manual": "人工标绘",
+    "imported": "外部导入",
+    "area": "片区级（仅知所在片区、园区或沿线）",
+    "township": "镇街级（仅知所在镇街）",
+    "zone": "分区级（仅知在东/中/西部）",
+    "district": "区级（仅知在区内）",
 }
+#: Label of a record with no position (precision null).
+UNPLACED_LABEL = "未定位"
+
+
+def precision_label(precision: str | None) -> str:
+    """The Chinese label of a precision class; ``UNPLACED_LABEL`` for null or an unknown code."""
+    return PRECISION_LABELS.get(precision or "", UNPLACED_LABEL)
+
+
 #: What a person reads for each way a position was found (schema field ``geo_method``).
 GEO_METHOD_LABELS: dict[str, str] = {
     "exact": "地名完全匹配",
@@ -74,6 +92,8 @@ GEO_METHOD_LABELS: dict[str, str] = {
 def code_label(field: str, code: object) -> object:
     """The Chinese label of a vocabulary code in ``field`` (precision, geo_method); anything
     else is returned as it is."""
+    if field == "precision" and code is None:
+        return UNPLACED_LABEL
     labels = {"precision": PRECISION_LABELS, "geo_method": GEO_METHOD_LABELS}.get(field)
     return labels.get(code, code) if labels and isinstance(code, str) else code
 

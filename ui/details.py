@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from geo import mapview
+from geo import places
 from projects import vocab
 
 _PUNCTUATION = set(string.punctuation)
@@ -52,8 +52,16 @@ def investment_text(value: Any) -> str:
 
 
 def precision_label(precision: str | None) -> str:
-    """Chinese label of a precision class."""
-    return mapview.PRECISION_LABELS.get(precision or "none", mapview.PRECISION_LABELS["none"])
+    """Chinese label of a precision class (未定位 for a record with no position)."""
+    return vocab.precision_label(precision)
+
+
+def place_line(place_id: Any) -> str | None:
+    """For a reference-level position, the place it refers to: name, and 示意 for a sketch."""
+    ref = places.resolve(place_id) if isinstance(place_id, str) else None
+    if ref is None:
+        return None
+    return f"{ref.name}（示意范围）" if ref.schematic else ref.name
 
 
 def _cited(entries: Any, line: Callable[[dict[str, Any], Any], str]) -> list[str]:
@@ -171,6 +179,7 @@ def render(record: pd.Series | None, shown_status: str | None) -> None:
         ("片区", _zone_text(record)),
         ("片区依据", present(record.get("zone_basis"), "无")),
         ("定位精度", precision_label(record["precision"])),
+        *([("所在地", where)] if (where := place_line(record.get("place_id"))) else []),
         ("定位依据", present(record.get("geo_basis"))),
         ("牵头部门", present(record["lead_dept"])),
         ("投资", investment_text(record.get("investment"))),

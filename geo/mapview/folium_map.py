@@ -40,7 +40,6 @@ from geo.mapview.style import (
     DISTRICT_CENTRE,
     PRECISION_CODES,
     PRECISION_DECIMALS,
-    PRECISION_LABELS,
     PRECISION_STYLES,
     ZONE_COLOURS,
 )
@@ -99,7 +98,7 @@ def legend_spec(zones: gpd.GeoDataFrame | None) -> list[dict[str, Any]]:
         alpha = int(round(st["fillOpacity"] * 255))
         precision_rows.append(
             {
-                "label": PRECISION_LABELS[name],
+                "label": vocab.PRECISION_LABELS[name],
                 "fill": f"#636363{alpha:02x}",
                 "stroke": "#636363",
                 "dashed": bool(st["dashArray"]),

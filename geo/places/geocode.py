@@ -31,6 +31,7 @@ import shapely
 
 from geo.boundaries import load_zones
 from geo.places.gazetteer import Gazetteer, Place, load_gazetteer
+from geo.places.reference import ZONE_BASIS
 from projects import vocab
 
 #: Longer strings are not names (a pasted paragraph, an attack): no answer.
@@ -289,7 +290,7 @@ def _line_between(text: str, hits: list[tuple[int, str, Place]]) -> GeocodeResul
                 return None
             line = shapely.LineString([p1.geometry, p2.geometry])
             basis = (
-                f"名称含“{k1}{gap}{k2}”：两地之间的直线示意（{p1.name}：{p1.basis}；"
+                f"名称含“{k1}{gap}{k2}”：两地之间的直线，示意走向（{p1.name}：{p1.basis}；"
                 f"{p2.name}：{p2.basis}）"
             )
             return GeocodeResult(line, "approximate", "contained", p1, basis)
@@ -308,18 +309,32 @@ def zone_result(zone: str, why: str, place: Place | None = None) -> GeocodeResul
     """The zone polygon as an answer of precision "zone", ``why`` leading its basis."""
     frame = load_zones().set_index("zone")
     full = frame.loc[zone, "name"]
-    basis = f"{why}：{full}（示意分区，{frame.loc[zone, 'basis']}）"
+    basis = f"{why}，只知在{full}（{ZONE_BASIS}）"
     return GeocodeResult(frame.loc[zone, "geometry"], "zone", "zone", place or full, basis)
+
+
+def method_phrase(method: str, key: str, place: Place) -> str:
+    """How a name met a gazetteer place, as a Chinese clause (the start of a record's basis)."""
+    if method == "exact" or (method == "normalised" and key == place.name):
+        return f"名称即地名“{place.name}”"
+    if method == "alias":
+        return f"名称“{key}”是“{place.name}”的别称"
+    if method == "normalised":
+        return f"名称去掉修饰词后为“{key}”（{place.name}）"
+    if method == "contained":
+        return f"名称含地名“{key}”（{place.name}）"
+    return f"“{key}”对应地名“{place.name}”"
 
 
 def place_result(place: Place, method: str, key: str, precision: str) -> GeocodeResult:
     """A gazetteer place as an answer; an entry that stands for a whole zone gives the zone."""
-    basis = f"{method}：“{key}” → 地名库“{place.name}”（{place.precision}）：{place.basis}"
+    phrase = method_phrase(method, key, place)
+    basis = f"{phrase}：{place.basis}"
     if place.precision == "zone" and place.kind == "area" and place.geometry.geom_type == "Point":
         # An entry standing for a whole zone (西部新城 …): the zone itself, not a token point.
         zone = _zone_at(place.geometry)
         if zone is not None:
-            z = zone_result(zone, f"{method}：“{key}” → 地名库“{place.name}”", place)
+            z = zone_result(zone, phrase, place)
             return GeocodeResult(z.geometry, "zone", method, place, z.basis)
     return GeocodeResult(place.geometry, precision, method, place, basis)
 

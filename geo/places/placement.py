@@ -11,16 +11,26 @@ For each record, the first of these that answers is used:
    (轨道15号线) stays so, since a heading says where one part of a line is, not where it runs.
 4. ``district``: a project of 沙坪坝区 that nothing locates is known to the district only.
 
-A record that nothing places keeps ``geometry: null`` and precision "none" and is listed by
-``python -m geo.places.placement``. ``zone`` comes from a spatial join with the 东中西 zones, except that
-a district-level position says nothing about the zone (``None``) and a record of another
-district is always 区外.
+The answer becomes one of two kinds of position (``projects.vocab``):
+
+- the record's *own* geometry (exact or approximate: a point or a line that is this project),
+  with ``place_id`` null;
+- a *reference* to a place (area, 镇街, zone or the district): ``place_id`` names it, the
+  geometry stays null, and the place's shape is kept once, in the gazetteer or the zones file
+  (:mod:`geo.places.reference`). No record copies an area, zone or district polygon.
+
+A record that nothing places keeps ``geometry: null``, ``place_id`` null and precision null, and
+is listed by ``python -m geo.places.placement``. ``zone`` comes from the position
+(:func:`zone_from_position`), except that a district-level position says nothing about the zone
+(``None``) and a record of another district is always 区外. Every ``geo_basis`` is a Chinese
+sentence with short citations.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import json
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -35,8 +45,9 @@ from shapely.geometry import mapping
 
 from geo.boundaries import METRIC_CRS, load_outline
 from geo.crs import WGS84, transformer
-from geo.places.gazetteer import Gazetteer, load_gazetteer
+from geo.places.gazetteer import Gazetteer, Place, load_gazetteer
 from geo.places.geocode import GeocodeResult, geocode, place_result, zone_result
+from geo.places.reference import DISTRICT_ID, ZONE_BASIS, reference_id, resolve, zone_id
 from geo.zones import assign_zones, zone_of
 from projects import vocab
 from projects.errors import BadFile
@@ -51,7 +62,16 @@ DIGITS = 7
 #: riverside place drawn in the 嘉陵江) is moved onto the outline; farther out it is refused.
 SNAP_METRES = 500.0
 #: Precisions that say where in the district a project is (the zone follows from them).
-LOCATING: tuple[str, ...] = ("exact", "approximate", "area", "manual", "zone")
+LOCATING: tuple[str, ...] = (*vocab.OWN_PRECISIONS, "area", "township", "zone")
+#: Short names of the plan documents, for citations in a basis (``000:147`` → 双城行动方案第 147 行).
+DOC_SHORT: dict[str, str] = {
+    "000": "双城行动方案",
+    "001": "十四五规划",
+    "002": "2025 年政府工作报告",
+    "003": "渝中区十项行动方案",
+    "004": "重庆市行动方案",
+}
+_CITE = re.compile(r"(00[0-4])(?::(\d+(?:[–-]\d+)?)| 专栏(\d+))")
 #: What a record of another district may take from the gazetteer: positions, not 沙坪坝's
 #: district outline or zones.
 OUTSIDE_OK: tuple[str, ...] = ("exact", "approximate", "area")
@@ -87,6 +107,11 @@ def read_placements(path: Path = PLACEMENTS_PATH) -> dict[str, dict[str, str]]:
         if row["wkt"]:
             if not row["precision"] or not row["basis"]:
                 raise BadFile(f"{where}：用 wkt 定位时 precision 与 basis 必填")
+            if row["precision"] not in vocab.OWN_PRECISIONS:
+                raise BadFile(
+                    f"{where}：wkt 是项目自身的几何，precision 应为 {list(vocab.OWN_PRECISIONS)} 之一"
+                    "（片区、镇街、分区和全区请用 place 引用地名）"
+                )
             try:
                 geom = shapely.from_wkt(row["wkt"])
             except shapely.errors.GEOSException as exc:
@@ -116,11 +141,68 @@ def place_records(
             found = _geocoded(props, gaz, home)
             if home and (found is None or _only_the_district(found)):
                 found = _from_section(props, gaz) or found or _district(props, gaz)
-        props.update(_position_fields(found))
-        geometry = None if found is None else _rounded(found.geometry)
+        geometry, fields = position(found, gaz)
+        props.update(fields)
         features.append({"type": "Feature", "properties": props, "geometry": geometry})
-    _fill_zones(features)
+    _fill_zones(features, gaz)
     return features
+
+
+def position(
+    found: GeocodeResult | None, gazetteer: Gazetteer | None = None
+) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+    """(GeoJSON geometry or None, position fields) for a geocoder answer.
+
+    An exact or approximate answer is the record's own geometry; anything vaguer becomes a
+    reference to the place (area, 镇街), the zone or the district, with a null geometry.
+    """
+    gaz = load_gazetteer() if gazetteer is None else gazetteer
+    if found is None:
+        empty = {"precision": None, "place_id": None, "geo_method": "none", "geo_basis": ""}
+        return None, {**empty, "geo_matched": None}
+    fields = {
+        "precision": found.precision,
+        "place_id": None,
+        "geo_method": found.method,
+        "geo_basis": found.basis,
+        "geo_matched": found.matched_name,
+    }
+    if found.precision in vocab.OWN_PRECISIONS:
+        return _rounded(found.geometry), fields
+    place = found.matched if not isinstance(found.matched, str) else None
+    if found.precision in ("area", "township") and place is not None:
+        fields["place_id"] = reference_id(place, gaz) if found.precision == "area" else place.id
+        return None, fields
+    zone, _ = zone_of(found.geometry) if found.precision == "zone" else (None, [])
+    if zone in vocab.ZONES:
+        fields.update(precision="zone", place_id=zone_id(zone))
+        name = resolve(zone_id(zone), gaz).name
+        if "只知在" not in found.basis:
+            fields["geo_basis"] = f"{found.basis}；只知在{name}"
+    else:
+        fields.update(precision="district", place_id=DISTRICT_ID)
+        if found.precision == "zone":
+            fields["geo_basis"] = f"{found.basis}；跨越几个分区，只知在{HOME}"
+    return None, fields
+
+
+def zone_from_position(
+    geometry: dict[str, Any] | shapely.Geometry | None,
+    place_id: str | None,
+    gazetteer: Gazetteer | None = None,
+) -> tuple[str | None, list[str]]:
+    """(zone, zones) a position gives: from the record's own geometry, else from the place it
+    refers to (an area's extent, a 镇街's seat, the zone itself); (None, []) for the district or
+    no position. ``projects`` uses it only where the document text names no zone."""
+    if geometry is not None:
+        geom = (
+            geometry if isinstance(geometry, shapely.Geometry) else shapely.geometry.shape(geometry)
+        )
+        return zone_of(geom)
+    ref = resolve(place_id, gazetteer)
+    if ref is None or ref.precision == "district":
+        return None, []
+    return zone_of(ref.geometry)
 
 
 # --- the steps ---------------------------------------------------------------------------------
@@ -130,16 +212,41 @@ def _curated(props, curated, gaz) -> GeocodeResult | None:
     row = curated.get(str(props.get("id"))) or curated.get(str(props.get("name")))
     if row is None:
         return None
+    cites = citations(row["why"])
+    lead = f"人工核定（据{cites}）" if cites else "人工核定"
     if row["wkt"]:
         geom = shapely.from_wkt(row["wkt"])
-        basis = f"curated：{row['basis']}（{row['why']}）"
-        return GeocodeResult(geom, row["precision"], "curated", row["key"], basis)
+        return GeocodeResult(
+            geom, row["precision"], "curated", row["key"], f"{lead}：{row['basis']}"
+        )
     place = gaz.by_name(row["place"])
     if place is None:
         raise BadFile(f"placements.csv：{row['key']} 指向的地名“{row['place']}”不在地名库中")
     found = place_result(place, "curated", row["place"], row["precision"] or place.precision)
-    basis = f"curated：→ 地名库“{place.name}”（{row['why']}）：{row['basis'] or place.basis}"
+    basis = f"{lead}，归入地名“{place.name}”：{row['basis'] or place.basis}"
+    if found.precision == "zone" and isinstance(found.matched, Place):
+        basis = f"{lead}，只知在{_zone_name(found.geometry)}（{ZONE_BASIS}）"
     return GeocodeResult(found.geometry, found.precision, "curated", place, basis)
+
+
+def citations(text: str) -> str:
+    """The document lines a curator's note cites, in Chinese (``001:673`` → 十四五规划第 673 行).
+
+    >>> citations("001:673 口岸经济平台 and 001 专栏7")
+    '十四五规划第 673 行、十四五规划专栏 7'
+    """
+    out: list[str] = []
+    for doc, line, box in _CITE.findall(text or ""):
+        cite = f"{DOC_SHORT[doc]}第 {line} 行" if line else f"{DOC_SHORT[doc]}专栏 {box}"
+        if cite not in out:
+            out.append(cite)
+    return "、".join(out)
+
+
+def _zone_name(geom: shapely.Geometry) -> str:
+    zone, _ = zone_of(geom)
+    ref = resolve(zone_id(zone)) if zone in vocab.ZONES else None
+    return ref.name if ref else "区内"
 
 
 def _geocoded(props, gaz, home: bool) -> GeocodeResult | None:
@@ -184,7 +291,7 @@ def _inside(result: GeocodeResult) -> GeocodeResult | None:
     precision = (
         result.precision if _RANK[result.precision] >= _RANK["approximate"] else "approximate"
     )
-    basis = f"{result.basis}（原位置在区界外约 {metres:.0f} m，已移至区界上）"
+    basis = f"{result.basis}（原位置在区界外约 {metres:.0f} 米，已移至区界上）"
     return GeocodeResult(on_edge, precision, result.method, result.matched, basis)
 
 
@@ -199,15 +306,20 @@ def _from_section(props, gaz) -> GeocodeResult | None:
         if _linked(source, props.get("name") or ""):
             continue
         for part in section.split("/"):
+            if part.strip().startswith(_NO_ZONE_HEADINGS):
+                continue
             heading = _HEADING_NUMBER.sub("", part.strip())
             result = geocode(heading, gaz) if heading else None
-            if result is None or result.precision in ("district", "none"):
+            if result is None or result.precision == "district":
                 continue
-            where = f"{source.get('doc', '')[:3]}:{source.get('line', '')}"
-            why = f"section：列于“{part.strip()}”之下（{where}）"
-            if result.precision == "area" and result.geometry.geom_type.endswith("Polygon"):
-                basis = f"{why} → {result.basis}"
-                return GeocodeResult(result.geometry, "area", "section", result.matched, basis)
+            where = citations(f"{source.get('doc', '')[:3]}:{source.get('line', '')}")
+            why = f"列于“{part.strip()}”之下（{where}）"
+            polygon = result.geometry.geom_type.endswith("Polygon")
+            if result.precision in ("area", "township") and (polygon or result.precision != "area"):
+                basis = f"{why}，{result.basis}"
+                return GeocodeResult(
+                    result.geometry, result.precision, "section", result.matched, basis
+                )
             zone, _ = zone_of(result.geometry)
             if zone in vocab.ZONES:
                 z = zone_result(zone, f"{why}，“{result.matched_name}”在{zone}部")
@@ -245,37 +357,27 @@ def _district(props, gaz) -> GeocodeResult | None:
     name = props.get("name") or ""
     if place is None or (sources and all(_linked(s, name, unknown=False) for s in sources)):
         return None
-    basis = f"district：文件只说明在{HOME}，未给出更具体的位置；点位为{place.basis}"
+    basis = f"文件只说明在{HOME}，未给出更具体的位置"
     return GeocodeResult(place.geometry, "district", "district", place, basis)
 
 
 # --- assembly ----------------------------------------------------------------------------------
 
 
-def _position_fields(found: GeocodeResult | None) -> dict[str, Any]:
-    if found is None:
-        return {"precision": "none", "geo_method": "none", "geo_basis": "", "geo_matched": None}
-    return {
-        "precision": found.precision,
-        "geo_method": found.method,
-        "geo_basis": found.basis,
-        "geo_matched": found.matched_name,
-    }
-
-
 def _rounded(geom: shapely.Geometry) -> dict[str, Any]:
     return mapping(shapely.transform(geom, lambda xy: np.round(xy, DIGITS)))
 
 
-#: A zone-level position taken from this heading says nothing about the zone: 专栏1 lists
-#: 三峡广场 (east) and an incubator in 深圳 under 西部（重庆）科学城 (issue 11).
+#: A heading that is no fact about where its items are: 专栏1 lists 三峡广场 (east) and an
+#: incubator in 深圳 under 西部（重庆）科学城 (issue 11), so it places nothing.
 _NO_ZONE_HEADINGS = ("专栏1：",)
 
 
-def _fill_zones(features: list[dict[str, Any]]) -> None:
-    """zone/zones for all features: what the documents say first (``zone_basis`` 文中…, set by
-    projects.records), else one spatial join of the positions (district-level positions, other
-    districts and the 专栏1 heading excepted)."""
+def _fill_zones(features: list[dict[str, Any]], gaz: Gazetteer) -> None:
+    """zone/zones of every feature: what the documents say first (``zone_basis`` 文中…, set by
+    projects.records), else the position's (:func:`zone_from_position`): own geometries by one
+    spatial join, references by their place; district-level positions and other districts
+    excepted."""
     rows, geoms = [], []
     for i, f in enumerate(features):
         props = f["properties"]
@@ -284,22 +386,34 @@ def _fill_zones(features: list[dict[str, Any]]) -> None:
             props["zone"], props["zones"], props["zone_basis"] = vocab.OUTSIDE, [], None
             continue
         if str(props.get("zone_basis") or "").startswith("文中") and props.get("zone"):
-            continue  # the text wins; geometry fills only where it says nothing
+            continue  # the text wins; the position fills only where it says nothing
         props["zone"], props["zones"], props["zone_basis"] = None, [], None
-        from_heading = props.get("geo_method") == "section" and any(
-            h in str(props.get("geo_basis") or "") for h in _NO_ZONE_HEADINGS
-        )
-        if f["geometry"] is not None and props["precision"] in LOCATING and not from_heading:
+        if props["precision"] not in LOCATING:
+            continue
+        if f["geometry"] is not None:
             rows.append(i)
             geoms.append(shapely.geometry.shape(f["geometry"]))
+        else:
+            zone, zones = _place_zone(props.get("place_id"), gaz)
+            _set_zone(props, zone, zones)
     if not rows:
         return
     joined = assign_zones(gpd.GeoDataFrame({"row": rows}, geometry=geoms, crs=WGS84))
     for i, zone, zones in zip(joined["row"], joined["zone"], joined["zones"], strict=True):
-        props = features[i]["properties"]
-        props["zone"], props["zones"] = zone, list(zones)
-        if zone in vocab.ZONES or zone == vocab.CROSS_ZONE:
-            props["zone_basis"] = f"几何：定位（{props['precision']}）落在{'、'.join(zones)}"
+        _set_zone(features[i]["properties"], zone, list(zones))
+
+
+def _set_zone(props: dict[str, Any], zone: str | None, zones: list[str]) -> None:
+    props["zone"], props["zones"] = zone, list(zones)
+    if zone in vocab.ZONES or zone == vocab.CROSS_ZONE:
+        label = vocab.precision_label(props["precision"])
+        props["zone_basis"] = f"几何：定位（{label}）落在{'、'.join(zones)}"
+
+
+@cache
+def _place_zone(place_id: str | None, gaz: Gazetteer) -> tuple[str | None, list[str]]:
+    zone, zones = zone_from_position(None, place_id, gaz)
+    return zone, list(zones)
 
 
 def _metres(a: shapely.Point, b: shapely.Point) -> float:
@@ -312,28 +426,44 @@ def _metres(a: shapely.Point, b: shapely.Point) -> float:
 
 
 def summary(features: Iterable[dict[str, Any]]) -> str:
-    """Counts by precision and method (沙坪坝区 and other districts apart), then the unplaced."""
+    """Counts by precision and method (沙坪坝区 and other districts apart), the share placed at
+    approximate or better, the number of distinct positions, then the unplaced."""
     features = list(features)
     lines = []
     for label, home in (("沙坪坝区", True), ("其他区县", False)):
         group = [
-            f["properties"]
+            f
             for f in features
             if (f["properties"].get("district", HOME) in (HOME, None, "")) == home
         ]
-        placed = sum(1 for p in group if p["precision"] != "none")
-        share = placed / len(group) if group else 0.0
-        lines.append(f"{label}: {len(group)} 项，已定位 {placed}（{share:.1%}）")
-        by_precision = Counter(p["precision"] for p in group)
+        props = [f["properties"] for f in group]
+        placed = sum(1 for p in props if p["precision"])
+        fine = sum(1 for p in props if p["precision"] in ("exact", "approximate", "manual"))
+        n = len(group) or 1
+        lines.append(
+            f"{label}: {len(group)} 项，已定位 {placed}（{placed / n:.1%}），"
+            f"大致或更精确 {fine}（{fine / n:.1%}）"
+        )
+        by_precision = Counter(p["precision"] for p in props)
         lines.append(
             "  精度: "
-            + "，".join(f"{k} {by_precision[k]}" for k in vocab.PRECISIONS if by_precision[k])
+            + "，".join(
+                f"{vocab.PRECISION_LABELS[k]} {by_precision[k]}"
+                for k in vocab.PRECISIONS
+                if by_precision[k]
+            )
+            + (f"，{vocab.UNPLACED_LABEL} {by_precision[None]}" if by_precision[None] else "")
         )
-        by_method = Counter(p["geo_method"] for p in group)
+        own = {json.dumps(f["geometry"], sort_keys=True) for f in group if f["geometry"]}
+        places = {p["place_id"] for p in props if p.get("place_id")}
+        lines.append(
+            f"  不同位置: {len(own) + len(places)}（自身几何 {len(own)}，引用地名 {len(places)}）"
+        )
+        by_method = Counter(p["geo_method"] for p in props)
         lines.append("  方法: " + "，".join(f"{k} {v}" for k, v in by_method.most_common()))
-        by_zone = Counter(str(p["zone"]) for p in group)
+        by_zone = Counter(str(p["zone"]) for p in props)
         lines.append("  片区: " + "，".join(f"{k} {v}" for k, v in by_zone.most_common()))
-    unplaced = [f["properties"] for f in features if f["properties"]["precision"] == "none"]
+    unplaced = [f["properties"] for f in features if not f["properties"]["precision"]]
     lines.append(f"未定位 {len(unplaced)} 项:")
     lines += [f"  {p.get('id')}  {p.get('name')}  （{p.get('district')}）" for p in unplaced]
     return "\n".join(lines)

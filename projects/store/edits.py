@@ -30,7 +30,7 @@ from projects.store.history_log import (
 )
 
 #: Fields an edit may set (besides "geometry"); bookkeeping fields are the store's own.
-SETTABLE = (*schema.EDITABLE, "precision", "geo_method", "geo_basis")
+SETTABLE = (*schema.EDITABLE, "precision", "place_id", "geo_method", "geo_basis")
 #: Ids made up for projects staff add (staff-0001, …), apart from the document ids.
 STAFF_PREFIX = "staff-"
 
@@ -58,13 +58,17 @@ class Edit:
 def _placement(
     editor: users.Editor, geometry: dict | None, today: str, action: str
 ) -> dict[str, str]:
-    """Where a staff-set position comes from: precision "manual" and who set it, when, how."""
+    """Where a staff-set position comes from: precision "manual" and who set it, when, how.
+
+    A staff position is the record's own, so any reference to a gazetteer place is dropped.
+    """
     if geometry is None:
         basis = f"{editor.name} 于 {today} 移除位置"
-        return {"precision": "none", "geo_method": "none", "geo_basis": basis}
+        return {"precision": None, "place_id": None, "geo_method": "none", "geo_basis": basis}
     how = "导入文件" if action == "import" else "在地图上放置"
     return {
         "precision": "manual",
+        "place_id": None,
         "geo_method": "manual",
         "geo_basis": f"{editor.name} 于 {today} {how}",
     }

@@ -251,7 +251,9 @@ _CHECKS: dict[str, Callable[[str | None, dict[str, Any]], None]] = {
     "lead_dept": lambda pid, p: _text(pid, "lead_dept", p.get("lead_dept"), MAX_NAME),
     "investment": lambda pid, p: _investment(pid, p.get("investment")),
     "notes": lambda pid, p: _text(pid, "notes", p.get("notes"), MAX_TEXT),
-    "precision": lambda pid, p: _choice(pid, "precision", p.get("precision"), vocab.PRECISIONS),
+    "precision": lambda pid, p: _choice(
+        pid, "precision", p.get("precision"), vocab.PRECISIONS, optional=True
+    ),
     "geo_method": lambda pid, p: _geo_method(pid, p.get("geo_method")),
     "geo_basis": lambda pid, p: _text(pid, "geo_basis", p.get("geo_basis"), MAX_TEXT),
 }

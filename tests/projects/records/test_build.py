@@ -42,7 +42,7 @@ def test_every_record_has_the_schema_fields_and_required_values(records):
         assert isinstance(r["start_year"], int) and isinstance(r["end_year"], int), r["name"]
         assert r["start_year"] <= r["end_year"], r["name"]
         assert r["sources"], r["name"]
-        assert r["geo_method"] == "none" and r["precision"] == "none"
+        assert r["geo_method"] == "none" and r["precision"] is None
 
 
 def test_every_source_line_contains_the_name_an_alias_or_its_form(records, seeds):
