@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from geo.places import place_records
+from geo.places.placement import place_records
 from projects import store
 from projects.records import build_records
 

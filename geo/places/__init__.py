@@ -1,11 +1,12 @@
 """Places: the gazetteer, the geocoder and the placement of every project.
 
-Also what a place id names (:mod:`geo.places.reference`) and the zone a position gives.
+Public here: the gazetteer, what a place id names and where it is (:mod:`geo.places.reference`),
+and the zone a position gives. The geocoder and the placement are used from their modules
+(``geo.places.geocode.geocode``, ``geo.places.placement.place_records``), so
+``python -m geo.places.placement`` runs its module once.
 """
 
 from geo.places.gazetteer import Gazetteer, Place, load_gazetteer
-from geo.places.geocode import GeocodeResult, geocode
-from geo.places.placement import place_records, zone_from_position
 from geo.places.reference import (
     DISTRICT_ID,
     ZONE_IDS,
@@ -14,20 +15,18 @@ from geo.places.reference import (
     place_name,
     representative_point,
     resolve,
+    zone_from_position,
 )
 
 __all__ = [
     "DISTRICT_ID",
-    "GeocodeResult",
     "Gazetteer",
     "Place",
     "PlaceRef",
     "ZONE_IDS",
-    "geocode",
     "load_gazetteer",
     "place_geometry",
     "place_name",
-    "place_records",
     "representative_point",
     "resolve",
     "zone_from_position",

@@ -47,7 +47,14 @@ from geo.boundaries import METRIC_CRS, load_outline
 from geo.crs import WGS84, transformer
 from geo.places.gazetteer import Gazetteer, Place, load_gazetteer
 from geo.places.geocode import GeocodeResult, geocode, place_result, zone_result
-from geo.places.reference import DISTRICT_ID, ZONE_BASIS, reference_id, resolve, zone_id
+from geo.places.reference import (
+    DISTRICT_ID,
+    ZONE_BASIS,
+    reference_id,
+    resolve,
+    zone_from_position,
+    zone_id,
+)
 from geo.zones import assign_zones, zone_of
 from projects import vocab
 from projects.errors import BadFile
@@ -184,25 +191,6 @@ def position(
         if found.precision == "zone":
             fields["geo_basis"] = f"{found.basis}；跨越几个分区，只知在{HOME}"
     return None, fields
-
-
-def zone_from_position(
-    geometry: dict[str, Any] | shapely.Geometry | None,
-    place_id: str | None,
-    gazetteer: Gazetteer | None = None,
-) -> tuple[str | None, list[str]]:
-    """(zone, zones) a position gives: from the record's own geometry, else from the place it
-    refers to (an area's extent, a 镇街's seat, the zone itself); (None, []) for the district or
-    no position. ``projects`` uses it only where the document text names no zone."""
-    if geometry is not None:
-        geom = (
-            geometry if isinstance(geometry, shapely.Geometry) else shapely.geometry.shape(geometry)
-        )
-        return zone_of(geom)
-    ref = resolve(place_id, gazetteer)
-    if ref is None or ref.precision == "district":
-        return None, []
-    return zone_of(ref.geometry)
 
 
 # --- the steps ---------------------------------------------------------------------------------

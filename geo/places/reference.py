@@ -19,11 +19,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import shapely
+import shapely.geometry
 
 from geo.boundaries import load_zones
 from geo.places.gazetteer import Gazetteer, Place, load_gazetteer
+from geo.zones import zone_of
 from projects import vocab
 
 #: The gazetteer id of the district itself.
@@ -138,3 +141,22 @@ def place_geometry(place_id: str | None) -> shapely.Geometry | None:
     """The place's own shape (WGS84), kept once in the gazetteer or the zones file."""
     ref = resolve(place_id)
     return None if ref is None else ref.geometry
+
+
+def zone_from_position(
+    geometry: dict[str, Any] | shapely.Geometry | None,
+    place_id: str | None,
+    gazetteer: Gazetteer | None = None,
+) -> tuple[str | None, list[str]]:
+    """(zone, zones) a position gives: from the record's own geometry, else from the place it
+    refers to (an area's extent, a 镇街's seat, the zone itself); (None, []) for the district or
+    no position. ``projects`` uses it only where the document text names no zone."""
+    if geometry is not None:
+        geom = (
+            geometry if isinstance(geometry, shapely.Geometry) else shapely.geometry.shape(geometry)
+        )
+        return zone_of(geom)
+    ref = resolve(place_id, gazetteer)
+    if ref is None or ref.precision == "district":
+        return None, []
+    return zone_of(ref.geometry)
