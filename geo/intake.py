@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from geo.boundaries import load_outline
-from geo.places import place_records
+from geo.places.placement import place_records
 from projects import documents as docs
 from projects import store
 from projects.documents import (
@@ -68,6 +68,7 @@ def place_new(rows: list[Proposal]) -> list[Proposal]:
                 # plain JSON lists, as the store keeps and checks geometries
                 geometry=json.loads(json.dumps(feature["geometry"])),
                 precision=p["precision"],
+                place_id=p.get("place_id"),
                 geo_method=p["geo_method"],
                 geo_basis=p["geo_basis"],
                 zone=p.get("zone"),

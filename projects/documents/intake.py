@@ -202,6 +202,7 @@ def edits_for(intake: Intake, rows: list[Proposal]) -> list[store.Edit]:
                 "zone": row.zone,
                 "geometry": row.geometry,
                 "precision": row.precision,
+                "place_id": row.place_id,
                 "geo_method": row.geo_method,
                 "geo_basis": row.geo_basis,
             }

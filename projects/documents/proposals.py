@@ -104,7 +104,9 @@ class Proposal:
     zone: str | None = None
     #: New projects: the proposed position (GeoJSON, WGS84) and where it comes from.
     geometry: dict | None = None
-    precision: str = "none"
+    precision: str | None = None
+    #: A reference-level position names its place here (geometry null), see projects.schema.
+    place_id: str | None = None
     geo_method: str = "none"
     geo_basis: str = ""
     #: Undecided: the records it could be, as (id, name).
