@@ -90,6 +90,10 @@ def _typed(field_name: str, value: Any, line: int) -> Any:
             if text.startswith("["):
                 try:
                     value = json.loads(text)
+                except RecursionError as exc:
+                    raise InvalidValue(
+                        f"第 {line} 行「{label}」嵌套层数过深，不是名称列表。", field=field_name
+                    ) from exc
                 except ValueError as exc:
                     if _dbase_sized(text):  # a list cut by a Shapefile: keeps the stored one
                         return CUT
@@ -282,6 +286,8 @@ def _row(line, record, geom, settable, has_geometry, by_id, by_name, outline, up
     match = None
     if pid:
         match = by_id.get(pid)
+        if match is None:
+            _check_new_id(line, pid)
         if match is not None and match["properties"].get("deleted"):
             raise InvalidValue(
                 f"第 {line} 行的项目 {pid}（{name}）已被删除，请先在编辑面板恢复。", project_id=pid
@@ -342,6 +348,14 @@ def _row(line, record, geom, settable, has_geometry, by_id, by_name, outline, up
     action = "change" if changes else "same"
     version = match["properties"].get("version", 1)
     return Row(action, line, match["properties"]["id"], name, changes, version)
+
+
+def _check_new_id(line: int, pid: Any) -> None:
+    """A new project's id from the file must be in the store's documented form."""
+    try:
+        validate.check_id(pid)
+    except InvalidValue as exc:
+        raise InvalidValue(f"第 {line} 行：{exc.message_zh}", field="id") from exc
 
 
 def preview_table(preview_: Preview) -> pd.DataFrame:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import re
 import tempfile
 import warnings
@@ -32,12 +33,19 @@ from geo.exchange.formats import CRSS, GCJ02, RELATED_TABLE, SHAPEFILE_FIELDS
 from projects import schema
 from projects.errors import BadFile, CatalogError, InvalidValue
 
+log = logging.getLogger(__name__)
+
 #: Uploads larger than this are refused before they are parsed.
 MAX_BYTES = 20 * 1024 * 1024
 
 
-#: A zip may not unpack to more than this (a zip bomb is refused, not extracted).
+#: A zip may not unpack to more than this (a zip bomb is refused, not extracted), counted
+#: while decompressing, never taken from the zip's own headers.
 MAX_UNZIPPED = 200 * 1024 * 1024
+#: A zip may hold at most this many files (a Shapefile has 4–6, our exports a few more).
+MAX_MEMBERS = 100
+#: Bytes decompressed at a time while counting.
+_CHUNK = 1 << 20
 
 
 #: Text encodings an upload may be in (GBK read as its superset GB18030).
@@ -144,6 +152,16 @@ def read_upload(
         raise BadFile(f"文件 {filename} 已损坏或格式不正确，无法读取（{_short(exc)}）。") from exc
     except (ValueError, KeyError, zipfile.BadZipFile, UnicodeError, OSError) as exc:
         raise BadFile(f"文件 {filename} 已损坏或格式不正确，无法读取（{_short(exc)}）。") from exc
+    except RecursionError as exc:
+        raise BadFile(
+            f"文件 {filename} 的 JSON 嵌套层数过深，不是正常的 GeoJSON，已拒绝。"
+        ) from exc
+    except Exception as exc:  # a reader's own fault: a sentence for staff, the trace for the log
+        log.exception("reading upload %r failed", filename)
+        raise BadFile(
+            f"文件 {filename} 无法读取（读取程序出错，详情已记入服务器日志）；"
+            "请检查文件，或换一种格式导出后再上传。"
+        ) from exc
     if file_crs is None and fmt == "csv":
         file_crs = _name_crs(filename)
     if file_crs == GCJ02 and crs not in (None, GCJ02):
@@ -251,15 +269,7 @@ def _read_gpkg(data: bytes, encoding: str | None):
 
 
 def _read_zip(data: bytes, encoding: str | None):
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        infos = [i for i in zf.infolist() if not i.is_dir()]
-        if sum(i.file_size for i in infos) > MAX_UNZIPPED:
-            raise BadFile("压缩包解压后过大，已拒绝。")
-        files = {
-            Path(i.filename).name: zf.read(i)
-            for i in infos
-            if not Path(i.filename).name.startswith(".")
-        }
+    files = _unzip(data)
     declared = _declared_crs(files.get("metadata.json", b"{}"))
     stems = {Path(n).stem for n in files if n.lower().endswith(".shp")}
     tables = {Path(n).stem for n in files if n.lower().endswith(".dbf")} - stems
@@ -314,6 +324,46 @@ def _join_related(frame: gpd.GeoDataFrame, data: bytes) -> gpd.GeoDataFrame:
         frame = frame.drop(columns=[c for c in (column, short) if c in frame.columns])
         frame[column] = values
     return frame
+
+
+def _unzip(data: bytes) -> dict[str, bytes]:
+    """The zip's files by name, within MAX_MEMBERS files and MAX_UNZIPPED bytes.
+
+    The sizes a zip declares can lie, so the bytes are counted while they are decompressed, in
+    a first pass that keeps nothing: a zip bomb is refused after MAX_UNZIPPED bytes, quickly and
+    in little memory. Two files with one name (in different folders, or repeated) are refused,
+    as one would silently replace the other.
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        infos = [i for i in zf.infolist() if not i.is_dir()]
+        if len(infos) > MAX_MEMBERS:
+            raise BadFile(f"压缩包中有 {len(infos)} 个文件，超过 {MAX_MEMBERS} 个上限，已拒绝。")
+        infos = [i for i in infos if not Path(i.filename).name.startswith(".")]
+        names = [Path(i.filename).name for i in infos]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise BadFile(
+                f"压缩包中有同名文件（{'、'.join(twice[:5])}），无法判断该用哪一个；"
+                "请只保留一份后重新压缩上传。"
+            )
+        total = 0
+        for info in infos:
+            with zf.open(info) as member:
+                while chunk := member.read(_CHUNK):
+                    total += len(chunk)
+                    if total > MAX_UNZIPPED:
+                        raise BadFile(
+                            f"压缩包解压后超过 {MAX_UNZIPPED // 1024 // 1024} MB 上限，已拒绝"
+                            "（可能是压缩炸弹）。"
+                        )
+        return {name: _read_member(zf, info) for name, info in zip(names, infos, strict=True)}
+
+
+def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """One member, decompressed a chunk at a time (``zf.read`` inflates up to 2 GB at once
+    before cutting to the declared size, so a small lying header costs gigabytes)."""
+    with zf.open(info) as member:
+        return b"".join(iter(lambda: member.read(_CHUNK), b""))
 
 
 def _dbf_encoding(dbf: bytes, cpg: bytes | None) -> str:

@@ -25,6 +25,7 @@ from projects.store.history_log import (
     is_edit,
     last_undoable,
     new_feature,
+    plain_copy,
     state_at,
     unapply_entry,
 )
@@ -104,13 +105,13 @@ def edited(
             project_id=pid,
             field=unknown[0],
         )
-    after = copy.deepcopy(feature)
+    after = plain_copy(feature)
     props = after["properties"]
     for k, v in edit.changes.items():
         if k == "geometry":
-            after["geometry"] = copy.deepcopy(v)
+            after["geometry"] = plain_copy(v)
         elif k != "id":
-            props[k] = copy.deepcopy(v)
+            props[k] = plain_copy(v)
     if isinstance(props.get("name"), str):
         props["name"] = props["name"].strip()
     if isinstance(props.get("investment"), int) and not isinstance(props["investment"], bool):

@@ -48,6 +48,7 @@ from projects.store.catalog_file import (
     history_path,
     locked,
     now,
+    read_catalog,
     read_features,
 )
 from projects.store.edits import (
@@ -69,6 +70,7 @@ from projects.store.history_log import (
     flatten,
     is_edit,
     last_edit_batch,
+    plain_copy,
     read_batches,
     replay_into,
 )
@@ -169,14 +171,17 @@ def _read_committed(catalog: Path) -> list[dict[str, Any]]:
     return features
 
 
-def _current(catalog: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Under the lock: the catalog with any logged-but-unwritten batch rolled forward.
+def _current(
+    catalog: Path,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[int, str]]:
+    """Under the lock: the catalog with any logged-but-unwritten batch rolled forward, its
+    history entries, and the text of each feature as read (see :func:`read_catalog`).
 
     Also the health check of the pair: an id twice in the catalog, a damaged history, or a
     history that lacks edits the catalog shows stop the save with a Chinese message.
     """
     clean_temp_files(catalog)
-    features = read_features(catalog)
+    features, raw = read_catalog(catalog)
     check_unique_ids(features, catalog)
     hist = history_path(catalog)
     batches = read_batches(hist)
@@ -185,7 +190,8 @@ def _current(catalog: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]
     check_against(features, batches, hist)
     if changed:
         write_atomic(catalog, dumps(features))
-    return features, entries
+        raw = {}
+    return features, entries, raw
 
 
 def recover(path: Path | str | None = None) -> list[str]:
@@ -195,7 +201,7 @@ def recover(path: Path | str | None = None) -> list[str]:
         before = {
             f["properties"]["id"]: f["properties"].get("version") for f in read_features(catalog)
         }
-        features, _ = _current(catalog)
+        features, _, _ = _current(catalog)
     return [
         f["properties"]["id"]
         for f in features
@@ -249,28 +255,45 @@ def _commit(
         seen_features, seen_entries = _snapshot(catalog)
         seen = {f["properties"]["id"]: f for f in seen_features}
         planned = plan(seen, seen_entries)
+        touched = [pid for pid, *_ in planned]
+        work = dict(seen)  # apply_plan changes records in place: keep ``seen`` as read
+        for pid in touched:
+            if work.get(pid) is not None:
+                work[pid] = plain_copy(work[pid])
+        at = now()
+        batch_edits, out, created = apply_plan(work, planned, editor.name, at)
+        if not batch_edits:
+            return out
         with locked(catalog):
             users.require_editor(editor)
-            features, entries = _current(catalog)
+            features, entries, raw = _current(catalog)
             by_id = {f["properties"]["id"]: f for f in features}
-            if any(by_id.get(pid) != seen.get(pid) for pid, *_ in planned):
-                planned = plan(by_id, entries)
-            at = now()
-            batch_edits, out, created = apply_plan(by_id, planned, editor.name, at)
-            if not batch_edits:
-                return out
+            if any(by_id.get(pid) != seen.get(pid) for pid in touched):
+                planned = plan(by_id, entries)  # changed meanwhile: plan again on what is now
+                for pid, *_ in planned:
+                    raw.pop(id(by_id.get(pid)), None)
+                at = now()
+                batch_edits, out, created = apply_plan(by_id, planned, editor.name, at)
+                if not batch_edits:
+                    return out
+            else:
+                position = {f["properties"]["id"]: i for i, f in enumerate(features)}
+                for pid in {e["id"] for e in batch_edits} & position.keys():
+                    raw.pop(id(features[position[pid]]), None)
+                    features[position[pid]] = work[pid]
             features.extend(created)
-            _write(
-                catalog,
-                features,
-                {"at": at, "by": editor.name, "reason": reason, "edits": batch_edits},
-            )
+            batch = {"at": at, "by": editor.name, "reason": reason, "edits": batch_edits}
+            _write(catalog, features, raw, batch)
     return out
 
 
-def _write(catalog: Path, features: list[dict[str, Any]], batch: dict[str, Any]) -> None:
-    """Under the lock: temp catalog, then the history line (the commit), then the rename."""
-    tmp = prepare(catalog, dumps(features))
+def _write(
+    catalog: Path, features: list[dict[str, Any]], raw: dict[int, str], batch: dict[str, Any]
+) -> None:
+    """Under the lock: temp catalog, then the history line (the commit), then the rename.
+
+    ``raw`` holds the text of the features not changed since they were read (see dumps)."""
+    tmp = prepare(catalog, dumps(features, raw))
     try:
         append_batch(history_path(catalog), batch)
     except BaseException:

@@ -16,6 +16,7 @@ import copy
 import json
 import os
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,14 +30,55 @@ def read_batches(hist: Path) -> list[dict[str, Any]]:
 
     A line that is broken JSON, or JSON of the wrong shape, raises CatalogError naming the line:
     the history is the commit record, so a damaged one stops saves instead of being guessed at.
+    The log only grows, so what was parsed before is kept (per process) and only the lines
+    appended since are read; a replaced, shortened or rewritten file is read whole again.
+    The batches returned are shared: callers must not change them.
     """
     try:
-        raw = hist.read_bytes()
+        with open(hist, "rb") as f:
+            st = os.fstat(f.fileno())
+            known = _parsed.get(hist)
+            start = 0
+            if known and known.ino == st.st_ino and known.consumed <= st.st_size:
+                f.seek(max(0, known.consumed - len(known.tail)))
+                if f.read(len(known.tail)) == known.tail:
+                    start = known.consumed
+            if start == 0:
+                known = None
+            f.seek(start)
+            raw = f.read()
     except FileNotFoundError:
+        _parsed.pop(hist, None)
         return []
     except OSError as exc:
         raise CatalogError(f"修改记录文件 {hist} 无法读取（{os_error_text(exc)}）。") from exc
-    return parse_lines(raw, hist)
+    complete = raw[: raw.rfind(b"\n") + 1]
+    first_line = known.lines + 1 if known else 1
+    batches = (known.batches if known else []) + parse_lines(complete, hist, first_line)
+    consumed = start + len(complete)
+    if consumed:
+        with open(hist, "rb") as f:
+            f.seek(max(0, consumed - _TAIL))
+            tail = f.read(consumed - max(0, consumed - _TAIL))
+        lines = (known.lines if known else 0) + complete.count(b"\n")
+        _parsed[hist] = _Parsed(st.st_ino, consumed, tail, lines, batches)
+    return list(batches)
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    """What :func:`read_batches` parsed of one history file, to read only what is new."""
+
+    ino: int
+    consumed: int
+    tail: bytes
+    lines: int
+    batches: list[dict[str, Any]]
+
+
+#: Bytes before the parsed end that must be unchanged for the parsed lines to be reused.
+_TAIL = 256
+_parsed: dict[Path, _Parsed] = {}
 
 
 def parse_lines(raw: bytes, hist: Path, first_line: int = 1) -> list[dict[str, Any]]:
@@ -199,16 +241,31 @@ def merge_status_history(current: list, new: list) -> list:
     return [e for e in current or [] if e.get("doc")] + [e for e in new or [] if not e.get("doc")]
 
 
+def plain_copy(value: Any) -> Any:
+    """A copy of a JSON value (dicts and lists copied, the rest shared: they are immutable).
+
+    Several times faster than ``copy.deepcopy``, which matters for a 100 000-row import.
+    """
+    kind = type(value)
+    if kind is dict:
+        return {k: plain_copy(v) for k, v in value.items()}
+    if kind is list:
+        return [plain_copy(v) for v in value]
+    if kind is tuple:
+        return tuple(plain_copy(v) for v in value)
+    return value if kind in (str, int, float, bool) or value is None else copy.deepcopy(value)
+
+
 def apply_entry(feature: dict[str, Any], entry: Mapping[str, Any]) -> None:
     """Set the entry's new values on ``feature`` in place, and its version and editor."""
     props = feature["properties"]
     for name, (_old, new) in entry["changes"].items():
         if name == "geometry":
-            feature["geometry"] = copy.deepcopy(new)
+            feature["geometry"] = plain_copy(new)
         elif name == "status_history":
-            props[name] = copy.deepcopy(merge_status_history(props.get(name, []), new))
+            props[name] = plain_copy(merge_status_history(props.get(name, []), new))
         else:
-            props[name] = copy.deepcopy(new)
+            props[name] = plain_copy(new)
     props["version"] = entry["version"]
     props["updated_by"] = entry["by"]
     props["updated_at"] = entry["at"]
@@ -218,12 +275,12 @@ def unapply_entry(feature: dict[str, Any], entry: Mapping[str, Any]) -> None:
     """Put the entry's old values back on ``feature`` in place (for revert and undo)."""
     for name, (old, _new) in entry["changes"].items():
         if name == "geometry":
-            feature["geometry"] = copy.deepcopy(old)
+            feature["geometry"] = plain_copy(old)
         elif name == "status_history":
             props = feature["properties"]
             props[name] = merge_status_history(props.get(name, []), old)
         else:
-            feature["properties"][name] = copy.deepcopy(old)
+            feature["properties"][name] = plain_copy(old)
 
 
 def new_feature(project_id: str) -> dict[str, Any]:

@@ -158,6 +158,8 @@ def check_geometry(
         kind = geometry.get("type") if isinstance(geometry, dict) else type(geometry).__name__
         raise invalid(project_id, "geometry", kind, "应为点、线或面（GeoJSON）")
     _check_coordinates(project_id, geometry)
+    if _plain_point_inside(geometry, zone, outline):
+        return
     try:
         geom = shape(geometry)
     except Exception as exc:  # shapely raises several types for malformed coordinates
@@ -181,13 +183,36 @@ def check_geometry(
         raise invalid(
             project_id, "geometry", geometry.get("type"), "区界数据缺失，暂时无法检查位置"
         )
-    if not outline.intersects(geom):
+    if not _prepared(outline).intersects(geom):
         raise invalid(
             project_id,
             "geometry",
             geometry.get("type"),
             f"位置在沙坪坝区以外；区外项目请先把「片区」设为{vocab.OUTSIDE}",
         )
+
+
+def _prepared(outline: Any) -> Any:
+    """The outline with its spatial index built once (many checks in an import reuse it)."""
+    if not shapely.is_prepared(outline):
+        shapely.prepare(outline)
+    return outline
+
+
+def _plain_point_inside(geometry: dict[str, Any], zone: str | None, outline: Any) -> bool:
+    """The common case, checked without building a shapely object: a finite lon/lat point in
+    the district. False means "use the full check" (which then gives the message)."""
+    if geometry["type"] != "Point" or outline is None or zone == vocab.OUTSIDE:
+        return False
+    coords = geometry.get("coordinates")
+    if not isinstance(coords, list | tuple) or len(coords) not in (2, 3):
+        return False
+    x, y = coords[0], coords[1]
+    if not all(type(v) in (int, float) and math.isfinite(v) for v in (x, y)):
+        return False
+    if not (-180 <= x <= 180 and -90 <= y <= 90):
+        return False
+    return bool(shapely.intersects_xy(_prepared(outline), x, y))
 
 
 def _positions(coords: Any, depth: int, budget: list[int]) -> Iterable[Any]:
@@ -215,9 +240,9 @@ def _check_coordinates(project_id: str | None, geometry: dict[str, Any]) -> None
     budget = [MAX_VERTICES]
     try:
         if kind in ("Polygon", "MultiPolygon"):
-            polygons = [coords] if kind == "Polygon" else list(coords or [])
+            polygons = [coords] if kind == "Polygon" else list(_positions(coords, 1, [1 << 62]))
             for polygon in polygons:
-                for ring in polygon if isinstance(polygon, list) else [polygon]:
+                for ring in _positions(polygon, 1, [1 << 62]):
                     ring = list(_positions(ring, 1, budget))
                     if len(ring) < 4 or list(ring[0]) != list(ring[-1]):
                         raise invalid(

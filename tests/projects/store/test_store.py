@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ import pytest
 from projects import store, vocab
 from projects.errors import CatalogError, InvalidValue, NotAllowed, StaleVersion
 from projects.schema import empty_properties
-from projects.store import atomic_write, users
+from projects.store import atomic_write, catalog_file, users, validate
 from projects.store.catalog_file import dumps
 from tests.helpers import district_outline
 
@@ -446,6 +447,8 @@ def test_catalog_equals_the_history_replayed(catalog, built, wang, li):
     store.undo(wang, "T001", expected_version=2)
     store.save(li, "T001", {"aliases": ["别名一"]}, expected_version=3)
     assert store.replay(built, store.history()) == store.load()
+    # untouched records are written back from their own lines: still the canonical text
+    assert text(catalog) == dumps(store.load())
 
 
 def test_history_is_append_only(file_catalog, wang):
@@ -535,3 +538,48 @@ def test_a_created_id_must_be_in_the_documented_form(catalog, wang, bad):
     assert state(catalog) == before
     made = store.create(wang, {"id": "SPB-9001", "name": "新项目", "sector": "交通"})
     assert made["properties"]["id"] == "SPB-9001"
+
+
+def test_a_big_batch_is_planned_without_the_lock(file_catalog, wang, li, monkeypatch):
+    """A colleague's save made while a batch is being checked goes through at once."""
+
+    monkeypatch.setattr(catalog_file, "LOCK_TIMEOUT", 1.0)
+    real_check = validate.check_properties
+    colleague: list[object] = []
+
+    def check_and_meanwhile_save(*args, **kwargs):
+        if not colleague:
+            colleague.append(None)
+            worker = threading.Thread(
+                target=lambda: colleague.append(
+                    store.save(li, "T002", {"notes": "同事的修改"}, expected_version=1)
+                )
+            )
+            worker.start()
+            worker.join(10)
+        return real_check(*args, **kwargs)
+
+    monkeypatch.setattr(validate, "check_properties", check_and_meanwhile_save)
+    edits = [store.Edit(None, {"name": f"批量{i}", "sector": "产业"}) for i in range(50)]
+    made = store.save_many(wang, edits, reason="批量导入", action="import")
+    assert len(colleague) == 2 and colleague[1]["properties"]["notes"] == "同事的修改"
+    assert props("T002")["notes"] == "同事的修改" and len(made) == 50
+    assert [f["properties"]["id"] for f in made][:2] == ["staff-0001", "staff-0002"]
+
+
+def test_a_batch_whose_record_changed_meanwhile_is_refused_as_stale(
+    file_catalog, wang, li, monkeypatch
+):
+    real_check = validate.check_properties
+    done: list[object] = []
+
+    def check_and_meanwhile_save(*args, **kwargs):
+        if not done:
+            done.append(None)
+            store.save(li, "T001", {"notes": "同事先改"}, expected_version=1)
+        return real_check(*args, **kwargs)
+
+    monkeypatch.setattr(validate, "check_properties", check_and_meanwhile_save)
+    with pytest.raises(StaleVersion, match="li"):
+        store.save_many(wang, [store.Edit("T001", {"notes": "我的修改"}, 1)])
+    assert props("T001")["notes"] == "同事先改"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from shapely.geometry import mapping
+from shapely.geometry import MultiPolygon, mapping
 
 from projects import schema, vocab
 from projects.errors import InvalidValue
@@ -222,3 +222,9 @@ def test_a_geometry_with_too_many_vertices_is_refused(outline):
     validate.check_geometry("T1", {"type": "LineString", "coordinates": line[:-1]}, "中", outline)
     with pytest.raises(InvalidValue, match="坐标格式"):
         validate.check_geometry("T1", {"type": "LineString", "coordinates": 5}, "中", outline)
+
+
+def test_rings_given_as_tuples_are_read_as_rings(outline):
+    square = outline.representative_point().buffer(0.001, cap_style="square")
+    validate.check_geometry("T1", mapping(square), "中", outline)  # shapely gives tuples
+    validate.check_geometry("T1", mapping(MultiPolygon([square])), "中", outline)
