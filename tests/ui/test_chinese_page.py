@@ -186,12 +186,14 @@ def test_editing_import_export_and_drawing_have_no_english(site):
     assert latin_words(page) == {}
     # Drawing toolbar, with the point tool switched on (its hint follows the pointer).
     side.get_by_text("标绘模式（工作人员）").click()
+    # The map is rebuilt with the draw toolbar (for a moment beside the old one).
+    expect(page.locator(IFRAME)).to_have_count(1, timeout=WAIT_MS)
+    tool = page.frame_locator(IFRAME).locator(".leaflet-draw-draw-marker")
+    expect(tool).to_be_visible(timeout=WAIT_MS)
     frame = map_frame(page)
-    tool = frame.locator(".leaflet-draw-draw-marker")
-    expect(tool).to_be_visible()
     tool.click()
     box = page.locator(IFRAME).bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    expect(frame.locator(".leaflet-draw-tooltip")).to_be_visible()
+    expect(frame.locator(".leaflet-draw-tooltip")).to_be_visible(timeout=WAIT_MS)
     assert latin_words(page) == {}
     assert page.errors == []
