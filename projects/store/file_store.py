@@ -225,8 +225,12 @@ def _faults(doing: str) -> Iterator[None]:
 def _snapshot(catalog: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Without the lock: the committed catalog and the history, for planning a save."""
     features = read_features(catalog)
-    entries = flatten(read_batches(history_path(catalog)))
+    check_unique_ids(features, catalog)
+    hist = history_path(catalog)
+    batches = read_batches(hist)
+    entries = flatten(batches)
     replay_into(features, entries, pending_only=True)
+    check_against(features, batches, hist)  # a lost history stops the save before anything
     return features, entries
 
 
