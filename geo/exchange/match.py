@@ -269,6 +269,14 @@ def preview(upload: Upload, catalog: list[dict[str, Any]], outline: Any) -> Prev
     notes = []
     if upload.ignored_columns:
         notes.append(f"以下列不是项目字段，不会导入：{'、'.join(upload.ignored_columns)}。")
+    updates = ["位置" if c == "geometry" else schema.FIELDS[c][2] for c in settable]
+    if has_geometry:
+        updates.append("位置")
+    if updates:
+        notes.append(
+            f"本文件只更新这些字段：{'、'.join(dict.fromkeys(updates))}；"
+            "文件中没有的列和空白单元格保持原值。"
+        )
     skipped = [schema.FIELDS[c][2] for c in fields if c not in IMPORTABLE and c not in ("id",)]
     if skipped:
         notes.append(f"以下字段由系统维护，导入时保持原值：{'、'.join(skipped)}。")
@@ -279,15 +287,18 @@ def _row(line, record, geom, settable, has_geometry, by_id, by_name, outline, up
     # Only what may be imported is read: system fields (sources, history …) are left as stored.
     props = {c: _typed(c, record.get(c), line) for c in record if c in (*settable, "id", "name")}
     name = props.get("name")
-    if not name:
+    pid = props.get("id")
+    if not name and not pid:
         raise InvalidValue(f"第 {line} 行没有项目名称。", field="name")
     _check_vocab(line, props)
-    pid = props.get("id")
     match = None
     if pid:
         match = by_id.get(pid)
         if match is None:
+            if not name:  # a new project needs its name; a known id stands for its project
+                raise InvalidValue(f"第 {line} 行没有项目名称。", field="name")
             _check_new_id(line, pid)
+        name = name or match["properties"].get("name")
         if match is not None and match["properties"].get("deleted"):
             raise InvalidValue(
                 f"第 {line} 行的项目 {pid}（{name}）已被删除，请先在编辑面板恢复。", project_id=pid
@@ -318,7 +329,13 @@ def _row(line, record, geom, settable, has_geometry, by_id, by_name, outline, up
             )
     else:
         # A dBASE cut survives any conversion (Shapefile saved as GeoPackage, CSV, …): never an edit.
-        changes = {c: (old[c], v) for c, v in new_values.items() if not _same(c, old[c], v)}
+        # An empty cell (or a key a feature lacks) leaves the field as it is: a partial file
+        # (only statuses, say) changes only what it gives. Clearing is done in the editor.
+        changes = {
+            c: (old[c], v)
+            for c, v in new_values.items()
+            if not _missing(v) and v != [] and not _same(c, old[c], v)
+        }
     if "geometry" in changes:
         zone = changes.get("zone", (None, old_props.get("zone")))[1]
         try:

@@ -509,9 +509,9 @@ def _rename_columns(
             ignored.append(str(column))
         else:
             renames[column] = target
-    if "name" not in renames.values():
+    if "name" not in renames.values() and "id" not in renames.values():
         raise BadFile(
-            f"文件 {filename} 缺少项目名称列（列名应为 name 或 名称）；已有的列：{'、'.join(map(str, frame.columns.drop(frame.geometry.name)))}。",
+            f"文件 {filename} 缺少项目名称列（列名应为 name 或 名称）或编号列（id）；已有的列：{'、'.join(map(str, frame.columns.drop(frame.geometry.name)))}。",
             field="name",
         )
     frame = frame.rename(columns=renames).drop(columns=ignored)

@@ -418,3 +418,63 @@ def test_a_gcj02_geojson_is_never_read_as_wgs84(catalog_path, outline):
     doc["crs"] = {"type": "name", "properties": {"name": "GCJ-02"}}
     upload = im.read_upload(json.dumps(doc).encode(), "hand.geojson")
     assert upload.crs == ex.GCJ02
+
+
+# --- partial files ----------------------------------------------------------------------------
+
+
+def test_a_status_only_file_changes_statuses_and_nothing_else(catalog_path, outline):
+    """A file of ids and statuses (no name, no years, no sector): only statuses change."""
+    before = {f["properties"]["id"]: f for f in features(catalog_path)}
+    live = [p for p, f in before.items() if not f["properties"].get("deleted")][:2]
+    text = "id,状态\n" + "".join(f"{pid},运营\n" for pid in live)
+    result = im.preview(
+        im.read_upload(text.encode(), "status.csv"), features(catalog_path), outline
+    )
+    assert any("只更新这些字段：状态" in n for n in result.notes)
+    assert {c for r in result.rows for c in r.changes} <= {"status"}
+    im.apply(result, users.authenticate("wang", PASSWORD), path=catalog_path, outline=outline)
+    after = {f["properties"]["id"]: f for f in features(catalog_path)}
+    for pid in before:
+        old, new = before[pid]["properties"], after[pid]["properties"]
+        assert new["status"] == ("运营" if pid in live else old["status"])
+        skip = {"status", "status_history", "version", "updated_by", "updated_at"}
+        assert {k: v for k, v in new.items() if k not in skip} == {
+            k: v for k, v in old.items() if k not in skip
+        }
+        assert after[pid]["geometry"] == before[pid]["geometry"]
+
+
+def test_a_key_missing_from_one_feature_leaves_that_field_unchanged(catalog_path, outline):
+    """GeoJSON features with different keys: an absent (or empty) value is not a blank."""
+    records = [f["properties"] for f in features(catalog_path) if not f["properties"]["deleted"]]
+    first = next(p for p in records if p.get("start_year"))  # has a year the file must keep
+    second = next(p for p in records if p["id"] != first["id"])
+    year = 2019 if second.get("start_year") != 2019 else 2018
+    collection = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": None,
+                "properties": {"id": first["id"], "status": "运营"},
+            },
+            {
+                "type": "Feature",
+                "geometry": None,
+                "properties": {"id": second["id"], "start_year": year},
+            },
+        ],
+    }
+    data = json.dumps(collection, ensure_ascii=False).encode()
+    result = im.preview(im.read_upload(data, "part.geojson"), features(catalog_path), outline)
+    changes = {r.project_id: r.changes for r in result.rows}
+    assert set(changes[first["id"]]) == {"status"}  # start_year absent there: kept
+    assert set(changes[second["id"]]) == {"start_year"}  # status absent there: kept
+    assert not im.preview_table(result)["新值"].eq("").any()
+
+
+def test_a_row_without_name_or_known_id_is_refused(catalog_path, outline):
+    text = "id,状态\nno-such-id,运营\n"
+    with pytest.raises(InvalidValue, match="没有项目名称"):
+        im.preview(im.read_upload(text.encode(), "s.csv"), features(catalog_path), outline)
