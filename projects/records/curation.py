@@ -19,6 +19,18 @@ from projects.vocab import MAX_YEAR, MIN_YEAR, OUTSIDE, SECTORS
 
 CURATION_PATH = ROOT / "data" / "curation.csv"
 CURATION_ACTIONS = ("accept", "reject", "rename", "merge", "set", "form")
+#: The classes a whole-project ``reject`` row names first in its ``why`` (tested): what kind of
+#: phrase it removes, so a rule never reads as "drop this place" (issue 11).
+REJECT_CLASSES: tuple[str, ...] = (
+    "generic category or phrase",
+    "strategy, corridor or designation",
+    "programme or campaign",
+    "named as context",
+    "existing place or routine upkeep",
+    "company without a site",
+    "product line",
+    "functional role",
+)
 SETTABLE = ("sector", "district", "start_year", "end_year", "lead_dept", "phase", "notes")
 
 
