@@ -104,7 +104,8 @@ st.markdown(count_line)
 count_slot.markdown(count_line)
 for problem in filter(None, [load_problem, area_problem]):
     st.warning(problem)
-for note in filter(None, [basemap_note, *url_problems]):
+# URL values are untrusted: shown as literal text, never as Markdown (links, images).
+for note in filter(None, [basemap_note, *(details.md_text(p) for p in url_problems)]):
     st.info(note)
 if filtered.empty:
     st.warning("没有符合筛选条件的项目。请放宽筛选条件，或点击侧栏的“重置筛选”。")

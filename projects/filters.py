@@ -109,7 +109,7 @@ def parse_params(params: Mapping[str, Any]) -> tuple[Query, list[str]]:
         raw = one(key)
         if raw is None:
             return None
-        kept = []
+        kept, dropped = [], False
         for part in (p.strip() for p in raw.split(",")):
             if not part:
                 continue
@@ -117,7 +117,10 @@ def parse_params(params: Mapping[str, Any]) -> tuple[Query, list[str]]:
                 if part not in kept:
                     kept.append(part)
             else:
+                dropped = True
                 problems.append(f"链接中的{label}“{part}”无法识别，已忽略。")
+        if dropped and not kept:
+            return None  # nothing usable: ignored means no filter, not an empty one
         return tuple(kept)
 
     sectors = choices(P_SECTOR, "领域", vocab.SECTORS)

@@ -121,7 +121,21 @@ def test_bad_url_values_are_reported_and_the_rest_kept(catalog):
     run(at)
     assert at.multiselect(key="f_sectors").value == ["交通"]
     notes = " ".join(i.value for i in at.info)
-    assert "火星" in notes and "1800-3000" in notes
+    assert "火星" in notes and md_text("1800-3000") in notes
+
+
+def test_url_values_are_plain_text_and_unknown_ones_really_ignored(catalog):
+    at = AppTest.from_file(APP, default_timeout=60)
+    phishing = "[重新登录请点这里](http://example.invalid/x) ![](http://example.invalid/i.png)"
+    at.query_params["sector"] = phishing
+    at.query_params["status"] = "foo"
+    run(at)
+    notes = [i.value for i in at.info]
+    assert any(md_text(phishing) in n for n in notes)
+    assert not any("](http" in n for n in notes)  # no link or image the page would render
+    plain = run(AppTest.from_file(APP, default_timeout=60))
+    assert shown_count(at) == shown_count(plain)  # the view as without those values
+    assert at.multiselect(key="f_sectors").value == list(vocab.SECTORS)
 
 
 def test_html_laden_name_is_shown_as_text(catalog):
