@@ -11,6 +11,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import ui.edit
+import ui.intake
 import ui.transfer
 from geo import exchange, mapview
 from projects import filters
@@ -109,6 +110,8 @@ for note in filter(None, [basemap_note, *(details.md_text(p) for p in url_proble
     st.info(note)
 if filtered.empty:
     st.warning("没有符合筛选条件的项目。请放宽筛选条件，或点击侧栏的“重置筛选”。")
+
+ui.intake.render()  # staff only: take in a new report or plan
 
 map_col, detail_col = st.columns([3, 1])
 with map_col:

@@ -205,6 +205,8 @@ def edits_for(intake: Intake, rows: list[Proposal]) -> list[store.Edit]:
                 "place_id": row.place_id,
                 "geo_method": row.geo_method,
                 "geo_basis": row.geo_basis,
+                # the store keeps no document sources for a staff-made record: say it here
+                "notes": f"由{cite(intake, row)}新增",
             }
             out.append(store.Edit(None, changes, None, intake.meta.date, cite=cite(intake, row)))
     return out
