@@ -33,8 +33,11 @@ def test_pdf_text_layer_gives_the_same_lines_without_heads_feet_or_wraps():
     assert report.TITLE not in doc.lines[1:]  # the running head of each page is dropped
     assert not any(readers.is_page_number(line) for line in doc.lines)  # — 1 — dropped
     assert doc.dropped >= 4
-    # the paragraph broken at the page edge (…新增优质学位一 | 千余个。) is one line again
-    assert any(line.endswith("新增优质学位一千余个。") for line in doc.lines)
+    # the paragraph broken at the page edge (…新增优质学位一 | 千余个；…) is one line again
+    assert any(
+        line.endswith("新增优质学位一千余个；西南医院下穿道建成通车，医院周边交通拥堵明显缓解。")
+        for line in doc.lines
+    )
 
 
 def test_plain_text_in_utf8_and_gbk_reads_the_same():
