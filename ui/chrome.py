@@ -2,7 +2,8 @@
 
 Why CSS: Streamlit has no setting for the file uploader's own texts ("Drag and drop", "Upload",
 "per file") or the skip link, so their text is hidden and a Chinese text is drawn in its place.
-The rules for narrow screens (< 640 px) are here too: bigger tap targets and the filter button.
+The rules for narrow screens (< 640 px) are here too: bigger tap targets, and the sidebar's opener
+(at the top, above the map) drawn as a labelled 「筛选」 button, since the filters live there.
 """
 
 from __future__ import annotations
@@ -36,8 +37,10 @@ def page_css(upload_limit_mb: int) -> str:
         # Phones: tap targets of at least 40 px, and the sidebar opener as a labelled button.
         f"@media (max-width:{PHONE_PX - 0.02}px){{"
         "button,[role=button],[data-baseweb=select]>div,input{min-height:40px;}"
-        '[data-testid="stSidebarCollapsedControl"] button,'
-        '[data-testid="stExpandSidebarButton"]{min-width:40px;min-height:40px;}'
+        '[data-testid="stExpandSidebarButton"]{min-height:44px;padding:0 14px;gap:4px;'
+        "border:1px solid #bbb;border-radius:8px;background:#fff;}"
+        '[data-testid="stExpandSidebarButton"]::after{content:"筛选";font-size:1rem;color:#333;}'
+        '[data-testid="stMain"] h1{font-size:1.6rem;}'
         "}",
     ]
     return "<style>" + "".join(rules) + "</style>"

@@ -19,6 +19,7 @@ from geo.mapview.payload import (
     encode_projects,
     publish,
 )
+from geo.mapview.phone import NARROW_PX, fit_phones
 from geo.mapview.scripts import (
     js_literal,
     vendor_url,
@@ -40,6 +41,7 @@ __all__ = [
     "DISTRICT_CENTRE",
     "DRAW_LOCAL",
     "DRAW_RANK",
+    "NARROW_PX",
     "PRECISION_CODES",
     "PRECISION_DECIMALS",
     "PRECISION_STYLES",
@@ -53,6 +55,7 @@ __all__ = [
     "drawable",
     "encode_projects",
     "event_to_wgs84",
+    "fit_phones",
     "keep_view",
     "js_literal",
     "legend_spec",

@@ -34,6 +34,7 @@ from geo import crs
 from geo.mapview.assets import VENDOR
 from geo.mapview.localise import localise
 from geo.mapview.payload import DRAW_RANK, ProjectPayload
+from geo.mapview.phone import fit_phones
 from geo.mapview.scripts import MapScript, js_literal, vendor_url
 from geo.mapview.style import (
     BASEMAPS,
@@ -215,6 +216,7 @@ def base_map(
     m.default_css = [("leaflet_css", vendor_url("leaflet/leaflet.css"))]
     localise(m)
     keep_view(m)
+    fit_phones(m)
     if choice.url:
         for url in (choice.url, choice.overlay_url):
             if url:

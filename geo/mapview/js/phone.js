@@ -1,0 +1,36 @@
+{# On a narrow map (a phone) the legend folds into a 「图例」 button and the zoom buttons grow
+   to 40 px tap targets. Runs after the rest of the map script (the legend is added after it).
+   Rendered by geo/mapview/phone.py. #}
+(function () {
+  var map = {{ this._parent.get_name() }};
+  var NARROW = {{ this.narrow_px }};
+  var css = document.createElement("style");
+  css.textContent = ".sp-narrow .leaflet-bar a{width:40px;height:40px;line-height:40px;font-size:22px;}";
+  document.head.appendChild(css);
+  setTimeout(function () {
+    var box = map.getContainer(), legend = box.querySelector(".sp-legend"), open = false;
+    if (!legend) { return; }
+    var toggle = L.control({ position: "bottomright" });
+    toggle.onAdd = function () {
+      var b = L.DomUtil.create("button", "sp-legend-toggle");
+      b.type = "button";
+      b.style.cssText = "min-width:64px;min-height:40px;padding:0 12px;font-size:14px;" +
+        "background:#fff;border:2px solid rgba(0,0,0,0.25);border-radius:4px;cursor:pointer;";
+      L.DomEvent.disableClickPropagation(b);
+      L.DomEvent.on(b, "click", function () { open = !open; layout(); });
+      return b;
+    };
+    toggle.addTo(map);
+    var button = toggle.getContainer();
+    function layout() {
+      var narrow = box.clientWidth < NARROW;
+      box.classList.toggle("sp-narrow", narrow);
+      button.style.display = narrow ? "" : "none";
+      button.textContent = open ? "收起图例" : "图例";
+      button.setAttribute("aria-expanded", String(open));
+      legend.style.display = !narrow || open ? "" : "none";
+    }
+    window.addEventListener("resize", layout);
+    layout();
+  }, 0);
+})();

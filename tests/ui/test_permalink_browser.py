@@ -1,0 +1,70 @@
+"""A shared link opens the same view: filters, the selected project and the map's centre and
+zoom; a bad value is ignored with a note and leaves the rest of the view as the link gave it.
+
+Real app in headless Chromium on a temporary copy of the committed catalog; skips without
+Chromium unless SHAPINGBA_REQUIRE_BROWSER=1.
+"""
+
+from __future__ import annotations
+
+import shutil
+import urllib.parse
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from projects import filters, store
+from tests.helpers import WAIT_MS, app_in_browser, map_frame, open_page
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Iterator[tuple[Browser, str]]:
+    catalog = tmp_path_factory.mktemp("link") / "projects.geojson"
+    shutil.copyfile(store.CATALOG_PATH, catalog)
+    with app_in_browser(catalog) as site:
+        yield site
+
+
+def _shown(query: filters.Query):
+    gdf = filters.catalog_frame(store.load_collection(store.CATALOG_PATH))
+    return filters.filter_projects(gdf, query)
+
+
+def test_a_link_opens_the_project_and_the_view(site):
+    browser, url = site
+    row = _shown(filters.Query(sectors=("交通",))).iloc[0]
+    link = f"{url}/?" + urllib.parse.urlencode(
+        {"sector": "交通", "p": row["id"], "v": "29.58000,106.45000,14"}
+    )
+    page = open_page(browser, link, viewport={"width": 1400, "height": 1000})
+    frame = map_frame(page)
+    expect(page.get_by_role("listitem").filter(has_text=f"编号：{row['id']}")).to_be_visible(
+        timeout=WAIT_MS
+    )
+    assert frame.evaluate("window.map.getZoom()") == 14
+    centre = frame.evaluate("[window.map.getCenter().lat, window.map.getCenter().lng]")
+    assert centre == pytest.approx([29.58, 106.45], abs=1e-3)
+    count = len(_shown(filters.Query(sectors=("交通",))))
+    expect(page.get_by_text(f"显示 {count} /").first).to_be_visible()
+    assert page.errors == []
+
+
+def test_bad_values_are_ignored_and_the_rest_is_kept(site):
+    browser, url = site
+    link = f"{url}/?" + urllib.parse.urlencode({"sector": "交通", "p": "没有这个项目", "v": "abc"})
+    page = open_page(browser, link, viewport={"width": 1400, "height": 1000})
+    frame = map_frame(page)
+    expect(page.get_by_text("链接中的项目编号“没有这个项目”不在项目库中，已忽略。")).to_be_visible(
+        timeout=WAIT_MS
+    )
+    expect(page.get_by_text("链接中的地图位置“abc”无效")).to_be_visible()
+    count = len(_shown(filters.Query(sectors=("交通",))))
+    expect(page.get_by_text(f"显示 {count} /").first).to_be_visible()  # the filter still holds
+    assert frame.evaluate("window.map.getZoom()") == 11  # the default view
+    page.wait_for_function("!new URL(location.href).searchParams.has('v')")
+    params = urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query)
+    assert params["sector"] == ["交通"] and "p" not in params
+    assert page.errors == []

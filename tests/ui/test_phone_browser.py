@@ -1,0 +1,82 @@
+"""The page at 1600 × 1000 and on a phone (400 × 800), in headless Chromium, with screenshots in
+tests/artifacts: on the phone the legend is folded into a button (it takes < 20 % of the map until
+opened), the filters open from a labelled button above the map, and tap targets are ≥ 40 px.
+
+Runs on a temporary copy of the committed catalog; skips without Chromium unless
+SHAPINGBA_REQUIRE_BROWSER=1.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from projects import store
+from projects.sources import ROOT
+from tests.helpers import IFRAME, WAIT_MS, app_in_browser, map_frame, open_page
+
+pytestmark = pytest.mark.browser
+ARTIFACTS = ROOT / "tests" / "artifacts"
+#: Share of the map's area the legend covers, and the boxes of the phone's tap targets.
+LEGEND_SHARE_JS = """() => { const box = e => e.getBoundingClientRect();
+  const l = document.querySelector('.sp-legend'), m = box(map.getContainer());
+  if (!l || getComputedStyle(l).display === 'none') return 0;
+  const b = box(l); return (b.width * b.height) / (m.width * m.height); }"""
+TARGETS_JS = """() => [...document.querySelectorAll('.leaflet-bar a, .sp-legend-toggle')]
+  .map(e => { const b = e.getBoundingClientRect(); return [e.className, b.width, b.height]; })"""
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Iterator[tuple[Browser, str]]:
+    catalog = tmp_path_factory.mktemp("phone") / "projects.geojson"
+    shutil.copyfile(store.CATALOG_PATH, catalog)
+    with app_in_browser(catalog) as site:
+        yield site
+
+
+def test_desktop_shows_legend_and_filters(site):
+    browser, url = site
+    page = open_page(browser, url, viewport={"width": 1600, "height": 1000})
+    frame = map_frame(page)
+    expect(
+        page.locator('[data-testid="stSidebar"]').get_by_text("筛选", exact=True)
+    ).to_be_visible()
+    assert frame.evaluate(LEGEND_SHARE_JS) > 0  # the legend is open
+    expect(frame.locator(".sp-legend-toggle")).to_be_hidden()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "page_1600.png"))
+    assert page.errors == []
+
+
+def test_phone_folds_legend_and_opens_filters_from_a_button(site):
+    browser, url = site
+    page = open_page(browser, url, viewport={"width": 400, "height": 800})
+    frame = map_frame(page)
+    toggle = frame.locator(".sp-legend-toggle")
+    expect(toggle).to_be_visible(timeout=WAIT_MS)
+    assert frame.evaluate(LEGEND_SHARE_JS) < 0.2
+    for name, width, height in frame.evaluate(TARGETS_JS):
+        assert width >= 40 and height >= 40, name
+    # The filters: a labelled button above the map opens them.
+    opener = page.locator('[data-testid="stExpandSidebarButton"]')
+    expect(opener).to_be_visible()
+    box, map_box = opener.bounding_box(), page.locator(IFRAME).bounding_box()
+    assert box["height"] >= 40 and box["y"] + box["height"] <= map_box["y"]
+    assert "筛选" in opener.evaluate("e => getComputedStyle(e, '::after').content")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "page_400.png"))
+    # The legend opens and closes on demand.
+    toggle.click()
+    expect(frame.locator(".sp-legend")).to_be_visible()
+    expect(toggle).to_have_text("收起图例")
+    page.locator(IFRAME).screenshot(path=str(ARTIFACTS / "page_400_legend.png"))
+    toggle.click()
+    expect(frame.locator(".sp-legend")).to_be_hidden()
+    opener.click()
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    expect(sidebar.get_by_text("筛选", exact=True)).to_be_in_viewport(timeout=WAIT_MS)
+    page.screenshot(path=str(ARTIFACTS / "page_400_filters.png"))
+    assert page.errors == []
