@@ -121,16 +121,19 @@ def check_unique_ids(features: list[dict[str, Any]], catalog: Path) -> None:
         seen[pid] = n
 
 
+def encode_feature(feature: dict[str, Any]) -> str:
+    """One feature's line of the canonical text."""
+    return json.dumps(feature, ensure_ascii=False, separators=(",", ":"))
+
+
 def dumps(features: Iterable[dict[str, Any]], raw: dict[int, str] | None = None) -> str:
     """Canonical text: one compact feature a line, so equal catalogs are equal bytes.
 
-    ``raw`` (from :func:`read_catalog`) gives the text of features that were not changed since
-    they were read; the caller drops the entries of those it changed.
+    ``raw`` (from :func:`read_catalog`, or :func:`encode_feature` ahead of time) gives the text
+    of features by ``id()``; the caller drops the entries of those it changed since.
     """
     raw = raw or {}
-    lines = [
-        raw.get(id(f)) or json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in features
-    ]
+    lines = [raw.get(id(f)) or encode_feature(f) for f in features]
     body = ",\n".join(lines)
     return _HEAD + "\n" + body + ("\n" if lines else "") + "]}\n"
 

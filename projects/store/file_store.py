@@ -29,6 +29,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,7 @@ from projects.store.catalog_file import (
     catalog_path,
     check_unique_ids,
     dumps,
+    encode_feature,
     history_path,
     locked,
     now,
@@ -66,6 +68,7 @@ from projects.store.edits import (
 )
 from projects.store.history_log import (
     append_batch,
+    batch_line,
     check_against,
     flatten,
     is_edit,
@@ -222,16 +225,42 @@ def _faults(doing: str) -> Iterator[None]:
         ) from exc
 
 
-def _snapshot(catalog: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Without the lock: the committed catalog and the history, for planning a save."""
-    features = read_features(catalog)
+@dataclass
+class _Snapshot:
+    """What a save read before taking the lock, and how to tell it is still current."""
+
+    features: list[dict[str, Any]]
+    entries: list[dict[str, Any]]
+    raw: dict[int, str]
+    #: The two files' identity (inode, mtime, size) before they were read.
+    stamp: tuple
+    #: Whether the file lagged the history (a commit to roll forward on disk).
+    lagging: bool
+
+
+def _stamp(catalog: Path) -> tuple:
+    out = []
+    for file in (catalog, history_path(catalog)):
+        try:
+            st = file.stat()
+        except FileNotFoundError:
+            out.append(None)
+        else:
+            out.append((st.st_ino, st.st_mtime_ns, st.st_size))
+    return tuple(out)
+
+
+def _snapshot(catalog: Path) -> _Snapshot:
+    """Without the lock: the committed catalog and the history, checked, for planning a save."""
+    stamp = _stamp(catalog)
+    features, raw = read_catalog(catalog)
     check_unique_ids(features, catalog)
     hist = history_path(catalog)
     batches = read_batches(hist)
     entries = flatten(batches)
-    replay_into(features, entries, pending_only=True)
+    changed, _ = replay_into(features, entries, pending_only=True)
     check_against(features, batches, hist)  # a lost history stops the save before anything
-    return features, entries
+    return _Snapshot(features, entries, raw, stamp, bool(changed))
 
 
 def _commit(
@@ -256,9 +285,9 @@ def _commit(
     check_reason(reason)
     catalog = catalog_path(path)
     with _faults("保存"):
-        seen_features, seen_entries = _snapshot(catalog)
-        seen = {f["properties"]["id"]: f for f in seen_features}
-        planned = plan(seen, seen_entries)
+        snap = _snapshot(catalog)
+        seen = {f["properties"]["id"]: f for f in snap.features}
+        planned = plan(seen, snap.entries)
         touched = [pid for pid, *_ in planned]
         work = dict(seen)  # apply_plan changes records in place: keep ``seen`` as read
         for pid in touched:
@@ -268,38 +297,57 @@ def _commit(
         batch_edits, out, created = apply_plan(work, planned, editor.name, at)
         if not batch_edits:
             return out
+        # Encoded before the lock too: the new records' lines and the history line.
+        batch = {"at": at, "by": editor.name, "reason": reason, "edits": batch_edits}
+        line = batch_line(batch)
+        encoded = {
+            id(f): encode_feature(f)
+            for f in [*created, *(work[e["id"]] for e in batch_edits if e["id"] in seen)]
+        }
         with locked(catalog):
             users.require_editor(editor)
-            features, entries, raw = _current(catalog)
-            by_id = {f["properties"]["id"]: f for f in features}
-            if any(by_id.get(pid) != seen.get(pid) for pid in touched):
-                planned = plan(by_id, entries)  # changed meanwhile: plan again on what is now
-                for pid, *_ in planned:
-                    raw.pop(id(by_id.get(pid)), None)
-                at = now()
-                batch_edits, out, created = apply_plan(by_id, planned, editor.name, at)
-                if not batch_edits:
-                    return out
+            if not snap.lagging and _stamp(catalog) == snap.stamp:
+                # Nothing was saved since the snapshot: it is the current catalog.
+                clean_temp_files(catalog)
+                features, raw, by_id = snap.features, snap.raw, seen
             else:
+                features, entries, raw = _current(catalog)
+                by_id = {f["properties"]["id"]: f for f in features}
+                if any(by_id.get(pid) != seen.get(pid) for pid in touched):
+                    planned = plan(by_id, entries)  # changed meanwhile: plan again on it
+                    for pid, *_ in planned:
+                        raw.pop(id(by_id.get(pid)), None)
+                    at = now()
+                    batch_edits, out, created = apply_plan(by_id, planned, editor.name, at)
+                    if not batch_edits:
+                        return out
+                    batch = {"at": at, "by": editor.name, "reason": reason, "edits": batch_edits}
+                    line = batch_line(batch)
+                    encoded = {}
+            if encoded:
                 position = {f["properties"]["id"]: i for i, f in enumerate(features)}
                 for pid in {e["id"] for e in batch_edits} & position.keys():
                     raw.pop(id(features[position[pid]]), None)
                     features[position[pid]] = work[pid]
+                raw.update(encoded)
             features.extend(created)
-            batch = {"at": at, "by": editor.name, "reason": reason, "edits": batch_edits}
-            _write(catalog, features, raw, batch)
+            _write(catalog, features, raw, batch, line)
     return out
 
 
 def _write(
-    catalog: Path, features: list[dict[str, Any]], raw: dict[int, str], batch: dict[str, Any]
+    catalog: Path,
+    features: list[dict[str, Any]],
+    raw: dict[int, str],
+    batch: dict[str, Any],
+    line: bytes,
 ) -> None:
     """Under the lock: temp catalog, then the history line (the commit), then the rename.
 
-    ``raw`` holds the text of the features not changed since they were read (see dumps)."""
+    ``raw`` holds the text of the features already encoded (see dumps), ``line`` the batch's."""
     tmp = prepare(catalog, dumps(features, raw))
     try:
-        append_batch(history_path(catalog), batch)
+        append_batch(history_path(catalog), batch, line)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

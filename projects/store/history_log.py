@@ -153,13 +153,19 @@ def last_edit_batch(hist: Path) -> dict[str, Any] | None:
     return None
 
 
-def append_batch(hist: Path, batch: dict[str, Any]) -> int:
+def batch_line(batch: dict[str, Any]) -> bytes:
+    """The bytes of one history line (encoded ahead of the lock for a large save)."""
+    return (json.dumps(batch, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def append_batch(hist: Path, batch: dict[str, Any], line: bytes | None = None) -> int:
     """Append one batch line and fsync it: the commit point of a save. Return the size before.
 
-    If writing or syncing fails the line is cut off again before the error is raised, so a
-    save the editor sees fail never rolls forward later.
+    ``line`` is the batch already encoded (:func:`batch_line`). If writing or syncing fails the
+    line is cut off again before the error is raised, so a save the editor sees fail never rolls
+    forward later.
     """
-    line = (json.dumps(batch, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    line = line or batch_line(batch)
     with open(hist, "ab+") as f:
         size = f.seek(0, os.SEEK_END)
         if size:
