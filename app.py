@@ -16,7 +16,7 @@ import ui.transfer
 from geo import exchange, mapview
 from projects import filters
 from projects.errors import CatalogError
-from ui import catalog, chrome, details, permalink, sidebar, tables
+from ui import catalog, charts, chrome, details, permalink, sidebar, tables
 
 K_SELECTED, K_MAP, K_SEEN = "selected_id", "map", "seen_events"
 
@@ -63,6 +63,7 @@ outline, zones, area_problem = catalog.load_areas()
 # ---- sidebar: filters, map options, then the editing and transfer panels ---------------------
 url = st.query_params.to_dict()
 url_problems = sidebar.seed_from_url(url, sidebar.year_bounds(gdf))
+charts.apply_pending()  # a chart click's filter, before the filter widgets are drawn
 linked, link_problems = permalink.seed_selection(url, set(gdf["id"]))
 if linked:
     st.session_state[K_SELECTED] = linked
@@ -139,7 +140,7 @@ if row and row != selected_id:
     st.session_state[K_SELECTED] = row
     st.rerun()
 if len(filtered):
-    tables.render_charts(filtered)
+    charts.render(filtered)
 tables.render_unplaced(filtered, set(payload.undrawn))
 
 with st.sidebar:

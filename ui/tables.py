@@ -1,4 +1,4 @@
-"""Below the map: the filtered table (row selection selects on the map), charts, unplaced list."""
+"""Below the map: the filtered table (row selection selects on the map) and the unplaced list."""
 
 from __future__ import annotations
 
@@ -68,31 +68,6 @@ def render_table(filtered: pd.DataFrame) -> str | None:
     if rows and rows[0] < len(frame):  # positions in ``filtered``, whatever the sort on screen
         return str(filtered["id"].iloc[rows[0]])
     return None
-
-
-def render_charts(filtered: pd.DataFrame) -> None:
-    """Counts by sector × status (stacked) and by zone."""
-    left, right = st.columns(2)
-    with left:
-        st.subheader("按领域与状态")
-        sectors, statuses = set(filtered["sector"]), set(filtered["status_shown"])
-        pivot = (
-            pd.crosstab(filtered["sector"], filtered["status_shown"])
-            .reindex(index=[s for s in vocab.SECTORS if s in sectors])
-            .reindex(columns=[s for s in vocab.ALL_STATUSES if s in statuses])
-            .fillna(0)
-        )
-        st.bar_chart(
-            pivot,
-            color=[vocab.STATUS_COLOURS[s] for s in pivot.columns],
-            x_label="领域",
-            y_label="项目数",
-        )
-    with right:
-        st.subheader("按片区")
-        zones = filtered["zone"].fillna("未定").value_counts()
-        order = [z for z in (*vocab.ALL_ZONES, "未定") if z in zones.index]
-        st.bar_chart(zones.reindex(order).rename("项目数"), x_label="片区", y_label="项目数")
 
 
 def render_unplaced(filtered: pd.DataFrame, undrawn: set[str]) -> None:

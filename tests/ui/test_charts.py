@@ -1,0 +1,52 @@
+"""The charts: vocabulary order, no bar for projects without a zone, status over the years from
+the real catalog's status histories, and a chart click turned into a filter."""
+
+from __future__ import annotations
+
+from projects import filters, store, vocab
+from ui import charts, sidebar
+
+
+def _shown():
+    gdf = filters.catalog_frame(store.load_collection(store.CATALOG_PATH))
+    return filters.filter_projects(gdf, filters.Query())
+
+
+def test_sectors_follow_the_vocabulary_order_and_statuses_the_life_cycle():
+    spec = charts.sector_chart(_shown()).to_dict()
+    order = spec["encoding"]["y"]["sort"]
+    assert order == [s for s in vocab.SECTORS if s in order] and len(order) > 5
+    assert spec["encoding"]["color"]["scale"]["domain"] == list(vocab.ALL_STATUSES)
+
+
+def test_zone_chart_has_no_bar_for_an_unknown_zone():
+    shown = _shown()
+    assert shown["zone"].isna().any(), "the real catalog has projects without a zone"
+    data = charts.zone_chart(shown).to_dict()
+    values = next(iter(data["datasets"].values()))
+    assert {v["片区"] for v in values} <= set(vocab.ALL_ZONES)
+    assert sum(v["项目数"] for v in values) == int(shown["zone"].notna().sum())
+
+
+def test_status_over_years_counts_every_project_each_year():
+    shown = _shown()
+    frame = charts.status_years_frame(shown, 2025)
+    assert frame["年份"].max() == 2025
+    per_year = frame.groupby("年份")["项目数"].sum()
+    assert (per_year == len(shown)).all()
+    last = frame[frame["年份"] == 2025].set_index("状态")["项目数"]
+    expected = [
+        filters.status_as_of(h if isinstance(h, list) else None, 2025, s)
+        for h, s in zip(shown["status_history"], shown["status"], strict=True)
+    ]
+    assert last.to_dict() == {s: expected.count(s) for s in set(expected)}
+
+
+def test_a_click_becomes_a_filter():
+    assert charts.filter_from_selection({"sector_pick": [{"领域": "交通"}]}) == {
+        sidebar.K_SECTORS: ["交通"]
+    }
+    assert charts.filter_from_selection(
+        {"status_pick": [{"状态": "在建"}], "zone_pick": [{"片区": "西"}]}
+    ) == {sidebar.K_STATUSES: ["在建"], sidebar.K_ZONES: ["西"]}
+    assert charts.filter_from_selection({"sector_pick": []}) == {}

@@ -1,0 +1,49 @@
+"""A click on a chart's bar or legend entry sets that filter, in the real app in Chromium."""
+
+from __future__ import annotations
+
+import shutil
+import urllib.parse
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from projects import store, vocab
+from tests.helpers import WAIT_MS, app_in_browser, map_frame, open_page
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Iterator[tuple[Browser, str]]:
+    catalog = tmp_path_factory.mktemp("charts") / "projects.geojson"
+    shutil.copyfile(store.CATALOG_PATH, catalog)
+    with app_in_browser(catalog) as site:
+        yield site
+
+
+def _param(page, name: str) -> str | None:
+    return urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query).get(name, [None])[0]
+
+
+def test_bar_and_legend_clicks_filter(site):
+    browser, url = site
+    page = open_page(browser, url, viewport={"width": 1600, "height": 2600})
+    map_frame(page)
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    expect(chart.locator("g.mark-rect path").first).to_be_visible(timeout=WAIT_MS)
+    # The top bar is the vocabulary's first sector with projects: 交通.
+    top = min(chart.locator("g.mark-rect path").all(), key=lambda bar: bar.bounding_box()["y"])
+    box = top.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_function("new URL(location.href).searchParams.get('sector') === '交通'")
+    sectors = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first
+    expect(sectors).to_contain_text("交通")
+    assert vocab.SECTORS[1] not in sectors.inner_text()
+    # A legend entry: 在建.
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    chart.get_by_text("在建", exact=True).first.click()
+    page.wait_for_function("new URL(location.href).searchParams.get('status') === '在建'")
+    assert _param(page, "sector") == "交通"  # the earlier filter stays
+    assert page.errors == []

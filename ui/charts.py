@@ -1,0 +1,188 @@
+"""Charts under the map: sector × status, zones, and status over the years. A click on a bar or
+on a legend entry sets that filter (applied at the start of the next run, before the filter
+widgets are drawn, since a drawn widget's value cannot be changed in the same run).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from projects import clock, filters, vocab
+from ui import sidebar
+
+#: Session keys: the filter a chart click asked for, and a counter that gives the charts fresh
+#: keys once it is applied (so the click is not applied again on every rerun).
+K_PENDING, K_NONCE = "chart_pending", "chart_nonce"
+#: Selection names in the charts, and the filter widget each one sets.
+SELECTIONS = {
+    "sector_pick": ("领域", sidebar.K_SECTORS),
+    "status_pick": ("状态", sidebar.K_STATUSES),
+    "zone_pick": ("片区", sidebar.K_ZONES),
+}
+ZONE_NOTE = (
+    "东、中、西为区内三个片区；“跨区”指跨越两个及以上片区的项目（如轨道线路）；"
+    "“区外”指位于沙坪坝区以外的项目（默认不显示）。点击柱子或图例即按其筛选。"
+)
+
+
+def filter_from_selection(selection: Mapping[str, Any]) -> dict[str, list[str]]:
+    """The filter widgets' new values for a chart selection: {widget key: [value]}."""
+    out: dict[str, list[str]] = {}
+    for name, (field, key) in SELECTIONS.items():
+        points = selection.get(name) or []
+        values = [p[field] for p in points if isinstance(p, Mapping) and p.get(field)]
+        if values:
+            out[key] = list(dict.fromkeys(str(v) for v in values))
+    return out
+
+
+def apply_pending() -> None:
+    """Put a chart click's filter into the widgets (call before the sidebar is drawn)."""
+    pending = st.session_state.pop(K_PENDING, None)
+    if pending:
+        for key, values in pending.items():
+            st.session_state[key] = values
+        st.session_state[K_NONCE] = st.session_state.get(K_NONCE, 0) + 1
+
+
+def _clicked(event: Any) -> None:
+    selection = getattr(event, "selection", None) or {}
+    wanted = filter_from_selection(selection)
+    if wanted:
+        st.session_state[K_PENDING] = wanted
+        st.rerun()
+
+
+def _key(name: str) -> str:
+    return f"{name}-{st.session_state.get(K_NONCE, 0)}"
+
+
+def sector_chart(filtered: pd.DataFrame) -> alt.Chart:
+    """Stacked bars: projects per sector (vocabulary order) and status (life-cycle order)."""
+    counts = (
+        filtered.groupby(["sector", "status_shown"]).size().rename("项目数").reset_index()
+    ).rename(columns={"sector": "领域", "status_shown": "状态"})
+    counts["序"] = counts["状态"].map(vocab.ALL_STATUSES.index)
+    sectors = [s for s in vocab.SECTORS if s in set(counts["领域"])]
+    pick = alt.selection_point(name="sector_pick", fields=["领域"], on="click", clear=False)
+    legend = alt.selection_point(name="status_pick", fields=["状态"], bind="legend", on="dblclick")
+    return (
+        alt.Chart(counts)
+        .mark_bar()
+        .encode(
+            y=alt.Y("领域:N", sort=sectors, axis=alt.Axis(title=None, labelLimit=120)),
+            x=alt.X("项目数:Q", title="项目数"),
+            color=alt.Color(
+                "状态:N",
+                scale=alt.Scale(
+                    domain=list(vocab.ALL_STATUSES),
+                    range=[vocab.STATUS_COLOURS[s] for s in vocab.ALL_STATUSES],
+                ),
+                legend=alt.Legend(title="状态（点击筛选）"),
+            ),
+            order=alt.Order("序:Q"),
+            tooltip=["领域", "状态", "项目数"],
+            opacity=alt.value(0.95),
+        )
+        .add_params(pick, legend)
+    )
+
+
+def zone_chart(filtered: pd.DataFrame) -> alt.Chart:
+    """Projects per zone (东 中 西 跨区 区外); projects with no zone are counted in words."""
+    counts = filtered["zone"].dropna().value_counts()
+    data = pd.DataFrame(
+        {"片区": [z for z in vocab.ALL_ZONES if z in counts.index]},
+    )
+    data["项目数"] = [int(counts[z]) for z in data["片区"]]
+    pick = alt.selection_point(name="zone_pick", fields=["片区"], on="click", clear=False)
+    return (
+        alt.Chart(data)
+        .mark_bar(color="#4c78a8")
+        .encode(
+            x=alt.X("片区:N", sort=list(vocab.ALL_ZONES), axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("项目数:Q"),
+            tooltip=["片区", "项目数"],
+        )
+        .add_params(pick)
+    )
+
+
+def status_years_frame(filtered: pd.DataFrame, last_year: int) -> pd.DataFrame:
+    """Projects per status at the end of each year, from each project's status history."""
+    histories = [h if isinstance(h, list) else None for h in filtered["status_history"]]
+    years = [
+        int(y)
+        for h in histories
+        for e in (h or [])
+        if isinstance(e, Mapping) and (y := e.get("year")) is not None and str(y).isdigit()
+    ]
+    if not years:
+        return pd.DataFrame(columns=["年份", "状态", "项目数"])
+    rows = []
+    for year in range(min(years), max(min(last_year, max(years)), min(years)) + 1):
+        shown = [
+            filters.status_as_of(h, year, s)
+            for h, s in zip(histories, filtered["status"], strict=True)
+        ]
+        for status, n in pd.Series(shown).value_counts().items():
+            rows.append({"年份": year, "状态": status, "项目数": int(n)})
+    return pd.DataFrame(rows)
+
+
+def status_years_chart(frame: pd.DataFrame) -> alt.Chart:
+    """Stacked bars per year, coloured by status."""
+    frame = frame.assign(序=frame["状态"].map(vocab.ALL_STATUSES.index))
+    return (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X("年份:O", axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("项目数:Q"),
+            color=alt.Color(
+                "状态:N",
+                scale=alt.Scale(
+                    domain=list(vocab.ALL_STATUSES),
+                    range=[vocab.STATUS_COLOURS[s] for s in vocab.ALL_STATUSES],
+                ),
+            ),
+            order=alt.Order("序:Q"),
+            tooltip=["年份", "状态", "项目数"],
+        )
+    )
+
+
+def render(filtered: pd.DataFrame) -> None:
+    """The charts for the filtered projects; a click on a bar or legend entry filters by it."""
+    left, right = st.columns(2)
+    with left:
+        st.subheader("按领域与状态")
+        st.caption("点击柱子按领域筛选，点击图例中的状态按状态筛选。")
+        _clicked(
+            st.altair_chart(
+                sector_chart(filtered), key=_key("chart-sector"), on_select="rerun", width="stretch"
+            )
+        )
+    with right:
+        st.subheader("按片区")
+        st.caption(ZONE_NOTE)
+        _clicked(
+            st.altair_chart(
+                zone_chart(filtered), key=_key("chart-zone"), on_select="rerun", width="stretch"
+            )
+        )
+        unzoned = int(filtered["zone"].isna().sum())
+        if unzoned:
+            st.caption(f"另有 {unzoned} 个项目尚未确定片区，未计入此图。")
+    st.subheader("各年状态（按状态沿革）")
+    frame = status_years_frame(filtered, clock.today().year)
+    if frame.empty:
+        st.caption("当前筛选结果中的项目没有状态沿革。")
+    else:
+        st.caption("每年年末各状态的项目数，依据规划文件中的状态记载与人工修改记录。")
+        st.altair_chart(status_years_chart(frame), width="stretch")
