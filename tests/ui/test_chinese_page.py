@@ -62,6 +62,12 @@ ALLOWED = {
     "GBK",
     "geojson",
     "json",
+    "txt",
+    "docx",
+    "pdf",
+    "PDF",
+    "png",
+    "PNG",
     # brands
     "Leaflet",
     "ArcGIS",
@@ -118,9 +124,10 @@ def latin_words(page: Page) -> dict[str, str]:
     """Latin words on the page and in the map frame that are not allowed: word -> its text."""
     allowed = ALLOWED | _data_words()
     texts = page.evaluate(TEXT_JS)
-    frame = page.query_selector(IFRAME)
-    if frame is not None:
-        texts += [f"（地图）{t}" for t in frame.content_frame().evaluate(TEXT_JS)]
+    for frame in page.query_selector_all(IFRAME):
+        box = frame.bounding_box()
+        if box and box["width"] > 1 and frame.content_frame() is not None:
+            texts += [f"（地图）{t}" for t in frame.content_frame().evaluate(TEXT_JS)]
     found = {}
     for text in texts:
         # A file name is an identifier the user's tools read (kept ASCII for them).
@@ -178,21 +185,24 @@ def test_editing_import_export_and_drawing_have_no_english(site):
     side.get_by_label("用户名").fill(EDITOR)
     side.get_by_label("密码").fill(PASSWORD)
     side.get_by_role("button", name="登录").click()
-    expect(side.get_by_text("已登录")).to_be_visible()
+    expect(side.get_by_text("已登录")).to_be_visible(timeout=WAIT_MS)
     # Import panel (uploader) and export panel with a built file on offer.
     side.get_by_role("button", name=re.compile("^生成")).click()
-    expect(side.get_by_role("button", name=re.compile("^下载"))).to_be_visible()
+    expect(side.get_by_role("button", name=re.compile("^下载"))).to_be_visible(timeout=WAIT_MS)
     _settled(page)
     assert latin_words(page) == {}
     # Drawing toolbar, with the point tool switched on (its hint follows the pointer).
     side.get_by_text("标绘模式（工作人员）").click()
     # The map is rebuilt with the draw toolbar (for a moment beside the old one).
-    expect(page.locator(IFRAME)).to_have_count(1, timeout=WAIT_MS)
-    tool = page.frame_locator(IFRAME).locator(".leaflet-draw-draw-marker")
-    expect(tool).to_be_visible(timeout=WAIT_MS)
-    frame = map_frame(page)
+    page.wait_for_function(
+        f"""() => [...document.querySelectorAll('{IFRAME}')].some(f => f.contentDocument &&
+              f.contentDocument.querySelector('.leaflet-draw-draw-marker'))""",
+        timeout=WAIT_MS,
+    )
+    frame = next(f for f in page.frames if f.query_selector(".leaflet-draw-draw-marker"))
+    tool = frame.locator(".leaflet-draw-draw-marker")
     tool.click()
-    box = page.locator(IFRAME).bounding_box()
+    box = frame.frame_element().bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     expect(frame.locator(".leaflet-draw-tooltip")).to_be_visible(timeout=WAIT_MS)
     assert latin_words(page) == {}
