@@ -8,6 +8,7 @@ again, whatever this panel shows).
 from __future__ import annotations
 
 import json
+import logging
 import warnings
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,8 @@ from projects.errors import CatalogError
 from ui import catalog
 from ui.details import md_text
 from ui.edit import current_editor
+
+log = logging.getLogger(__name__)
 
 K_SCOPE, K_FORMAT, K_CRS, K_SPLIT = "x_scope", "x_format", "x_crs", "x_split"
 K_BUILD, K_BUILT = "x_build", "x_built"
@@ -247,6 +250,10 @@ def _import_dialog(editor: Any) -> None:
             exchange.apply(result, editor, path=path, outline=outline)
         except CatalogError as exc:
             st.error(md_text(exc.message_zh))
+            return
+        except Exception:  # a fault of ours: a sentence for staff, the traceback for the log
+            log.exception("import apply failed")
+            st.error("导入未完成：系统出现意外错误，详情已记入服务器日志。请刷新页面查看后重试。")
             return
         st.session_state[K_IMPORT_FLASH] = (
             f"已导入 {read.filename}：新增 {len(result.added)} 个，修改 {len(result.changed)} 个。"

@@ -214,14 +214,23 @@ def recover(path: Path | str | None = None) -> list[str]:
 
 @contextmanager
 def _faults(doing: str) -> Iterator[None]:
-    """Turn an OS error into a Chinese sentence for the page; the traceback goes to the log."""
+    """Turn an OS error (or any fault but the store's own refusals) into a Chinese sentence for
+    the page; the traceback goes to the server log."""
     try:
         yield
+    except CatalogError:
+        raise
     except OSError as exc:
         log.exception("%s failed", doing)
         raise CatalogError(
             f"{doing}失败：{os_error_text(exc)}，未作任何修改。请稍后再试；"
             "如一直失败，请联系管理员查看服务器日志。"
+        ) from exc
+    except Exception as exc:  # a fault no rule foresaw: still a sentence, never a traceback
+        log.exception("%s failed unexpectedly", doing)
+        raise CatalogError(
+            f"{doing}未完成：系统出现意外错误，详情已记入服务器日志。请刷新页面后查看结果再重试；"
+            "如仍失败，请联系管理员。"
         ) from exc
 
 

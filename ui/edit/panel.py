@@ -13,6 +13,7 @@ history, undo, delete and restore in :mod:`ui.edit.history`, the shared session 
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import streamlit as st
@@ -24,6 +25,13 @@ from ui.details import md_text
 from ui.edit.form import edit_form, new_project, placements
 from ui.edit.history import delete_or_restore, deleted_projects, history_panel
 from ui.edit.state import K_DIALOG, K_EDITOR, K_FLASH, close_dialog, current_editor, open_dialog
+
+log = logging.getLogger(__name__)
+
+#: What staff see when something fails that no rule foresaw (details go to the server log).
+UNEXPECTED = (
+    "操作未完成：系统出现意外错误，详情已记入服务器日志。请刷新页面后重试；如仍失败，请联系管理员。"
+)
 
 
 def render(selected_id: str | None, map_event: dict[str, Any] | None) -> None:
@@ -61,6 +69,9 @@ def render(selected_id: str | None, map_event: dict[str, Any] | None) -> None:
         _panels(editor, selected_id, placements(map_event))
     except CatalogError as exc:
         st.error(md_text(exc.message_zh))
+    except Exception:  # a fault of ours: a sentence for staff, the traceback for the server log
+        log.exception("edit panel failed")
+        st.error(UNEXPECTED)
 
 
 def _client() -> str | None:

@@ -259,3 +259,20 @@ def test_restore_an_earlier_version_from_the_history(catalog, accounts):
     rec = store.get("E001")["properties"]
     assert (rec["name"], rec["status"], rec["version"]) == ("测试快速路", "在建", 4)
     assert store.history("E001")[-1]["action"] == "revert"
+
+
+def test_an_unexpected_fault_is_a_chinese_sentence_and_a_log_line(catalog, accounts, monkeypatch):
+    from projects.store import file_store
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("internal detail")
+
+    monkeypatch.setattr(file_store, "apply_plan", broken)
+    at = login(app())
+    widget(at.selectbox, "状态").set_value("建成")
+    at = widget(at.button, "保存").click().run()
+    assert not at.exception
+    shown = texts(at)
+    assert "系统出现意外错误" in shown and "internal detail" not in shown
+    assert "RuntimeError" not in shown and "Traceback" not in shown
+    assert store.get("E001")["properties"]["status"] != "建成"
