@@ -133,7 +133,7 @@ with detail_col:
     if selected_id is not None and selected_id in set(gdf["id"]):
         record = gdf[gdf["id"] == selected_id].iloc[0]
     shown = filtered.loc[filtered["id"] == selected_id, "status_shown"]
-    details.render(record, shown.iloc[0] if len(shown) else None)
+    details.render(record, shown.iloc[0] if len(shown) else None, filters.as_of(query))
 
 row = new_selection("table", tables.render_table(filtered) if len(filtered) else None)
 if row and row != selected_id:
@@ -141,6 +141,7 @@ if row and row != selected_id:
     st.rerun()
 if len(filtered):
     charts.render(filtered)
+    tables.render_progress_charts(filtered)
 tables.render_unplaced(filtered, set(payload.undrawn))
 
 with st.sidebar:

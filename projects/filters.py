@@ -9,19 +9,22 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from projects import schema, vocab
+from projects import clock, schema, vocab
+from projects.progress import PROGRESS, progress_labels
 
 #: Zones shown when nothing else is asked for: projects outside the district are off.
 DEFAULT_ZONES: tuple[str, ...] = tuple(z for z in vocab.ALL_ZONES if z != vocab.OUTSIDE)
 
 #: URL parameter names (short, stable: links are shared).
 P_SECTOR, P_STATUS, P_ZONE, P_YEARS, P_TEXT = "sector", "status", "zone", "years", "q"
+P_PROGRESS = "progress"
 
 
 @dataclass(frozen=True)
@@ -41,11 +44,14 @@ class Query:
     years: tuple[int, int] | None = None
     #: Text searched in names and aliases (case- and width-insensitive), or "".
     text: str = ""
+    #: Progress warnings to keep (progress.PROGRESS), as of the range's end or today; None: all.
+    progress: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         _check_options("sectors", self.sectors, vocab.SECTORS)
         _check_options("statuses", self.statuses, vocab.ALL_STATUSES)
         _check_options("zones", self.zones, vocab.ALL_ZONES)
+        _check_options("progress", self.progress, PROGRESS)
         if self.years is not None:
             first, last = self.years
             if not (vocab.MIN_YEAR <= first <= last <= vocab.MAX_YEAR):
@@ -71,6 +77,8 @@ class Query:
             params[P_YEARS] = f"{self.years[0]}-{self.years[1]}"
         if self.text:
             params[P_TEXT] = self.text
+        if self.progress is not None:
+            params[P_PROGRESS] = ",".join(self.progress)
         return params
 
     @classmethod
@@ -140,7 +148,8 @@ def parse_params(params: Mapping[str, Any]) -> tuple[Query, list[str]]:
                 "之间的“起-止”，如 2021-2025），已忽略。"
             )
     text = (one(P_TEXT) or "").strip()[:100]
-    return Query(sectors, statuses, zones, years, text), problems
+    progress = choices(P_PROGRESS, "进度预警", PROGRESS)
+    return Query(sectors, statuses, zones, years, text, progress), problems
 
 
 def _parse_years(raw: str) -> tuple[int, int] | None:
@@ -246,6 +255,8 @@ def filter_mask(gdf: pd.DataFrame, query: Query) -> np.ndarray:
         mask &= ((start <= last) & (end >= first)).to_numpy()
     if query.statuses is not None:
         mask &= shown_status(gdf, query).isin(query.statuses).to_numpy()
+    if query.progress is not None:
+        mask &= shown_progress(gdf, query).isin(query.progress).to_numpy()
     if query.text:
         needle = normalise_text(query.text)
         mask &= np.fromiter((needle in hay for hay in search_keys(gdf)), dtype=bool, count=n)
@@ -269,7 +280,23 @@ def filter_projects(gdf: gpd.GeoDataFrame, query: Query) -> gpd.GeoDataFrame:
     mask = filter_mask(gdf, query)
     out = gdf[mask].copy()
     out["status_shown"] = shown_status(out, query)
+    out["progress_shown"] = shown_progress(out, query)
     return out
+
+
+def as_of(query: Query) -> date:
+    """The day progress is judged on: the end of the year range, or today (China time)."""
+    return date(query.years[1], 12, 31) if query.years is not None else clock.today()
+
+
+def shown_progress(gdf: pd.DataFrame, query: Query) -> pd.Series:
+    """Each project's progress warning (超前/正常/滞后/未知) as of ``as_of(query)``."""
+    if gdf.empty:
+        return pd.Series([], index=gdf.index, dtype=object)
+    day = as_of(query)
+    cols = [c for c in ("status_history", "start_year", "end_year", "status") if c in gdf]
+    rows = gdf[cols].to_dict("records")
+    return pd.Series(progress_labels(rows, day), index=gdf.index, dtype=object)
 
 
 def facet_counts(gdf: pd.DataFrame, column: str, options: tuple[str, ...]) -> dict[str, int]:

@@ -25,6 +25,9 @@ FIELDS: dict[str, tuple[type, Any, str]] = {
     # "basis" the rule, or 默认（文中无进度表述） where no words speak. Staff changes add entries
     # with doc null.
     "status_history": (list, [], "状态沿革"),
+    # 超前/正常/滞后/未知 as of a date (projects.progress): derived, so null in the catalog and
+    # filled when a view or an export is made (as of that day, China time)
+    "progress": (str, None, "进度预警"),
     "start_year": (int, None, "起始年"),
     "end_year": (int, None, "结束年"),
     # where the years come from: "text" (a year the text gives: 到2025年), "review" (the year a

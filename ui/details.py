@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -11,6 +12,7 @@ import streamlit as st
 
 from geo import places
 from projects import vocab
+from projects.progress import RULE, progress_of
 
 _PUNCTUATION = set(string.punctuation)
 
@@ -132,6 +134,11 @@ def _zone_text(record: pd.Series) -> str:
     return zone
 
 
+def _progress_text(record: pd.Series, as_of: date | None) -> str:
+    label, why = progress_of(record.to_dict(), as_of)
+    return f"{why}（规则：{RULE}）"
+
+
 def _years_text(years: str, basis: Any) -> str:
     if not years:
         return "未注明"
@@ -148,7 +155,7 @@ def status_is_default(history: Any) -> bool:
     return bool(docs) and all(e.get("basis") == DEFAULT_BASIS for e in docs)
 
 
-def render(record: pd.Series | None, shown_status: str | None) -> None:
+def render(record: pd.Series | None, shown_status: str | None, as_of: date | None = None) -> None:
     """Draw the panel for ``record`` (a catalog row), or a hint when nothing is selected."""
     st.subheader("项目详情")
     if record is None:
@@ -176,6 +183,7 @@ def render(record: pd.Series | None, shown_status: str | None) -> None:
             ),
         ),
         ("年份", _years_text(years, record.get("years_basis"))),
+        ("进度预警", _progress_text(record, as_of)),
         ("片区", _zone_text(record)),
         ("片区依据", present(record.get("zone_basis"), "无")),
         ("定位精度", precision_label(record["precision"])),

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from geo import mapview
-from projects import filters, vocab
+from projects import filters, progress, vocab
 from projects.filters import Query
 
 K_SECTORS, K_STATUSES, K_ZONES, K_YEARS, K_TEXT = (
@@ -20,6 +20,7 @@ K_SECTORS, K_STATUSES, K_ZONES, K_YEARS, K_TEXT = (
     "f_text",
 )
 K_BASEMAP, K_EDITING, K_SEEDED = "f_basemap", "f_editing", "f_seeded"
+K_PROGRESS = "f_progress"
 #: Year slider bounds when the catalog gives none.
 DEFAULT_YEAR_SPAN = (2016, 2035)
 
@@ -63,6 +64,9 @@ def _set_widgets(query: Query, bounds: tuple[int, int]) -> None:
         max(min(years[1], bounds[1]), bounds[0]),
     )
     st.session_state[K_TEXT] = query.text
+    st.session_state[K_PROGRESS] = list(
+        query.progress if query.progress is not None else progress.PROGRESS
+    )
 
 
 def _reset(bounds: tuple[int, int]) -> None:
@@ -104,6 +108,7 @@ def render_filters(gdf: pd.DataFrame) -> Query:
         help="“区外”指沙坪坝区以外的项目，默认不显示。",
         placeholder="请选择",
     )
+    chosen_progress = render_progress_filter()
     text = st.text_input("搜索名称或别名", key=K_TEXT, max_chars=100)
     st.button("重置筛选", on_click=_reset, args=(bounds,), width="stretch")
     return Query(
@@ -112,6 +117,18 @@ def render_filters(gdf: pd.DataFrame) -> Query:
         zones=_facet(zones, vocab.ALL_ZONES),
         years=None if tuple(years) == bounds else (int(years[0]), int(years[1])),
         text=text.strip(),
+        progress=_facet(chosen_progress, progress.PROGRESS),
+    )
+
+
+def render_progress_filter() -> list[str]:
+    """The progress-warning facet (超前/正常/滞后/未知), judged as of the year range's end."""
+    return st.multiselect(
+        "进度预警",
+        progress.PROGRESS,
+        key=K_PROGRESS,
+        help=progress.RULE + "判断日期为所选年份范围的最后一天；未选年份范围时为今天（北京时间）。",
+        placeholder="请选择",
     )
 
 

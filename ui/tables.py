@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from projects import vocab
+from projects.progress import PROGRESS, PROGRESS_COLOURS
 from ui.details import precision_label
 
 K_TABLE = "project_table"
@@ -15,6 +16,7 @@ _COLUMNS = {
     "name": "名称",
     "sector": "领域",
     "status_shown": "状态",
+    "progress_shown": "进度预警",
     "start_year": "起始年",
     "end_year": "结束年",
     "zone": "片区",
@@ -36,6 +38,7 @@ def table_frame(filtered: pd.DataFrame) -> pd.DataFrame:
             "name": filtered["name"].astype("string").array,
             "sector": pd.Categorical(filtered["sector"], categories=vocab.SECTORS),
             "status_shown": pd.Categorical(filtered["status_shown"], categories=vocab.ALL_STATUSES),
+            "progress_shown": _progress_column(filtered),
             "start_year": pd.to_numeric(filtered["start_year"], errors="coerce")
             .astype("Int16")
             .to_numpy(),
@@ -48,6 +51,38 @@ def table_frame(filtered: pd.DataFrame) -> pd.DataFrame:
         }
     )
     return frame.rename(columns=_COLUMNS)
+
+
+def _progress_column(filtered: pd.DataFrame) -> pd.Categorical:
+    values = filtered["progress_shown"] if "progress_shown" in filtered else [None] * len(filtered)
+    return pd.Categorical(values, categories=PROGRESS)
+
+
+def render_progress_charts(filtered: pd.DataFrame) -> None:
+    """Progress warnings counted by sector and by zone (stacked, warning colours)."""
+    if "progress_shown" not in filtered or filtered.empty:
+        return
+    left, right = st.columns(2)
+    for column, title, order, label, box in (
+        ("sector", "进度预警：按领域", vocab.SECTORS, "领域", left),
+        ("zone", "进度预警：按片区", (*vocab.ALL_ZONES, "未定"), "片区", right),
+    ):
+        with box:
+            st.subheader(title)
+            keys = filtered[column].fillna("未定")
+            shown = set(filtered["progress_shown"])
+            pivot = (
+                pd.crosstab(keys, filtered["progress_shown"])
+                .reindex(index=[k for k in order if k in set(keys)])
+                .reindex(columns=[p for p in PROGRESS if p in shown])
+                .fillna(0)
+            )
+            st.bar_chart(
+                pivot,
+                color=[PROGRESS_COLOURS[p] for p in pivot.columns],
+                x_label=label,
+                y_label="项目数",
+            )
 
 
 def render_table(filtered: pd.DataFrame) -> str | None:

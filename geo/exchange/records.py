@@ -27,8 +27,9 @@ from geo.exchange.formats import (
     LIST_FIELDS,
     UNPLACED,
 )
-from projects import schema
+from projects import clock, schema
 from projects.errors import InvalidValue
+from projects.progress import progress_of
 
 
 def catalog_records(
@@ -39,6 +40,7 @@ def catalog_records(
     if gdf.crs is not None and CRS.from_user_input(gdf.crs) != CRS.from_user_input(WGS84):
         gdf = gdf.to_crs(WGS84)
     records, geometries = [], []
+    today = clock.today()
     columns = set(gdf.columns)
     for row, geom in zip(gdf.to_dict("records"), gdf.geometry, strict=True):
         props = {
@@ -47,6 +49,7 @@ def catalog_records(
         }
         if props["deleted"]:
             continue
+        props["progress"] = progress_of(props, today)[0]  # as of the export, China time
         if geom is not None and geom.is_empty:
             geom = None
         if geom is not None and geom.geom_type not in FAMILIES:

@@ -25,9 +25,10 @@ from shapely.geometry import LineString, MultiPolygon, Point, Polygon, mapping, 
 
 from geo import exchange as ex
 from geo.crs import geometry_from_gcj02, geometry_to_gcj02
-from projects import schema
+from projects import clock, schema
 from projects.errors import InvalidValue
 from projects.filters import catalog_frame
+from projects.progress import progress_of
 
 GEOD = Geod(ellps="WGS84")
 SOURCE = {"doc": "001_597dad319c36e270.txt", "section": "专栏12：综合交通重点项目", "line": 301}
@@ -198,13 +199,17 @@ def normalise(rows: list[dict[str, Any]], fmt: str) -> dict[str, dict[str, Any]]
 
 
 def expected_properties() -> dict[str, dict[str, Any]]:
-    """The sample's values as read back: date-times as the same instant in UTC."""
+    """The sample's values as read back: date-times as the same instant in UTC, and the progress
+    warning as of today (an export derives it)."""
     return {
         f["properties"]["id"]: {
             k: _back(pd.Timestamp(v) if k == "updated_at" and v else v, schema.FIELDS[k][0])
             if not isinstance(v, list)
             else v
-            for k, v in f["properties"].items()
+            for k, v in {
+                **f["properties"],
+                "progress": progress_of(f["properties"], clock.today())[0],
+            }.items()
         }
         for f in EXPORTED
     }

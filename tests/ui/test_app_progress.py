@@ -1,0 +1,60 @@
+"""The progress warning on the page: sidebar filter, table column, details rule, charts."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from projects.sources import ROOT
+from ui.details import md_text
+
+APP = str(ROOT / "app.py")
+
+
+@pytest.fixture
+def catalog(tmp_path, monkeypatch):
+    path = tmp_path / "projects.geojson"
+    shutil.copy(ROOT / "data" / "projects.geojson", path)
+    monkeypatch.setenv("SHAPINGBA_CATALOG", str(path))
+    return path
+
+
+def run(at: AppTest) -> AppTest:
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def shown(at: AppTest) -> int:
+    for md in at.markdown:
+        found = re.search(r"显示 (\d+) / (\d+) 个项目", md.value)
+        if found:
+            return int(found.group(1))
+    raise AssertionError("count line missing")
+
+
+def test_progress_filter_column_details_and_charts(catalog):
+    at = run(AppTest.from_file(APP, default_timeout=90))
+    everything = shown(at)
+    assert at.multiselect(key="f_progress").value == ["超前", "正常", "滞后", "未知"]
+    table = at.dataframe[0].value
+    assert "进度预警" in table.columns
+    assert {"进度预警：按领域", "进度预警：按片区"} <= {s.value for s in at.subheader}
+    at.multiselect(key="f_progress").set_value(["滞后"])
+    run(at)
+    late = shown(at)
+    assert 0 < late < everything
+    assert set(at.dataframe[0].value["进度预警"]) == {"滞后"}
+    assert at.query_params["progress"] in ("滞后", ["滞后"])
+    features = json.loads(catalog.read_text("utf-8"))["features"]
+    (pid,) = [
+        f["properties"]["id"] for f in features if f["properties"]["name"] == "渝遂高速拓宽改造"
+    ]
+    at.selectbox(key="picker").set_value(pid)
+    run(at)
+    details = " ".join(md.value for md in at.markdown)
+    assert md_text("滞后：") in details and md_text("计划结束年已过") in details
