@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Callable
 from datetime import date
@@ -20,13 +21,21 @@ _PUNCTUATION = set(string.punctuation)
 def md_text(value: Any) -> str:
     r"""``value`` as literal Markdown text: every ASCII punctuation mark backslash-escaped.
 
-    So a name like ``<img src=x onerror=alert(1)>`` or ``**x**`` shows exactly as typed.
+    So a name like ``<img src=x onerror=alert(1)>`` or ``**x**`` shows exactly as typed, and a
+    web address in it stays text, not a link.
 
     >>> print(md_text("<b>*x*</b>"))
     \<b\>\*x\*\<\/b\>
     """
     text = "" if value is None else str(value)
-    return "".join("\\" + ch if ch in _PUNCTUATION else ch for ch in text).replace("\n", " ")
+    escaped = "".join("\\" + ch if ch in _PUNCTUATION else ch for ch in text).replace("\n", " ")
+    return _AUTOLINK.sub(lambda m: m.group(0)[:-2] + _JOINER + m.group(0)[-2:], escaped)
+
+
+#: The renderer turns bare web addresses into links even when escaped; an invisible word joiner
+#: before the "." of "www." and the "//" of "http://" keeps them text (they still read the same).
+_JOINER = "\u2060"
+_AUTOLINK = re.compile(r"(?i)(?:www|:)(?:\\[.]|\\/)")
 
 
 def present(value: Any, missing: str = "未注明") -> Any:

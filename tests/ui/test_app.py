@@ -133,6 +133,7 @@ def test_url_values_are_plain_text_and_unknown_ones_really_ignored(catalog):
     notes = [i.value for i in at.info]
     assert any(md_text(phishing) in n for n in notes)
     assert not any("](http" in n for n in notes)  # no link or image the page would render
+    assert not any("http://" in n.replace("\\", "") for n in notes)  # nor a bare address
     plain = run(AppTest.from_file(APP, default_timeout=60))
     assert shown_count(at) == shown_count(plain)  # the view as without those values
     assert at.multiselect(key="f_sectors").value == list(vocab.SECTORS)
