@@ -62,8 +62,30 @@ def synthetic_collection(
             geo_method="none",
             geo_basis="合成数据：随机位置",
         )
-        features.append({"type": "Feature", "properties": props, "geometry": _geometry(rng, kind)})
+        geometry = _geometry(rng, kind)
+        if props["precision"] in vocab.REFERENCE_PRECISIONS:
+            # A reference-level position names a real place and carries no shape of its own.
+            props["place_id"] = _place_id(rng, props["precision"])
+            geometry = None
+        features.append({"type": "Feature", "properties": props, "geometry": geometry})
     return {"type": "FeatureCollection", "features": features}
+
+
+def _place_id(rng: np.random.Generator, precision: str) -> str:
+    """A real place of the given reference precision (an area, a zone, the district)."""
+    from geo.places.reference import DISTRICT_ID, ZONE_IDS
+
+    if precision == "district":
+        return DISTRICT_ID
+    if precision == "zone":
+        return str(rng.choice(list(ZONE_IDS.values())))
+    return str(rng.choice(_area_ids(precision)))
+
+
+def _area_ids(precision: str) -> list[str]:
+    from geo.places.gazetteer import load_gazetteer
+
+    return [p.id for p in load_gazetteer() if p.precision == precision and not p.outside]
 
 
 def _history(rng: np.random.Generator, start: int, end: int) -> list[dict[str, Any]]:

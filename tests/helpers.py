@@ -189,8 +189,6 @@ GENERIC_PHRASES = (
 )
 
 #: Counts the projects drawn on the map, the way a person would count them: each project once,
-#: however many parts its geometry has or however a page splits it. -1 while there is no map.
-COUNT_JS = """() => { if (!window.map) return -1; const ids = new Set(); window.map.eachLayer(l => {
-  if (l.feature && l.feature.properties && l.feature.properties.id &&
-      (l instanceof L.Path || l instanceof L.FeatureGroup)) ids.add(l.feature.properties.id);
-}); return ids.size; }"""
+#: however many parts its geometry has, and a place's badge as the projects it stands for
+#: (``window.__sp.drawnCount`` counts the layers actually on the map). -1 while there is no map.
+COUNT_JS = """() => (window.__sp && window.__sp.ready) ? window.__sp.drawnCount() : -1"""

@@ -33,7 +33,7 @@ import shapely.geometry
 from geo import crs
 from geo.mapview.assets import VENDOR
 from geo.mapview.localise import localise
-from geo.mapview.payload import DRAW_RANK, ProjectPayload
+from geo.mapview.payload import ProjectPayload
 from geo.mapview.phone import fit_phones
 from geo.mapview.scripts import MapScript, js_literal, vendor_url
 from geo.mapview.style import (
@@ -45,6 +45,7 @@ from geo.mapview.style import (
     ZONE_COLOURS,
 )
 from geo.mapview.view import keep_view
+from geo.places.reference import ZONE_IDS
 from projects import vocab
 
 
@@ -72,8 +73,11 @@ def project_state(
     return group
 
 
-def _project_layer(payload: ProjectPayload) -> MapScript:
-    """All projects on one canvas, with show/hide/recolour driven by ``window.__spApply``."""
+def _project_layer(
+    payload: ProjectPayload, zones: gpd.GeoDataFrame | None, *, gcj02: bool, editing: bool
+) -> MapScript:
+    """Every project drawn once (markers, paths, badges, zone and district counts), with
+    show/hide/recolour driven by ``window.__spApply``; in editing mode nothing takes a click."""
     # Inline data stays a JS literal (already escaped); a URL is fetched by the browser.
     source = js_literal({"url": payload.url}) if payload.url else '{"data":' + payload.js + "}"
     return MapScript(
@@ -83,9 +87,24 @@ def _project_layer(payload: ProjectPayload) -> MapScript:
         styles=js_literal(PRECISION_STYLES),
         colours=js_literal([vocab.STATUS_COLOURS[s] for s in vocab.ALL_STATUSES]),
         decimals=js_literal(PRECISION_DECIMALS),
-        ranks=js_literal(DRAW_RANK),
+        zones=js_literal(zone_labels(zones, gcj02=gcj02)),
+        editing=js_literal(bool(editing)),
         image_path=js_literal(vendor_url("leaflet/images/")),
     )
+
+
+def zone_labels(zones: gpd.GeoDataFrame | None, *, gcj02: bool = False) -> list[dict[str, Any]]:
+    """Where each zone's label goes, with the place id its zone-level projects refer to."""
+    if zones is None:
+        return []
+    out = []
+    for (label, _, short), geom in zip(_zone_rows(zones), zones.geometry, strict=True):
+        if geom is None or geom.is_empty or short not in ZONE_IDS:
+            continue
+        g = crs.geometry_to_gcj02(geom) if gcj02 else geom
+        at = g.representative_point() if g.geom_type != "MultiPolygon" else _largest(g)
+        out.append({"id": ZONE_IDS[short], "name": label, "at": [round(at.x, 5), round(at.y, 5)]})
+    return out
 
 
 def legend_spec(zones: gpd.GeoDataFrame | None) -> list[dict[str, Any]]:
@@ -212,8 +231,14 @@ def base_map(
         maxZoom=18,
         minZoom=8,
     )
-    m.default_js = [("leaflet", vendor_url("leaflet/leaflet.js"))]
-    m.default_css = [("leaflet_css", vendor_url("leaflet/leaflet.css"))]
+    m.default_js = [
+        ("leaflet", vendor_url("leaflet/leaflet.js")),
+        ("markercluster", vendor_url("leaflet-markercluster/leaflet.markercluster.js")),
+    ]
+    m.default_css = [
+        ("leaflet_css", vendor_url("leaflet/leaflet.css")),
+        ("markercluster_css", vendor_url("leaflet-markercluster/MarkerCluster.css")),
+    ]
     localise(m)
     keep_view(m)
     fit_phones(m)
@@ -231,7 +256,7 @@ def base_map(
                 ).add_to(m)
     areas = area_collection(outline, zones, gcj02=gcj02)
     MapScript("area_layer", "AreaLayer", data=js_literal(areas)).add_to(m)
-    _project_layer(payload).add_to(m)
+    _project_layer(payload, zones, gcj02=gcj02, editing=editing).add_to(m)
     MapScript("legend", "Legend", spec=js_literal(legend_spec(zones))).add_to(m)
     if editing and draw_available():
         draw = folium.plugins.Draw(

@@ -18,6 +18,7 @@ import shapely
 from geo import crs
 from geo.mapview.scripts import js_literal
 from geo.mapview.style import PRECISION_CODES, PRECISION_DECIMALS
+from geo.places.reference import resolve
 
 #: Integer coordinates are offsets from this origin, in units of 10^-decimals degrees.
 _ORIGIN = (106.0, 29.0)
@@ -35,13 +36,15 @@ _KINDS = {
 
 @dataclass(frozen=True)
 class ProjectPayload:
-    """The drawable projects, encoded once per catalog version and datum."""
+    """The projects the map knows, encoded once per catalog version and datum."""
 
-    #: The JavaScript literal embedded in the base map.
+    #: The JavaScript literal embedded in the base map (or published, see ``publish``).
     js: str
-    #: Project ids in payload order (the state string follows this order).
+    #: Project ids in payload order (the state string follows this order): own geometries,
+    #: then references to areas and 镇街 (badges), zones and the district (counted, listed).
     ids: tuple[str, ...]
-    #: Catalog ids that could not be drawn (no geometry, or precision "none").
+    #: Catalog ids not drawn on the map: zone- and district-level (listed from the zone labels
+    #: and the district box) and those with no position.
     undrawn: tuple[str, ...]
     #: Where the browser fetches ``js`` from (see ``publish``); None embeds it in the page.
     url: str | None = None
@@ -51,51 +54,114 @@ class ProjectPayload:
         return {pid: i for i, pid in enumerate(self.ids)}
 
 
-#: Drawing order, bottom to top: zone outlines, areas, lines, points (clicks reach the small).
+#: Drawing order, bottom to top: areas, lines, points (clicks reach the small).
 DRAW_RANK = {"P": 3, "Q": 3, "L": 2, "M": 2, "A": 1, "N": 1}
+#: One character per reference precision in the payload (after the own codes of the style).
+REFERENCE_CODES: dict[str, str] = {"area": "r", "township": "t", "zone": "z", "district": "d"}
+#: References drawn as one badge per place; the others are counted on zone labels / district box.
+BADGE_PRECISIONS: tuple[str, ...] = ("area", "township")
 
 
-def drawable(gdf: gpd.GeoDataFrame) -> np.ndarray:
-    """Which projects the map draws: a geometry and a precision finer than the district."""
+def _own(gdf: gpd.GeoDataFrame) -> np.ndarray:
     geom = gdf.geometry
     has = geom.notna().to_numpy() & ~geom.is_empty.fillna(True).to_numpy()
     return has & gdf["precision"].isin(list(PRECISION_CODES)).to_numpy()
 
 
-def encode_projects(gdf: gpd.GeoDataFrame, *, gcj02: bool = False) -> ProjectPayload:
-    """Encode every drawable project compactly: ids, names, precision codes and coordinates.
+def _references(gdf: gpd.GeoDataFrame, precisions: tuple[str, ...]) -> np.ndarray:
+    if "place_id" not in gdf.columns:
+        return np.zeros(len(gdf), dtype=bool)
+    known = np.array([resolve(p) is not None for p in gdf["place_id"]], dtype=bool)
+    return known & gdf["precision"].isin(list(precisions)).to_numpy()
 
-    Coordinates are integers (offsets from a fixed origin at the precision's decimals),
-    delta-coded along lines and rings; only what the map needs to draw and label is sent —
-    the details panel reads the rest from the catalog on click. Features are ordered so
-    outlines and areas lie under lines and points.
+
+def drawable(gdf: gpd.GeoDataFrame) -> np.ndarray:
+    """Which projects the map draws: an own geometry (marker, line or shape), or a reference to
+    an area or 镇街, drawn once per place as a badge that counts and lists its projects."""
+    return _own(gdf) | _references(gdf, BADGE_PRECISIONS)
+
+
+def encode_projects(gdf: gpd.GeoDataFrame, *, gcj02: bool = False) -> ProjectPayload:
+    """Encode what the map needs: ids, names, precision codes, own coordinates, references.
+
+    Own coordinates are integers (offsets from a fixed origin at the precision's decimals),
+    delta-coded along lines and rings. Each referenced place (an area, a 镇街, a zone, the
+    district) is encoded once — name, representative point, and an area's outline — and its
+    projects point to it. The details panel reads the rest from the catalog on click.
     """
-    mask = drawable(gdf)
-    undrawn = tuple(str(pid) for pid in gdf["id"][~mask])
+    own = _own(gdf)
+    counted = _references(gdf, tuple(REFERENCE_CODES))
+    undrawn = tuple(str(pid) for pid in gdf["id"][~(own | _references(gdf, BADGE_PRECISIONS))])
     rows = []
     for pid, name, precision, geom in zip(
-        gdf["id"][mask], gdf["name"][mask], gdf["precision"][mask], gdf.geometry[mask], strict=True
+        gdf["id"][own], gdf["name"][own], gdf["precision"][own], gdf.geometry[own], strict=True
     ):
         kind = _KINDS.get(geom.geom_type)
         if kind is None:  # a GeometryCollection: not drawn, listed
             undrawn += (str(pid),)
             continue
-        code = PRECISION_CODES[precision]
-        rank = 0 if code == "z" and kind in "AN" else DRAW_RANK[kind]
-        rows.append((rank, str(pid), str(name or pid), code, kind, geom))
+        rows.append(
+            (DRAW_RANK[kind], str(pid), str(name or pid), PRECISION_CODES[precision], kind, geom)
+        )
     rows.sort(key=lambda r: r[0])
     if gcj02 and rows:
         shifted = [crs.geometry_to_gcj02(r[5]) for r in rows]
         rows = [(*r[:5], g) for r, g in zip(rows, shifted, strict=True)]
+    places: dict[str, int] = {}
+    place_rows: list[dict] = []
+    refs = []
+    for pid, name, precision, place_id in zip(
+        gdf["id"][counted],
+        gdf["name"][counted],
+        gdf["precision"][counted],
+        gdf["place_id"][counted],
+        strict=True,
+    ):
+        if place_id not in places:
+            places[place_id] = len(place_rows)
+            place_rows.append(_place_entry(place_id, gcj02))
+        refs.append((str(pid), str(name or pid), REFERENCE_CODES[precision], places[place_id]))
+    sketched = _sketched(gdf)
     data = {
         "o": _ORIGIN,
-        "id": [r[1] for r in rows],
-        "n": [r[2] for r in rows],
-        "p": "".join(r[3] for r in rows),
+        "id": [r[1] for r in rows] + [r[0] for r in refs],
+        "n": [r[2] for r in rows] + [r[1] for r in refs],
+        "p": "".join(r[3] for r in rows) + "".join(r[2] for r in refs),
         "k": "".join(r[4] for r in rows),
         "g": [_encode_geometry(r[5], PRECISION_DECIMALS[r[3]]) for r in rows],
+        "s": "".join("1" if r[1] in sketched else "0" for r in rows),
+        "r": [r[3] for r in refs],
+        "places": place_rows,
     }
     return ProjectPayload(js_literal(data), tuple(data["id"]), undrawn)
+
+
+def _sketched(gdf: gpd.GeoDataFrame) -> set[str]:
+    """Ids whose own line is a sketch between known points (示意走向 in the basis)."""
+    if "geo_basis" not in gdf.columns:
+        return set()
+    mask = gdf["geo_basis"].fillna("").astype(str).str.contains("示意走向", regex=False)
+    return set(gdf["id"][mask].astype(str))
+
+
+def _place_entry(place_id: str, gcj02: bool) -> dict:
+    """One referenced place: id, name, precision code, badge point, and (for an area) its
+    outline, drawn dashed and labelled 示意 when it is not surveyed."""
+    ref = resolve(place_id)
+    point, geom = ref.point, ref.geometry
+    if gcj02:
+        point, geom = crs.geometry_to_gcj02(point), crs.geometry_to_gcj02(geom)
+    outline = None
+    if ref.precision == "area" and geom.geom_type != "Point" and _KINDS.get(geom.geom_type):
+        outline = {"k": _KINDS[geom.geom_type], "g": _encode_geometry(geom, 4)}
+    return {
+        "id": ref.id,
+        "n": ref.name,
+        "p": REFERENCE_CODES[ref.precision],
+        "at": [round(point.x, 5), round(point.y, 5)],
+        "o": outline,
+        "s": ref.schematic,
+    }
 
 
 def publish(payload: ProjectPayload, folder: Path, url_prefix: str) -> ProjectPayload:

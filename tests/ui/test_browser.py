@@ -108,11 +108,20 @@ def test_map_draws_filters_in_place_and_selects_on_click(page, catalog):
     page.get_by_text(f"显示 {_shown(catalog, without)} /").first.wait_for(timeout=30_000)
 
     # Hover and click the project whose name is HTML: it shows as text, nothing runs.
+    same.evaluate(
+        """(name) => { const l = window.__sp.layers.find(l => l.feature.properties.name === name);
+          window.map.setView(l.getLatLng(), 18, {animate: false}); }""",
+        EVIL,
+    )
+    # Its marker is on screen once the clusters are redrawn for the new zoom.
+    same.wait_for_function(
+        """(name) => !!window.__sp.layers.find(l => l.feature.properties.name === name)._icon""",
+        arg=EVIL,
+        timeout=30_000,
+    )
     target = same.evaluate(
-        """(name) => { const m = window.map;
-          const l = window.__sp.layers.find(l => l.feature.properties.name === name);
-          m.setView(l.getLatLng(), 18, {animate: false});
-          const c = m.latLngToContainerPoint(l.getLatLng()); return {x: c.x, y: c.y}; }""",
+        """(name) => { const l = window.__sp.layers.find(l => l.feature.properties.name === name);
+          const c = window.map.latLngToContainerPoint(l.getLatLng()); return {x: c.x, y: c.y}; }""",
         EVIL,
     )
     box = page.query_selector(IFRAME).bounding_box()

@@ -1,18 +1,47 @@
-{# All drawable projects on one canvas; window.__spApply shows, hides and recolours them.
-   Rendered by geo/map_scripts.py: the values set on `this` are escaped JS literals. #}
+{# Every project the map knows, each drawn once; window.__spApply shows, hides and recolours them.
+   - Own points: markers clustered where they overlap, the cluster counting its projects.
+   - Own lines and shapes: paths on one canvas.
+   - References to an area or a 镇街: one badge per place ("西永 · 23"); hovering or choosing it
+     shows the area's outline, dashed (示意 where it is a sketch); a click lists its projects.
+   - Zone- and district-level projects: counted on the zone labels and the district box; a click
+     lists them.
+   A click on a project, or on a name in a list, reports that project to Streamlit as a click on
+   the project group (the app selects it). While editing (标绘模式) none of this takes a click,
+   so a click always places the project being edited.
+   Rendered by geo/mapview/scripts.py: the values set on `this` are escaped JS literals. #}
 (function () {
   var map = {{ this._parent.get_name() }};
   var SRC = {{ this.source }}, S = {{ this.styles }}, C = {{ this.colours }};
-  var DEC = {{ this.decimals }};
+  var DEC = {{ this.decimals }}, ZONES = {{ this.zones }}, EDITING = {{ this.editing }};
   L.Icon.Default.imagePath = {{ this.image_path }};
-  var pane = map.createPane("spProjects");
-  pane.style.zIndex = 450;
+
+  function pane(name, z) {
+    var p = map.getPane(name) || map.createPane(name);
+    p.style.zIndex = z;
+    if (EDITING) { p.classList.add("sp-noclick"); }
+    return p;
+  }
+  pane("spOutline", 430); pane("spProjects", 450); pane("spMarkers", 610); pane("spBadges", 620);
+  var css = document.createElement("style");
+  css.textContent = ".sp-noclick, .sp-noclick * { pointer-events: none !important; }" +
+    ".sp-pt, .sp-cluster, .sp-badge, .sp-zone { background: none; border: none; }" +
+    ".sp-list a { color: #08519c; text-decoration: none; } .sp-list a:hover { text-decoration: underline; }";
+  document.head.appendChild(css);
+
   var renderer = L.canvas({ pane: "spProjects", padding: 0.3 });
-  var group = L.featureGroup().addTo(map);
-  var sp = { layers: [], group: group, selected: -1, shown: 0, ready: false, applied: 0 };
+  var paths = L.featureGroup().addTo(map);
+  var cluster = L.markerClusterGroup({
+    clusterPane: "spMarkers", showCoverageOnHover: false, zoomToBoundsOnClick: false,
+    spiderfyOnMaxZoom: false, maxClusterRadius: 36, animate: false, iconCreateFunction: clusterIcon
+  }).addTo(map);
+  var outline = L.layerGroup().addTo(map);
+  var zoneLabels = L.layerGroup().addTo(map);
+  var sp = { parts: [], group: paths, cluster: cluster, selected: -1, shown: 0, ready: false,
+             applied: 0, clicks: 0, badges: [], chosenPlace: -1 };
   window.__sp = sp;
-  var D = null, n = 0, zoneOutlines = [];
-  var RANK = {{ this.ranks }};
+  var D = null, n = 0, nOwn = 0, state = "";
+  var members = [], zoneCount = {}, districtList = [];
+
   function ll(a, s) {
     var out = [], x = 0, y = 0, ox = D.o[0], oy = D.o[1];
     for (var j = 0; j < a.length; j += 2) {
@@ -20,93 +49,334 @@
     }
     return out;
   }
-  function style(i, c, selected) {
-    var st = S[D.p[i]], colour = C[c] || C[5];
+  function coords(kind, g, s) {
+    if (kind === "P" || kind === "L") { return ll(g, s); }
+    if (kind === "A" || kind === "M" || kind === "Q") { return g.map(function (r) { return ll(r, s); }); }
+    return g.map(function (p) { return p.map(function (r) { return ll(r, s); }); });
+  }
+  function text(t, css) {
+    var el = document.createElement("div");
+    el.textContent = t;
+    if (css) { el.style.cssText = css; }
+    return el;
+  }
+  function alpha(colour, a) {
+    var h = Math.round(a * 255).toString(16);
+    return colour + (h.length < 2 ? "0" + h : h);
+  }
+
+  // ---- own geometries -------------------------------------------------------------------------
+  function pathStyle(i, c, sel) {
+    var st = S[D.p[i]], colour = C[c] || C[5], line = D.k[i] === "L" || D.k[i] === "M";
     return {
-      renderer: renderer, pane: "spProjects", radius: st.radius + (selected ? 3 : 0),
-      color: selected ? "#000000" : colour, weight: st.weight + (selected ? 2 : 0),
-      fillColor: colour, fillOpacity: st.fillOpacity,
-      fill: st.fillOpacity > 0 && D.k[i] !== "L" && D.k[i] !== "M",
-      dashArray: st.dashArray, opacity: 0.95
+      renderer: renderer, pane: "spProjects", color: sel ? "#000000" : colour,
+      weight: st.weight + (line ? 2 : 0) + (sel ? 2 : 0), fillColor: colour,
+      fillOpacity: st.fillOpacity, fill: !line && st.fillOpacity > 0,
+      dashArray: D.s.charAt(i) === "1" ? "8 6" : st.dashArray, opacity: 0.95,
+      interactive: !EDITING
     };
   }
-  function make(i) {
-    var s = Math.pow(10, DEC[D.p[i]]), g = D.g[i], k = D.k[i], o = style(i, 5, false);
-    var lyr;
-    if (k === "P") { lyr = L.circleMarker(ll(g, s)[0], o); }
-    else if (k === "L") { lyr = L.polyline(ll(g, s), o); }
-    else if (k === "A") { lyr = L.polygon(g.map(function (r) { return ll(r, s); }), o); }
-    else if (k === "M") { lyr = L.polyline(g.map(function (p) { return ll(p, s); }), o); }
-    else if (k === "N") {
-      lyr = L.polygon(g.map(function (p) {
-        return p.map(function (r) { return ll(r, s); });
-      }), o);
-    } else {
-      lyr = L.featureGroup(g.map(function (p) { return L.circleMarker(ll(p, s)[0], o); }));
-    }
-    lyr.feature = { type: "Feature", properties: { id: D.id[i], name: D.n[i] } };
-    lyr._spI = i; lyr._spOn = false; lyr._spC = -1;
-    return lyr;
-  }
-  group.bindTooltip(function (lyr) {
+  function pointIcon(i, c, sel) {
+    var st = S[D.p[i]], colour = C[c] || C[5], r = st.radius + (sel ? 3 : 0);
     var el = document.createElement("span");
-    el.textContent = lyr.feature.properties.name;
+    el.style.cssText = "display:block;box-sizing:border-box;border-radius:50%;width:" + 2 * r +
+      "px;height:" + 2 * r + "px;border:" + (st.weight + (sel ? 1.5 : 0)) + "px " +
+      (st.dashArray && !sel ? "dashed " : "solid ") + (sel ? "#000000" : colour) +
+      ";background:" + alpha(colour, Math.max(st.fillOpacity, 0.35)) + ";";
+    return L.divIcon({ className: "sp-pt", html: el, iconSize: [2 * r, 2 * r], iconAnchor: [r, r] });
+  }
+  function label(i) {
+    return D.n[i] + (D.s.charAt(i) === "1" ? "（示意走向）" : "");
+  }
+  function makeOwn(i) {
+    var s = Math.pow(10, DEC[D.p[i]]), k = D.k[i], c = coords(k, D.g[i], s), lyrs;
+    var feature = { type: "Feature", properties: { id: D.id[i], name: D.n[i] } };
+    if (k === "P" || k === "Q") {
+      lyrs = (k === "P" ? [c[0]] : c.map(function (p) { return p[0]; })).map(function (at) {
+        return L.marker(at, { icon: pointIcon(i, 5, false), pane: "spMarkers", interactive: !EDITING,
+                              keyboard: false });
+      });
+    } else if (k === "L" || k === "M") {
+      lyrs = [L.polyline(c, pathStyle(i, 5, false))];
+    } else {
+      lyrs = [L.polygon(c, pathStyle(i, 5, false))];
+    }
+    lyrs.forEach(function (l) {
+      l.feature = feature; l._spI = i;
+      l.bindTooltip(function () { return text(label(i)); }, { sticky: k !== "P" && k !== "Q" });
+    });
+    return { layers: lyrs, marker: k === "P" || k === "Q", on: false, c: -1 };
+  }
+
+  // ---- lists: a click on a name selects that project ------------------------------------------
+  function anchor(i) {
+    if (i < nOwn) {
+      var l = sp.parts[i].layers[0];
+      return l.getLatLng ? l.getLatLng() : l.getBounds().getCenter();
+    }
+    var at = D.places[D.r[i - nOwn]].at;
+    return L.latLng(at[1], at[0]);
+  }
+  function choose(i) {
+    // Reported exactly like a click on the project itself (streamlit-folium listens on `paths`);
+    // a tiny offset per click makes a repeated choice a new event.
+    sp.clicks += 1;
+    var at = anchor(i), proxy = L.marker(at);
+    proxy.feature = { type: "Feature", properties: { id: D.id[i], name: D.n[i] } };
+    map.closePopup();
+    paths.fire("click", { latlng: L.latLng(at.lat + sp.clicks * 1e-9, at.lng), layer: proxy });
+  }
+  function listPopup(at, title, items) {
+    var box = document.createElement("div");
+    box.className = "sp-list";
+    box.appendChild(text(title, "font-weight:bold;margin-bottom:4px;"));
+    var ul = document.createElement("ul");
+    ul.style.cssText = "max-height:220px;overflow:auto;margin:0;padding-left:18px;";
+    items.forEach(function (i) {
+      var li = document.createElement("li"), a = document.createElement("a");
+      a.href = "#"; a.textContent = D.n[i]; a.setAttribute("data-sp-id", D.id[i]);
+      L.DomEvent.on(a, "click", function (e) { L.DomEvent.stop(e); if (!EDITING) { choose(i); } });
+      li.appendChild(a); ul.appendChild(li);
+    });
+    box.appendChild(ul);
+    if (!EDITING) { box.appendChild(text("点击名称查看详情", "color:#666;font-size:11px;margin-top:4px;")); }
+    L.DomEvent.disableScrollPropagation(box);
+    return L.popup({ maxWidth: 320, minWidth: 180 }).setLatLng(at).setContent(box).openOn(map);
+  }
+  function distinct(markers) {
+    // A badge stands for all its projects; a multi-point project's parts count once.
+    var seen = {}, out = [];
+    markers.forEach(function (m) {
+      (m._spPlace !== undefined ? members[m._spPlace] : [m._spI]).forEach(function (i) {
+        if (!seen[i]) { seen[i] = 1; out.push(i); }
+      });
+    });
+    return out;
+  }
+  function clusterIcon(cl) {
+    var k = distinct(cl.getAllChildMarkers()).length;
+    var el = text(String(k), "width:30px;height:30px;line-height:30px;border-radius:50%;" +
+      "text-align:center;font-weight:bold;font-size:13px;color:#fff;background:rgba(8,81,156,0.85);" +
+      "border:2px solid #fff;box-shadow:0 0 3px #333;");
+    return L.divIcon({ className: "sp-cluster", html: el, iconSize: [30, 30] });
+  }
+  cluster.on("clusterclick", function (e) {
+    var items = distinct(e.layer.getAllChildMarkers());
+    listPopup(e.layer.getLatLng(), "此处 " + items.length + " 个项目", items);
+  });
+
+  // ---- references: badges, outlines, zone labels, the district box ----------------------------
+  function showOutline(pi) {
+    outline.clearLayers();
+    var pl = D.places[pi];
+    if (!pl || !pl.o) { return; }
+    var c = coords(pl.o.k, pl.o.g, 1e4), st = { pane: "spOutline", color: "#08519c", weight: 2,
+      dashArray: "6 5", fill: pl.o.k === "A" || pl.o.k === "N", fillOpacity: 0.06, interactive: false };
+    var shape = (pl.o.k === "L" || pl.o.k === "M") ? L.polyline(c, st) : L.polygon(c, st);
+    outline.addLayer(shape);
+    if (pl.s) {
+      var b = shape.getBounds();
+      outline.addLayer(L.marker([b.getNorth(), b.getCenter().lng], {
+        pane: "spOutline", interactive: false, keyboard: false,
+        icon: L.divIcon({ className: "sp-badge", iconSize: null, html: text(pl.n + "（示意范围，非测绘边界）",
+          "white-space:nowrap;font-size:11px;color:#08519c;transform:translate(-50%,-120%);" +
+          "text-shadow:0 0 3px #fff,0 0 3px #fff;") })
+      }));
+    }
+  }
+  function badgeIcon(pi, count, sel) {
+    var pl = D.places[pi];
+    var el = text(pl.n + " · " + count, "white-space:nowrap;font-size:12px;padding:1px 6px;" +
+      "border-radius:10px;background:#fff;color:#08306b;transform:translate(-50%,-50%);" +
+      "border:" + (sel ? "3px solid #000" : "1.5px " + (pl.p === "t" ? "dotted" : "dashed") + " #08519c") +
+      ";box-shadow:0 0 3px #888;cursor:pointer;display:inline-block;");
+    return L.divIcon({ className: "sp-badge", html: el, iconSize: null });
+  }
+  function makeBadge(pi) {
+    var pl = D.places[pi];
+    var b = L.marker([pl.at[1], pl.at[0]], { pane: "spMarkers", icon: badgeIcon(pi, 0, false),
+      interactive: !EDITING, keyboard: false });
+    b._spPlace = pi; b._spN = -1; b._spSel = false; b._spOn = false;
+    b.bindTooltip(function () {
+      return text(pl.n + "：" + (members[pi] || []).length + " 个项目只知在此" +
+        (pl.p === "t" ? "镇街" : "处") + (pl.s ? "（范围为示意）" : ""));
+    }, { direction: "top" });
+    b.on("mouseover", function () { showOutline(pi); });
+    b.on("mouseout", function () { if (sp.chosenPlace !== pi) { keepChosenOutline(); } });
+    b.on("click", function () {
+      sp.chosenPlace = pi; showOutline(pi);
+      listPopup(b.getLatLng(), pl.n + " · " + members[pi].length + " 个项目", members[pi]);
+    });
+    return b;
+  }
+  function keepChosenOutline() {
+    if (sp.chosenPlace >= 0) { showOutline(sp.chosenPlace); } else { outline.clearLayers(); }
+  }
+  map.on("popupclose", function () { sp.chosenPlace = selectedPlace(); keepChosenOutline(); });
+  function selectedPlace() {
+    return sp.selected >= nOwn ? D.r[sp.selected - nOwn] : -1;
+  }
+  function zoneLabel(z) {
+    var el = document.createElement("div");
+    el.style.cssText = "transform:translate(-50%,-50%);text-align:center;white-space:nowrap;" +
+      "text-shadow:0 0 3px #fff,0 0 3px #fff;";
+    el.appendChild(text(z.name, "font-weight:bold;font-size:14px;color:#333;"));
+    var count = text("", "font-size:12px;color:#08519c;cursor:pointer;pointer-events:auto;");
+    el.appendChild(count);
+    var m = L.marker([z.at[1], z.at[0]], { pane: "spBadges", keyboard: false, interactive: false,
+      icon: L.divIcon({ className: "sp-zone", html: el, iconSize: null }) });
+    m._spZone = z; m._spCount = count;
+    L.DomEvent.on(count, "click", function (e) {
+      L.DomEvent.stop(e);
+      var items = zoneCount[z.id] || [];
+      if (items.length && !EDITING) { listPopup(m.getLatLng(), z.name + "：仅知在此片区的项目", items); }
+    });
+    return m;
+  }
+  var districtBox = L.control({ position: "topright" });
+  districtBox.onAdd = function () {
+    var el = L.DomUtil.create("div", "sp-district");
+    el.style.cssText = "background:rgba(255,255,255,0.92);padding:4px 8px;border-radius:4px;" +
+      "box-shadow:0 0 4px #999;font-size:12px;color:#08519c;cursor:pointer;";
+    L.DomEvent.disableClickPropagation(el);
+    L.DomEvent.on(el, "click", function () {
+      if (districtList.length && !EDITING) {
+        listPopup(map.getCenter(), "仅知在沙坪坝区内的项目（不画在图上）", districtList);
+      }
+    });
+    sp.districtEl = el;
     return el;
-  }, { sticky: true });
-  function apply(state, selected) {
-    var shown = 0, sel = null, layers = sp.layers, readded = [];
-    for (var i = 0; i < n; i++) {
-      var c = state.charCodeAt(i) - 48, lyr = layers[i];
+  };
+
+  // ---- the filter state ------------------------------------------------------------------------
+  function apply(st, selected) {
+    var shown = 0, add = [], remove = [], prevSel = sp.selected;
+    state = st;
+    for (var i = 0; i < nOwn; i++) {
+      var c = st.charCodeAt(i) - 48, part = sp.parts[i], isSel = i === selected;
       if (c < 0) {
-        if (lyr._spOn) { group.removeLayer(lyr); lyr._spOn = false; }
+        if (part.on) {
+          if (part.marker) { remove.push.apply(remove, part.layers); }
+          else { part.layers.forEach(function (l) { paths.removeLayer(l); }); }
+          part.on = false;
+        }
         continue;
       }
-      var isSel = i === selected;
-      if (lyr._spC !== c || isSel || i === sp.selected) {
-        lyr.setStyle(style(i, c, isSel)); lyr._spC = c;
-        if (isSel) { sel = lyr; }
+      if (part.c !== c || isSel || i === prevSel) {
+        part.layers.forEach(function (l) {
+          if (part.marker) { l.setIcon(pointIcon(i, c, isSel)); l.setZIndexOffset(isSel ? 1000 : 0); }
+          else { l.setStyle(pathStyle(i, c, isSel)); }
+        });
+        part.c = c;
       }
-      if (!lyr._spOn) {
-        group.addLayer(lyr); lyr._spOn = true;
-        if (RANK[D.k[i]] < 3) { readded.push(lyr); }
+      if (!part.on) {
+        if (part.marker) { add.push.apply(add, part.layers); }
+        else { part.layers.forEach(function (l) { paths.addLayer(l); if (D.k[i] === "A" || D.k[i] === "N") { l.bringToBack(); } }); }
+        part.on = true;
       }
       shown++;
     }
-    // A layer added again lands on top: put areas back under, points back over.
-    if (readded.length) {
-      readded.forEach(function (l) { if (RANK[D.k[l._spI]] === 1 && l.bringToBack) l.bringToBack(); });
-      zoneOutlines.forEach(function (l) { if (l._spOn) l.bringToBack(); });
-      for (var j = 0; j < n; j++) {
-        if (layers[j]._spOn && RANK[D.k[j]] === 3 && layers[j].bringToFront) layers[j].bringToFront();
-      }
+    if (remove.length) { cluster.removeLayers(remove); }
+    if (add.length) { cluster.addLayers(add); }
+    members = D.places.map(function () { return []; });
+    zoneCount = {}; districtList = [];
+    for (var j = nOwn; j < n; j++) {
+      if (st.charCodeAt(j) - 48 < 0) { continue; }
+      var pi = D.r[j - nOwn], code = D.p[j];
+      if (code === "r" || code === "t") { members[pi].push(j); shown++; }
+      else if (code === "z") { (zoneCount[D.places[pi].id] = zoneCount[D.places[pi].id] || []).push(j); }
+      else { districtList.push(j); }
     }
-    if (sel && selected !== sp.selected) {
-      if (sel.bringToFront) { sel.bringToFront(); }
-      var b = sel.getBounds ? sel.getBounds() : L.latLngBounds([sel.getLatLng()]);
-      if (!map.getBounds().contains(b)) { map.panTo(b.getCenter()); }
+    sp.selected = selected;
+    var selPlace = selectedPlace();
+    add = []; remove = [];
+    sp.badges.forEach(function (b) {
+      var pi = b._spPlace, k = members[pi].length, sel = pi === selPlace;
+      if (k !== b._spN || sel !== b._spSel) { b.setIcon(badgeIcon(pi, k, sel)); b._spN = k; b._spSel = sel; }
+      if (k && !b._spOn) { add.push(b); b._spOn = true; }
+      if (!k && b._spOn) { remove.push(b); b._spOn = false; }
+    });
+    if (remove.length) { cluster.removeLayers(remove); }
+    if (add.length) { cluster.addLayers(add); }
+    cluster.refreshClusters();
+    zoneLabels.eachLayer(function (m) {
+      var k = (zoneCount[m._spZone.id] || []).length;
+      m._spCount.textContent = k ? k + " 个项目仅知在此片区" : "";
+    });
+    if (sp.districtEl) {
+      sp.districtEl.textContent = "仅知在区内：" + districtList.length + " 个项目" +
+        (districtList.length ? "（点击查看）" : "");
     }
-    sp.selected = selected; sp.shown = shown; sp.applied += 1;
+    sp.chosenPlace = selPlace;
+    keepChosenOutline();
+    if (selected >= 0 && selected !== prevSel) { reveal(selected); }
+    sp.shown = shown; sp.applied += 1;
   }
-  window.__spApply = function (state, selected) {
-    if (!sp.ready || state.length !== n) { sp.pending = [state, selected]; return; }
-    apply(state, selected);
+  function reveal(i) {
+    var at = anchor(i);
+    if (!map.getBounds().contains(at)) { map.panTo(at); }
+  }
+  // How many projects are on the map now, counted from the layers themselves: each own
+  // geometry once (however many parts), each badge as the projects it stands for.
+  sp.drawnCount = function () {
+    var k = 0;
+    sp.parts.forEach(function (part) {
+      var l = part.layers[0];
+      if (part.marker ? cluster.hasLayer(l) : paths.hasLayer(l)) { k++; }
+    });
+    sp.badges.forEach(function (b) { if (cluster.hasLayer(b)) { k += members[b._spPlace].length; } });
+    return k;
+  };
+  // Where project `id` is on screen (container pixels): its marker, the middle of its line,
+  // the centre of its shape, or its badge. For tests and for people scripting the map.
+  sp.screenPoint = function (id) {
+    var i = D.id.indexOf(id);
+    if (i < 0) { return null; }
+    var at;
+    if (i >= nOwn) { at = anchor(i); }
+    else {
+      var l = sp.parts[i].layers[0];
+      if (l.getLatLng) { at = l.getLatLng(); }
+      else if (D.k[i] === "L" || D.k[i] === "M") {
+        var pts = D.k[i] === "L" ? l.getLatLngs() : l.getLatLngs()[0];
+        var a = pts[Math.floor((pts.length - 1) / 2)], b = pts[Math.floor((pts.length - 1) / 2) + 1] || a;
+        at = L.latLng((a.lat + b.lat) / 2, (a.lng + b.lng) / 2);
+      } else { at = l.getCenter(); }
+    }
+    var p = map.latLngToContainerPoint(at);
+    return { x: p.x, y: p.y };
+  };
+  sp.index = function (id) { return D.id.indexOf(id); };
+  // What the map shows for project `id`: on the map or not, the status index and colour it is
+  // drawn in, and whether it is the selected one.
+  sp.projectStyle = function (id) {
+    var i = D.id.indexOf(id);
+    if (i < 0) { return null; }
+    var c = state.charCodeAt(i) - 48, on;
+    if (i < nOwn) { on = sp.parts[i].on; c = sp.parts[i].c; }
+    else { on = c >= 0 && (D.p[i] === "r" || D.p[i] === "t"); }
+    return { on: on, status: c, fill: C[c] || null, selected: sp.selected === i };
+  };
+
+  window.__spApply = function (st, selected) {
+    if (!sp.ready || st.length !== n) { sp.pending = [st, selected]; return; }
+    apply(st, selected);
   };
   function init(data) {
-    D = data; n = D.id.length; sp.ids = D.id;
-    for (var i = 0; i < n; i++) {
-      var lyr = make(i); sp.layers.push(lyr);
-      if (D.p[i] === "z" && RANK[D.k[i]] === 1) { zoneOutlines.push(lyr); }
-    }
+    D = data; n = D.id.length; nOwn = D.k.length; sp.ids = D.id;
+    for (var i = 0; i < nOwn; i++) { sp.parts.push(makeOwn(i)); }
+    sp.layers = sp.parts.map(function (p) { return p.layers[0]; });
+    D.places.forEach(function (pl, pi) { if (pl.p === "r" || pl.p === "t") { sp.badges.push(makeBadge(pi)); } });
+    ZONES.forEach(function (z) { zoneLabels.addLayer(zoneLabel(z)); });
+    districtBox.addTo(map);
     sp.ready = true;
     if (sp.pending) { var p = sp.pending; sp.pending = null; window.__spApply(p[0], p[1]); }
   }
   function fail() {
     var box = L.control({ position: "topright" });
     box.onAdd = function () {
-      var el = L.DomUtil.create("div");
-      el.style.cssText = "background:#fff3cd;padding:6px 10px;border-radius:4px;";
-      el.textContent = "项目图层加载失败，请刷新页面。";
-      return el;
+      return text("项目图层加载失败，请刷新页面。",
+        "background:#fff3cd;padding:6px 10px;border-radius:4px;");
     };
     box.addTo(map);
   }

@@ -22,7 +22,7 @@ EVIL = "<img src=x onerror=alert(1)></script><b>"
 def gdf():
     coll = synthetic_collection(400, seed=11)
     coll["features"][0]["properties"]["name"] = EVIL
-    coll["features"][1]["properties"]["precision"] = "none"
+    coll["features"][1]["properties"]["precision"] = None
     coll["features"][2]["geometry"] = None
     return filters.catalog_frame(coll)
 
@@ -53,20 +53,26 @@ def decode(data: dict, i: int) -> list[tuple[float, float]]:
 def test_every_drawable_project_is_encoded_and_the_rest_listed(gdf):
     payload = mapview.encode_projects(gdf)
     assert set(payload.ids) | set(payload.undrawn) == set(gdf["id"])
-    assert not set(payload.ids) & set(payload.undrawn)
     by_id = gdf.set_index("id")
     assert {gdf["id"].iloc[1], gdf["id"].iloc[2]} <= set(payload.undrawn)
-    # Only the district is known: not drawn (a mark at the centre would claim a place).
-    district = set(gdf.loc[gdf["precision"] == "district", "id"])
-    assert district and district <= set(payload.undrawn)
-    assert all(by_id.loc[pid, "precision"] != "district" for pid in payload.ids)
+    assert {gdf["id"].iloc[1], gdf["id"].iloc[2]}.isdisjoint(payload.ids)
+    # Zone- and district-level projects are not drawn (a mark would claim a place): they are
+    # encoded to be counted and listed from the zone labels and the district box, and listed
+    # under 未上图的项目 too; everything else drawn is not in that list.
+    counted = set(gdf.loc[gdf["precision"].isin(["zone", "district"]), "id"])
+    assert counted and counted <= set(payload.undrawn) and counted <= set(payload.ids)
+    assert set(payload.ids) & set(payload.undrawn) == counted
     data = payload_data(payload.js)
-    assert len(data["p"]) == len(data["k"]) == len(data["g"]) == len(payload.ids)
-    # Drawn bottom to top: zone outlines, areas, lines, points.
-    ranks = [
-        0 if p == "z" and k in "AN" else mapview.DRAW_RANK[k]
-        for p, k in zip(data["p"], data["k"], strict=True)
-    ]
+    own = len(data["k"])
+    assert len(data["g"]) == len(data["s"]) == own and len(data["r"]) == len(payload.ids) - own
+    assert all(by_id.loc[pid, "precision"] in mapview.PRECISION_CODES for pid in data["id"][:own])
+    # Each referenced place is encoded once, and no record's own shape is a place's.
+    places = [p["id"] for p in data["places"]]
+    assert len(places) == len(set(places))
+    for pid, r in zip(data["id"][own:], data["r"], strict=True):
+        assert data["places"][r]["id"] == by_id.loc[pid, "place_id"]
+    # Drawn bottom to top: areas, lines, points.
+    ranks = [mapview.DRAW_RANK[k] for k in data["k"]]
     assert ranks == sorted(ranks) and ranks[-1] == 3
 
 
@@ -74,7 +80,7 @@ def test_coordinates_survive_encoding_within_their_precision(gdf):
     payload = mapview.encode_projects(gdf)
     data = payload_data(payload.js)
     by_id = dict(zip(gdf["id"], gdf.geometry, strict=True))
-    for i, pid in enumerate(payload.ids):
+    for i, pid in enumerate(payload.ids[: len(data["k"])]):
         geom = by_id[pid]
         first = geom.geoms[0] if hasattr(geom, "geoms") else geom
         coords = np.asarray(first.exterior.coords if first.geom_type == "Polygon" else first.coords)
@@ -234,6 +240,10 @@ def test_tianditu_needs_a_token_and_events_convert_back_from_gcj02():
 def test_real_catalog_encodes(areas):
     gdf = filters.catalog_frame(store.load_collection())
     payload = mapview.encode_projects(gdf)
-    assert len(payload.ids) + len(payload.undrawn) == len(gdf)
+    assert set(payload.ids) | set(payload.undrawn) == set(gdf["id"])
+    data = payload_data(payload.js)
+    # 西永 and its projects: one badge, however many projects refer to it.
+    xiyong = [p for p in data["places"] if p["n"] == "西永"]
+    assert len(xiyong) == 1 and xiyong[0]["o"] is not None and xiyong[0]["s"] is True
     html = render(mapview.base_map(payload, *areas))
     assert not re.search(r"https?://", html)

@@ -129,17 +129,12 @@ def _map_colour(page, pid: str, status: str) -> dict:
     after the page around it has shown that rerun, so this waits for the map to catch up."""
     frame = map_frame(page)
     frame.wait_for_function(
-        """([pid, c]) => { const sp = window.__sp, i = sp.ids.indexOf(pid);
-          return i >= 0 && sp.selected === i && sp.layers[i]._spC === c; }""",
+        """([pid, c]) => { const s = window.__sp.projectStyle(pid);
+          return s !== null && s.selected && s.status === c; }""",
         arg=[pid, vocab.ALL_STATUSES.index(status)],
         timeout=WAIT_MS,
     )
-    return frame.evaluate(
-        """(pid) => { const sp = window.__sp, i = sp.ids.indexOf(pid), l = sp.layers[i];
-          return {on: l._spOn, status: l._spC, fill: l.options.fillColor,
-                  selected: sp.selected === i}; }""",
-        pid,
-    )
+    return frame.evaluate("(pid) => window.__sp.projectStyle(pid)", pid)
 
 
 def _assert_no_edit_controls(page) -> None:
