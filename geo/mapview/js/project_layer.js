@@ -222,6 +222,7 @@
       "text-shadow:0 0 3px #fff,0 0 3px #fff;";
     el.appendChild(text(z.name, "font-weight:bold;font-size:14px;color:#333;"));
     var count = text("", "font-size:12px;color:#08519c;cursor:pointer;pointer-events:auto;");
+    count.className = "sp-zone-count";
     el.appendChild(count);
     var m = L.marker([z.at[1], z.at[0]], { pane: "spBadges", keyboard: false, interactive: false,
       icon: L.divIcon({ className: "sp-zone", html: el, iconSize: null }) });
@@ -338,8 +339,9 @@
       var l = sp.parts[i].layers[0];
       if (l.getLatLng) { at = l.getLatLng(); }
       else if (D.k[i] === "L" || D.k[i] === "M") {
+        // the middle of the first segment (a place's badge may sit at the middle of the line)
         var pts = D.k[i] === "L" ? l.getLatLngs() : l.getLatLngs()[0];
-        var a = pts[Math.floor((pts.length - 1) / 2)], b = pts[Math.floor((pts.length - 1) / 2) + 1] || a;
+        var a = pts[0], b = pts[1] || a;
         at = L.latLng((a.lat + b.lat) / 2, (a.lng + b.lng) / 2);
       } else { at = l.getCenter(); }
     }
@@ -347,6 +349,13 @@
     return { x: p.x, y: p.y };
   };
   sp.index = function (id) { return D.id.indexOf(id); };
+  // Where project `id` is (lat, lng): its first part, or its place's badge.
+  sp.anchorOf = function (id) {
+    var i = D.id.indexOf(id);
+    if (i < 0) { return null; }
+    var at = anchor(i);
+    return [at.lat, at.lng];
+  };
   // What the map shows for project `id`: on the map or not, the status index and colour it is
   // drawn in, and whether it is the selected one.
   sp.projectStyle = function (id) {
@@ -363,7 +372,7 @@
     apply(st, selected);
   };
   function init(data) {
-    D = data; n = D.id.length; nOwn = D.k.length; sp.ids = D.id;
+    D = data; n = D.id.length; nOwn = D.k.length; sp.ids = D.id; sp.places = D.places;
     for (var i = 0; i < nOwn; i++) { sp.parts.push(makeOwn(i)); }
     sp.layers = sp.parts.map(function (p) { return p.layers[0]; });
     D.places.forEach(function (pl, pi) { if (pl.p === "r" || pl.p === "t") { sp.badges.push(makeBadge(pi)); } });

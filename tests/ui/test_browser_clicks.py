@@ -1,0 +1,202 @@
+"""Real mouse clicks on the map of the bundled catalog, in headless Chromium, default view.
+
+Every kind of thing the map draws is clicked at its screen position with ``page.mouse`` (no
+dispatched events): a point, a line, a polygon, a multi-part shape, a cluster, a place's badge,
+a zone label's count and the district box. Each click opens the project's details, or lists the
+projects there, and a click on a listed name opens that one. Two staff-drawn shapes (a polygon and
+a two-part polygon) are added to a copy of the catalog, since the documents give none.
+
+Skips when Chromium is absent, unless SHAPINGBA_REQUIRE_BROWSER=1 (CI), where that is a failure.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import shapely
+from playwright.sync_api import expect
+
+from geo.boundaries import load_zones
+from projects import store
+from projects.sources import ROOT
+from tests.helpers import IFRAME, WAIT_MS, app_in_browser, map_frame, open_page
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = ROOT / "tests" / "artifacts"
+POINT, LINE, MULTIPOINT = "SPB-0269", "SPB-0320", "SPB-0531"
+
+
+def _square(x: float, y: float, d: float = 0.004) -> shapely.Polygon:
+    return shapely.box(x - d, y - d, x + d, y + d)
+
+
+@pytest.fixture(scope="module")
+def catalog(tmp_path_factory) -> tuple[Path, str, str]:
+    """A copy of the committed catalog where two district-level projects were drawn by staff:
+    one as a polygon, one as a polygon in two parts (in the open west, away from other marks)."""
+    data = json.loads(store.catalog_path().read_text("utf-8"))
+    west = load_zones().set_index("zone").geometry["西"].representative_point()
+    shapes = {
+        "polygon": _square(west.x - 0.03, west.y - 0.05),
+        "multi": shapely.MultiPolygon(
+            [_square(west.x + 0.02, west.y - 0.06), _square(west.x + 0.05, west.y - 0.06)]
+        ),
+    }
+    picked = {}
+    for f in data["features"]:
+        p = f["properties"]
+        if p["precision"] == "district" and not p.get("deleted") and len(picked) < 2:
+            kind = "polygon" if not picked else "multi"
+            f["geometry"] = json.loads(shapely.to_geojson(shapes[kind]))
+            p.update(precision="manual", place_id=None, geo_method="manual")
+            p.update(geo_basis="测试：工作人员在地图上标绘", zone="西", zones=["西"])
+            picked[kind] = p["id"]
+    path = tmp_path_factory.mktemp("clicks") / "projects.geojson"
+    path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    return path, picked["polygon"], picked["multi"]
+
+
+@pytest.fixture(scope="module")
+def page(catalog):
+    with app_in_browser(catalog[0]) as (browser, url):
+        page = open_page(browser, url, viewport={"width": 1400, "height": 1100})
+        yield page
+        assert page.errors == []
+
+
+def _details(page, pid: str) -> None:
+    """Wait for the details panel to show project ``pid``."""
+    item = page.get_by_role("listitem").filter(has_text=re.compile(f"^编号：{re.escape(pid)}$"))
+    expect(item.first).to_be_visible(timeout=WAIT_MS)
+
+
+def _click_at(page, frame, point: dict) -> None:
+    box = page.query_selector(IFRAME).bounding_box()
+    x, y = box["x"] + point["x"], box["y"] + point["y"]
+    page.mouse.move(x - 30, y - 30)
+    page.mouse.move(x, y)
+    page.mouse.click(x, y)
+
+
+#: (lat, lng) of a project's ``part``: a marker, a part of a multi-part shape, else null (then
+#: the map's own screen point for the project is used: the middle of a line's first segment or
+#: the centre of a shape).
+_TARGET_JS = """([pid, part]) => { const sp = window.__sp, i = sp.index(pid);
+  if (i >= sp.parts.length) return L.latLng(sp.anchorOf(pid));
+  const ls = sp.parts[i].layers;
+  if (ls[0].getLatLng) return ls[Math.min(part, ls.length - 1)].getLatLng();
+  if (part > 0) return L.latLngBounds(ls[0].getLatLngs()[part][0]).getCenter();
+  return null; }"""
+
+
+def _go(frame, pid: str, zoom: int, part: int = 0) -> dict:
+    """Centre the map on project ``pid`` (its ``part``-th part) at ``zoom``; its screen point once
+    drawn there."""
+    frame.evaluate(
+        f"""([pid, z, part]) => {{ const m = window.map, at = ({_TARGET_JS})([pid, part]);
+          if (at) {{ m.setView(at, z, {{animate: false}}); return; }}
+          m.setView(L.latLng(window.__sp.anchorOf(pid)), z, {{animate: false}});
+          m.panTo(m.containerPointToLatLng(window.__sp.screenPoint(pid)), {{animate: false}}); }}""",
+        [pid, zoom, part],
+    )
+    frame.wait_for_function(
+        """([pid, part]) => { const sp = window.__sp, i = sp.index(pid);
+          if (i >= sp.parts.length) return true;
+          const ls = sp.parts[i].layers, l = ls[Math.min(part, ls.length - 1)];
+          return !l.getLatLng || !!l._icon || !!sp.cluster.getVisibleParent(l); }""",
+        arg=[pid, part],
+        timeout=WAIT_MS,
+    )
+    return frame.evaluate(
+        f"""([pid, part]) => {{ const at = ({_TARGET_JS})([pid, part]);
+          if (!at) return window.__sp.screenPoint(pid);
+          const c = window.map.latLngToContainerPoint(at); return {{x: c.x, y: c.y}}; }}""",
+        [pid, part],
+    )
+
+
+def _choose_from_list(page, frame, pid: str | None = None) -> str:
+    """In the open list popup, click ``pid``'s name (or the first); the id clicked."""
+    link = frame.locator(".sp-list a" + (f'[data-sp-id="{pid}"]' if pid else "")).first
+    expect(link).to_be_visible(timeout=WAIT_MS)
+    chosen = link.get_attribute("data-sp-id")
+    box = link.bounding_box()
+    page.mouse.click(box["x"] + min(20, box["width"] / 2), box["y"] + box["height"] / 2)
+    return chosen
+
+
+def test_a_click_on_any_kind_of_drawn_thing_opens_its_project(page, catalog):
+    _, polygon, multi = catalog
+    frame = map_frame(page)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+    # A cluster in the default view lists its projects; a listed name opens that project.
+    cluster = frame.locator(".sp-cluster").first
+    expect(cluster).to_be_visible(timeout=WAIT_MS)
+    box = cluster.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    expect(frame.locator(".sp-list")).to_be_visible(timeout=WAIT_MS)
+    page.screenshot(path=str(ARTIFACTS / "browser_cluster_list.png"))
+    _details(page, _choose_from_list(page, frame))
+
+    # A point, a line, a polygon, and the second part of a two-part polygon.
+    for pid, zoom, part in ((POINT, 16, 0), (LINE, 15, 0), (polygon, 14, 0), (multi, 14, 1)):
+        _click_at(page, frame, _go(frame, pid, zoom, part))
+        _details(page, pid)
+        frame.wait_for_function(
+            "(pid) => window.__sp.projectStyle(pid).selected", arg=pid, timeout=WAIT_MS
+        )
+
+    # A multi-point project: its part at 沙坪坝站 shares the spot with other projects, so the
+    # click lists them, and its name there opens it.
+    _click_at(page, frame, _go(frame, MULTIPOINT, 18, 1))
+    _details(page, _choose_from_list(page, frame, MULTIPOINT))
+
+    # A place's badge: the projects that only say they are in 西永, listed, with its outline.
+    data = json.loads(catalog[0].read_text("utf-8"))
+    xiyong = next(f for f in data["features"] if f["properties"]["name"] == "西永综合保税区")
+    place = xiyong["properties"]["place_id"]
+    members = [
+        f["properties"]["id"]
+        for f in data["features"]
+        if f["properties"].get("place_id") == place and f["properties"]["district"] == "沙坪坝区"
+    ]
+    frame.evaluate("(at) => window.map.setView(at, 15, {animate: false})", _anchor(frame, place))
+    badge = frame.locator(".sp-badge").filter(has_text=re.compile(r"^西永 · \d+$")).first
+    expect(badge).to_be_visible(timeout=WAIT_MS)
+    assert badge.inner_text() == f"西永 · {len(members)}"
+    box = badge.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    expect(frame.locator(".sp-list li")).to_have_count(len(members), timeout=WAIT_MS)
+    expect(frame.get_by_text("西永（示意范围，非测绘边界）")).to_be_visible(timeout=WAIT_MS)
+    page.screenshot(path=str(ARTIFACTS / "browser_badge_list.png"))
+    _details(page, _choose_from_list(page, frame, xiyong["properties"]["id"]))
+
+    # A zone label's count lists the projects known only to that zone.
+    frame.evaluate("() => window.map.setZoom(11, {animate: false})")
+    count = frame.locator(".sp-zone-count").filter(has_text="个项目仅知在此片区").first
+    expect(count).to_be_visible(timeout=WAIT_MS)
+    box = count.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    _details(page, _choose_from_list(page, frame))
+
+    # The district box lists the projects known only to the district.
+    box = frame.locator(".sp-district").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    _details(page, _choose_from_list(page, frame))
+    assert page.errors == []
+
+
+def _anchor(frame, place_id: str) -> list[float]:
+    """Where a place's badge is (lat, lng), from any project that refers to it."""
+    return frame.evaluate(
+        """(place) => { const sp = window.__sp;
+          const b = sp.badges.find(b => b._spPlace !== undefined &&
+                                        sp.places[b._spPlace].id === place);
+          const at = b.getLatLng(); return [at.lat, at.lng]; }""",
+        place_id,
+    )
