@@ -43,7 +43,7 @@ Request = tuple[str, str, str, str, bool]
 def _export(request: Request, _frame: gpd.GeoDataFrame, path: str) -> exchange.Export:
     """One export per request (shared between sessions); ``_frame`` is not hashed."""
     _, scope_json, fmt, crs, split = request
-    zones, outline = exchange.boundary_layers() if fmt == "gpkg" else (None, None)
+    zones, outline = exchange.boundary_layers() if fmt in exchange.WITH_BOUNDARIES else (None, None)
     with warnings.catch_warnings():  # the panel shows them from the result
         warnings.simplefilter("ignore", exchange.ExportWarning)
         return exchange.export(
@@ -170,7 +170,7 @@ def _render_import() -> None:
     editor = current_editor()
     if editor is None:
         st.caption(
-            "登录编辑账号后，可上传 GeoJSON、GeoPackage、zip 压缩的 Shapefile 或 CSV 批量新增、修改项目。"
+            "登录编辑账号后，可上传 GeoJSON、GeoPackage、zip 压缩的 Shapefile 或 File Geodatabase、Excel 或 CSV 批量新增、修改项目。"
         )
         return
     st.button("导入文件…", key="im_open", width="stretch", on_click=_open_import)
@@ -192,7 +192,7 @@ def _import_dialog(editor: Any) -> None:
     nonce = st.session_state.setdefault(K_IMPORT_NONCE, 0)
     upload = st.file_uploader(
         f"上传文件（不超过 {exchange.MAX_BYTES // 2**20} MB）",
-        type=["geojson", "json", "gpkg", "zip", "csv"],
+        type=["geojson", "json", "gpkg", "zip", "csv", "xlsx"],
         max_upload_size=exchange.MAX_BYTES // 2**20,
         key=f"im_file_{nonce}",
     )

@@ -27,6 +27,7 @@ from geo.exchange.formats import (
     RELATED_TABLE,
     SHAPEFILE_FIELDS,
     UNPLACED,
+    WITH_BOUNDARIES,
     Format,
     OutputCrs,
 )
@@ -113,6 +114,7 @@ __all__ = [
     "SHAPEFILE_FIELDS",
     "UNPLACED",
     "Upload",
+    "WITH_BOUNDARIES",
     "WKT_COLUMNS",
     "apply",
     "balloon_text",

@@ -45,6 +45,7 @@ from geo.exchange.formats import (
     GCJ02,
     KML_GCJ02_REASON,
     SPLIT_TAG,
+    WITH_BOUNDARIES,
 )
 from geo.exchange.metadata import metadata
 from geo.exchange.records import (
@@ -92,7 +93,8 @@ def export(
     if crs not in spec.crss:
         allowed = "、".join(CRSS[c].label for c in spec.crss)
         raise InvalidValue(
-            f"{spec.label} 只能使用以下坐标系：{allowed}。投影坐标请选择 GeoPackage、Shapefile 或 CSV。",
+            f"{spec.label} 只能使用以下坐标系：{allowed}。"
+            + ("" if any(CRSS[c].projected for c in spec.crss) else _PROJECTED_HINT),
             field="crs",
         )
     if scope.get("kind") not in ("filter", "all"):
@@ -164,6 +166,9 @@ def download_name(
     if tag:
         parts.append(tag)
     return "_".join(parts) + extension
+
+
+_PROJECTED_HINT = "投影坐标请选择 GeoPackage、Shapefile、File Geodatabase、CSV 或 Excel。"
 
 
 class ExportWarning(UserWarning):
@@ -258,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             selected = filter_projects(catalog, query)
             scope = {"kind": "filter", "query": query.to_params()}
-        zones, outline = boundary_layers() if args.format == "gpkg" else (None, None)
+        zones, outline = boundary_layers() if args.format in WITH_BOUNDARIES else (None, None)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ExportWarning)
             result = export(

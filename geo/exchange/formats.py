@@ -115,8 +115,30 @@ FORMATS: dict[str, Format] = {
         "application/vnd.google-earth.kmz",
         ("EPSG:4326",),
     ),
+    "xlsx": Format(
+        "Excel 表格（项目 / 状态沿革 / 来源，xlsx）",
+        ".xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        tuple(CRSS),
+    ),
+    "gdb": Format(
+        "File Geodatabase（ArcGIS，zip）",
+        ".gdb.zip",
+        "application/zip",
+        ("EPSG:4326", "EPSG:4490", "EPSG:4544", "EPSG:4545"),
+    ),
+    "dxf": Format(
+        "DXF（AutoCAD / CASS，按状态分图层）",
+        ".dxf",
+        "image/vnd.dxf",
+        ("EPSG:4544", "EPSG:4545"),
+    ),
     "csv": Format("CSV（WKT 几何，UTF-8，Excel 可直接打开）", ".csv", "text/csv", tuple(CRSS)),
 }
+
+
+#: Formats that carry the zones and the district outline as extra layers.
+WITH_BOUNDARIES = ("gpkg", "gdb")
 
 
 #: Geometry type -> family; one layer / file per family.

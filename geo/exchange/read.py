@@ -30,6 +30,7 @@ from pyproj.exceptions import CRSError
 from geo.crs import WGS84, geometry_from_gcj02, transformer
 from geo.exchange.cells import stored_text
 from geo.exchange.formats import CRSS, GCJ02, RELATED_TABLE, SHAPEFILE_FIELDS
+from geo.exchange.tables import read_xlsx
 from projects import schema
 from projects.errors import BadFile, CatalogError, InvalidValue
 
@@ -59,6 +60,7 @@ KINDS: dict[str, str] = {
     ".gpkg": "gpkg",
     ".zip": "zip",
     ".csv": "csv",
+    ".xlsx": "xlsx",
 }
 
 
@@ -96,7 +98,7 @@ class Upload:
 
     frame: gpd.GeoDataFrame
     filename: str
-    #: What was read: "geojson", "gpkg", "shp" or "csv".
+    #: What was read: "geojson", "gpkg", "shp", "gdb", "csv" or "xlsx".
     source_format: str
     #: The text encoding used (UTF-8 or GBK).
     encoding: str
@@ -131,7 +133,7 @@ def read_upload(
     kind = KINDS.get(Path(filename).suffix.lower())
     if kind is None:
         raise BadFile(
-            f"不支持的文件类型“{Path(filename).suffix or filename}”；请上传 GeoJSON、GeoPackage、zip 压缩的 Shapefile 或 CSV。"
+            f"不支持的文件类型“{Path(filename).suffix or filename}”；请上传 GeoJSON、GeoPackage、zip 压缩的 Shapefile 或 File Geodatabase、CSV 或 Excel（.xlsx）。"
         )
     if not data:
         raise BadFile(f"文件 {filename} 是空的。")
@@ -162,7 +164,7 @@ def read_upload(
             f"文件 {filename} 无法读取（读取程序出错，详情已记入服务器日志）；"
             "请检查文件，或换一种格式导出后再上传。"
         ) from exc
-    if file_crs is None and fmt == "csv":
+    if file_crs is None and fmt in ("csv", "xlsx"):
         file_crs = _name_crs(filename)
     if file_crs == GCJ02 and crs not in (None, GCJ02):
         raise BadFile(
@@ -271,6 +273,10 @@ def _read_gpkg(data: bytes, encoding: str | None):
 def _read_zip(data: bytes, encoding: str | None):
     files = _unzip(data)
     declared = _declared_crs(files.get("metadata.json", b"{}"))
+    if any(n.lower().endswith(".gdbtable") for n in files):  # a zipped File Geodatabase
+        gdb = {n: b for n, b in files.items() if n not in ("metadata.json", *_SIDE_TABLES)}
+        frame = _read_gdb(gdb)
+        return frame, "UTF-8", declared or frame.attrs.pop("crs", None), "gdb"
     stems = {Path(n).stem for n in files if n.lower().endswith(".shp")}
     tables = {Path(n).stem for n in files if n.lower().endswith(".dbf")} - stems
     if not stems and not tables:
@@ -303,6 +309,24 @@ def _read_zip(data: bytes, encoding: str | None):
     if RELATED_TABLE in files:
         frame = _join_related(frame, files[RELATED_TABLE])
     return frame, used, declared or (crss[0] if crss else None), "shp"
+
+
+def _read_gdb(files: dict[str, bytes]) -> gpd.GeoDataFrame:
+    """The project layers of a zipped File Geodatabase (its files, by name)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "upload.gdb"
+        path.mkdir()
+        for name, content in files.items():
+            (path / Path(name).name).write_bytes(content)
+        layers = [str(n) for n, _ in pyogrio.list_layers(path)]
+        chosen = [n for n in layers if n.startswith("projects_")] or [
+            n for n in layers if n not in ("zones", "outline")
+        ]
+        frames = [pyogrio.read_dataframe(path, layer=n) for n in chosen]
+        crs = _common_crs(frames)
+    frame = _concat(frames)
+    frame.attrs["crs"] = crs
+    return frame
 
 
 #: Tables beside the data in this app's zips: not project rows themselves.
@@ -387,6 +411,36 @@ def _dbf_encoding(dbf: bytes, cpg: bytes | None) -> str:
 def _read_csv(data: bytes, encoding: str | None):
     text, used = decode_text(data, encoding)
     table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False).map(stored_text)
+    return _table_frame(table, "CSV"), used, None, "csv"
+
+
+def _read_xlsx(data: bytes, encoding: str | None):
+    """An Excel workbook's 项目 sheet (cells are text as stored: no quote to strip)."""
+    header, rows, crs = read_xlsx(data)
+    if not header:
+        raise BadFile("Excel 文件中没有数据。")
+    table = pd.DataFrame(
+        [[_xlsx_text(v) for v in row[: len(header)]] for row in rows],
+        columns=header,
+        dtype=object,
+    ).fillna("")
+    declared = _declared_crs({"crs": {"code": crs}}) or (crs if crs in CRS_CHOICES else None)
+    return _table_frame(table, "Excel 表"), "UTF-8", declared, "xlsx"
+
+
+def _xlsx_text(value: Any) -> str:
+    """A cell as the text a CSV would hold: whole numbers without “.0”, dates in ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def _table_frame(table: pd.DataFrame, label: str) -> gpd.GeoDataFrame:
+    """A table of text cells with its geometry from a WKT column or lon/lat columns."""
     table.columns = [str(c).strip() for c in table.columns]
     lower = {c.lower(): c for c in table.columns}
     wkt = next((lower[c] for c in WKT_COLUMNS if c in lower), None)
@@ -398,7 +452,7 @@ def _read_csv(data: bytes, encoding: str | None):
             try:
                 geoms.append(shapely.from_wkt(text_geom) if text_geom.strip() else None)
             except shapely.errors.GEOSException as exc:
-                raise BadFile(f"CSV 第 {i} 行的 WKT 几何无法解析（{_short(exc)}）。") from exc
+                raise BadFile(f"{label}第 {i} 行的 WKT 几何无法解析（{_short(exc)}）。") from exc
         table = table.drop(columns=[wkt])
     elif lon is not None and lat is not None:
         geoms = []
@@ -409,15 +463,21 @@ def _read_csv(data: bytes, encoding: str | None):
             try:
                 geoms.append(shapely.Point(float(x), float(y)))
             except ValueError as exc:
-                raise BadFile(f"CSV 第 {i} 行的坐标“{x}, {y}”不是数字。") from exc
+                raise BadFile(f"{label}第 {i} 行的坐标“{x}, {y}”不是数字。") from exc
         table = table.drop(columns=[lon, lat])
     else:
         geoms = [None] * len(table)
     table = table.replace({"": None})
-    return gpd.GeoDataFrame(table, geometry=geoms), used, None, "csv"
+    return gpd.GeoDataFrame(table, geometry=geoms)
 
 
-_READERS = {"geojson": _read_geojson, "gpkg": _read_gpkg, "zip": _read_zip, "csv": _read_csv}
+_READERS = {
+    "geojson": _read_geojson,
+    "gpkg": _read_gpkg,
+    "zip": _read_zip,
+    "csv": _read_csv,
+    "xlsx": _read_xlsx,
+}
 
 
 def _concat(frames: list[pd.DataFrame]) -> gpd.GeoDataFrame:

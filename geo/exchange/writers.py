@@ -23,6 +23,7 @@ import pyogrio
 import shapely
 
 from geo.crs import WGS84
+from geo.exchange.cad import write_dxf
 from geo.exchange.cells import safe_cell
 from geo.exchange.formats import (
     CRSS,
@@ -48,6 +49,7 @@ from geo.exchange.records import (
     to_output_crs,
     zip_files,
 )
+from geo.exchange.tables import write_xlsx
 from projects import schema
 
 #: Text fields that hold an ISO date-time (written as DateTime where the format has one).
@@ -139,50 +141,72 @@ def _mixed_multi(geometries: Iterable[Any]) -> bool:
     return len(kinds) > 1
 
 
+def _write_layers(driver, path, records, geometries, crs, meta, notes, zones, outline) -> None:
+    """One layer per geometry family (and the attribute-only table), plus zones and outline,
+    into a GeoPackage or a File Geodatabase through GDAL."""
+    first = True
+
+    def write(frame, layer: str, description: str, **kw) -> None:
+        nonlocal first
+        if driver == "GPKG":
+            options = {
+                "dataset_options": _GPKG_OPTIONS if first else None,
+                "layer_options": {"IDENTIFIER": layer, "DESCRIPTION": description},
+                "dataset_metadata": {"export": meta_json(meta, notes).decode("utf-8")}
+                if first
+                else None,
+            }
+        else:  # OpenFileGDB: ArcGIS shows the alias as the layer's name
+            options = {"layer_options": {"LAYER_ALIAS": description}}
+        _gdal_write(frame, path, layer=layer, driver=driver, **options, **kw)
+        first = False
+
+    for fam, idx in groups(geometries).items():
+        geoms = [geometries[i] for i in idx]
+        frame = _frame([flat_record(records[i]) for i in idx], geoms, crs)
+        label = f"沙坪坝区项目（{FAMILY_LABELS[fam]}）"
+        if fam == UNPLACED:
+            write(frame, "projects_unplaced", label + "：没有位置的项目，只有属性")
+        else:
+            write(frame, f"projects_{fam}", label, promote_to_multi=_mixed_multi(geoms))
+    for layer, extra, label in (("zones", zones, "东中西片区"), ("outline", outline, "区界")):
+        if extra is None or extra.empty:
+            continue
+        extra = extra.to_crs(WGS84) if extra.crs is not None else extra
+        frame = gpd.GeoDataFrame(
+            extra.drop(columns=extra.geometry.name),
+            geometry=[to_output_crs(g, crs) for g in extra.geometry],
+            crs=None if CRSS[crs].epsg is None else CRSS[crs].epsg,
+        )
+        write(frame, layer, label, promote_to_multi=_mixed_multi(frame.geometry))
+    if first:  # nothing to write: still a valid file, with an empty attribute table
+        write(_frame([], [], crs), "projects_unplaced", "沙坪坝区项目（空）")
+
+
 def _write_gpkg(
     records, geometries, crs, meta, notes, split, *, zones, outline
 ) -> tuple[bytes, str]:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "export.gpkg"
-        first = True
-
-        def write(frame, layer: str, description: str, **kw) -> None:
-            nonlocal first
-            _gdal_write(
-                frame,
-                path,
-                layer=layer,
-                driver="GPKG",
-                dataset_options=_GPKG_OPTIONS if first else None,
-                layer_options={"IDENTIFIER": layer, "DESCRIPTION": description},
-                dataset_metadata={"export": meta_json(meta, notes).decode("utf-8")}
-                if first
-                else None,
-                **kw,
-            )
-            first = False
-
-        for fam, idx in groups(geometries).items():
-            geoms = [geometries[i] for i in idx]
-            frame = _frame([flat_record(records[i]) for i in idx], geoms, crs)
-            label = f"沙坪坝区项目（{FAMILY_LABELS[fam]}）"
-            if fam == UNPLACED:
-                write(frame, "projects_unplaced", label + "：没有位置的项目，只有属性")
-            else:
-                write(frame, f"projects_{fam}", label, promote_to_multi=_mixed_multi(geoms))
-        for layer, extra, label in (("zones", zones, "东中西片区"), ("outline", outline, "区界")):
-            if extra is None or extra.empty:
-                continue
-            extra = extra.to_crs(WGS84) if extra.crs is not None else extra
-            frame = gpd.GeoDataFrame(
-                extra.drop(columns=extra.geometry.name),
-                geometry=[to_output_crs(g, crs) for g in extra.geometry],
-                crs=None if CRSS[crs].epsg is None else CRSS[crs].epsg,
-            )
-            write(frame, layer, label, promote_to_multi=_mixed_multi(frame.geometry))
-        if first:  # nothing to write: still a valid file, with an empty attribute table
-            write(_frame([], [], crs), "projects_unplaced", "沙坪坝区项目（空）")
+        _write_layers("GPKG", path, records, geometries, crs, meta, notes, zones, outline)
         return path.read_bytes(), ".gpkg"
+
+
+#: The folder name inside a File Geodatabase zip.
+GDB_FOLDER = "沙坪坝项目.gdb"
+
+
+def _write_gdb(
+    records, geometries, crs, meta, notes, split, *, zones, outline
+) -> tuple[bytes, str]:
+    """An Esri File Geodatabase (GDAL's OpenFileGDB writer), zipped: unzip and add the .gdb
+    folder in ArcGIS or QGIS."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / GDB_FOLDER
+        _write_layers("OpenFileGDB", path, records, geometries, crs, meta, notes, zones, outline)
+        files = {f"{GDB_FOLDER}/{part.name}": part.read_bytes() for part in sorted(path.iterdir())}
+    files["metadata.json"] = meta_json(meta, notes)
+    return zip_files(files), ".gdb.zip"
 
 
 def _truncate_bytes(text: str, limit: int) -> str:
@@ -289,6 +313,9 @@ WRITERS: dict[str, Callable[..., tuple[bytes, str]]] = {
     "shp": _write_shp,
     "kml": write_kml,
     "kmz": write_kmz,
+    "xlsx": write_xlsx,
+    "gdb": _write_gdb,
+    "dxf": write_dxf,
     "csv": _write_csv,
 }
 assert set(WRITERS) == set(FORMATS)

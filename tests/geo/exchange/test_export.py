@@ -25,7 +25,7 @@ from shapely.geometry import LineString, MultiPolygon, Point, Polygon, mapping, 
 
 from geo import exchange as ex
 from geo.crs import geometry_from_gcj02, geometry_to_gcj02
-from projects import clock, schema
+from projects import clock, schema, vocab
 from projects.errors import InvalidValue
 from projects.filters import catalog_frame
 from projects.progress import progress_of
@@ -116,7 +116,9 @@ def built_collection() -> dict:
 
 
 EXPORTED = [f for f in sample_collection()["features"] if not f["properties"]["deleted"]]
-CASES = [(fmt, crs) for fmt, spec in ex.FORMATS.items() for crs in spec.crss]
+#: Formats that carry the attributes (DXF is a drawing: layers, lines and names; tested apart).
+TABLED = [fmt for fmt in ex.FORMATS if fmt != "dxf"]
+CASES = [(fmt, crs) for fmt in TABLED for crs in ex.FORMATS[fmt].crss]
 SCOPE = {"kind": "filter", "query": {"sector": "交通"}}
 
 
@@ -150,7 +152,11 @@ def datasets(path: Path, fmt: str) -> list[tuple[str, str | None]]:
             for n in names
             if n.endswith(".shp") or n == "projects_unplaced.dbf"
         ]
-    name = f"/vsizip/{path}/doc.kml" if fmt == "kmz" else str(path)
+    if fmt in ("xlsx", "dxf"):
+        return [(str(path), "项目" if fmt == "xlsx" else None)]
+    name = {"kmz": f"/vsizip/{path}/doc.kml", "gdb": f"/vsizip/{path}/沙坪坝项目.gdb"}.get(
+        fmt, str(path)
+    )
     layers = pyogrio.list_layers(name)[:, 0]
     return [(name, str(layer)) for layer in layers if str(layer).startswith("projects_")]
 
@@ -188,9 +194,13 @@ def normalise(rows: list[dict[str, Any]], fmt: str) -> dict[str, dict[str, Any]]
     """Rows read from a file -> {id: schema-typed properties}."""
     rename = {s: f for f, s in ex.SHAPEFILE_FIELDS.items()} if fmt == "shp" else {}
     rename.update({"Name": "name"} if fmt in ("kml", "kmz") else {})
+    if fmt == "xlsx":
+        rename.update({label: f for f, (_, _, label) in schema.FIELDS.items()})
     out = {}
     for row in rows:
         row = {rename.get(k, k): v for k, v in row.items()}
+        if fmt == "xlsx" and row.get("updated_at"):  # Excel has no time zones: China time
+            row["updated_at"] = pd.Timestamp(row["updated_at"]).tz_localize("Asia/Shanghai")
         props = {f: _back(row.get(f), kind) for f, (kind, _, _) in schema.FIELDS.items()}
         if isinstance(props["updated_at"], str):  # ISO text: the same instant, in UTC
             props["updated_at"] = _back(pd.Timestamp(props["updated_at"]), str)
@@ -256,6 +266,10 @@ def check_round_trip(rows: list[dict], geoms: list, fmt: str, crs: str, path: Pa
             read = got[pid][field]
             if fmt in ("kml", "kmz") and field in ex.LIST_FIELDS:  # read as Chinese text
                 value = ex.kml_value(field, value) or []
+            if fmt == "xlsx" and field in ("status_history", "sources"):
+                continue  # sheets of their own, checked in the XLSX test
+            if fmt == "xlsx" and field in ex.LIST_FIELDS:  # names joined by 、
+                value = "、".join(value) or []
             assert read == value, (fmt, crs, pid, field, read, value)
     for f in EXPORTED:
         pid = f["properties"]["id"]
@@ -295,6 +309,11 @@ def read_with_pyogrio(path: Path, fmt: str) -> tuple[list[dict], list]:
     rows, geoms = [], []
     for name, layer in datasets(path, fmt):
         frame = pyogrio.read_dataframe(name, layer=layer)
+        if fmt == "xlsx":  # GDAL reads the sheet as a table: the geometry is its WKT column
+            wkt = frame.pop("WKT")
+            frame = frame.set_geometry(
+                [shapely.from_wkt(w) if isinstance(w, str) and w else None for w in wkt]
+            )
         geom_col = frame.geometry.name if "geometry" in frame else None
         for rec in frame.drop(columns=[geom_col] if geom_col else []).to_dict("records"):
             rows.append(rec)
@@ -311,10 +330,14 @@ def read_with_ogr2ogr(path: Path, fmt: str, tmp: Path) -> tuple[list[dict], list
         assert done.returncode == 0 and "Warning" not in done.stderr, done.stderr
         for feature in json.loads(out.read_text(encoding="utf-8"))["features"]:
             props = dict(feature["properties"])
-            props.pop("WKT", None)
-            props.setdefault("id", feature.get("id"))  # GDAL promotes an "id" field to Feature.id
+            wkt = props.pop("WKT", None)
+            if "编号" not in props:  # GDAL promotes an "id" field to Feature.id
+                props.setdefault("id", feature.get("id"))
             rows.append(props)
-            geoms.append(None if feature["geometry"] is None else shape(feature["geometry"]))
+            if feature["geometry"] is not None:
+                geoms.append(shape(feature["geometry"]))
+            else:  # a spreadsheet's WKT column
+                geoms.append(shapely.from_wkt(wkt) if fmt == "xlsx" and wkt else None)
     return rows, geoms
 
 
@@ -370,10 +393,11 @@ def test_round_trip_with_gdal_command_line(catalog, tmp_path, fmt, crs):
 
 
 def test_every_format_refuses_a_crs_it_cannot_carry(catalog):
-    refused = [(f, c) for f in ex.FORMATS for c in ex.CRSS if (f, c) not in CASES]
+    refused = [(f, c) for f in ex.FORMATS for c in ex.CRSS if c not in ex.FORMATS[f].crss]
     assert ("geojson", "EPSG:4544") in refused and ("kml", "EPSG:4490") in refused
     for fmt, crs in refused:
-        reason = "只能使用 WGS84 经纬度.*500 米" if crs == ex.GCJ02 else "只能使用以下坐标系"
+        kml = crs == ex.GCJ02 and fmt in ("kml", "kmz")
+        reason = "只能使用 WGS84 经纬度.*500 米" if kml else "只能使用以下坐标系"
         with pytest.raises(InvalidValue, match=reason):
             ex.export(catalog, fmt, crs, scope=SCOPE)
     with pytest.raises(InvalidValue, match="不支持的格式"):
@@ -674,12 +698,17 @@ def test_deleted_records_and_foreign_columns_are_not_exported(catalog):
     assert all(set(f["properties"]) == set(schema.FIELDS) for f in doc["features"])
 
 
-@pytest.mark.parametrize("fmt", list(ex.FORMATS))
+@pytest.mark.parametrize("fmt", TABLED)
 def test_empty_selection_still_writes_a_readable_file(catalog, tmp_path, fmt):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ex.ExportWarning)
         result = ex.export(catalog.iloc[0:0], fmt, "EPSG:4326", scope=SCOPE)
     path = write(tmp_path, result)
+    if fmt == "xlsx":  # GDAL needs a data row to tell a header from data: read it as Excel does
+        from openpyxl import load_workbook
+
+        assert [r for r in load_workbook(path)["项目"].iter_rows(min_row=2) if r] == []
+        return
     rows, _ = read_with_pyogrio(path, fmt)
     assert rows == []
 
@@ -687,7 +716,7 @@ def test_empty_selection_still_writes_a_readable_file(catalog, tmp_path, fmt):
 # --- the real catalog and boundaries ----------------------------------------------------------
 
 
-@pytest.mark.parametrize("fmt", list(ex.FORMATS))
+@pytest.mark.parametrize("fmt", TABLED)
 def test_the_real_catalog_exports_cleanly(tmp_path, fmt):
     from projects import store
 
@@ -754,3 +783,59 @@ def test_years_and_version_are_32_bit_and_dates_are_dates(catalog, tmp_path, fmt
     assert fields["investment"].startswith("Real")
     if fmt == "gpkg":
         assert fields["updated_at"].startswith("DateTime")
+
+
+def test_xlsx_has_projects_history_and_sources_sheets_in_chinese(catalog, tmp_path):
+    from openpyxl import load_workbook
+
+    path = write(tmp_path, ex.export(catalog, "xlsx", "EPSG:4544", scope=SCOPE))
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["项目", "状态沿革", "来源", "说明"]
+    header = [c.value for c in wb["项目"][1]]
+    assert header[:4] == ["编号", "名称", "别名", "领域"] and header[-1] == "WKT"
+    rows = {
+        r[0]: dict(zip(header, r, strict=True))
+        for r in wb["项目"].iter_rows(min_row=2, values_only=True)
+    }
+    assert set(rows) == {f["properties"]["id"] for f in EXPORTED}
+    line = rows["t-line"]
+    assert line["起始年"] == 2021 and isinstance(line["起始年"], int)
+    assert line["投资（万元）"] == 1234567.5 and line["别名"] == "27号线、璧铜线"
+    assert line["修改时间"].isoformat() == "2026-11-30T10:00:00"  # China time
+    assert line["WKT"].startswith("LINESTRING (")
+    history = list(wb["状态沿革"].iter_rows(values_only=True))
+    assert history[0][:5] == ("编号", "名称", "日期", "年份", "状态")
+    assert history[1][:5] == ("t-point", "西永综保区 二期", "2025-02-12", 2024, "建成")
+    sources = list(wb["来源"].iter_rows(values_only=True))
+    assert len(sources) == 1 + 4 and sources[1][3] == "专栏12：综合交通重点项目"
+    assert sources[1][4] == 301
+    about = dict(wb["说明"].iter_rows(min_row=2, values_only=True))
+    assert about["坐标系代码"] == "EPSG:4544" and about["项目数"] == len(EXPORTED)
+
+
+def test_dxf_has_a_layer_per_status_and_the_names_as_text(catalog, tmp_path):
+    gdal_cli()
+    import ezdxf
+
+    result = ex.export(catalog, "dxf", "EPSG:4544", scope=SCOPE)
+    assert result.filename.endswith(".dxf") and any("1 个没有位置" in w for w in result.warnings)
+    path = write(tmp_path, result)
+    doc = ezdxf.readfile(path)
+    layers = {layer.dxf.name for layer in doc.layers}
+    assert {f"项目_{s}" for s in vocab.ALL_STATUSES} <= layers and "项目名称" in layers
+    done = subprocess.run(
+        ["ogrinfo", "-ro", "-al", "-q", str(path)], capture_output=True, text=True
+    )
+    assert done.returncode == 0 and "Warning" not in done.stderr + done.stdout, done.stderr
+    texts = {
+        line.split("=", 1)[1].strip()
+        for line in done.stdout.splitlines()
+        if "Text (String) =" in line
+    }
+    placed = {f["properties"]["name"] for f in EXPORTED if f["geometry"] is not None}
+    assert texts == placed
+    frame = pyogrio.read_dataframe(path)
+    by_layer = frame.groupby("Layer").size().to_dict()
+    assert by_layer["项目_在建"] >= 1 and by_layer["项目_规划"] >= 1
+    # In Gauss–Krüger metres (CM 105°E): x about 620 000–670 000 here.
+    assert 600_000 < frame.total_bounds[0] < frame.total_bounds[2] < 700_000

@@ -271,6 +271,9 @@ def test_every_problem_is_listed_with_its_row(catalog_path, outline):
         ("geojson", ex.GCJ02),
         ("gpkg", ex.GCJ02),
         ("csv", ex.GCJ02),
+        ("xlsx", "EPSG:4544"),
+        ("xlsx", ex.GCJ02),
+        ("gdb", "EPSG:4544"),
     ],
 )
 def test_reimporting_an_export_changes_nothing(catalog_path, outline, fmt, crs):
@@ -397,6 +400,28 @@ def test_formulas_are_written_as_text_and_read_back_unchanged(catalog_path, outl
     cells = [r[c] for r in rows for c in ("notes", "lead_dept", "name")]
     assert not [c for c in cells if c[:1] in ex.FORMULA_STARTS], "a live formula in the CSV"
     assert "'" + payloads[0] in cells and "'" + payloads[1] in cells
+    result = im.preview(
+        im.read_upload(exported.data, exported.filename), features(catalog_path), outline
+    )
+    assert result.changed == [] and result.added == [], im.preview_table(result)
+    # Excel: the cells are text, never formulas, and read back exactly.
+    from openpyxl import load_workbook
+
+    exported = ex.export(frame, "xlsx", "EPSG:4326", scope={"kind": "all"})
+    path = tmp_path / exported.filename
+    path.write_bytes(exported.data)
+    sheet = load_workbook(path)["项目"]
+    header = [c.value for c in sheet[1]]
+    cells = [
+        c
+        for row in sheet.iter_rows(min_row=2)
+        for c in row
+        if header[c.column - 1] in ("备注", "牵头部门")
+    ]
+    texts = {c.value for c in cells if c.value}
+    assert payloads[0] in texts and payloads[1] in texts and "-" + payloads[0] in texts
+    assert all(c.data_type == "s" for c in cells if c.value), "a formula cell in the workbook"
+    assert all(c.quotePrefix for c in cells if c.value and c.value[0] in ex.FORMULA_STARTS)
     result = im.preview(
         im.read_upload(exported.data, exported.filename), features(catalog_path), outline
     )

@@ -1,0 +1,101 @@
+"""DXF for AutoCAD and CASS (ezdxf): one layer per status, names as text, metres in Gauss–Krüger.
+
+CAD drawings at 规划院 are in CGCS2000 Gauss–Krüger metres, so only EPSG:4544/4545 are offered.
+Points are POINT entities (drawn as a circled cross, 20 m), lines open polylines, polygons one
+closed polyline per ring. Each project's name is a TEXT on the layer 项目名称; every entity
+carries the project id and name as XDATA (application ``SHAPINGBA``). Projects without a
+position have nothing to draw and are left out (the note says how many).
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import ezdxf
+import shapely
+from ezdxf import colors, units
+
+from geo.exchange.formats import METRE_DECIMALS
+from projects import vocab
+
+#: The layer the project names are written on.
+LABEL_LAYER = "项目名称"
+
+#: XDATA application name: the project id and name on every entity.
+APPID = "SHAPINGBA"
+
+#: Text height and point symbol size, in metres (readable at 1:10 000).
+TEXT_HEIGHT, POINT_SIZE = 25.0, 20.0
+
+
+def status_layer(status: str | None) -> str:
+    """The layer a project is drawn on: 项目_<status>."""
+    return f"项目_{status if status in vocab.ALL_STATUSES else vocab.UNKNOWN_STATUS}"
+
+
+def _rgb(hex_rgb: str) -> tuple[int, int, int]:
+    return int(hex_rgb[1:3], 16), int(hex_rgb[3:5], 16), int(hex_rgb[5:7], 16)
+
+
+def _nearest_aci(rgb: tuple[int, int, int]) -> int:
+    """The AutoCAD colour index closest to ``rgb`` (R2000 layers have no true colour)."""
+    return min(
+        range(1, 256),
+        key=lambda i: sum((a - b) ** 2 for a, b in zip(colors.aci2rgb(i), rgb, strict=True)),
+    )
+
+
+def _xy(coords: Any) -> list[tuple[float, float]]:
+    return [(round(x, METRE_DECIMALS), round(y, METRE_DECIMALS)) for x, y, *_ in coords]
+
+
+def _draw(msp: Any, geom: shapely.Geometry, attribs: dict[str, Any]) -> list[Any]:
+    kind = geom.geom_type
+    if kind.startswith("Multi"):
+        return [e for part in geom.geoms for e in _draw(msp, part, attribs)]
+    if kind == "Point":
+        return [msp.add_point(_xy(geom.coords)[0], dxfattribs=attribs)]
+    if kind == "LineString":
+        return [msp.add_lwpolyline(_xy(geom.coords), dxfattribs=attribs)]
+    rings = [geom.exterior, *geom.interiors]
+    return [msp.add_lwpolyline(_xy(r.coords[:-1]), close=True, dxfattribs=attribs) for r in rings]
+
+
+def write_dxf(records, geometries, crs, meta, notes, split, **_) -> tuple[bytes, str]:
+    """The drawing's bytes: DXF R2000 in GBK (code page ANSI_936), which AutoCAD, CASS and GDAL
+    all read as Chinese (GDAL 3.6 reads an R2010 file's UTF-8 as code page 1252)."""
+    doc = ezdxf.new("R2000", setup=True)
+    doc.encoding = "gbk"
+    doc.units = units.M
+    doc.header["$PDMODE"] = 34  # a point is a circled cross
+    doc.header["$PDSIZE"] = POINT_SIZE
+    doc.appids.add(APPID)
+    doc.styles.add("项目注记", font="simsun.ttc")  # 宋体, which Chinese CAD systems have
+    for status, colour in vocab.STATUS_COLOURS.items():
+        layer = doc.layers.add(status_layer(status), color=_nearest_aci(_rgb(colour)))
+        layer.description = f"状态为“{status}”的项目"
+    doc.layers.add(LABEL_LAYER, color=colors.BLACK).description = "项目名称注记"
+    msp = doc.modelspace()
+    unplaced = 0
+    for record, geom in zip(records, geometries, strict=True):
+        if geom is None:
+            unplaced += 1
+            continue
+        xdata = [(1000, record["id"] or ""), (1000, record["name"] or "")]
+        for entity in _draw(msp, geom, {"layer": status_layer(record["status"])}):
+            entity.set_xdata(APPID, xdata)
+        anchor = shapely.point_on_surface(geom)
+        text = msp.add_text(
+            record["name"] or "",
+            height=TEXT_HEIGHT,
+            dxfattribs={"layer": LABEL_LAYER, "style": "项目注记"},
+        )
+        text.set_placement(_xy(anchor.coords)[0])
+        text.set_xdata(APPID, xdata)
+    if unplaced:
+        notes.append(f"DXF 只能画出有位置的项目：{unplaced} 个没有位置的项目未写入。")
+    stream = io.StringIO()
+    doc.write(stream)
+    # Characters GBK lacks become DXF's \U+XXXX escapes, as AutoCAD writes them.
+    return stream.getvalue().encode(doc.output_encoding, errors="dxfreplace"), ".dxf"

@@ -1,0 +1,167 @@
+"""Excel workbooks (XLSX, openpyxl) both ways: what planners open in Excel or WPS as a real table.
+
+Sheets: 项目 (one row per project, Chinese headers, typed cells, geometry as WKT), 状态沿革 (one
+row per dated status mention), 来源 (one row per source line) and 说明 (what the file is: scope,
+count, CRS, catalog version). Every text cell is stored as text (never a formula) and styled with
+Excel's quote prefix, so ``=HYPERLINK(...)`` shows as the text it is and stays so after editing.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from typing import Any
+
+import shapely
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from geo.exchange.cells import FORMULA_STARTS
+from geo.exchange.formats import CRSS, DEGREE_DECIMALS, LIST_FIELDS, METRE_DECIMALS
+from projects import clock, schema, vocab
+
+#: Sheet names (the reader finds the projects by the first).
+PROJECTS_SHEET, HISTORY_SHEET, SOURCES_SHEET, ABOUT_SHEET = "项目", "状态沿革", "来源", "说明"
+
+#: The 说明 row that names the CRS code (read back by the import).
+CRS_ROW = "坐标系代码"
+
+#: Fields of the 项目 sheet: every field except the two that get sheets of their own.
+PROJECT_FIELDS = tuple(f for f in schema.FIELDS if f not in ("status_history", "sources"))
+
+_HISTORY_COLUMNS = ("编号", "名称", "日期", "年份", "状态", "原文", "文件", "行号", "部分")
+_SOURCE_COLUMNS = ("编号", "名称", "文件", "章节", "行号", "原文形式")
+_PARTS = {"review": "回顾", "plan": "计划"}
+
+
+def _put(ws: Any, row: int, column: int, value: Any) -> None:
+    """One cell; text is always text (a leading = + - @ never makes a formula)."""
+    cell = ws.cell(row=row, column=column, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+        if value.startswith(FORMULA_STARTS):
+            cell.quotePrefix = True
+
+
+def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list[Any]]) -> None:
+    ws = wb.create_sheet(title)
+    for c, text in enumerate(header, start=1):
+        _put(ws, 1, c, text)
+        ws.cell(row=1, column=c).font = Font(bold=True)
+    for r, values in enumerate(rows, start=2):
+        for c, value in enumerate(values, start=1):
+            _put(ws, r, c, value)
+    ws.freeze_panes = "A2"
+    if rows:
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
+    for c, text in enumerate(header, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = max(8, min(40, 2 * len(text) + 4))
+
+
+def _cell_value(field: str, value: Any) -> Any:
+    """A project value as an Excel cell: lists joined by 、 (the import splits them again),
+    the modification time as a China-time date-time, the rest typed as it is."""
+    if field in LIST_FIELDS:
+        return "、".join(str(v) for v in value) if value else None
+    if field == "updated_at" and value:
+        when = datetime.fromisoformat(str(value))
+        if when.tzinfo is not None:
+            when = when.astimezone(clock.CHINA).replace(tzinfo=None)
+        return when
+    return value
+
+
+def _wkt(geom: shapely.Geometry | None, crs: str) -> str | None:
+    if geom is None:
+        return None
+    decimals = METRE_DECIMALS if CRSS[crs].projected else DEGREE_DECIMALS
+    return shapely.to_wkt(geom, rounding_precision=decimals, trim=True)
+
+
+def _doc_title(file: Any) -> str:
+    doc = vocab.DOCUMENTS_BY_FILE.get(file)
+    return doc.title if doc else str(file or "")
+
+
+def write_xlsx(records, geometries, crs, meta, notes, split, **_) -> tuple[bytes, str]:
+    """The workbook's bytes: projects, status history, sources and a 说明 sheet."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    header = [schema.FIELDS[f][2] for f in PROJECT_FIELDS] + ["WKT"]
+    rows = [
+        [_cell_value(f, r[f]) for f in PROJECT_FIELDS] + [_wkt(g, crs)]
+        for r, g in zip(records, geometries, strict=True)
+    ]
+    _sheet(wb, PROJECTS_SHEET, header, rows)
+    ws = wb[PROJECTS_SHEET]
+    when = PROJECT_FIELDS.index("updated_at") + 1
+    for r in range(2, len(rows) + 2):
+        ws.cell(row=r, column=when).number_format = "yyyy-mm-dd hh:mm:ss"
+    history = [
+        [
+            r["id"],
+            r["name"],
+            e.get("date"),
+            e.get("year"),
+            e.get("status"),
+            e.get("cue"),
+            _doc_title(e.get("doc")),
+            e.get("line"),
+            _PARTS.get(e.get("part") or "", e.get("part")),
+        ]
+        for r in records
+        for e in r["status_history"]
+        if isinstance(e, dict)
+    ]
+    _sheet(wb, HISTORY_SHEET, list(_HISTORY_COLUMNS), history)
+    sources = [
+        [
+            r["id"],
+            r["name"],
+            _doc_title(s.get("doc")),
+            s.get("section"),
+            s.get("line"),
+            s.get("form"),
+        ]
+        for r in records
+        for s in r["sources"]
+        if isinstance(s, dict)
+    ]
+    _sheet(wb, SOURCES_SHEET, list(_SOURCE_COLUMNS), sources)
+    scope = "全部项目" if meta["scope"].get("kind") == "all" else "当前筛选"
+    about = [
+        ["标题", meta["title"]],
+        ["导出时间（UTC）", meta["exported_at"]],
+        ["范围", scope],
+        ["筛选条件", "；".join(f"{k}={v}" for k, v in (meta["scope"].get("query") or {}).items())],
+        ["项目数", meta["count"]],
+        [CRS_ROW, crs],
+        ["坐标系", meta["crs"]["label"]],
+        ["坐标系说明", meta["crs"]["note"]],
+        ["项目库版本", meta.get("catalog_version")],
+        ["几何", "WKT 列；没有位置的项目该列为空"],
+        *[["注意", n] for n in notes],
+    ]
+    _sheet(wb, ABOUT_SHEET, ["项目", "内容"], about)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue(), ".xlsx"
+
+
+def read_xlsx(data: bytes) -> tuple[list[str], list[list[Any]], str | None]:
+    """The 项目 sheet (or the first sheet) as header and rows of cell values, and the CRS code
+    its 说明 sheet names (None where there is none)."""
+    wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    ws = wb[PROJECTS_SHEET] if PROJECTS_SHEET in wb.sheetnames else wb.worksheets[0]
+    values = [list(row) for row in ws.iter_rows(values_only=True)]
+    crs = None
+    if ABOUT_SHEET in wb.sheetnames:
+        for row in wb[ABOUT_SHEET].iter_rows(values_only=True):
+            if row and row[0] == CRS_ROW and len(row) > 1:
+                crs = str(row[1])
+    wb.close()
+    if not values:
+        return [], [], crs
+    header = ["" if h is None else str(h).strip() for h in values[0]]
+    return header, [r for r in values[1:] if any(v is not None for v in r)], crs
