@@ -16,7 +16,7 @@ import ui.transfer
 from geo import exchange, mapview
 from projects import filters
 from projects.errors import CatalogError
-from ui import catalog, charts, chrome, details, permalink, sidebar, tables
+from ui import catalog, charts, chrome, details, permalink, printing, sidebar, tables
 
 K_SELECTED, K_MAP, K_SEEN = "selected_id", "map", "seen_events"
 
@@ -147,3 +147,4 @@ tables.render_unplaced(filtered, set(payload.undrawn))
 with st.sidebar:
     ui.edit.render(selected_id, event)
     ui.transfer.render(filtered, query)
+    printing.render(filtered, query, url.get(mapview.VIEW_PARAM))

