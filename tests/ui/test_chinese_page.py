@@ -3,8 +3,8 @@ document and the map's frame) fails on any Latin-script word outside a short lis
 tokens (ids, units, coordinate-system codes, file formats, brand names, and Latin words that the
 project names themselves contain).
 
-Walks the default page, the logged-in editing and import panels, the export panel with a built
-file, and the drawing toolbar with a tool switched on. Runs against a temporary copy of the
+Walks the default page, the logged-in editing and import panels, the export and print panels with
+built files, and the drawing toolbar with a tool switched on. Runs against a temporary copy of the
 committed catalog; skips without Chromium unless SHAPINGBA_REQUIRE_BROWSER=1.
 """
 
@@ -187,8 +187,11 @@ def test_editing_import_export_and_drawing_have_no_english(site):
     side.get_by_role("button", name="登录").click()
     expect(side.get_by_text("已登录")).to_be_visible(timeout=WAIT_MS)
     # Import panel (uploader) and export panel with a built file on offer.
-    side.get_by_role("button", name=re.compile("^生成")).click()
-    expect(side.get_by_role("button", name=re.compile("^下载"))).to_be_visible(timeout=WAIT_MS)
+    side.get_by_role("button", name=re.compile("^生成 ")).click()
+    expect(side.get_by_role("button", name=re.compile("^下载 "))).to_be_visible(timeout=WAIT_MS)
+    # The print panel with a map built.
+    side.get_by_role("button", name=re.compile("^生成地图")).click()
+    expect(side.get_by_role("button", name="下载地图 PDF")).to_be_visible(timeout=WAIT_MS)
     _settled(page)
     assert latin_words(page) == {}
     # Drawing toolbar, with the point tool switched on (its hint follows the pointer).
