@@ -73,6 +73,7 @@ with st.sidebar:
     query = sidebar.render_filters(gdf)
     token = tianditu_token()
     basemap, editing, basemap_note = sidebar.render_map_options(token)
+    colour_by = sidebar.render_colour_option()
 
 
 filtered = filters.filter_projects(gdf, query)
@@ -118,7 +119,9 @@ map_col, detail_col = st.columns([3, 1])
 with map_col:
     m = mapview.base_map(payload, outline, zones, basemap=basemap, token=token, editing=editing)
     state = mapview.project_state(
-        payload, dict(zip(filtered["id"], filtered["status_shown"], strict=True)), selected_id
+        payload,
+        dict(zip(filtered["id"], filtered[f"{colour_by}_shown"], strict=True)),
+        selected_id,
     )
     st_folium(
         m,

@@ -21,6 +21,9 @@ K_SECTORS, K_STATUSES, K_ZONES, K_YEARS, K_TEXT = (
 )
 K_BASEMAP, K_EDITING, K_SEEDED = "f_basemap", "f_editing", "f_seeded"
 K_PROGRESS = "f_progress"
+K_COLOUR = "f_colour"
+#: What the map colours projects by.
+COLOUR_OPTIONS = {"status": "状态", "progress": "进度预警"}
 #: Year slider bounds when the catalog gives none.
 DEFAULT_YEAR_SPAN = (2016, 2035)
 
@@ -118,6 +121,18 @@ def render_filters(gdf: pd.DataFrame) -> Query:
         years=None if tuple(years) == bounds else (int(years[0]), int(years[1])),
         text=text.strip(),
         progress=_facet(chosen_progress, progress.PROGRESS),
+    )
+
+
+def render_colour_option() -> str:
+    """What the map colours by: "status" (default) or "progress" (超前/正常/滞后/未知)."""
+    return st.radio(
+        "地图着色",
+        list(COLOUR_OPTIONS),
+        key=K_COLOUR,
+        format_func=COLOUR_OPTIONS.get,
+        horizontal=True,
+        help="按状态或按进度预警给地图上的项目着色（均按所选年份范围末）。",
     )
 
 

@@ -47,6 +47,7 @@ from geo.mapview.style import (
 from geo.mapview.view import keep_view
 from geo.places.reference import ZONE_IDS
 from projects import vocab
+from projects.progress import PROGRESS, PROGRESS_COLOURS
 
 
 def project_state(
@@ -64,13 +65,23 @@ def project_state(
     for pid, status in shown.items():
         i = index.get(pid)
         if i is not None:
-            chars[i] = str(vocab.ALL_STATUSES.index(status) if status in vocab.ALL_STATUSES else 5)
+            chars[i] = _colour_code(status)
     selected = index.get(selected_id, -1) if selected_id else -1
     group = folium.FeatureGroup(name="项目", control=False)
     MapScript(
         "state", "ProjectState", state_js=js_literal("".join(chars)), selected=int(selected)
     ).add_to(group)
     return group
+
+
+def _colour_code(value: str) -> str:
+    """One digit per project: a status (0–5) or, when the map colours by progress, a progress
+    warning (6–9); the project layer's colour table has both, in that order."""
+    if value in vocab.ALL_STATUSES:
+        return str(vocab.ALL_STATUSES.index(value))
+    if value in PROGRESS:
+        return str(len(vocab.ALL_STATUSES) + PROGRESS.index(value))
+    return str(vocab.ALL_STATUSES.index(vocab.UNKNOWN_STATUS))
 
 
 def _project_layer(
@@ -85,7 +96,10 @@ def _project_layer(
         "ProjectLayer",
         source=source,
         styles=js_literal(PRECISION_STYLES),
-        colours=js_literal([vocab.STATUS_COLOURS[s] for s in vocab.ALL_STATUSES]),
+        colours=js_literal(
+            [vocab.STATUS_COLOURS[s] for s in vocab.ALL_STATUSES]
+            + [PROGRESS_COLOURS[p] for p in PROGRESS]
+        ),
         decimals=js_literal(PRECISION_DECIMALS),
         zones=js_literal(zone_labels(zones, gcj02=gcj02)),
         editing=js_literal(bool(editing)),
@@ -129,6 +143,16 @@ def legend_spec(zones: gpd.GeoDataFrame | None) -> list[dict[str, Any]]:
         {"title": "状态（所选年份末）", "rows": status_rows},
         {"title": "定位精度", "rows": precision_rows},
     ]
+    spec.insert(
+        1,
+        {
+            "title": "进度预警（按进度着色时）",
+            "rows": [
+                {"label": p, "fill": c, "stroke": c, "round": True}
+                for p, c in PROGRESS_COLOURS.items()
+            ],
+        },
+    )
     if zones is not None and len(zones):
         rows = [
             {"label": label, "fill": colour, "stroke": "#777777"}

@@ -58,3 +58,28 @@ def test_progress_filter_column_details_and_charts(catalog):
     run(at)
     details = " ".join(md.value for md in at.markdown)
     assert md_text("滞后：") in details and md_text("计划结束年已过") in details
+
+
+def map_state(at: AppTest) -> str:
+    (component,) = at.get("component_instance")
+    group = json.loads(component.proto.json_args)["feature_group"]
+    return re.search(r'__spApply\("(.*?)"', group).group(1)
+
+
+def test_the_map_colours_by_progress_when_asked(catalog):
+    at = run(AppTest.from_file(APP, default_timeout=90))
+    by_status = map_state(at)
+    assert set(by_status) <= set(".012345")
+    at.radio(key="f_colour").set_value("progress")
+    run(at)
+    by_progress = map_state(at)
+    # the same projects drawn, now with progress codes 6–9 (超前/正常/滞后/未知)
+    assert [c == "." for c in by_progress] == [c == "." for c in by_status]
+    assert set(by_progress) - {"."} <= set("6789") and "8" in by_progress  # 滞后 exists today
+    legend = json.loads(component_args(at))["script"]
+    assert "进度预警（按进度着色时）" in legend
+
+
+def component_args(at: AppTest) -> str:
+    (component,) = at.get("component_instance")
+    return component.proto.json_args
