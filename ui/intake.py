@@ -1,4 +1,4 @@
-"""Staff panel in the main area: take in next year's report or plan, review its proposals, apply.
+"""Staff dialog over the main area: take in next year's report or plan, review its proposals, apply.
 
 Widgets only. Reading and proposing come from ``geo.intake.take_in`` (the same call as the
 command line), saving from ``geo.intake.apply`` and undo from ``projects.documents`` (the store
@@ -23,35 +23,53 @@ from projects.vocab import PRECISION_LABELS, SECTORS, STATUSES
 from ui.details import md_text
 from ui.edit import current_editor
 
-K_NONCE, K_FLASH, K_TAKEN = "in_nonce", "in_flash", "in_taken"
+K_NONCE, K_FLASH, K_TAKEN, K_OPEN = "in_nonce", "in_flash", "in_taken", "in_open"
 PART_LABELS = {"review": "上年回顾", "plan": "本年安排", None: "全文"}
 
 
 def render() -> None:
-    """The intake panel for a logged-in editor (nothing for viewers)."""
+    """A line for a logged-in editor above the map, opening the intake dialog (nothing for viewers)."""
     editor = current_editor()
     if editor is None:
         return
     flash = st.session_state.pop(K_FLASH, None)
+    left, right = st.columns([4, 1], vertical_alignment="center")
+    if flash:
+        left.success(md_text(flash))
+    else:
+        left.caption("工作人员：收录新一年的政府工作报告或新的规划，逐条审阅后更新项目。")
+    right.button("收录新文件…", key="in_open_button", on_click=_open, width="stretch")
+    if st.session_state.get(K_OPEN):
+        _dialog(editor)
+
+
+def _open() -> None:
+    st.session_state[K_OPEN] = True
+
+
+def _close() -> None:
+    st.session_state[K_OPEN] = False
+
+
+@st.dialog("收录新文件：政府工作报告或规划", width="large", on_dismiss=_close)
+def _dialog(editor: Any) -> None:
+    """Applied batches (with undo), then upload, confirm, review and apply."""
     nonce = st.session_state.setdefault(K_NONCE, 0)
-    busy = st.session_state.get(f"in_file_{nonce}") is not None
-    with st.expander("收录新文件：政府工作报告或规划（工作人员）", expanded=bool(flash) or busy):
-        if flash:
-            st.success(md_text(flash))
-        _kept(editor)
-        upload = st.file_uploader(
-            f"上传文件（.txt 为 UTF-8 或 GBK；.docx；带文字层的 .pdf；不超过 "
-            f"{docs.MAX_BYTES // 1024 // 1024} MB）",
-            type=["txt", "docx", "pdf"],
-            key=f"in_file_{nonce}",
+    _kept(editor)
+    upload = st.file_uploader(
+        f"上传文件（文本须为 UTF-8 或 GBK 编码；PDF 须带文字层；不超过 "
+        f"{docs.MAX_BYTES // 2**20} MB）",
+        type=["txt", "docx", "pdf"],
+        max_upload_size=docs.MAX_BYTES // 2**20,
+        key=f"in_file_{nonce}",
+    )
+    if upload is None:
+        st.caption(
+            "上传后先确认标题、日期和类型，再逐条审阅：采纳、修改或不采纳，原文行号列在旁边。"
+            "点击「应用」前目录不会有任何改动；应用后可整批撤销。"
         )
-        if upload is None:
-            st.caption(
-                "上传后先确认标题、日期和类型，再逐条审阅：采纳、修改或不采纳，原文行号列在旁边。"
-                "点击「应用」前目录不会有任何改动；应用后可整批撤销。"
-            )
-            return
-        _review(upload.getvalue(), upload.name, editor, nonce)
+        return
+    _review(upload.getvalue(), upload.name, editor, nonce)
 
 
 def _kept(editor: Any) -> None:
@@ -79,6 +97,7 @@ def _kept(editor: Any) -> None:
                     st.error(md_text(exc.message_zh))
                     return
                 st.session_state[K_FLASH] = f"已撤销《{entry.get('title')}》的这批采纳。"
+                st.session_state[K_OPEN] = False
                 st.rerun()
 
 
@@ -196,6 +215,7 @@ def _review(data: bytes, filename: str, editor: Any, nonce: int) -> None:
         f"{len(applied.created)} 个（修改历史第 {applied.seq} 次保存）。"
     )
     st.session_state[K_NONCE] = nonce + 1
+    st.session_state[K_OPEN] = False
     st.session_state.pop(K_TAKEN, None)
     st.rerun()
 

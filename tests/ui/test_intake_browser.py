@@ -108,16 +108,17 @@ def test_staff_upload_review_apply_and_see_the_map_and_details_change(site, file
     side = page.locator('[data-testid="stSidebar"]')
     expect(side.get_by_role("button", name="登录")).to_be_visible(timeout=WAIT_MS)
     # a viewer sees no intake panel
-    assert page.get_by_text("收录新文件").count() == 0
+    assert page.get_by_role("button", name="收录新文件…").count() == 0
     side.get_by_label("用户名").fill(EDITOR)
     side.get_by_label("密码").fill(PASSWORD)
     side.get_by_role("button", name="登录").click()
     expect(side.get_by_text(f"已登录：{EDITOR}")).to_be_visible(timeout=WAIT_MS)
 
-    panel = page.locator('[data-testid="stExpander"]').filter(has_text="收录新文件")
-    panel.get_by_text("收录新文件").first.click()
-    panel.locator('input[type="file"]').set_input_files(str(files["upload"]))
-    form = page.locator('[data-testid="stForm"]').filter(has_text="应用已采纳的建议")
+    page.get_by_role("button", name="收录新文件…").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("收录新文件：政府工作报告或规划", timeout=WAIT_MS)
+    dialog.locator('input[type="file"]').set_input_files(str(files["upload"]))
+    form = dialog.locator('[data-testid="stForm"]').filter(has_text="应用已采纳的建议")
     expect(form).to_be_visible(timeout=WAIT_MS)
 
     def row(name: str):
@@ -181,11 +182,9 @@ def test_staff_upload_review_apply_and_see_the_map_and_details_change(site, file
     page.screenshot(path=str(ARTIFACTS / "intake-applied-400.png"), full_page=True)
     page.set_viewport_size({"width": 1600, "height": 2400})
 
-    # undo the batch from the panel
-    panel = page.locator('[data-testid="stExpander"]').filter(has_text="收录新文件")
-    if not panel.get_by_role("button", name="撤销这批").is_visible():
-        panel.get_by_text("收录新文件").first.click()
-    panel.get_by_role("button", name="撤销这批").click()
+    # undo the batch from the dialog
+    page.get_by_role("button", name="收录新文件…").click()
+    page.get_by_role("dialog").get_by_role("button", name="撤销这批").click()
     expect(page.get_by_text("已撤销《沙坪坝区人民政府工作报告》的这批采纳。")).to_be_visible(
         timeout=WAIT_MS
     )
