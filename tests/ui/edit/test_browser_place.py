@@ -1,0 +1,154 @@
+"""标绘模式 in the real app, in headless Chromium: an editor places a project by clicking the map
+right on top of another project. The click places the project being edited and never selects the
+one under the cursor; the saved history changes only the edited project.
+
+Runs against a temporary copy of the committed catalog and a temporary account file.
+Skips when Chromium is absent, unless SHAPINGBA_REQUIRE_BROWSER=1 (CI), where that is a failure.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from projects import store
+from projects.sources import ROOT
+from tests.helpers import IFRAME, WAIT_MS, app_in_browser, open_page
+
+pytestmark = pytest.mark.browser
+
+EDITOR, PASSWORD = "qian", "标绘-test-2026"
+#: The project under the click: a campus point of its own (数智重电科技园).
+UNDER = "SPB-0269"
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("place")
+    catalog = folder / "projects.geojson"
+    shutil.copyfile(store.CATALOG_PATH, catalog)
+    accounts = folder / "users.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "projects.store.users", "add", EDITOR, "--password-stdin"],
+        input=PASSWORD + "\n",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "SHAPINGBA_USERS": str(accounts)},
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    return {"catalog": catalog, "users": accounts}
+
+
+def _edited(catalog: Path) -> dict:
+    """A project known only to the district, with a name no other project has."""
+    features = json.loads(catalog.read_text("utf-8"))["features"]
+    names = [f["properties"]["name"] for f in features]
+    for f in features:
+        p = f["properties"]
+        if p["precision"] == "district" and names.count(p["name"]) == 1 and not p.get("deleted"):
+            return p
+    raise AssertionError("no district-level project with a unique name")
+
+
+def _details(page, pid: str):
+    item = page.get_by_role("listitem").filter(has_text=re.compile(f"^编号：{re.escape(pid)}$"))
+    return item.first
+
+
+def test_a_placement_click_on_another_project_moves_only_the_edited_one(files):
+    edited = _edited(files["catalog"])
+    pid, name = edited["id"], edited["name"]
+    under_before = store.get(UNDER, files["catalog"])
+    with app_in_browser(files["catalog"], files["users"]) as (browser, url):
+        page = open_page(browser, url, viewport={"width": 1400, "height": 1500})
+        side = page.locator('[data-testid="stSidebar"]')
+        expect(side.get_by_role("button", name="登录")).to_be_visible(timeout=WAIT_MS)
+        side.get_by_label("用户名").fill(EDITOR)
+        side.get_by_label("密码").fill(PASSWORD)
+        side.get_by_role("button", name="登录").click()
+        expect(side.get_by_text(f"已登录：{EDITOR}")).to_be_visible(timeout=WAIT_MS)
+
+        # Select the project to edit as a user would: search, then pick it.
+        search = side.get_by_label("搜索名称或别名")
+        search.fill(name)
+        search.press("Enter")
+        box = side.locator('[data-testid="stSelectbox"]').filter(has_text="定位项目")
+        box.click()
+        page.keyboard.type(name)
+        page.get_by_role("option", name=name, exact=True).click()
+        expect(_details(page, pid)).to_be_visible(timeout=WAIT_MS)
+        search.fill("")
+        search.press("Enter")
+
+        # 标绘模式 on; then click the map exactly on another project's marker.
+        side.get_by_text("标绘模式（工作人员）").click()
+        # The map is rebuilt with the draw toolbar: wait for that frame and its projects.
+        page.wait_for_function(
+            f"""() => [...document.querySelectorAll('{IFRAME}')].some(f => f.contentDocument &&
+              f.contentDocument.querySelector('.leaflet-draw-draw-marker'))""",
+            timeout=WAIT_MS,
+        )
+        frame = next(f for f in page.frames if f.query_selector(".leaflet-draw-draw-marker"))
+        frame.wait_for_function(
+            "(id) => window.__sp && window.__sp.ready && window.__sp.applied >= 1 &&"
+            " window.__sp.index(id) >= 0",
+            arg=UNDER,
+            timeout=WAIT_MS,
+        )
+        frame.evaluate(
+            "(id) => window.map.setView(window.__sp.anchorOf(id), 16, {animate: false})", UNDER
+        )
+        frame.wait_for_function(
+            "(id) => !!window.__sp.parts[window.__sp.index(id)].layers[0]._icon",
+            arg=UNDER,
+            timeout=WAIT_MS,
+        )
+        at = frame.evaluate("(id) => window.__sp.screenPoint(id)", UNDER)
+        box = page.query_selector(IFRAME).bounding_box()
+        x, y = box["x"] + at["x"], box["y"] + at["y"]
+        # What is under the cursor really is that project's marker, and it takes no click.
+        under = frame.evaluate(
+            """([x, y, id]) => { const el = document.elementFromPoint(x, y);
+              const icon = window.__sp.parts[window.__sp.index(id)].layers[0]._icon;
+              return {inside: icon.contains(el) || el === icon,
+                      events: getComputedStyle(icon).pointerEvents}; }""",
+            [at["x"], at["y"], UNDER],
+        )
+        assert under["events"] == "none"
+        page.mouse.click(x, y)
+
+        # The edit form offers the clicked point; the selection did not change.
+        side.get_by_role("button", name="修改此项目…").click()
+        dialog = page.get_by_role("dialog")
+        expect(dialog.get_by_text(re.compile(f"^修改项目 {re.escape(pid)}"))).to_be_visible(
+            timeout=WAIT_MS
+        )
+        dialog.get_by_text(re.compile("^地图上点击的点")).click()
+        dialog.get_by_label("修改原因（记入修改记录）").fill("浏览器测试：在另一项目上标绘")
+        dialog.get_by_role("button", name="保存").click()
+        expect(side.get_by_text(re.compile(f"^已保存「{re.escape(name)}」"))).to_be_visible(
+            timeout=WAIT_MS
+        )
+        expect(_details(page, pid)).to_be_visible(timeout=WAIT_MS)
+        assert page.errors == []
+
+    # Only the edited project changed: placed (manual) near the other project's point.
+    [entry] = store.history(pid, files["catalog"])
+    assert entry["by"] == EDITOR and "geometry" in entry["changes"]
+    saved = store.get(pid, files["catalog"])
+    assert saved["properties"]["precision"] == "manual" and saved["properties"]["place_id"] is None
+    lon, lat = saved["geometry"]["coordinates"]
+    ulon, ulat = under_before["geometry"]["coordinates"]
+    assert abs(lon - ulon) < 2e-4 and abs(lat - ulat) < 2e-4
+    assert store.history(UNDER, files["catalog"]) == []
+    assert store.get(UNDER, files["catalog"]) == under_before
