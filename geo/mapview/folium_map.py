@@ -31,6 +31,7 @@ import shapely
 import shapely.geometry
 
 from geo import crs
+from geo.context import context_layers
 from geo.mapview.assets import VENDOR
 from geo.mapview.localise import localise
 from geo.mapview.payload import ProjectPayload
@@ -107,6 +108,12 @@ def _project_layer(
     )
 
 
+def _context_layer(gcj02: bool) -> MapScript:
+    """Neighbouring districts, 嘉陵江, 镇街 names, metro stations and lines beneath the projects,
+    each switchable (so the map reads with no tiles at all)."""
+    return MapScript("context_layer", "ContextLayer", data=js_literal(context_layers(gcj02=gcj02)))
+
+
 def zone_labels(zones: gpd.GeoDataFrame | None, *, gcj02: bool = False) -> list[dict[str, Any]]:
     """Where each zone's label goes, with the place id its zone-level projects refer to."""
     if zones is None:
@@ -139,9 +146,15 @@ def legend_spec(zones: gpd.GeoDataFrame | None) -> list[dict[str, Any]]:
                 "round": True,
             }
         )
+    marks = [
+        {"label": "聚合：数字为项目数", "fill": "#08519cd9", "stroke": "#ffffff", "round": True},
+        {"label": "片区、镇街徽标：项目数", "fill": "#ffffff", "stroke": "#08519c", "dashed": True},
+        {"label": "虚线轮廓：示意范围", "fill": "#08519c10", "stroke": "#08519c", "dashed": True},
+    ]
     spec = [
         {"title": "状态（所选年份末）", "rows": status_rows},
         {"title": "定位精度", "rows": precision_rows},
+        {"title": "图上标记", "rows": marks},
     ]
     spec.insert(
         1,
@@ -280,6 +293,7 @@ def base_map(
                 ).add_to(m)
     areas = area_collection(outline, zones, gcj02=gcj02)
     MapScript("area_layer", "AreaLayer", data=js_literal(areas)).add_to(m)
+    _context_layer(gcj02).add_to(m)
     _project_layer(payload, zones, gcj02=gcj02, editing=editing).add_to(m)
     MapScript("legend", "Legend", spec=js_literal(legend_spec(zones))).add_to(m)
     if editing and draw_available():
