@@ -85,19 +85,20 @@ def _select_project(page, name: str) -> None:
 
 
 def _map_state(page, pid: str, status: str) -> dict:
-    """The map's layer for ``pid`` once it is selected and coloured as ``status``."""
+    """What the map draws for ``pid`` once it is selected and coloured as ``status``."""
     frame = map_frame(page)
     frame.wait_for_function(
-        """([pid, c]) => { const sp = window.__sp, i = sp.ids.indexOf(pid);
-          return i >= 0 && sp.selected === i && sp.layers[i]._spC === c; }""",
+        """([pid, c]) => { const s = window.__sp.projectStyle(pid);
+          return s !== null && s.selected && s.status === c; }""",
         arg=[pid, vocab.ALL_STATUSES.index(status)],
         timeout=WAIT_MS,
     )
-    return frame.evaluate(
-        """(pid) => { const sp = window.__sp, i = sp.ids.indexOf(pid), l = sp.layers[i];
-          return {on: l._spOn, fill: l.options.fillColor || l.options.color}; }""",
-        pid,
-    )
+    return frame.evaluate("(pid) => window.__sp.projectStyle(pid)", pid)
+
+
+def _drawn(catalog: Path) -> set[str]:
+    gdf = filters.catalog_frame(store.load_collection(catalog))
+    return set(gdf.loc[mapview.drawable(gdf), "id"])
 
 
 def test_staff_upload_review_apply_and_see_the_map_and_details_change(site, files, watched):
@@ -136,7 +137,10 @@ def test_staff_upload_review_apply_and_see_the_map_and_details_change(site, file
     expect(watched_row).to_contain_text(f"在建 → {status}")
     expect(watched_row).to_contain_text("原文第")
     expect(row(NEW_NAME)).to_contain_text("新项目")
-    page.screenshot(path=str(ARTIFACTS / "intake-review-1600.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / "intake-review-1600.png"))
+    page.set_viewport_size({"width": 400, "height": 2400})
+    page.screenshot(path=str(ARTIFACTS / "intake-review-400.png"))
+    page.set_viewport_size({"width": 1600, "height": 2400})
     # reject one update and one new project; accept the rest as proposed
     for name in (REJECTED, REJECTED_NEW):
         box = row(name).get_by_role("checkbox", name="采纳")
@@ -175,7 +179,7 @@ def test_staff_upload_review_apply_and_see_the_map_and_details_change(site, file
     _select_project(page, NEW_NAME)
     expect(page.get_by_role("listitem").filter(has_text=f"状态：{report.NEW[NEW_NAME]}").first)\
         .to_be_visible(timeout=WAIT_MS)  # fmt: skip
-    if store.get(created["id"], catalog)["geometry"] is not None:
+    if created["id"] in _drawn(catalog):
         assert _map_state(page, created["id"], report.NEW[NEW_NAME])["on"]
     page.screenshot(path=str(ARTIFACTS / "intake-applied-1600.png"), full_page=True)
     page.set_viewport_size({"width": 400, "height": 2400})
