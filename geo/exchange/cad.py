@@ -12,9 +12,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-import ezdxf
 import shapely
-from ezdxf import colors, units
 
 from geo.exchange.formats import METRE_DECIMALS
 from projects import vocab
@@ -40,6 +38,8 @@ def _rgb(hex_rgb: str) -> tuple[int, int, int]:
 
 def _nearest_aci(rgb: tuple[int, int, int]) -> int:
     """The AutoCAD colour index closest to ``rgb`` (R2000 layers have no true colour)."""
+    from ezdxf import colors
+
     return min(
         range(1, 256),
         key=lambda i: sum((a - b) ** 2 for a, b in zip(colors.aci2rgb(i), rgb, strict=True)),
@@ -64,7 +64,13 @@ def _draw(msp: Any, geom: shapely.Geometry, attribs: dict[str, Any]) -> list[Any
 
 def write_dxf(records, geometries, crs, meta, notes, split, **_) -> tuple[bytes, str]:
     """The drawing's bytes: DXF R2000 in GBK (code page ANSI_936), which AutoCAD, CASS and GDAL
-    all read as Chinese (GDAL 3.6 reads an R2010 file's UTF-8 as code page 1252)."""
+    all read as Chinese (GDAL 3.6 reads an R2010 file's UTF-8 as code page 1252).
+
+    ezdxf is imported here, not with the module: it takes about a second, which every page
+    start would otherwise pay for a format few ask for."""
+    import ezdxf
+    from ezdxf import colors, units
+
     doc = ezdxf.new("R2000", setup=True)
     doc.encoding = "gbk"
     doc.units = units.M

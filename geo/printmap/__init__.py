@@ -1,9 +1,19 @@
 """Print-ready maps (专题图) and project lists, drawn on the server with a Chinese font."""
 
-from geo.printmap.fonts import NoChineseFont, cjk_font, cjk_font_path
-from geo.printmap.listing import render_list
-from geo.printmap.sheet import ORIENTATIONS, PAPERS, Sheet, render_map, view_box
+from typing import Any
+
+from geo.printmap.paper import ORIENTATIONS, PAPERS, Sheet, view_box
 from geo.printmap.words import SOURCES, describe_query, precision_note
+
+#: Names whose modules load matplotlib (about a second): imported on first use, so a page that
+#: only offers the choices starts without it.
+_DRAWING = {
+    "render_map": "geo.printmap.sheet",
+    "render_list": "geo.printmap.listing",
+    "cjk_font": "geo.printmap.fonts",
+    "cjk_font_path": "geo.printmap.fonts",
+    "NoChineseFont": "geo.printmap.fonts",
+}
 
 __all__ = [
     "NoChineseFont",
@@ -19,3 +29,11 @@ __all__ = [
     "render_map",
     "view_box",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _DRAWING:
+        import importlib
+
+        return getattr(importlib.import_module(_DRAWING[name]), name)
+    raise AttributeError(f"module 'geo.printmap' has no attribute {name!r}")

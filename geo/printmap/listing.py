@@ -17,7 +17,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from geo.printmap.fonts import cjk_font  # noqa: E402
-from geo.printmap.sheet import MM, Sheet  # noqa: E402
+from geo.printmap.paper import MM, Sheet  # noqa: E402
 from projects import vocab  # noqa: E402
 
 #: Columns: (header, width share, how a row's value is shown).

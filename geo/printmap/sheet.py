@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import io
 import math
-from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import geopandas as gpd
 import matplotlib
@@ -22,34 +22,22 @@ import shapely  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import FancyArrow, Patch, Rectangle  # noqa: E402
 
-from geo.mapview import PRECISION_CODES, PRECISION_STYLES, ZONE_COLOURS, drawable  # noqa: E402
+from geo.mapview import PRECISION_CODES, PRECISION_STYLES, ZONE_COLOURS  # noqa: E402
 from geo.printmap.fonts import cjk_font  # noqa: E402
+from geo.printmap.paper import MM, Sheet  # noqa: E402
 from geo.printmap.words import SOURCES, precision_note  # noqa: E402
 from projects import vocab  # noqa: E402
 
-#: Paper sizes in millimetres (portrait).
-PAPERS: dict[str, tuple[float, float]] = {"A4": (210.0, 297.0), "A3": (297.0, 420.0)}
-ORIENTATIONS = {"portrait": "纵向", "landscape": "横向"}
 #: Drawing CRS: CGCS2000 3° Gauss–Krüger CM 105°E (the whole district lies west of 106.5°E).
 PLANE = "EPSG:4544"
-MM = 1 / 25.4
 
 
-@dataclass(frozen=True)
-class Sheet:
-    """What to print: paper, orientation, title, the filters in words, the date."""
-
-    paper: str = "A4"
-    orientation: str = "landscape"
-    title: str = "沙坪坝区 项目分布图"
-    filters_text: str = ""
-    on: date | None = None
-
-    def size_mm(self) -> tuple[float, float]:
-        if self.paper not in PAPERS or self.orientation not in ORIENTATIONS:
-            raise ValueError(f"paper {self.paper!r} / {self.orientation!r} not offered")
-        w, h = PAPERS[self.paper]
-        return (h, w) if self.orientation == "landscape" else (w, h)
+def own_positions(projects: gpd.GeoDataFrame) -> Any:
+    """Projects with a position of their own (point, line, shape) at a drawn precision; the
+    rest (known only by area, 镇街, zone or district) are counted in the note, not drawn."""
+    geom = projects.geometry
+    has = geom.notna().to_numpy() & ~geom.is_empty.fillna(True).to_numpy()
+    return has & projects["precision"].isin(list(PRECISION_CODES)).to_numpy()
 
 
 def _nice_length(max_m: float) -> float:
@@ -68,17 +56,6 @@ def _extent(shapes: list[shapely.Geometry], aspect: float) -> tuple[float, float
     else:
         h = w / aspect
     return cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2
-
-
-def view_box(centre: tuple[float, float], zoom: int, width_px: int = 900) -> shapely.Geometry:
-    """The ground a web map of ``width_px`` shows at ``centre`` (lat, lng) and ``zoom``, as a
-    WGS84 box (square), for printing "the current view"."""
-    lat, lng = centre
-    metres_per_px = 156_543.03392 * math.cos(math.radians(lat)) / 2**zoom
-    half = width_px * metres_per_px / 2
-    dlat = half / 111_320
-    dlng = half / (111_320 * math.cos(math.radians(lat)))
-    return shapely.box(lng - dlng, lat - dlat, lng + dlng, lat + dlat)
 
 
 def render_map(
@@ -116,7 +93,7 @@ def render_map(
     plane_outline = (
         gpd.GeoSeries([outline], crs="EPSG:4326").to_crs(PLANE).iloc[0] if outline else None
     )
-    shown = projects[drawable(projects)].to_crs(PLANE) if len(projects) else projects
+    shown = projects[own_positions(projects)].to_crs(PLANE) if len(projects) else projects
     frame_aspect = (map_box[2] * width_mm) / (map_box[3] * height_mm)
     basis = (
         [gpd.GeoSeries([view], crs="EPSG:4326").to_crs(PLANE).iloc[0]]
@@ -149,7 +126,9 @@ def render_map(
         )
 
     codes = (
-        projects.loc[drawable(projects), "precision"].map(PRECISION_CODES) if len(projects) else []
+        projects.loc[own_positions(projects), "precision"].map(PRECISION_CODES)
+        if len(projects)
+        else []
     )
     for (_, row), code in zip(shown.iterrows(), codes, strict=True):
         style = PRECISION_STYLES[code]
