@@ -34,15 +34,16 @@ FILTERED, WHOLE = "filter", "all"
 AUTO = "auto"
 
 #: What an export file depends on: (catalog version, scope with its query as JSON, format, crs,
-#: split). The filter result is a function of the catalog and the query, so this is enough.
+#: split, geometry). The filter result is a function of the catalog and the query, so this is
+#: enough.
 #: (A missing catalog is "missing": ``whole`` is then the page's own empty frame.)
-Request = tuple[str, str, str, str, bool]
+Request = tuple[str, str, str, str, bool, str]
 
 
 @st.cache_data(max_entries=8, ttl=300, show_spinner="正在生成导出文件……")
 def _export(request: Request, _frame: gpd.GeoDataFrame, path: str) -> exchange.Export:
     """One export per request (shared between sessions); ``_frame`` is not hashed."""
-    _, scope_json, fmt, crs, split = request
+    _, scope_json, fmt, crs, split, geometry = request
     zones, outline = exchange.boundary_layers() if fmt in exchange.WITH_BOUNDARIES else (None, None)
     with warnings.catch_warnings():  # the panel shows them from the result
         warnings.simplefilter("ignore", exchange.ExportWarning)
@@ -57,6 +58,7 @@ def _export(request: Request, _frame: gpd.GeoDataFrame, path: str) -> exchange.E
             else "missing",
             zones=zones,
             outline=outline,
+            geometry=geometry,
         )
 
 
@@ -108,6 +110,16 @@ def render(filtered: Any, query: Any) -> None:
     split = False
     if spec.splittable:
         split = bool(st.checkbox("每种几何类型一个文件（ArcGIS「JSON 转要素」需要）", key=K_SPLIT))
+    geometry = (
+        "representative"
+        if st.checkbox(
+            "按地名定位的项目画在所在地名的代表点上",
+            key="x_representative",
+            help="默认这些项目没有几何，只带所在地名编号和名称（地名本身单独成层）；"
+            "勾选后用地名的代表点，并在“几何来源”中注明不是项目自身的位置。",
+        )
+        else "own"
+    )
     if fmt == "shp":
         st.caption(
             "每种几何类型一套 Shapefile（含 .prj 与 UTF-8 .cpg），字段名对照见 fields.csv；"
@@ -122,6 +134,7 @@ def render(filtered: Any, query: Any) -> None:
         fmt,
         crs,
         split,
+        geometry,
     )
     built = st.session_state.get(K_BUILT)
     if built is not None and built[0] != request:

@@ -43,16 +43,19 @@ from geo.exchange.formats import (
     DEFAULT_CRS,
     FORMATS,
     GCJ02,
+    GEOMETRY_SOURCES,
     KML_GCJ02_REASON,
     SPLIT_TAG,
     WITH_BOUNDARIES,
 )
 from geo.exchange.metadata import metadata
 from geo.exchange.records import (
+    GEOMETRY_CHOICES,
     catalog_records,
     to_output_crs,
 )
 from geo.exchange.writers import WRITERS
+from geo.places import resolve
 from projects import clock
 from projects.errors import InvalidValue
 
@@ -79,13 +82,18 @@ def export(
     catalog_version: str | None = None,
     zones: gpd.GeoDataFrame | None = None,
     outline: gpd.GeoDataFrame | None = None,
+    geometry: str = "own",
 ) -> Export:
     """Write the projects of ``gdf`` (WGS84, catalog schema) as one downloadable file.
 
     ``scope`` says which projects these are (``{"kind": "filter", "query": {...}}`` or
     ``{"kind": "all"}``) and is recorded in the metadata. ``zones`` and ``outline`` become extra
-    GeoPackage layers. Deleted records are never exported.
+    GeoPackage / File Geodatabase layers, and so do the places the projects refer to (once
+    each, layer ``places``). ``geometry`` is "own" (a project placed by reference has null
+    geometry and its place's id and name) or "representative" (the place's point instead).
+    Deleted records are never exported.
     """
+    _check_choice("几何选项", geometry, GEOMETRY_CHOICES)
     spec = _check_choice("格式", fmt, FORMATS)
     _check_choice("坐标系", crs, CRSS)
     if crs == GCJ02 and fmt in ("kml", "kmz"):
@@ -99,17 +107,34 @@ def export(
         )
     if scope.get("kind") not in ("filter", "all"):
         raise InvalidValue("导出范围应为“当前筛选”（filter）或“全部项目”（all）。", field="scope")
-    records, geometries = catalog_records(gdf)
+    records, geometries = catalog_records(gdf, geometry)
+    places = referenced_places(records) if fmt in WITH_BOUNDARIES else None
     geometries = [to_output_crs(g, crs) for g in geometries]
     notes: list[str] = []
+    borrowed = sum(1 for r in records if r["geometry_source"] == "place_point")
+    if borrowed:
+        notes.append(
+            f"{borrowed} 个按地名定位的项目画在所在地名的代表点上（几何来源 geometry_source = "
+            "place_point），那不是项目自身的位置，定位精度见 precision。"
+        )
     if crs == GCJ02:
         notes.append(
             "GCJ-02 不是标准坐标系：文件中没有写坐标系（.prj），请只在使用 GCJ-02 的工具中打开。"
         )
     meta = metadata(records, geometries, fmt, crs, scope, catalog_version)
+    meta["geometry"] = {"mode": geometry, "label": GEOMETRY_CHOICES[geometry]}
+    meta["geometry_sources"] = GEOMETRY_SOURCES
     writer = WRITERS[fmt]
     data, extension = writer(
-        records, geometries, crs, meta, notes, split_by_type, zones=zones, outline=outline
+        records,
+        geometries,
+        crs,
+        meta,
+        notes,
+        split_by_type,
+        zones=zones,
+        outline=outline,
+        places=places,
     )
     filename = download_name(fmt, crs, scope, extension)
     for note in notes:
@@ -184,6 +209,31 @@ def _check_choice(label: str, value: str, table: dict[str, Any]) -> Any:
     return table[value]
 
 
+def referenced_places(records: list[dict[str, Any]]) -> gpd.GeoDataFrame | None:
+    """The places the records refer to, once each (WGS84): the layer ``places``, so no export
+    repeats a place's shape per project."""
+    rows, shapes = [], []
+    for place_id in sorted({r["place_id"] for r in records if r.get("place_id")}):
+        ref = resolve(place_id)
+        if ref is None:
+            continue
+        rows.append(
+            {
+                "place_id": ref.id,
+                "name": ref.name,
+                "precision": ref.precision,
+                "schematic": ref.schematic,
+                "basis": ref.basis,
+                "projects": sum(1 for r in records if r.get("place_id") == place_id),
+            }
+        )
+        shapes.append(ref.geometry)
+    if not rows:
+        return None
+    frame = gpd.GeoDataFrame(rows, geometry=shapes, crs=WGS84)
+    return frame.astype({"projects": "int32"})  # ArcGIS's Long, as the other counts
+
+
 def boundary_layers() -> tuple[gpd.GeoDataFrame | None, gpd.GeoDataFrame | None]:
     """The zones and the outline for the GeoPackage's extra layers (None where not built yet)."""
     from geo import boundaries
@@ -218,6 +268,13 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--crs", default=DEFAULT_CRS, choices=list(CRSS))
     parser.add_argument("--out", required=True, type=Path, help="file to write")
     parser.add_argument("--split", action="store_true", help="GeoJSON: one file per geometry type")
+    parser.add_argument(
+        "--geometry",
+        choices=list(GEOMETRY_CHOICES),
+        default="own",
+        help="own: projects placed by a place name keep null geometry (with place_id and "
+        "place_name); representative: they get the place's representative point",
+    )
     parser.add_argument("--catalog", type=Path, default=store.CATALOG_PATH)
     parser.add_argument("--sector", action="append", help="keep this sector (repeatable)")
     parser.add_argument("--status", action="append", help="keep this status (repeatable)")
@@ -275,6 +332,7 @@ def main(argv: list[str] | None = None) -> int:
                 catalog_version=catalog_version(args.catalog),
                 zones=zones,
                 outline=outline,
+                geometry=args.geometry,
             )
     except CatalogError as error:
         print(f"错误：{error.message_zh}", file=sys.stderr)

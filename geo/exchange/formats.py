@@ -158,6 +158,25 @@ UNPLACED = "unplaced"
 FAMILY_LABELS: dict[str, str] = {"point": "点", "line": "线", "polygon": "面", UNPLACED: "未定位"}
 
 
+#: Fields an export adds to the schema's, derived at export time (never imported): the name of
+#: the place a reference-level position points to, where a drawn geometry comes from, and the
+#: progress warning as of the export day.
+DERIVED_FIELDS: dict[str, tuple[type, object, str]] = {
+    "place_name": (str, None, "所在地名"),
+    "geometry_source": (str, None, "几何来源"),
+    "progress": (str, None, "进度预警"),
+}
+
+#: What ``geometry_source`` says (codes in the data, these labels in the metadata).
+GEOMETRY_SOURCES = {
+    "own": "项目自身的位置",
+    "place_point": "所在地名的代表点（不是项目自身的位置）",
+}
+
+#: Every exported field: the schema's, then the derived ones.
+EXPORT_FIELDS: dict[str, tuple[type, object, str]] = {**schema.FIELDS, **DERIVED_FIELDS}
+
+
 #: Fields whose values are lists or dicts: JSON text in flat formats.
 LIST_FIELDS: tuple[str, ...] = tuple(f for f, (t, _, _) in schema.FIELDS.items() if t is list)
 
@@ -168,10 +187,11 @@ _SHAPEFILE_RENAMES = {
     "geo_matched": "geo_match",
     "years_basis": "years_bas",
     "sector_basis": "sector_bas",
+    "geometry_source": "geom_src",
 }
 
 
-SHAPEFILE_FIELDS: dict[str, str] = {f: _SHAPEFILE_RENAMES.get(f, f) for f in schema.FIELDS}
+SHAPEFILE_FIELDS: dict[str, str] = {f: _SHAPEFILE_RENAMES.get(f, f) for f in EXPORT_FIELDS}
 assert all(len(v) <= 10 for v in SHAPEFILE_FIELDS.values())
 assert len(set(SHAPEFILE_FIELDS.values())) == len(SHAPEFILE_FIELDS)
 

@@ -16,9 +16,9 @@ from xml.etree import ElementTree as ET
 
 import shapely
 
-from geo.exchange.formats import DEGREE_DECIMALS, FAMILY_LABELS
+from geo.exchange.formats import DEGREE_DECIMALS, EXPORT_FIELDS, FAMILY_LABELS
 from geo.exchange.records import groups
-from projects import schema, vocab
+from projects import vocab
 
 KML_NS = "http://www.opengis.net/kml/2.2"
 
@@ -99,9 +99,9 @@ BALLOON_FIELDS = (
 def balloon_text() -> str:
     """The shared balloon: the project's name, then one labelled line per field."""
     lines = "".join(
-        f'<tr><th align="left">{escape(schema.FIELDS[f][2])}</th><td>$[{KML_SCHEMA}/{f}]</td></tr>'
+        f'<tr><th align="left">{escape(EXPORT_FIELDS[f][2])}</th><td>$[{KML_SCHEMA}/{f}]</td></tr>'
         for f in BALLOON_FIELDS
-        if f in schema.FIELDS
+        if f in EXPORT_FIELDS
     )
     return f"<h3>$[name]</h3><table>{lines}</table>"
 
@@ -180,7 +180,7 @@ def write_kml(
         ET.SubElement(ET.SubElement(style, "PolyStyle"), "color").text = _kml_colour(colour, "66")
         ET.SubElement(ET.SubElement(style, "BalloonStyle"), "text").text = balloon
     fields = ET.SubElement(doc, "Schema", name=KML_SCHEMA, id=KML_SCHEMA)
-    for f, (kind, _, label) in schema.FIELDS.items():
+    for f, (kind, _, label) in EXPORT_FIELDS.items():
         if f != "name":  # the Placemark's <name> is the label
             field = ET.SubElement(fields, "SimpleField", name=f, type=_KML_TYPES[kind])
             ET.SubElement(field, "displayName").text = label
@@ -201,7 +201,7 @@ def write_kml(
             ET.SubElement(mark, "styleUrl").text = f"#status-{vocab.ALL_STATUSES.index(status)}"
             data = ET.SubElement(ET.SubElement(mark, "ExtendedData"), "SchemaData")
             data.set("schemaUrl", f"#{KML_SCHEMA}")
-            for f in schema.FIELDS:
+            for f in EXPORT_FIELDS:
                 value = kml_value(f, r[f])
                 if f != "name" and value not in (None, ""):  # name is the Placemark's label
                     ET.SubElement(data, "SimpleData", name=f).text = _kml_text(value)

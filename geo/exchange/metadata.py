@@ -12,9 +12,9 @@ from typing import Any
 
 import shapely
 
-from geo.exchange.formats import CRSS
+from geo.exchange.formats import CRSS, EXPORT_FIELDS
 from geo.exchange.records import groups
-from projects import schema, vocab
+from projects import vocab
 
 
 def metadata(
@@ -51,7 +51,7 @@ def metadata(
         "source_documents": documents,
         "unplaced": "Projects without a position are kept without geometry (GeoPackage: table "
         "projects_unplaced; Shapefile: projects_unplaced.dbf).",
-        "fields": {f: label for f, (_, _, label) in schema.FIELDS.items()},
+        "fields": {f: label for f, (_, _, label) in EXPORT_FIELDS.items()},
         "status_note": "status is each record's latest status; a year filter selects by the "
         "status as of the range's end (status_history holds every dated mention).",
         "warnings": [],

@@ -27,16 +27,29 @@ from geo.exchange.formats import (
     LIST_FIELDS,
     UNPLACED,
 )
+from geo.places import resolve
 from projects import clock, schema
 from projects.errors import InvalidValue
 from projects.progress import progress_of
 
+#: ``geometry`` choices of an export: each project's own geometry only (a reference-level
+#: position stays null, with its place's id and name), or the place's representative point.
+GEOMETRY_CHOICES = {
+    "own": "只用项目自身的位置（按地名定位的项目无几何，附所在地名）",
+    "representative": "按地名定位的项目用所在地名的代表点",
+}
+
 
 def catalog_records(
-    gdf: gpd.GeoDataFrame,
+    gdf: gpd.GeoDataFrame, geometry: str = "own"
 ) -> tuple[list[dict[str, Any]], list[shapely.Geometry | None]]:
-    """Plain per-project dicts with exactly the schema's fields, typed by the schema, and the
-    WGS84 geometries (None for unplaced projects). Deleted records are left out."""
+    """Plain per-project dicts with the export's fields (the schema's, typed by it, and the
+    derived ``place_name``, ``geometry_source``, ``progress``) and the WGS84 geometries (None
+    for unplaced projects). Deleted records are left out.
+
+    A project positioned by reference (``place_id``, null geometry) never gets a copy of the
+    place's shape: it keeps null geometry, or with ``geometry="representative"`` the place's
+    one representative point, marked ``geometry_source = "place_point"``."""
     if gdf.crs is not None and CRS.from_user_input(gdf.crs) != CRS.from_user_input(WGS84):
         gdf = gdf.to_crs(WGS84)
     records, geometries = [], []
@@ -52,6 +65,13 @@ def catalog_records(
         props["progress"] = progress_of(props, today)[0]  # as of the export, China time
         if geom is not None and geom.is_empty:
             geom = None
+        ref = resolve(props.get("place_id"))
+        props["place_name"] = None if ref is None else ref.name
+        if geom is None and ref is not None and geometry == "representative":
+            geom = ref.point
+            props["geometry_source"] = "place_point"
+        else:
+            props["geometry_source"] = None if geom is None else "own"
         if geom is not None and geom.geom_type not in FAMILIES:
             raise InvalidValue(
                 f"项目“{props['name']}”的几何类型 {geom.geom_type} 无法导出（只支持点、线、面）。",

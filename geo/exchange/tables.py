@@ -18,8 +18,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from geo.exchange.cells import FORMULA_STARTS
-from geo.exchange.formats import CRSS, DEGREE_DECIMALS, LIST_FIELDS, METRE_DECIMALS
-from projects import clock, schema, vocab
+from geo.exchange.formats import CRSS, DEGREE_DECIMALS, EXPORT_FIELDS, LIST_FIELDS, METRE_DECIMALS
+from projects import clock, vocab
 
 #: Sheet names (the reader finds the projects by the first).
 PROJECTS_SHEET, HISTORY_SHEET, SOURCES_SHEET, ABOUT_SHEET = "项目", "状态沿革", "来源", "说明"
@@ -28,7 +28,7 @@ PROJECTS_SHEET, HISTORY_SHEET, SOURCES_SHEET, ABOUT_SHEET = "项目", "状态沿
 CRS_ROW = "坐标系代码"
 
 #: Fields of the 项目 sheet: every field except the two that get sheets of their own.
-PROJECT_FIELDS = tuple(f for f in schema.FIELDS if f not in ("status_history", "sources"))
+PROJECT_FIELDS = tuple(f for f in EXPORT_FIELDS if f not in ("status_history", "sources"))
 
 _HISTORY_COLUMNS = ("编号", "名称", "日期", "年份", "状态", "原文", "文件", "行号", "部分")
 _SOURCE_COLUMNS = ("编号", "名称", "文件", "章节", "行号", "原文形式")
@@ -88,7 +88,7 @@ def write_xlsx(records, geometries, crs, meta, notes, split, **_) -> tuple[bytes
     """The workbook's bytes: projects, status history, sources and a 说明 sheet."""
     wb = Workbook()
     wb.remove(wb.active)
-    header = [schema.FIELDS[f][2] for f in PROJECT_FIELDS] + ["WKT"]
+    header = [EXPORT_FIELDS[f][2] for f in PROJECT_FIELDS] + ["WKT"]
     rows = [
         [_cell_value(f, r[f]) for f in PROJECT_FIELDS] + [_wkt(g, crs)]
         for r, g in zip(records, geometries, strict=True)

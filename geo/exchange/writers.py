@@ -29,6 +29,7 @@ from geo.exchange.formats import (
     CRSS,
     DBF_TEXT_BYTES,
     DEGREE_DECIMALS,
+    EXPORT_FIELDS,
     FAMILY_LABELS,
     FORMATS,
     GCJ02,
@@ -42,6 +43,7 @@ from geo.exchange.kml import write_kml, write_kmz
 from geo.exchange.metadata import meta_json
 from geo.exchange.records import (
     csv_text,
+    family,
     flat_record,
     flat_value,
     groups,
@@ -50,7 +52,6 @@ from geo.exchange.records import (
     zip_files,
 )
 from geo.exchange.tables import write_xlsx
-from projects import schema
 
 #: Text fields that hold an ISO date-time (written as DateTime where the format has one).
 DATETIME_FIELDS = ("updated_at",)
@@ -113,8 +114,8 @@ def _frame(
     has one (``dates``; dBASE has none, so a Shapefile keeps ISO text). ``records`` are already
     flat (``flat_record``); ``fields`` picks columns (default: every field)."""
     columns = {}
-    for f in fields if fields is not None else schema.FIELDS:
-        kind = schema.FIELDS[f][0]
+    for f in fields if fields is not None else EXPORT_FIELDS:
+        kind = EXPORT_FIELDS[f][0]
         values = [r[f] for r in records]
         if f in DATETIME_FIELDS and dates:
             # In UTC: a GeoPackage DATETIME must be UTC ("…Z"), GDAL warns on an offset.
@@ -141,7 +142,9 @@ def _mixed_multi(geometries: Iterable[Any]) -> bool:
     return len(kinds) > 1
 
 
-def _write_layers(driver, path, records, geometries, crs, meta, notes, zones, outline) -> None:
+def _write_layers(
+    driver, path, records, geometries, crs, meta, notes, zones, outline, places=None
+) -> None:
     """One layer per geometry family (and the attribute-only table), plus zones and outline,
     into a GeoPackage or a File Geodatabase through GDAL."""
     first = True
@@ -169,7 +172,13 @@ def _write_layers(driver, path, records, geometries, crs, meta, notes, zones, ou
             write(frame, "projects_unplaced", label + "：没有位置的项目，只有属性")
         else:
             write(frame, f"projects_{fam}", label, promote_to_multi=_mixed_multi(geoms))
-    for layer, extra, label in (("zones", zones, "东中西片区"), ("outline", outline, "区界")):
+    extras = [("zones", zones, "东中西片区"), ("outline", outline, "区界")]
+    if places is not None:  # one layer per geometry family: ArcGIS has no mixed layers
+        for fam in ("point", "line", "polygon"):
+            part = places[[family(g) == fam for g in places.geometry]]
+            label = f"项目所在地名（{FAMILY_LABELS[fam]}；按地名定位的项目以 place_id 关联）"
+            extras.append((f"places_{fam}", part, label))
+    for layer, extra, label in extras:
         if extra is None or extra.empty:
             continue
         extra = extra.to_crs(WGS84) if extra.crs is not None else extra
@@ -184,11 +193,11 @@ def _write_layers(driver, path, records, geometries, crs, meta, notes, zones, ou
 
 
 def _write_gpkg(
-    records, geometries, crs, meta, notes, split, *, zones, outline
+    records, geometries, crs, meta, notes, split, *, zones, outline, places=None
 ) -> tuple[bytes, str]:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "export.gpkg"
-        _write_layers("GPKG", path, records, geometries, crs, meta, notes, zones, outline)
+        _write_layers("GPKG", path, records, geometries, crs, meta, notes, zones, outline, places)
         return path.read_bytes(), ".gpkg"
 
 
@@ -197,13 +206,15 @@ GDB_FOLDER = "沙坪坝项目.gdb"
 
 
 def _write_gdb(
-    records, geometries, crs, meta, notes, split, *, zones, outline
+    records, geometries, crs, meta, notes, split, *, zones, outline, places=None
 ) -> tuple[bytes, str]:
     """An Esri File Geodatabase (GDAL's OpenFileGDB writer), zipped: unzip and add the .gdb
     folder in ArcGIS or QGIS."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / GDB_FOLDER
-        _write_layers("OpenFileGDB", path, records, geometries, crs, meta, notes, zones, outline)
+        _write_layers(
+            "OpenFileGDB", path, records, geometries, crs, meta, notes, zones, outline, places
+        )
         files = {f"{GDB_FOLDER}/{part.name}": part.read_bytes() for part in sorted(path.iterdir())}
     files["metadata.json"] = meta_json(meta, notes)
     return zip_files(files), ".gdb.zip"
@@ -222,7 +233,7 @@ def _write_shp(records, geometries, crs, meta, notes, split, **_) -> tuple[bytes
     related table ``RELATED_TABLE`` (joined on id), so no JSON is ever cut in the ``.dbf``."""
     files: dict[str, bytes] = {}
     too_long: set[str] = set()  # text fields with a value cut at 254 bytes in the .dbf
-    scalars = [f for f in schema.FIELDS if f not in LIST_FIELDS]
+    scalars = [f for f in EXPORT_FIELDS if f not in LIST_FIELDS]
     with tempfile.TemporaryDirectory() as tmp:
         for fam, idx in groups(geometries).items():
             rows = []
@@ -254,7 +265,7 @@ def _write_shp(records, geometries, crs, meta, notes, split, **_) -> tuple[bytes
         + "。"
     )
     related = ["id", *LIST_FIELDS, *(f for f in scalars if f in too_long)]
-    labels = "、".join(schema.FIELDS[f][2] for f in related if f != "id")
+    labels = "、".join(EXPORT_FIELDS[f][2] for f in related if f != "id")
     notes.append(
         f"Shapefile 文本字段最长 254 字节：{labels} 的完整内容在 {RELATED_TABLE}（按编号 id 关联）。"
     )
@@ -269,7 +280,7 @@ def _fields_table() -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["field", "shapefile_field", "label_zh", "type", "note"])
-    for f, (kind, _, label) in schema.FIELDS.items():
+    for f, (kind, _, label) in EXPORT_FIELDS.items():
         note = f"JSON，在 {RELATED_TABLE}" if kind is list else ""
         short = "" if kind is list else SHAPEFILE_FIELDS[f]
         writer.writerow([f, short, label, kind.__name__, note])
@@ -288,7 +299,7 @@ def _csv_table(records, geometries, crs: str, fields: list[str] | None = None) -
     text cell safe from formula injection (``safe_cell``)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    header = list(fields or schema.FIELDS)
+    header = list(fields or EXPORT_FIELDS)
     writer.writerow((["WKT"] if geometries is not None else []) + header)
     for i, r in enumerate(records):
         values = ["" if (v := flat_value(f, r[f])) is None else _cell(v) for f in header]

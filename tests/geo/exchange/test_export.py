@@ -695,7 +695,7 @@ def test_deleted_records_and_foreign_columns_are_not_exported(catalog):
     frame = catalog.assign(status_shown="建成")
     doc = json.loads(ex.export(frame, "geojson", "EPSG:4326", scope=SCOPE).data)
     assert "t-deleted" not in {f["id"] for f in doc["features"]}
-    assert all(set(f["properties"]) == set(schema.FIELDS) for f in doc["features"])
+    assert all(set(f["properties"]) == set(ex.EXPORT_FIELDS) for f in doc["features"])
 
 
 @pytest.mark.parametrize("fmt", TABLED)
@@ -839,3 +839,62 @@ def test_dxf_has_a_layer_per_status_and_the_names_as_text(catalog, tmp_path):
     assert by_layer["项目_在建"] >= 1 and by_layer["项目_规划"] >= 1
     # In Gauss–Krüger metres (CM 105°E): x about 620 000–670 000 here.
     assert 600_000 < frame.total_bounds[0] < frame.total_bounds[2] < 700_000
+
+
+def _real_catalog():
+    from projects import store
+
+    collection = store.load_collection(store.CATALOG_PATH)
+    referenced = [f for f in collection["features"] if f["properties"].get("place_id")]
+    if not referenced:
+        pytest.skip("no project placed by reference in the catalog")
+    return catalog_frame(collection), referenced
+
+
+def test_projects_placed_by_reference_keep_null_geometry_and_name_their_place(tmp_path):
+    """The location model: no place shape is copied per project; places are one layer."""
+    frame, referenced = _real_catalog()
+    zones, outline = ex.boundary_layers()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ex.ExportWarning)
+        result = ex.export(frame, "gpkg", "EPSG:4544", scope={"kind": "all"}, zones=zones)
+    path = write(tmp_path, result)
+    unplaced = pyogrio.read_dataframe(path, layer="projects_unplaced")
+    by_id = unplaced.set_index("id")
+    some = referenced[0]["properties"]
+    assert by_id.loc[some["id"], "place_id"] == some["place_id"]
+    from geo.places import place_name
+
+    for f in referenced[:50]:
+        pid = f["properties"]["id"]
+        assert by_id.loc[pid, "place_name"] == place_name(f["properties"]["place_id"]), pid
+    layers = [str(n) for n, _ in pyogrio.list_layers(path) if str(n).startswith("places_")]
+    places = pd.concat([pyogrio.read_dataframe(path, layer=n) for n in layers])
+    wanted = {f["properties"]["place_id"] for f in referenced}
+    assert set(places["place_id"]) == wanted and places["place_id"].is_unique
+    # No project layer holds a copy of a place's shape.
+    for layer in ("projects_point", "projects_line", "projects_polygon"):
+        if layer in {str(n) for n, _ in pyogrio.list_layers(path)}:
+            projects = pyogrio.read_dataframe(path, layer=layer)
+            assert not set(projects["id"]) & {f["properties"]["id"] for f in referenced}
+
+
+def test_representative_points_are_marked_as_the_places(tmp_path):
+    frame, referenced = _real_catalog()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ex.ExportWarning)
+        result = ex.export(
+            frame, "geojson", "EPSG:4326", scope={"kind": "all"}, geometry="representative"
+        )
+    doc = json.loads(result.data)
+    by_id = {f["id"]: f for f in doc["features"]}
+    from geo.places import representative_point
+
+    for f in referenced[:50]:
+        got = by_id[f["properties"]["id"]]
+        assert got["properties"]["geometry_source"] == "place_point"
+        assert got["geometry"]["type"] == "Point"
+        want = representative_point(f["properties"]["place_id"])
+        assert shape(got["geometry"]).distance(want) < 1e-6
+    assert any("代表点" in w and "不是项目自身的位置" in w for w in result.warnings)
+    assert doc["metadata"]["geometry"]["mode"] == "representative"

@@ -106,3 +106,26 @@ def test_out_names_are_corrected_to_what_the_file_is(tmp_path):
     done = run("--format", "kml", "--catalog", str(catalog), "--out", str(tmp_path))
     (kml,) = tmp_path.glob("沙坪坝项目_全部_EPSG4326_*.kml")
     assert done.returncode == 0 and str(kml) in done.stdout
+
+
+def test_geometry_option_and_its_refusal(tmp_path):
+    catalog = catalog_file(tmp_path)
+    out = tmp_path / "x.geojson"
+    done = run(
+        "--format",
+        "geojson",
+        "--geometry",
+        "representative",
+        "--catalog",
+        str(catalog),
+        "--out",
+        str(out),
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(out.read_text(encoding="utf-8"))["metadata"]["geometry"]["mode"] == (
+        "representative"
+    )
+    done = run(
+        "--format", "geojson", "--geometry", "copy", "--catalog", str(catalog), "--out", str(out)
+    )
+    assert done.returncode == 2
