@@ -70,6 +70,12 @@ ALLOWED = {
     "PNG",
     # brands
     "Leaflet",
+    "Excel",
+    "File",
+    "Geodatabase",
+    "DXF",
+    "AutoCAD",
+    "CASS",
     "ArcGIS",
     "QGIS",
     "Google",
@@ -158,6 +164,13 @@ def site(tmp_path_factory) -> Iterator[tuple[Browser, str]]:
         yield site
 
 
+def _has_draw_tool(frame) -> bool:
+    try:
+        return frame.query_selector(".leaflet-draw-draw-marker") is not None
+    except Exception:  # noqa: BLE001 - a frame replaced while we look
+        return False
+
+
 def _sidebar(page: Page):
     return page.locator('[data-testid="stSidebar"]')
 
@@ -202,7 +215,7 @@ def test_editing_import_export_and_drawing_have_no_english(site):
               f.contentDocument.querySelector('.leaflet-draw-draw-marker'))""",
         timeout=WAIT_MS,
     )
-    frame = next(f for f in page.frames if f.query_selector(".leaflet-draw-draw-marker"))
+    frame = next(f for f in page.frames if not f.is_detached() and _has_draw_tool(f))
     tool = frame.locator(".leaflet-draw-draw-marker")
     tool.click()
     box = frame.frame_element().bounding_box()

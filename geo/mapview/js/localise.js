@@ -19,5 +19,11 @@
     map.attributionControl.setPrefix(
       '<span title="Leaflet 开源地图库">Leaflet</span>');
   }
+  // Controls added after this script (the layer switcher) get their Chinese titles next tick.
+  setTimeout(function () {
+    map.getContainer().querySelectorAll(".leaflet-control-layers-toggle").forEach(function (a) {
+      a.title = "图层"; a.setAttribute("aria-label", "图层");
+    });
+  }, 0);
   L.control.scale({ metric: true, imperial: false, position: "bottomleft" }).addTo(map);
 })();
