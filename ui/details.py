@@ -103,7 +103,7 @@ YEARS_BASIS_LABELS = {
     "text": "文中写明的年份",
     "review": "工作回顾所报年份",
     "plan_year": "年度计划所定年份",
-    "period": "文件规划期（文中无具体年份）",
+    "period": "文件规划期，文中无具体年份",
 }
 #: How a status-history entry's part reads in the panel.
 PART_LABELS = {"review": "回顾", "plan": "计划"}
@@ -141,11 +141,6 @@ def _zone_text(record: pd.Series) -> str:
     if zone == vocab.CROSS_ZONE and isinstance(zones, list) and zones:
         return f"{zone}（{'、'.join(zones)}）"
     return zone
-
-
-def _progress_text(record: pd.Series, as_of: date | None) -> str:
-    label, why = progress_of(record.to_dict(), as_of)
-    return f"{why}（规则：{RULE}）"
 
 
 def _years_text(years: str, basis: Any) -> str:
@@ -192,7 +187,8 @@ def render(record: pd.Series | None, shown_status: str | None, as_of: date | Non
             ),
         ),
         ("年份", _years_text(years, record.get("years_basis"))),
-        ("进度预警", _progress_text(record, as_of)),
+        ("进度预警", progress_of(record.to_dict(), as_of)[1]),
+        ("预警规则", RULE),
         ("片区", _zone_text(record)),
         ("片区依据", present(record.get("zone_basis"), "无")),
         ("定位精度", precision_label(record["precision"])),
