@@ -8,6 +8,7 @@ positions of new projects are proposed here (:func:`place_new`, the same placeme
     python -m geo.intake apply 2026年报告.pdf --user wang --password-stdin --reject 3,7
     python -m geo.intake undo doc-1a2b3c4d5e6f --user wang --password-stdin
     python -m geo.intake list                                     # documents taken in, batches
+    python -m geo.intake show doc-1a2b3c4d5e6f 11                 # a cited line of a kept document
 
 ``apply`` saves the rows as proposed (forward status changes and new projects accepted, backward
 changes and undecided mentions not), changed by ``--accept``/``--reject`` row numbers and
@@ -37,6 +38,7 @@ from projects.documents import (
     PLAN,
     REJECT,
     UNDECIDED,
+    UPDATE,
     DocumentMeta,
     Proposal,
     propose_meta,
@@ -45,9 +47,25 @@ from projects.documents import (
 from projects.errors import CatalogError
 from projects.store import users
 
+#: Precisions that name one site: two projects placed at the same such place may be one.
+SITE_PRECISIONS = ("exact", "approximate")
 
-def place_new(rows: list[Proposal]) -> list[Proposal]:
-    """New-project rows with the position, precision, basis and zone the placement proposes."""
+
+def place_new(rows: list[Proposal], catalog: list[dict[str, Any]] | None = None) -> list[Proposal]:
+    """New-project rows with the position, precision, basis and zone the placement proposes.
+
+    A new name placed at a site where catalog projects already are (the same gazetteer place,
+    to 1 km or better) gets those projects as candidates and a note: it may be one of them under
+    another name (staff can make the row an update of one). It stays a new project by default,
+    since one campus or station holds several projects.
+    """
+    at_site: dict[str, list[tuple[str, str]]] = {}
+    for f in catalog or []:
+        p = f["properties"]
+        if p.get("deleted") or p.get("precision") not in SITE_PRECISIONS:
+            continue
+        if p.get("geo_matched"):
+            at_site.setdefault(p["geo_matched"], []).append((p["id"], p.get("name") or ""))
     out = []
     for row in rows:
         if row.kind != NEW:
@@ -62,9 +80,20 @@ def place_new(rows: list[Proposal]) -> list[Proposal]:
         }
         feature = place_records([record])[0]
         p = feature["properties"]
+        candidates, note = row.candidates, row.note
+        site = p.get("geo_matched") if p["precision"] in SITE_PRECISIONS else None
+        here = at_site.get(site or "", [])
+        if here:
+            known = {c[0] for c in candidates}
+            candidates = candidates + tuple(c for c in here if c[0] not in known)
+            names = "、".join(n for _, n in here[:5])
+            same = f"与已有项目（{names}）同在“{site}”，请确认不是其中之一"
+            note = "；".join(filter(None, [note, same]))
         out.append(
             replace(
                 row,
+                candidates=candidates[: docs.MAX_CANDIDATES],
+                note=note,
                 # plain JSON lists, as the store keeps and checks geometries
                 geometry=json.loads(json.dumps(feature["geometry"])),
                 precision=p["precision"],
@@ -86,8 +115,9 @@ def take_in(
     encoding: str | None = None,
 ) -> docs.Intake:
     """Read, propose and place: what the panel and the command line show for review."""
-    intake = docs.take_in(data, filename, meta, path=path, encoding=encoding)
-    return docs.with_rows(intake, place_new(list(intake.rows)))
+    catalog = store.load(path)
+    intake = docs.take_in(data, filename, meta, features=catalog, path=path, encoding=encoding)
+    return docs.with_rows(intake, place_new(list(intake.rows), catalog))
 
 
 def apply(
@@ -104,24 +134,17 @@ def decided(
     choose: dict[int, str] | None = None,
     catalog: list[dict[str, Any]] | None = None,
 ) -> list[Proposal]:
-    """Rows with the decisions given by number (``choose`` names the record of an undecided row)."""
+    """Rows with the decisions given by number (``choose`` names the record a row means)."""
     choose = choose or {}
-    versions = {
-        f["properties"]["id"]: (f["properties"].get("version", 1), f["properties"].get("status"))
-        for f in catalog or []
-    }
     out = []
     for row in rows:
         if row.row in choose:
             pid = choose[row.row]
-            if row.kind != UNDECIDED or pid not in {c[0] for c in row.candidates}:
+            if pid not in {c[0] for c in row.candidates}:
                 raise CatalogError(
-                    f"第 {row.row} 行不能选择项目 {pid}（只能在待定行的候选项目中选择）。"
+                    f"第 {row.row} 行不能选择项目 {pid}（只能在该行的候选项目中选择）。"
                 )
-            version, status = versions.get(pid, (None, ""))
-            row = replace(
-                row, project_id=pid, version=version, old_status=status or "", decision=ACCEPT
-            )
+            row = as_update(row, pid, catalog or [])
         if row.row in accept:
             if row.kind == UNDECIDED and not row.project_id:
                 raise CatalogError(
@@ -132,6 +155,22 @@ def decided(
             row = replace(row, decision=REJECT)
         out.append(row)
     return out
+
+
+def as_update(row: Proposal, pid: str, catalog: list[dict[str, Any]]) -> Proposal:
+    """A new or undecided row made a status update of record ``pid`` (staff's choice)."""
+    found = next((f["properties"] for f in catalog if f["properties"]["id"] == pid), None)
+    if found is None:
+        raise CatalogError(f"未找到编号为 {pid} 的项目。")
+    return replace(
+        row,
+        kind=UPDATE,
+        project_id=pid,
+        project_name=found.get("name") or "",
+        old_status=found.get("status") or "",
+        version=found.get("version", 1),
+        decision=ACCEPT,
+    )
 
 
 def table(rows: list[Proposal]) -> str:
@@ -206,6 +245,9 @@ def main(argv: list[str] | None = None) -> int:
     u.add_argument("--user", required=True)
     u.add_argument("--password-stdin", action="store_true")
     sub.add_parser("list")
+    show = sub.add_parser("show")
+    show.add_argument("doc_id")
+    show.add_argument("line", type=int)
     args = p.parse_args(argv)
     try:
         if args.command == "list":
@@ -216,6 +258,12 @@ def main(argv: list[str] | None = None) -> int:
                     for b in e.get("batches", [])
                 )
                 print(f"{doc_id} 《{e.get('title')}》 {e.get('date')} {batches or '未采纳'}")
+            return 0
+        if args.command == "show":
+            lines = docs.kept_lines(args.doc_id, args.catalog)
+            if not 0 < args.line <= len(lines):
+                raise CatalogError(f"{args.doc_id} 只有 {len(lines)} 行。")
+            print(f"{args.doc_id}:{args.line} {lines[args.line - 1]}")
             return 0
         if args.command == "undo":
             seq = docs.undo_intake(args.doc_id, _editor(args), path=args.catalog)

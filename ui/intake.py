@@ -185,7 +185,8 @@ def _review(data: bytes, filename: str, editor: Any, nonce: int) -> None:
     actionable = [r for r in taken.rows if r.kind != docs.SAME]
     same = [r for r in taken.rows if r.kind == docs.SAME]
     with st.form(f"{key}_form"):
-        reviewed = [_row(r, key) for r in actionable]
+        catalog = store.load() if any(r.candidates for r in actionable) else []
+        reviewed = [_row(r, key, catalog) for r in actionable]
         if same:
             with st.expander(f"无变化 {len(same)} 条（文件所述与目录一致）"):
                 st.dataframe(
@@ -220,7 +221,7 @@ def _review(data: bytes, filename: str, editor: Any, nonce: int) -> None:
     st.rerun()
 
 
-def _row(r: docs.Proposal, key: str) -> docs.Proposal:
+def _row(r: docs.Proposal, key: str, catalog: list[dict[str, Any]]) -> docs.Proposal:
     """One review row: decision, the fields staff may edit, and the source line beside them."""
     k = f"{key}_{r.row}"
     with st.container(border=True):
@@ -254,18 +255,20 @@ def _row(r: docs.Proposal, key: str) -> docs.Proposal:
                 )
             )
             out = replace(out, name=name.strip() or r.name, sector=sector)
+            if r.candidates:
+                new_label = "（作为新项目）"
+                labels = [new_label, *(f"{i} {n}" for i, n in r.candidates)]
+                choice = right.selectbox("或对应已有项目", labels, key=f"{k}_choice")
+                if choice != new_label:
+                    pid = r.candidates[labels.index(choice) - 1][0]
+                    out = replace(intake.as_update(out, pid, catalog), status=status)
+                    out = replace(out, decision=docs.ACCEPT if accept else docs.REJECT)
         elif r.kind == docs.UNDECIDED and r.candidates:
             labels = [f"{i} {n}" for i, n in r.candidates]
             choice = right.selectbox("对应项目", labels, key=f"{k}_choice")
             pid = r.candidates[labels.index(choice)][0]
-            current = store.get(pid)["properties"]
-            out = replace(
-                out,
-                project_id=pid,
-                project_name=current.get("name") or "",
-                old_status=current.get("status") or "",
-                version=current.get("version", 1),
-            )
+            out = replace(intake.as_update(out, pid, catalog), status=status)
+            out = replace(out, decision=docs.ACCEPT if accept else docs.REJECT)
     return out
 
 

@@ -195,6 +195,10 @@ def test_command_line_proposes_applies_lists_and_undoes(catalog, tmp_path, monke
     listed = capsys.readouterr().out
     doc_id = listed.split()[0]
     assert doc_id.startswith("doc-") and "报告" in listed
+    cited = store.history(_record("歌乐山森林康养中心")["id"])[-1]["cite"]
+    line = cited.split("第 ")[1].split(" 行")[0]
+    assert intake.main(["show", doc_id, line]) == 0
+    assert "歌乐山森林康养" in capsys.readouterr().out
     monkeypatch.setattr(sys, "stdin", io.StringIO(PASSWORD + "\n"))
     assert intake.main(["undo", doc_id, "--user", "wang", "--password-stdin"]) == 0
     assert "歌乐山森林康养中心" not in {
@@ -213,9 +217,41 @@ def test_decisions_by_row_number_and_choosing_the_record_of_an_undecided_row(cat
     first = taken.rows[0]
     rows = intake.decided(list(taken.rows), reject={first.row})
     assert rows[0].decision == docs.REJECT
+    other = store.load(include_deleted=False)[0]["properties"]
+    undecided = replace(
+        first, kind=docs.UNDECIDED, project_id=None, candidates=((other["id"], other["name"]),)
+    )
     with pytest.raises(CatalogError, match="待定"):
-        undecided = replace(first, kind=docs.UNDECIDED, project_id=None, candidates=(("X1", "甲"),))
         intake.decided([undecided], accept={first.row})
-    chosen = intake.decided([undecided], choose={first.row: "X1"})[0]
-    assert (chosen.project_id, chosen.decision) == ("X1", docs.ACCEPT)
-    assert json.dumps(chosen.candidates, ensure_ascii=False) == '[["X1", "甲"]]'
+    with pytest.raises(CatalogError, match="候选项目"):
+        intake.decided([undecided], choose={first.row: "SPB-9999"})
+    chosen = intake.decided([undecided], choose={first.row: other["id"]}, catalog=store.load())[0]
+    assert (chosen.kind, chosen.project_id, chosen.decision) == (
+        docs.UPDATE,
+        other["id"],
+        docs.ACCEPT,
+    )
+    assert json.dumps(chosen.candidates, ensure_ascii=False) == json.dumps(
+        [[other["id"], other["name"]]], ensure_ascii=False
+    )
+
+
+def test_a_new_name_at_a_site_of_known_projects_offers_them_and_can_become_an_update(catalog):
+    text = "沙坪坝区2026年重点项目实施方案\n加快建设重庆大学智能建造研究院，完善配套设施。\n"
+    meta = docs.DocumentMeta("方案", "沙坪坝区人民政府", "2026-03-01", docs.PLAN, (2026, 2027))
+    taken = intake.take_in(text.encode(), "方案.txt", meta)
+    (row,) = [r for r in taken.rows if r.name == "重庆大学智能建造研究院"]
+    assert row.kind == docs.NEW and row.decision == docs.ACCEPT
+    at_site = [
+        f["properties"]
+        for f in store.load(include_deleted=False)
+        if f["properties"].get("geo_matched") == "重庆大学"
+        and f["properties"]["precision"] in intake.SITE_PRECISIONS
+    ]
+    assert at_site, "the catalog has no project placed at 重庆大学"
+    assert {c[0] for c in row.candidates} <= {p["id"] for p in at_site}
+    assert row.candidates and "同在“重庆大学”" in row.note
+    pid = row.candidates[0][0]
+    (chosen,) = intake.decided([row], choose={row.row: pid}, catalog=store.load())
+    assert (chosen.kind, chosen.project_id, chosen.decision) == (docs.UPDATE, pid, docs.ACCEPT)
+    assert chosen.version == store.get(pid)["properties"]["version"]
