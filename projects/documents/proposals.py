@@ -19,7 +19,7 @@ Nothing here writes: :mod:`projects.documents.intake` applies what staff accepte
 >>> old = {"id": "SPB-0001", "name": "凤凰山创意园", "status": "在建", "version": 3}
 >>> rows = propose(text, "d.txt", meta, [{"properties": old}])
 >>> [(p.kind, p.project_id, p.old_status, p.status, p.cue, p.line) for p in rows]
-[('update', 'SPB-0001', '在建', '运营', '建成投用', 2)]
+[('update', 'SPB-0001', '在建', '运营', '…建成投用', 2)]
 """
 
 from __future__ import annotations
@@ -28,8 +28,10 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date as _date
 from typing import Any
 
+from projects.clock import today
 from projects.documents.extract import Mention, extract_mentions
 from projects.documents.sector_rules import DISTRICT_WORDS, sector_for
 from projects.documents.status import DEFAULT_BASIS, judge, part_of, plan_boundary, rank
@@ -136,6 +138,10 @@ def propose_meta(lines: list[str], filename: str = "") -> DocumentMeta:
         year = int(plan_head.group(1)) if plan_head else year
     year = year or 2026
     date = f"{year}-{int(day.group(2)):02d}-{int(day.group(3)):02d}" if day else f"{year}-01-01"
+    try:  # a guess is never in the future (a status date cannot be)
+        date = min(_date.fromisoformat(date), today()).isoformat()
+    except ValueError:
+        date = today().isoformat()
     span = re.search(r"[（(](20\d\d)\s*[—\-–－~至]+\s*(20\d\d)\s*年?[）)]", text)
     period = (int(span.group(1)), int(span.group(2))) if span else (year, year)
     issuer = next(
