@@ -165,6 +165,9 @@ DERIVED_FIELDS: dict[str, tuple[type, object, str]] = {
     "place_name": (str, None, "所在地名"),
     "geometry_source": (str, None, "几何来源"),
     "progress": (str, None, "进度预警"),
+    # What a person reads for the codes in ``precision`` and ``geo_method`` (the codes stay).
+    "precision_zh": (str, None, "定位精度说明"),
+    "geo_method_zh": (str, None, "定位方法说明"),
 }
 
 #: What ``geometry_source`` says (codes in the data, these labels in the metadata).
@@ -188,6 +191,8 @@ _SHAPEFILE_RENAMES = {
     "years_basis": "years_bas",
     "sector_basis": "sector_bas",
     "geometry_source": "geom_src",
+    "precision_zh": "prec_zh",
+    "geo_method_zh": "method_zh",
 }
 
 

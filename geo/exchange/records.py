@@ -28,7 +28,7 @@ from geo.exchange.formats import (
     UNPLACED,
 )
 from geo.places import resolve
-from projects import clock, schema
+from projects import clock, schema, vocab
 from projects.errors import InvalidValue
 from projects.progress import progress_of
 
@@ -63,6 +63,8 @@ def catalog_records(
         if props["deleted"]:
             continue
         props["progress"] = progress_of(props, today)[0]  # as of the export, China time
+        props["precision_zh"] = vocab.code_label("precision", props.get("precision"))
+        props["geo_method_zh"] = vocab.code_label("geo_method", props.get("geo_method"))
         if geom is not None and geom.is_empty:
             geom = None
         ref = resolve(props.get("place_id"))
