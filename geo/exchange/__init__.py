@@ -1,4 +1,4 @@
-"""Exchange with GIS tools: export to GeoJSON, GeoPackage, Shapefile, KML, CSV, and import."""
+"""Exchange with GIS tools: export to GeoJSON, GeoPackage, Shapefile, KML/KMZ, CSV, Excel, File Geodatabase, DXF, and import."""
 
 from geo.exchange.cells import FORMULA_STARTS, safe_cell, stored_text
 from geo.exchange.export import (

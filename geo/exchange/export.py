@@ -36,6 +36,7 @@ from typing import Any, NamedTuple
 
 import geopandas as gpd
 import pyogrio.errors
+import shapely
 
 from geo.crs import WGS84
 from geo.exchange.formats import (
@@ -109,6 +110,8 @@ def export(
         raise InvalidValue("导出范围应为“当前筛选”（filter）或“全部项目”（all）。", field="scope")
     records, geometries = catalog_records(gdf, geometry)
     places = referenced_places(records) if fmt in WITH_BOUNDARIES else None
+    drawn = [g for g in geometries if g is not None]
+    bbox = tuple(float(v) for v in shapely.total_bounds(drawn)) if drawn else None
     geometries = [to_output_crs(g, crs) for g in geometries]
     notes: list[str] = []
     borrowed = sum(1 for r in records if r["geometry_source"] == "place_point")
@@ -123,6 +126,7 @@ def export(
         )
     meta = metadata(records, geometries, fmt, crs, scope, catalog_version)
     meta["geometry"] = {"mode": geometry, "label": GEOMETRY_CHOICES[geometry]}
+    meta["bbox_wgs84"] = bbox
     meta["geometry_sources"] = GEOMETRY_SOURCES
     writer = WRITERS[fmt]
     data, extension = writer(

