@@ -468,6 +468,7 @@ def test_geojson_split_by_geometry_type(catalog, tmp_path):
         files = {n: zf.read(n) for n in names}
     assert names == [
         "metadata.json",
+        "metadata.xml",
         "projects_line.geojson",
         "projects_point.geojson",
         "projects_polygon.geojson",
@@ -477,7 +478,7 @@ def test_geojson_split_by_geometry_type(catalog, tmp_path):
     families["polygon"] = {"Polygon", "MultiPolygon"}
     ids = []
     for name, data in files.items():
-        if name == "metadata.json":
+        if name.startswith("metadata."):
             continue
         doc = check_rfc7946(data)
         fam = name.removeprefix("projects_").removesuffix(".geojson")
