@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
@@ -79,6 +80,10 @@ def _missing(value: Any) -> bool:
     return isinstance(value, str) and not value.strip()
 
 
+#: How GDAL writes a string list where the format has none (GeoPackage, CSV): "(2:a,b)".
+_GDAL_LIST = re.compile(r"\((\d+):(.*)\)", re.S)
+
+
 def _typed(field_name: str, value: Any, line: int) -> Any:
     """A cell as the schema types the field; InvalidValue naming the row when it cannot be."""
     kind, default, label = schema.FIELDS[field_name]
@@ -87,6 +92,10 @@ def _typed(field_name: str, value: Any, line: int) -> Any:
             return []
         if isinstance(value, str):
             text = value.strip()
+            gdal_list = _GDAL_LIST.fullmatch(text)
+            if gdal_list:  # GDAL's text for a string list ("(2:a,b)"): a GeoJSON list via ogr2ogr
+                items = gdal_list.group(2)
+                return [p for p in items.split(",") if p] if int(gdal_list.group(1)) else []
             if text.startswith("["):
                 try:
                     value = json.loads(text)

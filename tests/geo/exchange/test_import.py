@@ -503,3 +503,40 @@ def test_a_row_without_name_or_known_id_is_refused(catalog_path, outline):
     text = "id,状态\nno-such-id,运营\n"
     with pytest.raises(InvalidValue, match="没有项目名称"):
         im.preview(im.read_upload(text.encode(), "s.csv"), features(catalog_path), outline)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "crs"),
+    [
+        ("geojson", "EPSG:4326"),
+        ("gpkg", "EPSG:4544"),
+        ("shp", "EPSG:4545"),
+        ("csv", "EPSG:4544"),
+        ("xlsx", "EPSG:4490"),
+        ("gdb", "EPSG:4544"),
+    ],
+)
+def test_every_export_through_ogr2ogr_to_geopackage_previews_no_changes(
+    catalog_path, outline, tmp_path, fmt, crs
+):
+    """What an analyst does first: ogr2ogr (or QGIS's "save as") to a GeoPackage, then back."""
+    from tests.geo.exchange.test_export import datasets, gdal_cli
+
+    gdal_cli()
+    frame = catalog_frame(store.load_collection(catalog_path))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ex.ExportWarning)
+        exported = ex.export(frame, fmt, crs, scope={"kind": "all"})
+    path = tmp_path / exported.filename
+    path.write_bytes(exported.data)
+    gpkg = tmp_path / "analyst.gpkg"
+    for n, (name, layer) in enumerate(datasets(path, fmt)):
+        cmd = ["ogr2ogr", "-f", "GPKG", "-append", "-nln", f"projects_{n}", str(gpkg), name]
+        if fmt == "csv":  # a CSV says no CRS: the analyst names it, as the file name does
+            cmd[1:1] = ["-a_srs", crs]
+        done = subprocess.run(cmd + ([layer] if layer else []), capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+    upload = im.read_upload(gpkg.read_bytes(), "analyst.gpkg", crs=crs)
+    assert len(upload.frame) == len(EXPORTED)
+    result = im.preview(upload, features(catalog_path), outline)
+    assert result.changed == [] and result.added == [], im.preview_table(result)
