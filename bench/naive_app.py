@@ -2,6 +2,8 @@
 
 BENCH_MODE=rebuilt: one folium GeoJson layer with a style_function, the map rebuilt each rerun.
 BENCH_MODE=feature_group: the same layer passed as ``feature_group_to_add`` over a fixed map.
+A ``_canvas`` suffix (e.g. ``feature_group_canvas``) adds folium's one-line best variant,
+``prefer_canvas=True``: Leaflet draws every vector on one canvas instead of one SVG node each.
 Same catalog, same sector filter and same local assets as the real page.
 """
 
@@ -19,6 +21,7 @@ from projects import filters, vocab
 from ui import catalog
 
 MODE = os.environ.get("BENCH_MODE", "rebuilt")
+CANVAS = MODE.endswith("_canvas")
 gdf = catalog.load_catalog(catalog.catalog_key(catalog.catalog_path()))
 with st.sidebar:
     sectors = st.multiselect("领域", vocab.SECTORS, default=list(vocab.SECTORS))
@@ -37,7 +40,7 @@ def style(feature: dict[str, Any]) -> dict[str, Any]:
     return {"color": colour, "fillColor": colour, "weight": 2, "fillOpacity": 0.6}
 
 
-m = folium.Map(location=mapview.DISTRICT_CENTRE, zoom_start=11, tiles=None)
+m = folium.Map(location=mapview.DISTRICT_CENTRE, zoom_start=11, tiles=None, prefer_canvas=CANVAS)
 m.default_js = [("leaflet", mapview.vendor_url("leaflet/leaflet.js"))]
 m.default_css = [("leaflet_css", mapview.vendor_url("leaflet/leaflet.css"))]
 layer = folium.GeoJson(
@@ -46,7 +49,7 @@ layer = folium.GeoJson(
     marker=folium.CircleMarker(radius=5),
     tooltip=folium.GeoJsonTooltip(["name"]) if len(shown) else None,
 )
-if MODE == "rebuilt":
+if MODE.startswith("rebuilt"):
     layer.add_to(m)
     st_folium(m, key="map", height=620, use_container_width=True, returned_objects=[])
 else:

@@ -1,10 +1,14 @@
-"""Every benchmark, on the real catalog and on a synthetic 10 000-project one (``make bench``)."""
+"""Every benchmark, on the real catalog and synthetic ones of 10 000 to 100 000 projects (``make bench``)."""
 
 from __future__ import annotations
 
+import argparse
 import platform
+import subprocess
 import sys
+import tempfile
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -12,11 +16,27 @@ sys.path.insert(0, str(ROOT))
 
 from bench import bench_app, bench_first_view  # noqa: E402
 from bench.synthetic import write_catalog  # noqa: E402
-from ui.catalog import catalog_path  # noqa: E402
+from cluster import postgres  # noqa: E402
+from projects.store import catalog_path  # noqa: E402
+from projects.store.postgis.migrate import migrate  # noqa: E402
 
 
 def main() -> None:
-    """Print every figure of the README's speed table (``--synthetic-only`` skips the real catalog)."""
+    """Print every figure of the README's speed table.
+
+    ``--sizes 600 10000 50000`` (600 means the real catalog; others are synthetic),
+    ``--with-100k`` adds 100 000 projects, ``--changes N`` filter changes per approach (≥ 5),
+    ``--no-store`` skips the save-latency table (bench/bench_store.py), ``--no-database`` the
+    PostGIS rows (they need Debian's postgresql and postgis packages).
+    """
+    parser = argparse.ArgumentParser(description="make bench")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[600, 10_000])
+    parser.add_argument("--with-100k", action="store_true")
+    parser.add_argument("--changes", type=int, default=5)
+    parser.add_argument("--no-store", action="store_true")
+    parser.add_argument("--no-database", action="store_true")
+    args = parser.parse_args()
+    sizes = args.sizes + ([100_000] if args.with_100k else [])
     out = ROOT / "bench" / "out"
     out.mkdir(exist_ok=True)
     print(
@@ -27,10 +47,27 @@ def main() -> None:
         f"bytes per point feature (10 000 points, as sent): ours {bpp['ours']:.0f}, "
         f"naive GeoJson {bpp['naive_geojson']:.0f} (target ≤ 250)"
     )
-    if "--synthetic-only" not in sys.argv:
-        bench_first_view.report(catalog_path())
-        bench_app.report("real catalog", catalog_path())
-    bench_app.report("synthetic", write_catalog(out / "synthetic_10000.geojson", 10_000))
+    with ExitStack() as stack:
+        database = None
+        if not args.no_database and postgres.server_bin()[0] is not None:
+            folder = Path(tempfile.mkdtemp(prefix="shapingba-bench-pg-"))
+            database = postgres.start(folder).url
+            stack.callback(postgres.stop, folder)
+        for n in sizes:
+            if n == 600:
+                label, path = "real catalog", Path(catalog_path())
+                bench_first_view.report(path)
+            else:
+                label, path = "synthetic", write_catalog(out / f"synthetic_{n}.geojson", n)
+            if database:
+                migrate(path, database, replace=True)
+            bench_app.report(label, path, changes=args.changes, database=database)
+    if not args.no_store:
+        store_sizes = [str(n) for n in sizes]
+        subprocess.run(
+            [sys.executable, str(ROOT / "bench" / "bench_store.py"), "--sizes", *store_sizes],
+            check=False,
+        )
 
 
 if __name__ == "__main__":

@@ -1,0 +1,154 @@
+"""Save latency and catalog load time of both stores, at growing catalog sizes and with 1, 4 and
+16 writers at once (prints figures; asserts nothing).
+
+    .venv/bin/python bench/bench_store.py [--sizes 600 10000 50000] [--with-100k] [--saves N]
+
+Each writer is its own process (as app servers and their sessions are), edits its own share of
+the records (so every save succeeds: the figure is the cost of a save, not of a conflict) and
+times each ``store.save`` call from its start to its return, the history written. The database
+is a throwaway PostgreSQL + PostGIS (:mod:`cluster.postgres`) on this machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PASSWORD = "bench-store-pw"
+WRITERS = (1, 4, 16)
+
+
+def _writer(location: str, accounts: str, ids: list[str], saves: int, barrier, out) -> None:
+    """One writer process: ``saves`` saves on its own records, each timed."""
+    os.environ["SHAPINGBA_USERS"] = accounts
+    os.environ["SHAPINGBA_AUDIT"] = str(Path(accounts).with_name("audit.jsonl"))
+    from projects import store
+    from projects.store import users
+
+    editor = users.authenticate("bench", PASSWORD)
+    versions = {pid: store.get(pid, location)["properties"]["version"] for pid in ids[:saves]}
+    barrier.wait()
+    times = []
+    for i in range(saves):
+        pid = ids[i % len(ids)]
+        t = time.perf_counter()
+        saved = store.save(
+            editor,
+            pid,
+            {"notes": f"基准测试第{i}次"},
+            expected_version=versions[pid],
+            path=location,
+        )
+        times.append(time.perf_counter() - t)
+        versions[pid] = saved["properties"]["version"]
+    out.put(times)
+
+
+def save_latency(location: str, accounts: str, ids: list[str], writers: int, saves: int):
+    """(per-save seconds of every writer, wall seconds) for ``writers`` writers at once."""
+    ctx = mp.get_context("spawn")
+    barrier, out = ctx.Barrier(writers + 1), ctx.Queue()
+    share = len(ids) // writers
+    procs = [
+        ctx.Process(
+            target=_writer,
+            args=(location, accounts, ids[k * share : (k + 1) * share], saves, barrier, out),
+        )
+        for k in range(writers)
+    ]
+    for p in procs:
+        p.start()
+    barrier.wait()
+    t = time.perf_counter()
+    times = [s for _ in procs for s in out.get(timeout=3600)]
+    wall = time.perf_counter() - t
+    for p in procs:
+        p.join()
+    return times, wall
+
+
+def _fmt(times: list[float]) -> str:
+    times = sorted(times)
+    p95 = times[min(len(times) - 1, int(0.95 * len(times)))]
+    return (
+        f"{times[0] * 1000:8.1f} {statistics.median(times) * 1000:8.1f} "
+        f"{p95 * 1000:8.1f} {times[-1] * 1000:8.1f}"
+    )
+
+
+def main() -> None:
+    """Every size × store × writer count; one table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[600, 10_000, 50_000])
+    parser.add_argument("--with-100k", action="store_true", help="add 100 000 projects")
+    parser.add_argument("--saves", type=int, default=10, help="saves per writer (database)")
+    parser.add_argument(
+        "--file-seconds", type=float, default=60, help="time budget per file-store row"
+    )
+    args = parser.parse_args()
+    sizes = args.sizes + ([100_000] if args.with_100k else [])
+
+    from bench.synthetic import synthetic_collection
+    from cluster import postgres
+    from projects import store
+    from projects.store import users
+    from projects.store.postgis import replace_all
+
+    work = Path(tempfile.mkdtemp(prefix="shapingba-bench-"))
+    accounts = str(work / "users.json")
+    os.environ["SHAPINGBA_USERS"] = accounts
+    os.environ["SHAPINGBA_AUDIT"] = str(work / "audit.jsonl")
+    users.add_user("bench", PASSWORD, rounds=4)
+    pg_folder = Path(tempfile.mkdtemp(prefix="shapingba-bench-pg-"))
+    url = postgres.start(pg_folder).url
+    print(
+        "save latency in ms (min / median / p95 / max over every save of every writer), "
+        "saves per second overall, and one full catalog load"
+    )
+    print(
+        f"{'store':8s} {'projects':>8s} {'writers':>7s} {'saves':>6s}     min   median      p95"
+        "      max   saves/s   load"
+    )
+    try:
+        for n in sizes:
+            features = synthetic_collection(n)["features"]
+            ids = [f["properties"]["id"] for f in features]
+            catalog = work / f"catalog-{n}.geojson"
+            store.rebuild(features, catalog)
+            replace_all(url, features, [])
+            for name, location in (("file", str(catalog)), ("postgis", url)):
+                t = time.perf_counter()
+                store.load(location)
+                load = time.perf_counter() - t
+                for writers in WRITERS:
+                    saves = args.saves
+                    if name == "file":  # a whole-file rewrite per save: keep the row in budget
+                        one = _probe(location, accounts, ids)
+                        saves = max(1, min(args.saves, int(args.file_seconds / one / writers)))
+                    times, wall = save_latency(location, accounts, ids, writers, saves)
+                    print(
+                        f"{name:8s} {n:8d} {writers:7d} {len(times):6d} {_fmt(times)} "
+                        f"{len(times) / wall:9.1f} {load:6.2f}s",
+                        flush=True,
+                    )
+    finally:
+        postgres.stop(pg_folder)
+
+
+def _probe(location: str, accounts: str, ids: list[str]) -> float:
+    """Seconds of one file-store save here, to size the file rows to the time budget."""
+    times, _ = save_latency(location, accounts, ids[-50:], 1, 1)
+    return max(times[0], 1e-3)
+
+
+if __name__ == "__main__":
+    main()
