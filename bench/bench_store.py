@@ -14,6 +14,8 @@ from __future__ import annotations
 import argparse
 import multiprocessing as mp
 import os
+import shutil
+import signal
 import statistics
 import sys
 import tempfile
@@ -32,29 +34,29 @@ def _writer(location: str, accounts: str, ids: list[str], saves: int, barrier, o
     os.environ["SHAPINGBA_USERS"] = accounts
     os.environ["SHAPINGBA_AUDIT"] = str(Path(accounts).with_name("audit.jsonl"))
     from projects import store
+    from projects.errors import CatalogError
     from projects.store import users
 
     editor = users.authenticate("bench", PASSWORD)
     versions = {pid: store.get(pid, location)["properties"]["version"] for pid in ids[:saves]}
     barrier.wait()
-    times = []
+    times, refused = [], 0
     for i in range(saves):
         pid = ids[i % len(ids)]
+        changes = {"notes": f"基准测试第{i}次"}
         t = time.perf_counter()
-        saved = store.save(
-            editor,
-            pid,
-            {"notes": f"基准测试第{i}次"},
-            expected_version=versions[pid],
-            path=location,
-        )
+        try:
+            saved = store.save(editor, pid, changes, expected_version=versions[pid], path=location)
+        except CatalogError:  # e.g. the file lock not had within its timeout: refused
+            refused += 1
+            continue
         times.append(time.perf_counter() - t)
         versions[pid] = saved["properties"]["version"]
-    out.put(times)
+    out.put((times, refused))
 
 
 def save_latency(location: str, accounts: str, ids: list[str], writers: int, saves: int):
-    """(per-save seconds of every writer, wall seconds) for ``writers`` writers at once."""
+    """(per-save seconds of every writer, saves refused, wall seconds) for ``writers`` at once."""
     ctx = mp.get_context("spawn")
     barrier, out = ctx.Barrier(writers + 1), ctx.Queue()
     share = len(ids) // writers
@@ -69,14 +71,16 @@ def save_latency(location: str, accounts: str, ids: list[str], writers: int, sav
         p.start()
     barrier.wait()
     t = time.perf_counter()
-    times = [s for _ in procs for s in out.get(timeout=3600)]
+    results = [out.get(timeout=3600) for _ in procs]
     wall = time.perf_counter() - t
     for p in procs:
         p.join()
-    return times, wall
+    return [s for times, _ in results for s in times], sum(r for _, r in results), wall
 
 
 def _fmt(times: list[float]) -> str:
+    if not times:
+        return f"{'—':>8s} {'—':>8s} {'—':>8s} {'—':>8s}"
     times = sorted(times)
     p95 = times[min(len(times) - 1, int(0.95 * len(times)))]
     return (
@@ -100,7 +104,7 @@ def main() -> None:
     from bench.synthetic import synthetic_collection
     from cluster import postgres
     from projects import store
-    from projects.store import users
+    from projects.store import LOCK_TIMEOUT, users
     from projects.store.postgis import replace_all
 
     work = Path(tempfile.mkdtemp(prefix="shapingba-bench-"))
@@ -110,9 +114,11 @@ def main() -> None:
     users.add_user("bench", PASSWORD, rounds=4)
     pg_folder = Path(tempfile.mkdtemp(prefix="shapingba-bench-pg-"))
     url = postgres.start(pg_folder).url
+    signal.signal(signal.SIGTERM, _interrupt)
     print(
         "save latency in ms (min / median / p95 / max over every save of every writer), "
-        "saves per second overall, and one full catalog load"
+        "saves per second overall, one full catalog load, and saves refused (the file lock "
+        f"not had within {LOCK_TIMEOUT:.0f} s)"
     )
     print(
         f"{'store':8s} {'projects':>8s} {'writers':>7s} {'saves':>6s}     min   median      p95"
@@ -134,20 +140,26 @@ def main() -> None:
                     if name == "file":  # a whole-file rewrite per save: keep the row in budget
                         one = _probe(location, accounts, ids)
                         saves = max(1, min(args.saves, int(args.file_seconds / one / writers)))
-                    times, wall = save_latency(location, accounts, ids, writers, saves)
+                    times, refused, wall = save_latency(location, accounts, ids, writers, saves)
                     print(
                         f"{name:8s} {n:8d} {writers:7d} {len(times):6d} {_fmt(times)} "
-                        f"{len(times) / wall:9.1f} {load:6.2f}s",
+                        f"{len(times) / wall:9.1f} {load:6.2f}s {refused:8d}",
                         flush=True,
                     )
     finally:
         postgres.stop(pg_folder)
+        shutil.rmtree(pg_folder, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _interrupt(*_: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _probe(location: str, accounts: str, ids: list[str]) -> float:
     """Seconds of one file-store save here, to size the file rows to the time budget."""
-    times, _ = save_latency(location, accounts, ids[-50:], 1, 1)
-    return max(times[0], 1e-3)
+    times, _, _ = save_latency(location, accounts, ids[-50:], 1, 1)
+    return max(times[0], 1e-3) if times else 1.0
 
 
 if __name__ == "__main__":
