@@ -52,13 +52,13 @@ _UPDATE = (
     "UPDATE projects SET "
     + ", ".join(f"{c} = %({c})s" for c in COLUMNS if c != "id")
     + f", geom = {GEOM_SQL}, changed = nextval('project_changes')"
-    + " WHERE id = %(id)s AND version = %(base)s"
+    + " WHERE id = %(id)s AND version = %(base)s RETURNING changed"
 )
 _INSERT = (
     f"INSERT INTO projects ({', '.join(COLUMNS)}, geom, ord, changed) VALUES ("
     + ", ".join(f"%({c})s" for c in COLUMNS)
     + f", {GEOM_SQL}, nextval('project_order'), nextval('project_changes'))"
-    + " ON CONFLICT (id) DO NOTHING"
+    + " ON CONFLICT (id) DO NOTHING RETURNING changed"
 )
 _ENTRY = (
     "INSERT INTO entries (seq, idx, project_id, action, version, entry) "
@@ -131,48 +131,62 @@ def recover(path: str) -> list[str]:
 
 
 def _write(conn, by_id, batch_edits, created, editor_name: str, at: str, reason: str) -> None:
-    """Under the save lock: the rows (optimistically), the history, the notification."""
+    """Under the save lock: the rows (optimistically), the history, the notification.
+
+    Few round trips while the lock is held: each row's write returns its change number, the
+    batch takes its number in its own INSERT, and the entries and the notification go in one
+    pipeline.
+    """
     conn.execute("SELECT pg_advisory_xact_lock(%s)", (SAVE_LOCK,))
     new = {f["properties"]["id"] for f in created}
+    newest = 0
     for entry in sorted(batch_edits, key=lambda e: e["id"]):
         params = row(by_id[entry["id"]])
         if entry["id"] in new:
-            cur = conn.execute(_INSERT, params)
+            hit = conn.execute(_INSERT, params).fetchone()
         else:
-            cur = conn.execute(_UPDATE, {**params, "base": entry["base"]})
-        if cur.rowcount != 1:
+            hit = conn.execute(_UPDATE, {**params, "base": entry["base"]}).fetchone()
+        if hit is None:
             raise _Raced(entry["id"])
-    seq = conn.execute("SELECT coalesce(max(seq) + 1, 0) FROM batches").fetchone()[0]
+        newest = max(newest, hit[0])
     batch = {"at": at, "by": editor_name, "reason": reason, "edits": []}
-    _insert_batch(conn, seq, batch, batch_edits)
-    _notify(conn, [e["id"] for e in batch_edits])
+    _insert_batch(conn, None, batch, batch_edits, notify=(newest, [e["id"] for e in batch_edits]))
 
 
-def _insert_batch(conn, seq: int, batch: dict[str, Any], edits: list[dict[str, Any]]) -> None:
+def _insert_batch(
+    conn,
+    seq: int | None,
+    batch: dict[str, Any],
+    edits: list[dict[str, Any]],
+    notify: tuple[int, list[str] | None] | None = None,
+) -> None:
+    """One history batch and its entries (``seq`` None: the next number), then the notice."""
     from psycopg.types.json import Json
 
     head = {k: ([] if k == "edits" else v) for k, v in batch.items()}
-    conn.execute(
-        "INSERT INTO batches (seq, at, by_name, reason, batch) VALUES (%s, %s, %s, %s, %s)",
-        (
-            seq,
-            batch.get("at", ""),
-            batch.get("by", ""),
-            batch.get("reason", ""),
-            Json(head, dumps=compact),
-        ),
-    )
-    with conn.cursor() as cur:
+    given = "%s" if seq is not None else "(SELECT coalesce(max(seq) + 1, 0) FROM batches)"
+    values = (batch.get("at", ""), batch.get("by", ""), batch.get("reason", ""))
+    seq = conn.execute(
+        f"INSERT INTO batches (seq, at, by_name, reason, batch) VALUES ({given}, %s, %s, %s, %s) "
+        "RETURNING seq",
+        ((seq,) if seq is not None else ()) + values + (Json(head, dumps=compact),),
+    ).fetchone()[0]
+    with conn.pipeline(), conn.cursor() as cur:
         cur.executemany(_ENTRY, [entry_row(seq, i, e) for i, e in enumerate(edits)])
+        if notify is not None:
+            _notify(conn, *notify)
 
 
-def _notify(conn, ids: list[str] | None) -> None:
+def _notify(conn, version: int, ids: list[str] | None) -> None:
     """Tell every listening app server what changed (all, when the list is too long to send)."""
-    version = conn.execute("SELECT max(changed) FROM projects").fetchone()[0]
     payload = compact({"version": f"pg-{version}", "ids": ids})
     if len(payload.encode("utf-8")) > 7000:
         payload = compact({"version": f"pg-{version}", "ids": None})
     conn.execute("SELECT pg_notify(%s, %s)", (CHANNEL, payload))
+
+
+def _newest(conn) -> int:
+    return conn.execute("SELECT coalesce(max(changed), 0) FROM projects").fetchone()[0]
 
 
 def _commit(
@@ -350,7 +364,7 @@ def replace_all(
             conn.execute("DELETE FROM batches")
             for seq, batch in enumerate(batches):
                 _insert_batch(conn, seq, batch, batch.get("edits", []))
-        _notify(conn, None)
+        _notify(conn, _newest(conn), None)
 
 
 def _replace_rows(conn, features: list[dict[str, Any]]) -> None:
@@ -397,6 +411,7 @@ def _replace_rows(conn, features: list[dict[str, Any]]) -> None:
         "4326) WHERE json_typeof(feature->'geometry') = 'object'"
     )
     conn.execute("SELECT setval('project_order', %s)", (max(len(features), 1),))
+    conn.execute("ANALYZE projects")  # fresh statistics for the planner after a bulk load
 
 
 def export(path: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -420,11 +435,10 @@ def rebuild(
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (SAVE_LOCK,))
         out, notes, report = plan_rebuild(features, _entries(conn))
         if notes:
-            seq = conn.execute("SELECT coalesce(max(seq) + 1, 0) FROM batches").fetchone()[0]
             batch = {"at": now(), "by": by, "reason": REBUILD_REASON, "edits": []}
-            _insert_batch(conn, seq, batch, notes)
+            _insert_batch(conn, None, batch, notes)
         _replace_rows(conn, out)
-        _notify(conn, None)
+        _notify(conn, _newest(conn), None)
     return report
 
 
