@@ -72,7 +72,6 @@ from projects.store.history_log import (
     check_against,
     flatten,
     is_edit,
-    last_edit_batch,
     plain_copy,
     read_batches,
     replay_into,
@@ -169,8 +168,10 @@ def _read_committed(catalog: Path) -> list[dict[str, Any]]:
     """
     features = read_features(catalog)
     hist = history_path(catalog)
-    if _lags(features, last_edit_batch(hist)):
-        replay_into(features, flatten(read_batches(hist)), pending_only=True)
+    batches = read_batches(hist)  # parsed once per process, then only what is appended
+    newest = next((b for b in reversed(batches) if any(is_edit(e) for e in b["edits"])), None)
+    if _lags(features, newest):
+        replay_into(features, flatten(batches), pending_only=True)
     return features
 
 

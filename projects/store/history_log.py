@@ -134,25 +134,6 @@ def batch_problem(batch: Any) -> str:
     return ""
 
 
-def last_edit_batch(hist: Path) -> dict[str, Any] | None:
-    """The newest batch that made versions, read from the end (cheap on a long history)."""
-    try:
-        raw = hist.read_bytes()
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise CatalogError(f"修改记录文件 {hist} 无法读取（{os_error_text(exc)}）。") from exc
-    end = raw.rfind(b"\n")
-    while end > 0:
-        start = raw.rfind(b"\n", 0, end) + 1
-        line_no = raw.count(b"\n", 0, start) + 1
-        for batch in parse_lines(raw[start : end + 1], hist, line_no):
-            if any(is_edit(e) for e in batch["edits"]):
-                return batch
-        end = start - 1
-    return None
-
-
 def batch_line(batch: dict[str, Any]) -> bytes:
     """The bytes of one history line (encoded ahead of the lock for a large save)."""
     return (json.dumps(batch, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
