@@ -150,7 +150,20 @@ def sector_for(name: str, boxes: list[int]) -> str:
     return DEFAULT_SECTOR
 
 
+#: A city named in brackets inside a name says where the thing is, even in a 沙坪坝 plan:
+#: 001:539 lists 重庆（深圳）离岸创新创业孵化器, an incubator of the district located in 深圳.
+ELSEWHERE_WORDS: tuple[tuple[str, str], ...] = (("（深圳）", "深圳市"),)
+
+
 def district_for(name: str, docs: set[str]) -> str:
+    """The district of a project: where its name places it, else that of the naming documents.
+
+    >>> district_for("重庆（深圳）离岸创新创业孵化器", {DOCUMENTS[1].file})
+    '深圳市'
+    """
+    for word, district in ELSEWHERE_WORDS:
+        if word in name:
+            return district
     if docs & {DOCUMENTS[0].file, DOCUMENTS[1].file, DOCUMENTS[2].file}:
         return "沙坪坝区"
     for word, district in DISTRICT_WORDS:

@@ -84,3 +84,9 @@ def test_sector_by_what_the_thing_is_with_the_box_kept(records, name, sector, bo
 def test_a_box_item_of_no_telling_kind_takes_the_box_theme(records):
     rec = records["龙湖金沙天街"]
     assert (rec["sector"], rec["sector_basis"]) == ("商贸消费", "专栏5的主题")
+
+
+def test_a_place_in_another_city_is_outside(records):
+    # 001:539 (box 1) lists 重庆（深圳）离岸创新创业孵化器: in 深圳, not in 西 under the box heading
+    rec = records["重庆（深圳）离岸创新创业孵化器"]
+    assert (rec["district"], rec["zone"]) == ("深圳市", "区外")
