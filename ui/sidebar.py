@@ -87,9 +87,9 @@ def render_filters(gdf: pd.DataFrame) -> Query:
         "领域",
         vocab.SECTORS,
         key=K_SECTORS,
-        format_func=lambda s: f"{s}（{sector_counts[s]}）",
         placeholder="请选择",
     )
+    st.caption(_counts_line(sector_counts))
     years = st.slider(
         "年份范围",
         min_value=bounds[0],
@@ -107,10 +107,10 @@ def render_filters(gdf: pd.DataFrame) -> Query:
         "片区",
         vocab.ALL_ZONES,
         key=K_ZONES,
-        format_func=lambda z: f"{z}（{zone_counts[z]}）",
         help="“区外”指沙坪坝区以外的项目，默认不显示。",
         placeholder="请选择",
     )
+    st.caption(_counts_line(zone_counts))
     chosen_progress = render_progress_filter()
     text = st.text_input("搜索名称或别名", key=K_TEXT, max_chars=100)
     st.button("重置筛选", on_click=_reset, args=(bounds,), width="stretch")
@@ -145,6 +145,12 @@ def render_progress_filter() -> list[str]:
         help=progress.RULE + "判断日期为所选年份范围的最后一天；未选年份范围时为今天（北京时间）。",
         placeholder="请选择",
     )
+
+
+def _counts_line(counts: Mapping[str, int]) -> str:
+    """Counts beside, not inside, the options: a multiselect keeps its choices by their labels,
+    so a label that changed with the catalog (a project added) would silently drop the choice."""
+    return "项目数：" + " · ".join(f"{k} {n}" for k, n in counts.items() if n)
 
 
 def _facet(chosen: list[str], options: tuple[str, ...]) -> tuple[str, ...] | None:

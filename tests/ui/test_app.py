@@ -234,3 +234,21 @@ def test_drawing_mode_adds_the_draw_control_and_reports_clicks(catalog):
         assert all(
             link.startswith("/app/static/vendor/") for link in args["js_links"] + args["css_links"]
         )
+
+
+def test_chosen_filters_survive_a_catalog_change(catalog):
+    """A project added meanwhile changes the counts; the planner's choices must stay as they were."""
+    at = run(AppTest.from_file(APP, default_timeout=60))
+    at.multiselect(key="f_sectors").set_value(["交通", "产业"])
+    at.multiselect(key="f_zones").set_value(["东", "西"])
+    run(at)
+    before = shown_count(at)
+    coll = json.loads(catalog.read_text("utf-8"))
+    extra = json.loads(json.dumps(coll["features"][0]))
+    extra["properties"].update(id="SPB-9999", name="新增测试项目", sector="交通", zone="西")
+    coll["features"].append(extra)
+    catalog.write_text(json.dumps(coll, ensure_ascii=False), "utf-8")
+    run(at)
+    assert at.multiselect(key="f_sectors").value == ["交通", "产业"]
+    assert at.multiselect(key="f_zones").value == ["东", "西"]
+    assert shown_count(at)[1] == before[1] + 1
