@@ -103,10 +103,13 @@ def test_a_save_on_one_server_is_seen_on_the_other(stack):
         side.get_by_label("密码").fill(PASSWORD)
         side.get_by_role("button", name="登录").click()
         expect(side.get_by_text(f"已登录：{EDITOR}")).to_be_visible(timeout=WAIT_MS)
-        form = side.locator('[data-testid="stForm"]').filter(has_text="修改原因（记入修改记录）")
+        side.get_by_role("button", name="修改此项目…").click()  # the form opens in a dialog
+        dialog = editor.get_by_role("dialog")
+        form = dialog.locator('[data-testid="stForm"]').filter(has_text="修改原因（记入修改记录）")
         status_box = form.locator('[data-testid="stSelectbox"]').filter(has_text="状态").first
         status_box.click()
         editor.get_by_role("option", name=NEW, exact=True).click()
+        expect(status_box.get_by_role("combobox")).to_have_value(NEW, timeout=WAIT_MS)
         form.get_by_label("修改原因（记入修改记录）").fill("双服务器测试")
         form.get_by_role("button", name="保存").click()
         expect(side.get_by_text(f"已保存「{name}」")).to_be_visible(timeout=WAIT_MS)
