@@ -394,8 +394,8 @@ def _fill_zones(features: list[dict[str, Any]], gaz: Gazetteer) -> None:
 def _set_zone(props: dict[str, Any], zone: str | None, zones: list[str]) -> None:
     props["zone"], props["zones"] = zone, list(zones)
     if zone in vocab.ZONES or zone == vocab.CROSS_ZONE:
-        label = vocab.precision_label(props["precision"])
-        props["zone_basis"] = f"几何：定位（{label}）落在{'、'.join(zones)}"
+        label = vocab.precision_label(props["precision"]).split("（")[0]
+        props["zone_basis"] = f"几何：位置（{label}）落在{'、'.join(zones)}"
 
 
 @cache
