@@ -136,12 +136,12 @@ PAINTED_JS = "() => new Promise(r => requestAnimationFrame(() => requestAnimatio
 
 def _expected_counts(gdf, changes: int) -> tuple[int, list[int]]:
     """Projects drawn at first, and after each cumulative sector removal of :data:`CHANGES`."""
-    initial = int(mapview.drawable(filters.filter_projects(gdf, filters.Query())).sum())
+    initial = int(mapview.on_map(filters.filter_projects(gdf, filters.Query())).sum())
     counts, left = [], list(vocab.SECTORS)
     for sector in CHANGES[:changes]:
         left.remove(sector)
         query = filters.Query(sectors=tuple(left))
-        counts.append(int(mapview.drawable(filters.filter_projects(gdf, query)).sum()))
+        counts.append(int(mapview.on_map(filters.filter_projects(gdf, query)).sum()))
     return initial, counts
 
 

@@ -17,6 +17,7 @@ from geo.mapview.payload import (
     ProjectPayload,
     drawable,
     encode_projects,
+    on_map,
     publish,
 )
 from geo.mapview.phone import NARROW_PX, fit_phones
@@ -59,6 +60,7 @@ __all__ = [
     "keep_view",
     "js_literal",
     "legend_spec",
+    "on_map",
     "localise",
     "parse_view",
     "project_state",

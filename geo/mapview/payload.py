@@ -62,7 +62,9 @@ REFERENCE_CODES: dict[str, str] = {"area": "r", "township": "t", "zone": "z", "d
 BADGE_PRECISIONS: tuple[str, ...] = ("area", "township")
 
 
-def _own(gdf: gpd.GeoDataFrame) -> np.ndarray:
+def drawable(gdf: gpd.GeoDataFrame) -> np.ndarray:
+    """Which projects have a geometry of their own to draw (a marker, a line or a shape), as a
+    printed or exported map draws them; references to places are not among them."""
     geom = gdf.geometry
     has = geom.notna().to_numpy() & ~geom.is_empty.fillna(True).to_numpy()
     return has & gdf["precision"].isin(list(PRECISION_CODES)).to_numpy()
@@ -75,10 +77,10 @@ def _references(gdf: gpd.GeoDataFrame, precisions: tuple[str, ...]) -> np.ndarra
     return known & gdf["precision"].isin(list(precisions)).to_numpy()
 
 
-def drawable(gdf: gpd.GeoDataFrame) -> np.ndarray:
-    """Which projects the map draws: an own geometry (marker, line or shape), or a reference to
-    an area or 镇街, drawn once per place as a badge that counts and lists its projects."""
-    return _own(gdf) | _references(gdf, BADGE_PRECISIONS)
+def on_map(gdf: gpd.GeoDataFrame) -> np.ndarray:
+    """Which projects the web map shows: an own geometry (marker, line or shape), or a reference
+    to an area or 镇街, drawn once per place as a badge that counts and lists its projects."""
+    return drawable(gdf) | _references(gdf, BADGE_PRECISIONS)
 
 
 def encode_projects(gdf: gpd.GeoDataFrame, *, gcj02: bool = False) -> ProjectPayload:
@@ -89,9 +91,9 @@ def encode_projects(gdf: gpd.GeoDataFrame, *, gcj02: bool = False) -> ProjectPay
     district) is encoded once — name, representative point, and an area's outline — and its
     projects point to it. The details panel reads the rest from the catalog on click.
     """
-    own = _own(gdf)
+    own = drawable(gdf)
     counted = _references(gdf, tuple(REFERENCE_CODES))
-    undrawn = tuple(str(pid) for pid in gdf["id"][~(own | _references(gdf, BADGE_PRECISIONS))])
+    undrawn = tuple(str(pid) for pid in gdf["id"][~on_map(gdf)])
     rows = []
     for pid, name, precision, geom in zip(
         gdf["id"][own], gdf["name"][own], gdf["precision"][own], gdf.geometry[own], strict=True

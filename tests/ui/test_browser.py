@@ -80,7 +80,7 @@ def _map_frame(page):
 def _expected_drawn(catalog: Path, query: Query) -> int:
     gdf = filters.catalog_frame(store.load_collection(catalog))
     shown = filters.filter_projects(gdf, query)
-    return int(mapview.drawable(shown).sum())
+    return int(mapview.on_map(shown).sum())
 
 
 def test_map_draws_filters_in_place_and_selects_on_click(page, catalog):

@@ -21,7 +21,7 @@ def test_the_real_catalog_draws_every_drawable_project(tmp_path):
     path = tmp_path / "projects.geojson"
     shutil.copyfile(store.catalog_path(), path)
     gdf = filters.catalog_frame(store.load_collection(path))
-    expected = int(mapview.drawable(filters.filter_projects(gdf, Query())).sum())
+    expected = int(mapview.on_map(filters.filter_projects(gdf, Query())).sum())
     assert expected > 100
     with app_in_browser(path) as (browser, url):
         page = open_page(browser, url, viewport={"width": 1400, "height": 1100})

@@ -98,7 +98,7 @@ def _map_state(page, pid: str, status: str) -> dict:
 
 def _drawn(catalog: Path) -> set[str]:
     gdf = filters.catalog_frame(store.load_collection(catalog))
-    return set(gdf.loc[mapview.drawable(gdf), "id"])
+    return set(gdf.loc[mapview.on_map(gdf), "id"])
 
 
 def test_staff_upload_review_apply_and_see_the_map_and_details_change(site, files, watched):
