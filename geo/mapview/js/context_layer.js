@@ -51,7 +51,9 @@
                    "轨道站点与线路（示意）": metro };
   if (window.__spZoneLayer) { overlays["东中西分区（示意）"] = window.__spZoneLayer; }
   [neighbours, river, towns, metro].forEach(function (g) { g.addTo(map); });
-  L.control.layers(null, overlays, { collapsed: true, position: "topleft" }).addTo(map);
+  var control = L.control.layers(null, overlays, { collapsed: true, position: "topleft" }).addTo(map);
+  var toggle = control.getContainer().querySelector(".leaflet-control-layers-toggle");
+  if (toggle) { toggle.title = "图层"; toggle.setAttribute("aria-label", "图层"); }
   window.__spContext = { neighbours: neighbours, river: river, towns: towns, metro: metro };
   zoomNames();
 })();
