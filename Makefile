@@ -32,7 +32,7 @@ api: $(STAMP)
 
 # PostgreSQL + PostGIS, two app servers and nginx with sticky sessions (Debian's packages; no docker).
 run-cluster: $(STATIC)
-	$(BIN)/python -m cluster.serve
+	$(BIN)/python -m ui.cluster.serve
 
 test: $(STATIC)
 	$(BIN)/ruff check .

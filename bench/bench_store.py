@@ -6,7 +6,7 @@
 Each writer is its own process (as app servers and their sessions are), edits its own share of
 the records (so every save succeeds: the figure is the cost of a save, not of a conflict) and
 times each ``store.save`` call from its start to its return, the history written. The database
-is a throwaway PostgreSQL + PostGIS (:mod:`cluster.postgres`) on this machine.
+is a throwaway PostgreSQL + PostGIS (:mod:`projects.store.postgis.server`) on this machine.
 """
 
 from __future__ import annotations
@@ -102,10 +102,10 @@ def main() -> None:
     sizes = args.sizes + ([100_000] if args.with_100k else [])
 
     from bench.synthetic import synthetic_collection
-    from cluster import postgres
     from projects import store
     from projects.store import LOCK_TIMEOUT, users
     from projects.store.postgis import replace_all
+    from projects.store.postgis import server as postgres
 
     work = Path(tempfile.mkdtemp(prefix="shapingba-bench-"))
     accounts = str(work / "users.json")

@@ -16,8 +16,8 @@ sys.path.insert(0, str(ROOT))
 
 from bench import bench_app, bench_first_view  # noqa: E402
 from bench.synthetic import write_catalog  # noqa: E402
-from cluster import postgres  # noqa: E402
 from projects.store import catalog_path  # noqa: E402
+from projects.store.postgis import server as postgres  # noqa: E402
 from projects.store.postgis.migrate import migrate  # noqa: E402
 
 

@@ -42,10 +42,10 @@ def postgres_cluster() -> Iterator[str]:
     """A throwaway PostgreSQL + PostGIS from Debian's packages, for the whole test session.
 
     ``$SHAPINGBA_TEST_DATABASE_URL`` when set (``.ci/run`` starts one the same way), else one
-    started here by :mod:`cluster.postgres`. Skips with the reason when the packages are absent,
+    started here by :mod:`projects.store.postgis.server`. Skips with the reason when the packages are absent,
     unless SHAPINGBA_REQUIRE_POSTGRES=1 (CI, where ``.ci/run`` installs them): then that fails.
     """
-    from cluster import postgres
+    from projects.store.postgis import server as postgres
 
     given = os.environ.get("SHAPINGBA_TEST_DATABASE_URL", "").strip()
     if given:  # .ci/run started one already

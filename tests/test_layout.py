@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import re
 from pathlib import Path
 
 import pytest
@@ -69,17 +68,50 @@ def test_only_a_package_init_lists_names_defined_elsewhere(package):
                 assert listed <= defined, f"{path.relative_to(ROOT)} lists {listed - defined}"
 
 
-def test_readme_layout_names_every_package_with_its_purpose():
-    """README's layout section is the packages' own docstrings, one line each."""
-    section = (ROOT / "README.md").read_text(encoding="utf-8").split("## Layout", 1)[1]
-    section = section.split("\n## ", 1)[0]
-    for package in PACKAGES:
-        doc = ast.get_docstring(
-            ast.parse((ROOT / package / "__init__.py").read_text(encoding="utf-8"))
+def _purpose(package: Path) -> str:
+    doc = ast.get_docstring(ast.parse((ROOT / package / "__init__.py").read_text(encoding="utf-8")))
+    assert doc, f"{package}/__init__.py has no docstring"
+    return doc.splitlines()[0]
+
+
+def layout_section() -> str:
+    """README's layout section as the tree says it: each package's purpose and its modules."""
+    lines = [
+        "## Layout",
+        "Generated from the tree by `python -m tests.test_layout` (the test fails when README and tree",
+        "drift apart): each package with the first line of its `__init__` docstring, then its modules.",
+        "Dependencies run one way, `ui` → `geo` → `projects`; each package's `__init__` names its",
+        "public API.",
+        "",
+        "- `app.py`: the Streamlit entry point; it arranges the `ui` panels.",
+    ]
+    for package in sorted(PACKAGES, key=lambda p: p.parts):
+        modules = ", ".join(f"`{m.stem}`" for m in _modules(ROOT / package))
+        line = f"- `{package}/`: {_purpose(package)}"
+        lines.append(
+            "  " * (len(package.parts) - 1) + line + (f" Modules: {modules}." if modules else "")
         )
-        first = doc.splitlines()[0] if doc else ""
-        assert first, f"{package}/__init__.py has no docstring"
-        assert re.search(rf"`{re.escape(str(package))}/`: {re.escape(first)}", section), package
+        if (ROOT / package / "js").is_dir():
+            lines.append("  " * len(package.parts) + "- `js/`: the browser-side scripts.")
+    lines += [
+        "- `tests/`: mirrors the packages (`tests/projects/store/…`), against the real data files, the",
+        "  real app (AppTest and headless Chromium) and real GIS readers; `tests/helpers.py` starts the",
+        "  app for browser tests.",
+        "- `bench/`: benchmark scripts that print their figures (`make bench`).",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _readme_parts() -> tuple[str, str, str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    head, rest = text.split("## Layout", 1)
+    _, tail = rest.split("\n## ", 1)
+    return head, rest, "\n## " + tail
+
+
+def test_readme_layout_is_the_tree():
+    head, _, tail = _readme_parts()
+    assert head + layout_section() + tail == (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def test_tests_mirror_the_packages():
@@ -88,3 +120,8 @@ def test_tests_mirror_the_packages():
     for path in (ROOT / "tests").rglob("test_*.py"):
         folder = path.parent.relative_to(ROOT / "tests")
         assert str(folder) == "." or str(folder) in known, path
+
+
+if __name__ == "__main__":
+    head, _, tail = _readme_parts()
+    (ROOT / "README.md").write_text(head + layout_section() + tail, encoding="utf-8")

@@ -17,7 +17,6 @@ import urllib.request
 import pytest
 from playwright.sync_api import expect
 
-from cluster import serve
 from projects import store
 from projects.sources import ROOT
 from projects.store.postgis import watch
@@ -34,6 +33,7 @@ from tests.ui.edit.test_browser_edit import (
     _sidebar,
     _status_item,
 )
+from ui.cluster import serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -6,8 +6,8 @@ so when we are root the cluster's folder is handed to the ``postgres`` account D
 creates and every server command runs through ``runuser``. The cluster listens on 127.0.0.1 only,
 on a free port, with ``trust`` authentication: it holds test data and lives as long as its caller.
 
-    python -m cluster.postgres start /tmp/pg    # prints the database URL
-    python -m cluster.postgres stop /tmp/pg
+    python -m projects.store.postgis.server start /tmp/pg    # prints the database URL
+    python -m projects.store.postgis.server stop /tmp/pg
 """
 
 from __future__ import annotations
@@ -169,7 +169,9 @@ def stop(folder: Path | str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m cluster.postgres", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m projects.store.postgis.server", description=__doc__
+    )
     parser.add_argument("command", choices=["start", "stop"])
     parser.add_argument("folder", type=Path)
     parser.add_argument("--port", type=int)

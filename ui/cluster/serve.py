@@ -1,6 +1,6 @@
 """``make run-cluster``: PostgreSQL + PostGIS, two app servers and nginx with sticky sessions.
 
-All on this machine, without docker: the database from :mod:`cluster.postgres` (its files in
+All on this machine, without docker: the database from :mod:`projects.store.postgis.server` (its files in
 ``.cluster/``, kept between runs; the bundled catalog and its history are migrated in on the first
 run), two Streamlit servers of the app reading and saving through it, and nginx from Debian's
 packages in front, sending each browser to one server for its whole session. Every save on one
@@ -23,9 +23,9 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from cluster import postgres
+from projects.sources import ROOT
+from projects.store.postgis import server as postgres
 
-ROOT = Path(__file__).resolve().parent.parent
 NGINX = Path("/usr/sbin/nginx")
 TEMPLATE = Path(__file__).with_name("nginx.conf")
 
@@ -68,7 +68,7 @@ def _process(cmd: list[str], env: dict[str, str], log: Path) -> Iterator[subproc
 
 
 def nginx_config(prefix: Path, port: int, app_ports: list[int]) -> str:
-    """The proxy's configuration: ``cluster/nginx.conf`` with this run's paths and ports."""
+    """The proxy's configuration: ``ui/cluster/nginx.conf`` with this run's paths and ports."""
     servers = "\n".join(f"        server 127.0.0.1:{p};" for p in app_ports)
     user = "user nobody nogroup;" if os.geteuid() == 0 else ""
     text = TEMPLATE.read_text(encoding="utf-8")
@@ -148,7 +148,7 @@ def _interrupt(*_: object) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Serve until Ctrl-C, printing where (Chinese)."""
-    parser = argparse.ArgumentParser(prog="python -m cluster.serve", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m ui.cluster.serve", description=__doc__)
     parser.add_argument("--folder", type=Path, default=ROOT / ".cluster")
     parser.add_argument("--port", type=int, default=8500, help="nginx 端口")
     parser.add_argument("--app-ports", type=int, nargs=2, default=[8511, 8512])

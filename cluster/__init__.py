@@ -1,1 +1,0 @@
-"""Running the app beyond one machine: a throwaway PostgreSQL + PostGIS, several app servers."""
