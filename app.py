@@ -139,13 +139,14 @@ with detail_col:
     details.render(record, shown.iloc[0] if len(shown) else None, filters.as_of(query))
 
 row = new_selection("table", tables.render_table(filtered) if len(filtered) else None)
-if row and row != selected_id:
-    st.session_state[K_SELECTED] = row
-    st.rerun()
 if len(filtered):
     charts.render(filtered)
     tables.render_progress_charts(filtered)
-tables.render_unplaced(filtered, set(payload.undrawn))
+unplaced = new_selection("unplaced", tables.render_unplaced(filtered, set(payload.undrawn)))
+row = row or unplaced
+if row and row != selected_id:
+    st.session_state[K_SELECTED] = row
+    st.rerun()
 
 with st.sidebar:
     ui.edit.render(selected_id, event)

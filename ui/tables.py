@@ -9,6 +9,7 @@ from projects import vocab
 from projects.progress import PROGRESS, PROGRESS_COLOURS
 from ui.details import precision_label
 
+K_UNPLACED = "unplaced_table"
 K_TABLE = "project_table"
 #: Shown in empty cells (a missing year or department), instead of the grid's default "None".
 MISSING = "—"
@@ -85,37 +86,40 @@ def render_progress_charts(filtered: pd.DataFrame) -> None:
             )
 
 
-def render_table(filtered: pd.DataFrame) -> str | None:
-    """Draw the sortable table; return the id of the row the user selected, if any."""
-    st.subheader("项目列表")
-    frame = table_frame(filtered)
+def _pick_row(rows: pd.DataFrame, key: str, columns: list[str] | None = None, **size) -> str | None:
+    """A sortable table whose row click selects; returns the id of the chosen row, if any."""
+    frame = table_frame(rows)
     event = st.dataframe(
-        frame,
-        key=K_TABLE,
+        frame if columns is None else frame[columns],
+        key=key,
         on_select="rerun",
         selection_mode="single-row",
         hide_index=True,
-        height=320,
         width="stretch",
         placeholder=MISSING,
+        **size,
     )
-    rows = event.selection.rows if event is not None else []
-    if rows and rows[0] < len(frame):  # positions in ``filtered``, whatever the sort on screen
-        return str(filtered["id"].iloc[rows[0]])
+    chosen = event.selection.rows if event is not None else []
+    if chosen and chosen[0] < len(frame):  # positions in ``rows``, whatever the sort on screen
+        return str(rows["id"].iloc[chosen[0]])
     return None
 
 
-def render_unplaced(filtered: pd.DataFrame, undrawn: set[str]) -> None:
-    """The filtered projects that have no position on the map."""
+def render_table(filtered: pd.DataFrame) -> str | None:
+    """Draw the sortable table; return the id of the row the user selected, if any."""
+    st.subheader("项目列表")
+    return _pick_row(filtered, K_TABLE, height=320)
+
+
+def render_unplaced(filtered: pd.DataFrame, undrawn: set[str]) -> str | None:
+    """The filtered projects that have no position on the map; a row click opens its details."""
     missing = filtered[filtered["id"].isin(undrawn)]
     st.subheader(f"未上图的项目（{len(missing)}）")
-    st.caption("没有位置，或只知道在区内的项目不画在地图上（画在区中心会误导），列在这里。")
+    st.caption(
+        "没有位置，或只知道在区内的项目不画在地图上（画在区中心会误导），列在这里；"
+        "点击一行即可查看详情。"
+    )
     if missing.empty:
         st.caption("当前筛选结果中的项目都已上图。")
-        return
-    st.dataframe(
-        table_frame(missing)[["名称", "领域", "状态", "片区", "定位精度"]],
-        hide_index=True,
-        width="stretch",
-        placeholder=MISSING,
-    )
+        return None
+    return _pick_row(missing, K_UNPLACED, ["名称", "领域", "状态", "片区", "定位精度"])

@@ -157,3 +157,21 @@ def test_map_draws_filters_in_place_and_selects_on_click(page, catalog):
 def _shown(catalog: Path, query: Query) -> int:
     gdf = filters.catalog_frame(store.load_collection(catalog))
     return len(filters.filter_projects(gdf, query))
+
+
+def test_a_click_on_an_unplaced_project_opens_its_details(page, server, catalog):
+    """「未上图的项目」 is a way in too: a row click there shows that project's details."""
+    page.goto(server)  # the default view, whatever the test before left
+    _map_frame(page)
+    gdf = filters.catalog_frame(store.load_collection(catalog))
+    shown = filters.filter_projects(gdf, Query())
+    unplaced = shown[shown["id"].isin(set(mapview.encode_projects(gdf).undrawn))]
+    assert len(unplaced) > 1
+    target = unplaced.iloc[1]
+    page.get_by_text(re.compile(r"^未上图的项目（\d+）$")).scroll_into_view_if_needed()
+    grid = page.locator("[data-testid=stDataFrame]").last
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 18, box["y"] + 2 * 35 + 17)  # the second row's check box
+    page.locator("li").filter(has_text=f"：{target['name']}").first.wait_for(timeout=30_000)
+    assert page.errors == []
