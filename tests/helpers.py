@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -45,6 +46,26 @@ IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 #: loaded 2-core CI machine can take tens of seconds for one rerun; a wait ends as soon as
 #: what it waits for is there, so this costs nothing when the machine is quick.
 WAIT_MS = 120_000
+
+
+def staff_files(folder: Path, editor: str, password: str) -> dict[str, Path]:
+    """A copy of the committed catalog (no history yet) and an account made by the real CLI."""
+    from projects import store
+
+    catalog = folder / "projects.geojson"
+    shutil.copyfile(store.CATALOG_PATH, catalog)
+    accounts = folder / "users.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "projects.store.users", "add", editor, "--password-stdin"],
+        input=password + "\n",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "SHAPINGBA_USERS": str(accounts)},
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    return {"catalog": catalog, "users": accounts}
 
 
 def require_browser() -> None:

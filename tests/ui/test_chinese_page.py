@@ -10,19 +10,14 @@ committed catalog; skips without Chromium unless SHAPINGBA_REQUIRE_BROWSER=1.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from projects import store
-from projects.sources import ROOT
-from tests.helpers import IFRAME, WAIT_MS, app_in_browser, map_frame, open_page
+from tests.helpers import IFRAME, WAIT_MS, app_in_browser, map_frame, open_page, staff_files
 
 pytestmark = pytest.mark.browser
 
@@ -147,19 +142,8 @@ def latin_words(page: Page) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Iterator[tuple[Browser, str]]:
     folder = tmp_path_factory.mktemp("latin")
-    catalog = folder / "projects.geojson"
-    shutil.copyfile(store.CATALOG_PATH, catalog)
-    accounts = folder / "users.json"
-    done = subprocess.run(
-        [sys.executable, "-m", "projects.store.users", "add", EDITOR, "--password-stdin"],
-        input=PASSWORD + "\n",
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "SHAPINGBA_USERS": str(accounts)},
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stderr
+    made = staff_files(folder, EDITOR, PASSWORD)
+    catalog, accounts = made["catalog"], made["users"]
     with app_in_browser(catalog, accounts) as site:
         yield site
 

@@ -8,8 +8,6 @@ migrated in. Needs nginx and Chromium: skips without them, unless CI requires th
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import threading
 import time
 import urllib.request
@@ -18,10 +16,9 @@ import pytest
 from playwright.sync_api import expect
 
 from projects import store
-from projects.sources import ROOT
 from projects.store.postgis import watch
 from projects.store.postgis.migrate import migrate
-from tests.helpers import WAIT_MS, chromium, map_frame, open_page, require_browser
+from tests.helpers import WAIT_MS, chromium, map_frame, open_page, require_browser, staff_files
 from tests.ui.edit.test_browser_edit import (
     EDITOR,
     NEW,
@@ -50,17 +47,7 @@ def stack(postgres_cluster, tmp_path_factory):
 
     connect(postgres_cluster).execute("TRUNCATE projects, batches, entries")
     folder = tmp_path_factory.mktemp("cluster")
-    accounts = folder / "users.json"
-    done = subprocess.run(
-        [sys.executable, "-m", "projects.store.users", "add", EDITOR, "--password-stdin"],
-        input=PASSWORD + "\n",
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "SHAPINGBA_USERS": str(accounts)},
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stderr
+    accounts = staff_files(folder, EDITOR, PASSWORD)["users"]
     migrate(store.CATALOG_PATH, postgres_cluster)
     env = {"SHAPINGBA_USERS": str(accounts)}
     with serve.running(folder, database=postgres_cluster, env=env) as running:

@@ -8,11 +8,7 @@ Skips when Chromium is absent, unless SHAPINGBA_REQUIRE_BROWSER=1 (CI), where th
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,7 +20,7 @@ from geo import mapview
 from projects import filters, store, vocab
 from projects.sources import ROOT
 from projects.store import users
-from tests.helpers import WAIT_MS, app_in_browser, map_frame, open_page
+from tests.helpers import WAIT_MS, app_in_browser, map_frame, open_page, staff_files
 from ui import tables
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -51,19 +47,8 @@ def _shown(catalog: Path) -> pd.DataFrame:
 def files(tmp_path_factory) -> dict[str, Path]:
     """A copy of the committed catalog (no history yet) and an account made by the CLI."""
     folder = tmp_path_factory.mktemp("edit")
-    catalog = folder / "projects.geojson"
-    shutil.copyfile(store.CATALOG_PATH, catalog)
-    accounts = folder / "users.json"
-    done = subprocess.run(
-        [sys.executable, "-m", "projects.store.users", "add", EDITOR, "--password-stdin"],
-        input=PASSWORD + "\n",
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "SHAPINGBA_USERS": str(accounts)},
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stderr
+    made = staff_files(folder, EDITOR, PASSWORD)
+    catalog, accounts = made["catalog"], made["users"]
     assert users.list_users(accounts) == [EDITOR]
     return {"catalog": catalog, "users": accounts}
 

@@ -9,19 +9,14 @@ Skips when Chromium is absent, unless SHAPINGBA_REQUIRE_BROWSER=1 (CI), where th
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from projects import store
-from projects.sources import ROOT
-from tests.helpers import IFRAME, WAIT_MS, app_in_browser, open_page
+from tests.helpers import IFRAME, WAIT_MS, app_in_browser, open_page, staff_files
 
 pytestmark = pytest.mark.browser
 
@@ -33,19 +28,8 @@ UNDER = "SPB-0269"
 @pytest.fixture(scope="module")
 def files(tmp_path_factory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("place")
-    catalog = folder / "projects.geojson"
-    shutil.copyfile(store.CATALOG_PATH, catalog)
-    accounts = folder / "users.json"
-    done = subprocess.run(
-        [sys.executable, "-m", "projects.store.users", "add", EDITOR, "--password-stdin"],
-        input=PASSWORD + "\n",
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "SHAPINGBA_USERS": str(accounts)},
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stderr
+    made = staff_files(folder, EDITOR, PASSWORD)
+    catalog, accounts = made["catalog"], made["users"]
     return {"catalog": catalog, "users": accounts}
 
 
