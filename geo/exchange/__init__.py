@@ -69,7 +69,6 @@ from geo.exchange.read import (
     MAX_UNZIPPED,
     WKT_COLUMNS,
     Upload,
-    decode_text,
     read_upload,
 )
 from geo.exchange.records import (
@@ -130,7 +129,6 @@ __all__ = [
     "boundary_layers",
     "catalog_version",
     "cli_query",
-    "decode_text",
     "download_name",
     "export",
     "family",

@@ -32,6 +32,7 @@ from geo.exchange.cells import stored_text
 from geo.exchange.formats import CRSS, GCJ02, RELATED_TABLE, SHAPEFILE_FIELDS
 from geo.exchange.tables import read_xlsx
 from projects import schema
+from projects.documents.readers import decode_text
 from projects.errors import BadFile, CatalogError, InvalidValue
 
 log = logging.getLogger(__name__)
@@ -197,25 +198,6 @@ def _name_crs(filename: str) -> str | None:
 def _short(exc: BaseException) -> str:
     text = str(exc).strip() or type(exc).__name__
     return text if len(text) < 120 else text[:117] + "…"
-
-
-def decode_text(data: bytes, encoding: str | None = None) -> tuple[str, str]:
-    """Text and the encoding that read it: UTF-8 (BOM allowed) first, then GBK (as GB18030).
-
-    >>> decode_text("沙坪坝".encode("gbk"))
-    ('沙坪坝', 'GBK')
-    """
-    if encoding:
-        codec = "utf-8-sig" if encoding.upper() in ("UTF-8", "UTF8") else "gb18030"
-        return data.decode(codec), encoding.upper()
-    try:
-        return data.decode("utf-8-sig"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030"), "GBK"
-    except UnicodeDecodeError as exc:
-        raise BadFile("文件文字编码无法识别（应为 UTF-8 或 GBK）。") from exc
 
 
 def _read_geojson(data: bytes, encoding: str | None):

@@ -90,6 +90,10 @@ def read_document(data: bytes, filename: str, encoding: str | None = None) -> Do
     if not data.strip():
         raise BadFile("文件是空的。")
     if kind == "txt":
+        if b"\x00" in data[:4096]:
+            raise BadFile(
+                "文件不是文本文件（含二进制内容，或为 UTF-16 编码）：请上传 UTF-8 或 GBK 的 .txt、.docx 或 .pdf。"
+            )
         text, used = decode_text(bytes(data), encoding)
         lines, dropped = _from_plain(text.splitlines())
         out = DocumentText(tuple(lines), kind, used, 0, dropped)
@@ -108,17 +112,19 @@ def read_document(data: bytes, filename: str, encoding: str | None = None) -> Do
 
 
 def decode_text(data: bytes, encoding: str | None = None) -> tuple[str, str]:
-    """Text and the encoding that read it: UTF-8 (BOM allowed) first, then GBK (as GB18030)."""
+    """Text and the encoding that read it: UTF-8 (BOM allowed) first, then GBK (as GB18030).
+
+    Chinese government files come in either; the import of GIS tables reads text the same way.
+
+    >>> decode_text("沙坪坝".encode("gbk"))
+    ('沙坪坝', 'GBK')
+    """
     if encoding:
         codec = "utf-8-sig" if encoding.upper().replace("-", "") == "UTF8" else "gb18030"
         try:
             return data.decode(codec), encoding.upper()
         except UnicodeDecodeError as exc:
             raise BadFile(f"文件不是 {encoding} 编码的文本。") from exc
-    if b"\x00" in data[:4096]:
-        raise BadFile(
-            "文件不是文本文件（含二进制内容，或为 UTF-16 编码）：请上传 UTF-8 或 GBK 的 .txt、.docx 或 .pdf。"
-        )
     try:
         return data.decode("utf-8-sig"), "UTF-8"
     except UnicodeDecodeError:
