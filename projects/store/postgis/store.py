@@ -370,42 +370,14 @@ def replace_all(
 def _replace_rows(conn, features: list[dict[str, Any]]) -> None:
     """Every record row anew, bulk-copied; the geometry is made from the GeoJSON in SQL."""
     conn.execute("DELETE FROM projects")
-    columns = (
-        "id",
-        "ord",
-        "version",
-        "deleted",
-        "changed",
-        "name",
-        "sector",
-        "status",
-        "zone",
-        "start_year",
-        "end_year",
-        "feature",
-    )
+    columns = (*COLUMNS, "ord", "changed")  # COLUMNS ends with the feature itself
     first = conn.execute("SELECT nextval('project_changes') FROM generate_series(1, 1)").fetchone()[
         0
     ]
     with conn.cursor().copy(f"COPY projects ({', '.join(columns)}) FROM STDIN") as copy_:
         for n, feature in enumerate(features):
             r = row(feature)
-            copy_.write_row(
-                (
-                    r["id"],
-                    n,
-                    r["version"],
-                    r["deleted"],
-                    first,
-                    r["name"],
-                    r["sector"],
-                    r["status"],
-                    r["zone"],
-                    r["start_year"],
-                    r["end_year"],
-                    compact(feature),
-                )
-            )
+            copy_.write_row((*(r[c] for c in COLUMNS[:-1]), compact(feature), n, first))
     conn.execute(
         "UPDATE projects SET geom = ST_SetSRID(ST_GeomFromGeoJSON((feature->'geometry')::text), "
         "4326) WHERE json_typeof(feature->'geometry') = 'object'"
