@@ -68,6 +68,11 @@ PLACES: tuple[tuple[str, str, str], ...] = (
     ("五云湖", "西", _W3),
     ("文旅城", "西", _W4),
     ("科学大道", "西", _W5),
+    (
+        "斐然湖",
+        "中",
+        "001:730 都市村庄展示区：围绕“一心、一环、多节点”，即斐然湖旅游核（中梁山北部，001:713）",
+    ),
     ("国际贸易产业园", "西", _W2),
     ("东部城区", "东", _E2),
     ("西部现代新城", "西", _W),
@@ -104,6 +109,53 @@ PHRASES: tuple[tuple[str, str, str], ...] = (
         "001:619 以融创茂、重庆全球贸易港、佛罗伦萨小镇为核心，打造西部片区新兴商圈",
     ),
 )
+
+#: Through routes the text brings to a place of known zone: (pattern on the name, zone, the
+#: lines that say so). The text names no other stretch of them inside the district, so the
+#: basis says that only this part is known (issue 11: 成渝中线, 15号线 cross the district).
+_SCIENCE_CITY_STATION = (
+    "001:749 重庆国际物流城开放引领示范区：……加快建设科学城高铁站，争取城轨15、19、7号线引入"
+    "科学城高铁站（重庆国际物流城属西部现代新城，001:711）"
+)
+ROUTES: tuple[tuple[str, str, str], ...] = (
+    (r"(?<![0-9])(?:7|15|19)号线", "西", _SCIENCE_CITY_STATION),
+    (
+        r"成渝中线",
+        "西",
+        "001:751 高铁站城融合示范区：围绕“三核三区”，即重庆西站、成渝客专沙坪坝站、成渝中线科学城站"
+        "三大高铁站极核（科学城高铁站见001:749 重庆国际物流城开放引领示范区）",
+    ),
+)
+
+#: A programme of the whole district (its name opens with the district's name and says it is a
+#: 工程 or 行动, not a single site) lies in all three zones: 001 第十六章 divides the whole district
+#: into 东部人文母城, 两山生态屏障 and 西部现代新城.
+_DISTRICT_WIDE = re.compile(r"^(?:沙坪坝区|全区|全域)[^，。、]*(?:工程|行动)$")
+DISTRICT_WIDE_BASIS = (
+    "全区性工程：名称冠以全区，001:706 第十六章　高水平优化“东中西”总体空间布局"
+    "（全区分为东部人文母城、西部现代新城、两山生态屏障，001:708–713）"
+)
+
+
+def zone_of_route(name: str) -> tuple[str, list[str], str] | None:
+    """(zone, zones, basis) of a through route or a district-wide programme; None otherwise.
+
+    >>> zone_of_route("轨道15号线")[:2]
+    ('西', ['西'])
+    >>> zone_of_route("轨道17号线一期") is None
+    True
+    >>> zone_of_route("成渝中线高铁科学城站TOD城市综合体") is None
+    True
+    >>> zone_of_route("沙坪坝区生态清洁型小流域工程")[:2]
+    ('跨区', ['东', '中', '西'])
+    """
+    if _DISTRICT_WIDE.search(name):
+        return CROSS_ZONE, list(ZONES), DISTRICT_WIDE_BASIS
+    for pattern, zone, where in ROUTES:
+        if re.search(pattern + "[^站]*$", name):  # the line, not a station or TOD on it
+            return zone, [zone], f"经{where}；区内其余走向文中未说明"
+    return None
+
 
 #: Names of things that run between places (a tunnel under 中梁山 from 大学城 to the old town):
 #: one place in the name says where an end is, not the zone of the whole.

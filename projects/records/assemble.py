@@ -9,7 +9,7 @@ from projects.documents import Mention
 from projects.documents.sector_rules import district_for, sector_with_basis
 from projects.documents.status import DEFAULT_BASIS, judge, part_of, rank
 from projects.documents.surface_forms import add_surface_form, line_text
-from projects.documents.zone_rules import zone_of_mention, zone_of_name
+from projects.documents.zone_rules import zone_of_mention, zone_of_name, zone_of_route
 from projects.records.merge_keys import base_key, merge_key
 from projects.schema import empty_properties
 from projects.vocab import DOCUMENTS_BY_FILE, OUTSIDE
@@ -78,6 +78,9 @@ def text_zone(
         found = zone_of_name(n)
         if found:
             return found[0], found[1], f"文中：名称含{found[2]}"
+    route = zone_of_route(name)
+    if route:
+        return route[0], route[1], f"文中：{route[2]}"
     said: dict[str, list[str]] = defaultdict(list)
     for m in ms:
         text = line_text(lines_by_doc, m.doc, m.line)

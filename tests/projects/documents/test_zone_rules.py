@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import pytest
 
-from projects.documents.zone_rules import PHRASES, PLACES, SECTIONS, zone_of_mention, zone_of_name
+from projects.documents.zone_rules import (
+    DISTRICT_WIDE_BASIS,
+    PHRASES,
+    PLACES,
+    ROUTES,
+    SECTIONS,
+    zone_of_mention,
+    zone_of_name,
+    zone_of_route,
+)
 from projects.records import build_records
 from projects.sources import read_lines
 from projects.vocab import DOCUMENTS
 
 
-@pytest.mark.parametrize("row", PLACES + SECTIONS + PHRASES, ids=lambda r: r[0])
+@pytest.mark.parametrize("row", PLACES + SECTIONS + PHRASES + ROUTES, ids=lambda r: r[0])
 def test_every_zone_rule_cites_a_line_that_says_it(row, seeds):
     _, zone, where = row
     ref, words = where.split(" ", 1)
@@ -90,3 +99,49 @@ def test_a_place_in_another_city_is_outside(records):
     # 001:539 (box 1) lists 重庆（深圳）离岸创新创业孵化器: in 深圳, not in 西 under the box heading
     rec = records["重庆（深圳）离岸创新创业孵化器"]
     assert (rec["district"], rec["zone"]) == ("深圳市", "区外")
+
+
+def _line(seeds, ref: str) -> str:
+    doc_prefix, line = ref.split(":")
+    (doc,) = [d.file for d in DOCUMENTS if d.file.startswith(doc_prefix)]
+    return "".join(read_lines(doc, seeds)[int(line) - 1].split())
+
+
+def test_routes_take_the_zone_of_the_station_the_text_brings_them_to(seeds):
+    # 001:749: 争取城轨15、19、7号线引入科学城高铁站, in the 重庆国际物流城 board (西, 001:711)
+    assert "争取城轨15、19、7号线引入科学城高铁站" in _line(seeds, "001:749")
+    assert "成渝中线科学城站" in _line(seeds, "001:751")
+    for name in ("轨道15号线", "轨道7号线一期工程", "轨道19号线", "成渝中线高铁沙坪坝段"):
+        zone, zones, basis = zone_of_route(name)
+        assert (zone, zones) == ("西", ["西"]) and "其余走向文中未说明" in basis
+    # 17号线 and 27号线: the text names no station of theirs, so no zone
+    assert zone_of_route("轨道17号线一期") is None and zone_of_route("轨道27号线") is None
+    assert zone_of_route("成渝中线高铁科学城站") is None  # a station: its own place decides
+
+
+def test_a_programme_of_the_whole_district_crosses_all_zones(seeds):
+    # 001:894 专栏16 水流域治理：……沙坪坝区生态清洁型小流域工程等
+    assert "沙坪坝区生态清洁型小流域工程" in _line(seeds, "001:894")
+    assert zone_of_route("沙坪坝区生态清洁型小流域工程") == (
+        "跨区",
+        ["东", "中", "西"],
+        DISTRICT_WIDE_BASIS,
+    )
+    assert "东中西" in _line(seeds, "001:706")
+    # a single site of the district is not a programme
+    assert zone_of_route("沙坪坝区户外体育运动基地") is None
+    assert zone_of_route("沙坪坝区互联网医院") is None
+
+
+@pytest.mark.parametrize(
+    ("name", "zone", "zones", "line"),
+    [
+        ("轨道15号线", "西", ["西"], "001:749"),
+        ("成渝中线高铁沙坪坝段", "西", ["西"], "001:751"),
+        ("沙坪坝区生态清洁型小流域工程", "跨区", ["东", "中", "西"], "001:706"),
+    ],
+)
+def test_routes_and_programmes_in_the_records(records, name, zone, zones, line):
+    rec = records[name]
+    assert (rec["zone"], rec["zones"]) == (zone, zones)
+    assert rec["zone_basis"].startswith("文中") and line in rec["zone_basis"]

@@ -133,7 +133,8 @@ def test_districts_and_zones(records):
     assert by_name(records, "白市驿隧道")["district"] == "九龙坡区"
     # a 004 mention of a 沙坪坝 project merges into the district's record
     rail = by_name(records, "成渝中线高铁")
-    assert rail["district"] == "沙坪坝区" and rail["zone"] is None
+    assert rail["district"] == "沙坪坝区" and rail["zone"] == "西"  # its 科学城站, 001:751
+    assert "001:751" in rail["zone_basis"] and "其余走向文中未说明" in rail["zone_basis"]
     assert "004" in {s["doc"][:3] for s in rail["sources"]}
 
 
