@@ -1,18 +1,28 @@
-"""Cached loading for the page: the catalog (keyed by the store's catalog version), the areas,
-and the encoded project layer, so a rerun after a filter change reads and encodes nothing."""
+"""Cached loading for the page: the catalog (kept per app server and patched with just the
+records a save changed), the areas, and the encoded project layer, so a rerun after a filter
+change reads and encodes nothing, and one after a save fetches only what it changed."""
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import logging
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import shapely
 import streamlit as st
 
 from geo import mapview
 from geo.mapview.assets import URL_PREFIX, VENDOR
 from projects import filters, store
+from projects.store import database_url
+from projects.store.postgis import watch
+
+log = logging.getLogger(__name__)
 
 #: Encoded project layers, served by the app (inside the git-ignored static/vendor).
 PAYLOAD_DIR = VENDOR / "cache"
@@ -37,23 +47,136 @@ def catalog_key(path: Path | str) -> tuple[str, str]:
     return str(path), version
 
 
-@st.cache_resource(max_entries=4, show_spinner="正在读取项目库……")
-def _load(key: tuple[str, str]) -> gpd.GeoDataFrame:
-    return filters.catalog_frame(store.load_collection(key[0]))
+@dataclass
+class _Live:
+    """One location's catalog as this app server holds it (shared by every session)."""
+
+    token: str  # what store.changed_since gave at the last refresh
+    frame: gpd.GeoDataFrame  # every record, deleted ones too; index = the record's slot
+    slots: dict[str, int]  # id -> slot
+    view: gpd.GeoDataFrame  # the records not deleted, what the page shows
+    stats: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATS, 0))
+
+    @property
+    def version(self) -> str:
+        return self.token.split("|", 1)[0]
+
+
+#: What :func:`refresh_stats` counts: full reads, patches, records fetched by the last patch
+#: and by all patches together.
+STATS = ("full", "patched", "last_fetched", "fetched")
+_live: dict[str, _Live] = {}
+_lock = threading.RLock()
+_watching: set[str] = set()
 
 
 def load_catalog(key: tuple[str, str]) -> gpd.GeoDataFrame:
-    """The catalog frame for ``key`` (shared between sessions: callers must not modify it)."""
-    return _load(key)
+    """The catalog frame for ``key`` (shared between sessions: callers must not modify it).
+
+    The first call reads everything; after a save (this server's or another's) only the
+    records it changed are fetched (``store.changed_since``) and patched into the frame. With
+    the PostGIS store a listener also patches it as soon as a save is notified, so the next
+    rerun finds it current.
+    """
+    location = key[0]
+    live = _live.get(location)
+    if live is not None and live.version == key[1]:
+        return live.view
+    if database_url(location):
+        _watch(location)
+    if live is None:
+        with st.spinner("正在读取项目库……"):
+            return refresh(location).view
+    return refresh(location).view
+
+
+def refresh(location: str) -> _Live:
+    """Bring this server's copy of the catalog at ``location`` up to date, fetching only what
+    changed where the store can tell (else everything); returns it."""
+    with _lock:
+        live = _live.get(location)
+        if live is None:
+            live = _live[location] = _read_all(location, dict.fromkeys(STATS, 0))
+            return live
+        token, records, total = store.changed_since(live.token, location)
+        if records is None:
+            live = _live[location] = _read_all(location, live.stats)
+        elif records:
+            live = _patch(live, token, records)
+            if total is not None and total != len(live.frame):  # rows vanished: a rebuild
+                live = _read_all(location, live.stats)
+            _live[location] = live
+        else:
+            live.token = token
+        return live
+
+
+def refresh_stats(location: str) -> dict[str, int]:
+    """How this server refreshed the catalog at ``location`` (see :data:`STATS`)."""
+    live = _live.get(location)
+    return dict(live.stats) if live else dict.fromkeys(STATS, 0)
+
+
+def _read_all(location: str, stats: dict[str, int]) -> _Live:
+    token = store.changed_since("", location)[0]  # before the read: no later save is missed
+    frame = filters.catalog_frame(store.load_collection(location, include_deleted=True))
+    stats = {**stats, "full": stats["full"] + 1}
+    slots = {str(pid): n for n, pid in enumerate(frame["id"])}
+    return _Live(token, frame, slots, _visible(frame), stats)
+
+
+def _patch(live: _Live, token: str, records: list[dict]) -> _Live:
+    """A new frame with ``records`` in place of their old rows (new ones after the rest)."""
+    fresh = filters.catalog_frame({"features": records})
+    slots = dict(live.slots)
+    following = max(slots.values(), default=-1) + 1
+    index = []
+    for pid in fresh["id"].astype(str):
+        if pid not in slots:
+            slots[pid], following = following, following + 1
+        index.append(slots[pid])
+    fresh.index = pd.Index(index)
+    kept = live.frame.drop(index=[i for i in index if i in live.frame.index])
+    frame = pd.concat([kept, fresh]).sort_index()
+    for column, dtype in live.frame.dtypes.items():  # a few rows may infer another dtype
+        if frame[column].dtype != dtype:
+            with contextlib.suppress(TypeError, ValueError):
+                frame[column] = frame[column].astype(dtype)
+    stats = {
+        **live.stats,
+        "patched": live.stats["patched"] + 1,
+        "last_fetched": len(records),
+        "fetched": live.stats["fetched"] + len(records),
+    }
+    return _Live(token, frame, slots, _visible(frame), stats)
+
+
+def _visible(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    return frame[~frame["deleted"].fillna(False).astype(bool)].reset_index(drop=True)
+
+
+def _watch(url: str) -> None:
+    """Listen for saves on ``url`` once per process; each notice patches the shared copy."""
+    with _lock:
+        if url in _watching:
+            return
+        _watching.add(url)
+
+    def on_change(_payload: dict) -> None:
+        if url in _live:
+            try:
+                refresh(url)
+            except Exception:  # noqa: BLE001 - the next rerun reads again and reports it
+                log.exception("项目库刷新失败")
+
+    watch(url, on_change)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
 def project_payload(key: tuple[str, str], gcj02: bool) -> mapview.ProjectPayload:
     """The encoded project layer for one catalog version and datum, published as a static file
     (so it crosses the network once, not on every rerun); embedded if the file can't be written."""
-    gdf = _load(key)
-    live = gdf[~gdf["deleted"].fillna(False).astype(bool)]
-    payload = mapview.encode_projects(live, gcj02=gcj02)
+    payload = mapview.encode_projects(load_catalog(key), gcj02=gcj02)
     try:
         return mapview.publish(payload, PAYLOAD_DIR, f"{URL_PREFIX}/cache")
     except OSError:

@@ -3,6 +3,7 @@
 from projects.store.backend import (
     DATABASE_ENV,
     catalog_version,
+    changed_since,
     create,
     database_url,
     delete,
@@ -60,6 +61,7 @@ __all__ = [
     "STAFF_PREFIX",
     "catalog_path",
     "catalog_version",
+    "changed_since",
     "create",
     "database_url",
     "delete",

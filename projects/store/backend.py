@@ -18,6 +18,7 @@ from typing import Any
 from projects.store import file_store
 from projects.store import rebuild as file_rebuild
 from projects.store.catalog_file import catalog_path
+from projects.store.postgis import listen as postgis_listen
 from projects.store.postgis import store as postgis_store
 from projects.store.postgis.tables import is_url
 
@@ -37,10 +38,12 @@ def location() -> Path | str:
     return database_url() or catalog_path()
 
 
-def _either(file_fn: Callable[..., Any], name: str | None = None) -> Callable[..., Any]:
+def _either(
+    file_fn: Callable[..., Any], pg_fn: Callable[..., Any] | None = None
+) -> Callable[..., Any]:
     """``file_fn``, or its PostGIS namesake when its ``path`` argument resolves to a URL."""
     signature = inspect.signature(file_fn)
-    pg_fn = getattr(postgis_store, name or file_fn.__name__)
+    pg_fn = pg_fn or getattr(postgis_store, file_fn.__name__)
 
     @functools.wraps(file_fn)
     def call(*args: Any, **kwargs: Any) -> Any:
@@ -70,3 +73,10 @@ undo = _either(file_store.undo)
 undo_batch = _either(file_store.undo_batch)
 rebuild = _either(file_rebuild.rebuild)
 rebuilt_text = _either(file_rebuild.rebuilt_text)
+
+
+def _pg_changed_since(since: str, path: str = "") -> tuple[str, list[dict[str, Any]], int]:
+    return postgis_listen.changed_since(path, since)
+
+
+changed_since = _either(file_store.changed_since, _pg_changed_since)

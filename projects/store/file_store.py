@@ -26,6 +26,7 @@ parts live in small modules: :mod:`projects.store.edits` (one edit, validated), 
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -150,6 +151,74 @@ def history(project_id: str | None = None, path: Path | str | None = None) -> li
     if project_id is not None:
         entries = [e for e in entries if e.get("id") == project_id]
     return entries
+
+
+def changed_since(
+    since: str, path: Path | str | None = None
+) -> tuple[str, list[dict[str, Any]] | None, int | None]:
+    """(token, the records changed since ``since``, None) for a viewer that keeps its copy.
+
+    The token is the catalog version plus how many history batches were seen. The changed ids
+    come from the batches logged since (the log is parsed incrementally), and their records
+    from their own lines of the canonical file, found by text search: nothing else is parsed.
+    Records None means "read everything": an unknown token, a history replaced or shortened,
+    a rebuild, a catalog changed without a logged save, a file not in canonical form, or a
+    logged save the file does not hold yet (``load`` rolls that forward).
+    """
+    catalog = catalog_path(path)
+    batches = read_batches(history_path(catalog))
+    version = catalog_version(catalog)
+    token = f"{version}|{len(batches)}|{batches[-1]['at'] if batches else ''}"
+    old_version, _, seen = since.partition("|")
+    count, _, last_at = seen.partition("|")
+    if not count.isdigit() or int(count) > len(batches):
+        return token, None, None
+    n = int(count)
+    if n and batches[n - 1]["at"] != last_at:
+        return token, None, None
+    if old_version == version and n == len(batches):
+        return token, [], None
+    new = batches[n:]
+    if not new:
+        return token, None, None  # the file changed with no save logged: a rebuild, a restore
+    wanted: dict[str, int] = {}
+    for batch in new:
+        if not batch["edits"] or any(not is_edit(e) for e in batch["edits"]):
+            return token, None, None  # a rebuild or a save that logged no record change
+        for e in batch["edits"]:
+            wanted[e["id"]] = max(wanted.get(e["id"], 0), e["version"])
+    found = _lines_for(catalog, wanted)  # at least as new as the batches: a later save is
+    return token, found, None  # fetched again next time, since the version moved on
+
+
+def _lines_for(catalog: Path, wanted: Mapping[str, int]) -> list[dict[str, Any]] | None:
+    """The records of ``wanted`` ids at (at least) their logged versions, in file order, read
+    from their own lines; None when one is missing, older, or the file is not canonical."""
+    try:
+        text = catalog.read_text(encoding="utf-8")
+    except OSError:
+        return None
+    if not text.startswith('{"type":"FeatureCollection","features":[\n'):
+        return None
+    hits: list[tuple[int, dict[str, Any]]] = []
+    for pid, version in wanted.items():
+        needle = '"id":' + json.dumps(pid, ensure_ascii=False)
+        at, record = text.find(needle), None
+        while at >= 0 and record is None:
+            start = text.rfind("\n", 0, at) + 1
+            end = text.find("\n", at)
+            line = text[start:end].removesuffix(",")
+            try:
+                feature = json.loads(line)
+            except ValueError:
+                return None
+            if feature.get("properties", {}).get("id") == pid:
+                record = (start, feature)
+            at = text.find(needle, end)
+        if record is None or record[1]["properties"].get("version", 1) < version:
+            return None
+        hits.append(record)
+    return [feature for _, feature in sorted(hits, key=lambda hit: hit[0])]
 
 
 def _lags(features: list[dict[str, Any]], batch: dict[str, Any] | None) -> bool:

@@ -59,14 +59,22 @@ def watch(url: str, on_change: Callable[[dict[str, Any]], None]) -> Callable[[],
     return stop
 
 
-def changed_since(url: str, version: str) -> tuple[str, list[dict[str, Any]]]:
-    """(current version, records changed after ``version``), deleted ones included."""
-    after = int(version.removeprefix("pg-")) if version.startswith("pg-") else -1
+def changed_since(url: str, version: str) -> tuple[str, list[dict[str, Any]] | None, int]:
+    """(current version, records changed after ``version`` in catalog order, deleted ones
+    included, how many records there are now), read in one snapshot.
+
+    Records are None for a version this store did not give ("read everything"; the cheap way to
+    learn the current version before a full read). The count lets a caller that patched its
+    copy notice records that vanished (a rebuild or a migrate replaces every row).
+    """
+    known = version.startswith("pg-") and version[3:].isdigit()
+    after = int(version[3:]) if known else 2**62
     conn = connect(url)
     with conn.transaction():
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        newest = conn.execute("SELECT max(changed) FROM projects").fetchone()[0]
+        newest, total = conn.execute("SELECT max(changed), count(*) FROM projects").fetchone()
         rows = conn.execute(
             "SELECT feature FROM projects WHERE changed > %s ORDER BY ord, id", (after,)
         ).fetchall()
-    return ("missing" if newest is None else f"pg-{newest}"), [r[0] for r in rows]
+    current = "missing" if newest is None else f"pg-{newest}"
+    return current, ([r[0] for r in rows] if known else None), total

@@ -1,0 +1,140 @@
+"""Viewers refresh only what changed: the app server's catalog copy is patched with the records
+a save changed (on either store), and with PostGIS a save's notice patches it unasked."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from bench.synthetic import synthetic_collection
+from projects import filters, store
+from projects.sources import ROOT
+from projects.store import users
+from ui import catalog as ui_catalog
+
+APP = str(ROOT / "app.py")
+PASSWORD = "歌乐山-2026-pw"
+COLUMNS = ["id", "name", "version", "status", "deleted", "start_year"]
+
+
+@pytest.fixture
+def editor(tmp_path, monkeypatch):
+    monkeypatch.setenv("SHAPINGBA_USERS", str(tmp_path / "users.json"))
+    users.add_user("wang", PASSWORD, rounds=4)
+    return users.authenticate("wang", PASSWORD)
+
+
+@pytest.fixture(params=["file", "postgis"])
+def location(request, tmp_path, monkeypatch, editor):
+    """A 200-record synthetic catalog on either store, the page's default; no copy held yet."""
+    features = synthetic_collection(200, seed=7)["features"]
+    if request.param == "file":
+        where = str(tmp_path / "projects.geojson")
+        monkeypatch.setenv("SHAPINGBA_CATALOG", where)
+        monkeypatch.delenv(store.DATABASE_ENV, raising=False)
+    else:
+        where = request.getfixturevalue("postgres_db")
+        monkeypatch.setenv(store.DATABASE_ENV, where)
+    store.rebuild(features, where)
+    ui_catalog._live.pop(where, None)
+    return where
+
+
+def held(where: str):
+    """What this server shows now (a rerun's call)."""
+    return ui_catalog.load_catalog(ui_catalog.catalog_key(where))
+
+
+def same_as_a_full_read(frame, where: str) -> None:
+    full = filters.catalog_frame(store.load_collection(where))
+    pd.testing.assert_frame_equal(frame[COLUMNS], full[COLUMNS], check_dtype=False)
+    assert list(frame.geometry.to_wkt()) == list(full.geometry.to_wkt())
+    # Inference may differ (a column that was all empty), but numbers stay numbers.
+    numeric = [c for c in full.columns if full[c].dtype.kind in "fiu"]
+    assert all(frame[c].dtype.kind in "fiu" for c in numeric), frame.dtypes
+
+
+def test_a_save_fetches_only_the_records_it_changed(location, editor):
+    first = held(location)
+    assert len(first) == 200 and ui_catalog.refresh_stats(location)["full"] == 1
+    pid = str(first["id"].iloc[10])
+    store.save(editor, pid, {"name": "凤凰湖公园（改名）"}, expected_version=1)
+    now = held(location)
+    assert now.loc[now["id"] == pid, "name"].item() == "凤凰湖公园（改名）"
+    assert first.loc[first["id"] == pid, "name"].item() != "凤凰湖公园（改名）"  # not changed
+    stats = ui_catalog.refresh_stats(location)
+    assert stats["full"] == 1 and stats["last_fetched"] == 1
+    same_as_a_full_read(now, location)
+
+    gone, back = str(first["id"].iloc[0]), str(first["id"].iloc[199])
+    store.delete(editor, gone, expected_version=1)
+    store.save(editor, back, {"status": "在建"}, expected_version=1)
+    made = store.create(editor, {"name": "土主新建学校", "sector": "社会民生"})
+    now = held(location)
+    assert gone not in set(now["id"]) and len(now) == 200
+    assert now["id"].iloc[-1] == made["properties"]["id"]
+    stats = ui_catalog.refresh_stats(location)
+    assert stats["full"] == 1 and stats["last_fetched"] == 3
+    same_as_a_full_read(now, location)
+
+    store.restore(editor, gone, expected_version=2)
+    now = held(location)
+    assert now["id"].iloc[0] == gone and ui_catalog.refresh_stats(location)["last_fetched"] == 1
+    same_as_a_full_read(now, location)
+    assert held(location) is now  # nothing new: the same frame, nothing fetched
+    assert ui_catalog.refresh_stats(location)["fetched"] == 5
+
+
+def test_a_rebuild_is_read_whole(location, editor):
+    held(location)
+    store.rebuild(synthetic_collection(150, seed=8)["features"], location)
+    now = held(location)
+    assert len(now) == 150 and ui_catalog.refresh_stats(location)["full"] == 2
+    same_as_a_full_read(now, location)
+
+
+def test_postgis_notice_patches_the_copy_before_any_rerun(postgres_db, monkeypatch, editor):
+    monkeypatch.setenv(store.DATABASE_ENV, postgres_db)
+    store.rebuild(synthetic_collection(50, seed=9)["features"], postgres_db)
+    ui_catalog._live.pop(postgres_db, None)
+    pid = str(held(postgres_db)["id"].iloc[3])
+    # Another connection (another thread, as another app server would) saves.
+    saver = threading.Thread(
+        target=store.save,
+        args=(editor, pid, {"name": "西永综合枢纽"}),
+        kwargs={"expected_version": 1},
+    )
+    saver.start()
+    saver.join()
+    deadline = time.monotonic() + 10
+    while ui_catalog.refresh_stats(postgres_db)["patched"] == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    live = ui_catalog._live[postgres_db]
+    assert live.view.loc[live.view["id"] == pid, "name"].item() == "西永综合枢纽"
+    assert ui_catalog.refresh_stats(postgres_db)["last_fetched"] == 1
+
+
+def table_names(at: AppTest) -> set[str]:
+    return set(at.dataframe[0].value["名称"])
+
+
+def test_the_page_shows_a_colleagues_save_after_fetching_one_record(location, editor):
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    count = next(m.value for m in at.markdown if re.search(r"显示 \d+ / \d+", m.value))
+    pid = str(held(location)["id"].iloc[0])
+    assert "磁器口新名字" not in table_names(at)
+    # The save comes from elsewhere (another server would do the same through the store).
+    store.save(editor, pid, {"name": "磁器口新名字"}, expected_version=1)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "磁器口新名字" in table_names(at)
+    assert count in [m.value for m in at.markdown]
+    stats = ui_catalog.refresh_stats(location)
+    assert stats["full"] == 1 and stats["last_fetched"] == 1
