@@ -1,4 +1,5 @@
-"""Below the map: the filtered table (row selection selects on the map) and the unplaced list."""
+"""Below the map: the filtered table (row selection selects on the map) and the unplaced list,
+each sent one page at a time."""
 
 from __future__ import annotations
 
@@ -11,6 +12,26 @@ from ui.details import precision_label
 
 K_UNPLACED = "unplaced_table"
 K_TABLE = "project_table"
+#: Rows sent to the browser at a time (the rest of the filtered set stays on the server).
+PAGE_SIZE = 100
+#: The table's orders across pages: "column:asc|desc" -> what the person reads.
+ORDERS = {
+    "": "默认顺序",
+    "sector:asc": "按领域",
+    "status_shown:asc": "按状态",
+    "progress_shown:asc": "按进度预警",
+    "start_year:asc": "起始年：早→晚",
+    "start_year:desc": "起始年：晚→早",
+    "end_year:asc": "结束年：早→晚",
+    "end_year:desc": "结束年：晚→早",
+    "zone:asc": "按片区",
+}
+_VOCAB_ORDER = {
+    "sector": vocab.SECTORS,
+    "status_shown": vocab.ALL_STATUSES,
+    "progress_shown": PROGRESS,
+    "zone": vocab.ALL_ZONES,
+}
 #: Shown in empty cells (a missing year or department), instead of the grid's default "None".
 MISSING = "—"
 _COLUMNS = {
@@ -86,12 +107,82 @@ def render_progress_charts(filtered: pd.DataFrame) -> None:
             )
 
 
-def _pick_row(rows: pd.DataFrame, key: str, columns: list[str] | None = None, **size) -> str | None:
-    """A sortable table whose row click selects; returns the id of the chosen row, if any."""
-    frame = table_frame(rows)
+def _sorted(rows: pd.DataFrame, order: str) -> pd.DataFrame:
+    """``rows`` in the chosen order (vocabulary columns by vocabulary, missing years last)."""
+    column, _, direction = order.partition(":")
+    if column not in rows:
+        return rows
+    values = rows[column]
+    if column in _VOCAB_ORDER:
+        keys = pd.Series(pd.Categorical(values, categories=_VOCAB_ORDER[column]).codes)
+        keys = keys.where(keys >= 0, len(_VOCAB_ORDER[column]))
+    elif column == "name":
+        keys = values.astype("string").fillna("")
+    else:
+        keys = pd.to_numeric(values, errors="coerce")
+    keys.index = rows.index
+    ordered = keys.sort_values(ascending=direction != "desc", kind="stable", na_position="last")
+    return rows.loc[ordered.index]
+
+
+def _page(rows: pd.DataFrame, key: str) -> tuple[pd.DataFrame, int, int, str]:
+    """(this page's rows, page number, page count, a tag that changes with the rows shown).
+
+    The page number lives in the session and goes back to 1 when the filtered set changes.
+    """
+    pages = max(1, -(-len(rows) // PAGE_SIZE))
+    signature = f"{len(rows)}-{int(pd.util.hash_pandas_object(rows['id'], index=False).sum())}"
+    state = st.session_state.setdefault(f"{key}_pager", {"rows": signature, "page": 1})
+    if state["rows"] != signature:
+        state.update(rows=signature, page=1)
+    state["page"] = page = min(max(1, state["page"]), pages)
+    start = (page - 1) * PAGE_SIZE
+    return rows.iloc[start : start + PAGE_SIZE], page, pages, f"{signature}-{page}"
+
+
+def _turn(key: str, step: int) -> None:
+    st.session_state[f"{key}_pager"]["page"] += step
+
+
+def _pager(key: str, page: int, pages: int, total: int) -> None:
+    """上一页 / 第 N / M 页 / 下一页, and how many rows the filter gave."""
+    back, where, forward = st.columns([1, 3, 1], vertical_alignment="center")
+    back.button(
+        "上一页",
+        key=f"{key}_back",
+        disabled=page <= 1,
+        on_click=_turn,
+        args=(key, -1),
+        width="stretch",
+    )
+    where.markdown(
+        f"<div style='text-align:center'>第 {page} / {pages} 页 · 共 {total} 行"
+        f"（每页 {PAGE_SIZE} 行）</div>",
+        unsafe_allow_html=True,
+    )
+    forward.button(
+        "下一页",
+        key=f"{key}_forward",
+        disabled=page >= pages,
+        on_click=_turn,
+        args=(key, 1),
+        width="stretch",
+    )
+
+
+def _pick_row(
+    rows: pd.DataFrame, key: str, columns: list[str] | None = None, *, order: str = "", **size
+) -> str | None:
+    """One page of a table whose row click selects; returns the id of the chosen row, if any.
+
+    Only the page's rows are encoded and sent, so a filter change costs the same whatever the
+    filtered set's size. Clicking a header sorts the page; the order across pages is ``order``.
+    """
+    page_rows, page, pages, tag = _page(_sorted(rows, order) if order else rows, key)
+    frame = table_frame(page_rows)
     event = st.dataframe(
         frame if columns is None else frame[columns],
-        key=key,
+        key=f"{key}-{tag}-{order}",  # a new page or order starts with nothing selected
         on_select="rerun",
         selection_mode="single-row",
         hide_index=True,
@@ -99,16 +190,26 @@ def _pick_row(rows: pd.DataFrame, key: str, columns: list[str] | None = None, **
         placeholder=MISSING,
         **size,
     )
+    if pages > 1:
+        _pager(key, page, pages, len(rows))
     chosen = event.selection.rows if event is not None else []
-    if chosen and chosen[0] < len(frame):  # positions in ``rows``, whatever the sort on screen
-        return str(rows["id"].iloc[chosen[0]])
+    if chosen and chosen[0] < len(frame):  # positions in ``page_rows``, whatever the sort
+        return str(page_rows["id"].iloc[chosen[0]])
     return None
 
 
 def render_table(filtered: pd.DataFrame) -> str | None:
-    """Draw the sortable table; return the id of the row the user selected, if any."""
-    st.subheader("项目列表")
-    return _pick_row(filtered, K_TABLE, height=320)
+    """Draw the table one page at a time; return the id of the row the user selected, if any."""
+    head, sort = st.columns([3, 1], vertical_alignment="bottom")
+    head.subheader("项目列表")
+    order = sort.selectbox(
+        "排序",
+        list(ORDERS),
+        format_func=ORDERS.get,
+        key=f"{K_TABLE}_order",
+        label_visibility="collapsed",
+    )
+    return _pick_row(filtered, K_TABLE, order=order, height=320)
 
 
 def render_unplaced(filtered: pd.DataFrame, undrawn: set[str]) -> str | None:
