@@ -205,7 +205,7 @@ def render_table(filtered: pd.DataFrame) -> str | None:
     order = sort.selectbox(
         "排序",
         list(ORDERS),
-        format_func=ORDERS.get,
+        format_func=lambda o: f"排序：{ORDERS[o]}",
         key=f"{K_TABLE}_order",
         label_visibility="collapsed",
     )
