@@ -29,6 +29,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 import shapely.geometry
+import shapely.ops
 
 from geo import crs
 from geo.context import context_layers
@@ -102,7 +103,7 @@ def _project_layer(
             + [PROGRESS_COLOURS[p] for p in PROGRESS]
         ),
         decimals=js_literal(PRECISION_DECIMALS),
-        zones=js_literal(zone_labels(zones, gcj02=gcj02)),
+        zones=js_literal(zone_labels(zones, gcj02=gcj02, avoid=payload.marks)),
         editing=js_literal(bool(editing)),
         image_path=js_literal(vendor_url("leaflet/images/")),
     )
@@ -114,18 +115,66 @@ def _context_layer(gcj02: bool) -> MapScript:
     return MapScript("context_layer", "ContextLayer", data=js_literal(context_layers(gcj02=gcj02)))
 
 
-def zone_labels(zones: gpd.GeoDataFrame | None, *, gcj02: bool = False) -> list[dict[str, Any]]:
-    """Where each zone's label goes, with the place id its zone-level projects refer to."""
+def zone_labels(
+    zones: gpd.GeoDataFrame | None,
+    *,
+    gcj02: bool = False,
+    avoid: Sequence[tuple[float, float]] = (),
+) -> list[dict[str, Any]]:
+    """Where each zone's label goes, with the place id its zone-level projects refer to.
+
+    The label (a name over a count, about 150 × 35 px at the opening zoom) is put where it
+    covers no marker or badge: the zone minus a label-sized box around each mark in ``avoid``,
+    at the pole of inaccessibility of the largest piece left (``shapely.ops.polylabel``), so
+    it reads clearly and never hides a cluster count.
+    """
     if zones is None:
         return []
-    out = []
-    for (label, _, short), geom in zip(_zone_rows(zones), zones.geometry, strict=True):
-        if geom is None or geom.is_empty or short not in ZONE_IDS:
-            continue
-        g = crs.geometry_to_gcj02(geom) if gcj02 else geom
-        at = g.representative_point() if g.geom_type != "MultiPolygon" else _largest(g)
-        out.append({"id": ZONE_IDS[short], "name": label, "at": [round(at.x, 5), round(at.y, 5)]})
-    return out
+    boxes = shapely.union_all([_label_box(x, y, 1) for x, y in avoid])
+    placed = {}
+    rows = [
+        (label, short, crs.geometry_to_gcj02(geom) if gcj02 else geom)
+        for (label, _, short), geom in zip(_zone_rows(zones), zones.geometry, strict=True)
+        if geom is not None and not geom.is_empty and short in ZONE_IDS
+    ]
+    # A label wholly inside the district's extent stays on screen when the map is fitted to it.
+    x0, y0, x1, y1 = shapely.union_all([r[2] for r in rows]).bounds if rows else (0, 0, 0, 0)
+    inner = shapely.box(
+        x0 + _LABEL_HALF[0], y0 + _LABEL_HALF[1], x1 - _LABEL_HALF[0], y1 - _LABEL_HALF[1]
+    )
+    # The smallest zone first: it has the fewest free spots; each label then keeps the next off.
+    for label, short, g in sorted(rows, key=lambda r: r[2].area):
+        at = _label_point(g, boxes, inner)
+        placed[short] = {
+            "id": ZONE_IDS[short],
+            "name": label,
+            "at": [round(at.x, 5), round(at.y, 5)],
+        }
+        boxes = shapely.union(boxes, _label_box(at.x, at.y, 2))
+    return [placed[short] for _, short, _ in rows]
+
+
+#: Half the size of a zone label in degrees (lon, lat) at the opening zoom (about 70 m a pixel).
+_LABEL_HALF = (0.05, 0.016)
+
+
+def _label_box(x: float, y: float, scale: float) -> shapely.Polygon:
+    """The box around (x, y) in which a label's centre would put the label over it."""
+    w, h = _LABEL_HALF[0] * scale, _LABEL_HALF[1] * scale
+    return shapely.box(x - w, y - h, x + w, y + h)
+
+
+def _label_point(
+    zone: shapely.Geometry, boxes: shapely.Geometry, inner: shapely.Geometry
+) -> shapely.Point:
+    """The point of ``zone`` (within ``inner``) farthest inside the part no mark's box covers
+    (or, when the marks cover it all, the zone's own representative point)."""
+    free = zone.intersection(inner)
+    free = free.difference(boxes) if not boxes.is_empty else free
+    pieces = [p for p in shapely.get_parts(free) if p.geom_type == "Polygon" and p.area > 0]
+    if not pieces:
+        return zone.representative_point() if zone.geom_type != "MultiPolygon" else _largest(zone)
+    return shapely.ops.polylabel(max(pieces, key=lambda p: p.area), tolerance=1e-4)
 
 
 def legend_spec(zones: gpd.GeoDataFrame | None) -> list[dict[str, Any]]:

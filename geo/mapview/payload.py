@@ -48,6 +48,9 @@ class ProjectPayload:
     undrawn: tuple[str, ...]
     #: Where the browser fetches ``js`` from (see ``publish``); None embeds it in the page.
     url: str | None = None
+    #: Lon/lat of every marker and badge drawn (own points, referenced areas and 镇街), in the
+    #: payload's datum: where zone labels must not sit.
+    marks: tuple[tuple[float, float], ...] = ()
 
     @property
     def index(self) -> dict[str, int]:
@@ -135,7 +138,14 @@ def encode_projects(gdf: gpd.GeoDataFrame, *, gcj02: bool = False) -> ProjectPay
         "r": [r[3] for r in refs],
         "places": place_rows,
     }
-    return ProjectPayload(js_literal(data), tuple(data["id"]), undrawn)
+    marks = [
+        (round(pt.x, 5), round(pt.y, 5))
+        for r in rows
+        if r[4] in ("P", "Q")
+        for pt in shapely.get_parts(r[5])
+    ]
+    marks += [(pl["at"][0], pl["at"][1]) for pl in place_rows if pl["p"] in ("r", "t")]
+    return ProjectPayload(js_literal(data), tuple(data["id"]), undrawn, marks=tuple(marks))
 
 
 def _sketched(gdf: gpd.GeoDataFrame) -> set[str]:

@@ -27,7 +27,8 @@ from tests.helpers import IFRAME, WAIT_MS, app_in_browser, map_frame, open_page
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
-POINT, LINE, MULTIPOINT = "SPB-0269", "SPB-0320", "SPB-0531"
+# A point no other project shares (a click on it opens it, not a list), a line, a multi-point.
+POINT, LINE, MULTIPOINT = "SPB-0004", "SPB-0320", "SPB-0531"
 
 
 def _square(x: float, y: float, d: float = 0.004) -> shapely.Polygon:

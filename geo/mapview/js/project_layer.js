@@ -21,7 +21,7 @@
     if (EDITING) { p.classList.add("sp-noclick"); }
     return p;
   }
-  pane("spOutline", 430); pane("spProjects", 450); pane("spMarkers", 610); pane("spBadges", 620);
+  pane("spOutline", 430); pane("spProjects", 450); pane("spZoneLabels", 600); pane("spMarkers", 610); pane("spBadges", 620);
   var css = document.createElement("style");
   css.textContent = ".sp-noclick, .sp-noclick * { pointer-events: none !important; }" +
     ".sp-pt, .sp-cluster, .sp-badge, .sp-zone { background: none; border: none; }" +
@@ -224,7 +224,7 @@
     var count = text("", "font-size:12px;color:#08519c;cursor:pointer;pointer-events:auto;");
     count.className = "sp-zone-count";
     el.appendChild(count);
-    var m = L.marker([z.at[1], z.at[0]], { pane: "spBadges", keyboard: false, interactive: false,
+    var m = L.marker([z.at[1], z.at[0]], { pane: "spZoneLabels", keyboard: false, interactive: false,
       icon: L.divIcon({ className: "sp-zone", html: el, iconSize: null }) });
     m._spZone = z; m._spCount = count;
     L.DomEvent.on(count, "click", function (e) {

@@ -13,6 +13,8 @@ from streamlit_folium import _get_map_string, generate_js_hash
 from bench.synthetic import synthetic_collection
 from geo import boundaries, crs, mapview
 from geo.mapview.assets import ROOT, URL_PREFIX
+from geo.mapview.folium_map import _LABEL_HALF, zone_labels
+from geo.places.reference import ZONE_IDS
 from projects import filters, store, vocab
 
 EVIL = "<img src=x onerror=alert(1)></script><b>"
@@ -247,3 +249,23 @@ def test_real_catalog_encodes(areas):
     assert len(xiyong) == 1 and xiyong[0]["o"] is not None and xiyong[0]["s"] is True
     html = render(mapview.base_map(payload, *areas))
     assert not re.search(r"https?://", html)
+
+
+def test_zone_labels_on_the_real_catalog_cover_no_marker_badge_or_other_label(areas):
+    """Each zone label (name over count) sits where no marker or badge of the opening view
+    lies under it, and no two labels overlap: the counts stay readable and clickable."""
+    real = filters.catalog_frame(json.loads(store.CATALOG_PATH.read_text(encoding="utf-8")))
+    payload = mapview.encode_projects(real)
+    assert len(payload.marks) > 20
+    labels = zone_labels(areas[1], avoid=payload.marks)
+    assert {z["id"] for z in labels} == set(ZONE_IDS.values())
+    w, h = _LABEL_HALF
+    boxes = [shapely.box(x - w, y - h, x + w, y + h) for x, y in (z["at"] for z in labels)]
+    marks = shapely.points(np.array(payload.marks))
+    for z, box in zip(labels, boxes, strict=True):
+        assert not shapely.intersects(box, marks).any(), z["name"]
+        zone = areas[1].set_index("name").geometry[z["name"]]
+        assert shapely.contains_xy(zone, *z["at"]), z["name"]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not a.intersects(b)
