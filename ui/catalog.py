@@ -4,7 +4,6 @@ change reads and encodes nothing, and one after a save fetches only what it chan
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import logging
 import threading
@@ -86,15 +85,18 @@ def load_catalog(key: tuple[str, str]) -> gpd.GeoDataFrame:
         _watch(location)
     if live is None:
         with st.spinner("正在读取项目库……"):
-            return refresh(location).view
-    return refresh(location).view
+            return refresh(location).view  # type: ignore[union-attr]
+    return refresh(location).view  # type: ignore[union-attr]
 
 
-def refresh(location: str) -> _Live:
+def refresh(location: str, *, held_only: bool = False) -> _Live | None:
     """Bring this server's copy of the catalog at ``location`` up to date, fetching only what
-    changed where the store can tell (else everything); returns it."""
+    changed where the store can tell (else everything); returns it (None when ``held_only``
+    and this server holds no copy: a notice alone does not make it read a catalog)."""
     with _lock:
         live = _live.get(location)
+        if live is None and held_only:
+            return None
         if live is None:
             live = _live[location] = _read_all(location, dict.fromkeys(STATS, 0))
             return live
@@ -140,8 +142,11 @@ def _patch(live: _Live, token: str, records: list[dict]) -> _Live:
     frame = pd.concat([kept, fresh]).sort_index()
     for column, dtype in live.frame.dtypes.items():  # a few rows may infer another dtype
         if frame[column].dtype != dtype:
-            with contextlib.suppress(TypeError, ValueError):
+            try:
                 frame[column] = frame[column].astype(dtype)
+            except (TypeError, ValueError):  # e.g. whole years, and now one missing
+                if dtype.kind in "iuf":
+                    frame[column] = pd.to_numeric(frame[column], errors="coerce")
     stats = {
         **live.stats,
         "patched": live.stats["patched"] + 1,
@@ -163,11 +168,10 @@ def _watch(url: str) -> None:
         _watching.add(url)
 
     def on_change(_payload: dict) -> None:
-        if url in _live:
-            try:
-                refresh(url)
-            except Exception:  # noqa: BLE001 - the next rerun reads again and reports it
-                log.exception("项目库刷新失败")
+        try:
+            refresh(url, held_only=True)
+        except Exception:  # noqa: BLE001 - the next rerun reads again and reports it
+            log.exception("项目库刷新失败")
 
     watch(url, on_change)
 
