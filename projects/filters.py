@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from projects import clock, schema, vocab
-from projects.progress import PROGRESS, progress_labels
+from projects.progress import PROGRESS, progress_labels, status_on
 
 #: Zones shown when nothing else is asked for: projects outside the district are off.
 DEFAULT_ZONES: tuple[str, ...] = tuple(z for z in vocab.ALL_ZONES if z != vocab.OUTSIDE)
@@ -25,18 +25,20 @@ DEFAULT_ZONES: tuple[str, ...] = tuple(z for z in vocab.ALL_ZONES if z != vocab.
 #: URL parameter names (short, stable: links are shared).
 P_SECTOR, P_STATUS, P_ZONE, P_YEARS, P_TEXT = "sector", "status", "zone", "years", "q"
 P_PROGRESS = "progress"
+P_AS_OF = "asof"
 
 
 @dataclass(frozen=True)
 class Query:
     """What to show. ``None`` for a facet means "no restriction"; an empty tuple means "none".
 
-    ``years`` is an inclusive (first, last) range; statuses are matched as of ``last``.
+    ``years`` is an inclusive (first, last) range of the projects' windows; statuses and
+    progress are those at the end of ``as_of_year`` (None: today, China time).
     """
 
     #: Sectors to keep (vocab.SECTORS), or None for all.
     sectors: tuple[str, ...] | None = None
-    #: Statuses to keep, as of the end of the year range (vocab.ALL_STATUSES), or None for all.
+    #: Statuses to keep, as of ``as_of_year`` (vocab.ALL_STATUSES), or None for all.
     statuses: tuple[str, ...] | None = None
     #: Zones to keep (vocab.ALL_ZONES); 区外 is left out by default.
     zones: tuple[str, ...] | None = field(default=DEFAULT_ZONES)
@@ -44,8 +46,10 @@ class Query:
     years: tuple[int, int] | None = None
     #: Text searched in names and aliases (case- and width-insensitive), or "".
     text: str = ""
-    #: Progress warnings to keep (progress.PROGRESS), as of the range's end or today; None: all.
+    #: Progress warnings to keep (progress.PROGRESS), as of ``as_of_year``; None: all.
     progress: tuple[str, ...] | None = None
+    #: The year whose end statuses and progress are shown as of (状态截至); None: this year.
+    as_of_year: int | None = None
 
     def __post_init__(self) -> None:
         _check_options("sectors", self.sectors, vocab.SECTORS)
@@ -59,6 +63,13 @@ class Query:
                     f"years was {self.years!r} but is expected to be (first, last) with "
                     f"{vocab.MIN_YEAR} <= first <= last <= {vocab.MAX_YEAR}"
                 )
+        if self.as_of_year is not None and not (
+            isinstance(self.as_of_year, int) and vocab.MIN_YEAR <= self.as_of_year <= vocab.MAX_YEAR
+        ):
+            raise ValueError(
+                f"as_of_year was {self.as_of_year!r} but is expected to be a year from "
+                f"{vocab.MIN_YEAR} to {vocab.MAX_YEAR}, or None for this year"
+            )
 
     def to_params(self) -> dict[str, str]:
         """URL query parameters for this query; facets at their default are left out.
@@ -79,6 +90,8 @@ class Query:
             params[P_TEXT] = self.text
         if self.progress is not None:
             params[P_PROGRESS] = ",".join(self.progress)
+        if self.as_of_year is not None:
+            params[P_AS_OF] = str(self.as_of_year)
         return params
 
     @classmethod
@@ -149,7 +162,26 @@ def parse_params(params: Mapping[str, Any]) -> tuple[Query, list[str]]:
             )
     text = (one(P_TEXT) or "").strip()[:100]
     progress = choices(P_PROGRESS, "进度预警", PROGRESS)
-    return Query(sectors, statuses, zones, years, text, progress), problems
+    as_of_year = None
+    raw_as_of = one(P_AS_OF)
+    if raw_as_of is not None:
+        as_of_year = _parse_as_of(raw_as_of)
+        if as_of_year is None:
+            problems.append(
+                f"链接中的状态截至年份“{raw_as_of[:20]}”无效（应为 {vocab.MIN_YEAR}–"
+                f"{clock.today().year} 之间的年份），已按今年显示。"
+            )
+        elif as_of_year == clock.today().year:
+            as_of_year = None  # this year is the default: the same view, a shorter link
+    return Query(sectors, statuses, zones, years, text, progress, as_of_year), problems
+
+
+def _parse_as_of(raw: str) -> int | None:
+    try:
+        year = int(raw.strip())
+    except ValueError:
+        return None
+    return year if vocab.MIN_YEAR <= year <= clock.today().year else None
 
 
 def _parse_years(raw: str) -> tuple[int, int] | None:
@@ -213,21 +245,72 @@ def normalise_text(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text or "").casefold().split())
 
 
+def status_year(query: Query) -> int:
+    """The year whose end statuses are shown as of: ``as_of_year``, or this year (China time)."""
+    return query.as_of_year if query.as_of_year is not None else clock.today().year
+
+
+def _past(query: Query) -> bool:
+    return status_year(query) < clock.today().year
+
+
 def shown_status(gdf: pd.DataFrame, query: Query) -> pd.Series:
-    """Each project's status as the map colours it: as of the end of the year range."""
+    """Each project's status as the map colours it: as of the end of ``status_year(query)``.
+
+    This year it is the record's own status; for a past year it is what the status history
+    said by then (``progress.status_on``: the latest fact, a plan never undoing a review fact),
+    and 未知 where nothing was said yet.
+    """
     if gdf.empty:
         return pd.Series([], index=gdf.index, dtype=object)
     status = gdf["status"] if "status" in gdf else pd.Series(vocab.UNKNOWN_STATUS, gdf.index)
-    if query.years is None or "status_history" not in gdf:
+    if not _past(query) or "status_history" not in gdf:
         return status.where(status.isin(vocab.ALL_STATUSES), vocab.UNKNOWN_STATUS)
-    year = query.years[1]
+    year = status_year(query)
     return pd.Series(
         [
-            status_as_of(h if isinstance(h, list) else None, year, s)
+            status_on(h if isinstance(h, list) else None, year, str(s)) or vocab.UNKNOWN_STATUS
             for h, s in zip(gdf["status_history"], status, strict=True)
         ],
         index=gdf.index,
         dtype=object,
+    )
+
+
+def first_mentioned(history: Iterable[Mapping[str, Any]] | None) -> int | None:
+    """The first year a status entry dates a project to; None when none is dated.
+
+    >>> first_mentioned([{"year": 2024, "status": "建成"}, {"year": 2021, "status": "规划"}])
+    2021
+    """
+    years = [
+        y
+        for e in (history or [])
+        if isinstance(e, Mapping) and e.get("status") in vocab.STATUSES
+        for y in [_year(e)]
+        if y is not None
+    ]
+    return min(years) if years else None
+
+
+def not_yet_mentioned(gdf: pd.DataFrame, query: Query) -> np.ndarray:
+    """A boolean array: is the project unknown to the documents by the end of the as-of year?
+
+    Such projects are hidden when looking back (a 2025 project did not exist in 2021's plans);
+    a project with no dated history at all is never hidden by this.
+    """
+    n = len(gdf)
+    if n == 0 or not _past(query) or "status_history" not in gdf:
+        return np.zeros(n, dtype=bool)
+    year = status_year(query)
+    return np.fromiter(
+        (
+            (first := first_mentioned(h if isinstance(h, list) else None)) is not None
+            and first > year
+            for h in gdf["status_history"]
+        ),
+        dtype=bool,
+        count=n,
     )
 
 
@@ -243,6 +326,7 @@ def filter_mask(gdf: pd.DataFrame, query: Query) -> np.ndarray:
         return mask
     if "deleted" in gdf:
         mask &= ~gdf["deleted"].fillna(False).astype(bool).to_numpy()
+    mask &= ~not_yet_mentioned(gdf, query)
     if query.sectors is not None:
         mask &= gdf["sector"].isin(query.sectors).to_numpy()
     if query.zones is not None:
@@ -273,9 +357,11 @@ def search_keys(gdf: pd.DataFrame) -> list[str]:
 
 
 def filter_projects(gdf: gpd.GeoDataFrame, query: Query) -> gpd.GeoDataFrame:
-    """The projects ``query`` selects, with ``status_shown`` (status as of the range's end).
+    """The projects ``query`` selects, with ``status_shown`` and ``progress_shown`` as of the
+    end of ``status_year(query)``.
 
-    A project shows when its start–end window meets the year range.
+    A project shows when its start–end window meets the year range (and, looking back, when
+    the documents had named it by then).
     """
     mask = filter_mask(gdf, query)
     out = gdf[mask].copy()
@@ -285,8 +371,9 @@ def filter_projects(gdf: gpd.GeoDataFrame, query: Query) -> gpd.GeoDataFrame:
 
 
 def as_of(query: Query) -> date:
-    """The day progress is judged on: the end of the year range, or today (China time)."""
-    return date(query.years[1], 12, 31) if query.years is not None else clock.today()
+    """The day progress is judged on: the end of the as-of year, or today (China time) when
+    that is this year."""
+    return date(status_year(query), 12, 31) if _past(query) else clock.today()
 
 
 def shown_progress(gdf: pd.DataFrame, query: Query) -> pd.Series:

@@ -12,7 +12,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from projects import clock, filters, vocab
+from projects import clock, vocab
+from projects.progress import status_on
 from ui import sidebar
 
 #: Session keys: the filter a chart click asked for, and a counter that gives the charts fresh
@@ -114,7 +115,9 @@ def zone_chart(filtered: pd.DataFrame) -> alt.Chart:
 
 
 def status_years_frame(filtered: pd.DataFrame, last_year: int) -> pd.DataFrame:
-    """Projects per status at the end of each year, from each project's status history."""
+    """Projects per status at the end of each year up to ``last_year`` (the 「状态截至」 year),
+    from each project's status history by the same rule as the map (``progress.status_on``).
+    A project the documents had not named by a year is not counted in that year."""
     histories = [h if isinstance(h, list) else None for h in filtered["status_history"]]
     years = [
         int(y)
@@ -127,12 +130,22 @@ def status_years_frame(filtered: pd.DataFrame, last_year: int) -> pd.DataFrame:
     rows = []
     for year in range(min(years), max(min(last_year, max(years)), min(years)) + 1):
         shown = [
-            filters.status_as_of(h, year, s)
+            status_on(h, year, str(s))
             for h, s in zip(histories, filtered["status"], strict=True)
+            if not h or min(_years(h), default=year) <= year
         ]
+        shown = [s or vocab.UNKNOWN_STATUS for s in shown]
         for status, n in pd.Series(shown).value_counts().items():
             rows.append({"年份": year, "状态": status, "项目数": int(n)})
     return pd.DataFrame(rows)
+
+
+def _years(history: list) -> list[int]:
+    return [
+        e["year"]
+        for e in history
+        if isinstance(e, Mapping) and isinstance(e.get("year"), int) and e.get("status")
+    ]
 
 
 def status_years_chart(frame: pd.DataFrame) -> alt.Chart:
@@ -180,9 +193,13 @@ def render(filtered: pd.DataFrame) -> None:
         if unzoned:
             st.caption(f"另有 {unzoned} 个项目尚未确定片区，未计入此图。")
     st.subheader("各年状态（按状态沿革）")
-    frame = status_years_frame(filtered, clock.today().year)
+    last_year = int(st.session_state.get(sidebar.K_AS_OF) or clock.today().year)
+    frame = status_years_frame(filtered, last_year)
     if frame.empty:
         st.caption("当前筛选结果中的项目没有状态沿革。")
     else:
-        st.caption("每年年末各状态的项目数，依据规划文件中的状态记载与人工修改记录。")
+        st.caption(
+            f"每年年末各状态的项目数，至“状态截至”的 {last_year} 年；依据规划文件中的状态记载"
+            "与人工修改记录，某年文件尚未提及的项目不计入该年。"
+        )
         st.altair_chart(status_years_chart(frame), width="stretch")

@@ -181,7 +181,7 @@ def render(record: pd.Series | None, shown_status: str | None, as_of: date | Non
             f"{record['status']}"
             + (f"（{DEFAULT_BASIS}）" if status_is_default(record["status_history"]) else "")
             + (
-                f"（所选年份末：{shown_status}）"
+                f"（截至所选年份：{shown_status}）"
                 if shown_status and shown_status != record["status"]
                 else ""
             ),

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from geo import mapview
-from projects import filters, progress, vocab
+from projects import clock, filters, progress, vocab
 from projects.filters import Query
 
 K_SECTORS, K_STATUSES, K_ZONES, K_YEARS, K_TEXT = (
@@ -21,6 +21,7 @@ K_SECTORS, K_STATUSES, K_ZONES, K_YEARS, K_TEXT = (
 )
 K_BASEMAP, K_EDITING, K_SEEDED = "f_basemap", "f_editing", "f_seeded"
 K_PROGRESS = "f_progress"
+K_AS_OF = "f_as_of"
 K_COLOUR = "f_colour"
 #: What the map colours projects by.
 COLOUR_OPTIONS = {"status": "状态", "progress": "进度预警"}
@@ -41,6 +42,19 @@ def year_bounds(gdf: pd.DataFrame) -> tuple[int, int]:
     first = max(vocab.MIN_YEAR, int(years.min()))
     last = min(vocab.MAX_YEAR, int(years.max()))
     return (first, last) if first < last else (first, first + 1)
+
+
+def as_of_bounds(gdf: pd.DataFrame) -> tuple[int, int]:
+    """「状态截至」 slider bounds: the first year a status history dates a project to, and this
+    year (China time); the documents say nothing of later years yet."""
+    this_year = clock.today().year
+    firsts = [
+        y
+        for h in gdf.get("status_history", [])
+        if isinstance(h, list) and (y := filters.first_mentioned(h)) is not None
+    ]
+    first = max(vocab.MIN_YEAR, min(firsts, default=this_year - 1))
+    return (first, this_year) if first < this_year else (this_year - 1, this_year)
 
 
 def seed_from_url(params: Mapping[str, Any], bounds: tuple[int, int]) -> list[str]:
@@ -70,6 +84,7 @@ def _set_widgets(query: Query, bounds: tuple[int, int]) -> None:
     st.session_state[K_PROGRESS] = list(
         query.progress if query.progress is not None else progress.PROGRESS
     )
+    st.session_state[K_AS_OF] = filters.status_year(query)
 
 
 def _reset(bounds: tuple[int, int]) -> None:
@@ -79,6 +94,14 @@ def _reset(bounds: tuple[int, int]) -> None:
 def render_filters(gdf: pd.DataFrame) -> Query:
     """Draw the filter widgets (options and counts from the catalog) and return the query."""
     bounds = year_bounds(gdf)
+    as_of_span = as_of_bounds(gdf)
+    # a linked year before the first dated entry shows that first year
+    if K_AS_OF in st.session_state:
+        st.session_state[K_AS_OF] = min(
+            max(st.session_state[K_AS_OF], as_of_span[0]), as_of_span[1]
+        )
+    else:
+        st.session_state[K_AS_OF] = as_of_span[1]
     live = gdf[~gdf["deleted"].fillna(False).astype(bool)] if len(gdf) else gdf
     sector_counts = filters.facet_counts(live, "sector", vocab.SECTORS)
     zone_counts = filters.facet_counts(live, "zone", vocab.ALL_ZONES)
@@ -95,10 +118,19 @@ def render_filters(gdf: pd.DataFrame) -> Query:
         min_value=bounds[0],
         max_value=bounds[1],
         key=K_YEARS,
-        help="项目的起止年份与所选范围有交集即显示；颜色为所选范围最后一年时的状态。",
+        help="项目的起止年份与所选范围有交集即显示。状态与进度预警见下方“状态截至”。",
     )
+    as_of_year = st.slider(
+        "状态截至",
+        min_value=as_of_span[0],
+        max_value=as_of_span[1],
+        key=K_AS_OF,
+        format="%d 年底",
+        help=AS_OF_HELP,
+    )
+    st.caption(_as_of_line(live, int(as_of_year)))
     statuses = st.multiselect(
-        "状态（所选范围末年）",
+        "状态（截至所选年份）",
         vocab.ALL_STATUSES,
         key=K_STATUSES,
         placeholder="请选择",
@@ -121,7 +153,26 @@ def render_filters(gdf: pd.DataFrame) -> Query:
         years=None if tuple(years) == bounds else (int(years[0]), int(years[1])),
         text=text.strip(),
         progress=_facet(chosen_progress, progress.PROGRESS),
+        as_of_year=None if int(as_of_year) == clock.today().year else int(as_of_year),
     )
+
+
+#: What the 「状态截至」 slider does, and the rule for projects not yet named by then.
+AS_OF_HELP = (
+    "地图颜色、状态筛选、表格、图表与进度预警均按所选年份年底的状态显示，依据各项目的状态沿革"
+    "（截至该年最新的文件记载；规划不推翻同年的回顾事实）。选今年即当前状态，进度按今天（北京时间）"
+    "判断。到所选年份文件尚未提及的项目不显示。"
+)
+
+
+def _as_of_line(live: pd.DataFrame, year: int) -> str:
+    """The caption under the 「状态截至」 slider: which statuses are shown, and how many
+    projects are hidden because the documents had not named them by then."""
+    if year >= clock.today().year:
+        return "显示各项目的当前状态（进度预警按今天判断）。"
+    hidden = int(filters.not_yet_mentioned(live, filters.Query(as_of_year=year)).sum())
+    line = f"显示各项目截至 {year} 年底的状态与进度预警"
+    return line + (f"；全库有 {hidden} 个项目到该年文件尚未提及，不显示。" if hidden else "。")
 
 
 def render_colour_option() -> str:
@@ -132,17 +183,17 @@ def render_colour_option() -> str:
         key=K_COLOUR,
         format_func=COLOUR_OPTIONS.get,
         horizontal=True,
-        help="按状态或按进度预警给地图上的项目着色（均按所选年份范围末）。",
+        help="按状态或按进度预警给地图上的项目着色（均按“状态截至”的年份）。",
     )
 
 
 def render_progress_filter() -> list[str]:
-    """The progress-warning facet (超前/正常/滞后/未知), judged as of the year range's end."""
+    """The progress-warning facet (超前/正常/滞后/未知), judged as of the 「状态截至」 year."""
     return st.multiselect(
         "进度预警",
         progress.PROGRESS,
         key=K_PROGRESS,
-        help=progress.RULE + "判断日期为所选年份范围的最后一天；未选年份范围时为今天（北京时间）。",
+        help=progress.RULE + "判断日期为“状态截至”年份的最后一天；为今年时为今天（北京时间）。",
         placeholder="请选择",
     )
 

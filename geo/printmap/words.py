@@ -29,6 +29,8 @@ def describe_query(query: filters.Query) -> str:
         parts.append(f"片区：{chosen(query.zones, '全部（含区外）')}")
     if query.text:
         parts.append(f"名称含“{query.text}”")
+    if query.as_of_year is not None:
+        parts.append(f"状态截至 {query.as_of_year} 年底")
     return "；".join(parts)
 
 

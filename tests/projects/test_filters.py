@@ -8,7 +8,7 @@ import unicodedata
 import pytest
 
 from bench.synthetic import synthetic_collection
-from projects import filters, store, vocab
+from projects import clock, filters, store, vocab
 from projects.filters import DEFAULT_ZONES, Query, filter_projects, parse_params, status_as_of
 
 
@@ -56,20 +56,19 @@ def reference_ids(collection, query: Query) -> set[str]:
             end = p["end_year"] if p["end_year"] is not None else vocab.MAX_YEAR
             if end < query.years[0] or start > query.years[1]:
                 continue
-        if query.statuses is not None:
-            year = query.years[1] if query.years else None
-            status = p["status"]
-            if year is not None and p["status_history"]:
-                dated = [h for h in p["status_history"] if h["year"] <= year]
-                status = (
-                    max(dated, key=lambda h: (h["year"], vocab.STATUSES.index(h["status"])))[
-                        "status"
-                    ]
-                    if dated
-                    else "未知"
-                )
-            if status not in query.statuses:
+        # looking back, statuses are those by the end of the as-of year, and a project the
+        # documents had not yet named is hidden (synthetic histories only ever advance)
+        year = query.as_of_year
+        status = p["status"]
+        if year is not None and p["status_history"]:
+            dated = [h for h in p["status_history"] if h["year"] <= year]
+            if not dated:
                 continue
+            status = max(dated, key=lambda h: (h["year"], vocab.STATUSES.index(h["status"])))[
+                "status"
+            ]
+        if query.statuses is not None and status not in query.statuses:
+            continue
         if query.text:
             hays = [unicodedata.normalize("NFKC", t).casefold() for t in [p["name"], *p["aliases"]]]
             if not any(query.text.casefold() in hay for hay in hays):
@@ -90,6 +89,9 @@ QUERIES = [
     Query(text="歌乐"),
     Query(text="abc", zones=None),
     Query(statuses=("建成", "运营")),
+    Query(as_of_year=2022),
+    Query(as_of_year=2020, statuses=("规划", "前期")),
+    Query(years=(2024, 2026), as_of_year=2024, statuses=("在建",)),
 ]
 
 
@@ -112,15 +114,57 @@ def test_full_width_and_alias_search(gdf):
     assert "x-wide" in set(filter_projects(gdf, Query(text="歌乐山隧道"))["id"])
 
 
-def test_status_shown_is_status_at_the_end_of_the_range(gdf):
-    history = [{"year": 2021, "status": "规划"}, {"year": 2025, "status": "在建"}]
+def test_status_shown_is_status_at_the_end_of_the_as_of_year(gdf):
+    history = [
+        {"doc": "d", "year": 2021, "status": "规划", "part": "plan", "basis": "x"},
+        {"doc": "d2", "year": 2024, "status": "在建", "part": "review", "basis": "x"},
+        {"doc": "d2", "year": 2025, "status": "规划", "part": "plan", "basis": "x"},
+    ]
     row = gdf.iloc[[0]].copy()
     row.at[row.index[0], "status_history"] = history
     row.at[row.index[0], "status"] = "在建"
-    row.at[row.index[0], "start_year"], row.at[row.index[0], "end_year"] = 2021, 2027
-    assert filter_projects(row, Query(years=(2021, 2023)))["status_shown"].iloc[0] == "规划"
-    assert filter_projects(row, Query(years=(2021, 2026)))["status_shown"].iloc[0] == "在建"
-    assert len(filter_projects(row, Query(years=(2021, 2023), statuses=("在建",)))) == 0
+    row.at[row.index[0], "start_year"], row.at[row.index[0], "end_year"] = 2021, 2023
+    # the year range says which windows show; the 状态截至 year says which status
+    assert filter_projects(row, Query(years=(2021, 2021)))["status_shown"].iloc[0] == "在建"
+    assert filter_projects(row, Query(as_of_year=2023))["status_shown"].iloc[0] == "规划"
+    # a plan of 2025 never undoes the 2024 review fact
+    assert filter_projects(row, Query(as_of_year=2025))["status_shown"].iloc[0] == "在建"
+    assert len(filter_projects(row, Query(as_of_year=2023, statuses=("在建",)))) == 0
+    # progress as of the end of 2022: window to 2023 not over yet; as of 2024: behind
+    assert filter_projects(row, Query(as_of_year=2022))["progress_shown"].iloc[0] == "正常"
+    assert filter_projects(row, Query(as_of_year=2024))["progress_shown"].iloc[0] == "滞后"
+    # before the documents named it, it is not shown at all
+    assert len(filter_projects(row, Query(as_of_year=2020))) == 0
+    assert filters.as_of(Query(as_of_year=2022)).isoformat() == "2022-12-31"
+
+
+def test_the_as_of_year_in_links():
+    this_year = clock.today().year
+    assert Query(as_of_year=2023).to_params() == {"asof": "2023"}
+    assert parse_params({"asof": "2023"}) == (Query(as_of_year=2023), [])
+    # this year is the default: no parameter, and a link naming it opens the same view
+    assert parse_params({"asof": str(this_year)}) == (Query(), [])
+    for bad in ("abc", str(this_year + 1), "1900"):
+        query, problems = parse_params({"asof": bad, "sector": "交通"})
+        assert query == Query(sectors=("交通",)) and len(problems) == 1
+        assert "状态截至年份" in problems[0] and "已按今年显示" in problems[0]
+    with pytest.raises(ValueError, match="as_of_year"):
+        Query(as_of_year=1800)
+
+
+def test_looking_back_at_the_real_catalog():
+    gdf = filters.catalog_frame(store.load_collection())
+    now = filter_projects(gdf, Query())
+    then = filter_projects(gdf, Query(as_of_year=2021))
+    # 2021: only what the 十四五 plan (001, 2021) named; the 2023 and 2025 documents came later
+    assert 0 < len(then) < len(now)
+    for _, row in then.iterrows():
+        first = filters.first_mentioned(row["status_history"])
+        assert first is None or first <= 2021  # 001 also reviews 2016–2020
+    assert set(then["status_shown"]) <= {"规划", "前期", "在建", "建成", "运营", "未知"}
+    assert (
+        then["status_shown"] != now.set_index("id").loc[then["id"], "status_shown"].values
+    ).any()
 
 
 def test_status_as_of_ties_and_gaps():

@@ -41,13 +41,13 @@ def test_unknown_without_a_window_or_before_any_mention(records):
     assert progress_of(records["失能失智老人集中照护中心"], date(2022, 12, 31))[0] == "未知"
 
 
-def test_the_filter_keeps_the_chosen_warnings_as_of_the_range_end(records):
+def test_the_filter_keeps_the_chosen_warnings_as_of_the_as_of_year(records):
     feats = [{"type": "Feature", "properties": r, "geometry": None} for r in records.values()]
     gdf = catalog_frame({"features": feats})
     late = filter_projects(gdf, Query(zones=None, years=(2021, 2026), progress=("滞后",)))
     assert len(late) and set(late["progress_shown"]) == {"滞后"}
     assert "渝遂高速拓宽改造" in set(late["name"])
-    early = filter_projects(gdf, Query(zones=None, years=(2021, 2024), progress=("滞后",)))
+    early = filter_projects(gdf, Query(zones=None, as_of_year=2024, progress=("滞后",)))
     assert "渝遂高速拓宽改造" not in set(early["name"])
     query, problems = parse_params({"progress": "滞后,火星"})
     assert query.progress == ("滞后",) and len(problems) == 1

@@ -71,9 +71,10 @@ def test_filters_change_the_shown_count(catalog):
     q = Query(sectors=("交通", "产业"))
     assert shown_count(at)[0] == len(filters.filter_projects(gdf, q))
     at.slider(key="f_years").set_range(2021, 2023)
+    at.slider(key="f_as_of").set_value(2023)
     at.multiselect(key="f_zones").set_value(["西", "区外"])
     run(at)
-    q = Query(sectors=("交通", "产业"), zones=("西", "区外"), years=(2021, 2023))
+    q = Query(sectors=("交通", "产业"), zones=("西", "区外"), years=(2021, 2023), as_of_year=2023)
     expected = filters.filter_projects(gdf, q)
     assert shown_count(at)[0] == len(expected)
     # The map state carries one visible character per shown project the map knows (drawn, or
@@ -83,14 +84,14 @@ def test_filters_change_the_shown_count(catalog):
     drawn = expected[expected["id"].isin(ids)]
     assert len(state) - state.count(".") == len(drawn) and len(drawn) <= len(expected)
     assert mapview.drawable(drawn).sum() <= len(drawn)  # zone and district level: not drawn
-    # Each project is coloured by its status at the end of the range (2023).
+    # Each project is coloured by its status at the end of the 状态截至 year (2023).
     colour_of = {
         pid: vocab.ALL_STATUSES[int(c)] for pid, c in zip(ids, state, strict=True) if c != "."
     }
     assert colour_of == dict(zip(drawn["id"], drawn["status_shown"], strict=True))
     assert any(
         s != r for s, r in zip(drawn["status_shown"], drawn["status"], strict=True)
-    )  # the range end really changed some colours
+    )  # the as-of year really changed some colours
 
 
 def test_url_parameters_round_trip(catalog):

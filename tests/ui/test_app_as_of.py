@@ -1,0 +1,86 @@
+"""The 「状态截至」 slider on the page: statuses, progress, table and charts as of a past year,
+the rule for projects not yet named, and the year in the link."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from projects import clock
+from projects.sources import ROOT
+
+APP = str(ROOT / "app.py")
+
+
+@pytest.fixture
+def catalog(tmp_path, monkeypatch):
+    path = tmp_path / "projects.geojson"
+    shutil.copy(ROOT / "data" / "projects.geojson", path)
+    monkeypatch.setenv("SHAPINGBA_CATALOG", str(path))
+    return path
+
+
+def run(at: AppTest) -> AppTest:
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def shown(at: AppTest) -> int:
+    for md in at.markdown:
+        found = re.search(r"显示 (\d+) / (\d+) 个项目", md.value)
+        if found:
+            return int(found.group(1))
+    raise AssertionError("count line missing")
+
+
+def captions(at: AppTest) -> str:
+    return " ".join(c.value for c in at.caption)
+
+
+def test_the_as_of_slider_shows_a_past_year(catalog):
+    at = run(AppTest.from_file(APP, default_timeout=90))
+    this_year = clock.today().year
+    slider = at.slider(key="f_as_of")
+    assert slider.label == "状态截至" and slider.value == this_year
+    assert "显示各项目的当前状态" in captions(at)
+    now = shown(at)
+    statuses_now = at.dataframe[0].value["状态"].value_counts().to_dict()
+    assert "asof" not in at.query_params
+
+    at.slider(key="f_as_of").set_value(2021)
+    run(at)
+    then = shown(at)
+    hidden = re.search(
+        r"截至 2021 年底的状态与进度预警；全库有 (\d+) 个项目到该年文件尚未提及，不显示",
+        captions(at),
+    )
+    assert hidden, captions(at)
+    # the count line, the table and the charts all follow the slider
+    assert 0 < then < now and now - then <= int(hidden.group(1))
+    table = at.dataframe[0].value
+    assert len(table) == then
+    assert table["状态"].value_counts().to_dict() != statuses_now
+    assert "至“状态截至”的 2021 年" in captions(at)
+    assert at.query_params["asof"] in ("2021", ["2021"])
+
+    # back to this year: the same view as at first, and the link loses the year
+    at.slider(key="f_as_of").set_value(this_year)
+    run(at)
+    assert shown(at) == now and "asof" not in at.query_params
+
+
+def test_a_link_opens_at_its_year_and_a_bad_year_is_noted(catalog):
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params["asof"] = "2022"
+    run(at)
+    assert at.slider(key="f_as_of").value == 2022
+    assert "截至 2022 年底" in captions(at)
+    bad = AppTest.from_file(APP, default_timeout=90)
+    bad.query_params["asof"] = "2999"
+    run(bad)
+    assert bad.slider(key="f_as_of").value == clock.today().year
+    assert any("状态截至年份“2999”无效" in i.value for i in bad.info)
