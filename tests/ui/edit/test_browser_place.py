@@ -21,8 +21,8 @@ from tests.helpers import IFRAME, WAIT_MS, app_in_browser, open_page, staff_file
 pytestmark = pytest.mark.browser
 
 EDITOR, PASSWORD = "qian", "标绘-test-2026"
-#: The project under the click: a campus point of its own (数智重电科技园).
-UNDER = "SPB-0269"
+#: The project under the click: a point of its own that no other project shares (“重庆1949”剧院).
+UNDER = "SPB-0004"
 
 
 @pytest.fixture(scope="module")
