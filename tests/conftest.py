@@ -69,5 +69,7 @@ def postgres_db(postgres_cluster: str) -> str:
     """The test cluster's database URL with the store's tables emptied for this test."""
     from projects.store.postgis.tables import connect
 
-    connect(postgres_cluster).execute("TRUNCATE projects, batches, entries")
+    connect(postgres_cluster).execute(
+        "TRUNCATE projects, batches, entries, accounts, login_failures"
+    )
     return postgres_cluster

@@ -1,7 +1,6 @@
 """The catalog's persistence: versioned saves with history and undo, validation, staff accounts."""
 
 from projects.store.backend import (
-    DATABASE_ENV,
     catalog_version,
     changed_since,
     create,
@@ -45,6 +44,7 @@ from projects.store.history_log import (
     replay,
     state_at,
 )
+from projects.store.postgis.tables import DATABASE_ENV
 from projects.store.rebuild import RebuildReport
 
 __all__ = [

@@ -36,7 +36,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "migrate":
             done = migrate(args.source, args.target, replace=args.replace)
-            print(f"已迁移 {done.projects} 个项目、{done.saves} 次保存记录。")
+            print(
+                f"已迁移 {done.projects} 个项目、{done.saves} 次保存记录、{done.accounts} 个账号。"
+            )
         elif args.command == "backup":
             summary = backup.backup(args.folder)
             print(f"已备份到 {summary.folder}：{_counts(summary.files)}。")

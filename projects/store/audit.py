@@ -32,6 +32,7 @@ EVENTS = {
     "account_added": "新建账号",
     "password_reset": "重设密码",
     "account_removed": "删除账号",
+    "accounts_copied": "迁移账号",
     "session_ended": "会话已失效",
     "import": "导入文件",
     "bulk_save": "批量保存",

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import inspect
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,17 +19,14 @@ from projects.store import rebuild as file_rebuild
 from projects.store.catalog_file import catalog_path
 from projects.store.postgis import listen as postgis_listen
 from projects.store.postgis import store as postgis_store
-from projects.store.postgis.tables import is_url
-
-#: The variable that selects the PostGIS store.
-DATABASE_ENV = "SHAPINGBA_DATABASE_URL"
+from projects.store.postgis.tables import configured_url, is_url
 
 
 def database_url(location: Path | str | None = None) -> str | None:
     """The database URL a call with ``location`` goes to, or None for the file store."""
     if location:
         return location if is_url(location) else None
-    return os.environ.get(DATABASE_ENV, "").strip() or None
+    return configured_url()
 
 
 def location() -> Path | str:

@@ -38,6 +38,7 @@ import secrets
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -48,6 +49,8 @@ from filelock import FileLock
 from projects.errors import CatalogError, NotAllowed
 from projects.sources import ROOT
 from projects.store import audit
+from projects.store.postgis import accounts as db_accounts
+from projects.store.postgis.tables import configured_url
 
 DEFAULT_USERS_PATH = ROOT / "data" / "users.json"
 #: bcrypt work factor for new accounts (about 0.2 s per check on this machine).
@@ -102,8 +105,21 @@ def users_path() -> Path:
     return Path(os.environ.get("SHAPINGBA_USERS") or DEFAULT_USERS_PATH)
 
 
-def _read(path: Path) -> dict[str, str]:
+def accounts_location(path: Path | str | None = None) -> Path | str:
+    """Where accounts live: ``path`` if given; else the file ``$SHAPINGBA_USERS`` names; else
+    the database when the PostGIS store is chosen (``SHAPINGBA_DATABASE_URL``), so every app
+    server shares them; else data/users.json."""
+    if path:
+        return path if isinstance(path, str) and path.startswith("postgres") else Path(path)
+    if os.environ.get("SHAPINGBA_USERS"):
+        return users_path()
+    return configured_url() or DEFAULT_USERS_PATH
+
+
+def _read(path: Path | str) -> dict[str, str]:
     """name -> bcrypt hash; an absent file means no accounts."""
+    if isinstance(path, str):
+        return db_accounts.read_accounts(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -137,14 +153,29 @@ def _write_json(path: Path, data: object, mode: int) -> None:
         raise
 
 
-def list_users(path: Path | None = None) -> list[str]:
+def accounts(path: Path | str | None = None) -> dict[str, str]:
+    """name -> bcrypt hash, wherever accounts live (for ``migrate``; never shown to anyone)."""
+    return _read(accounts_location(path))
+
+
+def replace_accounts(users: dict[str, str], path: Path | str | None = None) -> None:
+    """Make the accounts exactly ``users`` (name -> bcrypt hash), as ``migrate`` copies them."""
+    where = accounts_location(path)
+    if isinstance(where, str):
+        db_accounts.replace_accounts(where, users)
+    else:
+        _write(where, users)
+    audit.record("accounts_copied", count=len(users))
+
+
+def list_users(path: Path | str | None = None) -> list[str]:
     """Account names, sorted."""
-    return sorted(_read(path or users_path()))
+    return sorted(_read(accounts_location(path)))
 
 
-def editing_enabled(path: Path | None = None) -> bool:
-    """True when the account file exists and holds at least one account."""
-    return bool(_read(path or users_path()))
+def editing_enabled(path: Path | str | None = None) -> bool:
+    """True when there is at least one account (the file exists, or the table has a row)."""
+    return bool(_read(accounts_location(path)))
 
 
 def check_new_password(password: str) -> None:
@@ -155,29 +186,36 @@ def check_new_password(password: str) -> None:
         raise CatalogError(f"密码不能超过 {MAX_PASSWORD_BYTES} 字节（UTF-8）。")
 
 
-def add_user(name: str, password: str, path: Path | None = None, rounds: int = ROUNDS) -> None:
+def add_user(
+    name: str, password: str, path: Path | str | None = None, rounds: int = ROUNDS
+) -> None:
     """Create or reset an account (salted bcrypt hash; the password itself is never stored)."""
     if not _NAME.match(name):
         raise CatalogError(
             f"用户名 {name!r} 不合规：只能用 1–32 个字母、数字、下划线、点或连字符。"
         )
     check_new_password(password)
-    path = path or users_path()
-    users = _read(path)
+    where = accounts_location(path)
+    users = _read(where)
     event = "password_reset" if name in users else "account_added"
-    users[name] = bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt(rounds)).decode("ascii")
-    _write(path, users)
+    hashed = bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt(rounds)).decode("ascii")
+    if isinstance(where, str):
+        db_accounts.put_account(where, name, hashed)
+    else:
+        users[name] = hashed
+        _write(where, users)
     audit.record(event, name=name)
 
 
-def remove_user(name: str, path: Path | None = None) -> None:
+def remove_user(name: str, path: Path | str | None = None) -> None:
     """Delete an account; its open sessions can no longer save."""
-    path = path or users_path()
-    users = _read(path)
-    if name not in users:
+    where = accounts_location(path)
+    users = _read(where)
+    if name not in users or (isinstance(where, str) and not db_accounts.drop_account(where, name)):
         raise CatalogError(f"没有名为 {name!r} 的账号。现有账号：{sorted(users)}")
-    del users[name]
-    _write(path, users)
+    if not isinstance(where, str):
+        del users[name]
+        _write(where, users)
     audit.record("account_removed", name=name)
 
 
@@ -195,6 +233,35 @@ def _seal(name: str, stored_hash: str) -> bytes:
 
 def _throttle_path(path: Path) -> Path:
     return path.with_name(THROTTLE_NAME)
+
+
+def _prune(times: object, now: float) -> list[float]:
+    if not isinstance(times, list):
+        return []
+    return [t for t in times if isinstance(t, int | float) and now - t < WINDOW]
+
+
+def _failures(
+    where: Path | str,
+    keys: list[str],
+    change: Callable[[dict[str, list[float]]], None] | None = None,
+) -> tuple[dict[str, list[float]], float]:
+    """(the recent failure times per key, now), changed by ``change`` and saved if given, under
+    the throttle's lock: the file's FileLock, or the database's advisory lock."""
+    if isinstance(where, str):
+        now = _clock()
+        found = db_accounts.with_failures(
+            where, keys, lambda t: _prune(t, now), change, keep=THROTTLE_KEYS
+        )
+        return found, now
+    file = _throttle_path(where)
+    with FileLock(f"{file}.lock", timeout=10):
+        now = _clock()
+        failures = _load_throttle(file, now)
+        if change is not None:
+            change(failures)
+            _save_throttle(file, failures)
+    return failures, now
 
 
 def _keys(name: str, client: str | None) -> list[str]:
@@ -215,11 +282,7 @@ def _load_throttle(file: Path, now: float) -> dict[str, list[float]]:
         return {}
     if not isinstance(data, dict):
         return {}
-    return {
-        k: [t for t in v if isinstance(t, int | float) and now - t < WINDOW]
-        for k, v in data.items()
-        if isinstance(v, list)
-    }
+    return {k: _prune(v, now) for k, v in data.items() if isinstance(v, list)}
 
 
 def _save_throttle(file: Path, failures: dict[str, list[float]]) -> None:
@@ -252,7 +315,7 @@ def _refusal(wait: float, locked_out: bool) -> LoginRefused:
 
 
 def authenticate(
-    name: str, password: str, path: Path | None = None, *, client: str | None = None
+    name: str, password: str, path: Path | str | None = None, *, client: str | None = None
 ) -> Editor | None:
     """The Editor for a correct name and password, else None (same cost either way).
 
@@ -260,21 +323,18 @@ def authenticate(
     while the name or the client must wait or is locked out; the password is then not checked,
     so a guess made while waiting is not even tried.
     """
-    path = path or users_path()
+    where = accounts_location(path)
     client = client if isinstance(client, str) and client else None
     keys = _keys(name, client)
-    file = _throttle_path(path)
-    with FileLock(f"{file}.lock", timeout=10):
-        now = _clock()
-        failures = _load_throttle(file, now)
-        waits = {k: _wait(k, failures.get(k, []), now) for k in keys}
+    failures, now = _failures(where, keys)
+    waits = {k: _wait(k, failures.get(k, []), now) for k in keys}
     if any(waits.values()):
         key = max(waits, key=waits.get)
         limit = LOCK_CLIENT if key.startswith("client:") else LOCK_ACCOUNT
         locked_out = len(failures.get(key, [])) >= limit
         audit.record("login_refused", name=name[:64], client=client, reason=key.split(":")[0])
         raise _refusal(waits[key], locked_out)
-    stored = _read(path).get(name)
+    stored = _read(where).get(name)
     candidate = password.encode("utf-8")
     if len(candidate) > MAX_PASSWORD_BYTES:
         candidate = candidate[:0]  # cannot match; still spend the hashing time below
@@ -283,15 +343,15 @@ def authenticate(
     except ValueError as exc:
         log.error("password hash of account %r is damaged", name)
         raise CatalogError(f"账号 {name} 的密码记录已损坏，请用 add 命令重设密码。") from exc
-    with FileLock(f"{file}.lock", timeout=10):
-        now = _clock()
-        failures = _load_throttle(file, now)
+
+    def count(failures: dict[str, list[float]]) -> None:
         if ok and stored:
             failures.pop(keys[0], None)
         else:
             for key in keys:
-                failures.setdefault(key, []).append(now)
-        _save_throttle(file, failures)
+                failures.setdefault(key, []).append(_clock())
+
+    failures, _ = _failures(where, keys, count)
     if not (ok and stored):
         audit.record("login_failed", name=name[:64], client=client)
         for key in keys:
@@ -304,7 +364,7 @@ def authenticate(
     return Editor(name, _seal(name, stored))
 
 
-def require_editor(editor: object, path: Path | None = None) -> Editor:
+def require_editor(editor: object, path: Path | str | None = None) -> Editor:
     """Return ``editor`` if it came from :func:`authenticate` and its password is unchanged.
 
     Raises NotAllowed otherwise: the store calls this before every write, so a page that merely
@@ -312,7 +372,7 @@ def require_editor(editor: object, path: Path | None = None) -> Editor:
     """
     if not isinstance(editor, Editor):
         raise NotAllowed("需要登录编辑账号才能保存修改。")
-    stored = _read(path or users_path()).get(editor.name)
+    stored = _read(accounts_location(path)).get(editor.name)
     if stored is None or not hmac.compare_digest(editor._seal, _seal(editor.name, stored)):
         audit.record("session_ended", name=editor.name)
     if stored is None:
@@ -336,7 +396,7 @@ def main(argv: list[str] | None = None) -> int:
     """``python -m projects.store.users``: accounts are made on the server, never through the page."""
     parser = argparse.ArgumentParser(
         prog="python -m projects.store.users",
-        description="管理编辑账号（data/users.json 或 $SHAPINGBA_USERS）",
+        description="管理编辑账号（$SHAPINGBA_USERS 文件；未设置时选用 PostGIS 库则存于数据库，否则 data/users.json）",
     )
     sub = parser.add_subparsers(dest="command", required=True)
     add = sub.add_parser("add", help="新建账号或重设密码")
@@ -348,7 +408,7 @@ def main(argv: list[str] | None = None) -> int:
     show = sub.add_parser("audit", help="显示审计日志（登录、账号变更、导入）")
     show.add_argument("--last", type=int, default=0, help="只显示最后 N 条")
     args = parser.parse_args(argv)
-    path = users_path()
+    path = accounts_location()
     try:
         if args.command == "add":
             if args.password_stdin:
@@ -356,7 +416,7 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 password = _prompt_password()
             add_user(args.name, password, path)
-            print(f"已保存账号 {args.name}（{path}）")
+            print(f"已保存账号 {args.name}（{'数据库' if isinstance(path, str) else path}）")
         elif args.command == "remove":
             remove_user(args.name, path)
             print(f"已删除账号 {args.name}")

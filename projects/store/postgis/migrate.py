@@ -3,17 +3,20 @@
 ``python -m projects.store migrate FROM TO`` where each side is a catalog file or a
 ``postgresql://`` URL. Nothing is lost on the way: the records keep their order and their keys'
 order, the history keeps every batch (rebuild notes and undone saves too) with its number, so a
-file copied into the database and out again is the same bytes.
+file copied into the database and out again is the same bytes. Staff accounts go along: the
+account file (``$SHAPINGBA_USERS``, else ``users.json`` beside the catalog file) into the
+``accounts`` table and back, hashes unchanged, so every password keeps working.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from projects.errors import CatalogError
-from projects.store import file_store
+from projects.store import file_store, users
 from projects.store.atomic_write import write_atomic
 from projects.store.catalog_file import catalog_path, dumps, history_path, locked
 from projects.store.history_log import read_batches
@@ -27,6 +30,13 @@ class Migrated:
 
     projects: int
     saves: int
+    accounts: int = 0
+
+
+def accounts_file(catalog: Path) -> Path:
+    """The account file that travels with a catalog file (see the module's doc)."""
+    named = os.environ.get("SHAPINGBA_USERS")
+    return Path(named) if named else catalog.with_name("users.json")
 
 
 def _read_file(catalog: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -60,18 +70,27 @@ def migrate(source: Path | str, target: Path | str, *, replace: bool = False) ->
     """
     if is_url(source):
         features, batches = db.export(source)
+        staff = users.accounts(source)
     else:
         source = catalog_path(source)
         if not source.exists():
             raise CatalogError(f"源目录文件不存在：{source}")
         features, batches = _read_file(source)
+        staff = users.accounts(accounts_file(source))
     if is_url(target):
         if not replace and occupied(target):
             raise CatalogError("目标数据库已有项目或修改记录；确认要覆盖请加 --replace。")
         db.replace_all(target, features, batches)
+        if staff:
+            users.replace_accounts(staff, target)
     else:
         target = catalog_path(target)
         if not replace and (target.exists() or history_path(target).exists()):
             raise CatalogError(f"目标文件已存在：{target}；确认要覆盖请加 --replace。")
+        staff_file = accounts_file(target)
+        if staff and not replace and staff_file.exists() and users.accounts(staff_file) != staff:
+            raise CatalogError(f"目标账号文件已存在：{staff_file}；确认要覆盖请加 --replace。")
         _write_file(target, features, batches)
-    return Migrated(projects=len(features), saves=len(batches))
+        if staff:
+            users.replace_accounts(staff, staff_file)
+    return Migrated(projects=len(features), saves=len(batches), accounts=len(staff))

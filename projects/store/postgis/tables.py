@@ -10,6 +10,7 @@ are what SQL filters and locks on. The history is one row per save (``batches``,
 from __future__ import annotations
 
 import json
+import os
 import threading
 from typing import Any
 
@@ -18,6 +19,9 @@ from projects.errors import CatalogError
 #: Every save takes this transaction-level advisory lock just before it writes, so saves commit
 #: in the order their batch numbers and change counters were given (readers never miss one).
 SAVE_LOCK = 0x5350_4247  # "SPBG"
+#: The variable that selects the PostGIS store (for the catalog, and for accounts unless
+#: ``SHAPINGBA_USERS`` names a file).
+DATABASE_ENV = "SHAPINGBA_DATABASE_URL"
 #: The channel every save notifies, with {"version", "ids"} as its payload.
 CHANNEL = "shapingba_catalog"
 
@@ -60,6 +64,15 @@ CREATE TABLE IF NOT EXISTS entries (
     PRIMARY KEY (seq, idx)
 );
 CREATE INDEX IF NOT EXISTS entries_project_idx ON entries (project_id, seq);
+CREATE TABLE IF NOT EXISTS accounts (
+    name text PRIMARY KEY,
+    hash text NOT NULL
+);
+CREATE TABLE IF NOT EXISTS login_failures (
+    key text PRIMARY KEY,
+    times json NOT NULL,
+    last double precision NOT NULL
+);
 """
 
 #: Columns written for a record, in this order (``geom`` is made from the GeoJSON in SQL).
@@ -85,6 +98,11 @@ _ready_lock = threading.Lock()
 def is_url(location: object) -> bool:
     """True for a PostgreSQL connection URL (what selects this store)."""
     return isinstance(location, str) and location.startswith(("postgresql://", "postgres://"))
+
+
+def configured_url() -> str | None:
+    """The database URL from :data:`DATABASE_ENV`, or None (the file store)."""
+    return os.environ.get(DATABASE_ENV, "").strip() or None
 
 
 def compact(value: Any) -> str:

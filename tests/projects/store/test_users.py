@@ -1,4 +1,5 @@
-"""Accounts: salted bcrypt hashes on disk, the login check, and the shell command."""
+"""Accounts: salted bcrypt hashes on disk or in the database, the login check, the throttle,
+and the shell command. Tests taking ``anywhere`` run on both stores' accounts."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from projects import store
 from projects.errors import CatalogError, NotAllowed
 from projects.sources import ROOT
 from projects.store import audit, users
@@ -22,6 +24,19 @@ def accounts(tmp_path, monkeypatch) -> Path:
     path = tmp_path / "users.json"
     monkeypatch.setenv("SHAPINGBA_USERS", str(path))
     return path
+
+
+@pytest.fixture(params=["file", "postgis"])
+def anywhere(request, tmp_path, monkeypatch) -> dict[str, str]:
+    """Accounts in a file, or (no SHAPINGBA_USERS, the PostGIS store chosen) in the database;
+    returns the environment a command needs to find them."""
+    if request.param == "file":
+        return {"SHAPINGBA_USERS": str(request.getfixturevalue("accounts"))}
+    url = request.getfixturevalue("postgres_db")
+    monkeypatch.delenv("SHAPINGBA_USERS", raising=False)
+    monkeypatch.setenv(store.DATABASE_ENV, url)
+    assert users.accounts_location() == url
+    return {store.DATABASE_ENV: url}
 
 
 def test_no_file_means_editing_is_off(accounts):
@@ -45,7 +60,7 @@ def test_accounts_are_salted_hashes_never_the_password(accounts):
     assert oct(accounts.stat().st_mode & 0o777) == oct(0o600)
 
 
-def test_authenticate_accepts_only_the_right_password(accounts):
+def test_authenticate_accepts_only_the_right_password(anywhere):
     users.add_user("wang", PASSWORD, rounds=4)
     editor = users.authenticate("wang", PASSWORD)
     assert editor is not None and editor.name == "wang"
@@ -55,7 +70,7 @@ def test_authenticate_accepts_only_the_right_password(accounts):
     assert users.authenticate("wang", "长" * 40) is None  # > 72 bytes: refused, not truncated
 
 
-def test_a_hand_made_editor_is_refused_and_removal_ends_a_session(accounts):
+def test_a_hand_made_editor_is_refused_and_removal_ends_a_session(anywhere):
     users.add_user("wang", PASSWORD, rounds=4)
     editor = users.authenticate("wang", PASSWORD)
     assert users.require_editor(editor) is editor
@@ -89,8 +104,9 @@ def test_a_broken_account_file_is_a_clear_error(accounts):
         users.authenticate("wang", PASSWORD)
 
 
-def run_cli(accounts: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
-    env = {**os.environ, "SHAPINGBA_USERS": str(accounts)}
+def run_cli(where: Path | dict, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
+    extra = where if isinstance(where, dict) else {"SHAPINGBA_USERS": str(where)}
+    env = {k: v for k, v in os.environ.items() if k != "SHAPINGBA_USERS"} | extra
     return subprocess.run(
         [sys.executable, "-m", "projects.store.users", *args],
         input=stdin,
@@ -102,22 +118,22 @@ def run_cli(accounts: Path, *args: str, stdin: str = "") -> subprocess.Completed
     )
 
 
-def test_the_command_adds_lists_and_removes(accounts):
-    added = run_cli(accounts, "add", "wang", "--password-stdin", stdin=PASSWORD + "\n")
+def test_the_command_adds_lists_and_removes(anywhere):
+    added = run_cli(anywhere, "add", "wang", "--password-stdin", stdin=PASSWORD + "\n")
     assert added.returncode == 0, added.stderr
     assert users.authenticate("wang", PASSWORD) is not None
-    listed = run_cli(accounts, "list")
+    listed = run_cli(anywhere, "list")
     assert listed.stdout.split() == ["wang"]
-    short = run_cli(accounts, "add", "li", "--password-stdin", stdin="abc\n")
+    short = run_cli(anywhere, "add", "li", "--password-stdin", stdin="abc\n")
     assert short.returncode == 1 and "至少" in short.stderr
-    removed = run_cli(accounts, "remove", "wang")
+    removed = run_cli(anywhere, "remove", "wang")
     assert removed.returncode == 0
     assert users.list_users() == []
-    missing = run_cli(accounts, "remove", "wang")
+    missing = run_cli(anywhere, "remove", "wang")
     assert missing.returncode == 1 and "没有名为" in missing.stderr
 
 
-def test_a_password_reset_ends_every_session_at_once(accounts):
+def test_a_password_reset_ends_every_session_at_once(anywhere):
     users.add_user("wang", PASSWORD, rounds=4)
     first, second = users.authenticate("wang", PASSWORD), users.authenticate("wang", PASSWORD)
     users.add_user("wang", "新密码-2026-pw", rounds=4)
@@ -127,7 +143,7 @@ def test_a_password_reset_ends_every_session_at_once(accounts):
     users.require_editor(users.authenticate("wang", "新密码-2026-pw"))
 
 
-def test_a_removed_name_added_again_does_not_revive_old_sessions(accounts):
+def test_a_removed_name_added_again_does_not_revive_old_sessions(anywhere):
     users.add_user("wang", PASSWORD, rounds=4)
     old = users.authenticate("wang", PASSWORD)
     users.remove_user("wang")
@@ -170,7 +186,7 @@ def attempts(name, password, n, clock, client=None, step=0.0):
     return out
 
 
-def test_failed_logins_are_delayed_exponentially_then_locked_out(accounts, clock, caplog):
+def test_failed_logins_are_delayed_exponentially_then_locked_out(anywhere, clock, caplog):
     users.add_user("wang", PASSWORD, rounds=4)
     assert attempts("wang", "guess-0000", 3, clock) == ["wrong"] * 3
     # From the third failure on, each attempt must wait 1, 2, 4 … s; a guess made earlier is
@@ -200,14 +216,14 @@ def test_failed_logins_are_delayed_exponentially_then_locked_out(accounts, clock
     assert attempts("wang", PASSWORD, 1, clock) == ["ok"]
 
 
-def test_a_wrong_name_and_a_wrong_password_are_answered_alike(accounts, clock):
+def test_a_wrong_name_and_a_wrong_password_are_answered_alike(anywhere, clock):
     users.add_user("wang", PASSWORD, rounds=4)
     known = attempts("wang", "guess-2222", 14, clock, step=1.0)
     unknown = attempts("nobody", "guess-2222", 14, clock, step=1.0)
     assert known == unknown and "wrong" in known and any("频繁" in k for k in known)
 
 
-def test_one_client_guessing_many_names_is_locked_out(accounts, clock):
+def test_one_client_guessing_many_names_is_locked_out(anywhere, clock):
     users.add_user("wang", PASSWORD, rounds=4)
     for i in range(users.LOCK_CLIENT):
         clock.now += users.MAX_DELAY
@@ -227,3 +243,28 @@ def test_the_audit_command_lists_security_events(accounts, tmp_path):
     lines = done.stdout.splitlines()
     assert ["新建账号" in lines[0], "登录失败" in lines[1], "登录成功" in lines[2]] == [True] * 3
     assert "192.0.2.1" in lines[2] and "wrong-password" not in done.stdout
+
+
+def test_database_accounts_are_shared_and_a_file_named_wins(anywhere, tmp_path, monkeypatch):
+    """With the PostGIS store every app server reads the same accounts and throttle; a file
+    named by SHAPINGBA_USERS is still used when set."""
+    users.add_user("wang", PASSWORD, rounds=4)
+    url = anywhere.get(store.DATABASE_ENV)
+    if url is None:
+        assert "wang" in json.loads(Path(anywhere["SHAPINGBA_USERS"]).read_text("utf-8"))["users"]
+        return
+    # Another process (another app server) sees the account and this one's failures.
+    users.authenticate("wang", "wrong-password-1", client="192.0.2.7")
+    probe = (
+        "from projects.store import users; import sys; "
+        "print(users.list_users(), users._failures(users.accounts_location(), "
+        "['client:192.0.2.7'])[0])"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "SHAPINGBA_USERS"} | anywhere
+    seen = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, env=env
+    )
+    assert seen.returncode == 0, seen.stderr
+    assert seen.stdout.startswith("['wang'] {'client:192.0.2.7': [")
+    monkeypatch.setenv("SHAPINGBA_USERS", str(tmp_path / "own.json"))
+    assert users.list_users() == []  # the named file, not the table

@@ -95,3 +95,25 @@ def store_migrate(source, target, *extra, ok=True) -> str:
     )
     assert (done.returncode == 0) == ok, done.stderr
     return done.stdout if ok else done.stderr
+
+
+def test_accounts_go_along_both_ways(postgres_db, tmp_path, monkeypatch):
+    """The account file beside the catalog goes into the accounts table and back, hashes and
+    all: the same password logs in on every side."""
+    monkeypatch.delenv(store.DATABASE_ENV, raising=False)
+    monkeypatch.delenv("SHAPINGBA_USERS", raising=False)
+    catalog = tmp_path / "file" / "projects.geojson"
+    store.rebuild([feature("T001", "测试轨道线")], catalog)
+    users.add_user("zhao", PASSWORD, catalog.with_name("users.json"), rounds=4)
+    assert "1 个账号" in store_migrate(catalog, postgres_db)
+    assert users.authenticate("zhao", PASSWORD, postgres_db) is not None
+    assert users.authenticate("zhao", "wrong-password", postgres_db) is None
+    back = tmp_path / "back" / "projects.geojson"
+    assert "1 个账号" in store_migrate(postgres_db, back)
+    assert users.accounts(back.with_name("users.json")) == users.accounts(postgres_db)
+    assert users.authenticate("zhao", PASSWORD, back.with_name("users.json")) is not None
+    users.add_user("qian", PASSWORD, postgres_db, rounds=4)  # the copies now differ
+    out = store_migrate(postgres_db, back, ok=False)
+    assert "已存在" in out
+    store_migrate(postgres_db, back, "--replace")
+    assert users.list_users(back.with_name("users.json")) == ["qian", "zhao"]
