@@ -354,9 +354,11 @@ def _row(line, record, geom, settable, has_geometry, by_id, by_name, outline, up
                 f"第 {line} 行（{name}）：{exc.message_zh}", project_id=pid, field="geometry"
             ) from exc
         if "precision" not in changes:
-            changes["precision"] = (old_props.get("precision"), "manual")
-        changes.setdefault("geo_method", (old_props.get("geo_method"), "manual"))
+            changes["precision"] = (old_props.get("precision"), "imported")
+        changes.setdefault("geo_method", (old_props.get("geo_method"), "imported"))
         changes.setdefault("geo_basis", (old_props.get("geo_basis"), f"导入自 {upload.filename}"))
+        if old_props.get("place_id"):  # the file's geometry is the record's own from now on
+            changes.setdefault("place_id", (old_props["place_id"], None))
     probe = {**old_props, **{c: v for c, (_, v) in changes.items() if c != "geometry"}}
     probe["id"] = match["properties"]["id"] if match else pid
     try:

@@ -426,7 +426,9 @@ def summary(features: Iterable[dict[str, Any]]) -> str:
         ]
         props = [f["properties"] for f in group]
         placed = sum(1 for p in props if p["precision"])
-        fine = sum(1 for p in props if p["precision"] in ("exact", "approximate", "manual"))
+        fine = sum(
+            1 for p in props if p["precision"] in ("exact", "approximate", "manual", "imported")
+        )
         n = len(group) or 1
         lines.append(
             f"{label}: {len(group)} 项，已定位 {placed}（{placed / n:.1%}），"

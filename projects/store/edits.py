@@ -59,18 +59,20 @@ class Edit:
 def _placement(
     editor: users.Editor, geometry: dict | None, today: str, action: str
 ) -> dict[str, str]:
-    """Where a staff-set position comes from: precision "manual" and who set it, when, how.
+    """Where a staff-set position comes from: precision "manual" (drawn in the app) or
+    "imported" (taken from a staff-imported GIS file), and who set it, when, how.
 
     A staff position is the record's own, so any reference to a gazetteer place is dropped.
     """
     if geometry is None:
         basis = f"{editor.name} 于 {today} 移除位置"
         return {"precision": None, "place_id": None, "geo_method": "none", "geo_basis": basis}
+    kind = "imported" if action == "import" else "manual"
     how = "导入文件" if action == "import" else "在地图上放置"
     return {
-        "precision": "manual",
+        "precision": kind,
         "place_id": None,
-        "geo_method": "manual",
+        "geo_method": kind,
         "geo_basis": f"{editor.name} 于 {today} {how}",
     }
 

@@ -316,7 +316,7 @@ def test_preview_lists_adds_and_changes_with_old_and_new(catalog_path, outline):
     point = result.rows[0]
     assert point.changes["status"] == ("在建", "建成")
     assert point.changes["geometry"][0]["coordinates"] == [106.29876543, 29.59123456]
-    assert point.changes["precision"] == ("exact", "manual")
+    assert point.changes["precision"] == ("exact", "imported")
     table = im.preview_table(result)
     assert {"新增", "修改"} == set(table["操作"]) and "<i>新</i>的公园" in set(table["名称"])
     assert catalog_path.read_bytes() == catalog_path.read_bytes()
@@ -336,6 +336,15 @@ def test_apply_saves_once_with_history_and_refuses_a_stale_preview(catalog_path,
     by_name = {f["properties"]["name"]: f for f in features(catalog_path)}
     assert by_name["西永综保区 二期"]["properties"]["status"] == "建成"
     assert shape(by_name["西永综保区 二期"]["geometry"]).equals(Point(106.3, 29.59))
+    moved = by_name["西永综保区 二期"]["properties"]
+    # A position from a file is the record's own, marked imported (not drawn by hand), and says
+    # which file it came from (who and when are in the history batch).
+    assert (moved["precision"], moved["geo_method"], moved["place_id"]) == (
+        "imported",
+        "imported",
+        None,
+    )
+    assert moved["geo_basis"] == "导入自 edits.csv"
     assert by_name["轨道交通27号线（沙坪坝段）"]["properties"]["status"] == "运营"
     assert by_name["<i>新</i>的公园"]["properties"]["sector"] == "生态环保"
     batches = [
@@ -540,3 +549,22 @@ def test_every_export_through_ogr2ogr_to_geopackage_previews_no_changes(
     assert len(upload.frame) == len(EXPORTED)
     result = im.preview(upload, features(catalog_path), outline)
     assert result.changed == [] and result.added == [], im.preview_table(result)
+
+
+def test_a_geometry_imported_for_a_referenced_project_drops_the_reference(catalog_path, outline):
+    """A project known only by a place (place_id, no geometry of its own) that gets a point from
+    a file now has its own position: the reference goes, the precision says imported."""
+    data = json.loads(catalog_path.read_text("utf-8"))
+    ref = data["features"][0]
+    ref["geometry"] = None
+    ref["properties"].update(precision="area", place_id="P040", geo_method="curated")
+    catalog_path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    pid, name = ref["properties"]["id"], ref["properties"]["name"]
+    text = f"id,名称,WKT\n{pid},{name},POINT (106.31 29.6)\n"
+    result = im.preview(
+        im.read_upload(text.encode(), "p.csv", crs="EPSG:4326"), features(catalog_path), outline
+    )
+    assert result.rows[0].changes["place_id"] == ("P040", None)
+    im.apply(result, users.authenticate("wang", PASSWORD), path=catalog_path, outline=outline)
+    props = next(f for f in features(catalog_path) if f["properties"]["id"] == pid)["properties"]
+    assert (props["precision"], props["place_id"]) == ("imported", None)

@@ -521,7 +521,7 @@ def test_an_imported_position_says_it_was_imported(catalog, wang, outline):
     point = {"type": "Point", "coordinates": [round(p.x, 5), round(p.y, 5)]}
     edits = [store.Edit("T002", {"geometry": point}, 1)]
     [rec] = store.save_many(wang, edits, reason="导入 GeoPackage", action="import", outline=outline)
-    assert rec["properties"]["precision"] == "manual"
+    assert rec["properties"]["precision"] == "imported"
     assert "wang" in rec["properties"]["geo_basis"] and "导入" in rec["properties"]["geo_basis"]
     given = [
         store.Edit("T001", {"geometry": point, "precision": "exact", "geo_basis": "测绘成果"}, 1)
