@@ -201,7 +201,7 @@ def legend_spec(zones: gpd.GeoDataFrame | None) -> list[dict[str, Any]]:
         {"label": "虚线轮廓：示意范围", "fill": "#08519c10", "stroke": "#08519c", "dashed": True},
     ]
     spec = [
-        {"title": "状态（所选年份末）", "rows": status_rows},
+        {"title": "状态（截至所选年份）", "rows": status_rows},
         {"title": "定位精度", "rows": precision_rows},
         {"title": "图上标记", "rows": marks},
     ]
