@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -25,6 +26,7 @@ import shapely.geometry
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Frame, Page
+    from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -46,6 +48,22 @@ IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 #: loaded 2-core CI machine can take tens of seconds for one rerun; a wait ends as soon as
 #: what it waits for is there, so this costs nothing when the machine is quick.
 WAIT_MS = 120_000
+
+
+def run_page(at: AppTest) -> AppTest:
+    """Run the AppTest page (or the tree of a widget just clicked) and fail on any exception."""
+    at = at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def shown_count(at: AppTest) -> tuple[int, int]:
+    """(shown, total) as the page's 「显示 N / M 个项目」 line reads."""
+    for md in at.markdown:
+        found = re.search(r"显示 (\d+) / (\d+) 个项目", md.value)
+        if found:
+            return int(found.group(1)), int(found.group(2))
+    raise AssertionError("count line missing")
 
 
 def staff_files(folder: Path, editor: str, password: str) -> dict[str, Path]:

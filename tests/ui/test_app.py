@@ -15,6 +15,7 @@ from geo import mapview
 from projects import filters, store, vocab
 from projects.filters import Query
 from projects.sources import ROOT
+from tests.helpers import run_page, shown_count
 from ui.details import md_text
 
 APP = str(ROOT / "app.py")
@@ -37,20 +38,6 @@ def frame(path: Path):
     return filters.catalog_frame(store.load_collection(path))
 
 
-def run(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def shown_count(at: AppTest) -> tuple[int, int]:
-    for md in at.markdown:
-        found = re.search(r"显示 (\d+) / (\d+) 个项目", md.value)
-        if found:
-            return int(found.group(1)), int(found.group(2))
-    raise AssertionError("count line missing")
-
-
 def published(script: str) -> dict:
     """The project layer the page told the browser to fetch."""
     url = re.search(r'"url":"([^"]+)"', script).group(1)
@@ -64,16 +51,16 @@ def map_args(at: AppTest) -> dict:
 
 def test_filters_change_the_shown_count(catalog):
     gdf = frame(catalog)
-    at = run(AppTest.from_file(APP, default_timeout=60))
+    at = run_page(AppTest.from_file(APP, default_timeout=60))
     assert shown_count(at) == (len(filters.filter_projects(gdf, Query())), len(gdf))
     at.multiselect(key="f_sectors").set_value(["交通", "产业"])
-    run(at)
+    run_page(at)
     q = Query(sectors=("交通", "产业"))
     assert shown_count(at)[0] == len(filters.filter_projects(gdf, q))
     at.slider(key="f_years").set_range(2021, 2023)
     at.slider(key="f_as_of").set_value(2023)
     at.multiselect(key="f_zones").set_value(["西", "区外"])
-    run(at)
+    run_page(at)
     q = Query(sectors=("交通", "产业"), zones=("西", "区外"), years=(2021, 2023), as_of_year=2023)
     expected = filters.filter_projects(gdf, q)
     assert shown_count(at)[0] == len(expected)
@@ -100,14 +87,14 @@ def test_url_parameters_round_trip(catalog):
     at.query_params["sector"] = "交通,生态环保"
     at.query_params["years"] = "2022-2024"
     at.query_params["q"] = "歌乐"
-    run(at)
+    run_page(at)
     assert at.multiselect(key="f_sectors").value == ["交通", "生态环保"]
     assert at.slider(key="f_years").value == (2022, 2024)
     assert at.text_input(key="f_text").value == "歌乐"
     q = Query(sectors=("交通", "生态环保"), years=(2022, 2024), text="歌乐")
     assert shown_count(at)[0] == len(filters.filter_projects(gdf, q))
     at.multiselect(key="f_zones").set_value(["东"])
-    run(at)
+    run_page(at)
     params = {
         k: at.query_params[k][0] if isinstance(at.query_params[k], list) else at.query_params[k]
         for k in at.query_params
@@ -121,7 +108,7 @@ def test_bad_url_values_are_reported_and_the_rest_kept(catalog):
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["sector"] = "交通,火星"
     at.query_params["years"] = "1800-3000"
-    run(at)
+    run_page(at)
     assert at.multiselect(key="f_sectors").value == ["交通"]
     notes = " ".join(i.value for i in at.info)
     assert "火星" in notes and md_text("1800-3000") in notes
@@ -132,12 +119,12 @@ def test_url_values_are_plain_text_and_unknown_ones_really_ignored(catalog):
     phishing = "[重新登录请点这里](http://example.invalid/x) ![](http://example.invalid/i.png)"
     at.query_params["sector"] = phishing
     at.query_params["status"] = "foo"
-    run(at)
+    run_page(at)
     notes = [i.value for i in at.info]
     assert any(md_text(phishing) in n for n in notes)
     assert not any("](http" in n for n in notes)  # no link or image the page would render
     assert not any("http://" in n.replace("\\", "") for n in notes)  # nor a bare address
-    plain = run(AppTest.from_file(APP, default_timeout=60))
+    plain = run_page(AppTest.from_file(APP, default_timeout=60))
     assert shown_count(at) == shown_count(plain)  # the view as without those values
     assert at.multiselect(key="f_sectors").value == list(vocab.SECTORS)
 
@@ -145,10 +132,10 @@ def test_url_values_are_plain_text_and_unknown_ones_really_ignored(catalog):
 def test_html_laden_name_is_shown_as_text(catalog):
     gdf = frame(catalog)
     evil_id = gdf.loc[gdf["name"] == EVIL, "id"].iloc[0]
-    at = run(AppTest.from_file(APP, default_timeout=60))
+    at = run_page(AppTest.from_file(APP, default_timeout=60))
     assert "<img" not in map_args(at)["script"]
     at.selectbox(key="picker").set_value(evil_id)
-    run(at)
+    run_page(at)
     details = " ".join(md.value for md in at.markdown)
     assert md_text(EVIL) in details and md_text("**粗体**") in details
     assert EVIL not in details
@@ -158,23 +145,23 @@ def test_html_laden_name_is_shown_as_text(catalog):
 def test_map_click_selects_the_project(catalog):
     gdf = frame(catalog)
     pid = gdf["id"].iloc[7]
-    at = run(AppTest.from_file(APP, default_timeout=60))
+    at = run_page(AppTest.from_file(APP, default_timeout=60))
     at.session_state["map"] = {"last_active_drawing": {"properties": {"id": pid}}}
-    run(at)
+    run_page(at)
     details = " ".join(md.value for md in at.markdown)
     assert md_text(pid) in details
     assert md_text(gdf["name"].iloc[7]) in details
 
 
 def test_empty_result_shows_a_clear_message(catalog):
-    at = run(AppTest.from_file(APP, default_timeout=60))
+    at = run_page(AppTest.from_file(APP, default_timeout=60))
     at.multiselect(key="f_sectors").set_value([])
-    run(at)
+    run_page(at)
     assert shown_count(at)[0] == 0
     assert any("没有符合筛选条件的项目" in w.value for w in at.warning)
     at.text_input(key="f_text").set_value("不可能存在的名称xyz")
     at.button[0].click()  # 重置筛选
-    run(at)
+    run_page(at)
     assert shown_count(at)[0] > 0 and at.text_input(key="f_text").value == ""
 
 
@@ -182,7 +169,7 @@ def test_broken_catalog_file_gives_a_chinese_error_not_a_crash(tmp_path, monkeyp
     path = tmp_path / "broken.geojson"
     path.write_text("{not json", "utf-8")
     monkeypatch.setenv("SHAPINGBA_CATALOG", str(path))
-    at = run(AppTest.from_file(APP, default_timeout=60))
+    at = run_page(AppTest.from_file(APP, default_timeout=60))
     assert any("无法读取" in w.value for w in at.warning)
     assert shown_count(at) == (0, 0)
 
@@ -190,7 +177,7 @@ def test_broken_catalog_file_gives_a_chinese_error_not_a_crash(tmp_path, monkeyp
 def test_real_catalog_page(monkeypatch):
     monkeypatch.delenv("SHAPINGBA_CATALOG", raising=False)
     gdf = filters.catalog_frame(store.load_collection())
-    at = run(AppTest.from_file(APP, default_timeout=60))
+    at = run_page(AppTest.from_file(APP, default_timeout=60))
     assert shown_count(at) == (
         len(filters.filter_projects(gdf, Query())),
         int((~gdf["deleted"].astype(bool)).sum()),
@@ -200,14 +187,14 @@ def test_real_catalog_page(monkeypatch):
 def test_basemaps_explain_themselves_and_amap_shifts_what_is_drawn(catalog, monkeypatch):
     monkeypatch.delenv("TIANDITU_TOKEN", raising=False)
     stored = catalog.read_bytes()
-    at = run(AppTest.from_file(APP, default_timeout=60))
+    at = run_page(AppTest.from_file(APP, default_timeout=60))
     plain = map_args(at)["script"]
     at.selectbox(key="f_basemap").set_value("tianditu")
-    run(at)
+    run_page(at)
     assert any("TIANDITU_TOKEN" in i.value for i in at.info)
     assert "tianditu" not in map_args(at)["script"]  # falls back to no basemap
     at.selectbox(key="f_basemap").set_value("amap")
-    run(at)
+    run_page(at)
     amap = map_args(at)["script"]
     assert "autonavi.com" in amap and any("GCJ-02" in i.value for i in at.info)
     # The drawn layer moved (a different published payload), the stored catalog did not.
@@ -219,15 +206,15 @@ def test_basemaps_explain_themselves_and_amap_shifts_what_is_drawn(catalog, monk
     assert catalog.read_bytes() == stored
     monkeypatch.setenv("TIANDITU_TOKEN", "test-key")
     at.selectbox(key="f_basemap").set_value("tianditu")
-    run(at)
+    run_page(at)
     assert "tk=test-key" in map_args(at)["script"]
 
 
 def test_drawing_mode_adds_the_draw_control_and_reports_clicks(catalog):
-    at = run(AppTest.from_file(APP, default_timeout=60))
+    at = run_page(AppTest.from_file(APP, default_timeout=60))
     assert "last_clicked" not in map_args(at)["returned_objects"]  # pans and clicks: no rerun
     at.toggle(key="f_editing").set_value(True)
-    run(at)
+    run_page(at)
     args = map_args(at)
     assert "last_clicked" in args["returned_objects"] and "all_drawings" in args["returned_objects"]
     if mapview.draw_available():
@@ -239,17 +226,17 @@ def test_drawing_mode_adds_the_draw_control_and_reports_clicks(catalog):
 
 def test_chosen_filters_survive_a_catalog_change(catalog):
     """A project added meanwhile changes the counts; the planner's choices must stay as they were."""
-    at = run(AppTest.from_file(APP, default_timeout=60))
+    at = run_page(AppTest.from_file(APP, default_timeout=60))
     at.multiselect(key="f_sectors").set_value(["交通", "产业"])
     at.multiselect(key="f_zones").set_value(["东", "西"])
-    run(at)
+    run_page(at)
     before = shown_count(at)
     coll = json.loads(catalog.read_text("utf-8"))
     extra = json.loads(json.dumps(coll["features"][0]))
     extra["properties"].update(id="SPB-9999", name="新增测试项目", sector="交通", zone="西")
     coll["features"].append(extra)
     catalog.write_text(json.dumps(coll, ensure_ascii=False), "utf-8")
-    run(at)
+    run_page(at)
     assert at.multiselect(key="f_sectors").value == ["交通", "产业"]
     assert at.multiselect(key="f_zones").value == ["东", "西"]
     assert shown_count(at)[1] == before[1] + 1

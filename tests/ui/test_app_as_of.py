@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from projects import clock, filters
 from projects.sources import ROOT
+from tests.helpers import run_page, shown_count
 
 APP = str(ROOT / "app.py")
 
@@ -24,36 +25,22 @@ def catalog(tmp_path, monkeypatch):
     return path
 
 
-def run(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def shown(at: AppTest) -> int:
-    for md in at.markdown:
-        found = re.search(r"显示 (\d+) / (\d+) 个项目", md.value)
-        if found:
-            return int(found.group(1))
-    raise AssertionError("count line missing")
-
-
 def captions(at: AppTest) -> str:
     return " ".join(c.value for c in at.caption)
 
 
 def test_the_as_of_slider_shows_a_past_year(catalog):
-    at = run(AppTest.from_file(APP, default_timeout=90))
+    at = run_page(AppTest.from_file(APP, default_timeout=90))
     this_year = clock.today().year
     slider = at.slider(key="f_as_of")
     assert slider.label == "状态截至" and slider.value == this_year
     assert "显示各项目的当前状态" in captions(at)
-    now = shown(at)
+    now = shown_count(at)[0]
     assert "asof" not in at.query_params
 
     at.slider(key="f_as_of").set_value(2021)
-    run(at)
-    then = shown(at)
+    run_page(at)
+    then = shown_count(at)[0]
     hidden = re.search(
         r"截至 2021 年底的状态与进度预警；全库有 (\d+) 个项目到该年文件尚未提及，不显示",
         captions(at),
@@ -74,18 +61,18 @@ def test_the_as_of_slider_shows_a_past_year(catalog):
 
     # back to this year: the same view as at first, and the link loses the year
     at.slider(key="f_as_of").set_value(this_year)
-    run(at)
-    assert shown(at) == now and "asof" not in at.query_params
+    run_page(at)
+    assert shown_count(at)[0] == now and "asof" not in at.query_params
 
 
 def test_a_link_opens_at_its_year_and_a_bad_year_is_noted(catalog):
     at = AppTest.from_file(APP, default_timeout=90)
     at.query_params["asof"] = "2022"
-    run(at)
+    run_page(at)
     assert at.slider(key="f_as_of").value == 2022
     assert "截至 2022 年底" in captions(at)
     bad = AppTest.from_file(APP, default_timeout=90)
     bad.query_params["asof"] = "2999"
-    run(bad)
+    run_page(bad)
     assert bad.slider(key="f_as_of").value == clock.today().year
     assert any("状态截至年份“2999”无效" in i.value for i in bad.info)

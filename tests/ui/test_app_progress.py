@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from projects.sources import ROOT
+from tests.helpers import run_page, shown_count
 from ui.details import md_text
 
 APP = str(ROOT / "app.py")
@@ -23,30 +24,16 @@ def catalog(tmp_path, monkeypatch):
     return path
 
 
-def run(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def shown(at: AppTest) -> int:
-    for md in at.markdown:
-        found = re.search(r"显示 (\d+) / (\d+) 个项目", md.value)
-        if found:
-            return int(found.group(1))
-    raise AssertionError("count line missing")
-
-
 def test_progress_filter_column_details_and_charts(catalog):
-    at = run(AppTest.from_file(APP, default_timeout=90))
-    everything = shown(at)
+    at = run_page(AppTest.from_file(APP, default_timeout=90))
+    everything = shown_count(at)[0]
     assert at.multiselect(key="f_progress").value == ["超前", "正常", "滞后", "未知"]
     table = at.dataframe[0].value
     assert "进度预警" in table.columns
     assert {"进度预警：按领域", "进度预警：按片区"} <= {s.value for s in at.subheader}
     at.multiselect(key="f_progress").set_value(["滞后"])
-    run(at)
-    late = shown(at)
+    run_page(at)
+    late = shown_count(at)[0]
     assert 0 < late < everything
     assert set(at.dataframe[0].value["进度预警"]) == {"滞后"}
     assert at.query_params["progress"] in ("滞后", ["滞后"])
@@ -55,7 +42,7 @@ def test_progress_filter_column_details_and_charts(catalog):
         f["properties"]["id"] for f in features if f["properties"]["name"] == "渝遂高速拓宽改造"
     ]
     at.selectbox(key="picker").set_value(pid)
-    run(at)
+    run_page(at)
     details = " ".join(md.value for md in at.markdown)
     assert md_text("滞后：") in details and md_text("计划结束年已过") in details
 
@@ -67,11 +54,11 @@ def map_state(at: AppTest) -> str:
 
 
 def test_the_map_colours_by_progress_when_asked(catalog):
-    at = run(AppTest.from_file(APP, default_timeout=90))
+    at = run_page(AppTest.from_file(APP, default_timeout=90))
     by_status = map_state(at)
     assert set(by_status) <= set(".012345")
     at.radio(key="f_colour").set_value("progress")
-    run(at)
+    run_page(at)
     by_progress = map_state(at)
     # the same projects drawn, now with progress codes 6–9 (超前/正常/滞后/未知)
     assert [c == "." for c in by_progress] == [c == "." for c in by_status]

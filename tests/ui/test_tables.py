@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from bench.synthetic import synthetic_collection
 from projects import filters, store
 from projects.sources import ROOT
+from tests.helpers import run_page, shown_count
 from ui import sidebar, tables
 
 APP = str(ROOT / "app.py")
@@ -27,13 +28,6 @@ def catalog(tmp_path, monkeypatch):
     return path
 
 
-def run(at) -> AppTest:
-    """Run the page (``at`` may be a widget just clicked: its tree is run)."""
-    at = at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
 def pager(at: AppTest) -> tuple[int, int, int]:
     """(page, pages, rows) as the pager reads."""
     for md in at.markdown:
@@ -43,51 +37,45 @@ def pager(at: AppTest) -> tuple[int, int, int]:
     raise AssertionError("pager missing")
 
 
-def shown(at: AppTest) -> int:
-    for md in at.markdown:
-        found = re.search(r"显示 (\d+) / \d+ 个项目", md.value)
-        if found:
-            return int(found.group(1))
-    raise AssertionError("count line missing")
-
-
 def button(at: AppTest, label: str):
     return next(b for b in at.button if b.label == label and b.key.startswith(tables.K_TABLE))
 
 
 def test_the_table_holds_one_page_and_the_pager_moves(catalog):
-    at = run(AppTest.from_file(APP, default_timeout=180))
-    total = shown(at)
+    at = run_page(AppTest.from_file(APP, default_timeout=180))
+    total = shown_count(at)[0]
     table = at.dataframe[0].value
     assert len(table) == tables.PAGE_SIZE < total
     assert pager(at) == (1, -(-total // tables.PAGE_SIZE), total)
     assert button(at, "上一页").disabled and not button(at, "下一页").disabled
     live = filters.catalog_frame(store.load_collection(catalog))
     first = list(table["名称"])
-    run(button(at, "下一页").click())
+    run_page(button(at, "下一页").click())
     assert pager(at)[0] == 2 and len(at.dataframe[0].value) <= tables.PAGE_SIZE
     assert list(at.dataframe[0].value["名称"]) != first
     assert set(at.dataframe[0].value["名称"]) <= set(live["name"])
-    run(button(at, "上一页").click())
+    run_page(button(at, "上一页").click())
     assert pager(at)[0] == 1 and list(at.dataframe[0].value["名称"]) == first
 
-    run(button(at, "下一页").click())
+    run_page(button(at, "下一页").click())
     at.text_input(key=sidebar.K_TEXT).set_value("医院")  # a filter change: back to page 1
-    run(at)
+    run_page(at)
     page, pages, rows = pager(at)
-    assert page == 1 and rows == shown(at) < total and pages == -(-rows // tables.PAGE_SIZE)
+    assert (
+        page == 1 and rows == shown_count(at)[0] < total and pages == -(-rows // tables.PAGE_SIZE)
+    )
     assert all("医院" in name for name in at.dataframe[0].value["名称"])
 
 
 def test_the_order_runs_across_pages(catalog):
-    at = run(AppTest.from_file(APP, default_timeout=180))
+    at = run_page(AppTest.from_file(APP, default_timeout=180))
     at.selectbox(key=f"{tables.K_TABLE}_order").set_value("start_year:desc")
-    run(at)
+    run_page(at)
     years = at.dataframe[0].value["起始年"]
     assert years.notna().all() and list(years) == sorted(years, reverse=True)
     _, pages, _ = pager(at)
     for _ in range(pages - 1):  # to the last page
-        run(button(at, "下一页").click())
+        run_page(button(at, "下一页").click())
     assert pager(at)[0] == pages and button(at, "下一页").disabled
     last = at.dataframe[0].value["起始年"]
     assert len(last) <= tables.PAGE_SIZE and (last.dropna() <= years.min()).all()

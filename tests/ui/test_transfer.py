@@ -14,6 +14,7 @@ from projects import clock, store
 from projects.sources import ROOT
 from projects.store import users
 from tests.geo.exchange.test_export import EXPORTED, built_collection
+from tests.helpers import run_page
 
 APP = str(ROOT / "app.py")
 PASSWORD = "transfer-test-pass"
@@ -29,12 +30,6 @@ def catalog(tmp_path, monkeypatch) -> Path:
     return path
 
 
-def run(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
 def download_label(at: AppTest) -> str:
     (button,) = at.get("download_button")
     return button.proto.label
@@ -44,7 +39,7 @@ def build(at: AppTest) -> ex.Export:
     """Click 生成文件; return the file the download button now serves (kept in the session)."""
     assert not at.get("download_button")
     at.button(key="x_build").click()
-    run(at)
+    run_page(at)
     assert len(at.get("download_button")) == 1
     return at.session_state["x_built"][1]
 
@@ -56,18 +51,18 @@ def geojson_names(built: ex.Export) -> set[str]:
 
 
 def test_every_format_and_crs_downloads_from_the_page(catalog):
-    at = run(AppTest.from_file(APP, default_timeout=60))
+    at = run_page(AppTest.from_file(APP, default_timeout=60))
     at.radio(key="x_scope").set_value("all")
-    run(at)
+    run_page(at)
     names: set[str] = set()
     for fmt, spec in ex.FORMATS.items():
         at.selectbox(key="x_format").set_value(fmt)
-        run(at)
+        run_page(at)
         crs_box = at.selectbox(key=f"x_crs_{fmt}")
         assert list(crs_box.options) == [ex.CRSS[c].label for c in spec.crss]
         for crs in spec.crss:
             at.selectbox(key=f"x_crs_{fmt}").set_value(crs)
-            run(at)
+            run_page(at)
             assert (
                 at.button(key="x_build").label
                 == f"生成 {spec.label} 文件（{len(EXPORTED)} 个项目）"
@@ -88,7 +83,7 @@ def test_every_format_and_crs_downloads_from_the_page(catalog):
 
 
 def test_the_file_is_built_on_demand_and_never_stale(catalog):
-    at = run(AppTest.from_file(APP, default_timeout=60))
+    at = run_page(AppTest.from_file(APP, default_timeout=60))
     # Nothing is built until asked for: no download, no file in the session.
     assert not at.get("download_button") and "x_built" not in at.session_state
     built = build(at)
@@ -97,13 +92,13 @@ def test_the_file_is_built_on_demand_and_never_stale(catalog):
 
     # An unrelated rerun (picking a project) keeps the same file on offer.
     at.selectbox(key="picker").set_value("t-point")
-    run(at)
+    run_page(at)
     assert at.session_state["x_built"][1].data == built.data
     assert len(at.get("download_button")) == 1
 
     # A filter change withdraws it; the new file holds the new selection and its query.
     at.multiselect(key="f_sectors").set_value(["交通"])
-    run(at)
+    run_page(at)
     traffic = {f["properties"]["name"] for f in EXPORTED if f["properties"]["sector"] == "交通"}
     assert 0 < len(traffic) < len(EXPORTED)
     assert (
@@ -117,7 +112,7 @@ def test_the_file_is_built_on_demand_and_never_stale(catalog):
     editor = users.authenticate("wang", PASSWORD)
     version = store.get("t-line")["properties"]["version"]
     store.save(editor, "t-line", {"status": "建成"}, expected_version=version, reason="通车")
-    run(at)
+    run_page(at)
     assert not at.get("download_button")
     built = build(at)
     (line,) = [f for f in json.loads(built.data)["features"] if f["properties"]["id"] == "t-line"]
@@ -125,12 +120,12 @@ def test_the_file_is_built_on_demand_and_never_stale(catalog):
 
 
 def test_import_panel_is_for_staff_only(catalog):
-    at = run(AppTest.from_file(APP, default_timeout=60))
+    at = run_page(AppTest.from_file(APP, default_timeout=60))
     assert not at.get("file_uploader")
     assert any("登录编辑账号后，可上传" in c.value for c in at.caption)
     at.session_state["editor"] = users.authenticate("wang", PASSWORD)
-    run(at)
+    run_page(at)
     assert not at.get("file_uploader")  # the upload opens in a dialog
     next(b for b in at.button if b.label == "导入文件…").click()
-    run(at)
+    run_page(at)
     assert len(at.get("file_uploader")) == 1
