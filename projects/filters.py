@@ -7,10 +7,10 @@ CLI, so a link, a download and a command line all select the same projects.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 import geopandas as gpd
 import numpy as np
@@ -18,6 +18,8 @@ import pandas as pd
 
 from projects import clock, schema, vocab
 from projects.progress import PROGRESS, progress_labels, status_on
+
+T = TypeVar("T")
 
 #: Zones shown when nothing else is asked for: projects outside the district are off.
 DEFAULT_ZONES: tuple[str, ...] = tuple(z for z in vocab.ALL_ZONES if z != vocab.OUTSIDE)
@@ -151,28 +153,31 @@ def parse_params(params: Mapping[str, Any]) -> tuple[Query, list[str]]:
         zones = None
     elif one(P_ZONE) is not None:
         zones = choices(P_ZONE, "片区", vocab.ALL_ZONES)
-    years = None
-    raw_years = one(P_YEARS)
-    if raw_years is not None:
-        years = _parse_years(raw_years)
-        if years is None:
-            problems.append(
-                f"链接中的年份范围“{raw_years}”无效（应为 {vocab.MIN_YEAR}–{vocab.MAX_YEAR} "
-                "之间的“起-止”，如 2021-2025），已忽略。"
-            )
+
+    def parsed(key: str, parse: Callable[[str], T | None], complaint: str) -> T | None:
+        """A single-valued parameter, parsed; a bad one is reported (``{}`` is the raw value)."""
+        raw = one(key)
+        value = None if raw is None else parse(raw)
+        if raw is not None and value is None:
+            problems.append(complaint.format(raw[:20]))
+        return value
+
+    years = parsed(
+        P_YEARS,
+        _parse_years,
+        f"链接中的年份范围“{{}}”无效（应为 {vocab.MIN_YEAR}–{vocab.MAX_YEAR} "
+        "之间的“起-止”，如 2021-2025），已忽略。",
+    )
     text = (one(P_TEXT) or "").strip()[:100]
     progress = choices(P_PROGRESS, "进度预警", PROGRESS)
-    as_of_year = None
-    raw_as_of = one(P_AS_OF)
-    if raw_as_of is not None:
-        as_of_year = _parse_as_of(raw_as_of)
-        if as_of_year is None:
-            problems.append(
-                f"链接中的状态截至年份“{raw_as_of[:20]}”无效（应为 {vocab.MIN_YEAR}–"
-                f"{clock.today().year} 之间的年份），已按今年显示。"
-            )
-        elif as_of_year == clock.today().year:
-            as_of_year = None  # this year is the default: the same view, a shorter link
+    as_of_year = parsed(
+        P_AS_OF,
+        _parse_as_of,
+        f"链接中的状态截至年份“{{}}”无效（应为 {vocab.MIN_YEAR}–"
+        f"{clock.today().year} 之间的年份），已按今年显示。",
+    )
+    if as_of_year == clock.today().year:
+        as_of_year = None  # this year is the default: the same view, a shorter link
     return Query(sectors, statuses, zones, years, text, progress, as_of_year), problems
 
 

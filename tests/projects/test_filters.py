@@ -152,6 +152,15 @@ def test_the_as_of_year_in_links():
         Query(as_of_year=1800)
 
 
+def test_a_bad_year_range_in_a_link_is_named_and_leaves_the_rest():
+    assert parse_params({"years": "2021-2025"}) == (Query(years=(2021, 2025)), [])
+    for bad in ("2025-2021", "abc", "2021", "x" * 5000):
+        query, problems = parse_params({"years": bad, "status": "在建"})
+        assert query == Query(statuses=("在建",)) and len(problems) == 1
+        assert "年份范围" in problems[0] and "已忽略" in problems[0]
+        assert len(problems[0]) < 120  # a long value is cut in the message
+
+
 def test_looking_back_at_the_real_catalog():
     gdf = filters.catalog_frame(store.load_collection())
     now = filter_projects(gdf, Query())
