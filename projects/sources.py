@@ -1,8 +1,10 @@
-"""Where the source documents are read from: a folder given by SHAPINGBA_SEEDS."""
+"""Where the source documents are read from (a folder given by SHAPINGBA_SEEDS), and how a
+basis cites their lines in Chinese."""
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,3 +20,29 @@ def read_lines(file: str, folder: Path | None = None) -> list[str]:
     """The document's lines without line ends; index i is line i + 1 as ``grep -n`` counts."""
     path = (folder or seeds_dir()) / file
     return path.read_text(encoding="utf-8").splitlines()
+
+
+#: Short names of the plan documents, for citations in a basis (``000:147`` → 双城行动方案第 147 行).
+DOC_SHORT: dict[str, str] = {
+    "000": "双城行动方案",
+    "001": "十四五规划",
+    "002": "2025 年政府工作报告",
+    "003": "渝中区十项行动方案",
+    "004": "重庆市行动方案",
+}
+_CITE = re.compile(r"(00[0-4])(?::(\d+(?:[–-]\d+)?)| 专栏(\d+))")
+
+
+def citations(text: str) -> str:
+    """The document lines a curator's note cites, in Chinese (``001:673`` → 十四五规划第 673 行):
+    the note itself may be English for the curators, a person reads only these.
+
+    >>> citations("001:673 口岸经济平台 and 001 专栏7")
+    '十四五规划第 673 行、十四五规划专栏 7'
+    """
+    out: list[str] = []
+    for doc, line, box in _CITE.findall(text or ""):
+        cite = f"{DOC_SHORT[doc]}第 {line} 行" if line else f"{DOC_SHORT[doc]}专栏 {box}"
+        if cite not in out:
+            out.append(cite)
+    return "、".join(out)

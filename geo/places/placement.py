@@ -58,7 +58,7 @@ from geo.places.reference import (
 from geo.zones import assign_zones, zone_of
 from projects import vocab
 from projects.errors import BadFile
-from projects.sources import ROOT, read_lines
+from projects.sources import ROOT, citations, read_lines
 
 PLACEMENTS_PATH = ROOT / "data" / "placements.csv"
 COLUMNS: tuple[str, ...] = ("key", "place", "wkt", "precision", "basis", "why")
@@ -70,15 +70,6 @@ DIGITS = 7
 SNAP_METRES = 500.0
 #: Precisions that say where in the district a project is (the zone follows from them).
 LOCATING: tuple[str, ...] = (*vocab.OWN_PRECISIONS, "area", "township", "zone")
-#: Short names of the plan documents, for citations in a basis (``000:147`` → 双城行动方案第 147 行).
-DOC_SHORT: dict[str, str] = {
-    "000": "双城行动方案",
-    "001": "十四五规划",
-    "002": "2025 年政府工作报告",
-    "003": "渝中区十项行动方案",
-    "004": "重庆市行动方案",
-}
-_CITE = re.compile(r"(00[0-4])(?::(\d+(?:[–-]\d+)?)| 专栏(\d+))")
 #: What a record of another district may take from the gazetteer: positions, not 沙坪坝's
 #: district outline or zones.
 OUTSIDE_OK: tuple[str, ...] = ("exact", "approximate", "area")
@@ -215,20 +206,6 @@ def _curated(props, curated, gaz) -> GeocodeResult | None:
     if found.precision == "zone" and isinstance(found.matched, Place):
         basis = f"{lead}，只知在{_zone_name(found.geometry)}（{ZONE_BASIS}）"
     return GeocodeResult(found.geometry, found.precision, "curated", place, basis)
-
-
-def citations(text: str) -> str:
-    """The document lines a curator's note cites, in Chinese (``001:673`` → 十四五规划第 673 行).
-
-    >>> citations("001:673 口岸经济平台 and 001 专栏7")
-    '十四五规划第 673 行、十四五规划专栏 7'
-    """
-    out: list[str] = []
-    for doc, line, box in _CITE.findall(text or ""):
-        cite = f"{DOC_SHORT[doc]}第 {line} 行" if line else f"{DOC_SHORT[doc]}专栏 {box}"
-        if cite not in out:
-            out.append(cite)
-    return "、".join(out)
 
 
 def _zone_name(geom: shapely.Geometry) -> str:

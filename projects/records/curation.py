@@ -14,7 +14,7 @@ from projects.documents.sector_rules import sector_with_basis
 from projects.documents.surface_forms import line_text, source_forms
 from projects.errors import BadFile
 from projects.records.merge_keys import merge_key
-from projects.sources import ROOT
+from projects.sources import ROOT, citations
 from projects.vocab import MAX_YEAR, MIN_YEAR, OUTSIDE, SECTORS
 
 CURATION_PATH = ROOT / "data" / "curation.csv"
@@ -161,7 +161,8 @@ def apply_settings(records: list[dict[str, Any]], rows: list[CurationRow]) -> No
                     f"整理文件中“{row.name}”的领域“{value}”无效，应为 {'、'.join(SECTORS)} 之一"
                 )
             rec["_sector_set"] = True
-            rec["sector_basis"] = f"整理：{row.why}"
+            cites = citations(row.why)
+            rec["sector_basis"] = f"整理：人工核定（据{cites}）" if cites else "整理：人工核定"
         if field in ("start_year", "end_year"):
             if not (value.isdigit() and MIN_YEAR <= int(value) <= MAX_YEAR):
                 raise BadFile(f"整理文件中“{row.name}”的年份“{value}”无效（{MIN_YEAR}–{MAX_YEAR}）")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 import pytest
@@ -88,3 +89,16 @@ def test_noise_is_gone_and_mentions_are_linked(built):
     lines = {(s["doc"][:3], s["line"]) for s in by_name["区人民医院"]["sources"]}
     assert {("000", 120), ("001", 621), ("002", 88)} <= lines
     assert "轨道9号线" not in by_name and "轨道9号线" in by_name["轨道9号线一期"]["aliases"]
+
+
+def test_a_curated_sector_says_its_basis_in_chinese(built):
+    """curation.csv notes are English for the curators; the sector basis a person reads in the
+    details pane is Chinese: 人工核定 with the document lines the note cites."""
+    curated = [r for r in built if str(r.get("sector_basis", "")).startswith("整理")]
+    assert len(curated) > 30
+    for rec in curated:
+        basis = rec["sector_basis"]
+        assert not re.search(r"[A-Za-z]{3,}", basis), (rec["name"], basis)
+        assert basis.startswith("整理：人工核定"), basis
+    cited = [r["sector_basis"] for r in curated if "（据" in r["sector_basis"]]
+    assert any("2025 年政府工作报告第 81 行" in b for b in cited)  # 挂榜山公园, 002:81
