@@ -208,6 +208,7 @@ def render_table(filtered: pd.DataFrame) -> str | None:
         format_func=lambda o: f"排序：{ORDERS[o]}",
         key=f"{K_TABLE}_order",
         label_visibility="collapsed",
+        placeholder="请选择",
     )
     return _pick_row(filtered, K_TABLE, order=order, height=320)
 
