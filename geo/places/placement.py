@@ -427,8 +427,13 @@ def summary(features: Iterable[dict[str, Any]]) -> str:
             f"  不同位置: {len(own) + len(places)}（自身几何 {len(own)}，引用地名 {len(places)}）"
         )
         by_method = Counter(p["geo_method"] for p in props)
-        lines.append("  方法: " + "，".join(f"{k} {v}" for k, v in by_method.most_common()))
-        by_zone = Counter(str(p["zone"]) for p in props)
+        lines.append(
+            "  方法: "
+            + "，".join(
+                f"{vocab.code_label('geo_method', k)} {v}" for k, v in by_method.most_common()
+            )
+        )
+        by_zone = Counter(p["zone"] or "未定" for p in props)
         lines.append("  片区: " + "，".join(f"{k} {v}" for k, v in by_zone.most_common()))
     unplaced = [f["properties"] for f in features if not f["properties"]["precision"]]
     lines.append(f"未定位 {len(unplaced)} 项:")
