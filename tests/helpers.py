@@ -41,6 +41,9 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--disable-dev-shm-usage",
+    # Each new browser context otherwise builds Chromium's own omnibox popup (a WebUI page,
+    # about 1 s of CPU): on a 2-core machine that competes with the page under test.
+    "--disable-features=WebUIOmniboxPopup",
 ]
 #: The map's iframe on the page.
 IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
