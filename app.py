@@ -3,6 +3,11 @@
 What makes the map rerun: filter widgets (the map keeps its iframe: only the small project state
 changes), a click on a project (``last_active_drawing``), and in drawing mode clicks and drawings.
 Pans and zooms report nothing back.
+
+A session's first page draws the map before the table and charts: they follow once the map has
+painted its projects (``map_painted`` tells, or after ``mapview.PAINT_WAIT_MS`` if it never does),
+because the map's frame shares the browser's main thread with them, and their scripts (the data
+grid, Vega) would otherwise hold the map back by a second or more.
 """
 
 from __future__ import annotations
@@ -19,9 +24,12 @@ from projects.errors import CatalogError
 from ui import catalog, charts, chrome, details, permalink, printing, sidebar, tables
 
 K_SELECTED, K_MAP, K_SEEN = "selected_id", "map", "seen_events"
+#: Session key: the table and charts may be drawn (the map painted once in this session).
+K_BELOW = "below_map_shown"
 
 st.set_page_config(page_title="沙坪坝 项目一张图", layout="wide")
 chrome.apply(exchange.MAX_BYTES // 2**20)
+map_painted = st.components.v2.component("map_painted", js=mapview.page_script("painted"))
 
 
 def tianditu_token() -> str | None:
@@ -43,6 +51,30 @@ def new_selection(source: str, value: str | None) -> str | None:
         return None
     seen[source] = value
     return value
+
+
+def _wait_for_map() -> None:
+    """The first page's placeholder below the map: once the map says it has painted, the whole
+    page runs again with the table and charts."""
+    painted = map_painted(
+        key="map_painted",
+        data={"frame": mapview.MAP_FRAME, "timeout": mapview.PAINT_WAIT_MS},
+        on_painted_change=lambda: None,
+    )
+    if painted.painted:
+        st.session_state[K_BELOW] = True
+        st.rerun()
+    st.caption("项目表和统计图随后显示……")
+
+
+def below_map_ready() -> bool:
+    """Draw the table and charts in this run? Not on a browser session's first page before its
+    map has painted (the placeholder asks for them then). Without a browser (AppTest, bare runs)
+    there is no map to wait for."""
+    if st.session_state.get(K_BELOW) or st.context.url is None:
+        return True
+    st.fragment(_wait_for_map)()
+    return False
 
 
 # ---- data -------------------------------------------------------------------------------
@@ -138,15 +170,16 @@ with detail_col:
     shown = filtered.loc[filtered["id"] == selected_id, "status_shown"]
     details.render(record, shown.iloc[0] if len(shown) else None, filters.as_of(query))
 
-row = new_selection("table", tables.render_table(filtered) if len(filtered) else None)
-if len(filtered):
-    charts.render(filtered)
-    tables.render_progress_charts(filtered)
-unplaced = new_selection("unplaced", tables.render_unplaced(filtered, set(payload.undrawn)))
-row = row or unplaced
-if row and row != selected_id:
-    st.session_state[K_SELECTED] = row
-    st.rerun()
+if below_map_ready():
+    row = new_selection("table", tables.render_table(filtered) if len(filtered) else None)
+    if len(filtered):
+        charts.render(filtered)
+        tables.render_progress_charts(filtered)
+    unplaced = new_selection("unplaced", tables.render_unplaced(filtered, set(payload.undrawn)))
+    row = row or unplaced
+    if row and row != selected_id:
+        st.session_state[K_SELECTED] = row
+        st.rerun()
 
 with st.sidebar:
     ui.edit.render(selected_id, event)

@@ -22,7 +22,10 @@ from geo.mapview.payload import (
 )
 from geo.mapview.phone import NARROW_PX, fit_phones
 from geo.mapview.scripts import (
+    MAP_FRAME,
+    PAINT_WAIT_MS,
     js_literal,
+    page_script,
     vendor_url,
 )
 from geo.mapview.style import (
@@ -42,6 +45,8 @@ __all__ = [
     "DISTRICT_CENTRE",
     "DRAW_LOCAL",
     "DRAW_RANK",
+    "MAP_FRAME",
+    "PAINT_WAIT_MS",
     "NARROW_PX",
     "PRECISION_CODES",
     "PRECISION_DECIMALS",
@@ -61,6 +66,7 @@ __all__ = [
     "js_literal",
     "legend_spec",
     "on_map",
+    "page_script",
     "localise",
     "parse_view",
     "project_state",

@@ -18,6 +18,11 @@ from folium.template import Template
 from geo.mapview.assets import URL_PREFIX
 
 JS_DIR = Path(__file__).resolve().parent / "js"
+#: The map's frame on the page, as streamlit-folium titles it.
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+#: How long the page waits for the map's first painted frame before drawing what follows it
+#: anyway (ms; ``js/painted.js``).
+PAINT_WAIT_MS = 8000
 
 
 def vendor_url(path: str) -> str:
@@ -35,6 +40,12 @@ def js_literal(value: Any) -> str:
     for raw, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
         text = text.replace(raw, esc)
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def page_script(name: str) -> str:
+    """The script ``js/<name>.js`` as text, for one that runs in the page rather than in the map
+    (an ``st.components.v2`` module: plain JavaScript, no template values)."""
+    return (JS_DIR / f"{name}.js").read_text(encoding="utf-8")
 
 
 @cache

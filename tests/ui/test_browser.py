@@ -175,3 +175,40 @@ def test_a_click_on_an_unplaced_project_opens_its_details(page, server, catalog)
     page.mouse.click(box["x"] + 18, box["y"] + 2 * 35 + 17)  # the second row's check box
     page.locator("li").filter(has_text=f"：{target['name']}").first.wait_for(timeout=30_000)
     assert page.errors == []
+
+
+#: Installed in every frame before the page's scripts: the top page notes, when the table first
+#: appears, whether the map had painted its projects by then, and when that was.
+TABLE_WATCH = """(frame) => {
+  if (window.top !== window) { return; }
+  new MutationObserver((_, obs) => {
+    if (!document.querySelector('[data-testid=stDataFrame]')) { return; }
+    const f = document.querySelector(frame);
+    const sp = f && f.contentWindow && f.contentWindow.__sp;
+    window.__tableSeen = { mapPainted: !!(sp && sp.applied >= 1), at: performance.now() };
+    obs.disconnect();
+  }).observe(document, { childList: true, subtree: true });
+}"""
+
+
+def test_a_first_page_draws_the_map_before_the_table_and_charts(page, server):
+    """The table and charts wait for the map's first painted frame (at most PAINT_WAIT_MS), then
+    come in one more run: the placeholder is gone and nothing keeps rerunning."""
+    context = page.context.browser.new_context(viewport={"width": 1400, "height": 1000})
+    fresh = context.new_page()  # a new session: its first page
+    errors, sent = [], []
+    fresh.on("pageerror", lambda e: errors.append(str(e)))
+    fresh.on("websocket", lambda ws: ws.on("framesent", lambda _: sent.append(1)))
+    fresh.add_init_script(f"({TABLE_WATCH})({json.dumps(IFRAME)})")
+    fresh.goto(server)
+    _map_frame(fresh)
+    fresh.wait_for_selector("[data-testid=stDataFrame]", timeout=60_000)
+    fresh.wait_for_selector("[data-testid=stVegaLiteChart]", timeout=60_000)
+    seen = fresh.evaluate("() => window.__tableSeen")
+    assert seen["mapPainted"] or seen["at"] >= mapview.PAINT_WAIT_MS
+    assert fresh.get_by_text("项目表和统计图随后显示").count() == 0
+    before = len(sent)
+    fresh.wait_for_timeout(3000)
+    assert len(sent) == before  # no auto-rerun left running
+    assert errors == []
+    context.close()
