@@ -203,7 +203,7 @@ def browser(
             for sector, count in zip(CHANGES, expected, strict=False):
                 time.sleep(1.0)  # let the page settle before timing the change
                 received[0] = fetched[0] = 0
-                button = page.get_by_role("button", name=re.compile(f"^Remove {sector}(（|$)"))
+                button = page.get_by_role("button", name=re.compile(f"^移除 {sector}(（|$)"))
                 t = time.perf_counter()
                 button.click()
                 frame = _wait_map(page, lambda n, c=count: n == c)

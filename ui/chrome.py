@@ -4,6 +4,11 @@ Why CSS: Streamlit has no setting for the file uploader's own texts ("Drag and d
 "per file") or the skip link, so their text is hidden and a Chinese text is drawn in its place.
 The rules for narrow screens (< 640 px) are here too: bigger tap targets, and the sidebar's opener
 (at the top, above the map) drawn as a labelled 「筛选」 button, since the filters live there.
+
+What a screen reader reads (``aria-label``, ``title``, ``aria-roledescription``) CSS cannot
+change: a small page-side module (``st.components.v2``) rewrites Streamlit's English labels
+(sidebar, select boxes, help icons, the table's and charts' toolbars) from :data:`LABELS`, now and
+whenever Streamlit draws them again.
 """
 
 from __future__ import annotations
@@ -12,6 +17,74 @@ import streamlit as st
 
 #: Below this width (px) the page is laid out for a phone.
 PHONE_PX = 640
+
+#: Streamlit's English screen-reader labels and tooltips, whole, in Chinese.
+LABELS: dict[str, str] = {
+    "Collapse sidebar": "收起侧栏",
+    "Expand sidebar": "展开侧栏（筛选）",
+    "Sidebar": "侧栏",
+    "Open": "展开选项",
+    "Close": "收起选项",
+    "Clear value": "清除所选",
+    "Clear all": "全部清除",
+    "Selected values": "已选",
+    "Link to heading": "本标题的链接",
+    "Search": "搜索",
+    "Download as CSV": "下载为 CSV",
+    "Fullscreen": "全屏",
+    "Close fullscreen": "退出全屏",
+    "Show/hide columns": "显示或隐藏列",
+    "Show data": "查看数据",
+    "Download as PNG": "下载为 PNG",
+    "Copy Vega-Lite spec": "复制图表定义",
+    "Vega visualization": "统计图",
+    "visualization": "统计图",
+    "Running...": "正在运行……",
+    "Stop": "停止",
+    "Show password": "显示输入的字符",
+    "Hide password": "隐藏输入的字符",
+}
+#: Labels Streamlit builds around a name: (English start, Chinese with ``{}`` for the rest).
+LABEL_PREFIXES: list[tuple[str, str]] = [("Help for ", "{}的说明"), ("Remove ", "移除 {}")]
+#: Labels Streamlit ends with an English word: (English end, Chinese end).
+LABEL_SUFFIXES: list[tuple[str, str]] = [(" — start", " — 起"), (" — end", " — 止")]
+
+_LABELS_JS = """
+export default function ({ data }) {
+  if (window.__spLabels) { return; }
+  const ATTRS = ["aria-label", "title", "aria-roledescription"];
+  const chinese = (v) => {
+    if (v in data.labels) { return data.labels[v]; }
+    for (const [en, zh] of data.prefixes) {
+      if (v.startsWith(en)) { return zh.replace("{}", v.slice(en.length)); }
+    }
+    for (const [en, zh] of data.suffixes) {
+      if (v.endsWith(en)) { return v.slice(0, v.length - en.length) + zh; }
+    }
+    return v;
+  };
+  const fix = (el) => {
+    for (const a of ATTRS) {
+      const v = el.getAttribute(a);
+      if (v) { const t = chinese(v); if (t !== v) { el.setAttribute(a, t); } }
+    }
+  };
+  const sweep = (node) => {
+    if (node.nodeType !== 1) { return; }
+    fix(node);
+    node.querySelectorAll("[aria-label],[title],[aria-roledescription]").forEach(fix);
+  };
+  window.__spLabels = new MutationObserver((changes) => {
+    for (const c of changes) {
+      if (c.type === "attributes") { fix(c.target); } else { c.addedNodes.forEach(sweep); }
+    }
+  });
+  window.__spLabels.observe(document.body,
+    { subtree: true, childList: true, attributes: true, attributeFilter: ATTRS });
+  sweep(document.body);
+}
+"""
+_labels = st.components.v2.component("chinese_labels", js=_LABELS_JS)
 
 
 def _replace(selector: str, text: str, size: str = "0.875rem") -> str:
@@ -47,5 +120,10 @@ def page_css(upload_limit_mb: int) -> str:
 
 
 def apply(upload_limit_mb: int) -> None:
-    """Add the page's style sheet (takes no room on the page)."""
+    """Add the page's style sheet and the Chinese screen-reader labels (neither takes room)."""
     st.html(page_css(upload_limit_mb))
+    _labels(
+        key="chinese_labels",
+        data={"labels": LABELS, "prefixes": LABEL_PREFIXES, "suffixes": LABEL_SUFFIXES},
+        height=0,
+    )

@@ -96,7 +96,7 @@ def test_map_draws_filters_in_place_and_selects_on_click(page, catalog):
     )
     applied = frame.evaluate("() => window.__sp.applied")
 
-    page.get_by_role("button", name=re.compile(r"Remove 交通")).click()
+    page.get_by_role("button", name=re.compile(r"移除 交通")).click()
     frame.wait_for_function(f"window.__sp.applied > {applied}", timeout=30_000)
     without = Query(sectors=tuple(s for s in filters.vocab.SECTORS if s != "交通"))
     expected_after = _expected_drawn(catalog, without)

@@ -111,6 +111,28 @@ TEXT_JS = r"""() => {
 }"""
 
 
+#: What a screen reader reads besides the text: ``aria-label``, ``title`` and
+#: ``aria-roledescription`` of every element that is not hidden (visually clipped ones too, since
+#: screen readers read those). ``charts`` chooses the Vega charts' generated descriptions ("X-axis
+#: titled …"), which the charts' own code decides (left out unless asked for); the map frame's own
+#: title is Streamlit's component name, which the tests use to find the map.
+LABELS_JS = r"""(charts) => {
+  const out = [];
+  const attrs = ['aria-label', 'title', 'aria-roledescription'];
+  document.querySelectorAll(attrs.map(a => '[' + a + ']').join(',')).forEach(e => {
+    if (e.tagName === 'IFRAME' || e.closest('script,style,noscript')) return;
+    const inChart = !!e.closest('[data-testid="stVegaLiteChart"] svg');
+    if (inChart !== charts) return;
+    for (let p = e; p; p = p.parentElement) {
+      const cs = getComputedStyle(p);
+      if (cs.display === 'none' || cs.visibility === 'hidden') return;
+    }
+    attrs.forEach(a => { const v = e.getAttribute(a); if (v) out.push(a + '=' + v); });
+  });
+  return out;
+}"""
+
+
 def _data_words() -> set[str]:
     """Latin words inside the catalog's own data (ids like SPB-…, names with TOD …)."""
     words = set()
@@ -121,16 +143,23 @@ def _data_words() -> set[str]:
     return words
 
 
-def latin_words(page: Page) -> dict[str, str]:
-    """Latin words on the page and in the map frame that are not allowed: word -> its text."""
+def latin_words(page: Page, *, charts: bool = False) -> dict[str, str]:
+    """Latin words on the page and in the map frame that are not allowed, in the text and in
+    what screen readers read: word -> its text. ``charts``: only the Vega charts' descriptions."""
     allowed = ALLOWED | _data_words()
-    texts = page.evaluate(TEXT_JS)
+    texts = [] if charts else page.evaluate(TEXT_JS)
+    texts += page.evaluate(LABELS_JS, charts)
     for frame in page.query_selector_all(IFRAME):
         box = frame.bounding_box()
-        if box and box["width"] > 1 and frame.content_frame() is not None:
-            texts += [f"（地图）{t}" for t in frame.content_frame().evaluate(TEXT_JS)]
+        if not charts and box and box["width"] > 1 and frame.content_frame() is not None:
+            inner = frame.content_frame()
+            texts += [
+                f"（地图）{t}" for t in inner.evaluate(TEXT_JS) + inner.evaluate(LABELS_JS, False)
+            ]
     found = {}
     for text in texts:
+        # The attribute's name is not read out; its value is.
+        text = re.sub(r"^(（地图）)?(aria-label|title|aria-roledescription)=", r"\1", text)
         # A file name is an identifier the user's tools read (kept ASCII for them).
         bare = FILE_NAME.sub(" ", text)
         for word in re.findall(r"[A-Za-z][A-Za-z_]*", bare):
@@ -169,9 +198,24 @@ def test_default_page_has_no_english(site):
     browser, url = site
     page = open_page(browser, url, viewport={"width": 1600, "height": 1000})
     map_frame(page)
+    # The table and charts follow the map's first painted frame.
+    expect(page.locator('[data-testid="stVegaLiteChart"]').first).to_be_visible(timeout=WAIT_MS)
     _settled(page)
     assert latin_words(page) == {}
     assert page.errors == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason='Vega generates its charts\' screen-reader descriptions in English ("X-axis titled …"); '
+    "ui/charts.py would have to give each axis, legend and mark its own description",
+)
+def test_chart_descriptions_are_chinese(site):
+    browser, url = site
+    page = open_page(browser, url, viewport={"width": 1600, "height": 1000})
+    expect(page.locator('[data-testid="stVegaLiteChart"]').first).to_be_visible(timeout=WAIT_MS)
+    _settled(page)
+    assert latin_words(page, charts=True) == {}
 
 
 def test_editing_import_export_and_drawing_have_no_english(site):

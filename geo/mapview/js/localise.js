@@ -12,8 +12,9 @@
   }
   if (window.L && L.drawLocal) { merge(L.drawLocal, {{ this.draw_local }}); }
   if (map.zoomControl) {
-    map.zoomControl._zoomInButton.title = "放大";
-    map.zoomControl._zoomOutButton.title = "缩小";
+    // Leaflet reads the English title to screen readers too (aria-label).
+    [[map.zoomControl._zoomInButton, "放大"], [map.zoomControl._zoomOutButton, "缩小"]]
+      .forEach(function (b) { b[0].title = b[1]; b[0].setAttribute("aria-label", b[1]); });
   }
   if (map.attributionControl) {
     map.attributionControl.setPrefix(
