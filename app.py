@@ -21,7 +21,7 @@ import ui.transfer
 from geo import exchange, mapview
 from projects import filters
 from projects.errors import CatalogError
-from ui import catalog, charts, chrome, details, permalink, printing, sidebar, tables
+from ui import catalog, chrome, details, permalink, printing, sidebar
 
 K_SELECTED, K_MAP, K_SEEN = "selected_id", "map", "seen_events"
 #: Session key: the table and charts may be drawn (the map painted once in this session).
@@ -69,12 +69,9 @@ def _wait_for_map() -> None:
 
 def below_map_ready() -> bool:
     """Draw the table and charts in this run? Not on a browser session's first page before its
-    map has painted (the placeholder asks for them then). Without a browser (AppTest, bare runs)
+    map has painted (a placeholder asks for them then). Without a browser (AppTest, bare runs)
     there is no map to wait for."""
-    if st.session_state.get(K_BELOW) or st.context.url is None:
-        return True
-    st.fragment(_wait_for_map)()
-    return False
+    return bool(st.session_state.get(K_BELOW)) or st.context.url is None
 
 
 # ---- data -------------------------------------------------------------------------------
@@ -95,7 +92,13 @@ outline, zones, area_problem = catalog.load_areas()
 # ---- sidebar: filters, map options, then the editing and transfer panels ---------------------
 url = st.query_params.to_dict()
 url_problems = sidebar.seed_from_url(url, sidebar.year_bounds(gdf))
-charts.apply_pending()  # a chart click's filter, before the filter widgets are drawn
+below = below_map_ready()
+if below:
+    # Only now: a first page, which draws the map first, then loads neither these modules nor
+    # altair, so a cold server starts sooner (imports are most of its first run).
+    from ui import charts, tables
+
+    charts.apply_pending()  # a chart click's filter, before the filter widgets are drawn
 linked, link_problems = permalink.seed_selection(url, set(gdf["id"]))
 if linked:
     st.session_state[K_SELECTED] = linked
@@ -170,7 +173,9 @@ with detail_col:
     shown = filtered.loc[filtered["id"] == selected_id, "status_shown"]
     details.render(record, shown.iloc[0] if len(shown) else None, filters.as_of(query))
 
-if below_map_ready():
+if not below:
+    st.fragment(_wait_for_map)()
+else:
     row = new_selection("table", tables.render_table(filtered) if len(filtered) else None)
     if len(filtered):
         charts.render(filtered)
