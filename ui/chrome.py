@@ -107,6 +107,8 @@ def page_css(upload_limit_mb: int) -> str:
             "0.8rem",
         ),
         _replace('[data-testid="stSkipToContent"]', "跳到主要内容", "1rem"),
+        # The labels module draws nothing: out of the flow, so the page keeps no gap for it.
+        ".st-key-chinese_labels{position:absolute !important;}",
         # Phones: tap targets of at least 40 px, and the sidebar opener as a labelled button.
         f"@media (max-width:{PHONE_PX - 0.02}px){{"
         "button,[role=button],[data-baseweb=select]>div,input{min-height:40px;}"
