@@ -215,11 +215,27 @@ def browser(
             out["filter_to_painted_s"] = times
             out["filter_ws_bytes"] = statistics.median(sizes)
             out["remounts"] = remounts
+            out["server_mb"] = _server_rss_mb(url)
             b.close()
     finally:
         if borrowed:
             shutil.rmtree(static)
     return out
+
+
+def _server_rss_mb(url: str) -> float:
+    """Resident memory (MB) of the Streamlit server this bench started on ``url``'s port."""
+    port = url.rsplit(":", 1)[1]
+    for proc in Path("/proc").iterdir():
+        try:
+            args = (proc / "cmdline").read_bytes().split(b"\0")
+            if b"--server.port" in args and args[args.index(b"--server.port") + 1] == port.encode():
+                for line in (proc / "status").read_text().splitlines():
+                    if line.startswith("VmRSS:"):
+                        return int(line.split()[1]) / 1024
+        except (OSError, IndexError, ValueError):
+            continue
+    return float("nan")
 
 
 def _wait_map(page, ok, timeout: float = 300.0):
@@ -282,7 +298,7 @@ def report(
     )
     print(
         f"  {'approach':38s} {'cold start':>10s} {'first load':>10s} "
-        f"{'filter→painted min / median / max':>34s} {'bytes/change':>12s} remounts"
+        f"{'filter→painted min / median / max':>34s} {'bytes/change':>12s} remounts server"
     )
     results = []
     for name, script, mode, extra in rows:
@@ -293,7 +309,8 @@ def report(
         print(
             f"  {name:38s} {r['cold_start_s']:9.2f}s {r['initial_ws_bytes'] / 1e6:8.2f}MB "
             f"{min(t):10.2f} / {statistics.median(t):6.2f} / {max(t):6.2f} s "
-            f"{r['filter_ws_bytes'] / 1e3:10.0f}kB {r['remounts']}/{len(t)}",
+            f"{r['filter_ws_bytes'] / 1e3:10.0f}kB {r['remounts']}/{len(t)}      "
+            f"{r['server_mb']:5.0f}MB",
             flush=True,
         )
     ours = statistics.median(results[0][1]["filter_to_painted_s"])

@@ -26,7 +26,8 @@ def main() -> None:
 
     ``--sizes 600 10000 50000`` (600 means the real catalog; others are synthetic),
     ``--with-100k`` adds 100 000 projects, ``--changes N`` filter changes per approach (≥ 5),
-    ``--no-store`` skips the save-latency table (bench/bench_store.py), ``--no-database`` the
+    ``--no-store`` skips the save-latency and viewer-refresh tables (bench/bench_store.py,
+    bench/bench_refresh.py), ``--no-database`` the
     PostGIS rows (they need Debian's postgresql and postgis packages).
     """
     parser = argparse.ArgumentParser(description="make bench")
@@ -66,6 +67,10 @@ def main() -> None:
         store_sizes = [str(n) for n in sizes]
         subprocess.run(
             [sys.executable, str(ROOT / "bench" / "bench_store.py"), "--sizes", *store_sizes],
+            check=False,
+        )
+        subprocess.run(
+            [sys.executable, str(ROOT / "bench" / "bench_refresh.py"), "--sizes", *store_sizes],
             check=False,
         )
 
