@@ -134,14 +134,24 @@ CHANGES = ("交通", "产业", "科技创新", "开放平台", "商贸消费", "
 PAINTED_JS = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
 
 
-def _expected_counts(gdf, changes: int) -> tuple[int, list[int]]:
-    """Projects drawn at first, and after each cumulative sector removal of :data:`CHANGES`."""
-    initial = int(mapview.on_map(filters.filter_projects(gdf, filters.Query())).sum())
+#: The naive pages have no ``window.__sp``: count the distinct project ids among Leaflet's
+#: vector layers (a multi-part geometry is one project), as a person would.
+NAIVE_COUNT_JS = """() => { if (!window.map) return -1; const ids = new Set(); window.map.eachLayer(l => {
+  if (l.feature && l.feature.properties && l.feature.properties.id &&
+      (l instanceof L.Path || l instanceof L.FeatureGroup)) ids.add(l.feature.properties.id);
+}); return ids.size; }"""
+
+
+def _expected_counts(gdf, changes: int, naive: bool = False) -> tuple[int, list[int]]:
+    """Projects drawn at first, and after each cumulative sector removal of :data:`CHANGES`
+    (a naive page draws only what has its own geometry; ours adds the places' badges)."""
+    drawn = mapview.drawable if naive else mapview.on_map
+    initial = int(drawn(filters.filter_projects(gdf, filters.Query())).sum())
     counts, left = [], list(vocab.SECTORS)
     for sector in CHANGES[:changes]:
         left.remove(sector)
         query = filters.Query(sectors=tuple(left))
-        counts.append(int(mapview.on_map(filters.filter_projects(gdf, query)).sum()))
+        counts.append(int(drawn(filters.filter_projects(gdf, query)).sum()))
     return initial, counts
 
 
@@ -160,7 +170,8 @@ def browser(
     from playwright.sync_api import sync_playwright
 
     gdf = filters.catalog_frame(store.load_collection(path))
-    initial, expected = _expected_counts(gdf, changes)
+    initial, expected = _expected_counts(gdf, changes, naive=mode is not None)
+    count_js = NAIVE_COUNT_JS if mode is not None else COUNT_JS
     env = {"PYTHONPATH": str(ROOT), **(env_extra or {})}
     if not store.database_url(path):
         env["SHAPINGBA_CATALOG"] = str(path)
@@ -194,7 +205,7 @@ def browser(
 
             page.on("response", on_response)
             page.goto(url, timeout=600_000)
-            frame = _wait_map(page, lambda n: n == initial, timeout=600)
+            frame = _wait_map(page, lambda n: n == initial, timeout=600, count_js=count_js)
             frame.evaluate(PAINTED_JS)
             out["cold_start_s"] = time.perf_counter() - started
             out["initial_ws_bytes"] = received[0] + fetched[0]
@@ -206,7 +217,7 @@ def browser(
                 button = page.get_by_role("button", name=re.compile(f"^移除 {sector}(（|$)"))
                 t = time.perf_counter()
                 button.click()
-                frame = _wait_map(page, lambda n, c=count: n == c)
+                frame = _wait_map(page, lambda n, c=count: n == c, count_js=count_js)
                 frame.evaluate(PAINTED_JS)
                 times.append(time.perf_counter() - t)
                 sizes.append(received[0] + fetched[0])
@@ -238,7 +249,7 @@ def _server_rss_mb(url: str) -> float:
     return float("nan")
 
 
-def _wait_map(page, ok, timeout: float = 300.0):
+def _wait_map(page, ok, timeout: float = 300.0, count_js: str = COUNT_JS):
     """Poll the map iframe (whichever one is current) until ``ok(count)``; return its frame."""
     deadline = time.perf_counter() + timeout
     while time.perf_counter() < deadline:
@@ -246,7 +257,7 @@ def _wait_map(page, ok, timeout: float = 300.0):
         frame = handle.content_frame() if handle else None
         if frame is not None:
             try:
-                if ok(frame.evaluate(COUNT_JS)):
+                if ok(frame.evaluate(count_js)):
                     return frame
             except Exception:  # noqa: BLE001 - the frame may be replaced while we look
                 pass
