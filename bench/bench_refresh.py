@@ -45,7 +45,8 @@ def measure(location: str, saves: int) -> tuple[list[float], list[float], int]:
     ids = [str(i) for i in catalog._live[location].view["id"][:saves]]
     for n, pid in enumerate(ids):
         version = store.get(pid, location)["properties"]["version"]
-        store.save(editor, pid, {"name": f"基准改名{n}"}, expected_version=version, path=location)
+        name = f"基准改名{n}·{time.time_ns()}"  # never the name it has: every save changes it
+        store.save(editor, pid, {"name": name}, expected_version=version, path=location)
         t = time.perf_counter()
         catalog.refresh(location)
         patch.append(time.perf_counter() - t)
@@ -86,7 +87,8 @@ def main() -> None:
     try:
         for n in args.sizes:
             features = synthetic_collection(n)["features"]
-            catalog = work / f"catalog-{n}.geojson"
+            catalog = work / str(n) / "projects.geojson"  # its own history beside it
+            catalog.parent.mkdir()
             store.rebuild(features, catalog)
             places = [("file", str(catalog))]
             if url:
