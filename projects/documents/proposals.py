@@ -187,7 +187,9 @@ def propose(
         if key in rejected:
             continue
         part = part_of(m.line, boundary) or "plan"
-        groups[key].append((m, part, judge(m.clause, m.cue, part)))
+        groups[key].append(
+            (m, part, judge(m.clause, m.cue, part, multi_year=meta.period[1] > meta.period[0]))
+        )
     names = names or {}
     out = [
         _row(key, entries, lines, meta, index, by_id, names.get(key))

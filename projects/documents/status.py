@@ -1,9 +1,10 @@
 """From the words around a mention to a catalog status, by a table of rules with real examples.
 
 A plan document and the review part of a 政府工作报告 use the same verbs for different things: in
-a plan (规划, 行动方案, the second part of a report) 建成投用 is a target, so the project is under
-way, not finished; in the review (2024年工作回顾) it is a fact, so the project operates. Each rule
-therefore gives one status for a plan and one for a review.
+a report's plan for this year 建成投用 is this year's work, so the project is under way; in a
+multi-year plan (十四五规划, 行动方案) it is the period's target, so the project is planned; in the
+review (2024年工作回顾) it is a fact, so the project operates. Each rule therefore gives one status
+for a plan and one for a review, and where it differs, one for a multi-year plan.
 
 The rules are read against the *clause* of a mention: the list run it stands in (items joined by
 、, up to the next ，；。), with every name of the run masked as □, so a word inside a name (…环境
@@ -54,6 +55,9 @@ class Rule:
     #: An example: ``doc-prefix:line`` and the verbatim words of that line.
     where: str
     words: str
+    #: Status in a multi-year plan (十四五规划, 行动方案), where the cue names an end-of-period
+    #: target rather than this year's work (None: as in ``plan``).
+    target: str | None = None
 
 
 R = Rule
@@ -142,6 +146,7 @@ RULES: tuple[Rule, ...] = (
         "回顾中已投入使用；计划中是今年要投用的在建项目",
         "002:20",
         "器官智能生物制造工程研究中心建成投运",
+        "规划",
     ),
     R(
         "进展",
@@ -160,6 +165,7 @@ RULES: tuple[Rule, ...] = (
         "回顾中已建成；计划中是期内要建成的在建项目",
         "002:37",
         "西永污水处理厂扩建工程完工",
+        "规划",
     ),
     R(
         "引进/落地",
@@ -210,20 +216,33 @@ def _compiled() -> list[tuple[Rule, re.Pattern[str]]]:
 _COMPILED = _compiled()
 
 
-def judge(clause: str, cue: str, part: str | None) -> Judgement:
+#: Why a multi-year plan's 建成/投用 is read as 规划 (shown in the details pane).
+TARGET_WHY = "多年规划里的建成、投用是期末目标，文中未写进度，视为规划"
+
+
+def judge(clause: str, cue: str, part: str | None, *, multi_year: bool = False) -> Judgement:
     """The status of a mention from its masked clause, else the extractor's cue, else a default.
 
     ``part`` is "review" for the review of past years in a report, anything else for a plan.
+    ``multi_year`` says the plan spans years (a 规划 or 行动方案, not a report's plan for this
+    year): there 建成改造G212… (001:794) is the period's target, not work under way.
+
+    >>> judge("建成改造□、□", "", "plan", multi_year=True).status
+    '规划'
+    >>> judge("建成改造□、□", "", "plan").status
+    '在建'
     """
     review = part == "review"
     for text in (clause, cue):
         if not text:
             continue
         for rule, rx in _COMPILED:
-            status = rule.review if review else rule.plan
+            target = multi_year and not review and rule.target
+            status = rule.review if review else (rule.target if target else rule.plan)
             m = rx.search(text)
             if status and m:
-                return Judgement(status, rule.key, _cue_words(text, m), f"{rule.key}：{rule.why}")
+                why = TARGET_WHY if target else rule.why
+                return Judgement(status, rule.key, _cue_words(text, m), f"{rule.key}：{why}")
     if review:
         return Judgement(UNKNOWN_STATUS, "默认", "", DEFAULT_BASIS)
     return Judgement("规划", "默认", "", DEFAULT_BASIS)

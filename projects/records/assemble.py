@@ -104,8 +104,8 @@ def status_history(ms: list[Mention], bounds: dict[str, int | None]) -> list[dic
     by_line: dict[tuple[str, int], dict[str, Any]] = {}
     for m in ms:
         part = part_of(m.line, bounds.get(m.doc)) or "plan"
-        j = judge(m.clause, m.cue, part)
         d = DOCUMENTS_BY_FILE[m.doc]
+        j = judge(m.clause, m.cue, part, multi_year=d.period[1] > d.period[0])
         entry = {
             "doc": m.doc,
             "date": d.date,

@@ -68,9 +68,11 @@ def test_plan_boundary_of_the_report_is_found_in_the_text(seeds):
 def judged(seeds):
     """(doc prefix, line) -> [(name, rule key, status)] for every mention of the documents."""
     bounds = {d.file: plan_boundary(read_lines(d.file, seeds)) for d in DOCUMENTS}
+    years = {d.file: d.period for d in DOCUMENTS}
     out: dict[tuple[str, int], list[tuple[str, str, str]]] = {}
     for m in document_mentions(seeds):
-        j = judge(m.clause, m.cue, part_of(m.line, bounds[m.doc]))
+        first, last = years[m.doc]
+        j = judge(m.clause, m.cue, part_of(m.line, bounds[m.doc]), multi_year=last > first)
         out.setdefault((m.doc[:3], m.line), []).append((m.name, j.rule, j.status))
     return out
 
@@ -122,7 +124,10 @@ def test_every_rule_reads_its_real_example_line(rule, seeds, judged):
         ("002", 37, "两岸青山·千里林带", "在建"),  # 建成“两岸青山·千里林带”1500亩: one year's part
         ("002", 41, "区妇幼保健院", "在建"),  # …迁建项目即将投用: not yet in use
         ("002", 80, "“红岩歌磁”旅游轨道项目", "前期"),  # 启动“红岩歌磁”旅游轨道项目 (2025 plan)
-        ("003", 29, "轨道27号线", "在建"),  # a 2027 target: …二十七号线等建成运营
+        # 建成 in a multi-year plan is the period's target (规划); in this year's plan, work (在建)
+        ("003", 29, "轨道27号线", "规划"),  # a 2027 target: …二十七号线等建成运营
+        ("001", 794, "G212青木关至北碚界", "规划"),  # 建成改造G212青木关至北碚界 (by 2025)
+        ("002", 81, "凤凰山创意园一期", "在建"),  # 建成投用凤凰山创意园一期 (in 2025)
         ("003", 76, "两岸青山·千里林带", "在建"),  # 提质建设“两岸青山·千里林带”
     ],
 )
