@@ -14,6 +14,7 @@ import streamlit as st
 from geo import places
 from projects import vocab
 from projects.progress import RULE, progress_of
+from projects.sources import DOC_SHORT
 
 _PUNCTUATION = set(string.punctuation)
 
@@ -135,6 +136,22 @@ def history_lines(history: Any) -> list[str]:
     return _cited(history, line)
 
 
+#: A document line cited as ``FILE:LINE`` (``001:728``) in a basis written by the rules.
+_CODE_CITE = re.compile(r"(?<![0-9])(00[0-4]):(\d+)")
+
+
+def readable_cites(text: Any) -> Any:
+    """``text`` with each ``001:728``-style code replaced by the document's short name and line,
+    because a planner cannot know which document ``001`` is.
+
+    >>> readable_cites("文中：名称含磁器口（001:728 沙磁文化旅游展示区）")
+    '文中：名称含磁器口（十四五规划第 728 行 沙磁文化旅游展示区）'
+    """
+    if not isinstance(text, str):
+        return text
+    return _CODE_CITE.sub(lambda m: f"{DOC_SHORT[m.group(1)]}第 {m.group(2)} 行", text)
+
+
 def _zone_text(record: pd.Series) -> str:
     zone = present(record["zone"], "未定")
     zones = record.get("zones")
@@ -175,7 +192,7 @@ def render(record: pd.Series | None, shown_status: str | None, as_of: date | Non
             else "无",
         ),
         ("领域", present(record["sector"])),
-        ("领域依据", present(record.get("sector_basis"), "无")),
+        ("领域依据", readable_cites(present(record.get("sector_basis"), "无"))),
         (
             "状态",
             f"{record['status']}"
@@ -190,10 +207,10 @@ def render(record: pd.Series | None, shown_status: str | None, as_of: date | Non
         ("进度预警", progress_of(record.to_dict(), as_of)[1]),
         ("预警规则", RULE),
         ("片区", _zone_text(record)),
-        ("片区依据", present(record.get("zone_basis"), "无")),
+        ("片区依据", readable_cites(present(record.get("zone_basis"), "无"))),
         ("定位精度", precision_label(record["precision"])),
         *([("所在地", where)] if (where := place_line(record.get("place_id"))) else []),
-        ("定位依据", present(record.get("geo_basis"))),
+        ("定位依据", readable_cites(present(record.get("geo_basis")))),
         ("牵头部门", present(record["lead_dept"])),
         ("投资", investment_text(record.get("investment"))),
         ("备注", present(record.get("notes"), "无")),
