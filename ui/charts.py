@@ -117,6 +117,7 @@ def zone_chart(filtered: pd.DataFrame) -> alt.Chart:
 def status_years_frame(filtered: pd.DataFrame, last_year: int) -> pd.DataFrame:
     """Projects per status at the end of each year up to ``last_year`` (the 「状态截至」 year),
     from each project's status history by the same rule as the map (``progress.status_on``).
+    The last bar is ``last_year`` even when the latest fact is older, as the map shows it then.
     A project the documents had not named by a year is not counted in that year."""
     histories = [h if isinstance(h, list) else None for h in filtered["status_history"]]
     years = [
@@ -128,7 +129,7 @@ def status_years_frame(filtered: pd.DataFrame, last_year: int) -> pd.DataFrame:
     if not years:
         return pd.DataFrame(columns=["年份", "状态", "项目数"])
     rows = []
-    for year in range(min(years), max(min(last_year, max(years)), min(years)) + 1):
+    for year in range(min(years), max(last_year, min(years)) + 1):
         shown = [
             status_on(h, year, str(s))
             for h, s in zip(histories, filtered["status"], strict=True)

@@ -51,3 +51,17 @@ def test_a_click_becomes_a_filter():
         {"status_pick": [{"状态": "在建"}], "zone_pick": [{"片区": "西"}]}
     ) == {sidebar.K_STATUSES: ["在建"], sidebar.K_ZONES: ["西"]}
     assert charts.filter_from_selection({"sector_pick": []}) == {}
+
+
+def test_status_over_years_reaches_the_status_as_of_year():
+    """The caption says 「至“状态截至”的 N 年」: the last bar is that year, as the map shows it,
+    even when the documents' latest fact is older (2025's report, viewed at the end of 2026)."""
+    shown = _shown()
+    year = 2026
+    frame = charts.status_years_frame(shown, year)
+    assert frame["年份"].max() == year
+    bars = frame[frame["年份"] == year].set_index("状态")["项目数"].to_dict()
+    gdf = filters.catalog_frame(store.load_collection(store.CATALOG_PATH))
+    on_map = filters.filter_projects(gdf, filters.Query(as_of_year=year))
+    on_map = on_map[on_map["id"].isin(shown["id"])]["status_shown"].value_counts()
+    assert bars == on_map.to_dict()
