@@ -251,7 +251,7 @@ def judge(clause: str, cue: str, part: str | None, *, multi_year: bool = False) 
 def _cue_words(text: str, m: re.Match[str]) -> str:
     """The matched words, widened to the clause around them (names shown as …)."""
     words = text.replace("□", "…").strip("，,；; ")
-    return words if len(words) <= 40 else m.group(0)
+    return words if len(words) <= 40 else m.group(0).replace("□", "…")
 
 
 #: The heading that opens the plan part of a 政府工作报告 (2025年工作安排).

@@ -214,3 +214,9 @@ def test_a_default_status_says_it_is_one(records):
     road = records["渝遂高速拓宽改造"]
     assert [h["line"] for h in road["status_history"]] == [784, 790]
     assert road["status"] == "前期"
+
+
+def test_a_long_cue_shows_names_as_ellipses_never_the_mask():
+    clause = "推动优质项目向□、□、□、□、□等楼宇集聚" + "，并" * 20
+    j = judge(clause, "", "plan")
+    assert j.status == "运营" and "□" not in j.cue and "…" in j.cue
