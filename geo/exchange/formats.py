@@ -31,35 +31,38 @@ class OutputCrs:
 #: Output CRSs, in the order the UI lists them; the first is the default.
 CRSS: dict[str, OutputCrs] = {
     "EPSG:4326": OutputCrs(
-        "WGS84 经纬度（EPSG:4326）", 4326, False, "WGS84 geographic lon/lat (GPS, OSM, 天地图)."
+        "WGS84 经纬度（EPSG:4326）",
+        4326,
+        False,
+        "WGS84 经纬度（与 GPS、OpenStreetMap、天地图一致）。",
     ),
     "EPSG:4490": OutputCrs(
         "CGCS2000 经纬度（EPSG:4490）",
         4490,
         False,
-        "CGCS2000 geographic lon/lat; differs from WGS84 by well under 1 m here.",
+        "CGCS2000 经纬度；在本区与 WGS84 相差远小于 1 米。",
     ),
     "EPSG:4544": OutputCrs(
         "CGCS2000 3度带 高斯-克吕格 中央经线105°E（EPSG:4544，推荐）",
         4544,
         True,
-        "CGCS2000 3-degree Gauss-Kruger CM 105E, metres, false easting 500000 without zone "
-        "prefix. The whole district (106.247-106.491E) lies in this zone.",
+        "CGCS2000 3 度带高斯-克吕格投影，中央经线 105°E，单位米，东偏移 500000 米，坐标不带带号；"
+        "全区（东经 106.247°–106.491°）都在此带内。",
     ),
     "EPSG:4545": OutputCrs(
         "CGCS2000 3度带 高斯-克吕格 中央经线108°E（EPSG:4545）",
         4545,
         True,
-        "CGCS2000 3-degree Gauss-Kruger CM 108E, metres; the district is west of this zone "
-        "(border 106.5E), so its scale distortion is larger than in EPSG:4544.",
+        "CGCS2000 3 度带高斯-克吕格投影，中央经线 108°E，单位米；本区在此带西界（东经 106.5°）"
+        "以西，长度变形比 EPSG:4544 大。",
     ),
     GCJ02: OutputCrs(
         "GCJ-02 火星坐标（高德/腾讯地图用，非标准坐标系）",
         None,
         False,
-        "GCJ-02 is NOT a standard CRS: WGS84 lon/lat shifted by the published obfuscation "
-        "formula (about +0.0040 lon, -0.0026 lat here, ~480 m). No .prj or CRS is written, "
-        "because any would wrongly claim WGS84; load it only in tools that expect GCJ-02.",
+        "GCJ-02 不是标准坐标系：是 WGS84 经纬度按公开的加偏公式偏移所得（本区经度约 +0.0040°、"
+        "纬度约 -0.0026°，约 480 米）。文件不写 .prj 或坐标系，因为写任何一个都会错称 WGS84；"
+        "只在按 GCJ-02 读坐标的软件（高德、腾讯地图等）中使用。",
     ),
 }
 

@@ -16,6 +16,13 @@ from geo.exchange.formats import CRSS, EXPORT_FIELDS
 from geo.exchange.records import groups
 from projects import vocab
 
+#: What the status and progress fields of a file mean (the filter may have looked back).
+STATUS_NOTE = (
+    "状态（status）为各项目的最新状态，进度预警（progress）按导出当日判断；状态沿革"
+    "（status_history）列出每条有年份的记载。按“状态截至”某年筛选时，项目按该年年底的状态"
+    "选出，文件中的状态仍为最新状态。"
+)
+
 
 def metadata(
     records: list[dict[str, Any]],
@@ -49,11 +56,10 @@ def metadata(
         },
         "catalog_version": catalog_version,
         "source_documents": documents,
-        "unplaced": "Projects without a position are kept without geometry (GeoPackage: table "
-        "projects_unplaced; Shapefile: projects_unplaced.dbf).",
+        "unplaced": "没有位置的项目保留属性、不带几何（GeoPackage 中为 projects_unplaced 表，"
+        "Shapefile 中为 projects_unplaced.dbf）。",
         "fields": {f: label for f, (_, _, label) in EXPORT_FIELDS.items()},
-        "status_note": "status is each record's latest status; a year filter selects by the "
-        "status as of the range's end (status_history holds every dated mention).",
+        "status_note": STATUS_NOTE,
         "warnings": [],
     }
 

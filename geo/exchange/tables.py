@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from geo.exchange.cells import FORMULA_STARTS
 from geo.exchange.formats import CRSS, DEGREE_DECIMALS, EXPORT_FIELDS, LIST_FIELDS, METRE_DECIMALS
-from projects import clock, vocab
+from projects import clock, filters, vocab
 
 #: Sheet names (the reader finds the projects by the first).
 PROJECTS_SHEET, HISTORY_SHEET, SOURCES_SHEET, ABOUT_SHEET = "项目", "状态沿革", "来源", "说明"
@@ -33,6 +33,45 @@ PROJECT_FIELDS = tuple(f for f in EXPORT_FIELDS if f not in ("status_history", "
 _HISTORY_COLUMNS = ("编号", "名称", "日期", "年份", "状态", "原文", "文件", "行号", "部分")
 _SOURCE_COLUMNS = ("编号", "名称", "文件", "章节", "行号", "原文形式")
 _PARTS = {"review": "回顾", "plan": "计划"}
+
+
+#: The link parameters of a filter (``projects.filters``) as a person names them.
+_FILTER_LABELS = {
+    filters.P_SECTOR: "领域",
+    filters.P_STATUS: "状态",
+    filters.P_ZONE: "片区",
+    filters.P_YEARS: "年份范围",
+    filters.P_TEXT: "搜索",
+    filters.P_PROGRESS: "进度预警",
+    filters.P_AS_OF: "状态截至",
+}
+
+
+def filter_words(scope: dict[str, Any]) -> str:
+    """The filter an export was made with, in words (a link's ``sector=交通`` reads 领域：交通);
+    an unchanged filter says so, since its zones leave 区外 out.
+
+    >>> filter_words({"kind": "filter", "query": {"sector": "交通,产业", "asof": "2023"}})
+    '领域：交通、产业；状态截至：2023 年底；片区：默认（不含区外）'
+    >>> filter_words({"kind": "all"})
+    ''
+    """
+    if scope.get("kind") != "filter":
+        return ""
+    query = dict(scope.get("query") or {})
+    words = []
+    for key, value in query.items():
+        text = str(value)
+        if key == filters.P_ZONE:
+            text = "全部（含区外）" if text == "*" else text
+        elif key == filters.P_AS_OF:
+            text = f"{text} 年底"
+        elif key == filters.P_YEARS:
+            text = text.replace("-", "–")
+        words.append(f"{_FILTER_LABELS.get(key, key)}：{text.replace(',', '、')}")
+    if filters.P_ZONE not in query:
+        words.append("片区：默认（不含区外）")
+    return "；".join(words)
 
 
 def _put(ws: Any, row: int, column: int, value: Any) -> None:
@@ -134,7 +173,7 @@ def write_xlsx(records, geometries, crs, meta, notes, split, **_) -> tuple[bytes
         ["标题", meta["title"]],
         ["导出时间（UTC）", meta["exported_at"]],
         ["范围", scope],
-        ["筛选条件", "；".join(f"{k}={v}" for k, v in (meta["scope"].get("query") or {}).items())],
+        ["筛选条件", filter_words(meta["scope"]) or "无"],
         ["项目数", meta["count"]],
         [CRS_ROW, crs],
         ["坐标系", meta["crs"]["label"]],

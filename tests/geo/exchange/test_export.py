@@ -814,6 +814,39 @@ def test_xlsx_has_projects_history_and_sources_sheets_in_chinese(catalog, tmp_pa
     assert about["坐标系代码"] == "EPSG:4544" and about["项目数"] == len(EXPORTED)
 
 
+#: Latin words a person may read in a file's notes: codes, units, formats, brands.
+_ALLOWED_LATIN = {"EPSG", "WGS", "CGCS", "GCJ", "GPS", "OpenStreetMap", "WKT", "sha", "prj"}
+_ALLOWED_LATIN |= {"GeoPackage", "Shapefile", "projects_unplaced", "dbf", "status", "progress"}
+_ALLOWED_LATIN |= {"status_history"}
+
+
+def _latin(text: str) -> set[str]:
+    return set(re.findall(r"[A-Za-z_]{2,}", text)) - _ALLOWED_LATIN
+
+
+@pytest.mark.parametrize("crs", list(ex.CRSS))
+def test_file_notes_are_chinese_for_every_crs(catalog, tmp_path, crs):
+    """The 说明 sheet (openpyxl) and the GeoPackage's metadata (GDAL) read in Chinese: the CRS
+    note, where unplaced projects are, what status means, and the filter in words."""
+    from openpyxl import load_workbook
+
+    scope = {"kind": "filter", "query": {"sector": "交通,产业", "asof": "2023"}}
+    about = dict(
+        load_workbook(write(tmp_path, ex.export(catalog, "xlsx", crs, scope=scope)))[
+            "说明"
+        ].iter_rows(min_row=2, values_only=True)
+    )
+    assert about["筛选条件"] == "领域：交通、产业；状态截至：2023 年底；片区：默认（不含区外）"
+    assert not _latin(about["坐标系说明"]), about["坐标系说明"]
+    if crs not in ex.FORMATS["gpkg"].crss:
+        return
+    path = write(tmp_path, ex.export(catalog, "gpkg", crs, scope=scope))
+    meta = json.loads(pyogrio.read_info(path, layer="projects_point")["dataset_metadata"]["export"])
+    for key in ("unplaced", "status_note"):
+        assert not _latin(meta[key]), meta[key]
+    assert not _latin(meta["crs"]["note"]), meta["crs"]["note"]
+
+
 def test_dxf_has_a_layer_per_status_and_the_names_as_text(catalog, tmp_path):
     gdal_cli()
     import ezdxf
