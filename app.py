@@ -26,6 +26,8 @@ from ui import catalog, chrome, details, permalink, printing, sidebar
 K_SELECTED, K_MAP, K_SEEN = "selected_id", "map", "seen_events"
 #: Session key: the table and charts may be drawn (the map painted once in this session).
 K_BELOW = "below_map_shown"
+#: Session key: the notes on the link that the first page showed (for the run that follows it).
+K_LINK_NOTES = "first_page_link_notes"
 
 st.set_page_config(page_title="沙坪坝 项目一张图", layout="wide")
 chrome.apply(exchange.MAX_BYTES // 2**20)
@@ -103,6 +105,12 @@ linked, link_problems = permalink.seed_selection(url, set(gdf["id"]))
 if linked:
     st.session_state[K_SELECTED] = linked
 url_problems += link_problems
+if below:
+    # The run that follows a first page's map shows that page's notes on the link again (the URL
+    # has lost the bad values by then): the page keeps its layout, and the map its frame.
+    url_problems = list(dict.fromkeys([*st.session_state.pop(K_LINK_NOTES, []), *url_problems]))
+else:
+    st.session_state[K_LINK_NOTES] = list(url_problems)
 with st.sidebar:
     count_slot = st.empty()  # filled once the filter result is known, above the filters
     query = sidebar.render_filters(gdf)

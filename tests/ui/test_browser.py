@@ -200,13 +200,18 @@ def test_a_first_page_draws_the_map_before_the_table_and_charts(page, server):
     fresh.on("pageerror", lambda e: errors.append(str(e)))
     fresh.on("websocket", lambda ws: ws.on("framesent", lambda _: sent.append(1)))
     fresh.add_init_script(f"({TABLE_WATCH})({json.dumps(IFRAME)})")
-    fresh.goto(server)
-    _map_frame(fresh)
+    fresh.goto(f"{server}/?p=nope")  # a link with a bad value: its note stays on the page
+    _, frame = _map_frame(fresh)
+    frame.evaluate("() => { window.__marker = 'first-frame'; }")
     fresh.wait_for_selector("[data-testid=stDataFrame]", timeout=60_000)
     fresh.wait_for_selector("[data-testid=stVegaLiteChart]", timeout=60_000)
     seen = fresh.evaluate("() => window.__tableSeen")
     assert seen["mapPainted"] or seen["at"] >= mapview.PAINT_WAIT_MS
     assert fresh.get_by_text("项目表和统计图随后显示").count() == 0
+    # The run that brought the table kept the map's frame and the note on the link.
+    same = fresh.query_selector(IFRAME).content_frame()
+    assert same.evaluate("() => window.__marker") == "first-frame"
+    assert fresh.get_by_text("“nope”").count() == 1
     before = len(sent)
     fresh.wait_for_timeout(3000)
     assert len(sent) == before  # no auto-rerun left running
