@@ -243,12 +243,14 @@ def _north_arrow(ax) -> None:
     ax.add_patch(
         FancyArrow(
             0.94,
-            0.86,
+            0.84,
             0,
-            0.07,
+            0.09,
             width=0.012,
             head_width=0.035,
             head_length=0.035,
+            # The tip at 0.93, below the 北 label at 0.945 (else the glyph sits on the tip).
+            length_includes_head=True,
             transform=ax.transAxes,
             color="#222222",
             zorder=10,
@@ -256,7 +258,7 @@ def _north_arrow(ax) -> None:
     )
     ax.text(
         0.94,
-        0.955,
+        0.945,
         "北",
         transform=ax.transAxes,
         ha="center",

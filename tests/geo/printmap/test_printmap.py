@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from datetime import date
 
+import numpy as np
 import pytest
 from PIL import Image
 from pypdf import PdfReader
@@ -62,6 +63,34 @@ def test_map_png_and_the_current_view(shown):
     image = Image.open(io.BytesIO(png))
     assert image.format == "PNG"
     assert image.size[0] / image.size[1] == pytest.approx(210 / 297, abs=0.01)
+
+
+#: The north arrow's fill (``sheet._north_arrow``), which nothing else on the sheet uses.
+ARROW_RGB = (0x22, 0x22, 0x22)
+
+
+def _label_touches_arrow(png: bytes) -> bool:
+    """True when the 北 label's pure-black glyph is joined to the north arrow without a gap:
+    from the arrow's shaft, go up through the dark rows around it and see if they reach ink."""
+    pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+    width = pixels.shape[1]
+    arrow = np.all(pixels == ARROW_RGB, axis=2)
+    arrow[:, : width // 2] = False  # the arrow is in the map frame's upper right
+    column = int(np.argmax(arrow.sum(axis=0)))
+    row = int(np.median(np.nonzero(arrow[:, column])[0]))
+    half = width // 40
+    ink = pixels[:, column - half : column + half + 1].sum(axis=2)
+    top = row
+    while top > 0 and (ink[top - 1] < 450).any():
+        top -= 1
+    return bool((ink[top:row] < 30).any())
+
+
+@pytest.mark.parametrize("paper, orientation", [("A4", "landscape"), ("A3", "portrait")])
+def test_the_north_label_stands_clear_of_the_arrow(shown, paper, orientation):
+    sheet = printmap.Sheet(paper, orientation, on=DAY)
+    png = printmap.render_map(shown, load_outline(), load_zones(), sheet, fmt="png", dpi=120)
+    assert not _label_touches_arrow(png)
 
 
 def test_project_list_is_one_page_and_says_what_it_leaves_out(shown):
