@@ -243,8 +243,12 @@ def _import_dialog(editor: Any) -> None:
         return
     st.caption(
         md_text(
-            f"{read.filename}：编码 {read.encoding}，坐标系 {read.crs or '无几何'}"
-            f"{'（文件注明）' if read.crs_from_file else '（按所选）'}。"
+            f"{read.filename}：编码 {read.encoding}，"
+            + (
+                f"坐标系 {read.crs}{'（文件注明）' if read.crs_from_file else '（按所选）'}。"
+                if read.crs
+                else "文件没有几何，位置不变。"
+            )
         )
     )
     st.markdown(

@@ -539,6 +539,12 @@ def _to_wgs84(frame, file_crs: str | None, user_crs: str | None, filename: str):
     return out, source, from_file
 
 
+def _names_of(field: str) -> str:
+    """The column names an upload may use for ``field``, Chinese first (名称、项目名称、name)."""
+    names = sorted((k for k, v in ALIASES.items() if v == field), key=lambda k: k.isascii())
+    return "、".join(dict.fromkeys(n for n in names if n == n.lower() or not n.isascii()))
+
+
 def _rename_columns(
     frame: gpd.GeoDataFrame, filename: str
 ) -> tuple[gpd.GeoDataFrame, tuple[str, ...]]:
@@ -553,7 +559,9 @@ def _rename_columns(
             renames[column] = target
     if "name" not in renames.values() and "id" not in renames.values():
         raise BadFile(
-            f"文件 {filename} 缺少项目名称列（列名应为 name 或 名称）或编号列（id）；已有的列：{'、'.join(map(str, frame.columns.drop(frame.geometry.name)))}。",
+            f"文件 {filename} 缺少项目名称列（列名为 {_names_of('name')}）或编号列（列名为 "
+            f"{_names_of('id')}），无法知道每行对应哪个项目；已有的列："
+            f"{'、'.join(map(str, frame.columns.drop(frame.geometry.name)))}。",
             field="name",
         )
     frame = frame.rename(columns=renames).drop(columns=ignored)

@@ -118,6 +118,8 @@ def test_staff_upload_is_previewed_then_saved_once(page, files):
     )
     page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(upload))
     expect(page.get_by_text("新增 1 个，修改 1 个，无变化 0 个")).to_be_visible(timeout=WAIT_MS)
+    # A table without geometry: nothing was chosen and no position changes, and it says so.
+    expect(page.get_by_text("edits.csv：编码 GBK，文件没有几何，位置不变。")).to_be_visible()
     assert store.history_path(files["catalog"]).exists() is False
     page.get_by_role("button", name="确认导入（一次保存，记入修改历史）").click()
     expect(page.get_by_text("已导入 edits.csv")).to_have_text(

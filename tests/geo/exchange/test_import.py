@@ -200,6 +200,15 @@ def test_missing_name_column():
         im.read_upload(text.encode(), "noname.csv", crs="EPSG:4326")
 
 
+def test_a_status_only_file_is_told_which_columns_name_a_project():
+    """A staff member's sheet with only 状态: the message names the Chinese column names that
+    would work (编号 as well as id), not only the English ones."""
+    with pytest.raises(BadFile) as caught:
+        im.read_upload("状态\n在建\n".encode(), "status.csv")
+    message = caught.value.message_zh
+    assert "编号列（列名为 编号、id）" in message and "已有的列：状态" in message
+
+
 # --- checking ---------------------------------------------------------------------------------
 
 
