@@ -142,7 +142,12 @@ def render_filters(gdf: pd.DataFrame) -> Query:
         help="“区外”指沙坪坝区以外的项目，默认不显示。",
         placeholder="请选择",
     )
-    st.caption(_counts_line(zone_counts))
+    unzoned = int(live["zone"].isna().sum()) if len(live) else 0
+    st.caption(
+        _counts_line(zone_counts)
+        # the zone filter keeps them (projects.filters), so 西 alone shows more than 西's count
+        + (f"；片区未定的 {unzoned} 个项目不按片区筛选，始终显示" if unzoned else "")
+    )
     chosen_progress = render_progress_filter()
     text = st.text_input("搜索名称或别名", key=K_TEXT, max_chars=100)
     st.button("重置筛选", on_click=_reset, args=(bounds,), width="stretch")
