@@ -17,6 +17,7 @@ from geo import mapview
 #: URL parameter of the selected project's id.
 SELECTED_PARAM = "p"
 K_SEEDED = "permalink_seeded"
+K_NOTES = "permalink_notes"
 
 
 def _one(params: Mapping[str, Any], key: str) -> str | None:
@@ -27,11 +28,16 @@ def _one(params: Mapping[str, Any], key: str) -> str | None:
 
 
 def seed_selection(params: Mapping[str, Any], ids: Collection[str]) -> tuple[str | None, list[str]]:
-    """The project the link selects (first run of a session only), and notes on bad values."""
+    """The project the link selects (first run of a session only), and notes on bad values.
+
+    The notes are kept and returned on the session's later runs too: the map's first report
+    reruns the page at once, and notes shown only by the first run were gone before anyone
+    could read them.
+    """
     if st.session_state.get(K_SEEDED):
-        return None, []
+        return None, list(st.session_state.get(K_NOTES, []))
     st.session_state[K_SEEDED] = True
-    problems = []
+    problems: list[str] = []
     pid = _one(params, SELECTED_PARAM)
     if pid is not None and pid not in ids:
         problems.append(f"链接中的项目编号“{pid[:40]}”不在项目库中，已忽略。")
@@ -39,6 +45,7 @@ def seed_selection(params: Mapping[str, Any], ids: Collection[str]) -> tuple[str
     view = _one(params, mapview.VIEW_PARAM)
     if view is not None and mapview.parse_view(view) is None:
         problems.append(f"链接中的地图位置“{view[:40]}”无效，已忽略，地图显示全区。")
+    st.session_state[K_NOTES] = problems
     return pid, problems
 
 
