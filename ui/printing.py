@@ -87,7 +87,7 @@ def render(filtered: Any, query: filters.Query, view_text: str | None) -> None:
             return
         st.session_state[K_BUILT] = built
     ext = "png" if kind == "png" else "pdf"
-    name = f"shapingba-{'list' if kind == 'list' else 'map'}-{paper}-{orientation}.{ext}"
+    name = download_name(kind, paper, orientation, clock.today())
     st.download_button(
         f"下载{KINDS[kind]}",
         data=built[1],
@@ -97,3 +97,18 @@ def render(filtered: Any, query: filters.Query, view_text: str | None) -> None:
         on_click="ignore",
         width="stretch",
     )
+
+
+def download_name(kind: str, paper: str, orientation: str, day: Any) -> str:
+    """The printed file's name, in Chinese like the data exports' (沙坪坝项目_筛选_…), since
+    planners file it by name.
+
+    >>> download_name("pdf", "A4", "landscape", __import__("datetime").date(2026, 12, 7))
+    '沙坪坝项目分布图_A4横向_20261207.pdf'
+    >>> download_name("list", "A3", "portrait", __import__("datetime").date(2026, 12, 7))
+    '沙坪坝项目清单_A3纵向_20261207.pdf'
+    """
+    what = "清单" if kind == "list" else "分布图"
+    side = "横向" if orientation == "landscape" else "纵向"
+    ext = "png" if kind == "png" else "pdf"
+    return f"沙坪坝项目{what}_{paper}{side}_{day:%Y%m%d}.{ext}"
