@@ -187,7 +187,6 @@ else:
     row = new_selection("table", tables.render_table(filtered) if len(filtered) else None)
     if len(filtered):
         charts.render(filtered)
-        tables.render_progress_charts(filtered)
     unplaced = new_selection("unplaced", tables.render_unplaced(filtered, set(payload.undrawn)))
     row = row or unplaced
     if row and row != selected_id:

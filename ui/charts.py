@@ -1,5 +1,5 @@
-"""Charts under the map: sector × status, zones, and status over the years. A click on a bar or
-on a legend entry sets that filter (applied at the start of the next run, before the filter
+"""Charts under the map: sector × status, zones, status over the years and progress warnings. A
+click on a bar or on a legend entry sets that filter (applied at the start of the next run, before the filter
 widgets are drawn, since a drawn widget's value cannot be changed in the same run).
 """
 
@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from projects import clock, vocab
-from projects.progress import status_on
+from projects.progress import PROGRESS, PROGRESS_COLOURS, status_on
 from ui import sidebar
 
 #: Session keys: the filter a chart click asked for, and a counter that gives the charts fresh
@@ -61,6 +61,12 @@ def _clicked(event: Any) -> None:
 
 def _key(name: str) -> str:
     return f"{name}-{st.session_state.get(K_NONCE, 0)}"
+
+
+def _spoken(chart: alt.Chart, description: str) -> alt.Chart:
+    """The chart as a screen reader meets it: one Chinese description, and none of the English
+    texts Vega would generate for each axis, legend and mark ("X-axis titled …")."""
+    return chart.properties(description=description).configure(aria=False)
 
 
 def sector_chart(filtered: pd.DataFrame) -> alt.Chart:
@@ -171,6 +177,46 @@ def status_years_chart(frame: pd.DataFrame) -> alt.Chart:
     )
 
 
+def progress_chart(filtered: pd.DataFrame, column: str, label: str) -> alt.Chart:
+    """Stacked bars: projects per sector or zone (vocabulary order; projects with no zone left
+    out, as on the zone chart) and progress warning (超前 … 未知, warning colours)."""
+    order = vocab.SECTORS if column == "sector" else vocab.ALL_ZONES
+    rows = filtered.dropna(subset=[column])
+    counts = (
+        rows.groupby([column, "progress_shown"]).size().rename("项目数").reset_index()
+    ).rename(columns={column: label, "progress_shown": "进度预警"})
+    counts["序"] = counts["进度预警"].map(PROGRESS.index)
+    return (
+        alt.Chart(counts)
+        .mark_bar()
+        .encode(
+            **_bars(label, [k for k in order if k in set(counts[label])], across=column == "zone"),
+            color=alt.Color(
+                "进度预警:N",
+                scale=alt.Scale(
+                    domain=list(PROGRESS), range=[PROGRESS_COLOURS[p] for p in PROGRESS]
+                ),
+            ),
+            order=alt.Order("序:Q"),
+            tooltip=[label, "进度预警", "项目数"],
+        )
+    )
+
+
+def _bars(label: str, order: list[str], *, across: bool) -> dict[str, Any]:
+    """Category and count channels: upright bars for a few short labels (zones), lying bars
+    for many (sectors), so every label reads horizontally."""
+    if across:
+        return {
+            "x": alt.X(f"{label}:N", sort=order, axis=alt.Axis(labelAngle=0)),
+            "y": alt.Y("项目数:Q"),
+        }
+    return {
+        "y": alt.Y(f"{label}:N", sort=order, axis=alt.Axis(title=None, labelLimit=120)),
+        "x": alt.X("项目数:Q", title="项目数"),
+    }
+
+
 def render(filtered: pd.DataFrame) -> None:
     """The charts for the filtered projects; a click on a bar or legend entry filters by it."""
     left, right = st.columns(2)
@@ -179,7 +225,10 @@ def render(filtered: pd.DataFrame) -> None:
         st.caption("点击柱子按领域筛选，点击图例中的状态按状态筛选。")
         _clicked(
             st.altair_chart(
-                sector_chart(filtered), key=_key("chart-sector"), on_select="rerun", width="stretch"
+                _spoken(sector_chart(filtered), "按领域与状态统计的项目数条形图"),
+                key=_key("chart-sector"),
+                on_select="rerun",
+                width="stretch",
             )
         )
     with right:
@@ -187,7 +236,10 @@ def render(filtered: pd.DataFrame) -> None:
         st.caption(ZONE_NOTE)
         _clicked(
             st.altair_chart(
-                zone_chart(filtered), key=_key("chart-zone"), on_select="rerun", width="stretch"
+                _spoken(zone_chart(filtered), "按片区统计的项目数条形图"),
+                key=_key("chart-zone"),
+                on_select="rerun",
+                width="stretch",
             )
         )
         unzoned = int(filtered["zone"].isna().sum())
@@ -203,4 +255,17 @@ def render(filtered: pd.DataFrame) -> None:
             f"每年年末各状态的项目数，至“状态截至”的 {last_year} 年；依据规划文件中的状态记载"
             "与人工修改记录，某年文件尚未提及的项目不计入该年。"
         )
-        st.altair_chart(status_years_chart(frame), width="stretch")
+        st.altair_chart(
+            _spoken(status_years_chart(frame), "各年年末按状态统计的项目数条形图"), width="stretch"
+        )
+    if "progress_shown" not in filtered:
+        return
+    left, right = st.columns(2)
+    for column, label, box in (("sector", "领域", left), ("zone", "片区", right)):
+        with box:
+            st.subheader(f"进度预警：按{label}")
+            chart = progress_chart(filtered, column, label)
+            st.altair_chart(_spoken(chart, f"按{label}统计的进度预警项目数条形图"), width="stretch")
+    unzoned = int(filtered["zone"].isna().sum())
+    if unzoned:
+        st.caption(f"按片区的进度预警图未计入尚未确定片区的 {unzoned} 个项目。")

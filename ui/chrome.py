@@ -39,6 +39,22 @@ LABELS: dict[str, str] = {
     "Copy Vega-Lite spec": "复制图表定义",
     "Vega visualization": "统计图",
     "visualization": "统计图",
+    # Vega's names of the SVG groups that hold a chart's marks (the charts give their own
+    # Chinese description and switch Vega's per-mark English texts off: ui.charts._spoken).
+    **{
+        f"{mark} mark container": f"图形（{zh}）"
+        for mark, zh in (
+            ("group", "组"),
+            ("rect", "条形"),
+            ("rule", "线段"),
+            ("line", "折线"),
+            ("area", "面积"),
+            ("symbol", "符号"),
+            ("text", "文字"),
+            ("arc", "扇形"),
+            ("path", "路径"),
+        )
+    },
     "Running...": "正在运行……",
     "Stop": "停止",
     "Show password": "显示输入的字符",

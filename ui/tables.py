@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from projects import vocab
-from projects.progress import PROGRESS, PROGRESS_COLOURS
+from projects.progress import PROGRESS
 from ui.details import precision_label
 
 K_UNPLACED = "unplaced_table"
@@ -78,33 +78,6 @@ def table_frame(filtered: pd.DataFrame) -> pd.DataFrame:
 def _progress_column(filtered: pd.DataFrame) -> pd.Categorical:
     values = filtered["progress_shown"] if "progress_shown" in filtered else [None] * len(filtered)
     return pd.Categorical(values, categories=PROGRESS)
-
-
-def render_progress_charts(filtered: pd.DataFrame) -> None:
-    """Progress warnings counted by sector and by zone (stacked, warning colours)."""
-    if "progress_shown" not in filtered or filtered.empty:
-        return
-    left, right = st.columns(2)
-    for column, title, order, label, box in (
-        ("sector", "进度预警：按领域", vocab.SECTORS, "领域", left),
-        ("zone", "进度预警：按片区", (*vocab.ALL_ZONES, "未定"), "片区", right),
-    ):
-        with box:
-            st.subheader(title)
-            keys = filtered[column].fillna("未定")
-            shown = set(filtered["progress_shown"])
-            pivot = (
-                pd.crosstab(keys, filtered["progress_shown"])
-                .reindex(index=[k for k in order if k in set(keys)])
-                .reindex(columns=[p for p in PROGRESS if p in shown])
-                .fillna(0)
-            )
-            st.bar_chart(
-                pivot,
-                color=[PROGRESS_COLOURS[p] for p in pivot.columns],
-                x_label=label,
-                y_label="项目数",
-            )
 
 
 def _sorted(rows: pd.DataFrame, order: str) -> pd.DataFrame:

@@ -65,3 +65,23 @@ def test_status_over_years_reaches_the_status_as_of_year():
     on_map = filters.filter_projects(gdf, filters.Query(as_of_year=year))
     on_map = on_map[on_map["id"].isin(shown["id"])]["status_shown"].value_counts()
     assert bars == on_map.to_dict()
+
+
+def test_progress_charts_follow_the_vocabulary_and_leave_out_the_unzoned():
+    shown = _shown()
+    for column, label, vocabulary in (
+        ("sector", "领域", vocab.SECTORS),
+        ("zone", "片区", vocab.ALL_ZONES),
+    ):
+        spec = charts.progress_chart(shown, column, label).to_dict()
+        axis = "x" if column == "zone" else "y"  # zones stand, sectors lie
+        order = spec["encoding"][axis]["sort"]
+        assert order == [k for k in vocabulary if k in order] and len(order) >= 3
+        values = next(iter(spec["datasets"].values()))
+        assert {v[label] for v in values} <= set(vocabulary)  # no 未定 bar
+        assert sum(v["项目数"] for v in values) == int(shown[column].notna().sum())
+
+
+def test_a_chart_speaks_chinese_to_a_screen_reader():
+    spec = charts._spoken(charts.zone_chart(_shown()), "按片区统计").to_dict()
+    assert spec["description"] == "按片区统计" and spec["config"]["aria"] is False
