@@ -80,3 +80,20 @@ def test_phone_folds_legend_and_opens_filters_from_a_button(site):
     expect(sidebar.get_by_text("筛选", exact=True)).to_be_in_viewport(timeout=WAIT_MS)
     page.screenshot(path=str(ARTIFACTS / "page_400_filters.png"))
     assert page.errors == []
+
+
+def test_a_first_tap_on_the_phone_map_opens_what_it_hits_without_scrolling(site):
+    """Leaflet focuses the map on the first press; in Streamlit's scrolling container that
+    scrolled the page, so a first tap on a cluster near the fold missed it."""
+    browser, url = site
+    page = open_page(browser, url, viewport={"width": 400, "height": 800})
+    frame = map_frame(page)
+    cluster = frame.locator(".sp-cluster").last
+    expect(cluster).to_be_visible(timeout=WAIT_MS)
+    scrolled = "() => document.querySelector('[data-testid=\"stMain\"]').scrollTop"
+    before = page.evaluate(scrolled)
+    box = cluster.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    expect(frame.locator(".sp-list")).to_be_visible(timeout=10_000)
+    assert page.evaluate(scrolled) == before
+    assert page.errors == []

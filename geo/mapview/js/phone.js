@@ -1,9 +1,19 @@
 {# On a narrow map (a phone) the legend folds into a 「图例」 button and the zoom buttons grow
-   to 40 px tap targets. Runs after the rest of the map script (the legend is added after it).
+   to 40 px tap targets; a first tap never scrolls the page. Runs after the rest of the map script (the legend is added after it).
    Rendered by geo/mapview/phone.py. #}
 (function () {
   var map = {{ this._parent.get_name() }};
   var NARROW = {{ this.narrow_px }};
+  // Leaflet focuses the map on the first press (for its arrow keys) and then restores the
+  // window's scroll; but the page scrolls in Streamlit's own container, so focusing the map's
+  // frame scrolled the page and a first tap near the fold missed what it aimed at.
+  if (map.keyboard) {
+    map.keyboard.disable();
+    map.keyboard._onMouseDown = function () {
+      if (!this._focused) { this._map.getContainer().focus({ preventScroll: true }); }
+    };
+    map.keyboard.enable();
+  }
   var css = document.createElement("style");
   css.textContent = ".sp-narrow .leaflet-bar a{width:40px;height:40px;line-height:40px;font-size:22px;}";
   document.head.appendChild(css);
