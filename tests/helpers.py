@@ -53,6 +53,13 @@ IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 WAIT_MS = 120_000
 
 
+def settled(page: Page) -> None:
+    """Wait until the script run is over (Streamlit's own run indicator is then gone), as a
+    person reads what a click brought before the next click."""
+    page.wait_for_timeout(500)
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=WAIT_MS)
+
+
 def run_page(at: AppTest) -> AppTest:
     """Run the AppTest page (or the tree of a widget just clicked) and fail on any exception."""
     at = at.run()

@@ -22,7 +22,7 @@ from playwright.sync_api import expect
 from geo.boundaries import load_zones
 from projects import store
 from projects.sources import ROOT
-from tests.helpers import IFRAME, WAIT_MS, app_in_browser, map_frame, open_page
+from tests.helpers import IFRAME, WAIT_MS, app_in_browser, map_frame, open_page, settled
 
 pytestmark = pytest.mark.browser
 
@@ -183,6 +183,8 @@ def test_a_click_on_any_kind_of_drawn_thing_opens_its_project(page, catalog):
     expect(count).to_be_visible(timeout=WAIT_MS)
     box = count.bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    expect(frame.locator(".sp-list")).to_be_visible(timeout=WAIT_MS)
+    settled(page)  # the previous choice's run is over before the next choice
     _details(page, _choose_from_list(page, frame))
 
     # The district box lists the projects known only to the district.

@@ -17,7 +17,15 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from projects import store
-from tests.helpers import IFRAME, WAIT_MS, app_in_browser, map_frame, open_page, staff_files
+from tests.helpers import (
+    IFRAME,
+    WAIT_MS,
+    app_in_browser,
+    map_frame,
+    open_page,
+    settled,
+    staff_files,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -188,19 +196,13 @@ def _sidebar(page: Page):
     return page.locator('[data-testid="stSidebar"]')
 
 
-def _settled(page: Page) -> None:
-    """Wait until the script run is over (Streamlit's own run indicator is then gone)."""
-    page.wait_for_timeout(500)
-    expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0, timeout=WAIT_MS)
-
-
 def test_default_page_has_no_english(site):
     browser, url = site
     page = open_page(browser, url, viewport={"width": 1600, "height": 1000})
     map_frame(page)
     # The table and charts follow the map's first painted frame.
     expect(page.locator('[data-testid="stVegaLiteChart"]').first).to_be_visible(timeout=WAIT_MS)
-    _settled(page)
+    settled(page)
     assert latin_words(page) == {}
     assert page.errors == []
 
@@ -211,7 +213,7 @@ def test_chart_descriptions_are_chinese(site):
     browser, url = site
     page = open_page(browser, url, viewport={"width": 1600, "height": 1000})
     expect(page.locator('[data-testid="stVegaLiteChart"]').first).to_be_visible(timeout=WAIT_MS)
-    _settled(page)
+    settled(page)
     assert latin_words(page, charts=True) == {}
 
 
@@ -230,7 +232,7 @@ def test_editing_import_export_and_drawing_have_no_english(site):
     # The print panel with a map built.
     side.get_by_role("button", name=re.compile("^生成地图")).click()
     expect(side.get_by_role("button", name="下载地图 PDF")).to_be_visible(timeout=WAIT_MS)
-    _settled(page)
+    settled(page)
     assert latin_words(page) == {}
     # Drawing toolbar, with the point tool switched on (its hint follows the pointer).
     side.get_by_text("标绘模式（工作人员）").click()

@@ -21,7 +21,7 @@
     if (EDITING) { p.classList.add("sp-noclick"); }
     return p;
   }
-  pane("spOutline", 430); pane("spProjects", 450); pane("spZoneLabels", 600); pane("spMarkers", 610); pane("spBadges", 620);
+  pane("spOutline", 430); pane("spProjects", 450); pane("spMarkers", 610); pane("spZoneLabels", 615); pane("spBadges", 620);
   var css = document.createElement("style");
   css.textContent = ".sp-noclick, .sp-noclick * { pointer-events: none !important; }" +
     ".sp-pt, .sp-cluster, .sp-badge, .sp-zone { background: none; border: none; }" +
