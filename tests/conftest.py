@@ -16,6 +16,15 @@ ROOT = Path(__file__).resolve().parent.parent
 GEODATA_REF = ROOT.parent / "shared" / "geodata-ref"
 
 
+@pytest.fixture
+def catalog_copy(tmp_path, monkeypatch) -> Path:
+    """A copy of the committed catalog that the app (SHAPINGBA_CATALOG) reads and may change."""
+    path = tmp_path / "projects.geojson"
+    shutil.copy(ROOT / "data" / "projects.geojson", path)
+    monkeypatch.setenv("SHAPINGBA_CATALOG", str(path))
+    return path
+
+
 @pytest.fixture(scope="session")
 def seeds() -> Path:
     folder = seeds_dir()

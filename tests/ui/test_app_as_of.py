@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from projects import clock, filters
@@ -17,19 +15,11 @@ from tests.helpers import run_page, shown_count
 APP = str(ROOT / "app.py")
 
 
-@pytest.fixture
-def catalog(tmp_path, monkeypatch):
-    path = tmp_path / "projects.geojson"
-    shutil.copy(ROOT / "data" / "projects.geojson", path)
-    monkeypatch.setenv("SHAPINGBA_CATALOG", str(path))
-    return path
-
-
 def captions(at: AppTest) -> str:
     return " ".join(c.value for c in at.caption)
 
 
-def test_the_as_of_slider_shows_a_past_year(catalog):
+def test_the_as_of_slider_shows_a_past_year(catalog_copy):
     at = run_page(AppTest.from_file(APP, default_timeout=90))
     this_year = clock.today().year
     slider = at.slider(key="f_as_of")
@@ -50,7 +40,7 @@ def test_the_as_of_slider_shows_a_past_year(catalog):
     assert 0 < then < now and now - then <= int(hidden.group(1))
     table = at.dataframe[0].value  # its first page
     assert len(table) == min(then, 100)
-    gdf = filters.catalog_frame(json.loads(catalog.read_text("utf-8")))
+    gdf = filters.catalog_frame(json.loads(catalog_copy.read_text("utf-8")))
     expected = filters.filter_projects(gdf, filters.Query(as_of_year=2021))
     status_then = dict(zip(expected["name"], expected["status_shown"], strict=True))
     assert list(table["状态"].astype(str)) == [status_then[n] for n in table["名称"]]
@@ -65,7 +55,7 @@ def test_the_as_of_slider_shows_a_past_year(catalog):
     assert shown_count(at)[0] == now and "asof" not in at.query_params
 
 
-def test_a_link_opens_at_its_year_and_a_bad_year_is_noted(catalog):
+def test_a_link_opens_at_its_year_and_a_bad_year_is_noted(catalog_copy):
     at = AppTest.from_file(APP, default_timeout=90)
     at.query_params["asof"] = "2022"
     run_page(at)

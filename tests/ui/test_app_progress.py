@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from projects.sources import ROOT
@@ -16,15 +14,7 @@ from ui.details import md_text
 APP = str(ROOT / "app.py")
 
 
-@pytest.fixture
-def catalog(tmp_path, monkeypatch):
-    path = tmp_path / "projects.geojson"
-    shutil.copy(ROOT / "data" / "projects.geojson", path)
-    monkeypatch.setenv("SHAPINGBA_CATALOG", str(path))
-    return path
-
-
-def test_progress_filter_column_details_and_charts(catalog):
+def test_progress_filter_column_details_and_charts(catalog_copy):
     at = run_page(AppTest.from_file(APP, default_timeout=90))
     everything = shown_count(at)[0]
     assert at.multiselect(key="f_progress").value == ["超前", "正常", "滞后", "未知"]
@@ -37,7 +27,7 @@ def test_progress_filter_column_details_and_charts(catalog):
     assert 0 < late < everything
     assert set(at.dataframe[0].value["进度预警"]) == {"滞后"}
     assert at.query_params["progress"] in ("滞后", ["滞后"])
-    features = json.loads(catalog.read_text("utf-8"))["features"]
+    features = json.loads(catalog_copy.read_text("utf-8"))["features"]
     (pid,) = [
         f["properties"]["id"] for f in features if f["properties"]["name"] == "渝遂高速拓宽改造"
     ]
@@ -53,7 +43,7 @@ def map_state(at: AppTest) -> str:
     return re.search(r'__spApply\("(.*?)"', group).group(1)
 
 
-def test_the_map_colours_by_progress_when_asked(catalog):
+def test_the_map_colours_by_progress_when_asked(catalog_copy):
     at = run_page(AppTest.from_file(APP, default_timeout=90))
     by_status = map_state(at)
     assert set(by_status) <= set(".012345")
