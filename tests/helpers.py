@@ -207,10 +207,14 @@ def open_page(browser: Browser, url: str, **options: Any) -> Page:
 
 
 def map_frame(page: Page) -> Frame:
-    """The map's iframe once its project layers have been drawn (``window.__sp.applied``)."""
+    """The map's iframe once its project layers have been drawn (``window.__sp.applied``) and
+    the page has run again to add the table and charts below it (a first page draws the map
+    first): a click before that run ends could be lost in it."""
     page.wait_for_selector(IFRAME, state="visible", timeout=WAIT_MS)
     frame = page.query_selector(IFRAME).content_frame()
     frame.wait_for_function("window.__sp && window.__sp.applied >= 1", timeout=WAIT_MS)
+    page.get_by_text(re.compile("^未上图的项目")).first.wait_for(state="attached", timeout=WAIT_MS)
+    settled(page)
     return frame
 
 
