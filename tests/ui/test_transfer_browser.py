@@ -18,7 +18,7 @@ from pyproj import CRS
 from projects import clock, store
 from projects.store import users
 from tests.geo.exchange.test_export import EXPORTED, built_collection
-from tests.helpers import WAIT_MS, app_in_browser, open_page
+from tests.helpers import WAIT_MS, app_in_browser, open_page, settled
 
 PASSWORD = "browser-import-pass"
 
@@ -47,6 +47,9 @@ def page(files):
 def _choose(page, label: str, option: str) -> None:
     """Pick ``option`` in the select box labelled ``label``; wait until the box shows it."""
     box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first
+    # A run still going (a first page adds the table below the map in a second run) redraws the
+    # box and closes its list under the click; a person sees the page settle first.
+    settled(page)
     box.click()
     page.get_by_role("option", name=option).first.click()
     chosen = re.compile(re.escape(option))
