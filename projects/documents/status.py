@@ -80,6 +80,7 @@ RULES: tuple[Rule, ...] = (
         "建成的是一年的工作量，项目仍在推进",
         "002:37",
         "建成“两岸青山·千里林带”1500亩",
+        "规划",
     ),
     R(
         "争取/谋划",
@@ -136,6 +137,15 @@ RULES: tuple[Rule, ...] = (
         "以它为依托、龙头或发展对象，说明它已存在并在运行",
         "002:88",
         "以西南医院、新桥医院、肿瘤医院等高水平医院为龙头",
+    ),
+    R(
+        "加快投用",
+        r"加快(?:建成|投用|投运)",
+        "在建",
+        "在建",
+        "写明正在加快建成、投用：仍在建设，尚未投用",
+        "000:152",
+        "加快投用西部陆海新通道重庆无水港",
     ),
     R(
         "建成投用",
@@ -231,21 +241,40 @@ def judge(clause: str, cue: str, part: str | None, *, multi_year: bool = False) 
     '规划'
     >>> judge("建成改造□、□", "", "plan").status
     '在建'
+
+    An item coordinated after another (…示范带建设、□建设) takes the verb that governs both:
+
+    >>> judge("□建设", "推进", "plan", multi_year=True).status
+    '在建'
     """
     review = part == "review"
-    for text in (clause, cue):
-        if not text:
-            continue
-        for rule, rx in _COMPILED:
-            target = multi_year and not review and rule.target
-            status = rule.review if review else (rule.target if target else rule.plan)
-            m = rx.search(text)
-            if status and m:
-                why = TARGET_WHY if target else rule.why
-                return Judgement(status, rule.key, _cue_words(text, m), f"{rule.key}：{why}")
+    said = [_read(text, review, multi_year) for text in (clause, cue) if text]
+    said = [j for j in said if j is not None]
+    if len(said) == 2 and clause.startswith("□") and said[0].rule == WEAKEST != said[1].rule:
+        # 推进中梁乡村振兴示范带建设、中梁农业互联网小镇建设 (001:775): the second item's own
+        # words are only 建设; the verb governing both (推进, kept as the cue) says more
+        return said[1]
+    if said:
+        return said[0]
     if review:
         return Judgement(UNKNOWN_STATUS, "默认", "", DEFAULT_BASIS)
     return Judgement("规划", "默认", "", DEFAULT_BASIS)
+
+
+#: The weakest reading (a bare 建设 / 打造), last of the table.
+WEAKEST = RULES[-1].key
+
+
+def _read(text: str, review: bool, multi_year: bool) -> Judgement | None:
+    """The first rule that reads ``text``, as a judgement; None when none does."""
+    for rule, rx in _COMPILED:
+        target = multi_year and not review and rule.target
+        status = rule.review if review else (rule.target if target else rule.plan)
+        m = rx.search(text)
+        if status and m:
+            why = TARGET_WHY if target else rule.why
+            return Judgement(status, rule.key, _cue_words(text, m), f"{rule.key}：{why}")
+    return None
 
 
 def _cue_words(text: str, m: re.Match[str]) -> str:

@@ -136,12 +136,24 @@ def current_status(history: list[dict[str, Any]]) -> str | None:
     ...      {"doc": "a", "status": "在建", "part": "plan", "basis": "x"}]
     >>> current_status(h)
     '运营'
+
+    Unless the text says it is new (the issue's "unless the text says it is new"): a part that
+    reads it 新增 is not outweighed by the same part reading it as an existing 核心载体.
+
+    >>> h = [{"doc": "a", "status": "规划", "part": "plan", "basis": "新建/新增：…"},
+    ...      {"doc": "a", "status": "运营", "part": "plan", "basis": "既有依托：…"}]
+    >>> current_status(h)
+    '规划'
     """
     said = [h for h in history if h.get("doc") and h.get("basis") != DEFAULT_BASIS]
     said = [h for h in said if rank(h["status"]) >= 0]
     if not said:
         defaults = [h for h in history if h.get("doc") and rank(h["status"]) >= 0]
         return defaults[-1]["status"] if defaults else None
+    # a part that says the thing is new (新增特钢创意产业园, 001:534) is not outweighed by its
+    # own reading of the thing as existing (以…特钢厂国际创意产业示范园…为核心载体, 001:603)
+    new = {(h["doc"], h.get("part") or "plan") for h in said if _rule(h) == NEW_RULE}
+    said = [h for h in said if not ((h["doc"], h.get("part") or "plan") in new and _existing(h))]
     groups: dict[tuple[str, str], str] = {}
     for h in said:  # history is in reading order, so groups keep it
         key = (h["doc"], h.get("part") or "plan")
@@ -156,6 +168,19 @@ def current_status(history: list[dict[str, Any]]) -> str | None:
         if part == "review":
             fact = said_status
     return status
+
+
+#: The status rule that says a thing is new, and those that read it as existing.
+NEW_RULE = "新建/新增"
+EXISTING_RULES = ("既有提升", "既有依托")
+
+
+def _rule(entry: dict[str, Any]) -> str:
+    return str(entry.get("basis") or "").split("：")[0]
+
+
+def _existing(entry: dict[str, Any]) -> bool:
+    return _rule(entry) in EXISTING_RULES
 
 
 def make_record(

@@ -129,6 +129,11 @@ def test_every_rule_reads_its_real_example_line(rule, seeds, judged):
         ("001", 794, "G212青木关至北碚界", "规划"),  # 建成改造G212青木关至北碚界 (by 2025)
         ("002", 81, "凤凰山创意园一期", "在建"),  # 建成投用凤凰山创意园一期 (in 2025)
         ("003", 76, "两岸青山·千里林带", "在建"),  # 提质建设“两岸青山·千里林带”
+        # 加快 governing 投用 is progress even in a multi-year plan (not its 2027 target)
+        ("000", 152, "西部陆海新通道重庆无水港", "在建"),  # 加快投用西部陆海新通道重庆无水港
+        # the second of 推进X建设、Y建设 takes the governing 推进
+        ("001", 775, "中梁农业互联网小镇", "在建"),  # 推进…示范带建设、中梁农业互联网小镇建设
+        ("001", 775, "中梁乡村振兴示范带", "在建"),
     ],
 )
 def test_real_lines_read_as_the_documents_mean(judged, doc, line, name, status):
@@ -220,3 +225,24 @@ def test_a_long_cue_shows_names_as_ellipses_never_the_mask():
     clause = "推动优质项目向□、□、□、□、□等楼宇集聚" + "，并" * 20
     j = judge(clause, "", "plan")
     assert j.status == "运营" and "□" not in j.cue and "…" in j.cue
+
+
+def test_a_part_saying_new_is_not_outweighed_by_reading_it_as_existing(records):
+    # 001:534 新增特钢创意产业园…新经济产业空间 (new), 001:603 以…特钢厂国际创意产业示范园…等为
+    # 核心载体 (a carrier, read alone as existing): the 14th plan plans it, it does not run yet
+    rec = records["重庆特钢创意产业园"]
+    said = {h["line"]: h["status"] for h in rec["status_history"]}
+    assert said[534] == "规划" and said[603] == "运营"
+    assert rec["status"] == "规划"
+    # where no part says new, the existing reading stands (000:61 提档升级, 002:63 提档升级)
+    assert records["重庆工业设计产业城"]["status"] == "运营"
+
+
+def test_a_length_built_in_a_multi_year_plan_is_its_target(records):
+    # 001:797 建成国际物流枢纽园内部道路24.5公里，青凤高科产业园21.9公里: by 2025, as 建成改造
+    # G212… of 001:794; the same words in this year's plan of a report are work under way
+    for name in ("国际物流枢纽园内部道路", "青凤高科产业园内部道路"):
+        (entry,) = records[name]["status_history"]
+        assert (entry["line"], entry["status"]) == (797, "规划")
+    assert judge("建成□24.5公里", "", "plan", multi_year=True).status == "规划"
+    assert judge("建成□24.5公里", "", "plan").status == "在建"

@@ -215,3 +215,22 @@ def test_bad_input_gives_a_chinese_error_and_changes_nothing(seeds, tmp_path):
     with pytest.raises(BadFile, match="操作“drop”无效"):
         build_records(seeds, curation=cur, registry=tmp_path / "ids.csv")
     assert not (tmp_path / "ids.csv").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "forms", "lines"),
+    [
+        # 000:61 全力打造1491未来设计创意中心; 002:81 开工建设1491创意产业园
+        ("1491创意产业园", {"1491未来设计创意中心"}, {("000", 61), ("002", 81)}),
+        # 001:603/609 特钢厂国际创意产业示范园; 001:534/851 (重庆)特钢创意产业园
+        ("重庆特钢创意产业园", {"特钢厂国际创意产业示范园"}, {("001", 534), ("001", 603)}),
+        # 001:711 青凤高科产业园 / 002:80 青凤科创城, the west's park beside 国际物流城
+        ("青凤科创城", {"青凤高科产业园", "青凤高新产业示范区"}, {("001", 575), ("002", 80)}),
+    ],
+)
+def test_one_project_under_two_names_is_one_record(records, name, forms, lines):
+    rec = by_name(records, name)
+    assert forms <= set(rec["aliases"])
+    assert lines <= {(s["doc"][:3], s["line"]) for s in rec["sources"]}
+    for form in forms:
+        assert not [r for r in records if r["name"] == form]
