@@ -117,6 +117,8 @@ _SCIENCE_CITY_STATION = (
     "001:749 重庆国际物流城开放引领示范区：……加快建设科学城高铁站，争取城轨15、19、7号线引入"
     "科学城高铁站（重庆国际物流城属西部现代新城，001:711）"
 )
+#: 渝蓉高速内延伸线 (进城通道 in 001:744) as a whole, not its 井口隧道 listed apart.
+_YURONG = r"渝蓉高速(?:内延伸线|进城通道)(?!\S*隧道)"
 ROUTES: tuple[tuple[str, str, str], ...] = (
     (r"(?<![0-9])(?:7|15|19)号线", "西", _SCIENCE_CITY_STATION),
     (
@@ -124,6 +126,19 @@ ROUTES: tuple[tuple[str, str, str], ...] = (
         "西",
         "001:751 高铁站城融合示范区：围绕“三核三区”，即重庆西站、成渝客专沙坪坝站、成渝中线科学城站"
         "三大高铁站极核（科学城高铁站见001:749 重庆国际物流城开放引领示范区）",
+    ),
+    # an east-west corridor of the 科学大道 (西) that runs through the 井口 tunnel (东): 跨区
+    (
+        _YURONG,
+        "西",
+        "001:744 加快与快速路二横线、渝蓉高速进城通道等东西向大通道……互联互通"
+        "（科学大道高质量发展示范带，第十八章 西部“产学研”示范区）",
+    ),
+    (
+        _YURONG,
+        "东",
+        "001:793 桥梁隧道：……渝蓉高速内延伸线井口隧道（井口属东部，001:727 嘉陵江智慧湾区……"
+        "井口科技产业半岛）",
     ),
 )
 
@@ -146,14 +161,23 @@ def zone_of_route(name: str) -> tuple[str, list[str], str] | None:
     True
     >>> zone_of_route("成渝中线高铁科学城站TOD城市综合体") is None
     True
+    >>> zone_of_route("渝蓉高速内延伸线")[:2], zone_of_route("渝蓉高速内延伸线井口隧道")
+    (('跨区', ['东', '西']), None)
     >>> zone_of_route("沙坪坝区生态清洁型小流域工程")[:2]
     ('跨区', ['东', '中', '西'])
     """
     if _DISTRICT_WIDE.search(name):
         return CROSS_ZONE, list(ZONES), DISTRICT_WIDE_BASIS
+    said = {}
     for pattern, zone, where in ROUTES:
         if re.search(pattern + "[^站]*$", name):  # the line, not a station or TOD on it
-            return zone, [zone], f"经{where}；区内其余走向文中未说明"
+            said.setdefault(zone, where)
+    if len(said) == 1:
+        ((zone, where),) = said.items()
+        return zone, [zone], f"经{where}；区内其余走向文中未说明"
+    if said:  # the text brings it to places of two zones: it crosses them
+        zones = [z for z in ZONES if z in said]
+        return CROSS_ZONE, zones, "经" + "；经".join(said[z] for z in zones)
     return None
 
 

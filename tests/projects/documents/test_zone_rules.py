@@ -119,6 +119,17 @@ def test_routes_take_the_zone_of_the_station_the_text_brings_them_to(seeds):
     assert zone_of_route("成渝中线高铁科学城站") is None  # a station: its own place decides
 
 
+def test_a_route_the_text_brings_to_two_zones_crosses_them(seeds):
+    # 001:744 (科学大道, 西): 渝蓉高速进城通道等东西向大通道; 001:793: 渝蓉高速内延伸线井口隧道,
+    # and 井口 is 东 (001:727); the tunnel itself is one place, its own position decides
+    assert "渝蓉高速进城通道等东西向大通道" in _line(seeds, "001:744")
+    assert "渝蓉高速内延伸线井口隧道" in _line(seeds, "001:793")
+    for name in ("渝蓉高速内延伸线", "渝蓉高速进城通道"):
+        zone, zones, basis = zone_of_route(name)
+        assert (zone, zones) == ("跨区", ["东", "西"]) and "001:744" in basis and "001:793" in basis
+    assert zone_of_route("渝蓉高速内延伸线井口隧道") is None
+
+
 def test_a_programme_of_the_whole_district_crosses_all_zones(seeds):
     # 001:894 专栏16 水流域治理：……沙坪坝区生态清洁型小流域工程等
     assert "沙坪坝区生态清洁型小流域工程" in _line(seeds, "001:894")
@@ -139,6 +150,7 @@ def test_a_programme_of_the_whole_district_crosses_all_zones(seeds):
         ("轨道15号线", "西", ["西"], "001:749"),
         ("成渝中线高铁沙坪坝段", "西", ["西"], "001:751"),
         ("沙坪坝区生态清洁型小流域工程", "跨区", ["东", "中", "西"], "001:706"),
+        ("渝蓉高速内延伸线", "跨区", ["东", "西"], "001:793"),
     ],
 )
 def test_routes_and_programmes_in_the_records(records, name, zone, zones, line):
