@@ -90,12 +90,36 @@ GEO_METHOD_LABELS: dict[str, str] = {
 }
 
 
+#: What a record's years rest on (schema field ``years_basis``; codes from
+#: ``projects.records.assemble.YEARS_BASES``).
+YEARS_BASIS_LABELS: dict[str, str] = {
+    "text": "文中写明的年份",
+    "review": "工作回顾所报年份",
+    "plan_year": "年度计划所定年份",
+    "period": "文件规划期，文中无具体年份",
+}
+
+#: The part of a document a status-history entry comes from (its ``part``).
+PART_LABELS: dict[str, str] = {"review": "回顾", "plan": "计划"}
+
+#: Fields whose values are codes, and the labels a person reads for them.
+CODE_LABELS: dict[str, dict[str, str]] = {
+    "precision": PRECISION_LABELS,
+    "geo_method": GEO_METHOD_LABELS,
+    "years_basis": YEARS_BASIS_LABELS,
+}
+
+
 def code_label(field: str, code: object) -> object:
-    """The Chinese label of a vocabulary code in ``field`` (precision, geo_method); anything
-    else is returned as it is."""
+    """The Chinese label of a vocabulary code in ``field`` (``CODE_LABELS``); anything else is
+    returned as it is.
+
+    >>> code_label("years_basis", "plan_year"), code_label("precision", None), code_label("x", 1)
+    ('年度计划所定年份', '未定位', 1)
+    """
     if field == "precision" and code is None:
         return UNPLACED_LABEL
-    labels = {"precision": PRECISION_LABELS, "geo_method": GEO_METHOD_LABELS}.get(field)
+    labels = CODE_LABELS.get(field)
     return labels.get(code, code) if labels and isinstance(code, str) else code
 
 

@@ -100,14 +100,9 @@ def source_lines(sources: Any) -> list[str]:
 
 
 #: What a record's years rest on (schema field years_basis).
-YEARS_BASIS_LABELS = {
-    "text": "文中写明的年份",
-    "review": "工作回顾所报年份",
-    "plan_year": "年度计划所定年份",
-    "period": "文件规划期，文中无具体年份",
-}
+YEARS_BASIS_LABELS = vocab.YEARS_BASIS_LABELS
 #: How a status-history entry's part reads in the panel.
-PART_LABELS = {"review": "回顾", "plan": "计划"}
+PART_LABELS = vocab.PART_LABELS
 #: What a status taken from no words of the documents says (projects.documents.status).
 DEFAULT_BASIS = "默认（文中无进度表述）"
 

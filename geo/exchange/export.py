@@ -57,7 +57,7 @@ from geo.exchange.records import (
 )
 from geo.exchange.writers import WRITERS
 from geo.places import resolve
-from projects import clock
+from projects import clock, vocab
 from projects.errors import InvalidValue
 
 
@@ -226,6 +226,7 @@ def referenced_places(records: list[dict[str, Any]]) -> gpd.GeoDataFrame | None:
                 "place_id": ref.id,
                 "name": ref.name,
                 "precision": ref.precision,
+                "precision_zh": vocab.code_label("precision", ref.precision),
                 "schematic": ref.schematic,
                 "basis": ref.basis,
                 "projects": sum(1 for r in records if r.get("place_id") == place_id),

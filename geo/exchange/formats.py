@@ -162,25 +162,70 @@ FAMILY_LABELS: dict[str, str] = {"point": "点", "line": "线", "polygon": "面"
 
 
 #: Fields an export adds to the schema's, derived at export time (never imported): the name of
-#: the place a reference-level position points to, where a drawn geometry comes from, and the
-#: progress warning as of the export day.
+#: the place a reference-level position points to, where a drawn geometry comes from, the
+#: progress warning as of the export day, and what a person reads for each code field.
 DERIVED_FIELDS: dict[str, tuple[type, object, str]] = {
     "place_name": (str, None, "所在地名"),
     "geometry_source": (str, None, "几何来源"),
     "progress": (str, None, "进度预警"),
-    # What a person reads for the codes in ``precision`` and ``geo_method`` (the codes stay).
+    "years_basis_zh": (str, None, "年份依据说明"),
     "precision_zh": (str, None, "定位精度说明"),
     "geo_method_zh": (str, None, "定位方法说明"),
+    "geometry_source_zh": (str, None, "几何来源说明"),
 }
 
-#: What ``geometry_source`` says (codes in the data, these labels in the metadata).
+#: What ``geometry_source`` says (codes in the data, these labels beside them).
 GEOMETRY_SOURCES = {
     "own": "项目自身的位置",
     "place_point": "所在地名的代表点（不是项目自身的位置）",
 }
 
-#: Every exported field: the schema's, then the derived ones.
-EXPORT_FIELDS: dict[str, tuple[type, object, str]] = {**schema.FIELDS, **DERIVED_FIELDS}
+#: Code field -> the derived field a person reads for it (the code stays, for GIS use and
+#: for the import; the label is written in the column right after it).
+LABEL_FIELDS: dict[str, str] = {
+    "years_basis": "years_basis_zh",
+    "precision": "precision_zh",
+    "place_id": "place_name",
+    "geo_method": "geo_method_zh",
+    "geometry_source": "geometry_source_zh",
+}
+
+#: Derived fields placed after a schema field (the rest follow their code, ``LABEL_FIELDS``).
+_PLACED_AFTER = {"geo_matched": "geometry_source"}
+
+
+def _in_order(fields: dict[str, tuple[type, object, str]]) -> dict[str, tuple[type, object, str]]:
+    """The fields with each label right after its code, so a table reads code, label."""
+    out: dict[str, tuple[type, object, str]] = {}
+
+    def put(f: str) -> None:
+        out[f] = fields[f]
+        if f in LABEL_FIELDS:
+            put(LABEL_FIELDS[f])
+        if f in _PLACED_AFTER:
+            put(_PLACED_AFTER[f])
+
+    for f in fields:
+        if f not in out and f not in LABEL_FIELDS.values() and f not in _PLACED_AFTER.values():
+            put(f)
+    assert out.keys() == fields.keys()
+    return out
+
+
+#: Every exported field: the schema's, with the derived ones beside the fields they explain.
+EXPORT_FIELDS: dict[str, tuple[type, object, str]] = _in_order({**schema.FIELDS, **DERIVED_FIELDS})
+assert len({label for _, _, label in EXPORT_FIELDS.values()}) == len(EXPORT_FIELDS)
+
+
+#: Chinese titles of the columns of the extra layers (zones, outline, places) that are no
+#: project field (QGIS shows them as the GeoPackage's field aliases).
+LAYER_TITLES: dict[str, str] = {
+    "colour": "颜色",
+    "schematic": "示意（非测绘边界）",
+    "places": "所含地点",
+    "basis": "依据",
+    "projects": "项目数",
+}
 
 
 #: Fields whose values are lists or dicts: JSON text in flat formats.
@@ -196,6 +241,8 @@ _SHAPEFILE_RENAMES = {
     "geometry_source": "geom_src",
     "precision_zh": "prec_zh",
     "geo_method_zh": "method_zh",
+    "years_basis_zh": "years_zh",
+    "geometry_source_zh": "geomsrc_zh",
 }
 
 

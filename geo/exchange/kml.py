@@ -16,7 +16,7 @@ from xml.etree import ElementTree as ET
 
 import shapely
 
-from geo.exchange.formats import DEGREE_DECIMALS, EXPORT_FIELDS, FAMILY_LABELS
+from geo.exchange.formats import DEGREE_DECIMALS, EXPORT_FIELDS, FAMILY_LABELS, LABEL_FIELDS
 from geo.exchange.records import groups
 from projects import vocab
 
@@ -86,10 +86,12 @@ BALLOON_FIELDS = (
     "status_history",
     "start_year",
     "end_year",
+    "years_basis",
     "zone",
     "lead_dept",
     "investment",
     "precision",
+    "geo_method",
     "geo_basis",
     "sources",
     "notes",
@@ -97,9 +99,11 @@ BALLOON_FIELDS = (
 
 
 def balloon_text() -> str:
-    """The shared balloon: the project's name, then one labelled line per field."""
+    """The shared balloon: the project's name, then one labelled line per field; a code field
+    shows its Chinese label (``LABEL_FIELDS``), never the code."""
     lines = "".join(
-        f'<tr><th align="left">{escape(EXPORT_FIELDS[f][2])}</th><td>$[{KML_SCHEMA}/{f}]</td></tr>'
+        f'<tr><th align="left">{escape(EXPORT_FIELDS[f][2])}</th>'
+        f"<td>$[{KML_SCHEMA}/{LABEL_FIELDS.get(f, f)}]</td></tr>"
         for f in BALLOON_FIELDS
         if f in EXPORT_FIELDS
     )

@@ -12,7 +12,7 @@ from typing import Any
 
 import shapely
 
-from geo.exchange.formats import CRSS, EXPORT_FIELDS
+from geo.exchange.formats import CRSS, EXPORT_FIELDS, GEOMETRY_SOURCES
 from geo.exchange.records import groups
 from projects import vocab
 
@@ -21,6 +21,17 @@ STATUS_NOTE = (
     "状态（status）为各项目的最新状态，进度预警（progress）按导出当日判断；状态沿革"
     "（status_history）列出每条有年份的记载。按“状态截至”某年筛选时，项目按该年年底的状态"
     "选出，文件中的状态仍为最新状态。"
+)
+
+
+#: How fields are named in each kind of file (the same wording wherever it is said).
+FIELD_NAMES_NOTE = (
+    "CSV 与 Excel（项目表）以中文字段名为表头，是/否 写作中文；GeoPackage、File Geodatabase、"
+    "Shapefile、GeoJSON 和 KML 的字段名为英文代码（Shapefile 为不超过 10 个字符的短名，见 "
+    "fields.csv），供 GIS 软件与脚本使用，各字段的中文名见 fields（GeoPackage 中为字段别名，KML "
+    "中为显示名）。代码字段旁紧跟其中文说明字段：years_basis → years_basis_zh、precision → "
+    "precision_zh、place_id → place_name、geo_method → geo_method_zh、geometry_source → "
+    "geometry_source_zh；各代码的含义见 code_labels。"
 )
 
 
@@ -59,6 +70,8 @@ def metadata(
         "unplaced": "没有位置的项目保留属性、不带几何（GeoPackage 中为 projects_unplaced 表，"
         "Shapefile 中为 projects_unplaced.dbf）。",
         "fields": {f: label for f, (_, _, label) in EXPORT_FIELDS.items()},
+        "field_names": FIELD_NAMES_NOTE,
+        "code_labels": {**vocab.CODE_LABELS, "geometry_source": GEOMETRY_SOURCES},
         "status_note": STATUS_NOTE,
         "warnings": [],
     }

@@ -24,6 +24,8 @@ from geo.exchange.formats import (
     FAMILIES,
     FAMILY_LABELS,
     GCJ02,
+    GEOMETRY_SOURCES,
+    LABEL_FIELDS,
     LIST_FIELDS,
     UNPLACED,
 )
@@ -63,8 +65,6 @@ def catalog_records(
         if props["deleted"]:
             continue
         props["progress"] = progress_of(props, today)[0]  # as of the export, China time
-        props["precision_zh"] = vocab.code_label("precision", props.get("precision"))
-        props["geo_method_zh"] = vocab.code_label("geo_method", props.get("geo_method"))
         if geom is not None and geom.is_empty:
             geom = None
         ref = resolve(props.get("place_id"))
@@ -74,6 +74,9 @@ def catalog_records(
             props["geometry_source"] = "place_point"
         else:
             props["geometry_source"] = None if geom is None else "own"
+        for code, label in LABEL_FIELDS.items():  # what a person reads beside each code
+            if label.endswith("_zh"):
+                props[label] = _label(code, props.get(code))
         if geom is not None and geom.geom_type not in FAMILIES:
             raise InvalidValue(
                 f"项目“{props['name']}”的几何类型 {geom.geom_type} 无法导出（只支持点、线、面）。",
@@ -83,6 +86,13 @@ def catalog_records(
         records.append(props)
         geometries.append(geom)
     return records, geometries
+
+
+def _label(field: str, code: Any) -> Any:
+    """The Chinese label of a code (``projects.vocab`` tables; the geometry source's here)."""
+    if field == "geometry_source":
+        return GEOMETRY_SOURCES.get(code, code) if isinstance(code, str) else None
+    return vocab.code_label(field, code)
 
 
 def _missing(value: Any) -> bool:

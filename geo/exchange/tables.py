@@ -32,7 +32,6 @@ PROJECT_FIELDS = tuple(f for f in EXPORT_FIELDS if f not in ("status_history", "
 
 _HISTORY_COLUMNS = ("编号", "名称", "日期", "年份", "状态", "原文", "文件", "行号", "部分")
 _SOURCE_COLUMNS = ("编号", "名称", "文件", "章节", "行号", "原文形式")
-_PARTS = {"review": "回顾", "plan": "计划"}
 
 
 #: The link parameters of a filter (``projects.filters``) as a person names them.
@@ -100,15 +99,23 @@ def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list[Any]]) -
 
 def _cell_value(field: str, value: Any) -> Any:
     """A project value as an Excel cell: lists joined by 、 (the import splits them again),
-    the modification time as a China-time date-time, the rest typed as it is."""
+    true/false as 是/否, the modification time as a China-time date-time, the rest typed as
+    it is."""
     if field in LIST_FIELDS:
         return "、".join(str(v) for v in value) if value else None
+    if isinstance(value, bool):  # read back by the import, which takes 是 for true
+        return yes_no(value)
     if field == "updated_at" and value:
         when = datetime.fromisoformat(str(value))
         if when.tzinfo is not None:
             when = when.astimezone(clock.CHINA).replace(tzinfo=None)
         return when
     return value
+
+
+def yes_no(value: bool) -> str:
+    """A true/false value as a person reads it in a table (the import reads 是 as true)."""
+    return "是" if value else "否"
 
 
 def _wkt(geom: shapely.Geometry | None, crs: str) -> str | None:
@@ -147,7 +154,7 @@ def write_xlsx(records, geometries, crs, meta, notes, split, **_) -> tuple[bytes
             e.get("cue"),
             _doc_title(e.get("doc")),
             e.get("line"),
-            _PARTS.get(e.get("part") or "", e.get("part")),
+            vocab.PART_LABELS.get(e.get("part") or "", e.get("part")),
         ]
         for r in records
         for e in r["status_history"]

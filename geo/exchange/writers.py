@@ -34,6 +34,7 @@ from geo.exchange.formats import (
     FAMILY_LABELS,
     FORMATS,
     GCJ02,
+    LAYER_TITLES,
     LIST_FIELDS,
     METRE_DECIMALS,
     RELATED_TABLE,
@@ -52,7 +53,7 @@ from geo.exchange.records import (
     to_output_crs,
     zip_files,
 )
-from geo.exchange.tables import write_xlsx
+from geo.exchange.tables import write_xlsx, yes_no
 
 #: Text fields that hold an ISO date-time (written as DateTime where the format has one).
 DATETIME_FIELDS = ("updated_at",)
@@ -203,7 +204,7 @@ def _write_gpkg(
         describe_gpkg(
             path,
             iso_metadata(meta, meta.get("bbox_wgs84")),
-            {f: label for f, (_, _, label) in EXPORT_FIELDS.items()},
+            {**LAYER_TITLES, **{f: label for f, (_, _, label) in EXPORT_FIELDS.items()}},
             {f"projects_{fam}": (qml(fam), sld(fam, f"projects_{fam}")) for fam in _DRAWN},
         )
         return path.read_bytes(), ".gpkg"
@@ -314,28 +315,37 @@ def _wkt(geom: shapely.Geometry | None, crs: str) -> str:
     return shapely.to_wkt(geom, rounding_precision=decimals, trim=True)
 
 
-def _csv_table(records, geometries, crs: str, fields: list[str] | None = None) -> bytes:
+def _csv_table(
+    records, geometries, crs: str, fields: list[str] | None = None, titles: bool = False
+) -> bytes:
     """UTF-8 with a BOM (so Excel reads Chinese), WKT first (so GDAL finds the geometry); every
-    text cell safe from formula injection (``safe_cell``)."""
+    text cell safe from formula injection (``safe_cell``). With ``titles`` the header is the
+    fields' Chinese titles and true/false read 是/否 (a table a person opens; the import reads
+    both back), else the field names (a table joined in a GIS)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     header = list(fields or EXPORT_FIELDS)
-    writer.writerow((["WKT"] if geometries is not None else []) + header)
+    names = [EXPORT_FIELDS[f][2] for f in header] if titles else header
+    writer.writerow((["WKT"] if geometries is not None else []) + names)
     for i, r in enumerate(records):
-        values = ["" if (v := flat_value(f, r[f])) is None else _cell(v) for f in header]
+        values = ["" if (v := flat_value(f, r[f])) is None else _cell(v, titles) for f in header]
         writer.writerow(([_wkt(geometries[i], crs)] if geometries is not None else []) + values)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def _cell(value: Any) -> str:
-    """Text made formula-safe; numbers and booleans as they are (a negative number stays one)."""
+def _cell(value: Any, words: bool = False) -> str:
+    """Text made formula-safe; numbers and booleans as they are (a negative number stays one),
+    booleans as 是/否 with ``words``."""
+    if isinstance(value, bool) and words:
+        return yes_no(value)
     return safe_cell(value) if isinstance(value, str) else csv_text(value)
 
 
 def _write_csv(records, geometries, crs, meta, notes, split, **_) -> tuple[bytes, str]:
-    """One CSV file: what its name says, opened as is by Excel, WPS and GDAL. The CRS is in the
-    download's name; GCJ-02 in it is said by a note."""
-    return _csv_table(records, geometries, crs), ".csv"
+    """One CSV file: what its name says, opened as is by Excel, WPS and GDAL, with the Chinese
+    titles as its header (as the workbook's 项目 sheet). The CRS is in the download's name;
+    GCJ-02 in it is said by a note."""
+    return _csv_table(records, geometries, crs, titles=True), ".csv"
 
 
 WRITERS: dict[str, Callable[..., tuple[bytes, str]]] = {

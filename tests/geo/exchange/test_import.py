@@ -415,7 +415,7 @@ def test_formulas_are_written_as_text_and_read_back_unchanged(catalog_path, outl
     frame = catalog_frame(store.load_collection(catalog_path))
     exported = ex.export(frame, "csv", "EPSG:4326", scope={"kind": "all"})
     rows = list(csv.DictReader(io.StringIO(exported.data.decode("utf-8-sig"))))
-    cells = [r[c] for r in rows for c in ("notes", "lead_dept", "name")]
+    cells = [r[c] for r in rows for c in ("备注", "牵头部门", "名称")]  # Chinese titles
     assert not [c for c in cells if c[:1] in ex.FORMULA_STARTS], "a live formula in the CSV"
     assert "'" + payloads[0] in cells and "'" + payloads[1] in cells
     result = im.preview(
