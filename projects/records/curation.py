@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -79,11 +80,23 @@ def read_curation(path: Path = CURATION_PATH) -> list[CurationRow]:
     return rows
 
 
-def accepted_mentions(rows: list[CurationRow], lines_by_doc: dict[str, list[str]]) -> list[Mention]:
+def accepted_mentions(
+    rows: list[CurationRow],
+    lines_by_doc: dict[str, list[str]],
+    found: Iterable[Mention] = (),
+) -> list[Mention]:
     """Mentions the extractor misses, added by reviewed ``accept`` rows (doc and line required).
 
-    The row's ``value`` is the status cue; it counts only when the cited line contains it.
+    The row's ``value`` is the status cue; it counts only when the cited line contains it. The
+    clause masks every name of its line (those ``found`` by the extractor and those of other
+    accept rows), so a word inside a neighbour's name (国际物流城总部运营中心) is never a cue.
     """
+    names: dict[tuple[str, int], set[str]] = defaultdict(set)
+    for m in found:
+        names[(m.doc, m.line)].add(m.name)
+    for r in rows:
+        if r.action == "accept" and r.line:
+            names[(r.doc, r.line)].add(r.name)
     out: list[Mention] = []
     for r in rows:
         if r.action != "accept":
@@ -105,17 +118,20 @@ def accepted_mentions(rows: list[CurationRow], lines_by_doc: dict[str, list[str]
                 r.doc,
                 box,
                 text[:40],
-                clause=_clause(r.name, text),
+                clause=_clause(r.name, text, names[(r.doc, r.line)]),
             )
         )
     return out
 
 
-def _clause(name: str, text: str) -> str:
-    """The clause of ``text`` (between ，；。) holding ``name``, the name masked; "" if absent.
+def _clause(name: str, text: str, others: Iterable[str] = ()) -> str:
+    """The clause of ``text`` (between ，；。) holding ``name``, it and ``others`` masked; "" if
+    ``name`` is absent.
 
     >>> _clause("融创茂", "大力发展首发经济，促进融创茂等商业综合体业态升级，入驻5家首店")
     '促进□等商业综合体业态升级'
+    >>> _clause("总部商务大厦", "推进国际物流城总部运营中心、总部商务大厦等建设", ["国际物流城总部运营中心"])
+    '推进□、□等建设'
     """
     k = text.find(name)
     if k < 0:
@@ -123,7 +139,11 @@ def _clause(name: str, text: str) -> str:
     left = max(text.rfind(p, 0, k) for p in "，；。：") + 1
     ends = [e for e in (text.find(p, k + len(name)) for p in "，；。") if e >= 0]
     right = min(ends) if ends else len(text)
-    return text[left:right].replace(name, "□")
+    clause = text[left:right]
+    for n in sorted({name, *others}, key=len, reverse=True):
+        if len(n) >= 2:
+            clause = clause.replace(n, "□")
+    return clause
 
 
 def _paragraph_at(doc: str, line: int, lines_by_doc: dict[str, list[str]]) -> Paragraph | None:

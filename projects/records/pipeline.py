@@ -68,7 +68,7 @@ def build_records(
     bounds = _boundaries(folder)
     rows = read_curation(curation)
     mentions = document_mentions(folder)
-    mentions += accepted_mentions(rows, lines_by_doc)
+    mentions += accepted_mentions(rows, lines_by_doc, mentions)
     groups = group_mentions(mentions, rows)
     targets = {merge_key(r.value): r.value for r in rows if r.action == "merge"}
     records = [

@@ -134,6 +134,10 @@ def test_every_rule_reads_its_real_example_line(rule, seeds, judged):
         # the second of 推进X建设、Y建设 takes the governing 推进
         ("001", 775, "中梁农业互联网小镇", "在建"),  # 推进…示范带建设、中梁农业互联网小镇建设
         ("001", 775, "中梁乡村振兴示范带", "在建"),
+        # 联动 a thing is relying on what exists; 联动建设 / 联动推进…建设 is building it jointly
+        ("000", 67, "长江国家文化公园", "规划"),  # 联动建设长江国家文化公园
+        ("003", 66, "中央商务区", "在建"),  # 联动推进中央商务区建设
+        ("001", 750, "环大学创新生态圈", "在建"),  # 联动环大学创新生态圈建设
     ],
 )
 def test_real_lines_read_as_the_documents_mean(judged, doc, line, name, status):
@@ -246,3 +250,12 @@ def test_a_length_built_in_a_multi_year_plan_is_its_target(records):
         assert (entry["line"], entry["status"]) == (797, "规划")
     assert judge("建成□24.5公里", "", "plan", multi_year=True).status == "规划"
     assert judge("建成□24.5公里", "", "plan").status == "在建"
+
+
+def test_an_accepted_mention_reads_its_clause_with_every_name_masked(records):
+    # 001:738 推进国际物流城总部运营中心、总部商务大厦、园区商务中心等建设: the 运营 inside a
+    # neighbour's name is no cue; 推进…建设 says the building is under way
+    rec = records["国际枢纽总部商务大厦"]
+    (entry,) = [h for h in rec["status_history"] if h["line"] == 738]
+    assert entry["status"] == "在建" and "运营" not in entry["cue"]
+    assert rec["status"] == "在建"
