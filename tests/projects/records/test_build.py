@@ -239,7 +239,9 @@ def test_one_project_under_two_names_is_one_record(records, name, forms, lines):
 def test_a_place_named_only_as_where_chargers_go_is_no_mention_of_it(records, seeds):
     # 001:811 优先在三峡广场、重庆西站等大型商场…交通枢纽…布局公共充电设施: the station is cited
     # for what it is elsewhere (001:12 两大高铁枢纽投用), not for this line
-    assert "优先在三峡广场、重庆西站等" in "".join(read_lines(DOCUMENTS[1].file, seeds)[810].split())
+    assert "优先在三峡广场、重庆西站等" in "".join(
+        read_lines(DOCUMENTS[1].file, seeds)[810].split()
+    )
     rec = by_name(records, "重庆西站")
     assert ("001", 811) not in {(s["doc"][:3], s["line"]) for s in rec["sources"]}
     assert rec["status"] == "运营"
