@@ -25,7 +25,8 @@ import pytest
 import shapely.geometry
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Frame, Page
+    import pandas as pd
+    from playwright.sync_api import Browser, Frame, Locator, Page
     from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -204,6 +205,83 @@ def open_page(browser: Browser, url: str, **options: Any) -> Page:
     page.on("pageerror", lambda e: page.errors.append(str(e)))
     page.goto(url)
     return page
+
+
+def visit(browser: Browser, url: str) -> Page:
+    """A new browser session (its own Streamlit session: nobody logged in) on the page, at a
+    desktop size, once the sidebar's login form is drawn."""
+    from playwright.sync_api import expect
+
+    page = open_page(browser, url, viewport={"width": 1400, "height": 1800})
+    expect(page.get_by_role("button", name="登录")).to_be_visible(timeout=WAIT_MS)
+    return page
+
+
+def sidebar(page: Page) -> Locator:
+    """The page's sidebar (filters, project picker, login and edit buttons)."""
+    return page.locator('[data-testid="stSidebar"]')
+
+
+def log_in(page: Page, name: str, password: str) -> None:
+    """Log in through the sidebar's form, as staff do, and wait for 「已登录」."""
+    from playwright.sync_api import expect
+
+    side = sidebar(page)
+    side.get_by_label("用户名").fill(name)
+    side.get_by_label("密码").fill(password)
+    side.get_by_role("button", name="登录").click()
+    expect(side.get_by_text(f"已登录：{name}")).to_be_visible(timeout=WAIT_MS)
+
+
+def select_project(page: Page, name: str) -> None:
+    """Find ``name`` as a user would in the real catalog: search for it (the 定位项目 box lists
+    at most ``sidebar.PICKER_LIMIT`` projects), then pick it there (type, then choose), and wait
+    for its details."""
+    from playwright.sync_api import expect
+
+    search = sidebar(page).get_by_label("搜索名称或别名")
+    search.fill(name)
+    search.press("Enter")
+    box = sidebar(page).locator('[data-testid="stSelectbox"]').filter(has_text="定位项目")
+    expect(box).to_be_visible(timeout=WAIT_MS)
+    box.click()
+    page.keyboard.type(name)
+    page.get_by_role("option", name=name, exact=True).click()
+    details = page.get_by_role("listitem").filter(has_text=f"名称：{name}").first
+    expect(details).to_be_visible(timeout=WAIT_MS)
+
+
+def status_item(page: Page, status: str) -> Locator:
+    """The details panel's 状态 line showing exactly ``status``."""
+    return page.get_by_role("listitem").filter(has_text=re.compile(f"^状态：{status}$"))
+
+
+def save_edit(
+    page: Page, reason: str, *, status: str | None = None, texts: Mapping[str, str] | None = None
+) -> None:
+    """In the open 修改项目 dialog, as staff do: pick ``status`` from its list (when given), fill
+    the text fields ``texts`` (label → text), type the reason and click 保存."""
+    from playwright.sync_api import expect
+
+    form = page.get_by_role("dialog").locator('[data-testid="stForm"]')
+    form = form.filter(has_text="修改原因（记入修改记录）")
+    if status is not None:
+        box = form.locator('[data-testid="stSelectbox"]').filter(has_text="状态").first
+        box.click()
+        page.get_by_role("option", name=status, exact=True).click()
+        expect(box.get_by_role("combobox")).to_have_value(status, timeout=WAIT_MS)
+    for label, text in (texts or {}).items():
+        form.get_by_label(label, exact=True).fill(text)
+    form.get_by_label("修改原因（记入修改记录）").fill(reason)
+    form.get_by_role("button", name="保存").click()
+
+
+def listed_projects(catalog: Path) -> pd.DataFrame:
+    """The projects the page lists by default, with the status it colours them by."""
+    from projects import filters, store
+
+    gdf = filters.catalog_frame(store.load_collection(catalog))
+    return filters.filter_projects(gdf, filters.Query())
 
 
 def map_frame(page: Page) -> Frame:

@@ -18,21 +18,27 @@ from playwright.sync_api import expect
 from projects import store
 from projects.store.postgis import watch
 from projects.store.postgis.migrate import migrate
-from tests.helpers import WAIT_MS, chromium, map_frame, open_page, require_browser, staff_files
-from tests.ui.edit.test_browser_edit import (
-    EDITOR,
-    NEW,
-    OLD,
-    PASSWORD,
-    _open,
-    _select_project,
-    _shown,
-    _sidebar,
-    _status_item,
+from tests.helpers import (
+    WAIT_MS,
+    chromium,
+    listed_projects,
+    log_in,
+    map_frame,
+    open_page,
+    require_browser,
+    save_edit,
+    select_project,
+    sidebar,
+    staff_files,
+    status_item,
+    visit,
 )
 from ui.cluster import serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+EDITOR, PASSWORD = "sun", "双服务器-edit-2026"
+OLD, NEW = "在建", "建成"
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +77,7 @@ def test_the_proxy_keeps_a_browser_on_one_server_and_spreads_browsers(stack):
 
 
 def test_a_save_on_one_server_is_seen_on_the_other(stack):
-    shown = _shown(store.CATALOG_PATH)
+    shown = listed_projects(store.CATALOG_PATH)
     ok = (shown["status"] == OLD) & (shown["status_shown"] == OLD)
     ok &= ~shown["name"].duplicated(keep=False) & shown["name"].str.len().between(4, 30)
     row = shown[ok].iloc[0]
@@ -79,36 +85,26 @@ def test_a_save_on_one_server_is_seen_on_the_other(stack):
     heard = threading.Event()
     stop = watch(stack.database, lambda p: heard.set() if pid in (p.get("ids") or []) else None)
     with chromium() as browser:
-        viewer = _open(browser, stack.apps[1])
-        _select_project(viewer, name)
-        expect(_status_item(viewer, OLD)).to_be_visible(timeout=WAIT_MS)
+        viewer = visit(browser, stack.apps[1])
+        select_project(viewer, name)
+        expect(status_item(viewer, OLD)).to_be_visible(timeout=WAIT_MS)
 
-        editor = _open(browser, stack.apps[0])
-        _select_project(editor, name)
-        side = _sidebar(editor)
-        side.get_by_label("用户名").fill(EDITOR)
-        side.get_by_label("密码").fill(PASSWORD)
-        side.get_by_role("button", name="登录").click()
-        expect(side.get_by_text(f"已登录：{EDITOR}")).to_be_visible(timeout=WAIT_MS)
+        editor = visit(browser, stack.apps[0])
+        select_project(editor, name)
+        log_in(editor, EDITOR, PASSWORD)
+        side = sidebar(editor)
         side.get_by_role("button", name="修改此项目…").click()  # the form opens in a dialog
-        dialog = editor.get_by_role("dialog")
-        form = dialog.locator('[data-testid="stForm"]').filter(has_text="修改原因（记入修改记录）")
-        status_box = form.locator('[data-testid="stSelectbox"]').filter(has_text="状态").first
-        status_box.click()
-        editor.get_by_role("option", name=NEW, exact=True).click()
-        expect(status_box.get_by_role("combobox")).to_have_value(NEW, timeout=WAIT_MS)
-        form.get_by_label("修改原因（记入修改记录）").fill("双服务器测试")
-        form.get_by_role("button", name="保存").click()
+        save_edit(editor, "双服务器测试", status=NEW)
         expect(side.get_by_text(f"已保存「{name}」")).to_be_visible(timeout=WAIT_MS)
         saved_at = time.monotonic()
         assert heard.wait(2), "no notification of the save within 2 s"
         stop()
 
         # The viewer's next rerun on the other server shows the new status.
-        search = _sidebar(viewer).get_by_label("搜索名称或别名")
+        search = sidebar(viewer).get_by_label("搜索名称或别名")
         search.fill(name[:-1])
         search.press("Enter")
-        expect(_status_item(viewer, NEW)).to_be_visible(timeout=WAIT_MS)
+        expect(status_item(viewer, NEW)).to_be_visible(timeout=WAIT_MS)
         print(f"seen on the other server {time.monotonic() - saved_at:.2f} s after the save")
         assert store.get(pid, stack.database)["properties"]["updated_by"] == EDITOR
         assert viewer.errors == [] and editor.errors == []

@@ -16,7 +16,17 @@ import pytest
 from playwright.sync_api import expect
 
 from projects import store
-from tests.helpers import IFRAME, WAIT_MS, app_in_browser, open_page, staff_files
+from tests.helpers import (
+    IFRAME,
+    WAIT_MS,
+    app_in_browser,
+    log_in,
+    open_page,
+    save_edit,
+    select_project,
+    sidebar,
+    staff_files,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -55,22 +65,14 @@ def test_a_placement_click_on_another_project_moves_only_the_edited_one(files):
     under_before = store.get(UNDER, files["catalog"])
     with app_in_browser(files["catalog"], files["users"]) as (browser, url):
         page = open_page(browser, url, viewport={"width": 1400, "height": 1500})
-        side = page.locator('[data-testid="stSidebar"]')
+        side = sidebar(page)
         expect(side.get_by_role("button", name="登录")).to_be_visible(timeout=WAIT_MS)
-        side.get_by_label("用户名").fill(EDITOR)
-        side.get_by_label("密码").fill(PASSWORD)
-        side.get_by_role("button", name="登录").click()
-        expect(side.get_by_text(f"已登录：{EDITOR}")).to_be_visible(timeout=WAIT_MS)
+        log_in(page, EDITOR, PASSWORD)
 
         # Select the project to edit as a user would: search, then pick it.
-        search = side.get_by_label("搜索名称或别名")
-        search.fill(name)
-        search.press("Enter")
-        box = side.locator('[data-testid="stSelectbox"]').filter(has_text="定位项目")
-        box.click()
-        page.keyboard.type(name)
-        page.get_by_role("option", name=name, exact=True).click()
+        select_project(page, name)
         expect(_details(page, pid)).to_be_visible(timeout=WAIT_MS)
+        search = side.get_by_label("搜索名称或别名")
         search.fill("")
         search.press("Enter")
 
@@ -118,8 +120,7 @@ def test_a_placement_click_on_another_project_moves_only_the_edited_one(files):
             timeout=WAIT_MS
         )
         dialog.get_by_text(re.compile("^地图上点击的点")).click()
-        dialog.get_by_label("修改原因（记入修改记录）").fill("浏览器测试：在另一项目上标绘")
-        dialog.get_by_role("button", name="保存").click()
+        save_edit(page, "浏览器测试：在另一项目上标绘")
         expect(side.get_by_text(re.compile(f"^已保存「{re.escape(name)}」"))).to_be_visible(
             timeout=WAIT_MS
         )
