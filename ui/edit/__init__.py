@@ -8,7 +8,9 @@ from ui.edit.form import (
 )
 from ui.edit.history import (
     CHINA,
-    history_table,
+    change_table,
+    entry_heading,
+    value_text,
 )
 from ui.edit.panel import (
     render,
@@ -30,8 +32,10 @@ __all__ = [
     "K_NONCE",
     "K_SELECTED",
     "NO_PLACEMENT",
+    "change_table",
     "current_editor",
-    "history_table",
+    "entry_heading",
     "placements",
     "render",
+    "value_text",
 ]

@@ -1,23 +1,51 @@
-"""A record's life in the sidebar: its history, undo, revert, delete, restore.
+"""A record's life in the edit dialog: its history, undo, revert, delete, restore.
 
 Widgets only: the store checks versions and writes (see :mod:`ui.edit`). Times are shown in
-China Standard Time, the planners' clock; the history stores UTC.
+China Standard Time, the planners' clock; the history stores UTC. Each logged change is a card
+with a three-column table (what, before, after) that wraps: a value is shown whole, whatever
+its length and the screen's width, and codes are shown by their Chinese labels.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from projects import store
+from projects import schema, store, vocab
 from projects.clock import CHINA
 from projects.errors import CatalogError
 from projects.store import users
-from ui.details import md_text
+from ui.details import (
+    YEARS_BASIS_LABELS,
+    history_lines,
+    investment_text,
+    md_text,
+    place_line,
+    source_lines,
+)
 from ui.edit.state import done
+
+#: The columns of a change table.
+CHANGE_COLUMNS = ["修改项", "修改前", "修改后"]
+#: How an absent value reads.
+EMPTY = "（空）"
+#: List fields whose entries cite documents: the table lists the entries added and removed.
+_CITED: dict[str, Callable[[Any], list[str]]] = {
+    "status_history": history_lines,
+    "sources": source_lines,
+}
+_GEOMETRY_KINDS = {"Point": "点", "LineString": "线", "Polygon": "面"}
+#: Streamlit caps a table cell's text at 400 px, which wraps a long value in a narrow strip
+#: beside an empty one on a desktop: the cap is lifted so the table spreads its columns by their
+#: content, and the headers stay on one line.
+_TABLE_STYLES = [
+    {"selector": "td div", "props": [("max-width", "none")]},
+    {"selector": "th div", "props": [("white-space", "nowrap")]},
+]
 
 
 def _local_time(iso: str | None) -> str:
@@ -32,20 +60,105 @@ def _local_time(iso: str | None) -> str:
     return moment.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
 
 
-def history_table(entries: list[dict[str, Any]]) -> pd.DataFrame:
-    """One row per logged change, newest first, in Chinese (values shown as text, never HTML)."""
-    rows = [
-        {
-            "版本": e.get("version"),
-            "时间": _local_time(e.get("at")),
-            "修改人": e.get("by"),
-            "操作": store.ACTIONS.get(e.get("action"), e.get("action")),
-            "内容": store.describe_changes(e.get("changes") or {}),
-            "原因": e.get("reason") or "",
-        }
-        for e in reversed(entries)
+def _vertices(coords: Any) -> int:
+    """How many positions a GeoJSON coordinate array holds, at any depth."""
+    if isinstance(coords, list) and coords and isinstance(coords[0], int | float):
+        return 1
+    return sum(_vertices(c) for c in coords) if isinstance(coords, list) else 0
+
+
+def _geometry_text(geometry: Mapping[str, Any]) -> str:
+    """A point by its coordinates (5 decimals, about 1 m), a line or shape by its kind and size."""
+    kind = str(geometry.get("type", ""))
+    name = _GEOMETRY_KINDS.get(kind.removeprefix("Multi"), "几何")
+    coords = geometry.get("coordinates")
+    if kind == "Point":
+        try:
+            return f"点 {float(coords[0]):.5f}, {float(coords[1]):.5f}（经度, 纬度）"
+        except (IndexError, TypeError, ValueError):
+            return name
+    if kind.startswith("Multi") and isinstance(coords, list) and len(coords) > 1:
+        return f"{len(coords)} 个{name}（共 {_vertices(coords)} 个节点）"
+    return f"{name}（{_vertices(coords)} 个节点）"
+
+
+def value_text(field: str, value: Any) -> str:
+    """One logged value as a person reads it, whole: vocabulary codes by their Chinese labels,
+    yes/no for flags, a place by its name, a position by its kind."""
+    if field == "precision":
+        return vocab.precision_label(value)
+    if value is None or value == "" or value == []:
+        return EMPTY
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if field == "geometry" and isinstance(value, Mapping):
+        return _geometry_text(value)
+    if field == "place_id":
+        return place_line(value) or f"未知地名（编号 {value}）"
+    if field == "investment":
+        return investment_text(value)
+    if field == "years_basis":
+        return YEARS_BASIS_LABELS.get(value, str(value))
+    if field in _CITED:
+        return "；".join(_CITED[field](value)) or EMPTY
+    label = vocab.code_label(field, value)
+    if isinstance(label, list):
+        return "、".join(map(str, label))
+    return str(label)
+
+
+#: Field names that read better in a change table than the schema's (a place, not its id).
+_LABELS = {"geometry": "位置", "place_id": "所在地名"}
+
+
+def _label(field: str) -> str:
+    return _LABELS.get(field) or schema.FIELDS.get(field, (None, None, field))[2]
+
+
+def change_table(changes: Mapping[str, Any]) -> pd.DataFrame:
+    """One row per changed field of a logged entry (``{field: [old, new]}``), values whole.
+
+    A list of cited entries (status history, sources) is shown by the entries removed and
+    added, not in full: a status edit adds one line to a history that may hold ten.
+    """
+    rows = []
+    for field, pair in changes.items():
+        if not isinstance(pair, list | tuple) or len(pair) != 2:
+            continue
+        old, new = pair
+        if field in _CITED:
+            removed = [e for e in old or [] if e not in (new or [])]
+            added = [e for e in new or [] if e not in (old or [])]
+            if removed or added:
+                before = value_text(field, removed) if removed else "（无）"
+                after = value_text(field, added) if added else "（无）"
+                rows.append([f"{_label(field)}（增减的条目）", before, after])
+            continue
+        rows.append([_label(field), value_text(field, old), value_text(field, new)])
+    return pd.DataFrame(rows, columns=CHANGE_COLUMNS)
+
+
+def entry_heading(entry: Mapping[str, Any]) -> str:
+    """「版本 2 · 2026-12-07 11:09 · zhao · 修改」: which save, when (China time), who, what."""
+    action = entry.get("action")
+    parts = [
+        f"版本 {entry['version']}" if entry.get("version") else None,
+        _local_time(entry.get("at")),
+        entry.get("by"),
+        store.ACTIONS.get(action, action),
     ]
-    return pd.DataFrame(rows, columns=["版本", "时间", "修改人", "操作", "内容", "原因"])
+    return " · ".join(str(p) for p in parts if p)
+
+
+def _entry_card(entry: Mapping[str, Any]) -> None:
+    with st.container(border=True):
+        st.markdown(f"**{md_text(entry_heading(entry))}**")
+        table = change_table(entry.get("changes") or {})
+        if table.empty:
+            st.caption("（无字段变化）")
+        else:
+            st.table(table.map(md_text).style.set_table_styles(_TABLE_STYLES), hide_index=True)
+        st.caption(md_text(f"原因：{entry.get('reason') or '（未填写）'}"))
 
 
 def delete_or_restore(editor: users.Editor, feature: dict[str, Any]) -> None:
@@ -76,7 +189,8 @@ def history_panel(editor: users.Editor, feature: dict[str, Any]) -> None:
         if not entries:
             st.caption("尚无人工修改：当前内容全部来自规划文件。")
             return
-        st.dataframe(history_table(entries), hide_index=True, width="stretch")
+        for entry in reversed(entries):  # newest first
+            _entry_card(entry)
         k = f"hist-{pid}-{version}"
         reason = st.text_input("撤销或恢复的原因", key=f"{k}-reason")
         last = store.last_undoable([e for e in entries if "version" in e])

@@ -125,8 +125,10 @@ def test_log_in_change_a_status_and_see_it_saved_and_in_the_history(catalog, acc
     assert entry["changes"]["status"] == ["在建", "建成"] and entry["reason"] == "已通车"
     assert "状态：在建 → 建成" in texts(at)  # the success message
     at = open_editor(at)  # a save closes the dialog; open it again
-    table = at.dataframe[0].value
-    assert table.iloc[0]["修改人"] == "wang" and table.iloc[0]["内容"] == "状态：在建 → 建成"
+    assert "版本 2 · " in texts(at) and " · wang · 修改" in texts(at)
+    changes = at.table[0].value
+    assert changes.to_numpy().tolist()[0] == ["状态", "在建", "建成"]
+    assert "原因：已通车" in texts(at)
     assert widget(at.selectbox, "状态").value == "建成"  # the form shows version 2
 
 
@@ -234,7 +236,7 @@ def test_the_real_page_edit_flow_updates_details_and_history(catalog, accounts):
     details = "\n".join(m.value for m in at.main.markdown)
     assert "**状态**：建成" in details  # the page reloaded the saved catalog
     at = open_editor(at)
-    assert at.dataframe[-1].value.iloc[0]["内容"] == "状态：在建 → 建成"
+    assert at.table[-1].value.to_numpy().tolist()[0] == ["状态", "在建", "建成"]
 
 
 def test_html_in_a_name_is_stored_as_typed_and_shown_escaped(catalog, accounts):

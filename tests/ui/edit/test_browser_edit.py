@@ -17,15 +17,33 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from geo import mapview
-from projects import filters, store, vocab
+from projects import store, vocab
 from projects.sources import ROOT
 from projects.store import users
-from tests.helpers import WAIT_MS, app_in_browser, map_frame, open_page, staff_files
+from tests.helpers import (
+    WAIT_MS,
+    app_in_browser,
+    listed_projects,
+    log_in,
+    map_frame,
+    save_edit,
+    select_project,
+    sidebar,
+    staff_files,
+    status_item,
+    visit,
+)
 from ui import tables
+from ui.edit import change_table
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 EDITOR, PASSWORD = "zhao", "磁器口-edit-2026"
 OLD, NEW = "在建", "建成"
+#: Notes longer than any table column is wide, with ASCII punctuation the page must show as typed.
+NOTES = (
+    "2026-12 竣工验收：主线桥梁、匝道及排水管网全部完成（含二期配套）；"
+    "沿线绿化与路灯由街道接管，交通标志标线已按设计复核，遗留问题清单见区住建委 3 号函。"
+)
 #: What only a logged-in editor may see in the sidebar.
 EDIT_CONTROLS = ["保存", "取消", "删除此项目（可恢复）", "退出登录"]
 #: The main project table's rendered cell texts (the grid draws them on a canvas and mirrors
@@ -37,10 +55,20 @@ TABLE_CELLS_JS = """() => {
 pytestmark = pytest.mark.browser
 
 
-def _shown(catalog: Path) -> pd.DataFrame:
-    """The projects the page lists by default, with the status it colours them by."""
-    gdf = filters.catalog_frame(store.load_collection(catalog))
-    return filters.filter_projects(gdf, filters.Query())
+#: What of the history dialog's change tables does not fit: any element whose content is wider
+#: or taller than its box (clipped or scrolled), or a table reaching outside the dialog.
+CLIPPED_JS = """(dialog) => {
+  const out = [], box = dialog.getBoundingClientRect();
+  for (const t of dialog.querySelectorAll('[data-testid="stTable"]')) {
+    const r = t.getBoundingClientRect();
+    if (r.left < box.left - 1 || r.right > box.right + 1) out.push('table outside the dialog');
+    for (const el of [t, ...t.querySelectorAll('*')]) {
+      if (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1) {
+        out.push(el.tagName + ': ' + el.innerText.slice(0, 40));
+      }
+    }
+  }
+  return out; }"""
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +84,7 @@ def files(tmp_path_factory) -> dict[str, Path]:
 @pytest.fixture(scope="module")
 def target(files) -> dict[str, str]:
     """A drawn point project of the real catalog shown as 在建, with a name no other has."""
-    shown = _shown(files["catalog"])
+    shown = listed_projects(files["catalog"])
     unique = ~shown["name"].duplicated(keep=False)
     ok = (
         mapview.drawable(shown)
@@ -77,37 +105,6 @@ def site(files) -> Iterator[tuple[Browser, str]]:
         yield site
 
 
-def _open(browser, url: str):
-    """A new browser session (its own Streamlit session: nobody logged in) on the page."""
-    page = open_page(browser, url, viewport={"width": 1400, "height": 1800})
-    expect(page.get_by_role("button", name="登录")).to_be_visible(timeout=WAIT_MS)
-    return page
-
-
-def _sidebar(page):
-    return page.locator('[data-testid="stSidebar"]')
-
-
-def _select_project(page, name: str) -> None:
-    """Find ``name`` as a user would in the real catalog: search for it (the 定位项目 box lists
-    at most ``sidebar.PICKER_LIMIT`` projects), then pick it there (type, then choose)."""
-    search = _sidebar(page).get_by_label("搜索名称或别名")
-    search.fill(name)
-    search.press("Enter")
-    box = _sidebar(page).locator('[data-testid="stSelectbox"]').filter(has_text="定位项目")
-    expect(box).to_be_visible(timeout=WAIT_MS)
-    box.click()
-    page.keyboard.type(name)
-    page.get_by_role("option", name=name, exact=True).click()
-    details = page.get_by_role("listitem").filter(has_text=f"名称：{name}").first
-    expect(details).to_be_visible(timeout=WAIT_MS)
-
-
-def _status_item(page, status: str):
-    """The details panel's 状态 line showing exactly ``status``."""
-    return page.get_by_role("listitem").filter(has_text=re.compile(f"^状态：{status}$"))
-
-
 def _map_colour(page, pid: str, status: str) -> dict:
     """What the map draws for ``pid`` once it is the selected project drawn as ``status``: its
     status index and fill colour, and the selection. The map applies a rerun's project state
@@ -123,7 +120,7 @@ def _map_colour(page, pid: str, status: str) -> dict:
 
 
 def _assert_no_edit_controls(page) -> None:
-    side = _sidebar(page)
+    side = sidebar(page)
     # What a visitor does see first, so that the absences below are of a drawn sidebar.
     notice = side.get_by_text("查看无需登录；修改项目需要编辑账号。")
     expect(notice).to_have_count(1, timeout=WAIT_MS)
@@ -138,7 +135,7 @@ def _assert_no_edit_controls(page) -> None:
 def _assert_table_marks_missing_values(page, catalog: Path) -> None:
     """The project table's first rows read as the table frame, a gap as an empty cell (the grid
     draws ``tables.MISSING`` there, on its canvas), never as the text "None"."""
-    first = tables.table_frame(_shown(catalog)).head(4)
+    first = tables.table_frame(listed_projects(catalog)).head(4)
     assert first.isna().to_numpy().any(), "the first rows of the real catalog have no gaps"
     expected = [["" if pd.isna(v) else str(v) for v in row] for row in first.itertuples(False)]
     grid = page.locator('[data-testid="stMain"] [data-testid="stDataFrame"]').first
@@ -157,21 +154,18 @@ def _assert_table_marks_missing_values(page, catalog: Path) -> None:
 
 def test_editor_changes_a_status_and_map_details_history_follow(site, files, target):
     (browser, server), name, pid = site, target["name"], target["id"]
-    page = _open(browser, server)
+    page = visit(browser, server)
     _assert_table_marks_missing_values(page, files["catalog"])
-    _select_project(page, name)
-    expect(_status_item(page, OLD)).to_be_visible(timeout=WAIT_MS)
+    select_project(page, name)
+    expect(status_item(page, OLD)).to_be_visible(timeout=WAIT_MS)
     # Not logged in: the project is shown, but nothing in the sidebar can change it.
     _assert_no_edit_controls(page)
     before = _map_colour(page, pid, OLD)
     assert before["on"] and before["selected"]
     assert before["status"] == vocab.ALL_STATUSES.index(OLD)
 
-    side = _sidebar(page)
-    side.get_by_label("用户名").fill(EDITOR)
-    side.get_by_label("密码").fill(PASSWORD)
-    side.get_by_role("button", name="登录").click()
-    expect(side.get_by_text(f"已登录：{EDITOR}")).to_be_visible(timeout=WAIT_MS)
+    side = sidebar(page)
+    log_in(page, EDITOR, PASSWORD)
     # The map zoomed in by the user (the + button), before editing.
     frame = map_frame(page)
     zoom = frame.evaluate("window.map.getZoom()") + 2
@@ -191,12 +185,7 @@ def test_editor_changes_a_status_and_map_details_history_follow(site, files, tar
     form = dialog.locator('[data-testid="stForm"]').filter(has_text="修改原因（记入修改记录）")
     assert form.bounding_box()["width"] > 600  # room to work, not a 250 px sidebar
 
-    status_box = form.locator('[data-testid="stSelectbox"]').filter(has_text="状态").first
-    status_box.click()
-    page.get_by_role("option", name=NEW, exact=True).click()
-    expect(status_box.get_by_role("combobox")).to_have_value(NEW, timeout=WAIT_MS)
-    form.get_by_label("修改原因（记入修改记录）").fill("浏览器测试：已竣工")
-    form.get_by_role("button", name="保存").click()
+    save_edit(page, "浏览器测试：已竣工", status=NEW, texts={"备注": NOTES})
     saved_note = side.get_by_text(f"已保存「{name}」：状态：{OLD} → {NEW}")
     expect(saved_note).to_be_visible(timeout=WAIT_MS)
     expect(page.get_by_role("dialog")).to_have_count(0, timeout=WAIT_MS)
@@ -209,42 +198,61 @@ def test_editor_changes_a_status_and_map_details_history_follow(site, files, tar
     # Saved once, by this editor, with the reason typed.
     saved = store.get(pid, files["catalog"])["properties"]
     assert saved["status"] == NEW and saved["updated_by"] == EDITOR and saved["version"] == 2
+    assert saved["notes"] == NOTES
     [entry] = store.history(pid, files["catalog"])
     assert entry["by"] == EDITOR and entry["changes"]["status"] == [OLD, NEW]
     assert entry["reason"] == "浏览器测试：已竣工"
 
     # The details and the map show the new status (as the page computes what it colours by).
-    shown = _shown(files["catalog"]).set_index("id").loc[pid, "status_shown"]
+    shown = listed_projects(files["catalog"]).set_index("id").loc[pid, "status_shown"]
     assert shown == NEW
-    expect(_status_item(page, NEW)).to_be_visible(timeout=WAIT_MS)
+    expect(status_item(page, NEW)).to_be_visible(timeout=WAIT_MS)
     after = _map_colour(page, pid, NEW)
     assert after["on"] and after["selected"]
     assert after["status"] == vocab.ALL_STATUSES.index(NEW)
     assert after["fill"].lower() == vocab.STATUS_COLOURS[NEW].lower() != before["fill"].lower()
 
-    # The history lists the edit: who, what changed, why (in the dialog's history tab).
-    side.get_by_role("button", name="修改此项目…").click()
-    page.get_by_role("dialog").get_by_role("tab", name="修改记录").click()
-    history = page.get_by_role("dialog")
-    expect(history.get_by_text("修改记录（1 次）")).to_be_visible(timeout=WAIT_MS)
-    grid = history.locator('[data-testid="stDataFrame"]')
-    expect(grid).to_be_visible(timeout=WAIT_MS)
-    grid.scroll_into_view_if_needed()
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "browser_edit_saved.png"), full_page=True)
-    # The dialog is wide enough for every column: who, what changed and why are all visible.
-    cells = grid.locator('[role="gridcell"]')
-    for text in (EDITOR, f"状态：{OLD} → {NEW}", "浏览器测试：已竣工"):
-        cells.filter(has_text=re.compile(f"^{re.escape(text)}$")).first.wait_for(
-            state="attached", timeout=WAIT_MS
-        )
-    page.screenshot(path=str(ARTIFACTS / "browser_edit_history.png"))
+    _assert_history_shows_the_edit_whole(page, entry)
     assert page.errors == []
 
     # Another browser session, not logged in: sees the new status, still cannot edit.
-    viewer = _open(browser, server)
-    _select_project(viewer, name)
-    expect(_status_item(viewer, NEW)).to_be_visible(timeout=WAIT_MS)
+    viewer = visit(browser, server)
+    select_project(viewer, name)
+    expect(status_item(viewer, NEW)).to_be_visible(timeout=WAIT_MS)
     _assert_no_edit_controls(viewer)
     assert _map_colour(viewer, pid, NEW)["status"] == vocab.ALL_STATUSES.index(NEW)
     assert viewer.errors == []
+
+
+def _assert_history_shows_the_edit_whole(page, entry: dict) -> None:
+    """The dialog's history tab shows who saved, every changed field before and after in words,
+    and why; every cell is read whole, on a desktop and on a phone (no clipped or scrolled
+    text, no table wider than the dialog)."""
+    sidebar(page).get_by_role("button", name="修改此项目…").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_role("tab", name="修改记录").click()
+    expect(dialog.get_by_text("修改记录（1 次）")).to_be_visible(timeout=WAIT_MS)
+    expect(dialog.get_by_text(re.compile(rf"^版本 2 · .* · {EDITOR} · 修改$"))).to_be_visible()
+    expect(dialog.get_by_text("原因：浏览器测试：已竣工", exact=True)).to_be_visible()
+    table = dialog.locator('[data-testid="stTable"]')
+    expect(table).to_have_count(1)
+    rows = [row.locator("th, td").all_inner_texts() for row in table.locator("tbody tr").all()]
+    # What the page renders is what the history holds, with no field left out or shortened.
+    assert rows == change_table(entry["changes"]).to_numpy().tolist()
+    assert [OLD, NEW] in [r[1:] for r in rows if r[0] == "状态"]
+    [notes_row] = [r for r in rows if r[0] == "备注"]
+    assert notes_row[2] == NOTES
+    assert not any(re.search(r"[A-Za-z]{3,}|…", " ".join(r)) for r in rows)  # no codes, no cuts
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for width, height in ((1600, 1000), (400, 800)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.wait_for_timeout(500)  # the dialog's layout follows the window
+        table.scroll_into_view_if_needed()
+        assert dialog.evaluate(CLIPPED_JS) == [], width
+        if width > 1000:  # full width of the dialog's content
+            assert (
+                table.bounding_box()["width"]
+                > 0.9 * dialog.locator("[role=tabpanel]:visible").bounding_box()["width"]
+            )
+        page.screenshot(path=str(ARTIFACTS / f"browser_edit_history_{width}.png"))
+    page.set_viewport_size({"width": 1400, "height": 1800})
