@@ -44,7 +44,7 @@ _GEOMETRY_KINDS = {"Point": "点", "LineString": "线", "Polygon": "面"}
 #: content, and the headers stay on one line.
 _TABLE_STYLES = [
     {"selector": "td div", "props": [("max-width", "none")]},
-    {"selector": "th div", "props": [("white-space", "nowrap")]},
+    {"selector": "th, th *", "props": [("white-space", "nowrap")]},
 ]
 
 

@@ -232,6 +232,12 @@ def _assert_history_shows_the_edit_whole(page, entry: dict) -> None:
     dialog = page.get_by_role("dialog")
     dialog.get_by_role("tab", name="修改记录").click()
     expect(dialog.get_by_text("修改记录（1 次）")).to_be_visible(timeout=WAIT_MS)
+    # The long notes read whole, in a box that holds them (not cut to 40 characters, nor to a
+    # column's width).
+    notes = dialog.locator("[role=tabpanel]:visible").get_by_text(NOTES, exact=True)
+    expect(notes).to_be_visible()
+    fits = "el => el.scrollWidth <= el.clientWidth && el.scrollHeight <= el.clientHeight"
+    assert notes.evaluate(fits)
     expect(dialog.get_by_text(re.compile(rf"^版本 2 · .* · {EDITOR} · 修改$"))).to_be_visible()
     expect(dialog.get_by_text("原因：浏览器测试：已竣工", exact=True)).to_be_visible()
     table = dialog.locator('[data-testid="stTable"]')
