@@ -20,7 +20,6 @@ from projects.clock import CHINA
 from projects.errors import CatalogError
 from projects.store import users
 from ui.details import (
-    YEARS_BASIS_LABELS,
     history_lines,
     investment_text,
     md_text,
@@ -97,8 +96,6 @@ def value_text(field: str, value: Any) -> str:
         return place_line(value) or f"未知地名（编号 {value}）"
     if field == "investment":
         return investment_text(value)
-    if field == "years_basis":
-        return YEARS_BASIS_LABELS.get(value, str(value))
     if field in _CITED:
         return "；".join(_CITED[field](value)) or EMPTY
     label = vocab.code_label(field, value)

@@ -11,7 +11,6 @@ from geo.boundaries import load_outline
 from geo.places import place_name
 from projects import clock, store, vocab
 from projects.store import users
-from ui.details import YEARS_BASIS_LABELS
 from ui.edit import change_table, entry_heading, value_text
 
 PASSWORD = "歌乐山-2025-pw"
@@ -93,7 +92,7 @@ def test_values_of_every_kind_read_in_words():
     assert value_text("geometry", line) == "线（3 个节点）"
     assert value_text("geometry", parts) == "2 个面（共 8 个节点）"
     assert value_text("precision", None) == vocab.UNPLACED_LABEL
-    assert value_text("years_basis", "period") == YEARS_BASIS_LABELS["period"]
+    assert value_text("years_basis", "period") == vocab.YEARS_BASIS_LABELS["period"]
     assert value_text("aliases", ["磁器口", "瓷器口"]) == "磁器口、瓷器口"
     assert value_text("place_id", "no-such-place") == "未知地名（编号 no-such-place）"
     assert value_text("start_year", 2025) == "2025"
