@@ -40,6 +40,56 @@ def own_positions(projects: gpd.GeoDataFrame) -> Any:
     return has & projects["precision"].isin(list(PRECISION_CODES)).to_numpy()
 
 
+#: Words in a position's basis that mark its own line or shape as a sketch: a route drawn
+#: through known stations or end points, an outline that was never surveyed.
+SKETCH_WORDS = ("示意走向", "示意范围")
+
+#: Line style per drawn kind (matplotlib): solid where the position is exact, manual or
+#: imported, dashed where it is approximate, dash-dot where it is a sketch.
+LINE_STYLES = {"exact": "-", "approximate": "--", "sketch": "-."}
+
+#: What the legend says for each style the sheet can draw, (family, kind) -> label (broken
+#: to fit the 62 mm legend column); only the styles a sheet draws are listed.
+STYLE_LABELS: dict[tuple[str, str], str] = {
+    ("point", "exact"): "实心点：精确位置或人工标绘",
+    ("point", "approximate"): "空心虚线圈：" + vocab.PRECISION_LABELS["approximate"],
+    ("line", "exact"): "实线：线路走向（精确或人工标绘）",
+    ("line", "approximate"): "虚线：大致走向（1 公里内）",
+    ("line", "sketch"): "点划线：示意走向\n站点间以直线相连，不是实际走向",
+    ("polygon", "exact"): "实线轮廓：项目范围",
+    ("polygon", "approximate"): "虚线轮廓：大致范围（1 公里内）",
+    ("polygon", "sketch"): "点划线轮廓：示意范围\n手绘示意，不是测绘边界",
+}
+
+
+def drawn_style(geom_type: str, precision: str | None, basis: object) -> tuple[str, str]:
+    """(family, kind) of a drawn position: point, line or polygon; exact, approximate or
+    sketch. A point is never a sketch (a sketch is a route or an outline)."""
+    family = {"Point": "point", "LineString": "line"}.get(
+        geom_type.removeprefix("Multi"), "polygon"
+    )
+    if family != "point" and any(w in str(basis or "") for w in SKETCH_WORDS):
+        return family, "sketch"
+    dashed = bool(PRECISION_STYLES[PRECISION_CODES[precision]]["dashArray"]) if precision else False
+    return family, "approximate" if dashed else "exact"
+
+
+def drawn_styles(
+    projects: gpd.GeoDataFrame, frame: shapely.Geometry | None = None
+) -> list[tuple[str, str]]:
+    """The styles a sheet of ``projects`` draws (within ``frame``, in the projects' CRS, where
+    given), in legend order (``STYLE_LABELS``)."""
+    own = projects[own_positions(projects)] if len(projects) else projects
+    if frame is not None and len(own):
+        own = own[own.intersects(frame)]
+    basis = own["geo_basis"] if "geo_basis" in own.columns else [None] * len(own)
+    found = {
+        drawn_style(g.geom_type, p, b)
+        for g, p, b in zip(own.geometry, own["precision"], basis, strict=True)
+    }
+    return [key for key in STYLE_LABELS if key in found]
+
+
 def _nice_length(max_m: float) -> float:
     """The largest 1/2/5 × 10^n metres not above ``max_m`` (the scale bar's length)."""
     exp = 10 ** math.floor(math.log10(max_m))
@@ -133,11 +183,11 @@ def render_map(
     for (_, row), code in zip(shown.iterrows(), codes, strict=True):
         style = PRECISION_STYLES[code]
         colour = vocab.STATUS_COLOURS.get(row.get("status_shown"), vocab.STATUS_COLOURS["未知"])
-        dashed = bool(style["dashArray"])
         geom = row.geometry
-        kind = geom.geom_type.removeprefix("Multi")
+        family, kind = drawn_style(geom.geom_type, row.get("precision"), row.get("geo_basis"))
+        dash = LINE_STYLES[kind]
         series = gpd.GeoSeries([geom])
-        if kind == "Point":
+        if family == "point":
             filled = style["fillOpacity"] > 0.5
             series.plot(
                 ax=ax,
@@ -145,13 +195,11 @@ def render_map(
                 color=colour if filled else "none",
                 edgecolor=colour,
                 linewidth=1.0,
-                linestyle="--" if dashed else "-",
+                linestyle=dash,
                 zorder=5,
             )
-        elif kind == "LineString":
-            series.plot(
-                ax=ax, color=colour, linewidth=1.6, linestyle="--" if dashed else "-", zorder=4
-            )
+        elif family == "line":
+            series.plot(ax=ax, color=colour, linewidth=1.6, linestyle=dash, zorder=4)
         else:
             series.plot(
                 ax=ax,
@@ -159,7 +207,7 @@ def render_map(
                 alpha=min(0.5, style["fillOpacity"]),
                 edgecolor=colour,
                 linewidth=1.0,
-                linestyle="--" if dashed else "-",
+                linestyle=dash,
                 zorder=3,
             )
 
@@ -191,7 +239,8 @@ def render_map(
         if landscape
         else (margin[0], margin[1] + footer + 40 / height_mm)
     )
-    _legend(fig, legend_at, zone_rows, landscape)
+    styles = drawn_styles(shown, shapely.box(x0, y0, x1, y1))
+    _legend(fig, legend_at, zone_rows, landscape, styles)
     note = precision_note(int(len(shown)), int(len(projects) - len(shown)))
     foot = [
         note,
@@ -268,7 +317,35 @@ def _north_arrow(ax) -> None:
     )
 
 
-def _legend(fig, at: tuple[float, float], zone_rows: list[tuple[str, str]], column: bool) -> None:
+def _style_handle(key: tuple[str, str]) -> Any:
+    """A legend entry drawn as the sheet draws that style, in a neutral grey (the colour on the
+    map is the status)."""
+    family, kind = key
+    grey, dash, label = "#636363", LINE_STYLES[key[1]], STYLE_LABELS[key]
+    if family == "point":
+        exact = kind == "exact"
+        return Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="none",
+            markersize=7 if exact else 8,
+            markerfacecolor=grey if exact else "none",
+            markeredgecolor=grey,
+            label=label,
+        )
+    if family == "line":
+        return Line2D([], [], color=grey, linewidth=1.6, linestyle=dash, label=label)
+    return Patch(facecolor="#63636340", edgecolor=grey, linewidth=1.0, linestyle=dash, label=label)
+
+
+def _legend(
+    fig,
+    at: tuple[float, float],
+    zone_rows: list[tuple[str, str]],
+    column: bool,
+    styles: list[tuple[str, str]],
+) -> None:
     status = [
         Line2D(
             [],
@@ -282,33 +359,13 @@ def _legend(fig, at: tuple[float, float], zone_rows: list[tuple[str, str]], colu
         )
         for s, c in vocab.STATUS_COLOURS.items()
     ]
-    precision = [
-        Line2D(
-            [],
-            [],
-            marker="o",
-            linestyle="none",
-            markersize=7,
-            markerfacecolor="#636363",
-            markeredgecolor="#636363",
-            label="精确位置或人工标绘",
-        ),
-        Line2D(
-            [],
-            [],
-            marker="o",
-            linestyle="none",
-            markersize=8,
-            markerfacecolor="none",
-            markeredgecolor="#636363",
-            label=vocab.PRECISION_LABELS["approximate"],
-        ),
-    ]
+    precision = [_style_handle(key) for key in styles]
     areas = [
         Patch(facecolor=c, alpha=0.45, edgecolor="#888888", label=label) for label, c in zone_rows
     ]
     areas.append(Line2D([], [], color="#333333", linewidth=1.4, label="沙坪坝区界"))
-    groups = [("状态", status), ("定位精度", precision), ("片区（示意）", areas)]
+    groups = [("状态", status), ("定位精度与线型", precision), ("片区（示意）", areas)]
+    groups = [(title, handles) for title, handles in groups if handles]
     y = at[1]
     x = at[0]
     for title, handles in groups:

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from geo import printmap
 from geo.boundaries import load_outline, load_zones
+from geo.printmap import sheet as sheet_module
 from projects import filters, store, vocab
 
 PT_PER_MM = 72 / 25.4
@@ -114,3 +115,57 @@ def test_filters_in_words():
         filters.Query(statuses=("在建",), years=(2021, 2025), text="轨道")
     )
     assert "状态：在建" in words and "年份：2021–2025" in words and "名称含“轨道”" in words
+
+
+@pytest.fixture(scope="module")
+def district():
+    """The default view of the real catalog (every sector, the district's zones)."""
+    gdf = filters.catalog_frame(store.load_collection(store.CATALOG_PATH))
+    return filters.filter_projects(gdf, filters.Query())
+
+
+def _labelled(text: str, key: tuple[str, str]) -> bool:
+    """Whether every line of a style's legend label is in the page's text."""
+    return all(part in text for part in sheet_module.STYLE_LABELS[key].split("\n"))
+
+
+@pytest.mark.parametrize("paper, orientation", [("A4", "landscape"), ("A3", "portrait")])
+def test_legend_names_every_line_style_the_sheet_draws(district, paper, orientation):
+    """The real catalog draws schematic routes (示意走向, dash-dot) and approximate lines
+    (dashed): the legend names both, and no style the sheet does not draw."""
+    sheet = sheet_module
+    drawn = sheet.drawn_styles(district)
+    assert ("line", "sketch") in drawn and ("line", "approximate") in drawn
+    pdf = printmap.render_map(
+        district, load_outline(), load_zones(), printmap.Sheet(paper, orientation, on=DAY)
+    )
+    text, _ = _text(pdf)
+    assert "示意走向" in text and "不是实际走向" in text and "大致走向" in text
+    for key in sheet.STYLE_LABELS:
+        assert _labelled(text, key) == (key in drawn), key
+
+
+def test_a_sheet_of_points_lists_no_line_style(district):
+    sheet = sheet_module
+    points = district[district.geometry.geom_type.isin(["Point"]).to_numpy()]
+    assert {family for family, _ in sheet.drawn_styles(points)} == {"point"}
+    text, _ = _text(
+        printmap.render_map(points, load_outline(), load_zones(), printmap.Sheet("A4", on=DAY))
+    )
+    assert "虚线：" not in text and "点划线" not in text and "空心虚线圈" in text
+
+
+def test_sketches_are_told_by_their_basis_and_drawn_dash_dot():
+    sheet = sheet_module
+    assert sheet.drawn_style("LineString", "approximate", "示意走向：按车站顺序以直线连接") == (
+        "line",
+        "sketch",
+    )
+    assert sheet.drawn_style("MultiPolygon", "approximate", "手绘示意范围，非测绘边界") == (
+        "polygon",
+        "sketch",
+    )
+    assert sheet.drawn_style("LineString", "approximate", "沿嘉陵江") == ("line", "approximate")
+    assert sheet.drawn_style("Point", "approximate", "示意走向的站点") == ("point", "approximate")
+    assert sheet.drawn_style("Polygon", "manual", None) == ("polygon", "exact")
+    assert sheet.LINE_STYLES["sketch"] != sheet.LINE_STYLES["approximate"]
