@@ -138,6 +138,9 @@ def test_every_rule_reads_its_real_example_line(rule, seeds, judged):
         ("000", 67, "长江国家文化公园", "规划"),  # 联动建设长江国家文化公园
         ("003", 66, "中央商务区", "在建"),  # 联动推进中央商务区建设
         ("001", 750, "环大学创新生态圈", "在建"),  # 联动环大学创新生态圈建设
+        # 建好 is building it well, under way (梁滩河 画廊: 000:31 全面铺开), not a 建成 target
+        ("000", 112, "梁滩河“百里生态画廊”", "在建"),  # 建好梁滩河“百里生态画廊”
+        ("001", 695, "青凤高科产业园", "在建"),  # 建好青凤高科产业园
     ],
 )
 def test_real_lines_read_as_the_documents_mean(judged, doc, line, name, status):
