@@ -141,6 +141,9 @@ def test_every_rule_reads_its_real_example_line(rule, seeds, judged):
         # 建好 is building it well, under way (梁滩河 画廊: 000:31 全面铺开), not a 建成 target
         ("000", 112, "梁滩河“百里生态画廊”", "在建"),  # 建好梁滩河“百里生态画廊”
         ("001", 695, "青凤高科产业园", "在建"),  # 建好青凤高科产业园
+        # 推动优质项目向…拾光格数字软件园、创客港未来科技园等楼宇集聚: buildings in use
+        ("000", 60, "拾光格数字软件园", "运营"),
+        ("000", 60, "创客港未来科技园", "运营"),
     ],
 )
 def test_real_lines_read_as_the_documents_mean(judged, doc, line, name, status):
