@@ -144,6 +144,8 @@ def test_every_rule_reads_its_real_example_line(rule, seeds, judged):
         # 推动优质项目向…拾光格数字软件园、创客港未来科技园等楼宇集聚: buildings in use
         ("000", 60, "拾光格数字软件园", "运营"),
         ("000", 60, "创客港未来科技园", "运营"),
+        # 一体推进黄金湾智谷、器官智能制造工程研究中心等创新平台发展: platforms that run
+        ("000", 137, "黄金湾智谷", "运营"),
     ],
 )
 def test_real_lines_read_as_the_documents_mean(judged, doc, line, name, status):
