@@ -111,16 +111,19 @@ def balloon_text() -> str:
 
 
 def history_sentences(history: Any) -> str:
-    """The status history as Chinese sentences, one per dated mention (not JSON)."""
+    """The status history as Chinese sentences, one per dated mention, with the part of the
+    document it comes from (回顾: a reported fact; 计划: an intention), not JSON."""
     out = []
     for entry in history if isinstance(history, list) else []:
         if not isinstance(entry, dict):
             continue
         doc = vocab.DOCUMENTS_BY_FILE.get(entry.get("doc"))
         when = entry.get("date") or entry.get("year") or "日期不详"
+        part = vocab.PART_LABELS.get(entry.get("part") or "")
         said = f"，原文“{entry['cue']}”" if entry.get("cue") else ""
         where = f"（《{doc.title}》第 {entry.get('line')} 行）" if doc else ""
-        out.append(f"{when}：{entry.get('status') or '未知'}{said}{where}")
+        head = f"{when}（{part}）" if part else str(when)
+        out.append(f"{head}：{entry.get('status') or '未知'}{said}{where}")
     return "；".join(out) + ("。" if out else "")
 
 

@@ -41,7 +41,7 @@ from geo.exchange.formats import (
     SHAPEFILE_FIELDS,
     UNPLACED,
 )
-from geo.exchange.kml import write_kml, write_kmz
+from geo.exchange.kml import kml_value, write_kml, write_kmz
 from geo.exchange.metadata import meta_json
 from geo.exchange.records import (
     csv_text,
@@ -320,17 +320,28 @@ def _csv_table(
 ) -> bytes:
     """UTF-8 with a BOM (so Excel reads Chinese), WKT first (so GDAL finds the geometry); every
     text cell safe from formula injection (``safe_cell``). With ``titles`` the header is the
-    fields' Chinese titles and true/false read 是/否 (a table a person opens; the import reads
-    both back), else the field names (a table joined in a GIS)."""
+    fields' Chinese titles, lists read as Chinese text (names joined by 、, status history and
+    sources as sentences, as in KML) and true/false read 是/否: a table a person opens, whose
+    editable fields the import reads back. Without, the field names and lists as JSON (a table
+    joined in a GIS)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     header = list(fields or EXPORT_FIELDS)
     names = [EXPORT_FIELDS[f][2] for f in header] if titles else header
     writer.writerow((["WKT"] if geometries is not None else []) + names)
     for i, r in enumerate(records):
-        values = ["" if (v := flat_value(f, r[f])) is None else _cell(v, titles) for f in header]
+        values = [
+            "" if (v := _csv_value(f, r[f], titles)) is None else _cell(v, titles) for f in header
+        ]
         writer.writerow(([_wkt(geometries[i], crs)] if geometries is not None else []) + values)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _csv_value(field: str, value: Any, words: bool) -> Any:
+    """A list as Chinese text (``words``) or JSON; other values as they are."""
+    if words and field in LIST_FIELDS:
+        return kml_value(field, value) or None
+    return flat_value(field, value)
 
 
 def _cell(value: Any, words: bool = False) -> str:

@@ -168,6 +168,7 @@ def _back(value: Any, kind: type) -> Any:
         or value is pd.NA
         or value is pd.NaT
         or (isinstance(value, float) and np.isnan(value))
+        or (kind is list and isinstance(value, str) and value == "")  # empty list, as text
     ):
         return [] if kind is list else None
     if kind is list and isinstance(value, str):
@@ -266,7 +267,7 @@ def check_round_trip(rows: list[dict], geoms: list, fmt: str, crs: str, path: Pa
     for pid, props in want.items():
         for field, value in props.items():
             read = got[pid][field]
-            if fmt in ("kml", "kmz") and field in ex.LIST_FIELDS:  # read as Chinese text
+            if fmt in ("kml", "kmz", "csv") and field in ex.LIST_FIELDS:  # Chinese text
                 value = ex.kml_value(field, value) or []
             if fmt == "xlsx" and field in ("status_history", "sources"):
                 continue  # sheets of their own, checked in the XLSX test
@@ -665,7 +666,7 @@ def test_kml_is_valid_ogc_kml_with_one_balloon_and_readable_lists(catalog, fmt):
     point = {
         d.get("name"): d.text for d in marks["西永综保区 二期"].iter(f"{{{ex.KML_NS}}}SimpleData")
     }
-    assert point["status_history"].startswith("2025-02-12：建成，原文“建成投用”（《")
+    assert point["status_history"].startswith("2025-02-12（回顾）：建成，原文“建成投用”（《")
     line = {
         d.get("name"): d.text
         for d in marks["轨道交通27号线（沙坪坝段）"].iter(f"{{{ex.KML_NS}}}SimpleData")

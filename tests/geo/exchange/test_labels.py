@@ -120,6 +120,11 @@ def test_csv_has_chinese_headers_and_labels_as_gdal_and_excel_read_it(catalog, t
     rows = [[None if v != v else v for v in row] for row in frame[header].itertuples(index=False)]
     assert unexplained_codes(header, rows) == {}
     assert len(rows) == len(catalog)
+    # Lists read as Chinese text, not JSON with file names and part codes.
+    for code in ('"doc', '"part', *(d.file for d in vocab.DOCUMENTS)):
+        assert code not in text, code
+    history = frame[ex.EXPORT_FIELDS["status_history"][2]]
+    assert history.str.contains("（回顾）：").any() and history.str.contains("（计划）：").any()
 
 
 @pytest.mark.parametrize("fmt", ["gpkg", "gdb", "shp", "geojson"])
