@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.exchange.formats import DBF_TEXT_BYTES
+from geo.exchange.formats import DBF_TEXT_BYTES, DERIVED_FIELDS, SHAPEFILE_FIELDS
 from geo.exchange.read import Upload
 from projects import schema, store, vocab
 from projects.errors import CatalogError, InvalidValue
@@ -33,6 +33,13 @@ SAME_GEOMETRY_DEG = 1e-6
 
 
 MAX_LISTED_PROBLEMS = 10
+
+
+#: Every spelling of a column an export derives (labels beside codes, the place's name, where a
+#: geometry comes from): an exported file read back has them, and they are never imported.
+_DERIVED_NAMES = {
+    name for f, (_, _, label) in DERIVED_FIELDS.items() for name in (f, label, SHAPEFILE_FIELDS[f])
+}
 
 
 @dataclass(frozen=True)
@@ -276,8 +283,12 @@ def preview(upload: Upload, catalog: list[dict[str, Any]], outline: Any) -> Prev
         more = f"……共 {len(problems)} 处问题。" if len(problems) > len(shown) else ""
         raise InvalidValue("导入文件有问题，未做任何修改：\n" + "\n".join(shown) + more)
     notes = []
-    if upload.ignored_columns:
-        notes.append(f"以下列不是项目字段，不会导入：{'、'.join(upload.ignored_columns)}。")
+    derived = [c for c in upload.ignored_columns if c in _DERIVED_NAMES]
+    foreign = [c for c in upload.ignored_columns if c not in _DERIVED_NAMES]
+    if derived:
+        notes.append(f"以下列是导出时生成的说明，不会导入：{'、'.join(derived)}。")
+    if foreign:
+        notes.append(f"以下列不是项目字段，不会导入：{'、'.join(foreign)}。")
     updates = ["位置" if c == "geometry" else schema.FIELDS[c][2] for c in settable]
     if has_geometry:
         updates.append("位置")

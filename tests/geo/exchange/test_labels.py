@@ -19,6 +19,7 @@ import pytest
 from openpyxl import load_workbook
 
 from geo import exchange as ex
+from geo.boundaries import load_outline
 from projects import store, vocab
 from projects.filters import catalog_frame
 
@@ -219,3 +220,16 @@ def test_shapefile_fields_table_lists_the_label_fields(catalog, tmp_path):
     table = {row.split(",")[0]: row.split(",") for row in io.StringIO(text).read().splitlines()}
     for label in ex.LABEL_FIELDS.values():
         assert len(table[label][1]) <= 10 and not table[label][2].isascii(), label
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_tables_read_back_unchanged_and_the_labels_are_named_as_derived(catalog, fmt):
+    """A planner's table goes back in as it came out: Chinese headers, 是/否 and the lists as
+    text change nothing, and the label columns are named as what they are."""
+    result = _export(catalog, fmt)
+    upload = ex.read_upload(result.data, result.filename)
+    preview = ex.preview(upload, store.load(store.CATALOG_PATH), load_outline())
+    assert preview.changed == [] and preview.added == [], ex.preview_table(preview)
+    derived = [n for n in preview.notes if n.startswith("以下列是导出时生成的说明")]
+    assert len(derived) == 1 and "年份依据说明" in derived[0] and "所在地名" in derived[0]
+    assert not [n for n in preview.notes if n.startswith("以下列不是项目字段")]
