@@ -134,6 +134,8 @@ def iso_metadata(meta: dict[str, Any], bbox: tuple[float, float, float, float] |
     )
     code = ET.SubElement(ET.SubElement(place, _g("geographicIdentifier")), _g("MD_Identifier"))
     _text(code, "code", XZQDM)
+    if meta.get("field_names"):  # after the extent, as ISO 19139 orders MD_DataIdentification
+        _text(ident, "supplementalInformation", meta["field_names"])
     quality = ET.SubElement(ET.SubElement(root, _g("dataQualityInfo")), _g("DQ_DataQuality"))
     dq_scope = ET.SubElement(ET.SubElement(quality, _g("scope")), _g("DQ_Scope"))
     _code(dq_scope, "level", "MD_ScopeCode", "dataset")

@@ -233,3 +233,16 @@ def test_the_tables_read_back_unchanged_and_the_labels_are_named_as_derived(cata
     derived = [n for n in preview.notes if n.startswith("以下列是导出时生成的说明")]
     assert len(derived) == 1 and "年份依据说明" in derived[0] and "所在地名" in derived[0]
     assert not [n for n in preview.notes if n.startswith("以下列不是项目字段")]
+
+
+def test_iso_metadata_says_how_fields_are_named(catalog):
+    result = _export(catalog, "geojson", split_by_type=True)
+    with zipfile.ZipFile(io.BytesIO(result.data)) as zf:
+        root = ET.fromstring(zf.read("metadata.xml"))
+    gmd = "{http://www.isotc211.org/2005/gmd}"
+    ident = root.find(f"{gmd}identificationInfo/{gmd}MD_DataIdentification")
+    children = [c.tag for c in ident]
+    assert children[-1] == f"{gmd}supplementalInformation"
+    assert children.index(f"{gmd}extent") == len(children) - 2
+    text = "".join(ident.find(f"{gmd}supplementalInformation").itertext())
+    assert "字段名为英文代码" in text and "years_basis_zh" in text
