@@ -18,7 +18,14 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from geo.exchange.cells import FORMULA_STARTS
-from geo.exchange.formats import CRSS, DEGREE_DECIMALS, EXPORT_FIELDS, LIST_FIELDS, METRE_DECIMALS
+from geo.exchange.formats import (
+    CRSS,
+    DEGREE_DECIMALS,
+    EXPORT_FIELDS,
+    LABEL_FIELDS,
+    LIST_FIELDS,
+    METRE_DECIMALS,
+)
 from projects import clock, filters, vocab
 
 #: Sheet names (the reader finds the projects by the first).
@@ -32,6 +39,15 @@ PROJECT_FIELDS = tuple(f for f in EXPORT_FIELDS if f not in ("status_history", "
 
 _HISTORY_COLUMNS = ("编号", "名称", "日期", "年份", "状态", "原文", "文件", "行号", "部分")
 _SOURCE_COLUMNS = ("编号", "名称", "文件", "章节", "行号", "原文形式")
+
+
+#: What the 说明 sheet says about the code columns (each has its label right after it).
+_CODES_NOTE = (
+    "、".join(EXPORT_FIELDS[f][2] for f in LABEL_FIELDS)
+    + " 列为系统代码（供 GIS 软件与程序使用），紧随其后的一列为其中文说明（"
+    + "、".join(EXPORT_FIELDS[f][2] for f in LABEL_FIELDS.values())
+    + "）。"
+)
 
 
 #: The link parameters of a filter (``projects.filters``) as a person names them.
@@ -187,6 +203,7 @@ def write_xlsx(records, geometries, crs, meta, notes, split, **_) -> tuple[bytes
         ["坐标系说明", meta["crs"]["note"]],
         ["项目库版本", meta.get("catalog_version")],
         ["几何", "WKT 列；没有位置的项目该列为空"],
+        ["代码与说明", _CODES_NOTE],
         *[["注意", n] for n in notes],
     ]
     _sheet(wb, ABOUT_SHEET, ["项目", "内容"], about)

@@ -106,6 +106,8 @@ def test_xlsx_shows_no_code_without_its_label(catalog, tmp_path):
     for sheet in ("状态沿革", "来源"):
         table = [list(r) for r in wb[sheet].iter_rows(values_only=True)]
         assert unexplained_codes([str(h) for h in table[0]], table[1:]) == {}, sheet
+    about = dict(r[:2] for r in wb["说明"].iter_rows(min_row=2, values_only=True))
+    assert "紧随其后的一列为其中文说明（年份依据说明" in about["代码与说明"]
     history = [list(r) for r in wb["状态沿革"].iter_rows(min_row=2, values_only=True)]
     assert {r[-1] for r in history} <= {"回顾", "计划"}
 
