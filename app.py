@@ -26,8 +26,6 @@ from ui import catalog, chrome, details, permalink, printing, sidebar
 K_SELECTED, K_MAP, K_SEEN = "selected_id", "map", "seen_events"
 #: Session key: the table and charts may be drawn (the map painted once in this session).
 K_BELOW = "below_map_shown"
-#: Session key: the notes on the link that the first page showed (for the run that follows it).
-K_LINK_NOTES = "first_page_link_notes"
 
 st.set_page_config(page_title="沙坪坝 项目一张图", layout="wide")
 chrome.apply(exchange.MAX_BYTES // 2**20)
@@ -91,7 +89,8 @@ except (OSError, ValueError, CatalogError) as exc:
     gdf = filters.catalog_frame({"features": []})
 outline, zones, area_problem = catalog.load_areas()
 
-# ---- sidebar: filters, map options, then the editing and transfer panels ---------------------
+# ---- the view: filters, selection and map options, from the widgets' state -----------------
+# The sidebar is drawn after the map (see ``sidebar.current_query``).
 url = st.query_params.to_dict()
 url_problems = sidebar.seed_from_url(url, sidebar.year_bounds(gdf))
 below = below_map_ready()
@@ -100,24 +99,17 @@ if below:
     # altair, so a cold server starts sooner (imports are most of its first run).
     from ui import charts, tables
 
-    charts.apply_pending()  # a chart click's filter, before the filter widgets are drawn
+    charts.apply_pending()  # a chart click's filter, before the filters are read
 linked, link_problems = permalink.seed_selection(url, set(gdf["id"]))
 if linked:
     st.session_state[K_SELECTED] = linked
-url_problems += link_problems
-if below:
-    # The run that follows a first page's map shows that page's notes on the link again (the URL
-    # has lost the bad values by then): the page keeps its layout, and the map its frame.
-    url_problems = list(dict.fromkeys([*st.session_state.pop(K_LINK_NOTES, []), *url_problems]))
-else:
-    st.session_state[K_LINK_NOTES] = list(url_problems)
-with st.sidebar:
-    count_slot = st.empty()  # filled once the filter result is known, above the filters
-    query = sidebar.render_filters(gdf)
-    token = tianditu_token()
-    basemap, editing, basemap_note = sidebar.render_map_options(token)
-    colour_by = sidebar.render_colour_option()
-
+# Notes on a link's bad values stay for the session: the runs that follow a first page (the
+# map's first report, the table below it) would otherwise take them away before anyone reads.
+url_problems = permalink.kept_notes([*url_problems, *link_problems])
+query = sidebar.current_query(gdf)
+token = tianditu_token()
+basemap, editing, basemap_note = sidebar.map_choice(token)
+colour_by = sidebar.colour_choice()
 
 filtered = filters.filter_projects(gdf, query)
 live_total = int((~gdf["deleted"].fillna(False).astype(bool)).sum()) if len(gdf) else 0
@@ -134,10 +126,8 @@ clicked = mapview.clicked_project(event, payload.ids)
 # The click position tells a second click on the same project from a stale report.
 if clicked and new_selection("map", f"{clicked}@{(event or {}).get('last_object_clicked')}"):
     st.session_state[K_SELECTED] = clicked
-with st.sidebar:
-    picked = sidebar.render_picker(filtered)
-    if new_selection("picker", picked):
-        st.session_state[K_SELECTED] = picked
+if new_selection("picker", sidebar.picked()):
+    st.session_state[K_SELECTED] = sidebar.picked()
 selected_id = st.session_state.get(K_SELECTED)
 params = {**query.to_params(), **permalink.view_params(url, selected_id)}
 if params != url:
@@ -147,7 +137,6 @@ if params != url:
 st.title("沙坪坝 项目一张图")
 count_line = f"**显示 {len(filtered)} / {live_total} 个项目**"
 st.markdown(count_line)
-count_slot.markdown(count_line)
 for problem in filter(None, [load_problem, area_problem]):
     st.warning(problem)
 # URL values are untrusted: shown as literal text, never as Markdown (links, images).
@@ -194,6 +183,13 @@ else:
         st.rerun()
 
 with st.sidebar:
+    st.markdown(count_line)
+    sidebar.render_filters(gdf)
+    sidebar.render_map_options(token)
+    sidebar.render_colour_option()
+    sidebar.render_picker(filtered, selected_id)
+    # the box now shows the selection: that is not a new pick on the next run
+    st.session_state[K_SEEN]["picker"] = sidebar.picked()
     ui.edit.render(selected_id, event)
     ui.transfer.render(filtered, query)
     printing.render(filtered, query, url.get(mapview.VIEW_PARAM))

@@ -28,14 +28,9 @@ def _one(params: Mapping[str, Any], key: str) -> str | None:
 
 
 def seed_selection(params: Mapping[str, Any], ids: Collection[str]) -> tuple[str | None, list[str]]:
-    """The project the link selects (first run of a session only), and notes on bad values.
-
-    The notes are kept and returned on the session's later runs too: the map's first report
-    reruns the page at once, and notes shown only by the first run were gone before anyone
-    could read them.
-    """
+    """The project the link selects (first run of a session only), and notes on bad values."""
     if st.session_state.get(K_SEEDED):
-        return None, list(st.session_state.get(K_NOTES, []))
+        return None, []
     st.session_state[K_SEEDED] = True
     problems: list[str] = []
     pid = _one(params, SELECTED_PARAM)
@@ -45,8 +40,18 @@ def seed_selection(params: Mapping[str, Any], ids: Collection[str]) -> tuple[str
     view = _one(params, mapview.VIEW_PARAM)
     if view is not None and mapview.parse_view(view) is None:
         problems.append(f"链接中的地图位置“{view[:40]}”无效，已忽略，地图显示全区。")
-    st.session_state[K_NOTES] = problems
     return pid, problems
+
+
+def kept_notes(new: list[str]) -> list[str]:
+    """Every note on the link's bad values so far in this session, ``new`` ones added.
+
+    A link is read on a session's first run only, and the map's first report reruns the page at
+    once: notes shown by the first run alone were gone before anyone could read them.
+    """
+    notes = list(dict.fromkeys([*st.session_state.get(K_NOTES, []), *new]))
+    st.session_state[K_NOTES] = notes
+    return notes
 
 
 def view_params(params: Mapping[str, Any], selected_id: str | None) -> dict[str, str]:

@@ -23,6 +23,7 @@ K_BASEMAP, K_EDITING, K_SEEDED = "f_basemap", "f_editing", "f_seeded"
 K_PROGRESS = "f_progress"
 K_AS_OF = "f_as_of"
 K_COLOUR = "f_colour"
+K_PICKER = "picker"
 #: What the map colours projects by.
 COLOUR_OPTIONS = {"status": "状态", "progress": "进度预警"}
 #: Year slider bounds when the catalog gives none.
@@ -91,29 +92,48 @@ def _reset(bounds: tuple[int, int]) -> None:
     _set_widgets(Query(), bounds)
 
 
-def render_filters(gdf: pd.DataFrame) -> Query:
-    """Draw the filter widgets (options and counts from the catalog) and return the query."""
+def current_query(gdf: pd.DataFrame) -> Query:
+    """The query the filter widgets hold, read from their state before they are drawn.
+
+    The page draws the map before the sidebar, so the browser builds the map's frame first
+    instead of behind some fifty widget scripts; the widgets then show the same values. Their
+    state is always there by now: seeded from the link on a session's first run, the widgets'
+    own values after that.
+    """
+    bounds = year_bounds(gdf)
+    _clamp_as_of(as_of_bounds(gdf))
+    state = st.session_state
+    years = tuple(state.get(K_YEARS, bounds))
+    as_of_year = int(state[K_AS_OF])
+    return Query(
+        sectors=_facet(state.get(K_SECTORS, vocab.SECTORS), vocab.SECTORS),
+        statuses=_facet(state.get(K_STATUSES, vocab.ALL_STATUSES), vocab.ALL_STATUSES),
+        zones=_facet(state.get(K_ZONES, vocab.ALL_ZONES), vocab.ALL_ZONES),
+        years=None if years == bounds else (int(years[0]), int(years[1])),
+        text=str(state.get(K_TEXT, "")).strip(),
+        progress=_facet(state.get(K_PROGRESS, progress.PROGRESS), progress.PROGRESS),
+        as_of_year=None if as_of_year == clock.today().year else as_of_year,
+    )
+
+
+def _clamp_as_of(span: tuple[int, int]) -> None:
+    """A linked 「状态截至」 year before the first dated entry shows that first year."""
+    year = st.session_state.get(K_AS_OF, span[1])
+    st.session_state[K_AS_OF] = min(max(year, span[0]), span[1])
+
+
+def render_filters(gdf: pd.DataFrame) -> None:
+    """Draw the filter widgets (options and counts from the catalog) over their state."""
     bounds = year_bounds(gdf)
     as_of_span = as_of_bounds(gdf)
-    # a linked year before the first dated entry shows that first year
-    if K_AS_OF in st.session_state:
-        st.session_state[K_AS_OF] = min(
-            max(st.session_state[K_AS_OF], as_of_span[0]), as_of_span[1]
-        )
-    else:
-        st.session_state[K_AS_OF] = as_of_span[1]
+    _clamp_as_of(as_of_span)
     live = gdf[~gdf["deleted"].fillna(False).astype(bool)] if len(gdf) else gdf
     sector_counts = filters.facet_counts(live, "sector", vocab.SECTORS)
     zone_counts = filters.facet_counts(live, "zone", vocab.ALL_ZONES)
     st.header("筛选")
-    sectors = st.multiselect(
-        "领域",
-        vocab.SECTORS,
-        key=K_SECTORS,
-        placeholder="请选择",
-    )
+    st.multiselect("领域", vocab.SECTORS, key=K_SECTORS, placeholder="请选择")
     st.caption(_counts_line(sector_counts))
-    years = st.slider(
+    st.slider(
         "年份范围",
         min_value=bounds[0],
         max_value=bounds[1],
@@ -129,13 +149,8 @@ def render_filters(gdf: pd.DataFrame) -> Query:
         help=AS_OF_HELP,
     )
     st.caption(_as_of_line(live, int(as_of_year)))
-    statuses = st.multiselect(
-        "状态（截至所选年份）",
-        vocab.ALL_STATUSES,
-        key=K_STATUSES,
-        placeholder="请选择",
-    )
-    zones = st.multiselect(
+    st.multiselect("状态（截至所选年份）", vocab.ALL_STATUSES, key=K_STATUSES, placeholder="请选择")
+    st.multiselect(
         "片区",
         vocab.ALL_ZONES,
         key=K_ZONES,
@@ -148,18 +163,9 @@ def render_filters(gdf: pd.DataFrame) -> Query:
         # the zone filter keeps them (projects.filters), so 西 alone shows more than 西's count
         + (f"；片区未定的 {unzoned} 个项目不按片区筛选，始终显示" if unzoned else "")
     )
-    chosen_progress = render_progress_filter()
-    text = st.text_input("搜索名称或别名", key=K_TEXT, max_chars=100)
+    render_progress_filter()
+    st.text_input("搜索名称或别名", key=K_TEXT, max_chars=100)
     st.button("重置筛选", on_click=_reset, args=(bounds,), width="stretch")
-    return Query(
-        sectors=_facet(sectors, vocab.SECTORS),
-        statuses=_facet(statuses, vocab.ALL_STATUSES),
-        zones=_facet(zones, vocab.ALL_ZONES),
-        years=None if tuple(years) == bounds else (int(years[0]), int(years[1])),
-        text=text.strip(),
-        progress=_facet(chosen_progress, progress.PROGRESS),
-        as_of_year=None if int(as_of_year) == clock.today().year else int(as_of_year),
-    )
 
 
 #: What the 「状态截至」 slider does, and the rule for projects not yet named by then.
@@ -180,9 +186,16 @@ def _as_of_line(live: pd.DataFrame, year: int) -> str:
     return line + (f"；全库有 {hidden} 个项目到该年文件尚未提及，不显示。" if hidden else "。")
 
 
-def render_colour_option() -> str:
-    """What the map colours by: "status" (default) or "progress" (超前/正常/滞后/未知)."""
-    return st.radio(
+def colour_choice() -> str:
+    """What the map colours projects by, from the 「地图着色」 state: "status" (default) or
+    "progress" (超前/正常/滞后/未知)."""
+    choice = st.session_state.get(K_COLOUR)
+    return choice if choice in COLOUR_OPTIONS else next(iter(COLOUR_OPTIONS))
+
+
+def render_colour_option() -> None:
+    """Draw the 「地图着色」 choice."""
+    st.radio(
         "地图着色",
         list(COLOUR_OPTIONS),
         key=K_COLOUR,
@@ -214,18 +227,11 @@ def _facet(chosen: list[str], options: tuple[str, ...]) -> tuple[str, ...] | Non
     return None if set(chosen) == set(options) else tuple(o for o in options if o in chosen)
 
 
-def render_map_options(token: str | None) -> tuple[str, bool, str | None]:
-    """Basemap choice and staff drawing mode; returns (basemap key, editing, note)."""
-    st.header("地图")
-    keys = list(mapview.BASEMAPS)
-
-    def label(key: str) -> str:
-        base = mapview.BASEMAPS[key]
-        if base.needs_token and not token:
-            return f"{base.label}（未配置密钥）"
-        return base.label
-
-    choice = st.selectbox("底图", keys, placeholder="请选择", key=K_BASEMAP, format_func=label)
+def map_choice(token: str | None) -> tuple[str, bool, str | None]:
+    """The basemap and drawing mode the 「地图」 widgets hold: (basemap key, editing, note)."""
+    choice = st.session_state.get(K_BASEMAP)
+    if choice not in mapview.BASEMAPS:
+        choice = next(iter(mapview.BASEMAPS))
     note = None
     if mapview.BASEMAPS[choice].needs_token and not token:
         note = (
@@ -237,22 +243,44 @@ def render_map_options(token: str | None) -> tuple[str, bool, str | None]:
         note = "在线底图需要连接互联网；离线时只显示区界与片区。"
     if mapview.BASEMAPS[choice].datum == "GCJ02":
         note = (note or "") + " 高德底图为 GCJ-02 坐标：图上要素已相应偏移，库中数据不变。"
-    editing = st.toggle(
+    return choice, bool(st.session_state.get(K_EDITING, False)), note
+
+
+def render_map_options(token: str | None) -> None:
+    """Draw the basemap choice and the staff drawing-mode switch."""
+    st.header("地图")
+
+    def label(key: str) -> str:
+        base = mapview.BASEMAPS[key]
+        if base.needs_token and not token:
+            return f"{base.label}（未配置密钥）"
+        return base.label
+
+    st.selectbox(
+        "底图", list(mapview.BASEMAPS), placeholder="请选择", key=K_BASEMAP, format_func=label
+    )
+    st.toggle(
         "标绘模式（工作人员）",
         key=K_EDITING,
         help="在地图上点击或绘制点、线、面，供编辑面板为项目定位。",
     )
-    return choice, editing, note
 
 
-def render_picker(filtered: pd.DataFrame) -> str | None:
+def picked() -> str | None:
+    """The project chosen in the 「定位项目」 box (its state: the box is drawn after the map)."""
+    return st.session_state.get(K_PICKER)
+
+
+def render_picker(filtered: pd.DataFrame, selected_id: str | None) -> None:
     """A project picker over the filtered projects (type to search by name, any number of
-    them); returns the chosen id or None."""
+    them). It shows the selected project however it was chosen (map, table, link), or
+    （未选择） when that project is filtered out."""
     names = dict(zip(filtered["id"], filtered["name"].astype(str), strict=True))
-    return st.selectbox(
+    st.session_state[K_PICKER] = selected_id if selected_id in names else None
+    st.selectbox(
         "定位项目",
         [None, *names],
         format_func=lambda pid: "（未选择）" if pid is None else names[pid],
-        key="picker",
+        key=K_PICKER,
         placeholder="请选择",
     )

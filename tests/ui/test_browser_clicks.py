@@ -132,6 +132,8 @@ def _choose_from_list(page, frame, pid: str | None = None) -> str:
 
 def test_a_click_on_any_kind_of_drawn_thing_opens_its_project(page, catalog):
     _, polygon, multi = catalog
+    data = json.loads(catalog[0].read_text("utf-8"))
+    names = {f["properties"]["id"]: f["properties"]["name"] for f in data["features"]}
     frame = map_frame(page)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
@@ -151,6 +153,9 @@ def test_a_click_on_any_kind_of_drawn_thing_opens_its_project(page, catalog):
         frame.wait_for_function(
             "(pid) => window.__sp.projectStyle(pid).selected", arg=pid, timeout=WAIT_MS
         )
+        # The sidebar's 定位项目 box names the project a click chose, not （未选择）.
+        picker = page.locator('[data-testid="stSelectbox"]').filter(has_text="定位项目")
+        expect(picker.get_by_role("combobox")).to_have_value(names[pid], timeout=WAIT_MS)
 
     # A multi-point project: its part at 沙坪坝站 shares the spot with other projects, so the
     # click lists them, and its name there opens it.
@@ -158,7 +163,6 @@ def test_a_click_on_any_kind_of_drawn_thing_opens_its_project(page, catalog):
     _details(page, _choose_from_list(page, frame, MULTIPOINT))
 
     # A place's badge: the projects that only say they are in 西永, listed, with its outline.
-    data = json.loads(catalog[0].read_text("utf-8"))
     xiyong = next(f for f in data["features"] if f["properties"]["name"] == "西永综合保税区")
     place = xiyong["properties"]["place_id"]
     members = [

@@ -10,6 +10,7 @@ from typing import Any
 
 import streamlit as st
 
+from geo.boundaries import load_outline
 from projects.store import users
 
 #: Session keys: the logged-in editor, the message shown after a save, and a counter that
@@ -34,8 +35,6 @@ def current_editor() -> users.Editor | None:
 def outline() -> Any:
     """The district outline for the location check (None: location saves are refused)."""
     try:
-        from geo.boundaries import load_outline
-
         return load_outline()
     except Exception:  # noqa: BLE001 - the store then refuses placements with a clear message
         return None
