@@ -7,7 +7,8 @@ Pans and zooms report nothing back.
 A session's first page draws the map before the table and charts: they follow once the map has
 painted its projects (``map_painted`` tells, or after ``mapview.PAINT_WAIT_MS`` if it never does),
 because the map's frame shares the browser's main thread with them, and their scripts (the data
-grid, Vega) would otherwise hold the map back by a second or more.
+grid, Vega) would otherwise hold the map back by a second or more. For the same reason the
+sidebar's widgets are drawn after the map: their values are read from their state first.
 """
 
 from __future__ import annotations
@@ -170,18 +171,8 @@ with detail_col:
     shown = filtered.loc[filtered["id"] == selected_id, "status_shown"]
     details.render(record, shown.iloc[0] if len(shown) else None, filters.as_of(query))
 
-if not below:
-    st.fragment(_wait_for_map)()
-else:
-    row = new_selection("table", tables.render_table(filtered) if len(filtered) else None)
-    if len(filtered):
-        charts.render(filtered)
-    unplaced = new_selection("unplaced", tables.render_unplaced(filtered, set(payload.undrawn)))
-    row = row or unplaced
-    if row and row != selected_id:
-        st.session_state[K_SELECTED] = row
-        st.rerun()
-
+# The sidebar after the map, before anything below that may rerun the page (a click's
+# trigger, such as a sidebar button's, is read only by the run that draws its widget).
 with st.sidebar:
     st.markdown(count_line)
     sidebar.render_filters(gdf)
@@ -193,3 +184,15 @@ with st.sidebar:
     ui.edit.render(selected_id, event)
     ui.transfer.render(filtered, query)
     printing.render(filtered, query, url.get(mapview.VIEW_PARAM))
+
+if not below:
+    st.fragment(_wait_for_map)()
+else:
+    row = new_selection("table", tables.render_table(filtered) if len(filtered) else None)
+    if len(filtered):
+        charts.render(filtered)
+    unplaced = new_selection("unplaced", tables.render_unplaced(filtered, set(payload.undrawn)))
+    row = row or unplaced
+    if row and row != selected_id:
+        st.session_state[K_SELECTED] = row
+        st.rerun()
