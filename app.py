@@ -4,11 +4,11 @@ What makes the map rerun: filter widgets (the map keeps its iframe: only the sma
 changes), a click on a project (``last_active_drawing``), and in drawing mode clicks and drawings.
 Pans and zooms report nothing back.
 
-A session's first page draws the map before the table and charts: they follow once the map has
-painted its projects (``map_painted`` tells, or after ``mapview.PAINT_WAIT_MS`` if it never does),
-because the map's frame shares the browser's main thread with them, and their scripts (the data
-grid, Vega) would otherwise hold the map back by a second or more. For the same reason the
-sidebar's widgets are drawn after the map: their values are read from their state first.
+A session's first page draws the map before the sidebar's widgets, the table and charts: they
+follow once the map has painted its projects (``map_painted`` tells, or after
+``mapview.PAINT_WAIT_MS`` if it never does), because the map's frame shares the browser's main thread with them, and their scripts (the data
+grid, Vega, the widgets) would otherwise hold the map back by a second or more. The widgets'
+values are read from their state, seeded from the link, before any widget is drawn.
 """
 
 from __future__ import annotations
@@ -172,18 +172,23 @@ with detail_col:
     details.render(record, shown.iloc[0] if len(shown) else None, filters.as_of(query))
 
 # The sidebar after the map, before anything below that may rerun the page (a click's
-# trigger, such as a sidebar button's, is read only by the run that draws its widget).
+# trigger, such as a sidebar button's, is read only by the run that draws its widget). A first
+# page draws its widgets with the table, once the map has painted: some fifty widget scripts
+# would otherwise load beside the map's frame and hold it back by about 0.7 s.
 with st.sidebar:
     st.markdown(count_line)
-    sidebar.render_filters(gdf)
-    sidebar.render_map_options(token)
-    sidebar.render_colour_option()
-    sidebar.render_picker(filtered, selected_id)
-    # the box now shows the selection: that is not a new pick on the next run
-    st.session_state[K_SEEN]["picker"] = sidebar.picked()
-    ui.edit.render(selected_id, event)
-    ui.transfer.render(filtered, query)
-    printing.render(filtered, query, url.get(mapview.VIEW_PARAM))
+    if below:
+        sidebar.render_filters(gdf)
+        sidebar.render_map_options(token)
+        sidebar.render_colour_option()
+        sidebar.render_picker(filtered, selected_id)
+        # the box now shows the selection: that is not a new pick on the next run
+        st.session_state[K_SEEN]["picker"] = sidebar.picked()
+        ui.edit.render(selected_id, event)
+        ui.transfer.render(filtered, query)
+        printing.render(filtered, query, url.get(mapview.VIEW_PARAM))
+    else:
+        st.caption("筛选条件随后显示……")
 
 if not below:
     st.fragment(_wait_for_map)()

@@ -177,23 +177,33 @@ def test_a_click_on_an_unplaced_project_opens_its_details(page, server, catalog)
     assert page.errors == []
 
 
-#: Installed in every frame before the page's scripts: the top page notes, when the table first
-#: appears, whether the map had painted its projects by then, and when that was.
+#: Installed in every frame before the page's scripts: the top page notes, when the table and
+#: the first filter widget first appear, whether the map had painted its projects by then, and
+#: when that was.
 TABLE_WATCH = """(frame) => {
   if (window.top !== window) { return; }
+  window.__seen = {};
+  const watch = { table: '[data-testid=stDataFrame]', filters: '[data-testid=stMultiSelect]' };
   new MutationObserver((_, obs) => {
-    if (!document.querySelector('[data-testid=stDataFrame]')) { return; }
-    const f = document.querySelector(frame);
-    const sp = f && f.contentWindow && f.contentWindow.__sp;
-    window.__tableSeen = { mapPainted: !!(sp && sp.applied >= 1), at: performance.now() };
-    obs.disconnect();
+    const sb = document.querySelector('[data-testid=stSidebar]');
+    if (!window.__waited && sb && sb.innerText.includes('筛选条件随后显示')) {
+      window.__waited = { filtersShown: !!document.querySelector(watch.filters) };
+    }
+    for (const [what, selector] of Object.entries(watch)) {
+      if (window.__seen[what] || !document.querySelector(selector)) { continue; }
+      const f = document.querySelector(frame);
+      const sp = f && f.contentWindow && f.contentWindow.__sp;
+      window.__seen[what] = { mapPainted: !!(sp && sp.applied >= 1), at: performance.now() };
+    }
+    if (Object.keys(window.__seen).length === 2) { obs.disconnect(); }
   }).observe(document, { childList: true, subtree: true });
 }"""
 
 
-def test_a_first_page_draws_the_map_before_the_table_and_charts(page, server):
-    """The table and charts wait for the map's first painted frame (at most PAINT_WAIT_MS), then
-    come in one more run: the placeholder is gone and nothing keeps rerunning."""
+def test_a_first_page_draws_the_map_before_the_filters_table_and_charts(page, server):
+    """The sidebar's widgets, the table and charts wait for the map's first painted frame (at
+    most PAINT_WAIT_MS), then come in one more run: the placeholders are gone and nothing keeps
+    rerunning."""
     context = page.context.browser.new_context(viewport={"width": 1400, "height": 1000})
     fresh = context.new_page()  # a new session: its first page
     errors, sent = [], []
@@ -205,9 +215,13 @@ def test_a_first_page_draws_the_map_before_the_table_and_charts(page, server):
     frame.evaluate("() => { window.__marker = 'first-frame'; }")
     fresh.wait_for_selector("[data-testid=stDataFrame]", timeout=60_000)
     fresh.wait_for_selector("[data-testid=stVegaLiteChart]", timeout=60_000)
-    seen = fresh.evaluate("() => window.__tableSeen")
-    assert seen["mapPainted"] or seen["at"] >= mapview.PAINT_WAIT_MS
+    fresh.wait_for_selector("[data-testid=stMultiSelect]", timeout=60_000)
+    # The first page's sidebar said the filters would follow, and had none yet.
+    assert fresh.evaluate("() => window.__waited") == {"filtersShown": False}
+    for seen in fresh.evaluate("() => Object.values(window.__seen)"):
+        assert seen["mapPainted"] or seen["at"] >= mapview.PAINT_WAIT_MS
     assert fresh.get_by_text("项目表和统计图随后显示").count() == 0
+    assert fresh.get_by_text("筛选条件随后显示").count() == 0
     # The run that brought the table kept the map's frame and the note on the link.
     same = fresh.query_selector(IFRAME).content_frame()
     assert same.evaluate("() => window.__marker") == "first-frame"
