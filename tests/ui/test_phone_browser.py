@@ -14,6 +14,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, expect
 
+from geo import boundaries
 from projects import store
 from projects.sources import ROOT
 from tests.helpers import IFRAME, WAIT_MS, app_in_browser, map_frame, open_page
@@ -58,6 +59,16 @@ def test_phone_folds_legend_and_opens_filters_from_a_button(site):
     toggle = frame.locator(".sp-legend-toggle")
     expect(toggle).to_be_visible(timeout=WAIT_MS)
     assert frame.evaluate(LEGEND_SHARE_JS) < 0.2
+    # The opening view holds the whole district with its edge in sight (4 px clear), the
+    # eastern edge (嘉陵江) too.
+    x0, y0, x1, y1 = boundaries.load_outline().bounds
+    corners = frame.evaluate(
+        """(ll) => { const s = map.getSize();
+          return ll.map(c => { const p = map.latLngToContainerPoint(c);
+            return p.x >= 4 && p.y >= 4 && p.x <= s.x - 4 && p.y <= s.y - 4; }); }""",
+        [[y0, x0], [y0, x1], [y1, x0], [y1, x1]],
+    )
+    assert corners == [True] * 4
     for name, width, height in frame.evaluate(TARGETS_JS):
         assert width >= 40 and height >= 40, name
     # The filters: a labelled button above the map opens them.
