@@ -112,7 +112,11 @@ token = tianditu_token()
 basemap, editing, basemap_note = sidebar.map_choice(token)
 colour_by = sidebar.colour_choice()
 
-filtered = filters.filter_projects(gdf, query)
+# The per-row work of a filter (status and progress as of a year) once per catalog version.
+as_of_columns = (
+    catalog.shown_columns(key, query.as_of_year, filters.as_of(query)) if key is not None else None
+)
+filtered = filters.filter_projects(gdf, query, as_of_columns)
 live_total = int((~gdf["deleted"].fillna(False).astype(bool)).sum()) if len(gdf) else 0
 gcj02 = mapview.BASEMAPS[basemap].datum == "GCJ02"
 payload = (
@@ -195,7 +199,9 @@ if not below:
 else:
     row = new_selection("table", tables.render_table(filtered) if len(filtered) else None)
     if len(filtered):
-        charts.render(filtered)
+        charts.render(
+            filtered, (lambda year: catalog.status_by_year(key, year)) if key is not None else None
+        )
     unplaced = new_selection("unplaced", tables.render_unplaced(filtered, set(payload.undrawn)))
     row = row or unplaced
     if row and row != selected_id:

@@ -319,11 +319,31 @@ def not_yet_mentioned(gdf: pd.DataFrame, query: Query) -> np.ndarray:
     )
 
 
-def filter_mask(gdf: pd.DataFrame, query: Query) -> np.ndarray:
+def shown_columns(gdf: pd.DataFrame, query: Query) -> pd.DataFrame:
+    """What ``query``'s as-of year makes of every project, whatever the other facets:
+    ``status_shown``, ``progress_shown`` and ``hidden`` (not yet named by then), on
+    ``gdf``'s index.
+
+    These are the per-row Python work of a filter; they depend only on the catalog and the
+    as-of day, so a page may compute them once per catalog version and as-of day and hand
+    them to :func:`filter_projects` for every other filter change.
+    """
+    return pd.DataFrame(
+        {
+            "status_shown": shown_status(gdf, query),
+            "progress_shown": shown_progress(gdf, query),
+            "hidden": not_yet_mentioned(gdf, query),
+        },
+        index=gdf.index,
+    )
+
+
+def filter_mask(gdf: pd.DataFrame, query: Query, shown: pd.DataFrame | None = None) -> np.ndarray:
     """A boolean array, one per project: does it pass every facet of ``query``?
 
     Missing years count as open-ended (a project without dates is never hidden by the year
-    slider); a project without a zone is not hidden by the zone filter.
+    slider); a project without a zone is not hidden by the zone filter. ``shown``: the
+    catalog's :func:`shown_columns` for ``query``'s as-of day, if already computed.
     """
     n = len(gdf)
     mask = np.ones(n, dtype=bool)
@@ -331,7 +351,7 @@ def filter_mask(gdf: pd.DataFrame, query: Query) -> np.ndarray:
         return mask
     if "deleted" in gdf:
         mask &= ~gdf["deleted"].fillna(False).astype(bool).to_numpy()
-    mask &= ~not_yet_mentioned(gdf, query)
+    mask &= ~(shown["hidden"].to_numpy() if shown is not None else not_yet_mentioned(gdf, query))
     if query.sectors is not None:
         mask &= gdf["sector"].isin(query.sectors).to_numpy()
     if query.zones is not None:
@@ -343,9 +363,11 @@ def filter_mask(gdf: pd.DataFrame, query: Query) -> np.ndarray:
         end = pd.to_numeric(gdf["end_year"], errors="coerce").fillna(vocab.MAX_YEAR)
         mask &= ((start <= last) & (end >= first)).to_numpy()
     if query.statuses is not None:
-        mask &= shown_status(gdf, query).isin(query.statuses).to_numpy()
+        status = shown["status_shown"] if shown is not None else shown_status(gdf, query)
+        mask &= status.isin(query.statuses).to_numpy()
     if query.progress is not None:
-        mask &= shown_progress(gdf, query).isin(query.progress).to_numpy()
+        warned = shown["progress_shown"] if shown is not None else shown_progress(gdf, query)
+        mask &= warned.isin(query.progress).to_numpy()
     if query.text:
         needle = normalise_text(query.text)
         mask &= np.fromiter((needle in hay for hay in search_keys(gdf)), dtype=bool, count=n)
@@ -361,15 +383,22 @@ def search_keys(gdf: pd.DataFrame) -> list[str]:
     ]
 
 
-def filter_projects(gdf: gpd.GeoDataFrame, query: Query) -> gpd.GeoDataFrame:
+def filter_projects(
+    gdf: gpd.GeoDataFrame, query: Query, shown: pd.DataFrame | None = None
+) -> gpd.GeoDataFrame:
     """The projects ``query`` selects, with ``status_shown`` and ``progress_shown`` as of the
     end of ``status_year(query)``.
 
     A project shows when its start–end window meets the year range (and, looking back, when
-    the documents had named it by then).
+    the documents had named it by then). ``shown``: the catalog's :func:`shown_columns` for
+    ``query``'s as-of day, when the caller keeps them (the page does, per catalog version).
     """
-    mask = filter_mask(gdf, query)
+    mask = filter_mask(gdf, query, shown)
     out = gdf[mask].copy()
+    if shown is not None:
+        out["status_shown"] = shown["status_shown"].to_numpy()[mask]
+        out["progress_shown"] = shown["progress_shown"].to_numpy()[mask]
+        return out
     out["status_shown"] = shown_status(out, query)
     out["progress_shown"] = shown_progress(out, query)
     return out
@@ -417,3 +446,59 @@ def catalog_frame(collection: Mapping[str, Any]) -> gpd.GeoDataFrame:
         geometry = gpd.GeoSeries(shapes.values, crs="EPSG:4326")
     frame = pd.DataFrame(rows, columns=list(schema.FIELDS))
     return gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326")
+
+
+def status_by_year(gdf: pd.DataFrame, last_year: int) -> pd.DataFrame:
+    """Each project's status at the end of every year its history dates, up to ``last_year``
+    (``progress.status_on``); missing where the project is not counted that year (its
+    history names it only later). Columns: ``first_dated`` (the earliest year its history
+    gives, missing if none), then the years; the index is the project ids.
+
+    The per-year charts count columns of this table; it is the catalog's per-row work done
+    once. A status changes only in a year an entry is dated to, so ``status_on`` is asked
+    once per such year and carried forward to the next.
+    """
+    histories = [h if isinstance(h, list) else None for h in gdf["status_history"]]
+    dated = [_digit_years(h) for h in histories]
+    every = [y for ys in dated for y in ys]
+    index = pd.Index(gdf["id"])
+    first_dated = pd.Series([min(ys, default=None) for ys in dated], index=index, dtype="Int64")
+    if not every:
+        return pd.DataFrame({"first_dated": first_dated}, index=index)
+    years = list(range(min(every), max(last_year, min(every)) + 1))
+    columns: list[list[str | None]] = []
+    for h, status in zip(histories, gdf["status"], strict=True):
+        first = min(_status_years(h), default=None) if h else None
+        turns = sorted({e["year"] for e in h or [] if isinstance(e, Mapping) and _int(e)})
+        row: list[str | None] = []
+        current = status_on(h, years[0], str(status)) or vocab.UNKNOWN_STATUS
+        for year in years:
+            if turns and turns[0] <= year:
+                while turns and turns[0] <= year:
+                    turns.pop(0)
+                current = status_on(h, year, str(status)) or vocab.UNKNOWN_STATUS
+            row.append(None if first is not None and first > year else current)
+        columns.append(row)
+    table = pd.DataFrame(columns, index=index, columns=years, dtype=object)
+    table.insert(0, "first_dated", first_dated)
+    return table
+
+
+def _int(entry: Mapping[str, Any]) -> bool:
+    return isinstance(entry.get("year"), int)
+
+
+def _digit_years(history: list | None) -> list[int]:
+    return [
+        int(y)
+        for e in (history or [])
+        if isinstance(e, Mapping) and (y := e.get("year")) is not None and str(y).isdigit()
+    ]
+
+
+def _status_years(history: list) -> list[int]:
+    return [
+        e["year"]
+        for e in history
+        if isinstance(e, Mapping) and isinstance(e.get("year"), int) and e.get("status")
+    ]

@@ -8,6 +8,7 @@ import errno
 import logging
 import threading
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import geopandas as gpd
@@ -185,6 +186,23 @@ def project_payload(key: tuple[str, str], gcj02: bool) -> mapview.ProjectPayload
         return mapview.publish(payload, PAYLOAD_DIR, f"{URL_PREFIX}/cache")
     except OSError:
         return payload
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def shown_columns(key: tuple[str, str], as_of_year: int | None, day: date) -> pd.DataFrame:
+    """``filters.shown_columns`` of one catalog version for an as-of year (``day``, the day
+    progress is judged on, keys today's view by the date): the per-row work of a filter
+    change, done once per version and as-of day instead of on every rerun. Read-only."""
+    del day  # only keys the cache: filters.as_of reads the clock itself
+    query = filters.Query(as_of_year=as_of_year)
+    return filters.shown_columns(load_catalog(key), query)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def status_by_year(key: tuple[str, str], last_year: int) -> pd.DataFrame:
+    """``filters.status_by_year`` of one catalog version (the per-year chart's counts come
+    from its columns). Read-only."""
+    return filters.status_by_year(load_catalog(key), last_year)
 
 
 @st.cache_resource(show_spinner=False)

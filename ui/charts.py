@@ -5,7 +5,7 @@ widgets are drawn, since a drawn widget's value cannot be changed in the same ru
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import altair as alt
@@ -120,11 +120,20 @@ def zone_chart(filtered: pd.DataFrame) -> alt.Chart:
     )
 
 
-def status_years_frame(filtered: pd.DataFrame, last_year: int) -> pd.DataFrame:
+def status_years_frame(
+    filtered: pd.DataFrame, last_year: int, table: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Projects per status at the end of each year up to ``last_year`` (the 「状态截至」 year),
     from each project's status history by the same rule as the map (``progress.status_on``).
     The last bar is ``last_year`` even when the latest fact is older, as the map shows it then.
-    A project the documents had not named by a year is not counted in that year."""
+    A project the documents had not named by a year is not counted in that year.
+
+    ``table``: the catalog's ``filters.status_by_year`` up to ``last_year`` (kept per catalog
+    version by the page), so a filter change only counts its columns."""
+    if table is not None:
+        counted = _counted(filtered, last_year, table)
+        if counted is not None:
+            return counted
     histories = [h if isinstance(h, list) else None for h in filtered["status_history"]]
     years = [
         int(y)
@@ -145,6 +154,25 @@ def status_years_frame(filtered: pd.DataFrame, last_year: int) -> pd.DataFrame:
         for status, n in pd.Series(shown).value_counts().items():
             rows.append({"年份": year, "状态": status, "项目数": int(n)})
     return pd.DataFrame(rows)
+
+
+def _counted(filtered: pd.DataFrame, last_year: int, table: pd.DataFrame) -> pd.DataFrame | None:
+    """:func:`status_years_frame` from the catalog's table; None if it lacks a year."""
+    if not table.index.is_unique:
+        return None
+    rows = table.reindex(pd.Index(filtered["id"]))
+    if rows["first_dated"].isna().all():
+        return pd.DataFrame(columns=["年份", "状态", "项目数"])
+    first = int(rows["first_dated"].min())
+    years = range(first, max(last_year, first) + 1)
+    if rows.index.hasnans or any(y not in table.columns for y in years):
+        return None
+    counts = [
+        {"年份": year, "状态": status, "项目数": int(n)}
+        for year in years
+        for status, n in rows[year].value_counts().items()
+    ]
+    return pd.DataFrame(counts)
 
 
 def _years(history: list) -> list[int]:
@@ -217,8 +245,13 @@ def _bars(label: str, order: list[str], *, across: bool) -> dict[str, Any]:
     }
 
 
-def render(filtered: pd.DataFrame) -> None:
-    """The charts for the filtered projects; a click on a bar or legend entry filters by it."""
+def render(
+    filtered: pd.DataFrame, years_table: Callable[[int], pd.DataFrame] | None = None
+) -> None:
+    """The charts for the filtered projects; a click on a bar or legend entry filters by it.
+
+    ``years_table``: the catalog's ``filters.status_by_year`` for a last year, if the page
+    keeps it (per catalog version), for the per-year chart."""
     left, right = st.columns(2)
     with left:
         st.subheader("按领域与状态")
@@ -247,7 +280,8 @@ def render(filtered: pd.DataFrame) -> None:
             st.caption(f"另有 {unzoned} 个项目尚未确定片区，未计入此图。")
     st.subheader("各年状态（按状态沿革）")
     last_year = int(st.session_state.get(sidebar.K_AS_OF) or clock.today().year)
-    frame = status_years_frame(filtered, last_year)
+    table = years_table(last_year) if years_table is not None else None
+    frame = status_years_frame(filtered, last_year, table)
     if frame.empty:
         st.caption("当前筛选结果中的项目没有状态沿革。")
     else:

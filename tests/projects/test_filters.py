@@ -230,3 +230,20 @@ def test_real_catalog_facets_partition_the_shown_projects():
         assert len(both) == len(filter_projects(gdf, Query(zones=None, statuses=(a,)))) + len(
             filter_projects(gdf, Query(zones=None, statuses=(b,)))
         )
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        Query(),
+        Query(as_of_year=2021, statuses=("在建", "未知")),
+        Query(zones=None, progress=("滞后", "未知"), sectors=("交通", "产业")),
+        Query(as_of_year=2024, progress=("正常",), years=(2020, 2026)),
+    ],
+)
+def test_precomputed_as_of_columns_give_the_same_projects(gdf, query):
+    shown = filters.shown_columns(gdf, Query(as_of_year=query.as_of_year))
+    fast, slow = filter_projects(gdf, query, shown), filter_projects(gdf, query)
+    assert fast["id"].tolist() == slow["id"].tolist()
+    assert fast["status_shown"].tolist() == slow["status_shown"].tolist()
+    assert fast["progress_shown"].tolist() == slow["progress_shown"].tolist()

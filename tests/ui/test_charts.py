@@ -85,3 +85,18 @@ def test_progress_charts_follow_the_vocabulary_and_leave_out_the_unzoned():
 def test_a_chart_speaks_chinese_to_a_screen_reader():
     spec = charts._spoken(charts.zone_chart(_shown()), "按片区统计").to_dict()
     assert spec["description"] == "按片区统计" and spec["config"]["aria"] is False
+
+
+def test_status_over_years_from_the_catalog_table_is_the_same_frame():
+    gdf = filters.catalog_frame(store.load_collection(store.CATALOG_PATH))
+    for query in (
+        filters.Query(),
+        filters.Query(sectors=("交通",)),
+        filters.Query(as_of_year=2022),
+    ):
+        shown = filters.filter_projects(gdf, query)
+        for year in (2021, 2025):
+            table = filters.status_by_year(gdf, year)
+            fast = charts.status_years_frame(shown, year, table)
+            slow = charts.status_years_frame(shown, year)
+            assert fast.to_dict("records") == slow.to_dict("records"), (query, year)
