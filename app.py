@@ -107,7 +107,8 @@ if linked:
 # Notes on a link's bad values stay for the session: the runs that follow a first page (the
 # map's first report, the table below it) would otherwise take them away before anyone reads.
 url_problems = permalink.kept_notes([*url_problems, *link_problems])
-query = sidebar.current_query(gdf)
+firsts = catalog.first_mentioned(key) if key is not None else None
+query = sidebar.current_query(gdf, firsts)
 token = tianditu_token()
 basemap, editing, basemap_note = sidebar.map_choice(token)
 colour_by = sidebar.colour_choice()
@@ -182,7 +183,7 @@ with detail_col:
 with st.sidebar:
     st.markdown(count_line)
     if below:
-        sidebar.render_filters(gdf)
+        sidebar.render_filters(gdf, firsts)
         sidebar.render_map_options(token)
         sidebar.render_colour_option()
         sidebar.render_picker(filtered, selected_id)

@@ -298,6 +298,17 @@ def first_mentioned(history: Iterable[Mapping[str, Any]] | None) -> int | None:
     return min(years) if years else None
 
 
+def first_mentioned_years(gdf: pd.DataFrame) -> pd.Series:
+    """:func:`first_mentioned` of every project (missing where none is dated), on ``gdf``'s
+    index: the catalog's per-row work behind the 「状态截至」 slider's bounds and caption."""
+    histories = gdf["status_history"] if "status_history" in gdf else [None] * len(gdf)
+    return pd.Series(
+        [first_mentioned(h if isinstance(h, list) else None) for h in histories],
+        index=gdf.index,
+        dtype="Int64",
+    )
+
+
 def not_yet_mentioned(gdf: pd.DataFrame, query: Query) -> np.ndarray:
     """A boolean array: is the project unknown to the documents by the end of the as-of year?
 

@@ -199,6 +199,13 @@ def shown_columns(key: tuple[str, str], as_of_year: int | None, day: date) -> pd
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
+def first_mentioned(key: tuple[str, str]) -> pd.Series:
+    """``filters.first_mentioned_years`` of one catalog version (the 「状态截至」 slider's
+    bounds and caption read it on every rerun). Read-only."""
+    return filters.first_mentioned_years(load_catalog(key))
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
 def status_by_year(key: tuple[str, str], last_year: int) -> pd.DataFrame:
     """``filters.status_by_year`` of one catalog version (the per-year chart's counts come
     from its columns). Read-only."""

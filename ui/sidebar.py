@@ -45,16 +45,16 @@ def year_bounds(gdf: pd.DataFrame) -> tuple[int, int]:
     return (first, last) if first < last else (first, first + 1)
 
 
-def as_of_bounds(gdf: pd.DataFrame) -> tuple[int, int]:
+def as_of_bounds(gdf: pd.DataFrame, firsts: pd.Series | None = None) -> tuple[int, int]:
     """「状态截至」 slider bounds: the first year a status history dates a project to, and this
-    year (China time); the documents say nothing of later years yet."""
+    year (China time); the documents say nothing of later years yet.
+
+    ``firsts``: the catalog's ``filters.first_mentioned_years``, if the page keeps them."""
     this_year = clock.today().year
-    firsts = [
-        y
-        for h in gdf.get("status_history", [])
-        if isinstance(h, list) and (y := filters.first_mentioned(h)) is not None
-    ]
-    first = max(vocab.MIN_YEAR, min(firsts, default=this_year - 1))
+    if firsts is None:
+        firsts = filters.first_mentioned_years(gdf) if len(gdf) else pd.Series(dtype="Int64")
+    dated = firsts.dropna()
+    first = max(vocab.MIN_YEAR, int(dated.min()) if len(dated) else this_year - 1)
     return (first, this_year) if first < this_year else (this_year - 1, this_year)
 
 
@@ -92,16 +92,16 @@ def _reset(bounds: tuple[int, int]) -> None:
     _set_widgets(Query(), bounds)
 
 
-def current_query(gdf: pd.DataFrame) -> Query:
+def current_query(gdf: pd.DataFrame, firsts: pd.Series | None = None) -> Query:
     """The query the filter widgets hold, read from their state before they are drawn.
 
     The page draws the map before the sidebar, so the browser builds the map's frame first
     instead of behind some fifty widget scripts; the widgets then show the same values. Their
     state is always there by now: seeded from the link on a session's first run, the widgets'
-    own values after that.
+    own values after that. ``firsts``: see :func:`as_of_bounds`.
     """
     bounds = year_bounds(gdf)
-    _clamp_as_of(as_of_bounds(gdf))
+    _clamp_as_of(as_of_bounds(gdf, firsts))
     state = st.session_state
     years = tuple(state.get(K_YEARS, bounds))
     as_of_year = int(state[K_AS_OF])
@@ -122,12 +122,16 @@ def _clamp_as_of(span: tuple[int, int]) -> None:
     st.session_state[K_AS_OF] = min(max(year, span[0]), span[1])
 
 
-def render_filters(gdf: pd.DataFrame) -> None:
-    """Draw the filter widgets (options and counts from the catalog) over their state."""
+def render_filters(gdf: pd.DataFrame, firsts: pd.Series | None = None) -> None:
+    """Draw the filter widgets (options and counts from the catalog) over their state.
+    ``firsts``: see :func:`as_of_bounds`."""
     bounds = year_bounds(gdf)
-    as_of_span = as_of_bounds(gdf)
+    if firsts is None:
+        firsts = filters.first_mentioned_years(gdf) if len(gdf) else pd.Series(dtype="Int64")
+    as_of_span = as_of_bounds(gdf, firsts)
     _clamp_as_of(as_of_span)
-    live = gdf[~gdf["deleted"].fillna(False).astype(bool)] if len(gdf) else gdf
+    alive = ~gdf["deleted"].fillna(False).astype(bool) if len(gdf) else pd.Series(dtype=bool)
+    live = gdf[alive] if len(gdf) else gdf
     sector_counts = filters.facet_counts(live, "sector", vocab.SECTORS)
     zone_counts = filters.facet_counts(live, "zone", vocab.ALL_ZONES)
     st.header("筛选")
@@ -148,7 +152,7 @@ def render_filters(gdf: pd.DataFrame) -> None:
         format="%d 年底",
         help=AS_OF_HELP,
     )
-    st.caption(_as_of_line(live, int(as_of_year)))
+    st.caption(_as_of_line(firsts[alive] if len(gdf) else firsts, int(as_of_year)))
     st.multiselect("状态（截至所选年份）", vocab.ALL_STATUSES, key=K_STATUSES, placeholder="请选择")
     st.multiselect(
         "片区",
@@ -176,12 +180,13 @@ AS_OF_HELP = (
 )
 
 
-def _as_of_line(live: pd.DataFrame, year: int) -> str:
+def _as_of_line(firsts: pd.Series, year: int) -> str:
     """The caption under the 「状态截至」 slider: which statuses are shown, and how many
-    projects are hidden because the documents had not named them by then."""
+    projects are hidden because the documents had not named them by then (``firsts``: the
+    live projects' first dated years, as ``filters.not_yet_mentioned`` reads them)."""
     if year >= clock.today().year:
         return "显示各项目的当前状态（进度预警按今天判断）。"
-    hidden = int(filters.not_yet_mentioned(live, filters.Query(as_of_year=year)).sum())
+    hidden = int((firsts.dropna() > year).sum())
     line = f"显示各项目截至 {year} 年底的状态与进度预警"
     return line + (f"；全库有 {hidden} 个项目到该年文件尚未提及，不显示。" if hidden else "。")
 

@@ -7,6 +7,7 @@ from streamlit.testing.v1 import AppTest
 from projects import filters, store
 from projects.sources import ROOT
 from tests.helpers import run_page, shown_count
+from ui import sidebar
 
 APP = str(ROOT / "app.py")
 
@@ -27,3 +28,11 @@ def test_zone_caption_explains_why_one_zone_shows_more_than_its_count(monkeypatc
     shown, _ = shown_count(at)
     hidden_unzoned = filters.not_yet_mentioned(live, filters.Query()) & live["zone"].isna()
     assert shown == west + unzoned - int(hidden_unzoned.sum())
+
+
+def test_as_of_bounds_from_kept_first_years_are_the_same():
+    gdf = filters.catalog_frame(store.load_collection(store.CATALOG_PATH))
+    firsts = filters.first_mentioned_years(gdf)
+    assert sidebar.as_of_bounds(gdf, firsts) == sidebar.as_of_bounds(gdf)
+    dated = [y for h in gdf["status_history"] if (y := filters.first_mentioned(h)) is not None]
+    assert int(firsts.min()) == min(dated) and int(firsts.notna().sum()) == len(dated)
