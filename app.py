@@ -101,7 +101,7 @@ if below:
     from ui import charts, tables
 
     charts.apply_pending()  # a chart click's filter, before the filters are read
-linked, link_problems = permalink.seed_selection(url, set(gdf["id"]))
+linked, link_problems = permalink.seed_selection(url, set(gdf["id"].tolist()))
 if linked:
     st.session_state[K_SELECTED] = linked
 # Notes on a link's bad values stay for the session: the runs that follow a first page (the
@@ -158,7 +158,7 @@ with map_col:
     m = mapview.base_map(payload, outline, zones, basemap=basemap, token=token, editing=editing)
     state = mapview.project_state(
         payload,
-        dict(zip(filtered["id"], filtered[f"{colour_by}_shown"], strict=True)),
+        dict(zip(filtered["id"].tolist(), filtered[f"{colour_by}_shown"].tolist(), strict=True)),
         selected_id,
     )
     st_folium(
@@ -171,7 +171,7 @@ with map_col:
     )
 with detail_col:
     record = None
-    if selected_id is not None and selected_id in set(gdf["id"]):
+    if selected_id is not None and bool((gdf["id"] == selected_id).any()):
         record = gdf[gdf["id"] == selected_id].iloc[0]
     shown = filtered.loc[filtered["id"] == selected_id, "status_shown"]
     details.render(record, shown.iloc[0] if len(shown) else None, filters.as_of(query))

@@ -280,7 +280,7 @@ def render_picker(filtered: pd.DataFrame, selected_id: str | None) -> None:
     """A project picker over the filtered projects (type to search by name, any number of
     them). It shows the selected project however it was chosen (map, table, link), or
     （未选择） when that project is filtered out."""
-    names = dict(zip(filtered["id"], filtered["name"].astype(str), strict=True))
+    names = dict(zip(filtered["id"].tolist(), filtered["name"].astype(str).tolist(), strict=True))
     st.session_state[K_PICKER] = selected_id if selected_id in names else None
     st.selectbox(
         "定位项目",
