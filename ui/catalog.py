@@ -18,7 +18,7 @@ import streamlit as st
 
 from geo import mapview
 from geo.mapview.assets import URL_PREFIX, VENDOR
-from projects import filters, store
+from projects import clock, filters, store
 from projects.store import database_url
 from projects.store.postgis import watch
 
@@ -205,10 +205,15 @@ def first_mentioned(key: tuple[str, str]) -> pd.Series:
     return filters.first_mentioned_years(load_catalog(key))
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
 def status_by_year(key: tuple[str, str], last_year: int) -> pd.DataFrame:
-    """``filters.status_by_year`` of one catalog version (the per-year chart's counts come
-    from its columns). Read-only."""
+    """``filters.status_by_year`` of one catalog version, through this year at least (the
+    per-year chart's counts come from its columns; a year's column does not depend on the
+    last year asked for, so every 「状态截至」 year reads the same table). Read-only."""
+    return _status_by_year(key, max(last_year, clock.today().year))
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _status_by_year(key: tuple[str, str], last_year: int) -> pd.DataFrame:
     return filters.status_by_year(load_catalog(key), last_year)
 
 
