@@ -6,14 +6,16 @@ Pans and zooms report nothing back.
 
 A session's first page draws the map before the sidebar's widgets, the table and charts: they
 follow once the map has painted its projects (``map_painted`` tells, or after
-``mapview.PAINT_WAIT_MS`` if it never does), because the map's frame shares the browser's main thread with them, and their scripts (the data
-grid, Vega, the widgets) would otherwise hold the map back by a second or more. The widgets'
+``mapview.PAINT_WAIT_MS`` if it never does), because the map's frame shares the browser's main
+thread with them, and their scripts (the data grid, Vega, the widgets) would otherwise hold the
+map back by a second or more. The widgets'
 values are read from their state, seeded from the link, before any widget is drawn.
 """
 
 from __future__ import annotations
 
 import streamlit as st
+import streamlit.components.v1 as components
 from streamlit_folium import st_folium
 
 import ui.edit
@@ -30,7 +32,7 @@ K_BELOW = "below_map_shown"
 
 st.set_page_config(page_title="沙坪坝 项目一张图", layout="wide")
 chrome.apply(exchange.MAX_BYTES // 2**20)
-map_painted = st.components.v2.component("map_painted", js=mapview.page_script("painted"))
+map_painted = components.declare_component("map_painted", path=str(mapview.PAINTED_DIR))
 
 
 def tianditu_token() -> str | None:
@@ -58,11 +60,9 @@ def _wait_for_map() -> None:
     """The first page's placeholder below the map: once the map says it has painted, the whole
     page runs again with the table and charts."""
     painted = map_painted(
-        key="map_painted",
-        data={"frame": mapview.MAP_FRAME, "timeout": mapview.PAINT_WAIT_MS},
-        on_painted_change=lambda: None,
+        key="map_painted", frame=mapview.MAP_FRAME, timeout=mapview.PAINT_WAIT_MS, default=False
     )
-    if painted.painted:
+    if painted:
         st.session_state[K_BELOW] = True
         st.rerun()
     st.caption("项目表和统计图随后显示……")

@@ -24,8 +24,8 @@ from geo.mapview.phone import NARROW_PX, fit_phones
 from geo.mapview.scripts import (
     MAP_FRAME,
     PAINT_WAIT_MS,
+    PAINTED_DIR,
     js_literal,
-    page_script,
     vendor_url,
 )
 from geo.mapview.style import (
@@ -47,6 +47,7 @@ __all__ = [
     "DRAW_RANK",
     "MAP_FRAME",
     "PAINT_WAIT_MS",
+    "PAINTED_DIR",
     "NARROW_PX",
     "PRECISION_CODES",
     "PRECISION_DECIMALS",
@@ -66,7 +67,6 @@ __all__ = [
     "js_literal",
     "legend_spec",
     "on_map",
-    "page_script",
     "localise",
     "parse_view",
     "project_state",

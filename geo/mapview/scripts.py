@@ -23,6 +23,8 @@ MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 #: How long the page waits for the map's first painted frame before drawing what follows it
 #: anyway (ms; ``js/painted.js``).
 PAINT_WAIT_MS = 8000
+#: The component that tells the page the map has painted (``painted/index.html``).
+PAINTED_DIR = Path(__file__).parent / "painted"
 
 
 def vendor_url(path: str) -> str:
@@ -40,12 +42,6 @@ def js_literal(value: Any) -> str:
     for raw, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
         text = text.replace(raw, esc)
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-
-
-def page_script(name: str) -> str:
-    """The script ``js/<name>.js`` as text, for one that runs in the page rather than in the map
-    (an ``st.components.v2`` module: plain JavaScript, no template values)."""
-    return (JS_DIR / f"{name}.js").read_text(encoding="utf-8")
 
 
 @cache
