@@ -93,6 +93,11 @@ def layout_section() -> str:
         )
         if (ROOT / package / "js").is_dir():
             lines.append("  " * len(package.parts) + "- `js/`: the browser-side scripts.")
+        if (ROOT / package / "painted").is_dir():
+            lines.append(
+                "  " * len(package.parts)
+                + "- `painted/`: the component that tells the page the map has painted."
+            )
     lines += [
         "- `tests/`: mirrors the packages (`tests/projects/store/…`), against the real data files, the",
         "  real app (AppTest and headless Chromium) and real GIS readers; `tests/helpers.py` starts the",

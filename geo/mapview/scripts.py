@@ -21,7 +21,7 @@ JS_DIR = Path(__file__).resolve().parent / "js"
 #: The map's frame on the page, as streamlit-folium titles it.
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 #: How long the page waits for the map's first painted frame before drawing what follows it
-#: anyway (ms; ``js/painted.js``).
+#: anyway (ms; ``painted/index.html``).
 PAINT_WAIT_MS = 8000
 #: The component that tells the page the map has painted (``painted/index.html``).
 PAINTED_DIR = Path(__file__).parent / "painted"
