@@ -39,8 +39,9 @@ def test_bar_and_legend_clicks_filter(site):
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.wait_for_function("new URL(location.href).searchParams.get('sector') === '交通'")
     sectors = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first
+    # The link is written before the sidebar is drawn: wait for the box to show the choice.
+    expect(sectors).not_to_contain_text(vocab.SECTORS[1], timeout=WAIT_MS)
     expect(sectors).to_contain_text("交通")
-    assert vocab.SECTORS[1] not in sectors.inner_text()
     # A legend entry: 在建.
     chart = page.locator('[data-testid="stVegaLiteChart"]').first
     chart.get_by_text("在建", exact=True).first.click()
