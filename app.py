@@ -8,8 +8,8 @@ A session's first page draws the map before the sidebar's widgets, the table and
 follow once the map has painted its projects (``map_painted`` tells, or after
 ``mapview.PAINT_WAIT_MS`` if it never does), because the map's frame shares the browser's main
 thread with them, and their scripts (the data grid, Vega, the widgets) would otherwise hold the
-map back by a second or more. The widgets'
-values are read from their state, seeded from the link, before any widget is drawn.
+map back by a second or more. The widgets' values are read from their state, seeded from the
+link, before any widget is drawn.
 """
 
 from __future__ import annotations

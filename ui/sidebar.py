@@ -51,9 +51,7 @@ def as_of_bounds(gdf: pd.DataFrame, firsts: pd.Series | None = None) -> tuple[in
 
     ``firsts``: the catalog's ``filters.first_mentioned_years``, if the page keeps them."""
     this_year = clock.today().year
-    if firsts is None:
-        firsts = filters.first_mentioned_years(gdf) if len(gdf) else pd.Series(dtype="Int64")
-    dated = firsts.dropna()
+    dated = _first_years(gdf, firsts).dropna()
     first = max(vocab.MIN_YEAR, int(dated.min()) if len(dated) else this_year - 1)
     return (first, this_year) if first < this_year else (this_year - 1, this_year)
 
@@ -92,6 +90,13 @@ def _reset(bounds: tuple[int, int]) -> None:
     _set_widgets(Query(), bounds)
 
 
+def _first_years(gdf: pd.DataFrame, firsts: pd.Series | None) -> pd.Series:
+    """``firsts`` if the page keeps them, else ``filters.first_mentioned_years`` of ``gdf``."""
+    if firsts is not None:
+        return firsts
+    return filters.first_mentioned_years(gdf) if len(gdf) else pd.Series(dtype="Int64")
+
+
 def current_query(gdf: pd.DataFrame, firsts: pd.Series | None = None) -> Query:
     """The query the filter widgets hold, read from their state before they are drawn.
 
@@ -126,8 +131,7 @@ def render_filters(gdf: pd.DataFrame, firsts: pd.Series | None = None) -> None:
     """Draw the filter widgets (options and counts from the catalog) over their state.
     ``firsts``: see :func:`as_of_bounds`."""
     bounds = year_bounds(gdf)
-    if firsts is None:
-        firsts = filters.first_mentioned_years(gdf) if len(gdf) else pd.Series(dtype="Int64")
+    firsts = _first_years(gdf, firsts)
     as_of_span = as_of_bounds(gdf, firsts)
     _clamp_as_of(as_of_span)
     alive = ~gdf["deleted"].fillna(False).astype(bool) if len(gdf) else pd.Series(dtype=bool)
