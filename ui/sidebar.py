@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from geo import mapview
 from projects import clock, filters, progress, vocab
 from projects.filters import Query
+from ui.details import md_text
 
 K_SECTORS, K_STATUSES, K_ZONES, K_YEARS, K_TEXT = (
     "f_sectors",
@@ -24,6 +26,11 @@ K_PROGRESS = "f_progress"
 K_AS_OF = "f_as_of"
 K_COLOUR = "f_colour"
 K_PICKER = "picker"
+K_PICKER_TEXT = "picker_text"
+#: The 定位项目 box lists every filtered project up to this many; above, it searches as you type.
+PICKER_LIST_MAX = 1000
+#: How many matching names the searching box lists at most.
+PICKER_MATCHES = 200
 #: What the map colours projects by.
 COLOUR_OPTIONS = {"status": "状态", "progress": "进度预警"}
 #: Year slider bounds when the catalog gives none.
@@ -281,15 +288,41 @@ def picked() -> str | None:
 
 
 def render_picker(filtered: pd.DataFrame, selected_id: str | None) -> None:
-    """A project picker over the filtered projects (type to search by name, any number of
-    them). It shows the selected project however it was chosen (map, table, link), or
-    （未选择） when that project is filtered out."""
-    names = dict(zip(filtered["id"].tolist(), filtered["name"].astype(str).tolist(), strict=True))
-    st.session_state[K_PICKER] = selected_id if selected_id in names else None
+    """A project picker over the filtered projects. It shows the selected project however it
+    was chosen (map, table, link), or （未选择） when that project is filtered out.
+
+    Up to :data:`PICKER_LIST_MAX` projects the box lists them all (type in it to search). Above
+    that, a box listing every name would be sent again on every rerun (about 20 bytes a project:
+    2 MB at 100 000, which the browser then rebuilds); instead the names matching what is typed
+    are searched here, among any number of projects, and the box lists the first
+    :data:`PICKER_MATCHES` of them.
+    """
+    ids, names = filtered["id"], filtered["name"].astype(str)
+    label = "定位项目"
+    if len(filtered) > PICKER_LIST_MAX:
+        text = st.text_input(
+            "定位项目",
+            key=K_PICKER_TEXT,
+            placeholder=f"输入项目名称查找（{len(filtered)} 个项目）",
+        ).strip()
+        hits = names.str.contains(text, case=False, regex=False) if text else names.iloc[:0]
+        found = names[hits] if text else hits
+        ranked = found.iloc[np.lexsort((found.str.len(), ~found.str.startswith(text)))]
+        keep = ranked.index[:PICKER_MATCHES].union(ids.index[ids == selected_id])
+        ids, names, label = ids[keep], names[keep], "匹配的项目"
+        if text:
+            more = f"，列出前 {PICKER_MATCHES} 个，请输入更多文字缩小范围"
+            st.caption(
+                f"共 {len(found)} 个项目名称含“{md_text(text)}”"
+                + (more if len(found) > PICKER_MATCHES else "")
+                + "。"
+            )
+    options = dict(zip(ids.tolist(), names.tolist(), strict=True))
+    st.session_state[K_PICKER] = selected_id if selected_id in options else None
     st.selectbox(
-        "定位项目",
-        [None, *names],
-        format_func=lambda pid: "（未选择）" if pid is None else names[pid],
+        label,
+        [None, *options],
+        format_func=lambda pid: "（未选择）" if pid is None else options[pid],
         key=K_PICKER,
         placeholder="请选择",
     )

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 from streamlit.testing.v1 import AppTest
 
+from bench.synthetic import synthetic_collection
 from projects import filters, store
 from projects.sources import ROOT
 from tests.helpers import run_page, shown_count
 from ui import sidebar
+from ui.details import md_text
 
 APP = str(ROOT / "app.py")
 
@@ -36,3 +41,39 @@ def test_as_of_bounds_from_kept_first_years_are_the_same():
     assert sidebar.as_of_bounds(gdf, firsts) == sidebar.as_of_bounds(gdf)
     dated = [y for h in gdf["status_history"] if (y := filters.first_mentioned(h)) is not None]
     assert int(firsts.min()) == min(dated) and int(firsts.notna().sum()) == len(dated)
+
+
+def test_picker_searches_a_large_catalog_by_what_is_typed(tmp_path, monkeypatch):
+    """Above PICKER_LIST_MAX projects the 定位项目 box lists only the names matching the typed
+    text (the first PICKER_MATCHES, names that start with it first), found among all of them;
+    picking one selects it, and the box keeps showing it when the text changes."""
+    coll = synthetic_collection(sidebar.PICKER_LIST_MAX + 500, seed=5)
+    names = {f["properties"]["id"]: f["properties"]["name"] for f in coll["features"]}
+    last_id = coll["features"][-1]["properties"]["id"]
+    path = tmp_path / "projects.geojson"
+    path.write_text(json.dumps(coll, ensure_ascii=False), "utf-8")
+    monkeypatch.setenv("SHAPINGBA_CATALOG", str(path))
+    at = run_page(AppTest.from_file(APP, default_timeout=90))
+    box = at.selectbox(key=sidebar.K_PICKER)
+    assert box.label == "匹配的项目" and box.options == ["（未选择）"]
+
+    # The last project's own name: found however far down the catalog it is.
+    at.text_input(key=sidebar.K_PICKER_TEXT).input(names[last_id])
+    run_page(at)
+    box = at.selectbox(key=sidebar.K_PICKER)
+    assert box.options[1] == names[last_id], "the exact name comes first"
+    box.set_value(last_id)
+    run_page(at)
+    assert md_text(last_id) in " ".join(md.value for md in at.markdown)
+
+    # A common part of many names: capped, said so, the selected project still listed.
+    at.text_input(key=sidebar.K_PICKER_TEXT).input("项目")
+    run_page(at)
+    box = at.selectbox(key=sidebar.K_PICKER)
+    hits = sum("项目" in n for n in names.values())
+    assert hits > sidebar.PICKER_MATCHES
+    assert len(box.options) == 1 + sidebar.PICKER_MATCHES + ("项目" not in names[last_id])
+    assert box.value == last_id
+    captions = " ".join(c.value for c in at.sidebar.caption)
+    said = re.search(rf"共 (\d+) 个项目名称含“项目”，列出前 {sidebar.PICKER_MATCHES} 个", captions)
+    assert said and sidebar.PICKER_MATCHES < int(said.group(1)) <= hits  # of those shown
