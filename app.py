@@ -14,6 +14,7 @@ link, before any widget is drawn.
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 import streamlit.components.v1 as components
 from streamlit_folium import st_folium
@@ -158,7 +159,7 @@ with map_col:
     m = mapview.base_map(payload, outline, zones, basemap=basemap, token=token, editing=editing)
     state = mapview.project_state(
         payload,
-        dict(zip(filtered["id"].tolist(), filtered[f"{colour_by}_shown"].tolist(), strict=True)),
+        pd.Series(filtered[f"{colour_by}_shown"].to_numpy(), index=filtered["id"].to_numpy()),
         selected_id,
     )
     st_folium(

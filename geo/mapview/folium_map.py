@@ -27,6 +27,7 @@ import folium
 import folium.plugins
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 import shapely.geometry
 import shapely.ops
@@ -54,36 +55,38 @@ from projects.progress import PROGRESS, PROGRESS_COLOURS
 
 def project_state(
     payload: ProjectPayload,
-    shown: Mapping[str, str],
+    shown: Mapping[str, str] | pd.Series,
     selected_id: str | None = None,
 ) -> folium.FeatureGroup:
     """The filter state for the browser: for each encoded project, hidden or its status.
 
-    ``shown`` maps the id of every project to draw to the status to colour it by.
-    Passed as ``feature_group_to_add`` so a filter change updates the map without a remount.
+    ``shown`` maps the id of every project to draw to the status (or progress warning) to colour
+    it by: a Series indexed by id, or a mapping. Passed as ``feature_group_to_add`` so a filter
+    change updates the map without a remount. Built with whole-array operations: at 100 000
+    projects a loop over them took about 0.1 s of every rerun.
     """
+    values = shown if isinstance(shown, pd.Series) else pd.Series(dict(shown), dtype=object)
+    at = payload.positions.get_indexer(values.index)
+    known = at >= 0
+    codes = values.map(_COLOUR_CODES).fillna(_COLOUR_CODES[vocab.UNKNOWN_STATUS]).to_numpy()
     chars = np.full(len(payload.ids), ".", dtype="<U1")
-    index = payload.index
-    for pid, status in shown.items():
-        i = index.get(pid)
-        if i is not None:
-            chars[i] = _colour_code(status)
-    selected = index.get(selected_id, -1) if selected_id else -1
+    chars[at[known]] = codes[known]
+    selected = payload.positions.get_indexer([selected_id])[0] if selected_id else -1
     group = folium.FeatureGroup(name="项目", control=False)
-    MapScript(
-        "state", "ProjectState", state_js=js_literal("".join(chars)), selected=int(selected)
-    ).add_to(group)
+    text = chars.view(f"<U{len(chars)}")[0] if len(chars) else ""  # the array as one string
+    MapScript("state", "ProjectState", state_js=js_literal(text), selected=int(selected)).add_to(
+        group
+    )
     return group
 
 
-def _colour_code(value: str) -> str:
-    """One digit per project: a status (0–5) or, when the map colours by progress, a progress
-    warning (6–9); the project layer's colour table has both, in that order."""
-    if value in vocab.ALL_STATUSES:
-        return str(vocab.ALL_STATUSES.index(value))
-    if value in PROGRESS:
-        return str(len(vocab.ALL_STATUSES) + PROGRESS.index(value))
-    return str(vocab.ALL_STATUSES.index(vocab.UNKNOWN_STATUS))
+#: One digit per project: a status (0–5) or, when the map colours by progress, a progress
+#: warning (6–9); the project layer's colour table has both, in that order. 未知 is both a
+#: status and a warning: it takes the status's grey.
+_COLOUR_CODES = {
+    **{p: str(len(vocab.ALL_STATUSES) + i) for i, p in enumerate(PROGRESS)},
+    **{status: str(i) for i, status in enumerate(vocab.ALL_STATUSES)},
+}
 
 
 def _project_layer(

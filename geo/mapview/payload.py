@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 
 from geo import crs
@@ -51,6 +52,13 @@ class ProjectPayload:
     #: Lon/lat of every marker and badge drawn (own points, referenced areas and 镇街), in the
     #: payload's datum: where zone labels must not sit.
     marks: tuple[tuple[float, float], ...] = ()
+
+    #: ``ids`` as a pandas index, built once: where each filtered project sits in the state
+    #: string, found for all of them at once on every rerun.
+    positions: pd.Index = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "positions", pd.Index(self.ids))
 
     @property
     def index(self) -> dict[str, int]:
