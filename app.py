@@ -102,7 +102,8 @@ if below:
     from ui import charts, tables
 
     charts.apply_pending()  # a chart click's filter, before the filters are read
-linked, link_problems = permalink.seed_selection(url, set(gdf["id"].tolist()))
+# The ids as an index: looked up only when a link names a project (a set cost 60 ms at 100 000).
+linked, link_problems = permalink.seed_selection(url, pd.Index(gdf["id"]))
 if linked:
     st.session_state[K_SELECTED] = linked
 # Notes on a link's bad values stay for the session: the runs that follow a first page (the
@@ -157,11 +158,13 @@ ui.intake.render()  # staff only: take in a new report or plan
 map_col, detail_col = st.columns([3, 1])
 with map_col:
     m = mapview.base_map(payload, outline, zones, basemap=basemap, token=token, editing=editing)
-    state = mapview.project_state(
-        payload,
-        pd.Series(filtered[f"{colour_by}_shown"].to_numpy(), index=filtered["id"].to_numpy()),
-        selected_id,
-    )
+    shown = filtered[f"{colour_by}_shown"]
+    if key is not None:  # positions by row number, not by id: a rerun looks up no strings
+        rows = gdf.index.get_indexer(filtered.index)
+        at = catalog.state_positions(key, gcj02)[rows]
+        state = mapview.project_state(payload, shown, selected_id, positions=at)
+    else:
+        state = mapview.project_state(payload, shown.set_axis(filtered["id"]), selected_id)
     st_folium(
         m,
         key=K_MAP,

@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 import streamlit as st
@@ -186,6 +187,13 @@ def project_payload(key: tuple[str, str], gcj02: bool) -> mapview.ProjectPayload
         return mapview.publish(payload, PAYLOAD_DIR, f"{URL_PREFIX}/cache")
     except OSError:
         return payload
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def state_positions(key: tuple[str, str], gcj02: bool) -> np.ndarray:
+    """Where each row of the catalog sits in the map's state string (-1: not on the map), found
+    by id once per version, so a rerun takes the filtered rows' positions by row number."""
+    return project_payload(key, gcj02).positions.get_indexer(load_catalog(key)["id"])
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)

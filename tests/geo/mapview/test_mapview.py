@@ -269,3 +269,23 @@ def test_zone_labels_on_the_real_catalog_cover_no_marker_badge_or_other_label(ar
     for i, a in enumerate(boxes):
         for b in boxes[i + 1 :]:
             assert not a.intersects(b)
+
+
+def test_state_from_row_positions_equals_state_by_id(gdf):
+    """The page passes each filtered row's place in the payload (found once per catalog)
+    instead of its id: the state string must be the same, hidden rows and unknown values too."""
+    payload = mapview.encode_projects(gdf)
+    shown = filters.filter_projects(gdf, filters.Query(sectors=("交通", "社会民生")))
+    values = shown["status_shown"].copy()
+    values.iloc[0] = "不是状态"  # drawn grey, as 未知
+    everywhere = payload.positions.get_indexer(gdf["id"])
+    at = everywhere[gdf.index.get_indexer(shown.index)]
+    by_id = mapview.project_state(payload, values.set_axis(shown["id"]), shown["id"].iloc[2])
+    by_row = mapview.project_state(payload, values, shown["id"].iloc[2], positions=at)
+    calls = [
+        re.search(r"__spApply\(.*?\);", _get_map_string_of(g)).group(0) for g in (by_row, by_id)
+    ]
+    assert calls[0] == calls[1]
+    state = json.loads(re.search(r"__spApply\((\".*?\"),", calls[0]).group(1))
+    assert state.count(".") == len(payload.ids) - int((at >= 0).sum())
+    assert state[at[0]] == str(vocab.ALL_STATUSES.index(vocab.UNKNOWN_STATUS))
