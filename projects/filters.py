@@ -404,11 +404,13 @@ def filter_projects(
     the documents had named it by then). ``shown``: the catalog's :func:`shown_columns` for
     ``query``'s as-of day, when the caller keeps them (the page does, per catalog version).
     """
-    mask = filter_mask(gdf, query, shown)
+    mask = np.asarray(filter_mask(gdf, query, shown), dtype=bool)
     out = gdf[mask].copy()
     if shown is not None:
-        out["status_shown"] = shown["status_shown"].to_numpy()[mask]
-        out["progress_shown"] = shown["progress_shown"].to_numpy()[mask]
+        # Taken as they are stored (Arrow strings stay Arrow strings): turning the whole
+        # catalog's column into Python objects and back cost 60 ms a rerun at 100 000.
+        out["status_shown"] = shown["status_shown"].array[mask]
+        out["progress_shown"] = shown["progress_shown"].array[mask]
         return out
     out["status_shown"] = shown_status(out, query)
     out["progress_shown"] = shown_progress(out, query)
