@@ -291,15 +291,19 @@
     sp.selected = selected;
     var selPlace = selectedPlace();
     add = []; remove = [];
+    var recount = [];  // badges on the map whose count changed: their clusters count again
     sp.badges.forEach(function (b) {
       var pi = b._spPlace, k = members[pi].length, sel = pi === selPlace;
+      if (k !== b._spN && k && b._spOn) { recount.push(b); }
       if (k !== b._spN || sel !== b._spSel) { b.setIcon(badgeIcon(pi, k, sel)); b._spN = k; b._spSel = sel; }
       if (k && !b._spOn) { add.push(b); b._spOn = true; }
       if (!k && b._spOn) { remove.push(b); b._spOn = false; }
     });
     if (remove.length) { cluster.removeLayers(remove); }
     if (add.length) { cluster.addLayers(add); }
-    cluster.refreshClusters();
+    // Markers added or removed update their clusters themselves; refreshing every cluster
+    // instead walked all of them (about 0.1 s at 60 000 markers).
+    if (recount.length) { cluster.refreshClusters(recount); }
     zoneLabels.eachLayer(function (m) {
       var k = (zoneCount[m._spZone.id] || []).length;
       m._spCount.textContent = k ? k + " 个项目仅知在此片区" : "";
