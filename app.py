@@ -30,6 +30,8 @@ from ui import catalog, chrome, details, permalink, printing, sidebar
 K_SELECTED, K_MAP, K_SEEN = "selected_id", "map", "seen_events"
 #: Session key: the table and charts may be drawn (the map painted once in this session).
 K_BELOW = "below_map_shown"
+#: The tabs below the map (the open one is kept under K_BELOW_TAB); only the open one is drawn.
+BELOW_TABS, K_BELOW_TAB = ("项目列表", "未上图的项目", "统计图"), "below_tab"
 
 st.set_page_config(page_title="沙坪坝 项目一张图", layout="wide")
 chrome.apply(exchange.MAX_BYTES // 2**20)
@@ -202,13 +204,26 @@ with st.sidebar:
 if not below:
     st.fragment(_wait_for_map)()
 else:
-    row = new_selection("table", tables.render_table(filtered) if len(filtered) else None)
-    if len(filtered):
-        charts.render(
-            filtered, (lambda year: catalog.status_by_year(key, year)) if key is not None else None
-        )
-    unplaced = new_selection("unplaced", tables.render_unplaced(filtered, set(payload.undrawn)))
-    row = row or unplaced
+    # The table, the projects not on the map and the charts are tabs, and only the open one is
+    # drawn: a filter change rebuilds one of them, not two tables and five charts, which shared
+    # the browser's main thread with the map's repaint (and the server's time).
+    listed, unplaced_tab, charted = st.tabs(list(BELOW_TABS), key=K_BELOW_TAB, on_change="rerun")
+    row = None
+    if listed.open and len(filtered):
+        with listed:
+            row = new_selection("table", tables.render_table(filtered))
+    if unplaced_tab.open:
+        with unplaced_tab:
+            undrawn = set(payload.undrawn)
+            row = new_selection("unplaced", tables.render_unplaced(filtered, undrawn))
+    if charted.open and len(filtered):
+        with charted:
+            charts.render(
+                filtered,
+                (lambda year: catalog.status_by_year(key, year)) if key is not None else None,
+            )
+    if listed.open and filtered.empty:
+        listed.caption("没有符合筛选条件的项目。")
     if row and row != selected_id:
         st.session_state[K_SELECTED] = row
         st.rerun()

@@ -61,11 +61,34 @@ def settled(page: Page) -> None:
     page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=WAIT_MS)
 
 
+def show_tab(page: Page, name: str) -> None:
+    """Click one of the tabs below the map (项目列表, 未上图的项目, 统计图) where a person would,
+    and wait until the page has drawn it (only the open tab is drawn)."""
+    tab = page.get_by_role("tab", name=name, exact=True)
+    tab.scroll_into_view_if_needed()
+    box = tab.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_function(
+        "(n) => [...document.querySelectorAll('[role=tab]')].some("
+        "t => t.textContent.trim() === n && t.getAttribute('aria-selected') === 'true')",
+        arg=name,
+        timeout=WAIT_MS,
+    )
+    settled(page)
+
+
 def run_page(at: AppTest) -> AppTest:
     """Run the AppTest page (or the tree of a widget just clicked) and fail on any exception."""
     at = at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def open_tab(at: AppTest, name: str) -> AppTest:
+    """Open one of the tabs below the map (项目列表, 未上图的项目, 统计图) as a click would: only
+    the open tab is drawn."""
+    at.session_state["below_tab"] = name
+    return run_page(at)
 
 
 def shown_count(at: AppTest) -> tuple[int, int]:

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from projects import clock, filters
 from projects.sources import ROOT
-from tests.helpers import run_page, shown_count
+from tests.helpers import open_tab, run_page, shown_count
 
 APP = str(ROOT / "app.py")
 
@@ -46,6 +46,7 @@ def test_the_as_of_slider_shows_a_past_year(catalog_copy):
     assert list(table["状态"].astype(str)) == [status_then[n] for n in table["名称"]]
     status_now = dict(zip(gdf["name"], gdf["status"], strict=True))
     assert any(status_then[n] != status_now[n] for n in status_then)
+    open_tab(at, "统计图")
     assert "至“状态截至”的 2021 年" in captions(at)
     assert at.query_params["asof"] in ("2021", ["2021"])
 

@@ -8,7 +8,7 @@ import re
 from streamlit.testing.v1 import AppTest
 
 from projects.sources import ROOT
-from tests.helpers import run_page, shown_count
+from tests.helpers import open_tab, run_page, shown_count
 from ui.details import md_text
 
 APP = str(ROOT / "app.py")
@@ -20,7 +20,10 @@ def test_progress_filter_column_details_and_charts(catalog_copy):
     assert at.multiselect(key="f_progress").value == ["超前", "正常", "滞后", "未知"]
     table = at.dataframe[0].value
     assert "进度预警" in table.columns
+    assert not {"进度预警：按领域", "进度预警：按片区"} & {s.value for s in at.subheader}
+    open_tab(at, "统计图")  # only the open tab below the map is drawn
     assert {"进度预警：按领域", "进度预警：按片区"} <= {s.value for s in at.subheader}
+    open_tab(at, "项目列表")
     at.multiselect(key="f_progress").set_value(["滞后"])
     run_page(at)
     late = shown_count(at)[0]

@@ -24,6 +24,7 @@ from tests.helpers import (
     COUNT_JS,
     IFRAME,
     require_browser,
+    show_tab,
     streamlit_server,
 )
 
@@ -168,6 +169,7 @@ def test_a_click_on_an_unplaced_project_opens_its_details(page, server, catalog)
     unplaced = shown[shown["id"].isin(set(mapview.encode_projects(gdf).undrawn))]
     assert len(unplaced) > 1
     target = unplaced.iloc[1]
+    show_tab(page, "未上图的项目")
     page.get_by_text(re.compile(r"^未上图的项目（\d+）$")).scroll_into_view_if_needed()
     grid = page.locator("[data-testid=stDataFrame]").last
     grid.scroll_into_view_if_needed()
@@ -214,8 +216,9 @@ def test_a_first_page_draws_the_map_before_the_filters_table_and_charts(page, se
     _, frame = _map_frame(fresh)
     frame.evaluate("() => { window.__marker = 'first-frame'; }")
     fresh.wait_for_selector("[data-testid=stDataFrame]", timeout=60_000)
-    fresh.wait_for_selector("[data-testid=stVegaLiteChart]", timeout=60_000)
     fresh.wait_for_selector("[data-testid=stMultiSelect]", timeout=60_000)
+    # Only the open tab below the map is drawn: the table, not the charts.
+    assert fresh.locator("[data-testid=stVegaLiteChart]").count() == 0
     # The first page's sidebar said the filters would follow, and had none yet.
     assert fresh.evaluate("() => window.__waited") == {"filtersShown": False}
     for seen in fresh.evaluate("() => Object.values(window.__seen)"):

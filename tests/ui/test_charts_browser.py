@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from projects import store, vocab
-from tests.helpers import WAIT_MS, app_in_browser, map_frame, open_page
+from tests.helpers import WAIT_MS, app_in_browser, map_frame, open_page, show_tab
 
 pytestmark = pytest.mark.browser
 
@@ -31,6 +31,7 @@ def test_bar_and_legend_clicks_filter(site):
     browser, url = site
     page = open_page(browser, url, viewport={"width": 1600, "height": 2600})
     map_frame(page)
+    show_tab(page, "统计图")
     chart = page.locator('[data-testid="stVegaLiteChart"]').first
     expect(chart.locator("g.mark-rect path").first).to_be_visible(timeout=WAIT_MS)
     # The top bar is the vocabulary's first sector with projects: 交通.

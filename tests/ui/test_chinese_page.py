@@ -24,6 +24,7 @@ from tests.helpers import (
     map_frame,
     open_page,
     settled,
+    show_tab,
     staff_files,
 )
 
@@ -200,10 +201,11 @@ def test_default_page_has_no_english(site):
     browser, url = site
     page = open_page(browser, url, viewport={"width": 1600, "height": 1000})
     map_frame(page)
-    # The table and charts follow the map's first painted frame.
-    expect(page.locator('[data-testid="stVegaLiteChart"]').first).to_be_visible(timeout=WAIT_MS)
-    settled(page)
     assert latin_words(page) == {}
+    for tab in ("未上图的项目", "统计图"):  # only the open tab below the map is drawn
+        show_tab(page, tab)
+        assert latin_words(page) == {}, tab
+    expect(page.locator('[data-testid="stVegaLiteChart"]').first).to_be_visible()
     assert page.errors == []
 
 
@@ -212,8 +214,9 @@ def test_chart_descriptions_are_chinese(site):
     and its container names are rewritten (ui.charts._spoken, ui.chrome.LABELS)."""
     browser, url = site
     page = open_page(browser, url, viewport={"width": 1600, "height": 1000})
+    map_frame(page)
+    show_tab(page, "统计图")
     expect(page.locator('[data-testid="stVegaLiteChart"]').first).to_be_visible(timeout=WAIT_MS)
-    settled(page)
     assert latin_words(page, charts=True) == {}
 
 
