@@ -245,7 +245,9 @@ def browser(
             for sector, count in zip(CHANGES, expected, strict=False):
                 time.sleep(1.0)  # let the page settle before timing the change
                 received[0] = fetched[0] = 0
-                button = page.get_by_role("button", name=re.compile(f"^移除 {sector}(（|$)"))
+                # Our page labels the chip's button in Chinese (ui.chrome); the naive page not.
+                remove = f"^(移除|Remove) {sector}(（|$)"
+                button = page.get_by_role("button", name=re.compile(remove))
                 button.wait_for()
                 frame.evaluate(ARM_PAINTED_JS)
                 t = time.perf_counter()
