@@ -305,11 +305,12 @@ def render_picker(filtered: pd.DataFrame, selected_id: str | None) -> None:
             key=K_PICKER_TEXT,
             placeholder=f"输入项目名称查找（{len(filtered)} 个项目）",
         ).strip()
-        hits = names.str.contains(text, case=False, regex=False) if text else names.iloc[:0]
-        found = names[hits] if text else hits
+        found = names[names.str.contains(text, case=False, regex=False)] if text else names[:0]
+        # Names that start with the text first, then the shorter (the closer) ones.
         ranked = found.iloc[np.lexsort((found.str.len(), ~found.str.startswith(text)))]
-        keep = ranked.index[:PICKER_MATCHES].union(ids.index[ids == selected_id])
-        ids, names, label = ids[keep], names[keep], "匹配的项目"
+        keep = ranked.index[:PICKER_MATCHES].append(ids.index[ids == selected_id])
+        keep = keep.drop_duplicates()  # in that order, the selected project last if not listed
+        ids, names, label = ids.loc[keep], names.loc[keep], "匹配的项目"
         if text:
             more = f"，列出前 {PICKER_MATCHES} 个，请输入更多文字缩小范围"
             st.caption(

@@ -73,6 +73,9 @@ def test_picker_searches_a_large_catalog_by_what_is_typed(tmp_path, monkeypatch)
     hits = sum("项目" in n for n in names.values())
     assert hits > sidebar.PICKER_MATCHES
     assert len(box.options) == 1 + sidebar.PICKER_MATCHES + ("项目" not in names[last_id])
+    listed = box.options[1 : 1 + sidebar.PICKER_MATCHES]
+    assert not any(n.startswith("项目") for n in names.values())
+    assert [len(n) for n in listed] == sorted(len(n) for n in listed), "the closest first"
     assert box.value == last_id
     captions = " ".join(c.value for c in at.sidebar.caption)
     said = re.search(rf"共 (\d+) 个项目名称含“项目”，列出前 {sidebar.PICKER_MATCHES} 个", captions)
