@@ -159,7 +159,15 @@ ui.intake.render()  # staff only: take in a new report or plan
 
 map_col, detail_col = st.columns([3, 1])
 with map_col:
-    m = mapview.base_map(payload, outline, zones, basemap=basemap, token=token, editing=editing)
+    m = mapview.base_map(
+        payload,
+        outline,
+        zones,
+        basemap=basemap,
+        token=token,
+        editing=editing,
+        background_url=catalog.background_url(gcj02),
+    )
     shown = filtered[f"{colour_by}_shown"]
     if key is not None:  # positions by row number, not by id: a rerun looks up no strings
         rows = gdf.index.get_indexer(filtered.index)

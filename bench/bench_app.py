@@ -224,7 +224,7 @@ def browser(
             fetched = [0]
 
             def on_response(response):
-                if "/cache/projects-" in response.url:
+                if "/cache/" in response.url:  # the project layer and the background
                     fetched[0] += len(response.body())
 
             page.on("response", on_response)

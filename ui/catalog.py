@@ -189,6 +189,22 @@ def project_payload(key: tuple[str, str], gcj02: bool) -> mapview.ProjectPayload
         return payload
 
 
+@st.cache_resource(max_entries=2, show_spinner=False)
+def background_url(gcj02: bool) -> str | None:
+    """The map's background (outline, zones, context layers) in a datum, published once as a
+    static file like the project layer: it is the same for every filter and catalog version,
+    so the browser fetches it once instead of receiving it with every rerun (75 kB). None
+    (embed it) when the file can't be written or the areas can't be read."""
+    outline, zones, problem = load_areas()
+    if problem:
+        return None
+    try:
+        text = mapview.background(outline, zones, gcj02=gcj02)
+        return mapview.publish_text(text, PAYLOAD_DIR, f"{URL_PREFIX}/cache", "background")
+    except OSError:
+        return None
+
+
 @st.cache_resource(max_entries=8, show_spinner=False)
 def state_positions(key: tuple[str, str], gcj02: bool) -> np.ndarray:
     """Where each row of the catalog sits in the map's state string (-1: not on the map), found

@@ -2,6 +2,7 @@
 
 from geo.mapview.folium_map import (
     area_collection,
+    background,
     base_map,
     clicked_project,
     draw_available,
@@ -19,6 +20,7 @@ from geo.mapview.payload import (
     encode_projects,
     on_map,
     publish,
+    publish_text,
 )
 from geo.mapview.phone import NARROW_PX, fit_phones
 from geo.mapview.scripts import (
@@ -56,6 +58,7 @@ __all__ = [
     "VIEW_PARAM",
     "ZONE_COLOURS",
     "area_collection",
+    "background",
     "base_map",
     "clicked_project",
     "draw_available",
@@ -71,6 +74,7 @@ __all__ = [
     "parse_view",
     "project_state",
     "publish",
+    "publish_text",
     "returned_objects",
     "token_from_env",
     "vendor_url",

@@ -118,10 +118,20 @@ def _project_layer(
     )
 
 
-def _context_layer(gcj02: bool) -> MapScript:
-    """Neighbouring districts, 嘉陵江, 镇街 names, metro stations and lines beneath the projects,
-    each switchable (so the map reads with no tiles at all)."""
-    return MapScript("context_layer", "ContextLayer", data=js_literal(context_layers(gcj02=gcj02)))
+def background(
+    outline: shapely.Geometry | None, zones: gpd.GeoDataFrame | None, *, gcj02: bool = False
+) -> str:
+    """What the map draws beneath the projects, as a JS literal: the district outline and the
+    zones, and the context layers (neighbouring districts, 嘉陵江, 镇街 names, metro stations and
+    lines), each switchable so the map reads with no tiles at all. The same for every filter:
+    the page publishes it as a file (``publish_text``) so it is not sent with every rerun."""
+    areas = area_collection(outline, zones, gcj02=gcj02)
+    return js_literal({"areas": areas, "context": context_layers(gcj02=gcj02)})
+
+
+def _background_layer(source: str) -> MapScript:
+    """The background layers, from a URL (``{"url": …}``) or inline (``{"data": …}``)."""
+    return MapScript("context_layer", "ContextLayer", source=source)
 
 
 #: (id(zones), id(marks), gcj02) -> (zones, marks, labels): the last placements, for the same
@@ -323,12 +333,15 @@ def base_map(
     basemap: str = "none",
     token: str | None = None,
     editing: bool = False,
+    background_url: str | None = None,
 ) -> folium.Map:
     """The map that does not follow the filters (same inputs give the same script).
 
     ``payload`` must be encoded in the basemap's datum (``encode_projects(gcj02=True)`` for
     高德). With ``editing`` a draw control lets staff place points, lines and polygons
     (only when leaflet.draw was installed into static/vendor; see ``draw_available``).
+    ``background_url``: where the page published ``background(outline, zones)`` in the
+    basemap's datum; without it, that data is embedded in the script.
     """
     choice = BASEMAPS.get(basemap)
     if choice is None:
@@ -373,9 +386,10 @@ def base_map(
                     overlay=url is choice.overlay_url,
                     control=False,
                 ).add_to(m)
-    areas = area_collection(outline, zones, gcj02=gcj02)
-    MapScript("area_layer", "AreaLayer", data=js_literal(areas)).add_to(m)
-    _context_layer(gcj02).add_to(m)
+    if background_url:
+        _background_layer(js_literal({"url": background_url})).add_to(m)
+    else:
+        _background_layer('{"data":' + background(outline, zones, gcj02=gcj02) + "}").add_to(m)
     _project_layer(payload, zones, gcj02=gcj02, editing=editing).add_to(m)
     MapScript("legend", "Legend", spec=js_literal(legend_spec(zones))).add_to(m)
     if editing and draw_available():

@@ -191,18 +191,25 @@ def publish(payload: ProjectPayload, folder: Path, url_prefix: str) -> ProjectPa
     map script would travel again with each filter change; fetched once by URL it is sent once
     and cached by the browser. Older payload files in ``folder`` are removed.
     """
-    digest = hashlib.sha1(payload.js.encode("utf-8")).hexdigest()[:16]
-    name = f"projects-{digest}.json"
+    return replace(payload, url=publish_text(payload.js, folder, url_prefix, "projects"))
+
+
+def publish_text(text: str, folder: Path, url_prefix: str, stem: str) -> str:
+    """Write ``text`` to ``folder/<stem>-<content hash>.json`` (once) and return its URL under
+    ``url_prefix``; the eight newest files of that stem are kept. A new content gets a new name,
+    so a browser's cached copy is never stale."""
+    digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+    name = f"{stem}-{digest}.json"
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / name
     if not target.exists():  # unique temporary name: two sessions may publish at once
         with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=folder, delete=False) as f:
-            f.write(payload.js)
+            f.write(text)
         Path(f.name).replace(target)
-    stale = sorted(folder.glob("projects-*.json"), key=lambda p: p.stat().st_mtime)[:-8]
+    stale = sorted(folder.glob(f"{stem}-*.json"), key=lambda p: p.stat().st_mtime)[:-8]
     for old in stale:
         old.unlink(missing_ok=True)
-    return replace(payload, url=f"{url_prefix}/{name}")
+    return f"{url_prefix}/{name}"
 
 
 def _encode_geometry(geom: shapely.Geometry, decimals: int) -> list:

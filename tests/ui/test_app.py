@@ -40,7 +40,7 @@ def frame(path: Path):
 
 def published(script: str) -> dict:
     """The project layer the page told the browser to fetch."""
-    url = re.search(r'"url":"([^"]+)"', script).group(1)
+    url = re.search(r'"url":"([^"]+/projects-[^"]+)"', script).group(1)
     return json.loads((ROOT / "static" / url.removeprefix("/app/static/")).read_text("utf-8"))
 
 
@@ -240,3 +240,16 @@ def test_chosen_filters_survive_a_catalog_change(catalog):
     assert at.multiselect(key="f_sectors").value == ["交通", "产业"]
     assert at.multiselect(key="f_zones").value == ["东", "西"]
     assert shown_count(at)[1] == before[1] + 1
+
+
+def test_background_is_a_published_file_not_sent_with_each_rerun(catalog):
+    """The outline, zones and context layers are the same for every filter: the page publishes
+    them once (the browser caches the file) instead of sending them with every rerun."""
+    at = run_page(AppTest.from_file(APP, default_timeout=60))
+    script = map_args(at)["script"]
+    url = re.search(r'"url":"([^"]+/background-[^"]+)"', script).group(1)
+    data = json.loads((ROOT / "static" / url.removeprefix("/app/static/")).read_text("utf-8"))
+    assert len(data["context"]["neighbours"]) == 6 and len(data["areas"]["features"]) == 4
+    assert "璧山区" in json.dumps(data, ensure_ascii=False)
+    assert "璧山区" not in script and '"neighbours"' not in script
+    assert len(script.encode("utf-8")) < 50_000

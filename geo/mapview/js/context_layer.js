@@ -1,10 +1,11 @@
-{# Context beneath the projects, from data the app ships, each layer switchable in a control:
-   neighbouring districts, 嘉陵江, 镇街 names at their seats, metro stations and lines (示意),
-   and the 东中西 zones drawn by area_layer.js. Nothing here takes a click.
+{# Beneath the projects, from data the app ships, each layer switchable in a control: the
+   district outline and the 东中西 zones, neighbouring districts, 嘉陵江, 镇街 names at their
+   seats, metro stations and lines (示意). Nothing here takes a click. The data comes from a
+   file the page published (fetched once, cached by the browser) or inline.
    Rendered by geo/mapview/scripts.py: the values set on `this` are escaped JS literals. #}
 (function () {
   var map = {{ this._parent.get_name() }};
-  var CX = {{ this.data }};
+  var BG = {{ this.source }};
   var p = map.getPane("spContext") || map.createPane("spContext");
   p.style.zIndex = 405; p.style.pointerEvents = "none";
   var lp = map.getPane("spContextLabels") || map.createPane("spContextLabels");
@@ -20,40 +21,70 @@
   function shape(g, st) {
     return L.geoJSON(g, { pane: "spContext", interactive: false, style: function () { return st; } });
   }
-  var neighbours = L.layerGroup(), river = L.layerGroup(), towns = L.layerGroup();
-  var metro = L.layerGroup();
-  CX.neighbours.forEach(function (d) {
-    neighbours.addLayer(shape(d.g, { color: "#9e9e9e", weight: 1, fillColor: "#efefef",
-                                     fillOpacity: 0.6 }));
-    neighbours.addLayer(label(d.at, d.n, "font-size:13px;color:#777;"));
-  });
-  CX.river.forEach(function (g) {
-    river.addLayer(shape(g, { color: "#4a90d9", weight: 4, opacity: 0.8 }));
-  });
-  CX.towns.forEach(function (t) {
-    towns.addLayer(label(t.at, t.n, "font-size:11px;color:#6b4f2a;"));
-  });
-  CX.lines.forEach(function (l) {
-    metro.addLayer(shape(l.g, { color: "#7b7b7b", weight: 2, dashArray: "5 4", opacity: 0.8 }));
-  });
-  CX.stations.forEach(function (s) {
-    metro.addLayer(L.circleMarker([s.at[1], s.at[0]], { pane: "spContext", radius: 3,
-      color: "#555", weight: 1, fillColor: "#fff", fillOpacity: 1, interactive: false }));
-  });
-  // Station names only when zoomed in far enough to read them.
-  var names = L.layerGroup();
-  CX.stations.forEach(function (s) { names.addLayer(label([s.at[0], s.at[1] - 0.0012], s.n, "font-size:10px;color:#555;")); });
-  function zoomNames() {
-    if (map.hasLayer(metro) && map.getZoom() >= 14) { names.addTo(map); } else { names.remove(); }
+  // The outline and the zones (features with a label) apart, so the zones can be switched off;
+  // each feature carries its own style. Zone labels are drawn by the project layer (with counts).
+  function areas(fc) {
+    function layer(keep) {
+      return L.geoJSON({ type: "FeatureCollection", features: fc.features.filter(keep) }, {
+        interactive: false,
+        style: function (f) { return f.properties.style; }
+      }).addTo(map);
+    }
+    var zones = layer(function (f) { return !!f.properties.label; });
+    layer(function (f) { return !f.properties.label; });
+    return zones;
   }
-  map.on("zoomend overlayadd overlayremove", zoomNames);
-  var overlays = { "相邻区县": neighbours, "嘉陵江": river, "镇街名称（驻地）": towns,
-                   "轨道站点与线路（示意）": metro };
-  if (window.__spZoneLayer) { overlays["东中西分区（示意）"] = window.__spZoneLayer; }
-  [neighbours, river, towns, metro].forEach(function (g) { g.addTo(map); });
-  var control = L.control.layers(null, overlays, { collapsed: true, position: "topleft" }).addTo(map);
-  var toggle = control.getContainer().querySelector(".leaflet-control-layers-toggle");
-  if (toggle) { toggle.title = "图层"; toggle.setAttribute("aria-label", "图层"); }
-  window.__spContext = { neighbours: neighbours, river: river, towns: towns, metro: metro };
-  zoomNames();
+  function draw(data) {
+    var CX = data.context, zoneLayer = areas(data.areas);
+    var neighbours = L.layerGroup(), river = L.layerGroup(), towns = L.layerGroup();
+    var metro = L.layerGroup();
+    CX.neighbours.forEach(function (d) {
+      neighbours.addLayer(shape(d.g, { color: "#9e9e9e", weight: 1, fillColor: "#efefef",
+                                       fillOpacity: 0.6 }));
+      neighbours.addLayer(label(d.at, d.n, "font-size:13px;color:#777;"));
+    });
+    CX.river.forEach(function (g) {
+      river.addLayer(shape(g, { color: "#4a90d9", weight: 4, opacity: 0.8 }));
+    });
+    CX.towns.forEach(function (t) {
+      towns.addLayer(label(t.at, t.n, "font-size:11px;color:#6b4f2a;"));
+    });
+    CX.lines.forEach(function (l) {
+      metro.addLayer(shape(l.g, { color: "#7b7b7b", weight: 2, dashArray: "5 4", opacity: 0.8 }));
+    });
+    CX.stations.forEach(function (s) {
+      metro.addLayer(L.circleMarker([s.at[1], s.at[0]], { pane: "spContext", radius: 3,
+        color: "#555", weight: 1, fillColor: "#fff", fillOpacity: 1, interactive: false }));
+    });
+    // Station names only when zoomed in far enough to read them.
+    var names = L.layerGroup();
+    CX.stations.forEach(function (s) { names.addLayer(label([s.at[0], s.at[1] - 0.0012], s.n, "font-size:10px;color:#555;")); });
+    function zoomNames() {
+      if (map.hasLayer(metro) && map.getZoom() >= 14) { names.addTo(map); } else { names.remove(); }
+    }
+    map.on("zoomend overlayadd overlayremove", zoomNames);
+    var overlays = { "相邻区县": neighbours, "嘉陵江": river, "镇街名称（驻地）": towns,
+                     "轨道站点与线路（示意）": metro, "东中西分区（示意）": zoneLayer };
+    [neighbours, river, towns, metro].forEach(function (g) { g.addTo(map); });
+    var control = L.control.layers(null, overlays, { collapsed: true, position: "topleft" }).addTo(map);
+    var toggle = control.getContainer().querySelector(".leaflet-control-layers-toggle");
+    if (toggle) { toggle.title = "图层"; toggle.setAttribute("aria-label", "图层"); }
+    window.__spZoneLayer = zoneLayer;
+    window.__spContext = { neighbours: neighbours, river: river, towns: towns, metro: metro };
+    zoomNames();
+  }
+  if (BG.url) {
+    fetch(BG.url).then(function (r) {
+      if (!r.ok) { throw new Error(r.status); } return r.json();
+    }).then(draw).catch(function () {
+      var box = L.control({ position: "bottomleft" });
+      box.onAdd = function () {
+        var el = document.createElement("div");
+        el.textContent = "底图参考图层加载失败，请刷新页面。";
+        el.style.cssText = "background:#fff3cd;padding:4px 8px;border-radius:4px;";
+        return el;
+      };
+      box.addTo(map);
+    });
+  } else { draw(BG.data); }
 })();
