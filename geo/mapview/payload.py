@@ -60,10 +60,6 @@ class ProjectPayload:
     def __post_init__(self) -> None:
         object.__setattr__(self, "positions", pd.Index(self.ids))
 
-    @property
-    def index(self) -> dict[str, int]:
-        return {pid: i for i, pid in enumerate(self.ids)}
-
 
 #: Drawing order, bottom to top: areas, lines, points (clicks reach the small).
 DRAW_RANK = {"P": 3, "Q": 3, "L": 2, "M": 2, "A": 1, "N": 1}
