@@ -168,13 +168,13 @@ with map_col:
         editing=editing,
         background_url=catalog.background_url(gcj02),
     )
-    shown = filtered[f"{colour_by}_shown"]
+    colours = filtered[f"{colour_by}_shown"]
     if key is not None:  # positions by row number, not by id: a rerun looks up no strings
         rows = gdf.index.get_indexer(filtered.index)
         at = catalog.state_positions(key, gcj02)[rows]
-        state = mapview.project_state(payload, shown, selected_id, positions=at)
+        state = mapview.project_state(payload, colours, selected_id, positions=at)
     else:
-        state = mapview.project_state(payload, shown.set_axis(filtered["id"]), selected_id)
+        state = mapview.project_state(payload, colours.set_axis(filtered["id"]), selected_id)
     st_folium(
         m,
         key=K_MAP,
@@ -184,9 +184,8 @@ with map_col:
         feature_group_to_add=state,
     )
 with detail_col:
-    record = None
-    if selected_id is not None and bool((gdf["id"] == selected_id).any()):
-        record = gdf[gdf["id"] == selected_id].iloc[0]
+    chosen = gdf[gdf["id"] == selected_id] if selected_id is not None else gdf.iloc[:0]
+    record = chosen.iloc[0] if len(chosen) else None
     shown = filtered.loc[filtered["id"] == selected_id, "status_shown"]
     details.render(record, shown.iloc[0] if len(shown) else None, filters.as_of(query))
 
