@@ -9,12 +9,28 @@ without that file editing is off. Accounts are managed from the shell::
     python -m projects.store.users remove wang
 
     python -m projects.store.users audit         # the security events (logins, accounts, imports)
+    python -m projects.store.users sessions      # open login sessions (who, since when, from where)
+    python -m projects.store.users end wang      # end every open session of an account
 
-An :class:`Editor` carries a seal computed with a key that lives only in this process over the
-account name and its password hash, so the store can tell one made by :func:`authenticate` from
-one built by hand. The hash is the account's password version: every reset (and every re-add of a
-removed name) makes a new salted hash, and :func:`require_editor` re-reads the account file, so
-a reset or a removal ends every open session of that account at once.
+Every login opens a session: a random token that only the :class:`Editor` holds, recorded as a
+row (its SHA-256, never the token; the account name; the password version it was made under;
+created and last-seen times; the client) where the accounts live, so in ``sessions.json`` beside
+the account file (changed atomically under its lock) or in the ``sessions`` table of the PostGIS
+store. :func:`require_editor`, which the store calls before every write, checks three things:
+
+- the account still exists and its password version (a digest of its salted hash: every reset
+  and every re-add of a removed name makes a new one) is the session's;
+- the Editor's seal, an HMAC with a key that lives only in this process over the name, the
+  account's hash and the token, so a value built by hand (or a session made before a reset) is
+  refused before any lookup;
+- the session row still exists and was used within :data:`SESSION_IDLE`.
+
+So 退出登录 (:func:`logout`), ``users end``, a password reset or a removal ends a session on every
+app server at once. Across servers the token, not the process key, is what counts: server B
+cannot check server A's seal, so a session made on A is carried to B only as its token, and
+:func:`resume_session` on B makes an Editor sealed with B's key if, and only if, the token's row
+exists for a live account and password version. A copy of the table or file gives no way in: it
+holds hashes of tokens, not tokens.
 
 Logins are throttled per account name and per client (:func:`authenticate`): after a few
 failures each further attempt must wait twice as long as the one before, and many failures lock
@@ -40,12 +56,15 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import bcrypt
 from filelock import FileLock
 
+from projects.clock import CHINA
 from projects.errors import CatalogError, NotAllowed
 from projects.sources import ROOT
 from projects.store import audit
@@ -75,6 +94,14 @@ WINDOW = 24 * 60 * 60.0
 THROTTLE_NAME = "login_failures.json"
 #: How many names and clients the throttle remembers (the oldest are dropped beyond it).
 THROTTLE_KEYS = 10_000
+#: Open login sessions beside the account file (with the file store's accounts).
+SESSIONS_NAME = "sessions.json"
+#: A session not used for this long (seconds) has ended; staff log in again.
+SESSION_IDLE = 12 * 60 * 60.0
+#: A session's last-seen time is written at most this often (seconds), not at every save.
+TOUCH_EVERY = 60.0
+#: How many sessions the file keeps at most (the least recently used are dropped beyond it).
+SESSIONS_KEPT = 10_000
 
 log = logging.getLogger(__name__)
 #: The throttle's clock (a test sets its own).
@@ -98,6 +125,13 @@ class Editor:
     #: Account name, recorded in the history as the author of each edit.
     name: str
     _seal: bytes = field(default=b"", repr=False, compare=False)
+    #: The session's secret token (only its SHA-256 is stored anywhere).
+    _token: str = field(default="", repr=False, compare=False)
+
+    @property
+    def token(self) -> str:
+        """The session token, to carry the login to another app server (:func:`resume_session`)."""
+        return self._token
 
 
 def users_path() -> Path:
@@ -204,6 +238,7 @@ def add_user(
     else:
         users[name] = hashed
         _write(where, users)
+    _end_sessions(where, name=name)  # a reset ends the sessions made under the old password
     audit.record(event, name=name)
 
 
@@ -216,6 +251,7 @@ def remove_user(name: str, path: Path | str | None = None) -> None:
     if not isinstance(where, str):
         del users[name]
         _write(where, users)
+    _end_sessions(where, name=name)
     audit.record("account_removed", name=name)
 
 
@@ -225,10 +261,124 @@ def _dummy_hash() -> bytes:
     return bcrypt.hashpw(b"not-a-password", bcrypt.gensalt(ROUNDS))
 
 
-def _seal(name: str, stored_hash: str) -> bytes:
-    """The session seal: this process's key over the name and the password version (its hash)."""
-    message = name.encode("utf-8") + b"\0" + stored_hash.encode("ascii", "replace")
+def _seal(name: str, stored_hash: str, token: str) -> bytes:
+    """The Editor's seal: this process's key over the name, the account's hash and the token."""
+    message = b"\0".join(
+        (name.encode("utf-8"), stored_hash.encode("ascii", "replace"), token.encode("ascii"))
+    )
     return hmac.new(_KEY, message, hashlib.sha256).digest()
+
+
+def _version(stored_hash: str) -> str:
+    """The password version a session is made under: a digest of the account's salted hash, so
+    a reset changes it and the sessions file or table holds nothing to attack the password with."""
+    return hashlib.sha256(stored_hash.encode("ascii", "replace")).hexdigest()[:16]
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("ascii", "replace")).hexdigest()
+
+
+def _sessions_path(path: Path) -> Path:
+    return path.with_name(SESSIONS_NAME)
+
+
+def _load_sessions(file: Path) -> dict[str, dict[str, Any]]:
+    """token hash -> session; a damaged file ends every session (logged), it never lets one in."""
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError):
+        log.warning("session file %s unreadable; every session has ended", file)
+        return {}
+    found = data.get("sessions") if isinstance(data, dict) else None
+    if not isinstance(found, dict):
+        return {}
+    return {k: v for k, v in found.items() if isinstance(v, dict)}
+
+
+def _change_sessions(where: Path, change: Callable[[dict[str, dict[str, Any]]], int]) -> int:
+    """Apply ``change`` to the session file under its lock and write it back atomically."""
+    file = _sessions_path(where)
+    with FileLock(f"{file}.lock", timeout=10):
+        sessions = _load_sessions(file)
+        out = change(sessions)
+        if len(sessions) > SESSIONS_KEPT:
+            newest = sorted(sessions, key=lambda k: sessions[k].get("last_seen", 0))
+            for key in newest[:-SESSIONS_KEPT]:
+                del sessions[key]
+        _write_json(file, {"sessions": sessions}, 0o600)
+    return out
+
+
+def _open_session(where: Path | str, row: dict[str, Any]) -> None:
+    """Record a new session; sessions idle too long are dropped on the way."""
+    stale = row["created"] - SESSION_IDLE
+    if isinstance(where, str):
+        db_accounts.open_session(where, row, stale)
+        return
+
+    def add(sessions: dict[str, dict[str, Any]]) -> int:
+        for key in [k for k, v in sessions.items() if v.get("last_seen", 0) < stale]:
+            del sessions[key]
+        sessions[row["token_hash"]] = {k: v for k, v in row.items() if k != "token_hash"}
+        return 1
+
+    _change_sessions(where, add)
+
+
+def _get_session(where: Path | str, token_hash: str) -> dict[str, Any] | None:
+    if isinstance(where, str):
+        return db_accounts.get_session(where, token_hash)
+    found = _load_sessions(_sessions_path(where)).get(token_hash)
+    return {"token_hash": token_hash, **found} if found else None
+
+
+def _touch_session(where: Path | str, token_hash: str, now: float) -> None:
+    if isinstance(where, str):
+        db_accounts.touch_session(where, token_hash, now)
+        return
+
+    def touch(sessions: dict[str, dict[str, Any]]) -> int:
+        if token_hash in sessions:
+            sessions[token_hash]["last_seen"] = now
+        return 0
+
+    _change_sessions(where, touch)
+
+
+def _end_sessions(
+    where: Path | str, *, token_hash: str | None = None, name: str | None = None
+) -> int:
+    """Delete one session (by its token's hash) or every session of ``name``; how many."""
+    if isinstance(where, str):
+        return db_accounts.end_sessions(where, token_hash=token_hash, name=name)
+    if not _sessions_path(where).exists():
+        return 0
+
+    def drop(sessions: dict[str, dict[str, Any]]) -> int:
+        ended = [
+            k
+            for k, v in sessions.items()
+            if (k == token_hash if token_hash is not None else v.get("name") == name)
+        ]
+        for key in ended:
+            del sessions[key]
+        return len(ended)
+
+    return _change_sessions(where, drop)
+
+
+def _live(session: dict[str, Any] | None, name: str, stored: str | None) -> bool:
+    """True when ``session`` belongs to ``name`` under its current password and is not idle."""
+    return (
+        session is not None
+        and stored is not None
+        and session.get("name") == name
+        and session.get("version") == _version(stored)
+        and _clock() - float(session.get("last_seen", 0)) < SESSION_IDLE
+    )
 
 
 def _throttle_path(path: Path) -> Path:
@@ -360,28 +510,135 @@ def authenticate(
                 audit.record("lockout", name=name[:64], client=client, reason=key.split(":")[0])
                 log.warning("login locked out for %s after %d failures", key, limit)
         return None
+    token = secrets.token_urlsafe(32)
+    now = _clock()
+    session = {
+        "token_hash": _token_hash(token),
+        "name": name,
+        "version": _version(stored),
+        "created": now,
+        "last_seen": now,
+        "client": client,
+    }
+    _open_session(where, session)
     audit.record("login_ok", name=name, client=client)
-    return Editor(name, _seal(name, stored))
+    return Editor(name, _seal(name, stored, token), token)
+
+
+def resume_session(
+    token: str, path: Path | str | None = None, *, client: str | None = None
+) -> Editor | None:
+    """The Editor of an open session given its token (made on this server or another), sealed
+    with this process's key; None when the session has ended or its account or password changed.
+    """
+    if not isinstance(token, str) or not token:
+        return None
+    where = accounts_location(path)
+    session = _get_session(where, _token_hash(token))
+    name = session.get("name") if session else None
+    stored = _read(where).get(name) if isinstance(name, str) else None
+    if not _live(session, name, stored):
+        return None
+    audit.record("session_resumed", name=name, client=client)
+    return Editor(name, _seal(name, stored, token), token)
+
+
+def logout(editor: object, path: Path | str | None = None) -> bool:
+    """End this Editor's session everywhere (退出登录); False when it had ended already."""
+    if not isinstance(editor, Editor) or not editor._token:
+        return False
+    ended = _end_sessions(accounts_location(path), token_hash=_token_hash(editor._token))
+    if ended:
+        audit.record("logout", name=editor.name)
+    return bool(ended)
+
+
+def end_sessions(name: str, path: Path | str | None = None) -> int:
+    """End every open session of account ``name`` (``users end``); how many were open."""
+    where = accounts_location(path)
+    ended = _end_sessions(where, name=name)
+    if not ended and name not in _read(where):
+        raise CatalogError(f"没有名为 {name!r} 的账号，也没有它的登录会话。")
+    audit.record("sessions_ended", name=name, count=ended)
+    return ended
+
+
+def list_sessions(path: Path | str | None = None) -> list[dict[str, Any]]:
+    """Open sessions, oldest login first: name, created, last_seen (seconds since the epoch),
+    client, and ``id`` (the first 8 hex digits of the token's hash, to tell them apart)."""
+    where = accounts_location(path)
+    if isinstance(where, str):
+        rows = db_accounts.list_sessions(where)
+    else:
+        found = _load_sessions(_sessions_path(where))
+        rows = [{"token_hash": k, **v} for k, v in found.items()]
+        rows.sort(key=lambda r: (r.get("created", 0), r["token_hash"]))
+    now = _clock()
+    return [
+        {
+            "id": r["token_hash"][:8],
+            "name": r.get("name"),
+            "created": r.get("created"),
+            "last_seen": r.get("last_seen"),
+            "client": r.get("client"),
+        }
+        for r in rows
+        if now - float(r.get("last_seen", 0)) < SESSION_IDLE
+    ]
+
+
+def china_time(seconds: float) -> str:
+    """A time as staff read it: China Standard Time, to the second."""
+    return datetime.fromtimestamp(seconds, CHINA).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def describe_sessions(sessions: list[dict[str, Any]]) -> list[str]:
+    """The lines ``users sessions`` prints (Chinese headings, China time)."""
+    if not sessions:
+        return ["没有打开的登录会话。"]
+    lines = ["账号\t登录时间（北京时间）\t最近活动（北京时间）\t来源\t会话编号"]
+    for s in sessions:
+        lines.append(
+            f"{s['name']}\t{china_time(s['created'])}\t{china_time(s['last_seen'])}\t"
+            f"{s['client'] or '未知'}\t{s['id']}"
+        )
+    return lines
 
 
 def require_editor(editor: object, path: Path | str | None = None) -> Editor:
-    """Return ``editor`` if it came from :func:`authenticate` and its password is unchanged.
+    """Return ``editor`` if it came from :func:`authenticate` (or :func:`resume_session`) in
+    this process, its password is unchanged and its session is still open.
 
     Raises NotAllowed otherwise: the store calls this before every write, so a page that merely
-    hides its buttons cannot be bypassed, and a reset or removed account's sessions end at once.
+    hides its buttons cannot be bypassed, and a logout, ``users end``, a reset or a removal ends
+    the account's sessions on every server at once.
     """
     if not isinstance(editor, Editor):
         raise NotAllowed("需要登录编辑账号才能保存修改。")
-    stored = _read(accounts_location(path)).get(editor.name)
-    if stored is None or not hmac.compare_digest(editor._seal, _seal(editor.name, stored)):
+    where = accounts_location(path)
+    stored = _read(where).get(editor.name)
+    sealed = stored is not None and hmac.compare_digest(
+        editor._seal, _seal(editor.name, stored, editor._token)
+    )
+    session = _get_session(where, _token_hash(editor._token)) if sealed else None
+    live = sealed and _live(session, editor.name, stored)
+    if not live:
         audit.record("session_ended", name=editor.name)
     if stored is None:
         raise NotAllowed(f"账号 {editor.name} 已不存在或编辑功能已关闭，修改未保存。")
-    if not hmac.compare_digest(editor._seal, _seal(editor.name, stored)):
+    if not sealed:
         raise NotAllowed(
             f"账号 {editor.name} 的登录已失效（密码已重设，或不是通过登录得到的），"
             "修改未保存。请重新登录。"
         )
+    if not live:
+        raise NotAllowed(
+            f"账号 {editor.name} 的登录已结束（已退出登录、被管理员结束，或超过 "
+            f"{SESSION_IDLE / 3600:.0f} 小时未操作），修改未保存。请重新登录。"
+        )
+    now = _clock()
+    if now - float(session.get("last_seen", 0)) >= TOUCH_EVERY:
+        _touch_session(where, session["token_hash"], now)
     return editor
 
 
@@ -405,6 +662,9 @@ def main(argv: list[str] | None = None) -> int:
     remove = sub.add_parser("remove", help="删除账号")
     remove.add_argument("name")
     sub.add_parser("list", help="列出账号")
+    sub.add_parser("sessions", help="列出打开的登录会话（北京时间）")
+    end = sub.add_parser("end", help="结束某账号的全部登录会话（各服务器立即生效）")
+    end.add_argument("name")
     show = sub.add_parser("audit", help="显示审计日志（登录、账号变更、导入）")
     show.add_argument("--last", type=int, default=0, help="只显示最后 N 条")
     args = parser.parse_args(argv)
@@ -420,6 +680,10 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "remove":
             remove_user(args.name, path)
             print(f"已删除账号 {args.name}")
+        elif args.command == "sessions":
+            print("\n".join(describe_sessions(list_sessions(path))))
+        elif args.command == "end":
+            print(f"已结束账号 {args.name} 的 {end_sessions(args.name, path)} 个登录会话。")
         elif args.command == "audit":
             events = audit.read()
             for event in events[-args.last :] if args.last > 0 else events:

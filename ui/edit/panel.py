@@ -64,6 +64,11 @@ def render(selected_id: str | None, map_event: dict[str, Any] | None) -> None:
     left.caption(md_text(f"已登录：{editor.name}"))
     if right.button("退出登录", key="logout"):
         st.session_state.pop(K_EDITOR, None)
+        try:
+            users.logout(editor)  # ends the session row: no server accepts it any more
+        except CatalogError as exc:
+            st.warning(md_text(f"已退出本页，但登录会话未能在服务器上注销：{exc.message_zh}"))
+            return
         st.rerun()
     try:
         _panels(editor, selected_id, placements(map_event))

@@ -4,13 +4,16 @@
 instead of its files when the PostGIS store is chosen. ``accounts`` holds name -> bcrypt hash
 (the password version every save re-reads, so a reset or a removal ends sessions on every
 server); ``login_failures`` holds the times of recent failures per name or client, read and
-written under a transaction-level advisory lock, so throttling counts attempts on all servers.
+written under a transaction-level advisory lock, so throttling counts attempts on all servers;
+``sessions`` holds one row per open login (the SHA-256 of its token, never the token), so a
+logout, a password reset or ``users end`` ends it on every server at once.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from typing import Any
 
 from projects.store.postgis.tables import SAVE_LOCK, connect
 
@@ -82,3 +85,57 @@ def with_failures(
             (keep,),
         )
         return failures
+
+
+#: A session row's fields, in this order.
+SESSION_FIELDS = ("token_hash", "name", "version", "created", "last_seen", "client")
+
+
+def open_session(url: str, row: dict[str, Any], stale_before: float) -> None:
+    """Insert a session row; rows idle since before ``stale_before`` are dropped on the way."""
+    conn = connect(url)
+    with conn.transaction():
+        conn.execute("DELETE FROM sessions WHERE last_seen < %s", (stale_before,))
+        conn.execute(
+            f"INSERT INTO sessions ({', '.join(SESSION_FIELDS)}) "
+            f"VALUES ({', '.join('%s' for _ in SESSION_FIELDS)})",
+            tuple(row[k] for k in SESSION_FIELDS),
+        )
+
+
+def get_session(url: str, token_hash: str) -> dict[str, Any] | None:
+    """The session row with this token hash, or None."""
+    found = (
+        connect(url)
+        .execute(
+            f"SELECT {', '.join(SESSION_FIELDS)} FROM sessions WHERE token_hash = %s", (token_hash,)
+        )
+        .fetchone()
+    )
+    return dict(zip(SESSION_FIELDS, found, strict=True)) if found else None
+
+
+def touch_session(url: str, token_hash: str, now: float) -> None:
+    """Record that the session was used now."""
+    connect(url).execute(
+        "UPDATE sessions SET last_seen = %s WHERE token_hash = %s", (now, token_hash)
+    )
+
+
+def end_sessions(url: str, *, token_hash: str | None = None, name: str | None = None) -> int:
+    """Delete one session (by token hash) or every session of an account; how many ended."""
+    if token_hash is not None:
+        cur = connect(url).execute("DELETE FROM sessions WHERE token_hash = %s", (token_hash,))
+    else:
+        cur = connect(url).execute("DELETE FROM sessions WHERE name = %s", (name,))
+    return cur.rowcount
+
+
+def list_sessions(url: str) -> list[dict[str, Any]]:
+    """Every session row, oldest login first."""
+    rows = (
+        connect(url)
+        .execute(f"SELECT {', '.join(SESSION_FIELDS)} FROM sessions ORDER BY created, token_hash")
+        .fetchall()
+    )
+    return [dict(zip(SESSION_FIELDS, r, strict=True)) for r in rows]

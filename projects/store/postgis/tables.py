@@ -4,7 +4,10 @@ A record is kept whole as ``json`` (not ``jsonb``), so its keys keep their order
 copied in and out again is the same bytes; the columns beside it (version, deleted, name,
 sector, status, zone, years and the geometry as ``geometry(Geometry, 4326)`` with a GiST index)
 are what SQL filters and locks on. The history is one row per save (``batches``, numbered from
-0 like the file's lines) and one per record change (``entries``), again as ``json``.
+0 like the file's lines) and one per record change (``entries``), again as ``json``. Staff
+accounts, the login throttle and open login sessions are ``accounts``, ``login_failures`` and
+``sessions`` (:mod:`projects.store.postgis.accounts`); taken-in plan documents are
+``documents`` (:mod:`projects.store.postgis.documents`).
 """
 
 from __future__ import annotations
@@ -72,6 +75,26 @@ CREATE TABLE IF NOT EXISTS login_failures (
     key text PRIMARY KEY,
     times json NOT NULL,
     last double precision NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sessions (
+    token_hash text PRIMARY KEY,
+    name text NOT NULL,
+    version text NOT NULL,
+    created double precision NOT NULL,
+    last_seen double precision NOT NULL,
+    client text
+);
+CREATE INDEX IF NOT EXISTS sessions_name_idx ON sessions (name);
+CREATE TABLE IF NOT EXISTS documents (
+    id text PRIMARY KEY,
+    sha256 text NOT NULL,
+    title text,
+    date text,
+    kind text,
+    filename text,
+    original bytea,
+    lines bytea,
+    entry json NOT NULL
 );
 """
 

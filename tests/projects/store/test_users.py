@@ -268,3 +268,143 @@ def test_database_accounts_are_shared_and_a_file_named_wins(anywhere, tmp_path, 
     assert seen.stdout.startswith("['wang'] {'client:192.0.2.7': [")
     monkeypatch.setenv("SHAPINGBA_USERS", str(tmp_path / "own.json"))
     assert users.list_users() == []  # the named file, not the table
+
+
+# --- login sessions: rows where the accounts are, ended by logout, end, reset or removal ---
+
+SESSION_CLIENT = """
+import sys
+from projects.store import users
+editor = users.authenticate("wang", sys.argv[1], client="10.0.0.7")
+print(editor.token)
+"""
+
+
+def _run_python(where: dict, code: str, *args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "SHAPINGBA_USERS"} | where
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=60,
+    )
+
+
+def test_a_login_opens_a_session_row_holding_only_a_hash_of_its_token(anywhere):
+    users.add_user("wang", PASSWORD, rounds=4)
+    assert users.list_sessions() == []
+    editor = users.authenticate("wang", PASSWORD, client="10.0.0.7")
+    (row,) = users.list_sessions()
+    assert row["name"] == "wang" and row["client"] == "10.0.0.7"
+    assert row["created"] == row["last_seen"] and row["id"] == users._token_hash(editor.token)[:8]
+    assert editor.token and editor.token not in repr(editor)
+    if "SHAPINGBA_USERS" in anywhere:
+        text = users._sessions_path(Path(anywhere["SHAPINGBA_USERS"])).read_text("utf-8")
+        assert editor.token not in text and users._token_hash(editor.token) in text
+        assert oct(
+            users._sessions_path(Path(anywhere["SHAPINGBA_USERS"])).stat().st_mode & 0o777
+        ) == oct(0o600)
+    assert users.authenticate("wang", "wrong-password") is None
+    assert len(users.list_sessions()) == 1  # a failed login opens none
+
+
+def test_logout_ends_the_session_and_only_that_one(anywhere):
+    users.add_user("wang", PASSWORD, rounds=4)
+    first, second = users.authenticate("wang", PASSWORD), users.authenticate("wang", PASSWORD)
+    assert users.logout(first) is True
+    with pytest.raises(NotAllowed, match="已结束") as info:
+        users.require_editor(first)
+    assert "重新登录" in info.value.message_zh
+    assert users.require_editor(second) is second
+    assert users.logout(first) is False  # already ended
+    assert [s["name"] for s in users.list_sessions()] == ["wang"]
+    assert [e["event"] for e in audit.read()][-2:] == ["logout", "session_ended"]
+
+
+def test_a_reset_or_a_removal_drops_the_accounts_session_rows(anywhere):
+    users.add_user("wang", PASSWORD, rounds=4)
+    users.add_user("li", PASSWORD, rounds=4)
+    users.authenticate("wang", PASSWORD)
+    li = users.authenticate("li", PASSWORD)
+    users.add_user("wang", "新密码-2026-pw", rounds=4)
+    assert [s["name"] for s in users.list_sessions()] == ["li"]
+    users.remove_user("li")
+    assert users.list_sessions() == []
+    with pytest.raises(NotAllowed, match="不存在"):
+        users.require_editor(li)
+
+
+def test_a_session_is_carried_to_another_process_by_its_token_only(anywhere):
+    """Server A logs in (another process); server B (this one) resumes by the token, and an
+    administrator's ``end`` (a third process) ends it for B at once."""
+    users.add_user("wang", PASSWORD, rounds=4)
+    made = _run_python(anywhere, SESSION_CLIENT, PASSWORD)
+    assert made.returncode == 0, made.stderr
+    token = made.stdout.strip()
+    editor = users.resume_session(token)
+    assert editor is not None and editor.name == "wang"
+    assert users.require_editor(editor) is editor  # sealed with this process's key
+    # the seal of another process is not this one's: a copied value must be resumed, not reused
+    with pytest.raises(NotAllowed, match="重新登录"):
+        users.require_editor(users.Editor("wang", b"\0" * 32, token))
+    assert users.resume_session("x" + token) is None and users.resume_session("") is None
+    listed = run_cli(anywhere, "sessions")
+    assert listed.returncode == 0, listed.stderr
+    assert "北京时间" in listed.stdout and "wang" in listed.stdout and "10.0.0.7" in listed.stdout
+    ended = run_cli(anywhere, "end", "wang")
+    assert ended.returncode == 0 and "已结束账号 wang 的 1 个登录会话" in ended.stdout
+    with pytest.raises(NotAllowed, match="已结束"):
+        users.require_editor(editor)
+    assert users.resume_session(token) is None
+    assert run_cli(anywhere, "sessions").stdout.strip() == "没有打开的登录会话。"
+    unknown = run_cli(anywhere, "end", "nobody")
+    assert unknown.returncode == 1 and "没有名为" in unknown.stderr
+
+
+def test_a_session_resumed_after_a_reset_is_refused(anywhere):
+    users.add_user("wang", PASSWORD, rounds=4)
+    token = users.authenticate("wang", PASSWORD).token
+    users.add_user("wang", "新密码-2026-pw", rounds=4)
+    assert users.resume_session(token) is None
+
+
+def test_an_idle_session_ends_and_use_keeps_it_open(anywhere, clock):
+    users.add_user("wang", PASSWORD, rounds=4)
+    editor = users.authenticate("wang", PASSWORD)
+    clock.now += users.SESSION_IDLE - 10
+    users.require_editor(editor)  # used: its last-seen time moves on
+    assert users.list_sessions()[0]["last_seen"] == clock.now
+    clock.now += users.SESSION_IDLE - 10
+    users.require_editor(editor)
+    clock.now += users.SESSION_IDLE
+    with pytest.raises(NotAllowed, match="小时未操作"):
+        users.require_editor(editor)
+    assert users.list_sessions() == []
+
+
+def test_sessions_are_shown_in_china_time():
+    assert users.china_time(0) == "1970-01-01 08:00:00"
+    (line,) = users.describe_sessions([])
+    assert line == "没有打开的登录会话。"
+    head, row = users.describe_sessions(
+        [{"id": "ab12cd34", "name": "wang", "created": 0, "last_seen": 60, "client": None}]
+    )
+    assert "北京时间" in head
+    assert row.split("\t") == [
+        "wang",
+        "1970-01-01 08:00:00",
+        "1970-01-01 08:01:00",
+        "未知",
+        "ab12cd34",
+    ]
+
+
+def test_a_damaged_session_file_ends_every_session_not_opens_one(accounts):
+    users.add_user("wang", PASSWORD, rounds=4)
+    editor = users.authenticate("wang", PASSWORD)
+    users._sessions_path(accounts).write_text("{broken", "utf-8")
+    with pytest.raises(NotAllowed, match="已结束"):
+        users.require_editor(editor)
+    users.require_editor(users.authenticate("wang", PASSWORD))  # a new login works again

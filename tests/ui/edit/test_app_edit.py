@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from projects import store
+from projects.errors import NotAllowed
 from projects.schema import empty_properties
 from projects.sources import ROOT
 from projects.store import users
@@ -278,3 +279,27 @@ def test_an_unexpected_fault_is_a_chinese_sentence_and_a_log_line(catalog, accou
     assert "系统出现意外错误" in shown and "internal detail" not in shown
     assert "RuntimeError" not in shown and "Traceback" not in shown
     assert store.get("E001")["properties"]["status"] != "建成"
+
+
+def test_logging_out_ends_the_session_on_every_server(catalog, accounts):
+    """「退出登录」 deletes the session row, so the same login no longer saves anywhere."""
+    at = login(app())
+    editor = at.session_state["editor"]
+    assert [s["name"] for s in users.list_sessions()] == ["wang"]
+    elsewhere = users.resume_session(editor.token)  # as another app server would
+    users.require_editor(elsewhere)
+    at = next(b for b in at.button if b.label == "退出登录").click().run()
+    assert not at.exception
+    assert [b.label for b in at.button] == ["登录"]
+    assert users.list_sessions() == []
+    for session in (editor, elsewhere):
+        with pytest.raises(NotAllowed, match="已结束"):
+            users.require_editor(session)
+
+
+def test_a_session_ended_by_an_administrator_shows_the_login_again(catalog, accounts):
+    at = login(app())
+    assert users.end_sessions("wang") == 1
+    at.run()
+    assert [b.label for b in at.button] == ["登录"]
+    assert "已结束" in texts(at)
