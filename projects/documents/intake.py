@@ -6,9 +6,10 @@ The steps, the same for the app's staff panel and the command line (``python -m 
    taken in before by its hash, and proposes its title, date and kind and the rows of the review
    table (:mod:`projects.documents.proposals`). Nothing is written.
 2. The geography step (``geo.intake.place_new``) proposes positions for new projects.
-3. Staff accept, edit or reject rows; :func:`apply_intake` keeps the document in the documents folder
-   beside the catalog (original file, the lines the citations count, an index with its hash)
-   and saves every accepted row through :func:`projects.store.save_many` as ONE batch. Each
+3. Staff accept, edit or reject rows; :func:`apply_intake` keeps the document (original file,
+   the lines the citations count, an index entry with its hash) where the catalog lives: in the
+   documents folder beside the catalog file, or in the ``documents`` table of the PostGIS store
+   (so every app server can read what any of them took in), and saves every accepted row through :func:`projects.store.save_many` as ONE batch. Each
    change cites the document and line (``Edit.cite``), the batch reason names the document.
 4. :func:`undo_intake` takes the whole batch back in one save (:func:`projects.store.undo_batch`).
 
@@ -20,8 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -46,10 +45,11 @@ from projects.documents.proposals import (
 from projects.documents.readers import DocumentText, read_document
 from projects.errors import BadFile, CatalogError, InvalidValue
 from projects.records.curation import CURATION_PATH, read_curation
+from projects.store.postgis import documents as db_docs
 
-#: The folder of taken-in documents, beside the catalog (data/documents).
-DOCUMENTS_NAME = "documents"
-INDEX_NAME = "index.json"
+#: The folder of taken-in documents of the file store, beside the catalog (data/documents).
+DOCUMENTS_NAME = db_docs.DOCUMENTS_NAME
+INDEX_NAME = db_docs.INDEX_NAME
 MAX_TITLE = 200
 
 
@@ -86,12 +86,20 @@ class Applied:
 
 
 def documents_dir(path: Path | str | None = None) -> Path:
-    """The documents folder beside the catalog ($SHAPINGBA_CATALOG's folder / documents)."""
-    return store.catalog_path(path).parent / DOCUMENTS_NAME
+    """The file store's documents folder beside the catalog ($SHAPINGBA_CATALOG's folder /
+    documents); with the PostGIS store the documents are rows instead (see :func:`read_index`)."""
+    return db_docs.folder_of(store.catalog_path(path))
 
 
 def read_index(path: Path | str | None = None) -> dict[str, dict[str, Any]]:
-    """The kept documents by id: title, date, kind, hashes, who took them in, applied batches."""
+    """The kept documents by id: title, date, kind, hashes, who took them in, applied batches.
+
+    From the ``documents`` table when ``path`` (or ``SHAPINGBA_DATABASE_URL``) selects the
+    PostGIS store, else from the folder's index: the same entries either way.
+    """
+    url = store.database_url(path)
+    if url:
+        return db_docs.read_index(url)
     index = documents_dir(path) / INDEX_NAME
     try:
         data = json.loads(index.read_text(encoding="utf-8"))
@@ -103,12 +111,19 @@ def read_index(path: Path | str | None = None) -> dict[str, dict[str, Any]]:
 
 
 def kept_lines(doc_id: str, path: Path | str | None = None) -> list[str]:
-    """The lines of a kept document, as its citations count them (1-based: line n is [n - 1])."""
-    file = documents_dir(path) / f"{doc_id}.txt"
-    try:
-        return file.read_text(encoding="utf-8").split("\n")
-    except FileNotFoundError as exc:
-        raise BadFile(f"文件库中没有 {doc_id}。") from exc
+    """The lines of a kept document, as its citations count them (1-based: line n is [n - 1]),
+    from whichever store ``path`` selects (so a citation resolves on every app server)."""
+    url = store.database_url(path)
+    if url:
+        data = db_docs.lines(url, doc_id)
+    else:
+        try:
+            data = (documents_dir(path) / f"{doc_id}.txt").read_bytes()
+        except FileNotFoundError:
+            data = None
+    if data is None:
+        raise BadFile(f"文件库中没有 {doc_id}。")
+    return db_docs.split_lines(data)
 
 
 def take_in(
@@ -243,7 +258,7 @@ def apply_intake(
         if before is None:  # refused: a document seen for the first time leaves no trace
             for file in written:
                 file.unlink(missing_ok=True)
-            _update_index(path, intake.doc_id, None)
+            _update_index(path, intake.doc_id, None)  # (the database's row holds the bytes)
         raise
     seq = max(e["seq"] for e in store.history(path=path) if e.get("reason") == reason)
     ids = [f["properties"]["id"] for f in saved]
@@ -289,19 +304,22 @@ def undo_intake(
 
 
 def keep(intake: Intake, path: Path | str | None = None) -> list[Path]:
-    """Write the original file and its lines into the documents folder and index them.
+    """Keep the original file and its lines and index them: in the documents folder, or in
+    the ``documents`` table with the PostGIS store (where the row holds the bytes).
 
-    Returns the files written now (none when the document was kept before).
+    Returns the files written now (none when the document was kept before, or in the database).
     """
-    folder = documents_dir(path)
-    folder.mkdir(parents=True, exist_ok=True)
-    original = folder / f"{intake.doc_id}{Path(intake.filename).suffix.lower() or '.bin'}"
-    lines = folder / intake.doc_file
+    original = f"{intake.doc_id}{Path(intake.filename).suffix.lower() or '.bin'}"
+    lines = intake.text.text.encode("utf-8")
+    url = store.database_url(path)
     written = []
-    for file, data in ((lines, intake.text.text.encode("utf-8")), (original, intake.data)):
-        if data and not file.exists():
-            _write_atomic(file, data)
-            written.append(file)
+    if not url:
+        folder = documents_dir(path)
+        folder.mkdir(parents=True, exist_ok=True)
+        for file, data in ((folder / intake.doc_file, lines), (folder / original, intake.data)):
+            if data and not file.exists():
+                db_docs.write_bytes(file, data)
+                written.append(file)
     m = intake.meta
 
     def fill(entry: dict[str, Any]) -> None:
@@ -315,14 +333,17 @@ def keep(intake: Intake, path: Path | str | None = None) -> list[Path]:
                 "period": list(m.period),
                 "boundary": m.boundary,
                 "filename": intake.filename,
-                "original": original.name,
+                "original": original,
                 "lines": intake.doc_file,
                 "sha256": intake.sha256,
                 "text_sha256": _text_hash(intake.text),
             }
         )
 
-    _update_index(path, intake.doc_id, fill)
+    if url:
+        db_docs.update(url, intake.doc_id, fill, original=intake.data or None, lines=lines or None)
+    else:
+        _update_index(path, intake.doc_id, fill)
     return written
 
 
@@ -345,7 +366,12 @@ def _text_hash(text: DocumentText) -> str:
 
 
 def _update_index(path: Path | str | None, doc_id: str, change) -> None:
-    """Change one index entry under the index's lock (``change=None`` removes it)."""
+    """Change one index entry under the index's lock (``change=None`` removes it); in the
+    database, under its documents lock (removing the entry removes the row and its bytes)."""
+    url = store.database_url(path)
+    if url:
+        db_docs.update(url, doc_id, change)
+        return
     folder = documents_dir(path)
     folder.mkdir(parents=True, exist_ok=True)
     index = folder / INDEX_NAME
@@ -356,24 +382,9 @@ def _update_index(path: Path | str | None, doc_id: str, change) -> None:
                 data.pop(doc_id, None)
             else:
                 change(data.setdefault(doc_id, {"batches": []}))
-            text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-            _write_atomic(index, text.encode("utf-8"))
+            db_docs.write_bytes(index, db_docs.index_bytes(data))
     except Timeout as exc:
         raise CatalogError("其他人正在更新文件库，请稍后再试。") from exc
-
-
-def _write_atomic(target: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _now() -> str:

@@ -37,7 +37,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "migrate":
             done = migrate(args.source, args.target, replace=args.replace)
             print(
-                f"已迁移 {done.projects} 个项目、{done.saves} 次保存记录、{done.accounts} 个账号。"
+                f"已迁移 {done.projects} 个项目、{done.saves} 次保存记录、{done.accounts} 个账号、"
+                f"{done.documents} 份已收录文件。"
             )
         elif args.command == "backup":
             summary = backup.backup(args.folder)

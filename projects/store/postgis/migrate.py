@@ -5,7 +5,11 @@
 order, the history keeps every batch (rebuild notes and undone saves too) with its number, so a
 file copied into the database and out again is the same bytes. Staff accounts go along: the
 account file (``$SHAPINGBA_USERS``, else ``users.json`` beside the catalog file) into the
-``accounts`` table and back, hashes unchanged, so every password keeps working.
+``accounts`` table and back, hashes unchanged, so every password keeps working. So do the
+taken-in plan documents: the ``documents/`` folder beside the catalog file (its index, each
+original upload and its kept lines) into the ``documents`` table and back, byte for byte, so
+every citation of a kept document's line still resolves. Open login sessions do not travel:
+after a move staff log in again.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from projects.store import file_store, users
 from projects.store.atomic_write import write_atomic
 from projects.store.catalog_file import catalog_path, dumps, history_path, locked
 from projects.store.history_log import read_batches
+from projects.store.postgis import documents as db_docs
 from projects.store.postgis import store as db
 from projects.store.postgis.tables import compact, connect, is_url
 
@@ -31,6 +36,7 @@ class Migrated:
     projects: int
     saves: int
     accounts: int = 0
+    documents: int = 0
 
 
 def accounts_file(catalog: Path) -> Path:
@@ -50,7 +56,8 @@ def occupied(url: str) -> bool:
     """True when the database already holds records or history (a migration would replace them)."""
     conn = connect(url)
     return conn.execute(
-        "SELECT EXISTS (SELECT 1 FROM projects) OR EXISTS (SELECT 1 FROM batches)"
+        "SELECT EXISTS (SELECT 1 FROM projects) OR EXISTS (SELECT 1 FROM batches) "
+        "OR EXISTS (SELECT 1 FROM documents)"
     ).fetchone()[0]
 
 
@@ -71,26 +78,34 @@ def migrate(source: Path | str, target: Path | str, *, replace: bool = False) ->
     if is_url(source):
         features, batches = db.export(source)
         staff = users.accounts(source)
+        kept = db_docs.export(source)
     else:
         source = catalog_path(source)
         if not source.exists():
             raise CatalogError(f"源目录文件不存在：{source}")
         features, batches = _read_file(source)
         staff = users.accounts(accounts_file(source))
+        kept = db_docs.read_folder(db_docs.folder_of(source))
     if is_url(target):
         if not replace and occupied(target):
-            raise CatalogError("目标数据库已有项目或修改记录；确认要覆盖请加 --replace。")
+            raise CatalogError("目标数据库已有项目、修改记录或文件库；确认要覆盖请加 --replace。")
         db.replace_all(target, features, batches)
+        db_docs.replace_all(target, kept)
         if staff:
             users.replace_accounts(staff, target)
     else:
         target = catalog_path(target)
+        folder = db_docs.folder_of(target)
         if not replace and (target.exists() or history_path(target).exists()):
             raise CatalogError(f"目标文件已存在：{target}；确认要覆盖请加 --replace。")
+        if not replace and (folder / db_docs.INDEX_NAME).exists():
+            raise CatalogError(f"目标文件库已存在：{folder}；确认要覆盖请加 --replace。")
         staff_file = accounts_file(target)
         if staff and not replace and staff_file.exists() and users.accounts(staff_file) != staff:
             raise CatalogError(f"目标账号文件已存在：{staff_file}；确认要覆盖请加 --replace。")
         _write_file(target, features, batches)
+        if kept or (folder / db_docs.INDEX_NAME).exists():
+            db_docs.write_folder(folder, kept)
         if staff:
             users.replace_accounts(staff, staff_file)
-    return Migrated(projects=len(features), saves=len(batches), accounts=len(staff))
+    return Migrated(len(features), len(batches), len(staff), len(kept))

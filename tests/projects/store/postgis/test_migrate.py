@@ -5,12 +5,17 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 
 import pytest
 
+from projects import documents as docs
 from projects import store
 from projects.sources import ROOT
 from projects.store import users
+from projects.store.postgis import documents as db_docs
+from projects.store.postgis import replace_all
+from tests import report_2026 as report
 from tests.projects.store.test_store import PASSWORD, feature
 
 
@@ -117,3 +122,63 @@ def test_accounts_go_along_both_ways(postgres_db, tmp_path, monkeypatch):
     assert "已存在" in out
     store_migrate(postgres_db, back, "--replace")
     assert users.list_users(back.with_name("users.json")) == ["qian", "zhao"]
+
+
+def _files(folder):
+    """name -> bytes of a documents folder (its lock files are not data)."""
+    return {f.name: f.read_bytes() for f in folder.iterdir() if not f.name.endswith(".lock")}
+
+
+def test_kept_documents_go_in_and_back_byte_for_byte(edited_copy, postgres_db, tmp_path):
+    """A document taken in on the file store is cited from the database after ``migrate``, and
+    the documents folder made from the database again is the same bytes; an undo done in the
+    database comes back with it."""
+    wang = users.authenticate("wang", PASSWORD)
+    taken = docs.take_in(report.docx_bytes(), "2026年政府工作报告.docx", path=edited_copy)
+    rows = [replace(r, decision=docs.REJECT) if r.kind == docs.NEW else r for r in taken.rows]
+    applied = docs.apply_intake(taken, rows, wang, path=edited_copy)
+    folder = docs.documents_dir(edited_copy)
+    before = _files(folder)
+    assert set(before) == {"index.json", f"{taken.doc_id}.docx", f"{taken.doc_id}.txt"}
+    assert "1 份已收录文件" in store_migrate(edited_copy, postgres_db)
+    assert docs.read_index(postgres_db) == docs.read_index(edited_copy)
+    assert docs.kept_lines(taken.doc_id, postgres_db) == docs.kept_lines(taken.doc_id, edited_copy)
+    back = tmp_path / "back" / "projects.geojson"
+    store_migrate(postgres_db, back)
+    assert _files(docs.documents_dir(back)) == before
+    docs.undo_intake(taken.doc_id, wang, path=postgres_db)
+    assert "已存在" in store_migrate(postgres_db, back, ok=False)
+    store_migrate(postgres_db, back, "--replace")
+    (batch,) = docs.read_index(back)[taken.doc_id]["batches"]
+    assert batch["seq"] == applied.seq and batch["undone"] is not None
+    assert docs.read_index(back) == docs.read_index(postgres_db)
+    after = _files(docs.documents_dir(back))
+    assert {k: v for k, v in after.items() if k != "index.json"} == {
+        k: v for k, v in before.items() if k != "index.json"
+    }
+
+
+def test_a_database_holding_only_documents_is_not_overwritten(postgres_db, tmp_path, monkeypatch):
+    monkeypatch.delenv(store.DATABASE_ENV, raising=False)
+    catalog = tmp_path / "projects.geojson"
+    store.rebuild([feature("T001", "测试轨道线")], catalog)
+    store_migrate(catalog, postgres_db)
+    replace_all(postgres_db, [], [])
+    kept = db_docs.Kept(
+        "doc-0123456789ab", {"batches": [], "lines": "doc-0123456789ab.txt"}, None, b"x"
+    )
+    db_docs.replace_all(postgres_db, [kept])
+    assert "文件库" in store_migrate(catalog, postgres_db, ok=False)
+    assert docs.kept_lines("doc-0123456789ab", postgres_db) == ["x"]
+
+
+def test_a_bad_documents_index_is_refused_in_chinese(tmp_path, postgres_db, monkeypatch):
+    monkeypatch.delenv(store.DATABASE_ENV, raising=False)
+    catalog = tmp_path / "projects.geojson"
+    store.rebuild([feature("T001", "测试轨道线")], catalog)
+    folder = docs.documents_dir(catalog)
+    folder.mkdir()
+    (folder / "index.json").write_text('{"doc-1": {"lines": "../../etc/passwd"}}', "utf-8")
+    assert "文件名不合规" in store_migrate(catalog, postgres_db, ok=False)
+    (folder / "index.json").write_text("{broken", "utf-8")
+    assert "文件库索引无法读取" in store_migrate(catalog, postgres_db, ok=False)
