@@ -60,10 +60,11 @@ def catalog(tmp_path, monkeypatch):
 
 @pytest.fixture
 def database(postgres_db, catalog):
-    """The same catalog in the database (no kept documents yet)."""
+    """The same catalog in the database (no kept documents yet, and none left after)."""
     connect(postgres_db).execute("TRUNCATE documents, sessions")
     replace_all(postgres_db, store.load(catalog))
-    return postgres_db
+    yield postgres_db
+    connect(postgres_db).execute("TRUNCATE documents, sessions")
 
 
 @pytest.fixture(params=["file", "postgis"])

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from projects.store.postgis.tables import connect
 
 
 @pytest.fixture
-def postgres_db(postgres_db: str) -> str:
-    """The shared fixture's emptied database, with ``sessions`` and ``documents`` emptied too."""
+def postgres_db(postgres_db: str) -> Iterator[str]:
+    """The shared fixture's emptied database, with ``sessions`` and ``documents`` emptied too,
+    before the test and after it (tests elsewhere expect no kept documents there)."""
     connect(postgres_db).execute("TRUNCATE sessions, documents")
-    return postgres_db
+    yield postgres_db
+    connect(postgres_db).execute("TRUNCATE sessions, documents")
