@@ -120,7 +120,8 @@ ENABLE_HINT = (
 
 @dataclass(frozen=True)
 class Editor:
-    """A staff member who has logged in; only :func:`authenticate` makes valid ones."""
+    """A staff member who has logged in; only :func:`authenticate` (or :func:`resume_session`
+    for a session opened on another server) makes valid ones."""
 
     #: Account name, recorded in the history as the author of each edit.
     name: str

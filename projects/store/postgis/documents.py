@@ -113,28 +113,22 @@ def update(
     *,
     original: bytes | None = None,
     lines: bytes | None = None,
-) -> bool:
+) -> None:
     """Change one document's index entry under the documents lock (``change=None`` deletes the
     row); ``original`` and ``lines`` are stored only where the row has none yet (a document kept
-    before keeps its first bytes, as the folder keeps its files). True when bytes were stored now.
+    before keeps its first bytes, as the folder keeps its files).
     """
     conn = connect(url)
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (DOCUMENTS_LOCK,))
-        found = conn.execute(
-            "SELECT entry, original IS NULL, lines IS NULL FROM documents WHERE id = %s",
-            (doc_id,),
-        ).fetchone()
         if change is None:
             conn.execute("DELETE FROM documents WHERE id = %s", (doc_id,))
-            return False
+            return
+        found = conn.execute("SELECT entry FROM documents WHERE id = %s", (doc_id,)).fetchone()
         entry = found[0] if found else {"batches": []}
         change(entry)
         params = _columns(doc_id, entry) | {"original": original, "lines": lines}
         conn.execute(_UPSERT, params)
-    stored = {"original": original, "lines": lines}
-    missing = {"original": found is None or found[1], "lines": found is None or found[2]}
-    return any(data and missing[name] for name, data in stored.items())
 
 
 def export(url: str) -> list[Kept]:
@@ -220,6 +214,9 @@ def read_folder(folder: Path) -> list[Kept]:
 def write_folder(folder: Path, docs: list[Kept]) -> None:
     """Make the folder hold ``docs``: their files first, then the index (each replaced
     atomically); files of documents the old index named and ``docs`` do not are removed."""
+    for doc in docs:  # every name checked before anything is written
+        _file_name(doc.entry, "original")
+        _file_name(doc.entry, "lines")
     old = read_folder(folder) if (folder / INDEX_NAME).exists() else []
     folder.mkdir(parents=True, exist_ok=True)
     wanted = set()

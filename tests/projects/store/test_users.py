@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -408,3 +409,13 @@ def test_a_damaged_session_file_ends_every_session_not_opens_one(accounts):
     with pytest.raises(NotAllowed, match="已结束"):
         users.require_editor(editor)
     users.require_editor(users.authenticate("wang", PASSWORD))  # a new login works again
+
+
+def test_logins_at_once_each_keep_their_session_row(anywhere):
+    """The session file is changed under its lock: no login's row is lost to another's write."""
+    users.add_user("wang", PASSWORD, rounds=4)
+    with ThreadPoolExecutor(8) as pool:
+        editors = list(pool.map(lambda _: users.authenticate("wang", PASSWORD), range(16)))
+    assert len(users.list_sessions()) == 16
+    for editor in editors:
+        assert users.require_editor(editor) is editor
