@@ -76,14 +76,20 @@
       interactive: !EDITING
     };
   }
+  // Icons are shared by every marker of the same look (an icon is a recipe: each marker on the
+  // map makes its own element from it), and their HTML is a string, so the thousands of markers
+  // inside clusters cost no DOM until they are drawn (a span each was most of the start).
+  var icons = {};
   function pointIcon(i, c, sel) {
+    var look = D.p[i] + c + (sel ? "s" : "");
+    if (icons[look]) { return icons[look]; }
     var st = S[D.p[i]], colour = C[c] || C[5], r = st.radius + (sel ? 3 : 0);
-    var el = document.createElement("span");
-    el.style.cssText = "display:block;box-sizing:border-box;border-radius:50%;width:" + 2 * r +
+    var html = '<span style="display:block;box-sizing:border-box;border-radius:50%;width:' + 2 * r +
       "px;height:" + 2 * r + "px;border:" + (st.weight + (sel ? 1.5 : 0)) + "px " +
       (st.dashArray && !sel ? "dashed " : "solid ") + (sel ? "#000000" : colour) +
-      ";background:" + alpha(colour, Math.max(st.fillOpacity, 0.35)) + ";";
-    return L.divIcon({ className: "sp-pt", html: el, iconSize: [2 * r, 2 * r], iconAnchor: [r, r] });
+      ";background:" + alpha(colour, Math.max(st.fillOpacity, 0.35)) + ';"></span>';
+    icons[look] = L.divIcon({ className: "sp-pt", html: html, iconSize: [2 * r, 2 * r], iconAnchor: [r, r] });
+    return icons[look];
   }
   function label(i) {
     return D.n[i] + (D.s.charAt(i) === "1" ? "（示意走向）" : "");
