@@ -46,6 +46,12 @@ def _audit_log_in_tmp(tmp_path_factory, monkeypatch) -> None:
     monkeypatch.setenv("SHAPINGBA_AUDIT", str(tmp_path_factory.mktemp("audit") / "audit.jsonl"))
 
 
+@pytest.fixture(autouse=True)
+def _snapshots_in_tmp(tmp_path_factory, monkeypatch) -> None:
+    """Each test's app servers keep their snapshots (ui.snapshots) apart, never in ~/.cache."""
+    monkeypatch.setenv("SHAPINGBA_CACHE_DIR", str(tmp_path_factory.mktemp("snapshots")))
+
+
 @pytest.fixture(scope="session")
 def postgres_cluster() -> Iterator[str]:
     """A throwaway PostgreSQL + PostGIS from Debian's packages, for the whole test session.

@@ -22,6 +22,7 @@ from geo.mapview.assets import URL_PREFIX, VENDOR
 from projects import clock, filters, store
 from projects.store import database_url
 from projects.store.postgis import watch
+from ui import snapshots
 
 log = logging.getLogger(__name__)
 
@@ -63,9 +64,9 @@ class _Live:
         return self.token.split("|", 1)[0]
 
 
-#: What :func:`refresh_stats` counts: full reads, patches, records fetched by the last patch
-#: and by all patches together.
-STATS = ("full", "patched", "last_fetched", "fetched")
+#: What :func:`refresh_stats` counts: full reads, copies taken from a snapshot an earlier
+#: server kept, patches, records fetched by the last patch and by all patches together.
+STATS = ("full", "restored", "patched", "last_fetched", "fetched")
 _live: dict[str, _Live] = {}
 _lock = threading.RLock()
 _watching: set[str] = set()
@@ -100,8 +101,11 @@ def refresh(location: str, *, held_only: bool = False) -> _Live | None:
         if live is None and held_only:
             return None
         if live is None:
-            live = _live[location] = _read_all(location, dict.fromkeys(STATS, 0))
-            return live
+            live = _restored(location)
+            if live is None:
+                live = _live[location] = _read_all(location, dict.fromkeys(STATS, 0))
+                return live
+            _live[location] = live  # then brought up to date like any copy
         token, records, total = store.changed_since(live.token, location)
         if records is None:
             live = _live[location] = _read_all(location, live.stats)
@@ -123,10 +127,39 @@ def refresh_stats(location: str) -> dict[str, int]:
 
 def _read_all(location: str, stats: dict[str, int]) -> _Live:
     token = store.changed_since("", location)[0]  # before the read: no later save is missed
-    frame = filters.catalog_frame(store.load_collection(location, include_deleted=True))
+    with snapshots.paused_gc():
+        frame = filters.catalog_frame(store.load_collection(location, include_deleted=True))
+    if not database_url(location):
+        snapshots.keep("catalog", (location,), (token, frame))
     stats = {**stats, "full": stats["full"] + 1}
-    slots = {str(pid): n for n, pid in enumerate(frame["id"])}
-    return _Live(token, frame, slots, _visible(frame), stats)
+    return _Live(token, frame, _slots(frame), _visible(frame), stats)
+
+
+def _restored(location: str) -> _Live | None:
+    """The copy of a catalog file an earlier server kept with the token it was read at (the
+    caller then fetches what was saved since), or None. Not for a database: its change
+    counter starts again when it is made anew, so an old token could seem current."""
+    if database_url(location):
+        return None
+    kept = snapshots.load("catalog", (location,))
+    if kept is None:
+        return None
+    token, frame = kept
+    stats = {**dict.fromkeys(STATS, 0), "restored": 1}
+    return _Live(token, frame, _slots(frame), _visible(frame), stats)
+
+
+def _slots(frame: gpd.GeoDataFrame) -> dict[str, int]:
+    return {str(pid): n for n, pid in enumerate(frame["id"])}
+
+
+def _kept(kind: str, key: tuple, build):
+    """``build()`` for one version of a catalog file, or the snapshot an earlier server kept
+    (see :mod:`ui.snapshots`; a database's versions are not unique across its lifetimes)."""
+    if database_url(key[0][0]):
+        with snapshots.paused_gc():
+            return build()
+    return snapshots.built(kind, key, build)
 
 
 def _patch(live: _Live, token: str, records: list[dict]) -> _Live:
@@ -182,7 +215,9 @@ def _watch(url: str) -> None:
 def project_payload(key: tuple[str, str], gcj02: bool) -> mapview.ProjectPayload:
     """The encoded project layer for one catalog version and datum, published as a static file
     (so it crosses the network once, not on every rerun); embedded if the file can't be written."""
-    payload = mapview.encode_projects(load_catalog(key), gcj02=gcj02)
+    payload = _kept(
+        "payload", (key, gcj02), lambda: mapview.encode_projects(load_catalog(key), gcj02=gcj02)
+    )
     try:
         return mapview.publish(payload, PAYLOAD_DIR, f"{URL_PREFIX}/cache")
     except OSError:
@@ -217,16 +252,18 @@ def shown_columns(key: tuple[str, str], as_of_year: int | None, day: date) -> pd
     """``filters.shown_columns`` of one catalog version for an as-of year (``day``, the day
     progress is judged on, keys today's view by the date): the per-row work of a filter
     change, done once per version and as-of day instead of on every rerun. Read-only."""
-    del day  # only keys the cache: filters.as_of reads the clock itself
     query = filters.Query(as_of_year=as_of_year)
-    return filters.shown_columns(load_catalog(key), query)
+    # ``day`` only keys the caches: filters.as_of reads the clock itself.
+    return _kept(
+        "shown", (key, as_of_year, day), lambda: filters.shown_columns(load_catalog(key), query)
+    )
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
 def first_mentioned(key: tuple[str, str]) -> pd.Series:
     """``filters.first_mentioned_years`` of one catalog version (the 「状态截至」 slider's
     bounds and caption read it on every rerun). Read-only."""
-    return filters.first_mentioned_years(load_catalog(key))
+    return _kept("firsts", (key,), lambda: filters.first_mentioned_years(load_catalog(key)))
 
 
 def status_by_year(key: tuple[str, str], last_year: int) -> pd.DataFrame:
