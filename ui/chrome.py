@@ -15,8 +15,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui.details import PANEL_KEY
+
 #: Below this width (px) the page is laid out for a phone.
 PHONE_PX = 640
+#: How tall the details may grow beside the map before they scroll (px): the map's 620 px
+#: (app.py) less the 「项目详情」 heading above them, so the tabs below stay right under the map.
+DETAILS_MAX_PX = 560
 
 #: Streamlit's English screen-reader labels and tooltips, whole, in Chinese.
 LABELS: dict[str, str] = {
@@ -125,6 +130,10 @@ def page_css(upload_limit_mb: int) -> str:
         _replace('[data-testid="stSkipToContent"]', "跳到主要内容", "1rem"),
         # The labels module draws nothing: out of the flow, so the page keeps no gap for it.
         ".st-key-chinese_labels{position:absolute !important;}",
+        # Wide screens: the details beside the map scroll within its height; on a phone they
+        # stack below the map and flow with the page.
+        f"@media (min-width:{PHONE_PX}px){{.st-key-{PANEL_KEY}{{max-height:{DETAILS_MAX_PX}px;"
+        "overflow-y:auto;overflow-x:hidden;padding-right:6px;border-bottom:1px solid #e6e6e6;}}",
         # Phones: tap targets of at least 40 px, and the sidebar opener as a labelled button.
         f"@media (max-width:{PHONE_PX - 0.02}px){{"
         "button,[role=button],[data-baseweb=select]>div,input{min-height:40px;}"

@@ -5,18 +5,21 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from geo import places
-from projects import vocab
+from projects import clock, vocab
 from projects.progress import RULE, progress_of
 from projects.sources import DOC_SHORT
 
 _PUNCTUATION = set(string.punctuation)
+#: The container that holds the details below their heading: on a wide screen it scrolls within
+#: the map's height (ui.chrome), so a long record does not push the table far below the map.
+PANEL_KEY = "details_panel"
 
 
 def md_text(value: Any) -> str:
@@ -66,6 +69,44 @@ def investment_text(value: Any) -> str:
 def precision_label(precision: str | None) -> str:
     """Chinese label of a precision class (未定位 for a record with no position)."""
     return vocab.precision_label(precision)
+
+
+def china_time(iso: Any) -> str:
+    """A stored UTC time (ISO 8601) on the planners' clock, to the minute; naive means UTC.
+
+    >>> china_time("2026-12-07T08:38:00+00:00"), china_time(None), china_time("soon")
+    ('2026-12-07 16:38', '', 'soon')
+    """
+    if not iso or not isinstance(iso, str):
+        return ""
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(clock.CHINA).strftime("%Y-%m-%d %H:%M")
+
+
+def edit_line(record: pd.Series) -> str | None:
+    """Who last saved the record by hand, when (China time) and as which version; None for a
+    record as the documents gave it. Without it a staff-typed value reads like a document fact.
+
+    >>> edit_line(pd.Series({"updated_by": "qa", "updated_at": "2026-12-07T08:38:00Z",
+    ...                      "version": 2}))
+    'qa 于 2026-12-07 16:38（北京时间）保存为版本 2；与来源文件不同的内容以修改记录为准'
+    """
+    by = record.get("updated_by")
+    if not isinstance(by, str) or not by:
+        return None
+    when = china_time(record.get("updated_at"))
+    version = record.get("version")
+    return (
+        f"{by}"
+        + (f" 于 {when}（北京时间）" if when else "")
+        + (f"保存为版本 {int(version)}" if pd.notna(version) else "保存")
+        + "；与来源文件不同的内容以修改记录为准"
+    )
 
 
 def place_line(place_id: Any) -> str | None:
@@ -171,12 +212,36 @@ def status_is_default(history: Any) -> bool:
     return bool(docs) and all(e.get("basis") == DEFAULT_BASIS for e in docs)
 
 
+def status_text(record: pd.Series, shown_status: str | None) -> str:
+    """The 状态 line: the status, whether it is a default, and the status as of the chosen year.
+
+    >>> status_text(pd.Series({"status": "规划", "status_history": [
+    ...     {"doc": "001.txt", "status": "规划", "basis": DEFAULT_BASIS}]}), None)
+    '规划（默认：文中无进度表述）'
+    """
+    notes = []
+    if status_is_default(record["status_history"]):
+        notes.append(DEFAULT_BASIS.replace("（", "：").rstrip("）"))
+    if shown_status and shown_status != record["status"]:
+        notes.append(f"截至所选年份：{shown_status}")
+    return f"{record['status']}" + "".join(f"（{n}）" for n in notes)
+
+
+def _items(rows: list[tuple[str, Any]]) -> None:
+    st.markdown("\n".join(f"- **{label}**：{md_text(value)}" for label, value in rows))
+
+
 def render(record: pd.Series | None, shown_status: str | None, as_of: date | None = None) -> None:
     """Draw the panel for ``record`` (a catalog row), or a hint when nothing is selected."""
     st.subheader("项目详情")
     if record is None:
         st.caption("点击地图上的项目、在表格中选择一行，或在侧栏“定位项目”中选择，即可查看详情。")
         return
+    with st.container(key=PANEL_KEY):
+        _render_record(record, shown_status, as_of)
+
+
+def _render_record(record: pd.Series, shown_status: str | None, as_of: date | None) -> None:
     years = "–".join(str(int(y)) for y in (record["start_year"], record["end_year"]) if pd.notna(y))
     rows = [
         ("名称", record["name"]),
@@ -188,19 +253,14 @@ def render(record: pd.Series | None, shown_status: str | None, as_of: date | Non
         ),
         ("领域", present(record["sector"])),
         ("领域依据", readable_cites(present(record.get("sector_basis"), "无"))),
-        (
-            "状态",
-            f"{record['status']}"
-            + (f"（{DEFAULT_BASIS}）" if status_is_default(record["status_history"]) else "")
-            + (
-                f"（截至所选年份：{shown_status}）"
-                if shown_status and shown_status != record["status"]
-                else ""
-            ),
-        ),
+        ("状态", status_text(record, shown_status)),
         ("年份", _years_text(years, record.get("years_basis"))),
         ("进度预警", progress_of(record.to_dict(), as_of)[1]),
-        ("预警规则", RULE),
+    ]
+    _items(rows)
+    # The general rule, once and smaller: the project's own reason is in 进度预警 above.
+    st.caption(f"预警规则：{md_text(RULE)}")
+    rows = [
         ("片区", _zone_text(record)),
         ("片区依据", readable_cites(present(record.get("zone_basis"), "无"))),
         ("定位精度", precision_label(record["precision"])),
@@ -210,8 +270,9 @@ def render(record: pd.Series | None, shown_status: str | None, as_of: date | Non
         ("投资", investment_text(record.get("investment"))),
         ("备注", present(record.get("notes"), "无")),
         ("编号", record["id"]),
+        *([("人工修改", edited)] if (edited := edit_line(record)) else []),
     ]
-    st.markdown("\n".join(f"- **{label}**：{md_text(value)}" for label, value in rows))
+    _items(rows)
     history = history_lines(record["status_history"])
     if history:
         st.markdown("**状态沿革**\n" + "\n".join(f"- {md_text(h)}" for h in history))

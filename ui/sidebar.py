@@ -234,8 +234,9 @@ def render_progress_filter() -> list[str]:
 
 def _counts_line(counts: Mapping[str, int]) -> str:
     """Counts beside, not inside, the options: a multiselect keeps its choices by their labels,
-    so a label that changed with the catalog (a project added) would silently drop the choice."""
-    return "项目数：" + " · ".join(f"{k} {n}" for k, n in counts.items() if n)
+    so a label that changed with the catalog (a project added) would silently drop the choice.
+    They count the whole catalog (not the filtered view), and say so."""
+    return "全库项目数：" + " · ".join(f"{k} {n}" for k, n in counts.items() if n)
 
 
 def _facet(chosen: list[str], options: tuple[str, ...]) -> tuple[str, ...] | None:

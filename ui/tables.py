@@ -191,8 +191,8 @@ def render_unplaced(filtered: pd.DataFrame, undrawn: set[str]) -> str | None:
     missing = filtered[filtered["id"].isin(undrawn)]
     st.subheader(f"未上图的项目（{len(missing)}）")
     st.caption(
-        "没有位置，或只知道在区内的项目不画在地图上（画在区中心会误导），列在这里；"
-        "点击一行即可查看详情。"
+        "没有位置、只知道在区内或只知道在哪个片区的项目不画在地图上（画在区或片区中心会误导；"
+        "地图上的片区标注和“仅知在区内”框只写个数），列在这里；点击一行即可查看详情。"
     )
     if missing.empty:
         st.caption("当前筛选结果中的项目都已上图。")

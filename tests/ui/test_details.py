@@ -9,7 +9,9 @@ from streamlit.testing.v1 import AppTest
 
 from projects import store
 from projects.sources import ROOT
+from projects.store import users
 from tests.helpers import run_page
+from ui.details import DEFAULT_BASIS, china_time, md_text
 
 APP = str(ROOT / "app.py")
 
@@ -32,3 +34,59 @@ def test_zone_basis_cites_documents_by_name_not_by_file_code(monkeypatch):
     assert coded["id"].replace("-", "\\-") in details
     assert not re.search(r"00[0-4]\\?:\d", details), details
     assert f"十四五规划第 {line} 行" in details
+
+
+def _details(at: AppTest) -> str:
+    return "\n".join(md.value for md in at.main.markdown)
+
+
+def test_a_default_status_reads_in_one_bracket(monkeypatch):
+    """「规划（默认：文中无进度表述）」, not 「规划（默认（文中无进度表述））」."""
+    monkeypatch.delenv("SHAPINGBA_CATALOG", raising=False)
+    features = json.loads(store.catalog_path().read_text("utf-8"))["features"]
+    props = next(
+        f["properties"]
+        for f in features
+        if not f["properties"].get("deleted")
+        and f["properties"]["status_history"]
+        and all(e.get("basis") == DEFAULT_BASIS for e in f["properties"]["status_history"])
+    )
+    at = run_page(AppTest.from_file(APP, default_timeout=60))
+    at.selectbox(key="picker").set_value(props["id"])
+    details = _details(run_page(at))
+    assert f"**状态**：{props['status']}（默认：文中无进度表述）" in details
+    assert "（默认（" not in details
+
+
+def test_a_staff_edit_is_named_beside_the_values_it_changed(catalog_copy, tmp_path, monkeypatch):
+    """A value typed by staff does not read like a document fact: the panel says who saved the
+    record, when (China time) and as which version."""
+    monkeypatch.setenv("SHAPINGBA_USERS", str(tmp_path / "users.json"))
+    users.add_user("zhao", "歌乐山-2025-pw", rounds=4)
+    editor = users.authenticate("zhao", "歌乐山-2025-pw")
+    props = next(f["properties"] for f in store.load() if not f["properties"].get("deleted"))
+    untouched = next(
+        f["properties"]["id"]
+        for f in store.load()
+        if not f["properties"].get("deleted") and f["properties"]["id"] != props["id"]
+    )
+    store.save(
+        editor, props["id"], {"lead_dept": "区文化旅游委"}, expected_version=1, reason="核实"
+    )
+    saved = store.get(props["id"])["properties"]["updated_at"]
+
+    at = run_page(AppTest.from_file(APP, default_timeout=60))
+    at.selectbox(key="picker").set_value(props["id"])
+    details = _details(run_page(at))
+    assert "**牵头部门**：区文化旅游委" in details
+    when = md_text(china_time(saved))
+    assert f"**人工修改**：zhao 于 {when}（北京时间）保存为版本 2" in details, details
+
+    at.selectbox(key="picker").set_value(untouched)
+    assert "人工修改" not in _details(run_page(at))
+
+
+def test_china_time_reads_a_utc_time_on_the_planners_clock():
+    assert china_time("2026-12-31T16:30:00+00:00") == "2027-01-01 00:30"
+    assert china_time("2026-12-31T16:30:00") == "2027-01-01 00:30"  # naive means UTC
+    assert china_time(float("nan")) == ""

@@ -30,6 +30,8 @@ def test_zone_caption_explains_why_one_zone_shows_more_than_its_count(monkeypatc
     run_page(at)
     captions = " ".join(c.value for c in at.sidebar.caption)
     assert f"片区未定的 {unzoned} 个项目不按片区筛选，始终显示" in captions
+    # The counts beside the options are the whole catalog's, whatever the filter: they say so.
+    assert f"全库项目数：东 {int((live['zone'] == '东').sum())} · " in captions
     shown, _ = shown_count(at)
     hidden_unzoned = filters.not_yet_mentioned(live, filters.Query()) & live["zone"].isna()
     assert shown == west + unzoned - int(hidden_unzoned.sum())

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from bench.synthetic import synthetic_collection
 from projects import filters, store
 from projects.sources import ROOT
-from tests.helpers import run_page, shown_count
+from tests.helpers import open_tab, run_page, shown_count
 from ui import sidebar, tables
 
 APP = str(ROOT / "app.py")
@@ -79,3 +79,12 @@ def test_the_order_runs_across_pages(catalog):
     assert pager(at)[0] == pages and button(at, "下一页").disabled
     last = at.dataframe[0].value["起始年"]
     assert len(last) <= tables.PAGE_SIZE and (last.dropna() <= years.min()).all()
+
+
+def test_the_unplaced_tab_says_which_projects_it_lists(monkeypatch):
+    """Its caption names every kind of project it holds: zone-level ones too (the zone labels on
+    the map only count them)."""
+    monkeypatch.delenv("SHAPINGBA_CATALOG", raising=False)
+    at = open_tab(run_page(AppTest.from_file(APP, default_timeout=60)), "未上图的项目")
+    caption = " ".join(c.value for c in at.main.caption)
+    assert "只知道在区内或只知道在哪个片区的项目" in caption, caption

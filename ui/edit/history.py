@@ -9,17 +9,18 @@ its length and the screen's width, and codes are shown by their Chinese labels.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
+from geo.exchange.tables import yes_no
 from projects import schema, store, vocab
-from projects.clock import CHINA
+from projects.clock import CHINA  # noqa: F401 - ui.edit names it in its public API
 from projects.errors import CatalogError
 from projects.store import users
 from ui.details import (
+    china_time,
     history_lines,
     investment_text,
     md_text,
@@ -45,18 +46,6 @@ _TABLE_STYLES = [
     {"selector": "td div", "props": [("max-width", "none")]},
     {"selector": "th, th *", "props": [("white-space", "nowrap")]},
 ]
-
-
-def _local_time(iso: str | None) -> str:
-    if not iso:
-        return ""
-    try:
-        moment = datetime.fromisoformat(iso)
-    except ValueError:
-        return iso
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
 
 
 def _vertices(coords: Any) -> int:
@@ -89,7 +78,7 @@ def value_text(field: str, value: Any) -> str:
     if value is None or value == "" or value == []:
         return EMPTY
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return yes_no(value)
     if field == "geometry" and isinstance(value, Mapping):
         return _geometry_text(value)
     if field == "place_id":
@@ -105,7 +94,8 @@ def value_text(field: str, value: Any) -> str:
 
 
 #: Field names that read better in a change table than the schema's (a place, not its id).
-_LABELS = {"geometry": "位置", "place_id": "所在地名"}
+#: 投资 without the schema's 「（万元）」: the value reads in 万元 or 亿元 with its own unit.
+_LABELS = {"geometry": "位置", "place_id": "所在地名", "investment": "投资"}
 
 
 def _label(field: str) -> str:
@@ -140,7 +130,7 @@ def entry_heading(entry: Mapping[str, Any]) -> str:
     action = entry.get("action")
     parts = [
         f"版本 {entry['version']}" if entry.get("version") else None,
-        _local_time(entry.get("at")),
+        china_time(entry.get("at")),
         entry.get("by"),
         store.ACTIONS.get(action, action),
     ]
@@ -205,7 +195,7 @@ def history_panel(editor: users.Editor, feature: dict[str, Any]) -> None:
                     e = made.get(v)
                     if e is None:
                         return f"版本 {v}（来自规划文件）"
-                    return f"版本 {v}（{_local_time(e.get('at'))} {e.get('by')} {store.ACTIONS.get(e.get('action'), '')}）"
+                    return f"版本 {v}（{china_time(e.get('at'))} {e.get('by')} {store.ACTIONS.get(e.get('action'), '')}）"
 
                 target = st.selectbox(
                     "恢复到版本",

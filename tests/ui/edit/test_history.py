@@ -55,7 +55,7 @@ def test_a_placement_reads_in_words_with_every_value_whole(editor):
 
     assert rows["状态"] == (props["status"], "建成")
     assert rows["备注"] == (value_text("notes", props.get("notes")), NOTES)
-    assert rows["投资（万元）"] == ("（空）", "1.25 亿元")
+    assert rows["投资"] == ("（空）", "1.25 亿元")  # the value carries its unit
     assert rows["定位精度"] == (
         vocab.PRECISION_LABELS["district"],
         vocab.PRECISION_LABELS["manual"],

@@ -1,0 +1,59 @@
+"""The details beside the map in headless Chromium: a long record scrolls within the map's height
+on a desktop, so the table below the map stays right under it; on a phone it flows with the page.
+
+Skips when Chromium is absent, unless SHAPINGBA_REQUIRE_BROWSER=1 (CI), where that is a failure.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from playwright.sync_api import expect
+
+from projects import store
+from projects.sources import ROOT
+from tests.helpers import IFRAME, WAIT_MS, app_in_browser, map_frame, open_page
+
+ARTIFACTS = ROOT / "tests" / "artifacts"
+
+pytestmark = pytest.mark.browser
+
+
+def _pick_third_row(page) -> None:
+    """Click the table's third row where a person would (its selection box), and wait for it."""
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    row_px = 35  # the grid's header and rows are 35 px high
+    page.mouse.click(box["x"] + 15, box["y"] + row_px * 3 + row_px / 2)
+    expect(page.get_by_role("listitem").filter(has_text="名称：").first).to_be_visible(
+        timeout=WAIT_MS
+    )
+    page.locator('[data-testid="stMain"]').evaluate("e => e.scrollTo(0, 0)")
+
+
+def test_long_details_scroll_beside_the_map_and_flow_on_a_phone(tmp_path):
+    catalog = tmp_path / "projects.geojson"
+    shutil.copyfile(store.CATALOG_PATH, catalog)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with app_in_browser(catalog) as (browser, url):
+        page = open_page(browser, url, viewport={"width": 1600, "height": 1000})
+        map_frame(page)
+        _pick_third_row(page)
+        page.screenshot(path=str(ARTIFACTS / "details_desktop.png"))
+        panel = page.locator(".st-key-details_panel")
+        scroll, height = panel.evaluate("e => [e.scrollHeight, e.clientHeight]")
+        assert scroll > height, "a real record is longer than the map: the panel scrolls"
+        map_box = page.locator(IFRAME).bounding_box()
+        assert panel.bounding_box()["y"] + height <= map_box["y"] + map_box["height"] + 2
+        tab = page.get_by_role("tab", name="项目列表").bounding_box()
+        assert tab["y"] - (map_box["y"] + map_box["height"]) < 80, "the tabs follow the map"
+
+        page = open_page(browser, url, viewport={"width": 400, "height": 800})
+        map_frame(page)
+        _pick_third_row(page)
+        page.screenshot(path=str(ARTIFACTS / "details_phone.png"), full_page=True)
+        panel = page.locator(".st-key-details_panel")
+        assert panel.evaluate("e => getComputedStyle(e).overflowY") == "visible"
+        assert page.errors == []
