@@ -130,6 +130,8 @@ def page_css(upload_limit_mb: int) -> str:
         _replace('[data-testid="stSkipToContent"]', "跳到主要内容", "1rem"),
         # The labels module draws nothing: out of the flow, so the page keeps no gap for it.
         ".st-key-chinese_labels{position:absolute !important;}",
+        # So is the print panel's reader of the map's view (ui.printing).
+        ".st-key-pm_view{position:absolute !important;}",
         # Wide screens: the details beside the map scroll within its height; on a phone they
         # stack below the map and flow with the page.
         f"@media (min-width:{PHONE_PX}px){{.st-key-{PANEL_KEY}{{max-height:{DETAILS_MAX_PX}px;"

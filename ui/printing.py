@@ -1,6 +1,11 @@
 """「导出地图」: the current view as a print-ready PDF or PNG (A4/A3, portrait/landscape), and a
 one-page 项目清单 PDF of the filtered table. Drawn on the server by :mod:`geo.printmap`, built only
 when asked for (a filter change costs nothing), and never offered once the view has changed.
+
+Which view: the map writes its centre and zoom into the page URL as it is panned (see
+:mod:`geo.mapview.view`), and pans report nothing to the server, so the URL the page was opened
+with is stale once the map has moved. A small page-side module (``st.components.v2``) reads the
+URL's view when 「生成…」 is pressed and hands it to the server with that press.
 """
 
 from __future__ import annotations
@@ -16,6 +21,27 @@ from ui import catalog
 from ui.details import md_text
 
 K_BUILT = "print_built"
+#: The 「生成…」 button, and the page-side module that reads the map's view when it is pressed.
+K_BUILD, K_VIEW = "pm_build", "pm_view"
+
+_VIEW_JS = """
+export default function ({ data, setStateValue }) {
+  window.__spPrintView = { data, setStateValue };
+  if (window.__spPrintViewOn) { return; }
+  window.__spPrintViewOn = true;
+  const grab = (e) => {
+    const now = window.__spPrintView;
+    if (e.type === "keydown" && e.key !== "Enter" && e.key !== " ") { return; }
+    if (!now || !e.target.closest || !e.target.closest(now.data.selector)) { return; }
+    const view = new URLSearchParams(window.location.search).get(now.data.param) || "";
+    if (view !== now.data.known) { now.setStateValue("view", view); }
+  };
+  // Before the button's own click: the view arrives with (or just before) the press.
+  document.addEventListener("pointerdown", grab, true);
+  document.addEventListener("keydown", grab, true);
+}
+"""
+_view_reader = st.components.v2.component("print_view", js=_VIEW_JS)
 SCOPES = {"view": "当前地图范围", "district": "全区"}
 KINDS = {"pdf": "地图 PDF", "png": "地图 PNG 图片", "list": "项目清单 PDF"}
 
@@ -31,8 +57,42 @@ def _build(request: tuple, _projects: Any, _view: Any) -> bytes:
     return printmap.render_map(_projects, outline, zones, sheet, fmt=kind, view=_view)
 
 
+def current_view(linked: str | None) -> str | None:
+    """The map's view as the page last reported it (「生成…」 pressed after a pan), else the
+    view of the link the page was opened with. Draws the (invisible) module that reports it."""
+    known = st.session_state.get(K_VIEW, {}).get("view") or linked
+    data = {
+        "param": mapview.VIEW_PARAM,
+        "selector": f".st-key-{K_BUILD} button",
+        "known": known or "",
+    }
+    _view_reader(key=K_VIEW, data=data, on_view_change=_ignore, height=0)
+    return known
+
+
+def _ignore() -> None:
+    """The view is read where it is used (:func:`current_view`); nothing to do on its change."""
+
+
+def view_caption(parsed: tuple[float, float, int] | None) -> str:
+    """What 「当前地图范围」 prints, in words.
+
+    >>> view_caption((29.62361, 106.36899, 14))
+    '按点击“生成”时地图显示的范围出图（最近读到：中心 29.62361, 106.36899，第 14 级）。'
+    >>> view_caption(None)
+    '按点击“生成”时地图显示的范围出图；地图未移动或缩放时为全区。'
+    """
+    if parsed is None:
+        return "按点击“生成”时地图显示的范围出图；地图未移动或缩放时为全区。"
+    lat, lng, zoom = parsed
+    return (
+        f"按点击“生成”时地图显示的范围出图（最近读到：中心 {lat:.5f}, {lng:.5f}，第 {zoom} 级）。"
+    )
+
+
 def render(filtered: Any, query: filters.Query, view_text: str | None) -> None:
-    """Draw the print panel into the current container (app.py: the sidebar)."""
+    """Draw the print panel into the current container (app.py: the sidebar). ``view_text``: the
+    view in the link the page was opened with (the map's later pans: :func:`current_view`)."""
     st.divider()
     st.subheader("导出地图（专题图）")
     kind = st.radio("内容", list(KINDS), format_func=KINDS.get, key="pm_kind", horizontal=True)
@@ -52,11 +112,10 @@ def render(filtered: Any, query: filters.Query, view_text: str | None) -> None:
         scope = st.radio(
             "范围", list(SCOPES), format_func=SCOPES.get, key="pm_scope", horizontal=True
         )
-        parsed = mapview.parse_view(view_text)
+        parsed = mapview.parse_view(current_view(view_text))
         if scope == "view":
-            if parsed is None:
-                st.caption("地图尚未移动或缩放，按全区出图。")
-            else:
+            st.caption(view_caption(parsed))
+            if parsed is not None:
                 view_box = printmap.view_box(parsed[:2], parsed[2])
     try:
         version = catalog.catalog_key(catalog.catalog_path())[1]
@@ -77,7 +136,7 @@ def render(filtered: Any, query: filters.Query, view_text: str | None) -> None:
         built = None
     if built is None:
         if not st.button(
-            f"生成{KINDS[kind]}（{len(filtered)} 个项目）", key="pm_build", width="stretch"
+            f"生成{KINDS[kind]}（{len(filtered)} 个项目）", key=K_BUILD, width="stretch"
         ):
             return
         try:

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from projects import clock, store
-from tests.helpers import WAIT_MS, app_in_browser, map_frame, open_page
+from tests.helpers import IFRAME, WAIT_MS, app_in_browser, map_frame, open_page
 
 pytestmark = pytest.mark.browser
 
@@ -38,4 +38,55 @@ def test_printed_list_downloads_with_a_chinese_name(tmp_path):
         path = tmp_path / name
         info.value.save_as(path)
         assert len(PdfReader(path).pages) == 1
+        assert page.errors == []
+
+
+def _press(page, locator) -> None:
+    """Click ``locator`` at its centre on the screen, as a person does."""
+    locator.scroll_into_view_if_needed()
+    box = locator.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+
+def _download(page, side, tmp_path, name: str) -> bytes:
+    _press(page, side.get_by_role("button", name=re.compile("^生成地图 PNG 图片")))
+    offer = side.get_by_role("button", name="下载地图 PNG 图片")
+    expect(offer).to_be_visible(timeout=WAIT_MS)
+    with page.expect_download(timeout=WAIT_MS) as info:
+        _press(page, offer)
+    path = tmp_path / name
+    info.value.save_as(path)
+    return path.read_bytes()
+
+
+def test_the_current_view_is_the_view_the_map_shows_when_printing(tmp_path):
+    """Zoomed in with the mouse wheel after the page opened (the server heard nothing of it),
+    「当前地图范围」 prints that view, not the whole district."""
+    catalog = tmp_path / "projects.geojson"
+    shutil.copyfile(store.CATALOG_PATH, catalog)
+    with app_in_browser(catalog) as (browser, url):
+        page = open_page(browser, url, viewport={"width": 1600, "height": 1000})
+        map_frame(page)
+        side = page.locator('[data-testid="stSidebar"]')
+        _press(page, side.get_by_text("地图 PNG 图片", exact=True))
+        expect(side.get_by_role("button", name=re.compile("^生成地图 PNG 图片"))).to_be_visible(
+            timeout=WAIT_MS
+        )
+        box = page.locator(IFRAME).bounding_box()
+        page.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.6)
+        page.mouse.wheel(0, -100)
+        page.wait_for_function("() => /[?&]v=[^&]*%2C1[2-9]/.test(location.search)")
+        view = re.search(r"[?&]v=([^&]*)", page.url).group(1).replace("%2C", ",")
+        lat, lng, zoom = view.split(",")
+
+        viewed = _download(page, side, tmp_path, "view.png")
+        caption = side.get_by_text(re.compile("^按点击“生成”时地图显示的范围出图"))
+        expect(caption).to_have_text(
+            f"按点击“生成”时地图显示的范围出图（最近读到：中心 {float(lat):.5f}, "
+            f"{float(lng):.5f}，第 {zoom} 级）。",
+            timeout=WAIT_MS,
+        )
+        _press(page, side.get_by_text("全区", exact=True))
+        whole = _download(page, side, tmp_path, "district.png")
+        assert viewed != whole
         assert page.errors == []
