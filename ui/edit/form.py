@@ -219,6 +219,18 @@ def edit_form(editor: users.Editor, feature: dict[str, Any], found: dict[str, di
     done(f"已保存「{typed['name']}」：{summary}")
 
 
+def new_project_message(exc: CatalogError) -> str:
+    """The store's message on a refused new project, naming it 「新项目」 rather than by the id it
+    would have got (staff-0001 …), which nobody has seen yet.
+
+    >>> new_project_message(CatalogError("项目 staff-0003 的「投资」不能为 -1：…", project_id="staff-0003"))
+    '新项目的「投资」不能为 -1：…'
+    """
+    if not exc.project_id:
+        return exc.message_zh
+    return exc.message_zh.replace(f"项目 {exc.project_id} 的", "新项目的")
+
+
 def new_project(editor: users.Editor, found: dict[str, dict]) -> None:
     """The new-project form; the created project becomes the selected one."""
     k = f"new-{nonce()}"
@@ -248,6 +260,12 @@ def new_project(editor: users.Editor, found: dict[str, dict]) -> None:
         reason = st.text_input("新建原因（记入修改记录）", key=f"{k}-reason")
         if not st.form_submit_button("新建"):
             return
+    # What a new project needs, said at once and without the id it would get (staff-0001 …),
+    # which the person has not seen yet.
+    missing = [ask for ask, value in (("填写名称", name.strip()), ("选择领域", sector)) if not value]
+    if missing:
+        st.error(f"请{'并'.join(missing)}后再新建（已填写的内容保留）。")
+        return
     properties = {
         "name": name,
         "sector": sector,
@@ -264,7 +282,7 @@ def new_project(editor: users.Editor, found: dict[str, dict]) -> None:
             editor, properties, geometry, reason=reason.strip(), outline=outline()
         )
     except CatalogError as exc:
-        st.error(md_text(exc.message_zh))
+        st.error(md_text(new_project_message(exc)))
         return
     st.session_state[K_NONCE] = nonce() + 1
     pid = created["properties"]["id"]

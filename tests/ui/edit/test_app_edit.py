@@ -303,3 +303,22 @@ def test_a_session_ended_by_an_administrator_shows_the_login_again(catalog, acco
     at.run()
     assert [b.label for b in at.button] == ["登录"]
     assert "已结束" in texts(at)
+
+
+def test_a_new_project_without_name_or_sector_is_asked_for_both_in_words(catalog, accounts):
+    """Not 「项目 staff-0001 的「名称」不能为 “”…」: the id is one nobody has seen yet."""
+    at = login(app(selected=None))
+    at = widget(at.button, "新建项目…").click().run()
+    widget(at.selectbox, "状态").set_value("在建")
+    at = widget(at.button, "新建").click().run()
+    assert [e.value for e in at.error] == ["请填写名称并选择领域后再新建（已填写的内容保留）。"]
+    assert widget(at.selectbox, "状态").value == "在建"  # what was chosen stays
+    widget(at.text_input, "名称").set_value("新建测试项目")
+    at = widget(at.button, "新建").click().run()
+    assert [e.value for e in at.error] == ["请选择领域后再新建（已填写的内容保留）。"]
+    widget(at.selectbox, "领域").set_value("社会民生")
+    widget(at.number_input, "起始年").set_value(2030)
+    widget(at.number_input, "结束年").set_value(2026)
+    at = widget(at.button, "新建").click().run()
+    assert at.error and "staff-" not in at.error[0].value and at.error[0].value.startswith("新项目")
+    assert not [f for f in store.load() if f["properties"]["name"] == "新建测试项目"]
