@@ -262,7 +262,9 @@ def new_project(editor: users.Editor, found: dict[str, dict]) -> None:
             return
     # What a new project needs, said at once and without the id it would get (staff-0001 …),
     # which the person has not seen yet.
-    missing = [ask for ask, value in (("填写名称", name.strip()), ("选择领域", sector)) if not value]
+    missing = [
+        ask for ask, value in (("填写名称", name.strip()), ("选择领域", sector)) if not value
+    ]
     if missing:
         st.error(f"请{'并'.join(missing)}后再新建（已填写的内容保留）。")
         return
