@@ -148,7 +148,16 @@ def test_a_click_on_any_kind_of_drawn_thing_opens_its_project(page, catalog):
 
     # A point, a line, a polygon, and the second part of a two-part polygon.
     for pid, zoom, part in ((POINT, 16, 0), (LINE, 15, 0), (polygon, 14, 0), (multi, 14, 1)):
-        _click_at(page, frame, _go(frame, pid, zoom, part))
+        point = _go(frame, pid, zoom, part)
+        # Hovered first: its name shows in a tooltip (made on the first hover).
+        box = page.query_selector(IFRAME).bounding_box()
+        page.mouse.move(box["x"] + point["x"] - 30, box["y"] + point["y"] - 30)
+        # In steps, as a hand moves: the canvas hit-tests a hover at most every 32 ms.
+        page.mouse.move(box["x"] + point["x"], box["y"] + point["y"], steps=8)
+        page.wait_for_timeout(50)
+        page.mouse.move(box["x"] + point["x"] + 1, box["y"] + point["y"])
+        expect(frame.locator(".leaflet-tooltip").last).to_contain_text(names[pid])
+        _click_at(page, frame, point)
         _details(page, pid)
         frame.wait_for_function(
             "(pid) => window.__sp.projectStyle(pid).selected", arg=pid, timeout=WAIT_MS

@@ -107,12 +107,20 @@
     } else {
       lyrs = [L.polygon(c, pathStyle(i, 5, false))];
     }
-    lyrs.forEach(function (l) {
-      l.feature = feature; l._spI = i;
-      l.bindTooltip(function () { return text(label(i)); }, { sticky: k !== "P" && k !== "Q" });
-    });
+    lyrs.forEach(function (l) { l.feature = feature; l._spI = i; });
     return { layers: lyrs, marker: k === "P" || k === "Q", on: false, c: -1 };
   }
+  // A project's tooltip is made when it is first hovered: one per layer up front was 70 000
+  // tooltips and their listeners at 100 000 projects, nearly all never shown.
+  function firstTip(e) {
+    var l = e.layer;
+    if (!l || l._spI === undefined || l.getTooltip()) { return; }
+    var i = l._spI, k = D.k[i];
+    l.bindTooltip(function () { return text(label(i)); }, { sticky: k !== "P" && k !== "Q" });
+    l.openTooltip(e.latlng);
+  }
+  paths.on("mouseover", firstTip);
+  cluster.on("mouseover", firstTip);
 
   // ---- lists: a click on a name selects that project ------------------------------------------
   function anchor(i) {
