@@ -9,8 +9,9 @@ The steps, the same for the app's staff panel and the command line (``python -m 
 3. Staff accept, edit or reject rows; :func:`apply_intake` keeps the document (original file,
    the lines the citations count, an index entry with its hash) where the catalog lives: in the
    documents folder beside the catalog file, or in the ``documents`` table of the PostGIS store
-   (so every app server can read what any of them took in), and saves every accepted row through :func:`projects.store.save_many` as ONE batch. Each
-   change cites the document and line (``Edit.cite``), the batch reason names the document.
+   (so every app server can read what any of them took in), and saves every accepted row
+   through :func:`projects.store.save_many` as ONE batch. Each change cites the document and
+   line (``Edit.cite``), the batch reason names the document.
 4. :func:`undo_intake` takes the whole batch back in one save (:func:`projects.store.undo_batch`).
 
 ``make catalog`` replays the history over the rebuilt records, so the applied rows come back
