@@ -15,6 +15,7 @@ from projects import clock, store, vocab
 from projects.errors import CatalogError
 from projects.store import users
 from ui.details import md_text
+from ui.edit.history import change_table
 from ui.edit.state import K_NONCE, close_dialog, done, nonce, outline
 
 NO_PLACEMENT, CLICKED, DRAWN = "不修改位置", "地图上点击的点", "地图上绘制的图形"
@@ -215,8 +216,29 @@ def edit_form(editor: users.Editor, feature: dict[str, Any], found: dict[str, di
         st.error(md_text(exc.message_zh))  # the form keeps what was typed
         return
     st.session_state[K_NONCE] = nonce() + 1
-    summary = store.describe_changes({f: [props.get(f), v] for f, v in changes.items()})
+    summary = saved_summary({f: [props.get(f), v] for f, v in changes.items()})
     done(f"已保存「{typed['name']}」：{summary}")
+
+
+#: How much of one value the message after a save shows (the history shows it whole).
+SUMMARY_CHARS = 40
+
+
+def saved_summary(changes: dict[str, list[Any]]) -> str:
+    """「投资：（空） → 1.2 亿元」 for the message after a save: each field by its label and its
+    values in words, as the history shows them (not ``12000.0``), long values shortened.
+
+    >>> saved_summary({"investment": [None, 12000.0], "status": ["规划", "在建"]})
+    '投资：（空） → 1.2 亿元；状态：规划 → 在建'
+    """
+
+    def short(text: str) -> str:
+        return text if len(text) <= SUMMARY_CHARS else text[: SUMMARY_CHARS - 1] + "…"
+
+    rows = change_table(changes).to_numpy().tolist()
+    return "；".join(f"{label}：{short(old)} → {short(new)}" for label, old, new in rows) or (
+        "（无字段变化）"
+    )
 
 
 def new_project_message(exc: CatalogError) -> str:

@@ -12,6 +12,7 @@ from projects.errors import NotAllowed
 from projects.schema import empty_properties
 from projects.sources import ROOT
 from projects.store import users
+from ui.details import md_text
 
 PASSWORD = "歌乐山-2025-pw"
 
@@ -322,3 +323,13 @@ def test_a_new_project_without_name_or_sector_is_asked_for_both_in_words(catalog
     at = widget(at.button, "新建").click().run()
     assert at.error and "staff-" not in at.error[0].value and at.error[0].value.startswith("新项目")
     assert not [f for f in store.load() if f["properties"]["name"] == "新建测试项目"]
+
+
+def test_the_message_after_a_save_reads_values_in_words(catalog, accounts):
+    """「投资：（空） → 1.2 亿元」 as the history reads it, not 「投资（万元）：（空） → 12000.0」."""
+    at = login(app())
+    widget(at.number_input, "投资（万元，可不填）").set_value(12000.0)
+    at = widget(at.button, "保存").click().run()
+    assert not at.error
+    assert store.get("E001")["properties"]["investment"] == 12000.0
+    assert md_text("已保存「测试快速路」：投资：（空） → 1.2 亿元") in texts(at), texts(at)
