@@ -13,7 +13,7 @@ import streamlit as st
 
 from geo import places
 from projects import clock, vocab
-from projects.progress import RULE, progress_of
+from projects.progress import RULE, UNKNOWN, progress_of
 from projects.sources import DOC_SHORT
 
 _PUNCTUATION = set(string.punctuation)
@@ -227,6 +227,20 @@ def status_text(record: pd.Series, shown_status: str | None) -> str:
     return f"{record['status']}" + "".join(f"（{n}）" for n in notes)
 
 
+#: Said after a progress warning that rests on a default status: the documents never said how far
+#: the project is, so 滞后 there means only that the plan's years are over.
+DEFAULT_PROGRESS_NOTE = "；状态是默认值（文件未提进度），此预警只依据计划年份"
+
+
+def progress_text(record: pd.Series, as_of: date | None) -> str:
+    """The 进度预警 line: the warning and its reason, and, where the status is a default, that
+    the warning rests on the plan's years alone (not on anything a document said)."""
+    label, why = progress_of(record.to_dict(), as_of)
+    if label != UNKNOWN and status_is_default(record["status_history"]):
+        return why + DEFAULT_PROGRESS_NOTE
+    return why
+
+
 def _items(rows: list[tuple[str, Any]]) -> None:
     st.markdown("\n".join(f"- **{label}**：{md_text(value)}" for label, value in rows))
 
@@ -255,7 +269,7 @@ def _render_record(record: pd.Series, shown_status: str | None, as_of: date | No
         ("领域依据", readable_cites(present(record.get("sector_basis"), "无"))),
         ("状态", status_text(record, shown_status)),
         ("年份", _years_text(years, record.get("years_basis"))),
-        ("进度预警", progress_of(record.to_dict(), as_of)[1]),
+        ("进度预警", progress_text(record, as_of)),
     ]
     _items(rows)
     # The general rule, once and smaller: the project's own reason is in 进度预警 above.

@@ -11,7 +11,7 @@ from projects import store
 from projects.sources import ROOT
 from projects.store import users
 from tests.helpers import run_page
-from ui.details import DEFAULT_BASIS, china_time, md_text
+from ui.details import DEFAULT_BASIS, DEFAULT_PROGRESS_NOTE, china_time, md_text
 
 APP = str(ROOT / "app.py")
 
@@ -90,3 +90,14 @@ def test_china_time_reads_a_utc_time_on_the_planners_clock():
     assert china_time("2026-12-31T16:30:00+00:00") == "2027-01-01 00:30"
     assert china_time("2026-12-31T16:30:00") == "2027-01-01 00:30"  # naive means UTC
     assert china_time(float("nan")) == ""
+
+
+def test_a_warning_resting_on_a_default_status_says_so(monkeypatch):
+    """滞后 for a project no document said anything about the progress of means only that the
+    plan's years are over: the panel says so, beside the warning."""
+    monkeypatch.delenv("SHAPINGBA_CATALOG", raising=False)
+    at = run_page(AppTest.from_file(APP, default_timeout=60))
+    at.selectbox(key="picker").set_value("SPB-0201")  # 土主隧道: named in the 十四五 plan only
+    details = _details(run_page(at))
+    assert "**进度预警**：滞后：计划 2021–2025 年" in details.replace("\\", ""), details
+    assert md_text(DEFAULT_PROGRESS_NOTE) in details
