@@ -36,7 +36,7 @@ def test_progress_filter_column_details_and_charts(catalog_copy):
     ]
     at.selectbox(key="picker").set_value(pid)
     run_page(at)
-    details = " ".join(md.value for md in at.markdown)
+    details = " ".join(md.value for md in (*at.markdown, *at.main.caption))  # the rule: a caption
     assert md_text("滞后：") in details and md_text("计划结束年已过") in details
 
 
