@@ -148,13 +148,19 @@ def built(kind: str, key: tuple, build: Callable[[], T]) -> T:
 def _write(path: Path, value: Any) -> None:
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False) as f:
+        kind = path.name.rsplit("-", 1)[0]
+        with tempfile.NamedTemporaryFile(
+            "wb", dir=path.parent, prefix=f".{kind}-", delete=False
+        ) as f:
             pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.chmod(f.name, 0o600)
         Path(f.name).replace(path)
-        kind = path.name.rsplit("-", 1)[0]
         mine = sorted(path.parent.glob(f"{kind}-*.pickle"), key=lambda p: p.stat().st_mtime)
-        for old in mine[:-KEEP]:
+        # and what a server stopped in the middle of a write left behind
+        stray = [
+            p for p in path.parent.glob(f".{kind}-*") if time.time() - p.stat().st_mtime > 3600
+        ]
+        for old in [*mine[:-KEEP], *stray]:
             old.unlink(missing_ok=True)
     except Exception:  # noqa: BLE001 - without a snapshot the next server reads the catalog
         log.warning("缓存文件 %s 无法写入", path, exc_info=True)
