@@ -172,9 +172,13 @@ with map_col:
     if key is not None:  # positions by row number, not by id: a rerun looks up no strings
         rows = gdf.index.get_indexer(filtered.index)
         at = catalog.state_positions(key, gcj02)[rows]
-        state = mapview.project_state(payload, colours, selected_id, positions=at)
+        state = mapview.project_state(
+            payload, colours, selected_id, positions=at, colour_by=colour_by
+        )
     else:
-        state = mapview.project_state(payload, colours.set_axis(filtered["id"]), selected_id)
+        state = mapview.project_state(
+            payload, colours.set_axis(filtered["id"]), selected_id, colour_by=colour_by
+        )
     st_folium(
         m,
         key=K_MAP,

@@ -139,7 +139,10 @@ def test_html_laden_name_is_shown_as_text(catalog):
     details = " ".join(md.value for md in at.markdown)
     assert md_text(EVIL) in details and md_text("**粗体**") in details
     assert EVIL not in details
-    assert re.search(r'__spApply\(".*?", (\d+)\)', map_args(at)["feature_group"]).group(1) != "-1"
+    assert (
+        re.search(r'__spApply\(".*?", (\d+), "status"\)', map_args(at)["feature_group"]).group(1)
+        != "-1"
+    )
 
 
 def test_map_click_selects_the_project(catalog):

@@ -57,7 +57,13 @@ def test_the_map_colours_by_progress_when_asked(catalog_copy):
     assert [c == "." for c in by_progress] == [c == "." for c in by_status]
     assert set(by_progress) - {"."} <= set("6789") and "8" in by_progress  # 滞后 exists today
     legend = json.loads(component_args(at))["script"]
-    assert "进度预警（按进度着色时）" in legend
+    assert "进度预警（截至所选年份）" in legend
+    # The state says which colour key the legend shows (the other one is folded away).
+    assert re.search(r'__spApply\(".*?", -?\d+, "progress"\)', group_js(at))
+
+
+def group_js(at: AppTest) -> str:
+    return json.loads(component_args(at))["feature_group"]
 
 
 def component_args(at: AppTest) -> str:

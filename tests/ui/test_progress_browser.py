@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from projects.progress import PROGRESS_COLOURS, progress_of
 from projects.sources import ROOT
@@ -38,11 +39,18 @@ def test_progress_link_colour_switch_and_details(catalog):
         page.get_by_text("显示 ").first.wait_for()
         style = frame.evaluate(f"window.__sp.projectStyle({json.dumps(late)})")
         assert style["on"] and style["fill"] != PROGRESS_COLOURS["滞后"]  # coloured by status
+        # The legend shows the key the map is coloured by, and only that one.
+        legend = frame.locator(".sp-legend")
+        expect(legend.get_by_text("状态（截至所选年份）")).to_be_visible()
+        expect(legend.get_by_text("进度预警（截至所选年份）")).to_be_hidden()
         page.locator("[data-testid=stRadio]").get_by_text("进度预警", exact=True).click()
         frame.wait_for_function(
             f"window.__sp.projectStyle({json.dumps(late)}).fill === "
             f"{json.dumps(PROGRESS_COLOURS['滞后'])}"
         )
+        expect(legend.get_by_text("进度预警（截至所选年份）")).to_be_visible()
+        expect(legend.get_by_text("状态（截至所选年份）")).to_be_hidden()
+        page.screenshot(path=str(ROOT / "tests" / "artifacts" / "progress_legend_1600.png"))
         # a link selecting it opens its details with the warning and the rule
         other = open_page(browser, f"{url}/?p={late}", viewport={"width": 1600, "height": 1200})
         other.get_by_text("滞后：计划").first.wait_for()

@@ -8,10 +8,17 @@
     var box = L.DomUtil.create("div", "sp-legend");
     box.style.cssText = "background:rgba(255,255,255,0.9);padding:6px 8px;" +
       "font-size:12px;line-height:18px;border-radius:4px;box-shadow:0 0 4px #999;";
+    var keyed = [];
     spec.forEach(function (section) {
-      var h = document.createElement("div");
+      var part = document.createElement("div"), h = document.createElement("div");
       h.textContent = section.title; h.style.fontWeight = "bold";
-      box.appendChild(h);
+      part.appendChild(h);
+      box.appendChild(part);
+      if (section.key) {
+        part.setAttribute("data-sp-key", section.key);
+        part.style.display = section.key === "status" ? "" : "none";
+        keyed.push(part);
+      }
       section.rows.forEach(function (row) {
         var line = document.createElement("div");
         var sw = document.createElement("span");
@@ -21,9 +28,15 @@
           (row.dashed ? "dashed " : "solid ") + row.stroke + ";";
         line.appendChild(sw);
         line.appendChild(document.createTextNode(row.label));
-        box.appendChild(line);
+        part.appendChild(line);
       });
     });
+    // Only the colour key the map is coloured by (the state says which with every change).
+    window.__spLegend = function (key) {
+      keyed.forEach(function (part) {
+        part.style.display = part.getAttribute("data-sp-key") === key ? "" : "none";
+      });
+    };
     L.DomEvent.disableClickPropagation(box);
     return box;
   };

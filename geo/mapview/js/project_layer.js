@@ -385,7 +385,8 @@
     return { on: on, status: c, fill: C[c] || null, selected: sp.selected === i };
   };
 
-  window.__spApply = function (st, selected) {
+  window.__spApply = function (st, selected, colourBy) {
+    if (colourBy && window.__spLegend) { window.__spLegend(colourBy); }
     if (!sp.ready || st.length !== n) { sp.pending = [st, selected]; return; }
     apply(st, selected);
   };
