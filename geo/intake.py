@@ -18,9 +18,11 @@ changes and undecided mentions not), changed by ``--accept``/``--reject`` row nu
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import json
 import sys
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -212,12 +214,18 @@ def _meta(args, data: bytes) -> DocumentMeta:
     )
 
 
-def _editor(args) -> Any:
+@contextlib.contextmanager
+def _signed_in(args) -> Iterator[Any]:
+    """The command's editor, for this one command: its login session ends with the command
+    (else every run would leave an open session behind until it expires)."""
     password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass()
     editor = users.authenticate(args.user, password)
     if editor is None:
         raise CatalogError("用户名或密码不正确。")
-    return editor
+    try:
+        yield editor
+    finally:
+        users.logout(editor)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -266,7 +274,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{args.doc_id}:{args.line} {lines[args.line - 1]}")
             return 0
         if args.command == "undo":
-            seq = docs.undo_intake(args.doc_id, _editor(args), path=args.catalog)
+            with _signed_in(args) as editor:
+                seq = docs.undo_intake(args.doc_id, editor, path=args.catalog)
             print(f"已撤销 {args.doc_id} 的最近一批采纳（修改历史第 {seq} 次保存）。")
             return 0
         data = args.file.read_bytes()
@@ -286,7 +295,8 @@ def main(argv: list[str] | None = None) -> int:
         rows = decided(
             rows, _numbers(args.accept), _numbers(args.reject), choose, store.load(args.catalog)
         )
-        applied = apply(intake, rows, _editor(args), path=args.catalog)
+        with _signed_in(args) as editor:
+            applied = apply(intake, rows, editor, path=args.catalog)
         print(
             f"已采纳《{intake.meta.title}》：更新 {len(applied.updated)} 个项目，"
             f"新增 {len(applied.created)} 个（修改历史第 {applied.seq} 次保存，{applied.doc_id}）。"

@@ -85,6 +85,6 @@ def postgres_db(postgres_cluster: str) -> str:
     from projects.store.postgis.tables import connect
 
     connect(postgres_cluster).execute(
-        "TRUNCATE projects, batches, entries, accounts, login_failures"
+        "TRUNCATE projects, batches, entries, accounts, login_failures, sessions, documents"
     )
     return postgres_cluster

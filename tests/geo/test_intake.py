@@ -188,8 +188,10 @@ def test_command_line_proposes_applies_lists_and_undoes(catalog, tmp_path, monke
     out = capsys.readouterr().out
     assert "新项目" in out and "歌乐山森林康养中心" in out and "状态更新" in out
     monkeypatch.setattr(sys, "stdin", io.StringIO(PASSWORD + "\n"))
+    open_before = len(users.list_sessions())
     assert intake.main(["apply", str(file), "--user", "wang", "--password-stdin"]) == 0
     assert "已采纳" in capsys.readouterr().out
+    assert len(users.list_sessions()) == open_before  # the command's login ended with it
     assert _record("歌乐山森林康养中心")["status"] == report.NEW["歌乐山森林康养中心"]
     assert intake.main(["list"]) == 0
     listed = capsys.readouterr().out
@@ -201,6 +203,7 @@ def test_command_line_proposes_applies_lists_and_undoes(catalog, tmp_path, monke
     assert "歌乐山森林康养" in capsys.readouterr().out
     monkeypatch.setattr(sys, "stdin", io.StringIO(PASSWORD + "\n"))
     assert intake.main(["undo", doc_id, "--user", "wang", "--password-stdin"]) == 0
+    assert len(users.list_sessions()) == open_before
     assert "歌乐山森林康养中心" not in {
         f["properties"]["name"] for f in store.load(include_deleted=False)
     }
