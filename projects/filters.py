@@ -28,6 +28,8 @@ DEFAULT_ZONES: tuple[str, ...] = tuple(z for z in vocab.ALL_ZONES if z != vocab.
 P_SECTOR, P_STATUS, P_ZONE, P_YEARS, P_TEXT = "sector", "status", "zone", "years", "q"
 P_PROGRESS = "progress"
 P_AS_OF = "asof"
+#: Every URL parameter a query is written to (``Query.to_params``) and read from.
+PARAMS = (P_SECTOR, P_STATUS, P_ZONE, P_YEARS, P_TEXT, P_PROGRESS, P_AS_OF)
 
 
 @dataclass(frozen=True)

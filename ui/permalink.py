@@ -1,4 +1,5 @@
-"""The parts of a shared link beyond the filters: the selected project and the map's view.
+"""The parts of a shared link beyond the filters: the selected project and the map's view
+(and a note on any parameter the page does not know, such as a mistyped ``s=`` for ``sector=``).
 
 Each is checked on its own, so a bad value is dropped with a note and leaves the rest of the view
 (filters, the other parameter) as the link gave it. The view itself is written by the map
@@ -13,6 +14,7 @@ from typing import Any
 import streamlit as st
 
 from geo import mapview
+from projects import filters
 
 #: URL parameter of the selected project's id.
 SELECTED_PARAM = "p"
@@ -40,6 +42,9 @@ def seed_selection(params: Mapping[str, Any], ids: Collection[str]) -> tuple[str
     view = _one(params, mapview.VIEW_PARAM)
     if view is not None and mapview.parse_view(view) is None:
         problems.append(f"链接中的地图位置“{view[:40]}”无效，已忽略，地图显示全区。")
+    known = {*filters.PARAMS, SELECTED_PARAM, mapview.VIEW_PARAM}
+    for key in [k for k in params if k not in known][:5]:
+        problems.append(f"链接中的参数“{str(key)[:20]}”无法识别，已忽略。")
     return pid, problems
 
 

@@ -59,17 +59,20 @@ def test_a_link_opens_the_project_and_the_view(site):
 
 def test_bad_values_are_ignored_and_the_rest_is_kept(site):
     browser, url = site
-    link = f"{url}/?" + urllib.parse.urlencode({"sector": "交通", "p": "没有这个项目", "v": "abc"})
+    link = f"{url}/?" + urllib.parse.urlencode(
+        {"sector": "交通", "p": "没有这个项目", "v": "abc", "s": "产业"}
+    )
     page = open_page(browser, link, viewport={"width": 1400, "height": 1000})
     frame = map_frame(page)
     expect(page.get_by_text("链接中的项目编号“没有这个项目”不在项目库中，已忽略。")).to_be_visible(
         timeout=WAIT_MS
     )
     expect(page.get_by_text("链接中的地图位置“abc”无效")).to_be_visible()
+    expect(page.get_by_text("链接中的参数“s”无法识别，已忽略。")).to_be_visible()  # a typo of a key
     count = len(_shown(filters.Query(sectors=("交通",))))
     expect(page.get_by_text(f"显示 {count} /").first).to_be_visible()  # the filter still holds
     assert frame.evaluate("window.map.getZoom()") == 11  # the default view
     page.wait_for_function("!new URL(location.href).searchParams.has('v')")
     params = urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query)
-    assert params["sector"] == ["交通"] and "p" not in params
+    assert params["sector"] == ["交通"] and "p" not in params and "s" not in params
     assert page.errors == []
