@@ -127,7 +127,7 @@ def refresh_stats(location: str) -> dict[str, int]:
 
 def _read_all(location: str, stats: dict[str, int]) -> _Live:
     token = store.changed_since("", location)[0]  # before the read: no later save is missed
-    with snapshots.paused_gc():
+    with store.paused_gc():
         frame = filters.catalog_frame(store.load_collection(location, include_deleted=True))
     if not database_url(location):
         snapshots.keep("catalog", (location,), (token, frame))
@@ -157,7 +157,7 @@ def _kept(kind: str, key: tuple, build):
     """``build()`` for one version of a catalog file, or the snapshot an earlier server kept
     (see :mod:`ui.snapshots`; a database's versions are not unique across its lifetimes)."""
     if database_url(key[0][0]):
-        with snapshots.paused_gc():
+        with store.paused_gc():
             return build()
     return snapshots.built(kind, key, build)
 

@@ -11,15 +11,12 @@ Pickles run code when loaded, so snapshots live in a folder only this user may w
 (``$SHAPINGBA_CACHE_DIR``, else ``~/.cache/shapingba``), never under the served ``static/``,
 and a file owned by anyone else is ignored. ``SHAPINGBA_CACHE_DIR=off`` turns them off.
 
-Building or loading them makes millions of small objects that live as long as the server;
-:func:`paused_gc` keeps Python's cyclic collector from walking them again and again meanwhile
-(at 100 000 projects, more than half of the catalog's read was collector passes).
+Building or loading them makes millions of small objects that live as long as the server, so
+both run with Python's cyclic collector paused (``projects.store.paused_gc``).
 """
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import hashlib
 import logging
 import os
@@ -28,12 +25,13 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
 from projects.sources import ROOT
+from projects.store import paused_gc
 
 log = logging.getLogger(__name__)
 
@@ -167,16 +165,3 @@ def _write(path: Path, value: Any) -> None:
     finally:
         with _writing_lock:
             _writing.discard(path)
-
-
-@contextlib.contextmanager
-def paused_gc() -> Iterator[None]:
-    """No cyclic garbage collection while the block makes long-lived objects (see the module's
-    docstring); reference counting still frees what the block drops."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()

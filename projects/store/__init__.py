@@ -28,6 +28,7 @@ from projects.store.catalog_file import (
     LOCK_TIMEOUT,
     catalog_path,
     history_path,
+    paused_gc,
 )
 from projects.store.changes import (
     BOOKKEEPING,
@@ -70,6 +71,7 @@ __all__ = [
     "history",
     "history_path",
     "last_undoable",
+    "paused_gc",
     "load",
     "load_collection",
     "location",

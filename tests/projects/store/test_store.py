@@ -8,6 +8,7 @@ replace, write-ahead recovery, byte-identical files, the catalog path).
 from __future__ import annotations
 
 import errno
+import gc
 import json
 import os
 import threading
@@ -583,3 +584,16 @@ def test_a_batch_whose_record_changed_meanwhile_is_refused_as_stale(
     with pytest.raises(StaleVersion, match="li"):
         store.save_many(wang, [store.Edit("T001", {"notes": "我的修改"}, 1)])
     assert props("T001")["notes"] == "同事先改"
+
+
+def test_a_paused_collector_is_turned_back_on_only_if_it_was_on():
+    assert gc.isenabled()
+    with store.paused_gc():
+        assert not gc.isenabled()
+        with store.paused_gc():  # nested, or another thread's read meanwhile
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(ValueError), store.paused_gc():
+        raise ValueError("a broken catalog")
+    assert gc.isenabled()
