@@ -129,19 +129,16 @@ def _read_all(location: str, stats: dict[str, int]) -> _Live:
     token = store.changed_since("", location)[0]  # before the read: no later save is missed
     with store.paused_gc():
         frame = filters.catalog_frame(store.load_collection(location, include_deleted=True))
-    if not database_url(location):
-        snapshots.keep("catalog", (location,), (token, frame))
+    snapshots.keep("catalog", (location, store.lifetime(location)), (token, frame))
     stats = {**stats, "full": stats["full"] + 1}
     return _Live(token, frame, _slots(frame), _visible(frame), stats)
 
 
 def _restored(location: str) -> _Live | None:
-    """The copy of a catalog file an earlier server kept with the token it was read at (the
-    caller then fetches what was saved since), or None. Not for a database: its change
-    counter starts again when it is made anew, so an old token could seem current."""
-    if database_url(location):
-        return None
-    kept = snapshots.load("catalog", (location,))
+    """The copy of the catalog an earlier server kept with the token it was read at (the
+    caller then fetches what was saved since), or None. Keyed by the location's lifetime too:
+    a database made anew counts its changes from 1 again, so an old token could seem current."""
+    kept = snapshots.load("catalog", (location, store.lifetime(location)))
     if kept is None:
         return None
     token, frame = kept
@@ -154,12 +151,9 @@ def _slots(frame: gpd.GeoDataFrame) -> dict[str, int]:
 
 
 def _kept(kind: str, key: tuple, build):
-    """``build()`` for one version of a catalog file, or the snapshot an earlier server kept
-    (see :mod:`ui.snapshots`; a database's versions are not unique across its lifetimes)."""
-    if database_url(key[0][0]):
-        with store.paused_gc():
-            return build()
-    return snapshots.built(kind, key, build)
+    """``build()`` for one version of the catalog at ``key[0]``, or the snapshot an earlier
+    server kept of it (see :mod:`ui.snapshots`; the location's lifetime is part of the key)."""
+    return snapshots.built(kind, (*key, store.lifetime(key[0][0])), build)
 
 
 def _patch(live: _Live, token: str, records: list[dict]) -> _Live:

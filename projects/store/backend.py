@@ -71,6 +71,14 @@ rebuild = _either(file_rebuild.rebuild)
 rebuilt_text = _either(file_rebuild.rebuilt_text)
 
 
+def lifetime(location: Path | str | None = None) -> str:
+    """What tells two lives of one location apart, for caches kept across restarts: the
+    database's generation (made with its tables), or "" for a file, whose version already
+    names the file itself (its inode)."""
+    url = database_url(location)
+    return postgis_store.generation(url) if url else ""
+
+
 def _pg_changed_since(since: str, path: str = "") -> tuple[str, list[dict[str, Any]], int]:
     return postgis_listen.changed_since(path, since)
 

@@ -12,6 +12,7 @@ import pytest
 from bench.synthetic import synthetic_collection
 from projects import filters, store
 from projects.store import users
+from projects.store.postgis.tables import connect, ensure_schema
 from tests.ui.test_catalog import same_as_a_full_read
 from ui import catalog as ui_catalog
 from ui import snapshots
@@ -19,21 +20,30 @@ from ui import snapshots
 PASSWORD = "缙云山-2026-pw"
 
 
-@pytest.fixture
-def where(tmp_path, monkeypatch) -> str:
-    """A 300-record synthetic catalog file that this server has not read yet."""
-    path = str(tmp_path / "projects.geojson")
-    monkeypatch.setenv("SHAPINGBA_CATALOG", path)
-    monkeypatch.delenv(store.DATABASE_ENV, raising=False)
+@pytest.fixture(params=["file", "postgis"])
+def where(request, tmp_path, monkeypatch) -> str:
+    """A 300-record synthetic catalog on either store that this server has not read yet."""
+    if request.param == "file":
+        path = str(tmp_path / "projects.geojson")
+        monkeypatch.setenv("SHAPINGBA_CATALOG", path)
+        monkeypatch.delenv(store.DATABASE_ENV, raising=False)
+    else:
+        path = request.getfixturevalue("postgres_db")
+        monkeypatch.setenv(store.DATABASE_ENV, path)
     store.rebuild(synthetic_collection(300, seed=11)["features"], path)
+    forget(path)
     return path
+
+
+def forget(where: str) -> None:
+    with ui_catalog._lock:
+        ui_catalog._live.pop(where, None)
 
 
 def restart(where: str) -> None:
     """What a new server process holds of ``where``: nothing (its snapshots stay on disk)."""
     assert snapshots.settle()
-    with ui_catalog._lock:
-        ui_catalog._live.pop(where, None)
+    forget(where)
 
 
 def held(where: str) -> pd.DataFrame:
@@ -77,6 +87,23 @@ def test_a_catalog_replaced_wholesale_is_read_again(where):
     now = held(where)
     assert ui_catalog.refresh_stats(where)["full"] == 1
     assert len(now) == 120
+
+
+def test_a_database_made_anew_is_not_taken_for_the_old_one(postgres_db, monkeypatch):
+    monkeypatch.setenv(store.DATABASE_ENV, postgres_db)
+    store.rebuild(synthetic_collection(300, seed=11)["features"], postgres_db)
+    forget(postgres_db)
+    held(postgres_db)
+    restart(postgres_db)
+    # What a dropped and recreated database looks like: other rows, a new generation, and a
+    # change counter that may have reached the old one's number again.
+    connect(postgres_db).execute("DELETE FROM store_meta")
+    connect(postgres_db).execute("ALTER SEQUENCE project_changes RESTART")
+    ensure_schema(connect(postgres_db))
+    store.rebuild(synthetic_collection(300, seed=12)["features"], postgres_db)
+    now = held(postgres_db)
+    assert ui_catalog.refresh_stats(postgres_db)["full"] == 1
+    same_as_a_full_read(now, postgres_db)
 
 
 def test_a_broken_snapshot_is_rebuilt_not_trusted(where):

@@ -97,6 +97,14 @@ def catalog_version(path: str) -> str:
     return "missing" if newest is None else f"pg-{newest}"
 
 
+def generation(path: str) -> str:
+    """A random id the database got when its tables were made: a database made anew counts its
+    changes from 1 again, so only this and a version together name one state of a catalog."""
+    return (
+        connect(path).execute("SELECT value FROM store_meta WHERE key = 'generation'").fetchone()[0]
+    )
+
+
 def _entries(conn, where: str = "", params: tuple = ()) -> list[dict[str, Any]]:
     """History entries in the file store's shape (see :func:`projects.store.history`)."""
     cur = conn.execute(

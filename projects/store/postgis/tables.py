@@ -96,6 +96,12 @@ CREATE TABLE IF NOT EXISTS documents (
     lines bytea,
     entry json NOT NULL
 );
+CREATE TABLE IF NOT EXISTS store_meta (
+    key text PRIMARY KEY,
+    value text NOT NULL
+);
+INSERT INTO store_meta VALUES ('generation', md5(random()::text || clock_timestamp()::text))
+    ON CONFLICT (key) DO NOTHING;
 """
 
 #: Columns written for a record, in this order (``geom`` is made from the GeoJSON in SQL).
