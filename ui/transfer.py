@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import pandas as pd
 import streamlit as st
 
 from geo import exchange
@@ -175,6 +176,25 @@ def render(filtered: Any, query: Any) -> None:
     _render_import()
 
 
+#: How an empty value reads in the import preview (as in the edit history).
+EMPTY = "（空）"
+
+
+def shown_preview(table: pd.DataFrame) -> pd.DataFrame:
+    """The preview as staff read it: an empty 原值/新值 says （空）, not a blank cell that looks
+    like a value not yet loaded.
+
+    >>> shown_preview(pd.DataFrame({"原值": ["", "2021"], "新值": ["区规划自然资源局", ""]}))
+         原值        新值
+    0   （空）  区规划自然资源局
+    1  2021       （空）
+    """
+    values = [c for c in ("原值", "新值") if c in table]
+    out = table.copy()
+    out[values] = out[values].fillna("").replace("", EMPTY)
+    return out
+
+
 def _render_import() -> None:
     st.subheader("导入（工作人员）")
     flash = st.session_state.pop(K_IMPORT_FLASH, None)
@@ -256,7 +276,7 @@ def _import_dialog(editor: Any) -> None:
     )
     for note in result.notes:
         st.caption(md_text(note))
-    table = exchange.preview_table(result)
+    table = shown_preview(exchange.preview_table(result))
     if len(table):
         st.dataframe(table, hide_index=True, width="stretch")
     if not (result.added or result.changed):

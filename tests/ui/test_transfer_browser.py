@@ -124,6 +124,10 @@ def test_staff_upload_is_previewed_then_saved_once(page, files):
     # A table without geometry: nothing was chosen and no position changes, and it says so.
     expect(page.get_by_text("edits.csv：编码 GBK，文件没有几何，位置不变。")).to_be_visible()
     assert store.history_path(files["catalog"]).exists() is False
+    # The new project's 原值 reads （空）, as in the edit history, not a blank cell.
+    grid = page.get_by_role("dialog").locator('[data-testid="stDataFrame"]')
+    empty = grid.locator("[role=gridcell]").filter(has_text=re.compile("^（空）$"))
+    expect(empty.first).to_be_attached(timeout=WAIT_MS)
     page.get_by_role("button", name="确认导入（一次保存，记入修改历史）").click()
     expect(page.get_by_text("已导入 edits.csv")).to_have_text(
         "已导入 edits.csv：新增 1 个，修改 1 个。", timeout=WAIT_MS
