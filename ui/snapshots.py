@@ -27,6 +27,7 @@ import threading
 import time
 from collections.abc import Callable
 from functools import cache
+from importlib import metadata
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -44,7 +45,6 @@ KEEP = 6
 #: What the snapshots are built by: a change to any of these files starts afresh.
 _BUILT_BY = ("projects", "geo", "ui", "data/boundaries", "data/gazetteer", "data/gazetteer.geojson")
 _LIBRARIES = ("numpy", "pandas", "geopandas", "shapely", "pyarrow", "folium")
-_MISSING = object()
 _writing: set[Path] = set()
 _writing_lock = threading.Lock()
 
@@ -65,8 +65,7 @@ def fingerprint() -> str:
     """A digest of the code and data that build snapshots, and of the libraries' versions."""
     digest = hashlib.sha256(sys.version.encode())
     for name in _LIBRARIES:
-        module = sys.modules.get(name)
-        digest.update(f"{name}={getattr(module, '__version__', '')}".encode())
+        digest.update(f"{name}={metadata.version(name)}".encode())
     for top in _BUILT_BY:
         root = ROOT / top
         files = sorted(root.rglob("*")) if root.is_dir() else [root]
