@@ -12,7 +12,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from projects import clock, vocab
+from projects import clock, filters, vocab
 from projects.progress import PROGRESS, PROGRESS_COLOURS, status_on
 from ui import sidebar
 
@@ -29,6 +29,36 @@ ZONE_NOTE = (
     "东、中、西为区内三个片区；“跨区”指跨越两个及以上片区的项目（如轨道线路）；"
     "“区外”指位于沙坪坝区以外的项目（默认不显示）。点击柱子或图例即按其筛选。"
 )
+
+
+#: The facets a chart click narrows, with the words of the button that widens each one again and
+#: the values it restores (the sidebar's defaults: 区外 stays off).
+WIDEN = (
+    ("显示全部领域", sidebar.K_SECTORS, vocab.SECTORS),
+    ("显示全部状态", sidebar.K_STATUSES, vocab.ALL_STATUSES),
+    ("显示默认片区", sidebar.K_ZONES, filters.DEFAULT_ZONES),
+)
+
+
+def _widen(key: str, values: tuple[str, ...]) -> None:
+    st.session_state[key] = list(values)
+    st.session_state[K_NONCE] = st.session_state.get(K_NONCE, 0) + 1
+
+
+def _widen_buttons() -> None:
+    """A chart click narrows a filter to one bar; without these, undoing it means finding that
+    filter in the sidebar. Shown only for the facets now narrower than their default."""
+    narrowed = [
+        (label, key, values)
+        for label, key, values in WIDEN
+        if set(st.session_state.get(key, values)) != set(values)
+    ]
+    if not narrowed:
+        return
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.caption("筛选范围已缩小，可恢复：", width="content")
+        for label, key, values in narrowed:
+            st.button(label, key=f"widen-{key}", on_click=_widen, args=(key, values))
 
 
 def filter_from_selection(selection: Mapping[str, Any]) -> dict[str, list[str]]:
@@ -258,6 +288,7 @@ def render(
 
     ``years_table``: the catalog's ``filters.status_by_year`` for a last year, if the page
     keeps it (per catalog version), for the per-year chart."""
+    _widen_buttons()
     left, right = st.columns(2)
     with left:
         st.subheader("按领域与状态")

@@ -3,7 +3,11 @@ the real catalog's status histories, and a chart click turned into a filter."""
 
 from __future__ import annotations
 
+from streamlit.testing.v1 import AppTest
+
 from projects import filters, store, vocab
+from projects.sources import ROOT
+from tests.helpers import open_tab, run_page, shown_count
 from ui import charts, sidebar
 
 
@@ -108,3 +112,21 @@ def test_a_longer_catalog_table_counts_the_same_years():
     longer = filters.status_by_year(gdf, 2026)
     fast = charts.status_years_frame(shown, 2022, longer)
     assert fast.to_dict("records") == charts.status_years_frame(shown, 2022).to_dict("records")
+
+
+def test_a_filter_a_chart_click_narrowed_is_widened_again_from_the_charts(monkeypatch):
+    """After a click on the 交通 bar, 「显示全部领域」 beside the charts brings every sector back
+    (and no button is offered while nothing is narrowed)."""
+    monkeypatch.delenv("SHAPINGBA_CATALOG", raising=False)
+    at = open_tab(run_page(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)), "统计图")
+    everything = shown_count(at)[0]
+    assert not [b for b in at.button if b.label.startswith("显示")]
+    at.session_state[charts.K_PENDING] = {sidebar.K_SECTORS: ["交通"]}  # what the click leaves
+    run_page(at)
+    assert shown_count(at)[0] < everything
+    (widen,) = [b for b in at.button if b.label.startswith("显示")]
+    assert widen.label == "显示全部领域"
+    run_page(widen.click())
+    assert shown_count(at)[0] == everything
+    assert at.multiselect(key=sidebar.K_SECTORS).value == list(vocab.SECTORS)
+    assert not [b for b in at.button if b.label.startswith("显示")]
