@@ -188,6 +188,35 @@ def readable_cites(text: Any) -> Any:
     return _CODE_CITE.sub(lambda m: f"{DOC_SHORT[m.group(1)]}第 {m.group(2)} 行", text)
 
 
+#: A sector basis that names only the 专栏 whose theme gave the sector (「专栏14的主题」).
+_THEME_ONLY = re.compile(r"专栏(\d+)的主题")
+
+
+def sector_basis_text(record: pd.Series) -> str:
+    """The 领域依据 line. 「专栏14的主题」 alone does not say which 专栏 of which document nor what
+    its theme is: it is spelt out from the project's own source in that 专栏.
+
+    >>> sector_basis_text(pd.Series({"sector": "市政设施", "sector_basis": "专栏14的主题",
+    ...     "sources": [{"doc": "001_597dad319c36e270.txt", "line": 815,
+    ...                  "section": "专栏14：市政设施重点项目 / 综合能源保障体系"}]}))
+    '所在专栏14“市政设施重点项目”（十四五规划第 815 行）的主题为市政设施'
+    """
+    basis = readable_cites(present(record.get("sector_basis"), "无"))
+    theme = _THEME_ONLY.fullmatch(basis) if isinstance(basis, str) else None
+    sources = record.get("sources")
+    if theme is None or not isinstance(sources, list):
+        return basis
+    head = f"专栏{theme.group(1)}："
+    for src in sources:
+        section = str(src.get("section") or "") if isinstance(src, dict) else ""
+        if section.startswith(head):
+            title = section.removeprefix(head).split(" / ")[0]
+            doc = DOC_SHORT.get(str(src.get("doc") or "")[:3])
+            where = f"（{doc}第 {src.get('line')} 行）" if doc else ""
+            return f"所在专栏{theme.group(1)}“{title}”{where}的主题为{present(record['sector'])}"
+    return basis
+
+
 def _zone_text(record: pd.Series) -> str:
     zone = present(record["zone"], "未定")
     zones = record.get("zones")
@@ -266,7 +295,7 @@ def _render_record(record: pd.Series, shown_status: str | None, as_of: date | No
             else "无",
         ),
         ("领域", present(record["sector"])),
-        ("领域依据", readable_cites(present(record.get("sector_basis"), "无"))),
+        ("领域依据", sector_basis_text(record)),
         ("状态", status_text(record, shown_status)),
         ("年份", _years_text(years, record.get("years_basis"))),
         ("进度预警", progress_text(record, as_of)),

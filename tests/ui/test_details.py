@@ -101,3 +101,13 @@ def test_a_warning_resting_on_a_default_status_says_so(monkeypatch):
     details = _details(run_page(at))
     assert "**进度预警**：滞后：计划 2021–2025 年" in details.replace("\\", ""), details
     assert md_text(DEFAULT_PROGRESS_NOTE) in details
+
+
+def test_a_theme_only_sector_basis_names_the_column_and_its_document(monkeypatch):
+    """「领域依据：专栏14的主题」 (234 projects) says which 专栏, of which document, and its theme."""
+    monkeypatch.delenv("SHAPINGBA_CATALOG", raising=False)
+    at = run_page(AppTest.from_file(APP, default_timeout=60))
+    at.selectbox(key="picker").set_value("SPB-0001")  # 110千伏梨亭东线路局部迁改
+    details = _details(run_page(at))
+    expected = "所在专栏14“市政设施重点项目”（十四五规划第 815 行）的主题为市政设施"
+    assert f"**领域依据**：{md_text(expected)}" in details, details
