@@ -232,6 +232,10 @@ def _same(field_name: str, old: Any, new: Any) -> bool:
     return old == new
 
 
+#: Upload formats whose rows sit under a header row.
+TABLE_FORMATS = ("csv", "xlsx")
+
+
 def preview(upload: Upload, catalog: list[dict[str, Any]], outline: Any) -> Preview:
     """Check every row and match it to the catalog's features; InvalidValue lists what is wrong.
 
@@ -252,8 +256,12 @@ def preview(upload: Upload, catalog: list[dict[str, Any]], outline: Any) -> Prev
     rows: list[Row] = []
     problems: list[str] = []
     seen: dict[str, int] = {}
+    # A table's rows are numbered as Excel and WPS number them (row 1 is the header); a
+    # spatial file's features from 1, as QGIS lists them.
+    first = 2 if upload.source_format in TABLE_FORMATS else 1
     for line, (record, geom) in enumerate(
-        zip(upload.frame[fields].to_dict("records"), upload.frame.geometry, strict=True), start=1
+        zip(upload.frame[fields].to_dict("records"), upload.frame.geometry, strict=True),
+        start=first,
     ):
         try:
             rows.append(

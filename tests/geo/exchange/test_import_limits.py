@@ -11,6 +11,7 @@ import tracemalloc
 import zipfile
 import zlib
 
+import openpyxl
 import pytest
 
 from geo import exchange as im
@@ -120,7 +121,7 @@ def test_a_deeply_nested_list_cell_is_refused_in_chinese(outline):
 def test_new_ids_in_an_upload_must_be_in_the_documented_form(outline, bad):
     data = f"id,name,sector\n{bad},新项目,交通\n".encode()
     upload = im.read_upload(data, "ids.csv", crs="EPSG:4326")
-    with pytest.raises(InvalidValue, match="第 1 行：.*SPB- 加数字"):
+    with pytest.raises(InvalidValue, match="第 2 行：.*SPB- 加数字"):
         im.preview(upload, [], outline)
 
 
@@ -136,7 +137,7 @@ def test_a_geometry_of_a_million_vertices_is_refused(outline):
 def test_a_name_of_only_zero_width_spaces_is_refused(outline):
     data = "name,sector\n\u200b\u200b,交通\n".encode()
     upload = im.read_upload(data, "zw.csv", crs="EPSG:4326")
-    with pytest.raises(InvalidValue, match="第 1 行"):
+    with pytest.raises(InvalidValue, match="第 2 行"):
         im.preview(upload, [], outline)
 
 
@@ -151,3 +152,25 @@ def test_a_reader_fault_is_a_chinese_sentence_not_a_traceback(monkeypatch, caplo
         im.read_upload(b"name\n1\n", "x.csv")
     assert "ZeroDivisionError" not in err.value.message_zh and "internal" in caplog.text
     assert json.dumps(err.value.message_zh)
+
+
+def test_a_spreadsheet_row_is_named_by_its_row_number_in_excel(outline):
+    """Row 1 is the header, so the fourth project sits on Excel's (and WPS's) row 5: the error
+    and the preview name that row, not the fourth data row."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["name", "sector", "start_year"])
+    for n in range(1, 4):
+        sheet.append([f"项目{n}", "交通", 2021])
+    sheet.append(["项目4", "交通", "二〇二三"])
+    buf = io.BytesIO()
+    book.save(buf)
+    assert sheet.cell(row=5, column=3).value == "二〇二三"
+    upload = im.read_upload(buf.getvalue(), "rows.xlsx")
+    with pytest.raises(InvalidValue, match="第 5 行「起始年」应为数字"):
+        im.preview(upload, [], outline)
+    sheet.delete_rows(5)
+    buf = io.BytesIO()
+    book.save(buf)
+    rows = im.preview(im.read_upload(buf.getvalue(), "rows.xlsx"), [], outline).rows
+    assert [r.line for r in rows] == [2, 3, 4]
