@@ -7,7 +7,6 @@ from ui.edit.form import (
     placements,
 )
 from ui.edit.history import (
-    CHINA,
     change_table,
     entry_heading,
     value_text,
@@ -24,7 +23,6 @@ from ui.edit.state import (
 )
 
 __all__ = [
-    "CHINA",
     "CLICKED",
     "DRAWN",
     "K_EDITOR",

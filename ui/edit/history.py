@@ -16,7 +16,6 @@ import streamlit as st
 
 from geo.exchange.tables import yes_no
 from projects import schema, store, vocab
-from projects.clock import CHINA  # noqa: F401 - ui.edit names it in its public API
 from projects.errors import CatalogError
 from projects.store import users
 from ui.details import (
