@@ -32,7 +32,12 @@ def editor(tmp_path, monkeypatch):
 @pytest.fixture(params=["file", "postgis"])
 def location(request, tmp_path, monkeypatch, editor):
     """A 200-record synthetic catalog on either store, the page's default; no copy held yet."""
-    features = synthetic_collection(200, seed=7)["features"]
+    return unread_catalog(request, tmp_path, monkeypatch, synthetic_collection(200, seed=7))
+
+
+def unread_catalog(request, tmp_path, monkeypatch, collection: dict) -> str:
+    """``collection`` in the store ``request.param`` names ("file" or "postgis"), made the
+    page's default, and not yet read by this server."""
     if request.param == "file":
         where = str(tmp_path / "projects.geojson")
         monkeypatch.setenv("SHAPINGBA_CATALOG", where)
@@ -40,7 +45,7 @@ def location(request, tmp_path, monkeypatch, editor):
     else:
         where = request.getfixturevalue("postgres_db")
         monkeypatch.setenv(store.DATABASE_ENV, where)
-    store.rebuild(features, where)
+    store.rebuild(collection["features"], where)
     forget(where)
     return where
 
@@ -99,9 +104,12 @@ def test_a_save_fetches_only_the_records_it_changed(location, editor):
 
 def test_a_rebuild_is_read_whole(location, editor):
     held(location)
+    # The first copy may also come from a snapshot (with PostGIS a notice of the fixture's own
+    # rebuild can be read by the listener once the test's snapshot folder is set).
+    before = ui_catalog.refresh_stats(location)["full"]
     store.rebuild(synthetic_collection(150, seed=8)["features"], location)
     now = held(location)
-    assert len(now) == 150 and ui_catalog.refresh_stats(location)["full"] == 2
+    assert len(now) == 150 and ui_catalog.refresh_stats(location)["full"] == before + 1
     same_as_a_full_read(now, location)
 
 

@@ -13,7 +13,7 @@ from bench.synthetic import synthetic_collection
 from projects import filters, store
 from projects.store import users
 from projects.store.postgis.tables import connect, ensure_schema
-from tests.ui.test_catalog import same_as_a_full_read
+from tests.ui.test_catalog import forget, same_as_a_full_read, unread_catalog
 from ui import catalog as ui_catalog
 from ui import snapshots
 
@@ -23,21 +23,7 @@ PASSWORD = "缙云山-2026-pw"
 @pytest.fixture(params=["file", "postgis"])
 def where(request, tmp_path, monkeypatch) -> str:
     """A 300-record synthetic catalog on either store that this server has not read yet."""
-    if request.param == "file":
-        path = str(tmp_path / "projects.geojson")
-        monkeypatch.setenv("SHAPINGBA_CATALOG", path)
-        monkeypatch.delenv(store.DATABASE_ENV, raising=False)
-    else:
-        path = request.getfixturevalue("postgres_db")
-        monkeypatch.setenv(store.DATABASE_ENV, path)
-    store.rebuild(synthetic_collection(300, seed=11)["features"], path)
-    forget(path)
-    return path
-
-
-def forget(where: str) -> None:
-    with ui_catalog._lock:
-        ui_catalog._live.pop(where, None)
+    return unread_catalog(request, tmp_path, monkeypatch, synthetic_collection(300, seed=11))
 
 
 def restart(where: str) -> None:
