@@ -29,7 +29,8 @@ def where(request, tmp_path, monkeypatch) -> str:
 def restart(where: str) -> None:
     """What a new server process holds of ``where``: nothing (its snapshots stay on disk)."""
     assert snapshots.settle()
-    forget(where)
+    with ui_catalog._lock:
+        ui_catalog._live.pop(where, None)
 
 
 def held(where: str) -> pd.DataFrame:
