@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
@@ -80,12 +80,9 @@ def china_time(iso: Any) -> str:
     if not iso or not isinstance(iso, str):
         return ""
     try:
-        moment = datetime.fromisoformat(iso)
+        return clock.china_text(datetime.fromisoformat(iso))
     except ValueError:
         return iso
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(clock.CHINA).strftime("%Y-%m-%d %H:%M")
 
 
 def edit_line(record: pd.Series) -> str | None:

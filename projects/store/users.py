@@ -56,7 +56,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -64,7 +64,7 @@ from typing import Any
 import bcrypt
 from filelock import FileLock
 
-from projects.clock import CHINA
+from projects import clock
 from projects.errors import CatalogError, NotAllowed
 from projects.sources import ROOT
 from projects.store import audit
@@ -588,9 +588,8 @@ def list_sessions(path: Path | str | None = None) -> list[dict[str, Any]]:
     ]
 
 
-def china_time(seconds: float) -> str:
-    """A time as staff read it: China Standard Time, to the second."""
-    return datetime.fromtimestamp(seconds, CHINA).strftime("%Y-%m-%d %H:%M:%S")
+def _china_time(seconds: float) -> str:
+    return clock.china_text(datetime.fromtimestamp(seconds, UTC), seconds=True)
 
 
 def describe_sessions(sessions: list[dict[str, Any]]) -> list[str]:
@@ -600,7 +599,7 @@ def describe_sessions(sessions: list[dict[str, Any]]) -> list[str]:
     lines = ["账号\t登录时间（北京时间）\t最近活动（北京时间）\t来源\t会话编号"]
     for s in sessions:
         lines.append(
-            f"{s['name']}\t{china_time(s['created'])}\t{china_time(s['last_seen'])}\t"
+            f"{s['name']}\t{_china_time(s['created'])}\t{_china_time(s['last_seen'])}\t"
             f"{s['client'] or '未知'}\t{s['id']}"
         )
     return lines

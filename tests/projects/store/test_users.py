@@ -8,11 +8,13 @@ import os
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from projects import store
+from projects.clock import china_text
 from projects.errors import CatalogError, NotAllowed
 from projects.sources import ROOT
 from projects.store import audit, users
@@ -386,7 +388,7 @@ def test_an_idle_session_ends_and_use_keeps_it_open(anywhere, clock):
 
 
 def test_sessions_are_shown_in_china_time():
-    assert users.china_time(0) == "1970-01-01 08:00:00"
+    assert china_text(datetime.fromtimestamp(0, UTC), seconds=True) == "1970-01-01 08:00:00"
     (line,) = users.describe_sessions([])
     assert line == "没有打开的登录会话。"
     head, row = users.describe_sessions(
