@@ -13,6 +13,7 @@ import streamlit as st
 
 from geo import places
 from projects import clock, vocab
+from projects.documents import DEFAULT_BASIS
 from projects.progress import RULE, UNKNOWN, progress_of
 from projects.sources import DOC_SHORT
 
@@ -141,8 +142,6 @@ def source_lines(sources: Any) -> list[str]:
 YEARS_BASIS_LABELS = vocab.YEARS_BASIS_LABELS
 #: How a status-history entry's part reads in the panel.
 PART_LABELS = vocab.PART_LABELS
-#: What a status taken from no words of the documents says (projects.documents.status).
-DEFAULT_BASIS = "默认（文中无进度表述）"
 
 
 def history_lines(history: Any) -> list[str]:

@@ -22,7 +22,7 @@ from projects import filters, store
 from projects.errors import CatalogError
 from ui import catalog
 from ui.details import md_text
-from ui.edit import current_editor
+from ui.edit import EMPTY, current_editor
 
 log = logging.getLogger(__name__)
 
@@ -174,10 +174,6 @@ def render(filtered: Any, query: Any) -> None:
     for note in result.warnings:
         st.caption(md_text(f"注意：{note}"))
     _render_import()
-
-
-#: How an empty value reads in the import preview (as in the edit history).
-EMPTY = "（空）"
 
 
 def shown_preview(table: pd.DataFrame) -> pd.DataFrame:

@@ -8,10 +8,11 @@ import re
 from streamlit.testing.v1 import AppTest
 
 from projects import store
+from projects.documents import DEFAULT_BASIS
 from projects.sources import ROOT
 from projects.store import users
 from tests.helpers import run_page
-from ui.details import DEFAULT_BASIS, DEFAULT_PROGRESS_NOTE, china_time, md_text
+from ui.details import DEFAULT_PROGRESS_NOTE, china_time, md_text
 
 APP = str(ROOT / "app.py")
 

@@ -7,6 +7,7 @@ from ui.edit.form import (
     placements,
 )
 from ui.edit.history import (
+    EMPTY,
     change_table,
     entry_heading,
     value_text,
@@ -23,6 +24,7 @@ from ui.edit.state import (
 )
 
 __all__ = [
+    "EMPTY",
     "CLICKED",
     "DRAWN",
     "K_EDITOR",
