@@ -46,6 +46,7 @@ from projects.documents.proposals import (
 from projects.documents.readers import DocumentText, read_document
 from projects.errors import BadFile, CatalogError, InvalidValue
 from projects.records.curation import CURATION_PATH, read_curation
+from projects.store.atomic_write import write_atomic
 from projects.store.postgis import documents as db_docs
 
 #: The folder of taken-in documents of the file store, beside the catalog (data/documents).
@@ -319,7 +320,7 @@ def keep(intake: Intake, path: Path | str | None = None) -> list[Path]:
         folder.mkdir(parents=True, exist_ok=True)
         for file, data in ((folder / intake.doc_file, lines), (folder / original, intake.data)):
             if data and not file.exists():
-                db_docs.write_bytes(file, data)
+                write_atomic(file, data)
                 written.append(file)
     m = intake.meta
 
@@ -383,7 +384,7 @@ def _update_index(path: Path | str | None, doc_id: str, change) -> None:
                 data.pop(doc_id, None)
             else:
                 change(data.setdefault(doc_id, {"batches": []}))
-            db_docs.write_bytes(index, db_docs.index_bytes(data))
+            write_atomic(index, db_docs.index_bytes(data))
     except Timeout as exc:
         raise CatalogError("其他人正在更新文件库，请稍后再试。") from exc
 

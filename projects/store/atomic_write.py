@@ -59,12 +59,14 @@ def check_writable(target: Path) -> int:
     return mode
 
 
-def prepare(target: Path, text: str) -> Path:
-    """Write ``text`` to a fsynced temp file beside ``target`` (same mode); return its path."""
+def prepare(target: Path, text: str | bytes) -> Path:
+    """Write ``text`` (UTF-8, or bytes as they are) to a fsynced temp file beside ``target``
+    (same mode); return its path."""
     mode = check_writable(target)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
+        binary = isinstance(text, bytes)
+        with os.fdopen(fd, "wb" if binary else "w", encoding=None if binary else "utf-8") as f:
             f.write(text)
             f.flush()
             os.fsync(f.fileno())
@@ -85,7 +87,7 @@ def install(tmp: Path, target: Path) -> None:
     fsync_dir(target.parent)
 
 
-def write_atomic(target: Path, text: str) -> None:
+def write_atomic(target: Path, text: str | bytes) -> None:
     """Write to a temp file in the same folder, fsync, then os.replace: old or new, never half."""
     install(prepare(target, text), target)
 

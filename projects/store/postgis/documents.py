@@ -16,8 +16,6 @@ made under one advisory lock, as the folder's index is changed under its file lo
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +24,7 @@ from typing import Any
 from psycopg.types.json import Json
 
 from projects.errors import CatalogError
+from projects.store.atomic_write import write_atomic
 from projects.store.postgis.tables import SAVE_LOCK, compact, connect
 
 #: The folder of taken-in documents beside a catalog file, and its index.
@@ -155,21 +154,6 @@ def replace_all(url: str, docs: list[Kept]) -> None:
             conn.execute(_UPSERT, params | {"original": doc.original, "lines": doc.lines})
 
 
-def write_bytes(target: Path, data: bytes) -> None:
-    """Replace ``target`` with ``data`` atomically (a fsynced temp file renamed over it)."""
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def folder_of(catalog: Path) -> Path:
     """The documents folder that belongs to a catalog file."""
     return catalog.parent / DOCUMENTS_NAME
@@ -224,9 +208,9 @@ def write_folder(folder: Path, docs: list[Kept]) -> None:
         for key, data in (("original", doc.original), ("lines", doc.lines)):
             name = _file_name(doc.entry, key)
             if name and data is not None:
-                write_bytes(folder / name, data)
+                write_atomic(folder / name, data)
                 wanted.add(name)
-    write_bytes(folder / INDEX_NAME, index_bytes({d.doc_id: d.entry for d in docs}))
+    write_atomic(folder / INDEX_NAME, index_bytes({d.doc_id: d.entry for d in docs}))
     for doc in old:
         for key in ("original", "lines"):
             name = _file_name(doc.entry, key)
