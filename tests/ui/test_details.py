@@ -17,16 +17,20 @@ from ui.details import DEFAULT_PROGRESS_NOTE, china_time, md_text
 APP = str(ROOT / "app.py")
 
 
+def _first_live(wanted) -> dict:
+    """The properties of the committed catalog's first live project for which ``wanted`` holds."""
+    features = json.loads(store.catalog_path().read_text("utf-8"))["features"]
+    return next(
+        f["properties"]
+        for f in features
+        if not f["properties"].get("deleted") and wanted(f["properties"])
+    )
+
+
 def test_zone_basis_cites_documents_by_name_not_by_file_code(monkeypatch):
     """A rule-written zone basis cites ``001:728``; the panel says 十四五规划第 728 行."""
     monkeypatch.delenv("SHAPINGBA_CATALOG", raising=False)
-    features = json.loads(store.catalog_path().read_text("utf-8"))["features"]
-    coded = next(
-        f["properties"]
-        for f in features
-        if re.search(r"001:\d+", f["properties"].get("zone_basis") or "")
-        and not f["properties"].get("deleted")
-    )
+    coded = _first_live(lambda p: re.search(r"001:\d+", p.get("zone_basis") or ""))
     line = re.search(r"001:(\d+)", coded["zone_basis"]).group(1)
     at = run_page(AppTest.from_file(APP, default_timeout=60))
     at.selectbox(key="picker").set_value(coded["id"])
@@ -44,13 +48,11 @@ def _details(at: AppTest) -> str:
 def test_a_default_status_reads_in_one_bracket(monkeypatch):
     """「规划（默认：文中无进度表述）」, not 「规划（默认（文中无进度表述））」."""
     monkeypatch.delenv("SHAPINGBA_CATALOG", raising=False)
-    features = json.loads(store.catalog_path().read_text("utf-8"))["features"]
-    props = next(
-        f["properties"]
-        for f in features
-        if not f["properties"].get("deleted")
-        and f["properties"]["status_history"]
-        and all(e.get("basis") == DEFAULT_BASIS for e in f["properties"]["status_history"])
+    props = _first_live(
+        lambda p: (
+            p["status_history"]
+            and all(e.get("basis") == DEFAULT_BASIS for e in p["status_history"])
+        )
     )
     at = run_page(AppTest.from_file(APP, default_timeout=60))
     at.selectbox(key="picker").set_value(props["id"])

@@ -109,9 +109,14 @@ def test_a_broken_account_file_is_a_clear_error(accounts):
 
 def run_cli(where: Path | dict, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
     extra = where if isinstance(where, dict) else {"SHAPINGBA_USERS": str(where)}
-    env = {k: v for k, v in os.environ.items() if k != "SHAPINGBA_USERS"} | extra
+    return _run(extra, ["-m", "projects.store.users", *args], stdin)
+
+
+def _run(where: dict, argv: list[str], stdin: str = "") -> subprocess.CompletedProcess:
+    """Python with ``argv`` in another process, its accounts where ``where`` says."""
+    env = {k: v for k, v in os.environ.items() if k != "SHAPINGBA_USERS"} | where
     return subprocess.run(
-        [sys.executable, "-m", "projects.store.users", *args],
+        [sys.executable, *argv],
         input=stdin,
         capture_output=True,
         text=True,
@@ -284,15 +289,7 @@ print(editor.token)
 
 
 def _run_python(where: dict, code: str, *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "SHAPINGBA_USERS"} | where
-    return subprocess.run(
-        [sys.executable, "-c", code, *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=60,
-    )
+    return _run(where, ["-c", code, *args])
 
 
 def test_a_login_opens_a_session_row_holding_only_a_hash_of_its_token(anywhere):
