@@ -328,12 +328,38 @@
     }
     sp.chosenPlace = selPlace;
     keepChosenOutline();
-    if (selected >= 0 && selected !== prevSel) { reveal(selected); }
+    // A map's first state keeps the view it opened with (a shared link's `v`, or where the user
+    // was before the map was rebuilt); a project chosen later is brought into view.
+    if (selected >= 0 && selected !== prevSel) { reveal(selected, sp.applied > 0); }
     sp.shown = shown; sp.applied += 1;
   }
-  function reveal(i) {
-    var at = anchor(i);
-    if (!map.getBounds().contains(at)) { map.panTo(at); }
+  // The zoom a chosen project's cluster is opened at when its markers stay together deeper than
+  // that (co-located points never come apart, even at the map's maximum zoom).
+  var REVEAL_ZOOM = 17;
+  function markerOf(i) {
+    if (i < nOwn) { return sp.parts[i].marker ? sp.parts[i].layers[0] : null; }
+    var pi = D.r[i - nOwn];
+    for (var k = 0; k < sp.badges.length; k++) { if (sp.badges[k]._spPlace === pi) { return sp.badges[k]; } }
+    return null;
+  }
+  // Show project i: panned into view, and when its marker is inside a cluster, zoomed to where
+  // it stands alone (the zoom after its deepest cluster's, markercluster's `__parent._zoom`), or
+  // to REVEAL_ZOOM with that cluster spread out (spiderfied) when it stays clustered there.
+  // Done here rather than by markercluster's zoomToShowLayer, which waits for a zoom step that
+  // never comes when the cluster is already at the map's maximum zoom.
+  function reveal(i, zoomIn) {
+    var at = anchor(i), m = markerOf(i);
+    var clustered = zoomIn && m && cluster.hasLayer(m) && cluster.getVisibleParent(m) !== m;
+    if (!clustered) {
+      if (!map.getBounds().contains(at)) { map.panTo(at); }
+      return;
+    }
+    at = m.getLatLng();
+    var apart = m.__parent ? m.__parent._zoom + 1 : map.getZoom();
+    var z = Math.max(map.getZoom(), Math.min(apart, REVEAL_ZOOM, map.getMaxZoom()));
+    map.setView(at, z, { animate: false });
+    var parent = cluster.getVisibleParent(m);
+    if (parent && parent !== m && parent.spiderfy) { parent.spiderfy(); }
   }
   // How many projects are on the map now, counted from the layers themselves: each own
   // geometry once (however many parts), each badge as the projects it stands for.

@@ -1,0 +1,116 @@
+"""Choosing a project in 「定位项目」 when its marker is inside a cluster, in headless Chromium on the
+bundled catalog: the map zooms to where the marker stands alone (or, for points that stay together
+at any zoom, opens their cluster), so a real mouse click at its screen position opens it.
+
+Skips when Chromium is absent, unless SHAPINGBA_REQUIRE_BROWSER=1 (CI), where that is a failure.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from projects import store
+from projects.sources import ROOT
+from tests.helpers import IFRAME, WAIT_MS, app_in_browser, map_frame, open_page, settled, sidebar
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = ROOT / "tests" / "artifacts"
+#: How long the map may take to show a chosen marker (ms): it does so in one step, so a marker
+#: still clustered after this was not going to be shown.
+SHOWN_MS = 30_000
+
+#: Own point markers hidden in a cluster now: id and the zoom from which each stands alone
+#: (markercluster's deepest cluster of it, plus one; above the map's maximum: never).
+_CLUSTERED_JS = """() => { const sp = window.__sp, out = [];
+  sp.parts.forEach((p, i) => { const l = p.layers[0];
+    if (p.marker && p.layers.length === 1 && sp.cluster.hasLayer(l) && !l._icon)
+      out.push([sp.ids[i], l.__parent._zoom + 1]); });
+  return out; }"""
+
+#: The chosen marker is drawn on its own, inside the map, and is what is under its centre.
+_SHOWN_JS = """(id) => { const sp = window.__sp, l = sp.parts[sp.index(id)].layers[0];
+  if (!l._icon || !window.map.getBounds().contains(l.getLatLng())) return null;
+  const p = window.map.latLngToContainerPoint(l.getLatLng());
+  const el = document.elementFromPoint(p.x, p.y);
+  return (el === l._icon || l._icon.contains(el)) ? {x: p.x, y: p.y} : null; }"""
+
+
+def _names() -> dict[str, str]:
+    """Project id → name, for the names only one project has (the picker lists them by name)."""
+    features = json.loads(store.catalog_path().read_text("utf-8"))["features"]
+    names = [f["properties"]["name"] for f in features]
+    return {
+        f["properties"]["id"]: f["properties"]["name"]
+        for f in features
+        if names.count(f["properties"]["name"]) == 1
+    }
+
+
+def _pick(page, name: str) -> None:
+    """Choose ``name`` in the sidebar's 「定位项目」 box (type, then choose), without filtering."""
+    box = sidebar(page).locator('[data-testid="stSelectbox"]').filter(has_text="定位项目")
+    box.click()
+    page.keyboard.type(name)
+    page.get_by_role("option", name=name, exact=True).click()
+    settled(page)
+
+
+def _details(page, pid: str):
+    item = page.get_by_role("listitem").filter(has_text=re.compile(f"^编号：{re.escape(pid)}$"))
+    return item.first
+
+
+#: Other projects whose markers are drawn by themselves inside the map now.
+_ON_SCREEN_JS = """(id) => { const sp = window.__sp, bounds = window.map.getBounds();
+  return sp.parts.filter((p, i) => sp.ids[i] !== id && p.marker && p.layers.length === 1 &&
+    !!p.layers[0]._icon && bounds.contains(p.layers[0].getLatLng())).map(p => p.layers[0].feature
+    .properties.id); }"""
+
+
+def _click_shown(page, frame, pid: str, names: dict[str, str]) -> None:
+    """Wait until ``pid``'s marker is on screen by itself; choose another project shown beside
+    it (the map stays put), then click ``pid``'s marker: its details open again."""
+    at = frame.wait_for_function(_SHOWN_JS, arg=pid, timeout=SHOWN_MS).json_value()
+    other = next(o for o in frame.evaluate(_ON_SCREEN_JS, pid) if o in names)
+    _pick(page, names[other])
+    expect(_details(page, other)).to_be_visible(timeout=WAIT_MS)
+    assert frame.evaluate(_SHOWN_JS, pid) == at
+    box = page.query_selector(IFRAME).bounding_box()
+    page.mouse.move(box["x"] + at["x"] - 20, box["y"] + at["y"] - 20)
+    page.mouse.click(box["x"] + at["x"], box["y"] + at["y"])
+    expect(_details(page, pid)).to_be_visible(timeout=WAIT_MS)
+
+
+def test_a_clustered_project_chosen_in_the_picker_is_shown_and_clickable():
+    names = _names()
+    with app_in_browser(store.catalog_path()) as (browser, url):
+        page = open_page(browser, url, viewport={"width": 1600, "height": 1000})
+        frame = map_frame(page)
+        clustered = [(pid, z) for pid, z in frame.evaluate(_CLUSTERED_JS) if pid in names]
+        apart = [pid for pid, z in clustered if 13 <= z <= 16]
+        together = [pid for pid, z in clustered if z > 18]
+        assert apart and together, clustered
+
+        # A marker that comes apart from its neighbours at a deeper zoom: zoomed to.
+        zoom = frame.evaluate("() => window.map.getZoom()")
+        _pick(page, names[apart[0]])
+        expect(_details(page, apart[0])).to_be_visible(timeout=WAIT_MS)
+        frame.wait_for_function(_SHOWN_JS, arg=apart[0], timeout=SHOWN_MS)
+        assert frame.evaluate("() => window.map.getZoom()") > zoom
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "reveal_clustered_1600.png"))
+        _click_shown(page, frame, apart[0], names)
+
+        # A point that shares its spot with others: their cluster is spread out to show it.
+        _pick(page, names[together[0]])
+        expect(_details(page, together[0])).to_be_visible(timeout=WAIT_MS)
+        frame.wait_for_function(_SHOWN_JS, arg=together[0], timeout=SHOWN_MS)
+        assert frame.evaluate("() => window.map.getZoom()") <= 17
+        page.screenshot(path=str(ARTIFACTS / "reveal_together_1600.png"))
+        _click_shown(page, frame, together[0], names)
+        assert page.errors == []
