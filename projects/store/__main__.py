@@ -4,6 +4,9 @@
 consistent snapshot with a manifest of hashes, ``restore DIR`` checks and restores one (see
 :mod:`projects.store.backup`).
 
+``places [URL]`` refreshes the database's ``places`` table from ``data/places.geojson`` (after
+``make gazetteer``, or when the table was filled by an older release).
+
 For migrate, FROM and TO are each a catalog file (its ``history.jsonl`` beside it goes along) or a
 ``postgresql://`` URL. ``--replace`` allows overwriting a target that already holds a catalog.
 """
@@ -16,6 +19,8 @@ import sys
 from projects.errors import CatalogError
 from projects.store import backup
 from projects.store.postgis.migrate import migrate
+from projects.store.postgis.places import PLACES_PATH, read_places_file, write_places
+from projects.store.postgis.tables import configured_url, is_url
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,6 +33,13 @@ def main(argv: list[str] | None = None) -> int:
     move.add_argument("source", help="源：目录文件路径或 postgresql:// 地址")
     move.add_argument("target", help="目标：目录文件路径或 postgresql:// 地址")
     move.add_argument("--replace", action="store_true", help="目标已有数据时覆盖")
+    fill = sub.add_parser("places", help="用地名文件刷新数据库的地名表（places）")
+    fill.add_argument(
+        "url", nargs="?", help="postgresql:// 地址（默认取环境变量 SHAPINGBA_DATABASE_URL）"
+    )
+    fill.add_argument(
+        "--file", default=str(PLACES_PATH), help="地名文件（默认 data/places.geojson）"
+    )
     save = sub.add_parser("backup", help="备份项目目录、修改记录、审计日志、账号和规划文件")
     save.add_argument("folder", help="备份目录（新的或空的）")
     back = sub.add_parser("restore", help="校验备份后恢复")
@@ -36,9 +48,22 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "migrate":
             done = migrate(args.source, args.target, replace=args.replace)
+            places = f"、{done.places} 个地名" if done.places else ""
             print(
                 f"已迁移 {done.projects} 个项目、{done.saves} 次保存记录、{done.accounts} 个账号、"
-                f"{done.documents} 份已收录文件。"
+                f"{done.documents} 份已收录文件{places}。"
+            )
+        elif args.command == "places":
+            url = args.url or configured_url()
+            if not is_url(url):
+                print(
+                    "错误：请给出 postgresql:// 地址或设置 SHAPINGBA_DATABASE_URL。",
+                    file=sys.stderr,
+                )
+                return 1
+            count = write_places(url, read_places_file(args.file))
+            print(
+                f"已把 {count} 个地名写入数据库的地名表（来自 {args.file}）；应用服务重启后生效。"
             )
         elif args.command == "backup":
             summary = backup.backup(args.folder)

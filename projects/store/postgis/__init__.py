@@ -1,7 +1,26 @@
 """The PostGIS store: the same public functions as the file store, over PostgreSQL tables."""
 
 from projects.store.postgis.listen import changed_since, watch
+from projects.store.postgis.places import (
+    PLACES_PATH,
+    place_count,
+    read_places,
+    read_places_file,
+    write_places,
+)
 from projects.store.postgis.store import export, replace_all
 from projects.store.postgis.tables import CHANNEL, is_url
 
-__all__ = ["CHANNEL", "changed_since", "export", "is_url", "replace_all", "watch"]
+__all__ = [
+    "CHANNEL",
+    "PLACES_PATH",
+    "changed_since",
+    "export",
+    "is_url",
+    "place_count",
+    "read_places",
+    "read_places_file",
+    "replace_all",
+    "watch",
+    "write_places",
+]

@@ -9,7 +9,10 @@ account file (``$SHAPINGBA_USERS``, else ``users.json`` beside the catalog file)
 taken-in plan documents: the ``documents/`` folder beside the catalog file (its index, each
 original upload and its kept lines) into the ``documents`` table and back, byte for byte, so
 every citation of a kept document's line still resolves. Open login sessions do not travel:
-after a move staff log in again.
+after a move staff log in again. Into a database, the places every record can refer to go too:
+``data/places.geojson`` (or, from another database, its ``places`` table) fills the ``places``
+table (:mod:`projects.store.postgis.places`), replacing what it held; out to a file they do not
+travel (the file store reads the repository's gazetteer and zones).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from projects.store.atomic_write import write_atomic
 from projects.store.catalog_file import catalog_path, dumps, history_path, locked
 from projects.store.history_log import read_batches
 from projects.store.postgis import documents as db_docs
+from projects.store.postgis import places as db_places
 from projects.store.postgis import store as db
 from projects.store.postgis.tables import compact, connect, is_url
 
@@ -37,6 +41,7 @@ class Migrated:
     saves: int
     accounts: int = 0
     documents: int = 0
+    places: int = 0
 
 
 def accounts_file(catalog: Path) -> Path:
@@ -69,16 +74,25 @@ def _write_file(catalog: Path, features: list[dict[str, Any]], batches: list[dic
         write_atomic(catalog, dumps(features))
 
 
-def migrate(source: Path | str, target: Path | str, *, replace: bool = False) -> Migrated:
+def migrate(
+    source: Path | str,
+    target: Path | str,
+    *,
+    replace: bool = False,
+    places_file: Path | str = db_places.PLACES_PATH,
+) -> Migrated:
     """Copy the catalog and its history from ``source`` to ``target`` (a file or a URL each).
 
     Refuses (CatalogError, in Chinese) to overwrite a target that already holds a catalog unless
-    ``replace``; the target then holds exactly the source's records and history.
+    ``replace``; the target then holds exactly the source's records and history. A database
+    target also gets its places (from ``places_file``, or the source database's table).
     """
+    places: list[dict[str, Any]] = []
     if is_url(source):
         features, batches = db.export(source)
         staff = users.accounts(source)
         kept = db_docs.export(source)
+        places = db_places.read_places(source)
     else:
         source = catalog_path(source)
         if not source.exists():
@@ -89,6 +103,8 @@ def migrate(source: Path | str, target: Path | str, *, replace: bool = False) ->
     if is_url(target):
         if not replace and occupied(target):
             raise CatalogError("目标数据库已有项目、修改记录或文件库；确认要覆盖请加 --replace。")
+        places = places or db_places.read_places_file(places_file)
+        db_places.write_places(target, places)  # first: bad places stop before anything moves
         db.replace_all(target, features, batches)
         db_docs.replace_all(target, kept)
         if staff:
@@ -108,4 +124,5 @@ def migrate(source: Path | str, target: Path | str, *, replace: bool = False) ->
             db_docs.write_folder(folder, kept)
         if staff:
             users.replace_accounts(staff, staff_file)
-    return Migrated(len(features), len(batches), len(staff), len(kept))
+        places = []
+    return Migrated(len(features), len(batches), len(staff), len(kept), len(places))

@@ -7,7 +7,10 @@ are what SQL filters and locks on. The history is one row per save (``batches``,
 0 like the file's lines) and one per record change (``entries``), again as ``json``. Staff
 accounts, the login throttle and open login sessions are ``accounts``, ``login_failures`` and
 ``sessions`` (:mod:`projects.store.postgis.accounts`); taken-in plan documents are
-``documents`` (:mod:`projects.store.postgis.documents`).
+``documents`` (:mod:`projects.store.postgis.documents`). Every place a record can refer to by its
+``place_id`` is a row of ``places`` (:mod:`projects.store.postgis.places`); ``projects.place_id``
+is a column generated from the record, and the view ``project_places`` shows each
+reference-level record at its place's representative point (never copying the place's shape).
 """
 
 from __future__ import annotations
@@ -45,8 +48,17 @@ CREATE TABLE IF NOT EXISTS projects (
     start_year integer,
     end_year integer,
     feature json NOT NULL,
-    geom geometry(Geometry, 4326)
+    geom geometry(Geometry, 4326),
+    place_id text GENERATED ALWAYS AS (feature -> 'properties' ->> 'place_id') STORED
 );
+DO $$ BEGIN
+    IF NOT EXISTS (SELECT 1 FROM information_schema.columns
+                   WHERE table_name = 'projects' AND column_name = 'place_id') THEN
+        ALTER TABLE projects ADD COLUMN place_id text
+            GENERATED ALWAYS AS (feature -> 'properties' ->> 'place_id') STORED;
+    END IF;
+END $$;
+CREATE INDEX IF NOT EXISTS projects_place_idx ON projects (place_id);
 CREATE INDEX IF NOT EXISTS projects_geom_idx ON projects USING gist (geom);
 CREATE INDEX IF NOT EXISTS projects_changed_idx ON projects (changed);
 CREATE INDEX IF NOT EXISTS projects_ord_idx ON projects (ord, id);
@@ -96,6 +108,25 @@ CREATE TABLE IF NOT EXISTS documents (
     lines bytea,
     entry json NOT NULL
 );
+CREATE TABLE IF NOT EXISTS places (
+    id text PRIMARY KEY,
+    ord integer NOT NULL,
+    name text NOT NULL,
+    aliases text[] NOT NULL,
+    kind text NOT NULL,
+    precision text NOT NULL,
+    basis text NOT NULL,
+    properties jsonb NOT NULL,
+    geom geometry(Geometry, 4326) NOT NULL,
+    point geometry(Point, 4326)
+);
+CREATE INDEX IF NOT EXISTS places_geom_idx ON places USING gist (geom);
+CREATE OR REPLACE VIEW project_places AS
+    SELECT p.id, p.name, p.sector, p.status, p.zone, p.start_year, p.end_year,
+           p.feature -> 'properties' ->> 'precision' AS precision, p.place_id,
+           l.name AS place_name, l.kind AS place_kind, l.basis AS place_basis, l.point AS geom
+    FROM projects p JOIN places l ON l.id = p.place_id
+    WHERE NOT p.deleted AND p.geom IS NULL;
 CREATE TABLE IF NOT EXISTS store_meta (
     key text PRIMARY KEY,
     value text NOT NULL

@@ -1,0 +1,197 @@
+"""The ``places`` table in a real PostgreSQL + PostGIS: filled by a migration, read back whole,
+and joined to the records that refer to a place."""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+import shapely
+
+from projects import store, vocab
+from projects.errors import CatalogError
+from projects.sources import ROOT
+from projects.store.postgis import (
+    PLACES_PATH,
+    place_count,
+    read_places,
+    read_places_file,
+    write_places,
+)
+from projects.store.postgis.migrate import migrate
+from projects.store.postgis.tables import connect, ensure_schema
+
+FILE_PLACES = read_places_file()
+CATALOG = store.load(ROOT / "data" / "projects.geojson")
+
+
+@pytest.fixture
+def db(postgres_db, tmp_path, monkeypatch):
+    """An empty database with no places, emptied of places again afterwards (other tests read
+    the places of the shared test database as the app's gazetteer)."""
+    monkeypatch.setenv("SHAPINGBA_USERS", str(tmp_path / "users.json"))
+    connect(postgres_db).execute("DELETE FROM places")
+    yield postgres_db
+    connect(postgres_db).execute("DELETE FROM places")
+
+
+@pytest.fixture
+def migrated(db, tmp_path):
+    """The real catalog migrated into the database (with its places)."""
+    catalog = tmp_path / "projects.geojson"
+    shutil.copy(ROOT / "data" / "projects.geojson", catalog)
+    done = migrate(catalog, db)
+    assert done.places == len(FILE_PLACES)
+    return db
+
+
+def test_migration_fills_every_place_a_record_refers_to(migrated):
+    referred = {f["properties"]["place_id"] for f in CATALOG if f["properties"].get("place_id")}
+    assert len(referred) > 40  # the real catalog: 镇街, areas, zones and the district
+    assert {"500106", "zone-east", "zone-middle", "zone-west"} <= referred
+    conn = connect(migrated)
+    in_table = {r[0] for r in conn.execute("SELECT id FROM places")}
+    assert referred <= in_table
+    missing = conn.execute(
+        "SELECT DISTINCT place_id FROM projects WHERE place_id IS NOT NULL "
+        "EXCEPT SELECT id FROM places"
+    ).fetchall()
+    assert missing == []
+    assert place_count(migrated) == len(FILE_PLACES) == len(in_table)
+
+
+def test_geometry_and_properties_round_trip(migrated):
+    back = read_places(migrated)
+    assert [f["properties"]["id"] for f in back] == [f["properties"]["id"] for f in FILE_PLACES]
+    for mine, theirs in zip(FILE_PLACES, back, strict=True):
+        assert theirs["properties"] == mine["properties"]
+        ours, stored = (shapely.geometry.shape(f["geometry"]) for f in (mine, theirs))
+        assert stored.geom_type == ours.geom_type
+        assert shapely.equals_exact(stored, ours, tolerance=0), mine["properties"]["id"]
+
+
+def test_the_geometry_column_is_what_postgis_measures(migrated):
+    """PostGIS itself (not only our reader) sees the same shapes: areas and lengths agree."""
+    rows = connect(migrated).execute(
+        "SELECT id, ST_GeometryType(geom), ST_Area(geom), ST_Length(geom) + ST_Perimeter(geom), ST_SRID(geom), "
+        "ST_X(point), ST_Y(point), ST_Intersects(geom, ST_Buffer(point, 1e-6)) FROM places"
+    )
+    by_id = {f["properties"]["id"]: f for f in FILE_PLACES}
+    for pid, kind, area, length, srid, x, y, touches in rows:
+        ours = shapely.geometry.shape(by_id[pid]["geometry"])
+        assert kind == f"ST_{ours.geom_type}"
+        assert area == pytest.approx(ours.area, abs=1e-12)
+        assert length == pytest.approx(ours.length, abs=1e-12)
+        assert srid == 4326
+        assert [x, y] == by_id[pid]["properties"]["point"]
+        assert touches, f"{pid}: its point is not on its shape"
+
+
+def test_join_gives_one_row_per_reference_level_project(migrated):
+    reference = {
+        f["properties"]["id"]: f["properties"]
+        for f in CATALOG
+        if f["properties"].get("precision") in vocab.REFERENCE_PRECISIONS
+        and not f["properties"].get("deleted")
+    }
+    assert len(reference) > 400
+    rows = (
+        connect(migrated)
+        .execute(
+            "SELECT id, place_id, place_name, ST_GeometryType(geom), ST_X(geom), ST_Y(geom) "
+            "FROM project_places"
+        )
+        .fetchall()
+    )
+    assert sorted(r[0] for r in rows) == sorted(reference)  # one row each, no other
+    points = {f["properties"]["id"]: f["properties"] for f in FILE_PLACES}
+    for pid, place_id, place_name, kind, x, y in rows:
+        assert place_id == reference[pid]["place_id"]
+        assert place_name == points[place_id]["name"]
+        assert kind == "ST_Point"
+        assert [x, y] == points[place_id]["point"]
+    own = (
+        connect(migrated)
+        .execute(
+            "SELECT count(*) FROM projects p JOIN project_places v USING (id) WHERE p.geom IS NOT NULL"
+        )
+        .fetchone()[0]
+    )
+    assert own == 0  # a record with its own geometry is not drawn at a place
+
+
+def test_the_join_follows_an_edit_and_a_deletion(migrated):
+    """``place_id`` is generated from the record, so a save moves the row; a deletion drops it."""
+    first = next(f["properties"] for f in CATALOG if f["properties"].get("place_id") == "500106")
+    conn = connect(migrated)
+    feature = store.get(first["id"], migrated)
+    moved = copy.deepcopy(feature)
+    moved["properties"]["place_id"] = "zone-west"
+    conn.execute("UPDATE projects SET feature = %s WHERE id = %s", (json.dumps(moved), first["id"]))
+    assert conn.execute(
+        "SELECT place_id, place_name FROM project_places WHERE id = %s", (first["id"],)
+    ).fetchone() == ("zone-west", "西部现代新城")
+    conn.execute("UPDATE projects SET deleted = true WHERE id = %s", (first["id"],))
+    assert not conn.execute("SELECT 1 FROM project_places WHERE id = %s", (first["id"],)).fetchall()
+
+
+def test_an_older_database_gains_the_place_column(migrated):
+    """A database made before places existed gets ``place_id`` filled from its records."""
+    conn = connect(migrated)
+    conn.execute("DROP VIEW project_places")
+    conn.execute("ALTER TABLE projects DROP COLUMN place_id")
+    ensure_schema(conn)
+    count = conn.execute("SELECT count(place_id) FROM projects").fetchone()[0]
+    assert count == sum(1 for f in CATALOG if f["properties"].get("place_id"))
+    assert conn.execute("SELECT count(*) FROM project_places").fetchone()[0] > 400
+
+
+def test_bad_places_are_refused_and_nothing_is_written(db):
+    write_places(db, FILE_PLACES)
+    twice = [*FILE_PLACES, FILE_PLACES[0]]
+    with pytest.raises(CatalogError, match="重复"):
+        write_places(db, twice)
+    no_name = copy.deepcopy(FILE_PLACES[:3])
+    no_name[2]["properties"]["name"] = ""
+    with pytest.raises(CatalogError, match="缺少 name"):
+        write_places(db, no_name)
+    broken = copy.deepcopy(FILE_PLACES[:3])
+    broken[1]["geometry"] = {"type": "Polygon", "coordinates": [[1, 2]]}
+    with pytest.raises(CatalogError, match="地名无法写入数据库"):
+        write_places(db, broken)
+    assert place_count(db) == len(FILE_PLACES)  # the earlier places are all still there
+    assert read_places(db) == read_places(db) and len(read_places(db)) == len(FILE_PLACES)
+
+
+def test_the_places_command_refreshes_the_table(db, tmp_path):
+    smaller = tmp_path / "places.geojson"
+    smaller.write_text(
+        json.dumps({"type": "FeatureCollection", "features": FILE_PLACES[:5]}, ensure_ascii=False),
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "projects.store", "places", db, "--file", str(smaller)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "已把 5 个地名写入数据库的地名表" in done.stdout
+    assert place_count(db) == 5
+    bad = subprocess.run(
+        [sys.executable, "-m", "projects.store", "places", db, "--file", str(tmp_path / "no")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert bad.returncode == 1 and "无法读取地名文件" in bad.stderr
+    assert place_count(db) == 5
+
+
+def test_the_committed_places_file_is_the_default():
+    assert PLACES_PATH == ROOT / "data" / "places.geojson"
+    assert len(FILE_PLACES) == len({f["properties"]["id"] for f in FILE_PLACES})
