@@ -59,9 +59,12 @@ $(VENV)/.data-installed: $(STAMP) requirements-data.txt
 boundaries: $(VENV)/.data-installed
 	$(BIN)/python -m geo.boundaries
 	$(BIN)/python -m geo.context
+	$(BIN)/python -m geo.places.collection
 
+# Also rewrites data/places.geojson and, with SHAPINGBA_DATABASE_URL set, the database's places.
 gazetteer: $(VENV)/.data-installed
 	$(BIN)/python -m geo.places.gazetteer_build
+	$(BIN)/python -m geo.places.collection
 
 bench: $(STATIC)
 	$(BIN)/python bench/run_all.py

@@ -31,6 +31,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, TypeVar
 
+from geo.places import load_gazetteer
 from projects.sources import ROOT
 from projects.store import paused_gc
 
@@ -66,6 +67,7 @@ def fingerprint() -> str:
     digest = hashlib.sha256(sys.version.encode())
     for name in _LIBRARIES:
         digest.update(f"{name}={metadata.version(name)}".encode())
+    digest.update(load_gazetteer().origin.encode())  # places read from a database, if so
     for top in _BUILT_BY:
         root = ROOT / top
         files = sorted(root.rglob("*")) if root.is_dir() else [root]

@@ -1,7 +1,9 @@
 """The offline gazetteer: named places of the plan documents, each with how sure its position is.
 
-The app and the geocoder read only the committed ``data/gazetteer.geojson`` (built by
-``python -m geo.places.gazetteer_build`` from the hand-reviewed table under ``data/gazetteer/``).
+The app and the geocoder read the committed ``data/gazetteer.geojson`` (built by
+``python -m geo.places.gazetteer_build`` from the hand-reviewed table under ``data/gazetteer/``),
+or, with the PostGIS store (``SHAPINGBA_DATABASE_URL``), the same entries from the database's
+``places`` table once it is filled, so every app server uses the places the database holds.
 Every entry carries a precision class (``vocab.PRECISIONS``) and the basis of its position, the
 way a pyproj transformer carries its accuracy, so a caller can say how far to trust an answer.
 
@@ -12,6 +14,7 @@ way a pyproj transformer carries its accuracy, so a caller can say how far to tr
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from functools import cache
@@ -19,8 +22,10 @@ from pathlib import Path
 
 import shapely
 
+from projects import store
 from projects.errors import BadFile
 from projects.sources import ROOT
+from projects.store.postgis import read_places
 from projects.vocab import PRECISIONS
 
 DEFAULT = ROOT / "data" / "gazetteer.geojson"
@@ -95,8 +100,12 @@ class Place:
 class Gazetteer:
     """The places, indexed by name and alias; build it with ``Gazetteer.from_file(path)``."""
 
-    def __init__(self, places: tuple[Place, ...] | list[Place]):
+    def __init__(self, places: tuple[Place, ...] | list[Place], origin: str = ""):
         self.places: tuple[Place, ...] = tuple(places)
+        #: Where the places were read: "" for a file (its bytes are part of the code's
+        #: fingerprint), else "database:" and a digest of the rows, so a server's snapshots built
+        #: with other places are not reused (:mod:`ui.snapshots`).
+        self.origin = origin
         index: dict[str, Place] = {}
         by_id: dict[str, Place] = {}
         for place in self.places:
@@ -125,6 +134,18 @@ class Gazetteer:
         if not isinstance(features, list):
             raise BadFile(f"地名库文件 {path.name} 不是 GeoJSON FeatureCollection（缺少 features）")
         return cls([place_from_feature(f, i) for i, f in enumerate(features)])
+
+    @classmethod
+    def from_database(cls, url: str) -> Gazetteer | None:
+        """The gazetteer entries of the database's ``places`` table (rows of a gazetteer kind:
+        the zones there are not gazetteer entries), checked like the file's; None while the
+        table is empty."""
+        features = [f for f in read_places(url) if f["properties"]["kind"] in KINDS]
+        if not features:
+            return None
+        text = json.dumps(features, ensure_ascii=False, sort_keys=True).encode()
+        origin = "database:" + hashlib.sha256(text).hexdigest()[:16]
+        return cls([place_from_feature(f, i) for i, f in enumerate(features)], origin)
 
     def by_name(self, name: str) -> Place | None:
         """The place whose name or alias is exactly ``name`` (surrounding spaces ignored)."""
@@ -203,7 +224,14 @@ def place_from_feature(feature: object, position: int = 0) -> Place:
     )
 
 
-@cache
 def load_gazetteer(path: Path = DEFAULT) -> Gazetteer:
-    """The committed gazetteer, read once per process."""
-    return Gazetteer.from_file(path)
+    """The gazetteer, read once per process: the database's ``places`` table when the PostGIS
+    store is configured and the table is filled, else the committed file (the embedded
+    default)."""
+    return _load(path, store.database_url() if path == DEFAULT else None)
+
+
+@cache
+def _load(path: Path, url: str | None) -> Gazetteer:
+    from_table = Gazetteer.from_database(url) if url else None
+    return from_table if from_table is not None else Gazetteer.from_file(path)

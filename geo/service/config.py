@@ -3,7 +3,10 @@
 ``python -m geo.service`` (``make api``) writes the configuration and the OpenAPI document to a
 work folder, then serves them with pygeoapi's Flask app. Nothing is copied: the collections read
 the same catalog file the app writes (``SHAPINGBA_CATALOG`` or ``data/projects.geojson``), so an
-edit is in the next response.
+edit is in the next response. The places (every place a record can refer to by ``place_id``, the
+zones among them) come from ``data/places.geojson``, or from the database's ``places`` table when
+``SHAPINGBA_DATABASE_URL`` is set, through the same provider (pygeoapi's own PostgreSQL provider
+would need GeoAlchemy2 and psycopg2 beside the psycopg 3 the store uses).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import yaml
 
 from projects import store
 from projects.sources import ROOT
+from projects.store.postgis import PLACES_PATH
 
 #: The provider class pygeoapi loads by its dotted path.
 PROVIDER = "geo.service.provider.CatalogProvider"
@@ -51,9 +55,10 @@ def collections(catalog: Path) -> dict[str, Any]:
         ),
         "places": (
             "地名",
-            "定位项目所用的地名表（代表点或范围），含依据与精度。",
-            ROOT / "data" / "gazetteer.geojson",
-            "name",
+            "项目可引用的全部地名（地名表、东中西片区与全区），含范围、代表点（point）、依据与精度；"
+            "项目的 place_id 即此处的 id。",
+            store.database_url() or PLACES_PATH,
+            "id",
             None,
         ),
     }

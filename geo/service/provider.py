@@ -17,6 +17,7 @@ import shapely
 from pygeoapi.provider.base import BaseProvider, ProviderItemNotFoundError
 
 from projects import store
+from projects.store.postgis import is_url, read_places
 
 #: JSON Schema types for the property filter and the queryables page.
 _JSON_TYPES = {str: "string", int: "integer", float: "number", bool: "boolean", list: "array"}
@@ -24,9 +25,12 @@ _JSON_TYPES = {str: "string", int: "integer", float: "number", bool: "boolean", 
 
 def _features(path: str, catalog: bool) -> list[dict[str, Any]]:
     """The live features of a GeoJSON file; the project catalog through the store's reader (the
-    same the app uses: committed saves, never deleted records)."""
+    same the app uses: committed saves, never deleted records); places from the database's
+    ``places`` table when ``path`` is its URL."""
     if catalog:
         return store.load_collection(path)["features"]
+    if is_url(path):
+        return read_places(path)
     doc = json.loads(Path(path).read_text(encoding="utf-8"))
     return [f for f in doc.get("features", []) if not f.get("properties", {}).get("deleted")]
 

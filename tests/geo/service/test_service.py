@@ -15,9 +15,12 @@ from pathlib import Path
 import pytest
 
 from geo import service as api
+from geo.service.provider import CatalogProvider
 from projects import store
 from projects.sources import ROOT
 from projects.store import users
+from projects.store.postgis import PLACES_PATH, write_places
+from projects.store.postgis.tables import connect
 from tests.geo.exchange.test_export import EXPORTED, built_collection, gdal_cli
 
 PASSWORD = "service-test-pass"
@@ -159,3 +162,31 @@ def test_the_configuration_points_at_the_app_catalog():
     projects = cfg["resources"]["projects"]["providers"][0]
     assert projects["data"] == str(store.catalog_path())
     assert not any(p.get("editable") for r in cfg["resources"].values() for p in r["providers"])
+
+
+def test_places_are_every_place_a_record_refers_to_by_its_id(service):
+    base, _ = service
+    places = json.loads(PLACES_PATH.read_text(encoding="utf-8"))["features"]
+    assert _items(base, "places", limit="1")["numberMatched"] == len(places)
+    west = _get(f"{base}/collections/places/items/zone-west?f=json")
+    assert west["properties"]["name"] == "西部现代新城" and west["geometry"]["type"] == "Polygon"
+
+
+def test_places_come_from_the_database_when_it_is_configured(postgres_db, monkeypatch):
+    """The places collection reads the ``places`` table (here holding five places only)."""
+    places = json.loads(PLACES_PATH.read_text(encoding="utf-8"))["features"]
+    connect(postgres_db).execute("DELETE FROM places")
+    write_places(postgres_db, places[:5])
+    try:
+        monkeypatch.setenv(store.DATABASE_ENV, postgres_db)
+        provider_def = api.collections(ROOT / "data" / "projects.geojson")["places"]["providers"][0]
+        assert provider_def["data"] == postgres_db
+        provider = CatalogProvider(provider_def)
+        found = provider.query(limit=100)
+        assert found["numberMatched"] == 5
+        first = places[0]["properties"]["id"]
+        assert provider.get(first)["geometry"] == places[0]["geometry"]
+        monkeypatch.delenv(store.DATABASE_ENV)
+        assert api.collections(ROOT)["places"]["providers"][0]["data"] == str(PLACES_PATH)
+    finally:
+        connect(postgres_db).execute("DELETE FROM places")
