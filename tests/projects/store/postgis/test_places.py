@@ -24,6 +24,7 @@ from projects.store.postgis import (
 )
 from projects.store.postgis.migrate import migrate
 from projects.store.postgis.tables import connect, ensure_schema
+from tests.geo.exchange.test_export import gdal_cli
 
 FILE_PLACES = read_places_file()
 CATALOG = store.load(ROOT / "data" / "projects.geojson")
@@ -195,3 +196,30 @@ def test_the_places_command_refreshes_the_table(db, tmp_path):
 def test_the_committed_places_file_is_the_default():
     assert PLACES_PATH == ROOT / "data" / "places.geojson"
     assert len(FILE_PLACES) == len({f["properties"]["id"] for f in FILE_PLACES})
+
+
+def test_gdal_reads_the_view_as_a_point_layer(migrated):
+    """GDAL's PostgreSQL driver (what QGIS uses) sees one WGS84 point per reference project."""
+    gdal_cli()
+    info = subprocess.run(
+        ["ogrinfo", "-ro", "-so", f"PG:{migrated}", "project_places"],
+        capture_output=True,
+        text=True,
+    )
+    assert info.returncode == 0, info.stderr
+    assert "Geometry: Point" in info.stdout and 'ID["EPSG",4326]' in info.stdout
+    done = subprocess.run(
+        ["ogr2ogr", "-f", "GeoJSON", "/vsistdout/", f"PG:{migrated}", "project_places"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    read = json.loads(done.stdout)["features"]
+    reference = [
+        f for f in CATALOG if f["properties"].get("precision") in vocab.REFERENCE_PRECISIONS
+    ]
+    assert len(read) == len(reference)
+    points = {f["properties"]["id"]: f["properties"]["point"] for f in FILE_PLACES}
+    for feature in read:
+        props = feature["properties"]
+        assert feature["geometry"]["coordinates"] == points[props["place_id"]]
