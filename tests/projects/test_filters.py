@@ -6,6 +6,8 @@ import itertools
 import unicodedata
 
 import pytest
+import shapely
+import shapely.geometry
 
 from bench.synthetic import synthetic_collection
 from projects import clock, filters, store, vocab
@@ -247,3 +249,58 @@ def test_precomputed_as_of_columns_give_the_same_projects(gdf, query):
     assert fast["id"].tolist() == slow["id"].tolist()
     assert fast["status_shown"].tolist() == slow["status_shown"].tolist()
     assert fast["progress_shown"].tolist() == slow["progress_shown"].tolist()
+
+
+ODD_GEOMETRIES = [
+    {"type": "Point", "coordinates": [106.4, 29.6]},
+    {"type": "Point", "coordinates": [106.4, 29.6, 250.0]},  # 3D: not a 2D bulk point
+    {"type": "Point", "coordinates": []},
+    {"type": "LineString", "coordinates": [[106.4, 29.6], [106.5, 29.7], [106.6, 29.65]]},
+    {"type": "Polygon", "coordinates": [[[106.4, 29.6], [106.5, 29.6], [106.5, 29.7]]]},
+    {
+        "type": "Polygon",
+        "coordinates": [
+            [[106.4, 29.6], [106.5, 29.6], [106.5, 29.7], [106.4, 29.6]],
+            [[106.45, 29.62], [106.46, 29.62], [106.46, 29.63], [106.45, 29.62]],
+        ],
+    },
+    {"type": "MultiPoint", "coordinates": [[106.4, 29.6], [106.41, 29.61]]},
+    {"type": "MultiLineString", "coordinates": [[[106.4, 29.6], [106.5, 29.7]]]},
+    {"type": "GeometryCollection", "geometries": [{"type": "Point", "coordinates": [106, 29]}]},
+    None,
+    {},
+]
+
+
+@pytest.mark.parametrize("repeat", [1, 3])
+def test_frame_geometries_are_what_shape_reads_of_each(repeat):
+    """The frame makes points, lines and simple polygons in bulk: each must be exactly what
+    ``shapely.geometry.shape`` makes of its GeoJSON, whatever the mix around it (a 3D or empty
+    point among 2D ones sends that kind back to one by one)."""
+    geometries = ODD_GEOMETRIES * repeat
+    coll = {
+        "features": [
+            {"properties": {"id": str(n)}, "geometry": g} for n, g in enumerate(geometries)
+        ]
+    }
+    frame = filters.catalog_frame(coll)
+    for got, g in zip(frame.geometry, geometries, strict=True):
+        want = shapely.geometry.shape(g) if g else None
+        if want is None:
+            assert got is None
+        else:
+            assert got.geom_type == want.geom_type and got.equals_exact(want, 0)
+            assert shapely.has_z(got) == shapely.has_z(want)
+
+
+def test_frame_fills_defaults_and_gives_each_record_its_own_lists():
+    frame = filters.catalog_frame(
+        {"features": [{"properties": {"id": "a"}}, {"properties": {"id": "b", "notes": None}}]}
+    )
+    assert list(frame["status"]) == ["未知", "未知"] and frame["notes"].isna().tolist() == [
+        False,
+        True,
+    ]
+    assert frame["notes"].iloc[0] == "" and frame["version"].tolist() == [1, 1]
+    frame["aliases"].iloc[0].append("x")
+    assert frame["aliases"].iloc[1] == []
