@@ -25,7 +25,7 @@ import ui.transfer
 from geo import exchange, mapview
 from projects import filters
 from projects.errors import CatalogError
-from ui import catalog, chrome, details, permalink, printing, sidebar
+from ui import catalog, chrome, details, permalink, printing, sidebar, snapshots
 
 K_SELECTED, K_MAP, K_SEEN = "selected_id", "map", "seen_events"
 #: Session key: the table and charts may be drawn (the map painted once in this session).
@@ -212,6 +212,9 @@ with st.sidebar:
     else:
         st.caption("筛选条件随后显示……")
 
+# What this run built and keeps for the next server is written now, while the browser draws
+# the map (pickling it earlier held up this page).
+snapshots.flush()
 if not below:
     st.fragment(_wait_for_map)()
 else:

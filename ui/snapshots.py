@@ -17,6 +17,7 @@ both run with Python's cyclic collector paused (``projects.store.paused_gc``).
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import logging
 import os
@@ -46,7 +47,11 @@ KEEP = 6
 #: What the snapshots are built by: a change to any of these files starts afresh.
 _BUILT_BY = ("projects", "geo", "ui", "data/boundaries", "data/gazetteer", "data/gazetteer.geojson")
 _LIBRARIES = ("numpy", "pandas", "geopandas", "shapely", "pyarrow", "folium")
+#: Seconds after a snapshot is kept by which it is written even if no page says it is done.
+LATEST = 30.0
 _writing: set[Path] = set()
+_pending: dict[Path, Any] = {}
+_timer: threading.Timer | None = None
 _writing_lock = threading.Lock()
 
 
@@ -106,24 +111,51 @@ def load(kind: str, key: tuple) -> Any:
 
 
 def keep(kind: str, key: tuple, value: Any, *, wait: bool = False) -> None:
-    """Write ``value`` as the snapshot of ``kind`` for ``key``, in the background (the page is
-    not kept waiting for it) unless ``wait``; the newest :data:`KEEP` of a kind stay."""
+    """Keep ``value`` as the snapshot of ``kind`` for ``key``: written now if ``wait``, else
+    once the page has sent what it draws (:func:`flush`), or :data:`LATEST` seconds from now
+    if no page does. The newest :data:`KEEP` of a kind stay.
+
+    Why later: pickling a 100 000-project catalog holds the interpreter for seconds, and
+    written at once it competed with the first page for it. Once the page is sent, the
+    server waits while the browser draws the map, and the writing costs nobody anything."""
     path = _path(kind, key)
     if path is None:
         return
+    global _timer
     with _writing_lock:
-        if path in _writing:
+        if path in _writing or path in _pending:
+            return
+        if not wait:
+            _pending[path] = value
+            if _timer is None:
+                _timer = threading.Timer(LATEST, flush)
+                _timer.daemon = True
+                _timer.start()
             return
         _writing.add(path)
-    if wait:
-        _write(path, value)
-    else:
-        threading.Thread(target=_write, args=(path, value), daemon=True).start()
+    _write(path, value)
+
+
+def flush() -> None:
+    """Start writing, in the background, the snapshots kept so far (the page calls this at the
+    end of each run; a no-op when nothing waits)."""
+    global _timer
+    with _writing_lock:
+        items = list(_pending.items())
+        _pending.clear()
+        _writing.update(path for path, _ in items)
+        if _timer is not None:
+            _timer.cancel()
+            _timer = None
+    if items:
+        threading.Thread(target=_write_all, args=(items,), daemon=True).start()
 
 
 def settle(timeout: float = 30.0) -> bool:
-    """Wait until the snapshots being written are on disk (tests, and a bench's restart);
-    False if some are still being written after ``timeout`` seconds."""
+    """Write what waits and wait until the snapshots being written are on disk (tests, a
+    bench's restart, a server stopping); False if some are still being written after
+    ``timeout`` seconds."""
+    flush()
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         with _writing_lock:
@@ -142,6 +174,11 @@ def built(kind: str, key: tuple, build: Callable[[], T]) -> T:
         value = build()
     keep(kind, key, value)
     return value
+
+
+def _write_all(items: list[tuple[Path, Any]]) -> None:
+    for path, value in items:
+        _write(path, value)
 
 
 def _write(path: Path, value: Any) -> None:
@@ -166,3 +203,8 @@ def _write(path: Path, value: Any) -> None:
     finally:
         with _writing_lock:
             _writing.discard(path)
+
+
+# A server that stops finishes writing what it kept (a few seconds at most), so that the next
+# one finds it.
+atexit.register(settle, 20.0)

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import os
 import pickle
+import subprocess
+import sys
 
 import pandas as pd
 import pytest
 
 from bench.synthetic import synthetic_collection
 from projects import filters, store
+from projects.sources import ROOT
 from projects.store import users
 from projects.store.postgis.tables import connect, ensure_schema
 from tests.ui.test_catalog import forget, same_as_a_full_read, unread_catalog
@@ -143,3 +146,22 @@ def test_off_turns_snapshots_off(monkeypatch):
     assert snapshots.folder() is None
     assert snapshots.built("demo", ("d",), lambda: 1) == 1
     assert snapshots.built("demo", ("d",), lambda: 2) == 2
+
+
+def test_kept_snapshots_are_written_once_the_page_is_sent():
+    """Pickling holds the interpreter: what a run keeps waits until the page has sent what it
+    draws (``flush``, at the end of each run), then is written in the background."""
+    snapshots.keep("demo", ("e",), "later")
+    assert not list(snapshots.folder().glob("demo-*.pickle"))
+    snapshots.flush()
+    assert snapshots.settle()
+    assert snapshots.load("demo", ("e",)) == "later"
+
+
+def test_a_stopping_server_writes_what_it_kept(tmp_path):
+    """A server stopped before any page flushed still leaves its snapshots for the next one."""
+    code = "from ui import snapshots; snapshots.keep('demo', ('f',), {'n': 1})"
+    env = {**os.environ, snapshots.CACHE_ENV: str(tmp_path), "PYTHONPATH": str(ROOT)}
+    subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, check=True, timeout=120)
+    (path,) = tmp_path.glob("demo-*.pickle")
+    assert pickle.loads(path.read_bytes()) == {"n": 1}
