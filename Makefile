@@ -22,7 +22,7 @@ $(STATIC): $(STAMP) geo/mapview/assets.py
 static: $(STATIC)
 
 run: $(STATIC)
-	$(BIN)/streamlit run app.py --server.port $(PORT)
+	$(BIN)/python -m ui --server.port $(PORT)
 
 # The read-only OGC API – Features service (pygeoapi) over the same catalog the app writes.
 API_PORT ?= 8502

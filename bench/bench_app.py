@@ -212,7 +212,11 @@ def browser(
     if borrowed:
         shutil.copytree(ROOT / "static" / "vendor" / "leaflet", static / "vendor" / "leaflet")
     started = time.perf_counter()
-    server = streamlit_server(env, script=script, polls=1200, poll_seconds=0.05, stop_seconds=30)
+    # Our page is started as ``make run`` starts it (reading the catalog as the server starts).
+    ours = mode is None and script == "app.py"
+    server = streamlit_server(
+        env, script=script, polls=1200, poll_seconds=0.05, stop_seconds=30, warm=ours
+    )
     out: dict[str, object] = {}
     try:
         with server as url, sync_playwright() as p:

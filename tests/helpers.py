@@ -145,8 +145,11 @@ def streamlit_server(
     polls: int = 1200,
     poll_seconds: float = 0.1,
     stop_seconds: float = 20,
+    warm: bool = False,
 ) -> Iterator[str]:
     """Serve ``script`` on a free local port with ``env`` added; yield its URL once it is healthy.
+    ``warm``: start the app as ``make run`` does (``python -m ui``, which reads the catalog as
+    the server starts) instead of ``streamlit run script``.
 
     Waits for Streamlit's health check (``polls`` tries, ``poll_seconds`` apart: two minutes at
     most by default, for a loaded machine) rather than for a fixed time, and stops the server on
@@ -154,7 +157,8 @@ def streamlit_server(
     """
     port = free_port()
     streamlit = Path(sys.executable).with_name("streamlit")
-    cmd = [str(streamlit), "run", script, "--server.port", str(port)]
+    cmd = [str(streamlit), "run", script] if not warm else [sys.executable, "-m", "ui"]
+    cmd += ["--server.port", str(port)]
     cmd += ["--server.headless", "true", "--server.address", "127.0.0.1"]
     proc = subprocess.Popen(
         cmd,
@@ -192,7 +196,7 @@ def app_server(catalog: Path, accounts: Path | None = None) -> Iterator[str]:
     env = {"SHAPINGBA_CATALOG": str(catalog)}
     if accounts is not None:
         env["SHAPINGBA_USERS"] = str(accounts)
-    with streamlit_server(env) as url:
+    with streamlit_server(env, warm=True) as url:  # started as ``make run`` starts it
         yield url
 
 

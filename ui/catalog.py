@@ -296,3 +296,29 @@ def load_areas() -> tuple[shapely.Geometry | None, gpd.GeoDataFrame | None, str 
         return boundaries.load_outline(), boundaries.load_zones(), None
     except Exception as exc:  # noqa: BLE001 - the map still works without the areas
         return None, None, f"区界与片区数据读取失败（{type(exc).__name__}），地图只显示项目。"
+
+
+def warm() -> None:
+    """Read the catalog and work out what the default first page asks for, before any browser
+    asks (``python -m ui`` runs this as the server starts).
+
+    Streamlit runs the page only once a browser connects: a server started otherwise begins
+    reading then, and the first visitor waits for the imports, the read, the layer and the
+    status columns (at 100 000 projects most of a cold start). A page that asks while this
+    still runs waits for the same result (each cached value is computed once). A problem is
+    only logged: the page reports it in Chinese when it reads the catalog itself.
+    """
+    try:
+        key = catalog_key(catalog_path())
+        refresh(key[0])
+        if database_url(key[0]):
+            _watch(key[0])
+        load_areas()
+        first_mentioned(key)
+        query = filters.Query()
+        shown_columns(key, query.as_of_year, filters.as_of(query))
+        gcj02 = mapview.BASEMAPS[next(iter(mapview.BASEMAPS))].datum == "GCJ02"
+        state_positions(key, gcj02)
+        background_url(gcj02)
+    except Exception:  # noqa: BLE001 - the page reads again and says what is wrong
+        log.exception("启动时预读项目库失败")

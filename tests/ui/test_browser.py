@@ -51,7 +51,7 @@ def server(catalog) -> Iterator[str]:
     require_browser()
     if not (assets.VENDOR / "leaflet" / "leaflet.js").exists():
         assets.copy_assets()
-    with streamlit_server({"SHAPINGBA_CATALOG": str(catalog)}) as url:
+    with streamlit_server({"SHAPINGBA_CATALOG": str(catalog)}, warm=True) as url:
         yield url
 
 

@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from bench.synthetic import synthetic_collection
+from geo import mapview
 from projects import filters, store
 from projects.sources import ROOT
 from projects.store import users
@@ -158,3 +159,27 @@ def test_the_page_shows_a_colleagues_save_after_fetching_one_record(location, ed
     assert count in [m.value for m in at.markdown]
     stats = ui_catalog.refresh_stats(location)
     assert stats["full"] == 1 and stats["fetched"] == 1
+
+
+def test_a_warmed_server_builds_nothing_for_the_first_page(location, monkeypatch):
+    """``python -m ui`` (``make run``) reads the catalog and works out the default first page
+    as the server starts (``catalog.warm``): the first page then reads and builds none of it
+    itself. Fails when the page asks for something the warm-up did not make (another key)."""
+    ui_catalog.warm()
+    assert ui_catalog.refresh_stats(location)["full"] == 1
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("built again after the warm-up")
+
+    for module, name in [
+        (filters, "catalog_frame"),
+        (filters, "shown_columns"),
+        (filters, "first_mentioned_years"),
+        (mapview, "encode_projects"),
+        (mapview, "background"),
+    ]:
+        monkeypatch.setattr(module, name, refuse)
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    assert not at.exception, at.exception
+    assert any("个项目" in m.value for m in at.markdown)
+    assert ui_catalog.refresh_stats(location)["full"] == 1

@@ -111,12 +111,11 @@ def running(
             migrate(seed, database)
         app_ports = app_ports or [postgres.free_port(), postgres.free_port()]
         app_env = {**os.environ, **(env or {}), "SHAPINGBA_DATABASE_URL": database}
-        streamlit = Path(sys.executable).with_name("streamlit")
         for port in app_ports:
-            cmd = [
-                str(streamlit),
-                "run",
-                "app.py",
+            cmd = [  # as ``make run`` starts one: reading the catalog while it starts
+                sys.executable,
+                "-m",
+                "ui",
                 "--server.port",
                 str(port),
                 "--server.headless",

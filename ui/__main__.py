@@ -1,0 +1,28 @@
+"""``python -m ui [streamlit options]`` (what ``make run`` runs): the app server, reading the
+catalog while it starts.
+
+Streamlit runs the page only when a browser connects, so a server started with ``streamlit
+run app.py`` begins its imports and the catalog's read then, and the first visitor waits for
+them. Started this way, the server does that work in a background thread from the start
+(``ui.catalog.warm``), while it waits for a browser. The options are ``streamlit run``'s.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+
+from streamlit.web import cli
+
+from projects.sources import ROOT
+from ui import catalog
+
+
+def main(argv: list[str]) -> None:
+    """Start the warm-up, then Streamlit's own ``run`` on the page with ``argv`` as options."""
+    threading.Thread(target=catalog.warm, name="warm-catalog", daemon=True).start()
+    cli.main(["run", str(ROOT / "app.py"), *argv], prog_name="streamlit")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
