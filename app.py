@@ -118,8 +118,13 @@ basemap, editing, basemap_note = sidebar.map_choice(token)
 colour_by = sidebar.colour_choice()
 
 # The per-row work of a filter (status and progress as of a year) once per catalog version.
+# The progress warnings only when the page shows them: a first page colouring by status
+# draws the map without waiting for them (at 100 000 projects most of that work).
+shows_progress = below or colour_by == "progress" or query.progress is not None
 as_of_columns = (
-    catalog.shown_columns(key, query.as_of_year, filters.as_of(query)) if key is not None else None
+    catalog.shown_columns(key, query.as_of_year, filters.as_of(query), progress=shows_progress)
+    if key is not None
+    else None
 )
 filtered = filters.filter_projects(gdf, query, as_of_columns)
 live_total = int((~gdf["deleted"].fillna(False).astype(bool)).sum()) if len(gdf) else 0

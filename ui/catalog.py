@@ -256,16 +256,42 @@ def state_positions(key: tuple[str, str], gcj02: bool) -> np.ndarray:
     return project_payload(key, gcj02).positions.get_indexer(load_catalog(key)["id"])
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
-def shown_columns(key: tuple[str, str], as_of_year: int | None, day: date) -> pd.DataFrame:
+def shown_columns(
+    key: tuple[str, str], as_of_year: int | None, day: date, *, progress: bool = True
+) -> pd.DataFrame:
     """``filters.shown_columns`` of one catalog version for an as-of year (``day``, the day
     progress is judged on, keys today's view by the date): the per-row work of a filter
-    change, done once per version and as-of day instead of on every rerun. Read-only."""
+    change, done once per version and as-of day instead of on every rerun. Read-only.
+
+    Without ``progress`` the warnings are left out (a page that does not show them yet: they
+    are most of the work); with it they are added to the same status columns."""
+    shown = _shown_status(key, as_of_year, day)
+    if not progress:
+        return shown
+    return _with_progress(key, as_of_year, day)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _shown_status(key: tuple[str, str], as_of_year: int | None, day: date) -> pd.DataFrame:
     query = filters.Query(as_of_year=as_of_year)
     # ``day`` only keys the caches: filters.as_of reads the clock itself.
     return _kept(
-        "shown", (key, as_of_year, day), lambda: filters.shown_columns(load_catalog(key), query)
+        "shown",
+        (key, as_of_year, day),
+        lambda: filters.shown_columns(load_catalog(key), query, progress=False),
     )
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _with_progress(key: tuple[str, str], as_of_year: int | None, day: date) -> pd.DataFrame:
+    query = filters.Query(as_of_year=as_of_year)
+    progress = _kept(
+        "progress",
+        (key, as_of_year, day),
+        lambda: filters.shown_progress(load_catalog(key), query),
+    )
+    shown = _shown_status(key, as_of_year, day)
+    return shown.assign(progress_shown=progress)[["status_shown", "progress_shown", "hidden"]]
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -316,9 +342,11 @@ def warm() -> None:
         load_areas()
         first_mentioned(key)
         query = filters.Query()
-        shown_columns(key, query.as_of_year, filters.as_of(query))
+        day = filters.as_of(query)
+        shown_columns(key, query.as_of_year, day, progress=False)
         gcj02 = mapview.BASEMAPS[next(iter(mapview.BASEMAPS))].datum == "GCJ02"
         state_positions(key, gcj02)
         background_url(gcj02)
+        shown_columns(key, query.as_of_year, day)  # what the page needs once the map is drawn
     except Exception:  # noqa: BLE001 - the page reads again and says what is wrong
         log.exception("启动时预读项目库失败")

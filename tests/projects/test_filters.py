@@ -304,3 +304,23 @@ def test_frame_fills_defaults_and_gives_each_record_its_own_lists():
     assert frame["notes"].iloc[0] == "" and frame["version"].tolist() == [1, 1]
     frame["aliases"].iloc[0].append("x")
     assert frame["aliases"].iloc[1] == []
+
+
+def test_shown_columns_without_progress_leave_only_the_warnings_out(gdf):
+    """A first page colouring by status skips the warnings (most of the per-row work); what it
+    filters is the same, and a progress facet still filters by the warnings it works out."""
+    query = Query(statuses=("在建", "规划"))
+    full = filters.shown_columns(gdf, query)
+    light = filters.shown_columns(gdf, query, progress=False)
+    assert "progress_shown" not in light
+    assert light.equals(full.drop(columns="progress_shown"))
+    with_all = filter_projects(gdf, query, full)
+    without = filter_projects(gdf, query, light)
+    assert "progress_shown" not in without
+    assert without.drop(columns="status_shown").equals(
+        with_all.drop(columns=["status_shown", "progress_shown"])
+    )
+    behind = Query(progress=("滞后",))
+    lagging = filter_projects(gdf, behind, filters.shown_columns(gdf, behind, progress=False))
+    expected = filter_projects(gdf, behind, filters.shown_columns(gdf, behind))
+    assert len(expected) and list(lagging["id"]) == list(expected["id"])

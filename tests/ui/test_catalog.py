@@ -174,6 +174,7 @@ def test_a_warmed_server_builds_nothing_for_the_first_page(location, monkeypatch
     for module, name in [
         (filters, "catalog_frame"),
         (filters, "shown_columns"),
+        (filters, "shown_progress"),
         (filters, "first_mentioned_years"),
         (mapview, "encode_projects"),
         (mapview, "background"),
