@@ -174,15 +174,23 @@ with map_col:
         background_url=catalog.background_url(gcj02),
     )
     colours = filtered[f"{colour_by}_shown"]
+    # 标绘模式: where staff clicked and have not saved or cancelled yet, in the map's own datum.
+    click = (st.session_state.get(K_MAP) or {}).get("last_clicked")
+    placing = editing and ui.edit.current_editor() and ui.edit.pending_click(event)
+    pending = (click["lat"], click["lng"]) if placing else None
     if key is not None:  # positions by row number, not by id: a rerun looks up no strings
         rows = gdf.index.get_indexer(filtered.index)
         at = catalog.state_positions(key, gcj02)[rows]
         state = mapview.project_state(
-            payload, colours, selected_id, positions=at, colour_by=colour_by
+            payload, colours, selected_id, positions=at, colour_by=colour_by, pending=pending
         )
     else:
         state = mapview.project_state(
-            payload, colours.set_axis(filtered["id"]), selected_id, colour_by=colour_by
+            payload,
+            colours.set_axis(filtered["id"]),
+            selected_id,
+            colour_by=colour_by,
+            pending=pending,
         )
     st_folium(
         m,

@@ -59,6 +59,7 @@ def project_state(
     selected_id: str | None = None,
     positions: np.ndarray | None = None,
     colour_by: str = "status",
+    pending: tuple[float, float] | None = None,
 ) -> folium.FeatureGroup:
     """The filter state for the browser: for each encoded project, hidden or its status.
 
@@ -66,7 +67,9 @@ def project_state(
     it by: a Series indexed by id, or a mapping. ``positions``, if given, are where ``shown``'s
     values sit in the payload (``payload.positions.get_indexer`` of their ids, -1 for none,
     found once per catalog by the caller), and its index is not read. ``colour_by`` ("status"
-    or "progress") is what the values are: the legend shows that colour key only. Passed as
+    or "progress") is what the values are: the legend shows that colour key only. ``pending``
+    (lat, lng in the basemap's datum) is where staff clicked in 标绘模式 and have not yet saved
+    or cancelled: the map marks it, and removes the mark when it is None. Passed as
     ``feature_group_to_add`` so a filter change updates the map without a remount. Built with
     whole-array operations: at 100 000 projects a loop over them took about 0.1 s a rerun.
     """
@@ -85,6 +88,7 @@ def project_state(
         state_js=js_literal(text),
         selected=int(selected),
         colour_by=js_literal(colour_by),
+        pending=js_literal(None if pending is None else [float(v) for v in pending]),
     ).add_to(group)
     return group
 

@@ -140,7 +140,9 @@ def test_html_laden_name_is_shown_as_text(catalog):
     assert md_text(EVIL) in details and md_text("**粗体**") in details
     assert EVIL not in details
     assert (
-        re.search(r'__spApply\(".*?", (\d+), "status"\)', map_args(at)["feature_group"]).group(1)
+        re.search(
+            r'__spApply\(".*?", (\d+), "status", null\)', map_args(at)["feature_group"]
+        ).group(1)
         != "-1"
     )
 

@@ -59,7 +59,7 @@ def test_the_map_colours_by_progress_when_asked(catalog_copy):
     legend = json.loads(component_args(at))["script"]
     assert "进度预警（截至所选年份）" in legend
     # The state says which colour key the legend shows (the other one is folded away).
-    assert re.search(r'__spApply\(".*?", -?\d+, "progress"\)', group_js(at))
+    assert re.search(r'__spApply\(".*?", -?\d+, "progress", null\)', group_js(at))
 
 
 def group_js(at: AppTest) -> str:

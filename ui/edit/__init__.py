@@ -4,6 +4,7 @@ from ui.edit.form import (
     CLICKED,
     DRAWN,
     NO_PLACEMENT,
+    pending_click,
     placements,
 )
 from ui.edit.history import (
@@ -35,6 +36,7 @@ __all__ = [
     "change_table",
     "current_editor",
     "entry_heading",
+    "pending_click",
     "placements",
     "render",
     "value_text",

@@ -16,7 +16,7 @@ from projects.errors import CatalogError
 from projects.store import users
 from ui.details import md_text
 from ui.edit.history import change_table
-from ui.edit.state import K_NONCE, close_dialog, done, nonce, outline
+from ui.edit.state import K_CLICK, K_NONCE, K_USED_CLICK, close_dialog, done, nonce, outline
 
 NO_PLACEMENT, CLICKED, DRAWN = "不修改位置", "地图上点击的点", "地图上绘制的图形"
 
@@ -54,6 +54,33 @@ def placements(map_event: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
     return found
 
 
+def pending_click(map_event: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The map click waiting to be saved or cancelled (a WGS84 Point), which the map marks: the
+    map reports its last click until the next one, so a click a save or cancel used is not."""
+    click = placements(map_event).get(CLICKED)
+    if click is None or click["coordinates"] == st.session_state.get(K_USED_CLICK):
+        return None
+    return click
+
+
+def open_placements(map_event: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
+    """:func:`placements` with only a :func:`pending_click`; the click offered is remembered,
+    so a save or cancel can use it up."""
+    click = pending_click(map_event)
+    found = {k: v for k, v in placements(map_event).items() if k != CLICKED}
+    st.session_state[K_CLICK] = click["coordinates"] if click else None
+    return {CLICKED: click, **found} if click else found
+
+
+def lng_lat_text(lng: float, lat: float) -> str:
+    """A position as planners read it.
+
+    >>> lng_lat_text(106.45, 29.55)
+    '东经 106.45000°，北纬 29.55000°'
+    """
+    return f"东经 {lng:.5f}°，北纬 {lat:.5f}°"
+
+
 def _rounded(coords: Any) -> Any:
     if isinstance(coords, int | float):
         return round(coords, 6)
@@ -62,8 +89,7 @@ def _rounded(coords: Any) -> Any:
 
 def _describe_geometry(geometry: dict[str, Any]) -> str:
     if geometry["type"] == "Point":
-        lon, lat = geometry["coordinates"]
-        return f"点 {lon:.5f}, {lat:.5f}"
+        return "点：" + lng_lat_text(*geometry["coordinates"])
     return {"LineString": "线", "Polygon": "面"}[geometry["type"]]
 
 

@@ -22,7 +22,7 @@ from projects import store
 from projects.errors import CatalogError, InvalidValue
 from projects.store import users
 from ui.details import md_text
-from ui.edit.form import edit_form, new_project, placements
+from ui.edit.form import CLICKED, edit_form, lng_lat_text, new_project, open_placements
 from ui.edit.history import delete_or_restore, deleted_projects, history_panel
 from ui.edit.state import K_DIALOG, K_EDITOR, K_FLASH, close_dialog, current_editor, open_dialog
 
@@ -71,7 +71,7 @@ def render(selected_id: str | None, map_event: dict[str, Any] | None) -> None:
             return
         st.rerun()
     try:
-        _panels(editor, selected_id, placements(map_event))
+        _panels(editor, selected_id, open_placements(map_event))
     except CatalogError as exc:
         st.error(md_text(exc.message_zh))
     except Exception:  # a fault of ours: a sentence for staff, the traceback for the server log
@@ -127,6 +127,9 @@ def _panels(editor: users.Editor, selected_id: str | None, found: dict[str, dict
             on_click=open_dialog,
             args=(f"edit:{pid}",),
         )
+    if CLICKED in found:
+        where = lng_lat_text(*found[CLICKED]["coordinates"])
+        st.caption(f"地图上点击的点：{where}（未保存，在修改或新建表单的“位置”中选用）")
     st.button("新建项目…", key="new-open", width="stretch", on_click=open_dialog, args=("new",))
     deleted_projects(editor)
     which = st.session_state.get(K_DIALOG)

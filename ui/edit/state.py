@@ -23,6 +23,10 @@ K_SELECTED = "selected_id"
 #: Which editing dialog is open ("edit:<id>" or "new"); kept so that the page's full reruns
 #: (a save, a map click) keep it open until it is saved, cancelled or dismissed.
 K_DIALOG = "edit_dialog"
+#: The map click the edit forms offer now (its WGS84 [lng, lat]), and the last one that a save,
+#: a cancel or a closed dialog used up. The map keeps reporting its last click until the next
+#: one, so a used click is remembered: it is no longer marked on the map nor offered.
+K_CLICK, K_USED_CLICK = "edit_click", "edit_used_click"
 
 
 def current_editor() -> users.Editor | None:
@@ -44,6 +48,7 @@ def done(message: str, select: str | None = None) -> None:
     """After a save: remember the message, drop cached catalogs, select, rerun."""
     st.session_state[K_FLASH] = message
     st.session_state.pop(K_DIALOG, None)
+    use_click()
     if select is not None:
         st.session_state[K_SELECTED] = select
     st.cache_data.clear()
@@ -58,6 +63,12 @@ def open_dialog(which: str) -> None:
 def close_dialog() -> None:
     """Dismiss callback: the dialog was closed without saving."""
     st.session_state.pop(K_DIALOG, None)
+    use_click()
+
+
+def use_click() -> None:
+    """The map click offered now is done with (saved or cancelled): its mark goes."""
+    st.session_state[K_USED_CLICK] = st.session_state.get(K_CLICK)
 
 
 def nonce() -> int:

@@ -22,6 +22,7 @@
     return p;
   }
   pane("spOutline", 430); pane("spProjects", 450); pane("spMarkers", 610); pane("spZoneLabels", 615); pane("spBadges", 620);
+  pane("spPending", 640);
   var css = document.createElement("style");
   css.textContent = ".sp-noclick, .sp-noclick * { pointer-events: none !important; }" +
     ".sp-pt, .sp-cluster, .sp-badge, .sp-zone { background: none; border: none; }" +
@@ -411,8 +412,39 @@
     return { on: on, status: c, fill: C[c] || null, selected: sp.selected === i };
   };
 
-  window.__spApply = function (st, selected, colourBy) {
+  // ---- 标绘模式: where staff clicked, marked until the placement is saved or cancelled ---------
+  // Marked at once on the click; the page then confirms it (or, after a save or cancel, removes
+  // it) with each state it sends.
+  var PENDING_ICON = L.divIcon({ className: "sp-pending", iconSize: [30, 30], iconAnchor: [15, 15],
+    html: '<svg width="30" height="30" viewBox="0 0 30 30" style="display:block">' +
+      '<g fill="none" stroke="#fff" stroke-width="5"><circle cx="15" cy="15" r="8"/>' +
+      '<path d="M15 1v8M15 21v8M1 15h8M21 15h8"/></g>' +
+      '<g fill="none" stroke="#d4006a" stroke-width="2.5"><circle cx="15" cy="15" r="8"/>' +
+      '<path d="M15 1v8M15 21v8M1 15h8M21 15h8"/></g>' +
+      '<circle cx="15" cy="15" r="2" fill="#d4006a"/></svg>' });
+  var pendingMark = null;
+  function markPending(at) {
+    if (!at) {
+      if (pendingMark) { map.removeLayer(pendingMark); pendingMark = null; }
+      return;
+    }
+    if (!pendingMark) {
+      pendingMark = L.marker(at, { pane: "spPending", icon: PENDING_ICON, interactive: false,
+                                   keyboard: false }).addTo(map);
+      pendingMark.bindTooltip("标绘位置（未保存）", { permanent: true, direction: "top",
+        offset: [0, -14], className: "sp-pending-label" });
+    } else { pendingMark.setLatLng(at); }
+  }
+  if (EDITING) { map.on("click", function (e) { markPending(e.latlng); }); }
+  sp.pendingAt = function () {
+    if (!pendingMark) { return null; }
+    var at = pendingMark.getLatLng(), p = map.latLngToContainerPoint(at);
+    return { lat: at.lat, lng: at.lng, x: p.x, y: p.y };
+  };
+
+  window.__spApply = function (st, selected, colourBy, pending) {
     if (colourBy && window.__spLegend) { window.__spLegend(colourBy); }
+    if (pending !== undefined) { markPending(EDITING ? pending : null); }
     if (!sp.ready || st.length !== n) { sp.pending = [st, selected]; return; }
     apply(st, selected);
   };

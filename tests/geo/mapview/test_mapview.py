@@ -193,12 +193,15 @@ def test_state_string_hides_and_colours_by_status(gdf):
     shown = {payload.ids[0]: "规划", payload.ids[3]: "运营", "not-a-project": "在建"}
     group = mapview.project_state(payload, shown, selected_id=payload.ids[3])
     js = _get_map_string_of(group)
-    state = json.loads(re.search(r"__spApply\((\".*?\"), (-?\d+), \"status\"\)", js).group(1))
+    state = json.loads(re.search(r"__spApply\((\".*?\"), (-?\d+), \"status\", null\)", js).group(1))
     assert len(state) == len(payload.ids)
     assert state[0] == str(vocab.ALL_STATUSES.index("规划"))
     assert state[3] == str(vocab.ALL_STATUSES.index("运营"))
     assert state.count(".") == len(payload.ids) - 2
-    assert re.search(r"__spApply\(\".*?\", 3, \"status\"\)", js)
+    assert re.search(r"__spApply\(\".*?\", 3, \"status\", null\)", js)
+    # Where staff clicked in 标绘模式 and have not saved: the map marks it.
+    js = _get_map_string_of(mapview.project_state(payload, shown, pending=(29.55, 106.45)))
+    assert re.search(r"__spApply\(\".*?\", -1, \"status\", \[29\.55,106\.45\]\)", js)
 
 
 def _get_map_string_of(element) -> str:

@@ -23,8 +23,11 @@ def panel():
 
     import ui.edit
 
+    event = st.session_state.get("test_event")
+    # what app.py marks on the map (before the panel, as there)
+    st.session_state["test_pending"] = ui.edit.pending_click(event)
     with st.sidebar:
-        ui.edit.render(st.session_state.get("selected_id"), st.session_state.get("test_event"))
+        ui.edit.render(st.session_state.get("selected_id"), event)
 
 
 @pytest.fixture(scope="module")
@@ -168,6 +171,30 @@ def test_place_by_clicking_the_map(catalog, accounts, inside):
     rec = store.get("E001")
     assert rec["geometry"] == {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]}
     assert rec["properties"]["precision"] == "manual" and "wang" in rec["properties"]["geo_basis"]
+
+
+def test_a_map_click_is_shown_in_words_until_saved_or_cancelled(catalog, accounts, inside):
+    lon, lat = inside[0] + 0.001, inside[1] + 0.001
+    event = {"last_clicked": {"lat": lat, "lng": lon}}
+    at = login(app(event=event))
+    where = f"东经 {lon:.5f}°，北纬 {lat:.5f}°"
+    assert at.session_state["test_pending"]["coordinates"] == [round(lon, 6), round(lat, 6)]
+    assert f"地图上点击的点：{where}（未保存" in texts(at)
+    assert f"地图上点击的点（点：{where}）" in widget(at.radio, "位置").options
+    # Cancelled: the map still reports that click, but it is no longer marked nor offered.
+    at = widget(at.button, "取消").click().run()
+    assert at.session_state["test_pending"] is None and where not in texts(at)
+    at = open_editor(at)
+    assert not at.radio
+    # A new click is marked again; once saved, it is not.
+    lon += 0.001
+    at.session_state["test_event"] = {"last_clicked": {"lat": lat, "lng": lon}}
+    at = at.run()
+    assert at.session_state["test_pending"]["coordinates"] == [round(lon, 6), round(lat, 6)]
+    widget(at.radio, "位置").set_value("地图上点击的点")
+    at = widget(at.button, "保存").click().run()
+    assert not at.error and at.session_state["test_pending"] is None
+    assert store.get("E001")["geometry"]["coordinates"] == [round(lon, 6), round(lat, 6)]
 
 
 def test_a_click_on_a_project_is_not_offered_as_a_drawing(catalog, accounts):

@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 from projects import store
+from projects.sources import ROOT
 from tests.helpers import (
     IFRAME,
     WAIT_MS,
@@ -30,6 +31,7 @@ from tests.helpers import (
 
 pytestmark = pytest.mark.browser
 
+ARTIFACTS = ROOT / "tests" / "artifacts"
 EDITOR, PASSWORD = "qian", "标绘-test-2026"
 #: The project under the click: a point of its own that no other project shares (“重庆1949”剧院).
 UNDER = "SPB-0004"
@@ -57,6 +59,28 @@ def _edited(catalog: Path) -> dict:
 def _details(page, pid: str):
     item = page.get_by_role("listitem").filter(has_text=re.compile(f"^编号：{re.escape(pid)}$"))
     return item.first
+
+
+def _marked_at(frame, x: float, y: float) -> None:
+    """Wait for the map's mark of an unsaved placement centred within 2 px of (x, y)."""
+    frame.wait_for_function(
+        """([x, y]) => { const icon = document.querySelector('.sp-pending');
+          if (!icon || !window.__sp.pendingAt()) return false;
+          const r = icon.getBoundingClientRect();
+          return Math.abs(r.x + r.width / 2 - x) <= 2 && Math.abs(r.y + r.height / 2 - y) <= 2; }""",
+        arg=[x, y],
+        timeout=WAIT_MS,
+    )
+
+
+def _open_form(page, pid: str):
+    """Open the selected project's edit dialog from the sidebar; the dialog."""
+    sidebar(page).get_by_role("button", name="修改此项目…").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_text(re.compile(f"^修改项目 {re.escape(pid)}"))).to_be_visible(
+        timeout=WAIT_MS
+    )
+    return dialog
 
 
 def test_a_placement_click_on_another_project_moves_only_the_edited_one(files):
@@ -111,20 +135,47 @@ def test_a_placement_click_on_another_project_moves_only_the_edited_one(files):
             [at["x"], at["y"], UNDER],
         )
         assert under["events"] == "none"
-        page.mouse.click(x, y)
 
-        # The edit form offers the clicked point; the selection did not change.
-        side.get_by_role("button", name="修改此项目…").click()
-        dialog = page.get_by_role("dialog")
-        expect(dialog.get_by_text(re.compile(f"^修改项目 {re.escape(pid)}"))).to_be_visible(
+        # A first click beside it is marked where it was made, with its position in words;
+        # cancelled, the mark goes.
+        page.mouse.click(x + 60, y + 40)
+        _marked_at(frame, at["x"] + 60, at["y"] + 40)
+        expect(side.get_by_text(re.compile("^地图上点击的点：东经 1"))).to_be_visible(
             timeout=WAIT_MS
         )
+        shot = ARTIFACTS / "place_mark_1400.png"
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(shot))
+        dialog = _open_form(page, pid)
+        expect(
+            dialog.get_by_text(re.compile(r"^地图上点击的点（点：东经 \d+\.\d{5}°，北纬 "))
+        ).to_be_visible()
+        dialog.get_by_role("button", name="取消").click()
+        frame.wait_for_function("() => !window.__sp.pendingAt()", timeout=WAIT_MS)
+        expect(side.get_by_text(re.compile("^地图上点击的点："))).to_have_count(0)
+
+        # The click on the other project: the mark moves there.
+        page.mouse.click(x, y)
+        _marked_at(frame, at["x"], at["y"])
+        expect(side.get_by_text(re.compile("^地图上点击的点：东经 1"))).to_be_visible(
+            timeout=WAIT_MS
+        )
+
+        # The edit form offers the clicked point; the selection did not change.
+        dialog = _open_form(page, pid)
         dialog.get_by_text(re.compile("^地图上点击的点")).click()
         save_edit(page, "浏览器测试：在另一项目上标绘")
         expect(side.get_by_text(re.compile(f"^已保存「{re.escape(name)}」"))).to_be_visible(
             timeout=WAIT_MS
         )
         expect(_details(page, pid)).to_be_visible(timeout=WAIT_MS)
+        # Saved: the map (rebuilt for the new catalog) has applied a state and marks nothing.
+        page.wait_for_function(
+            f"""() => {{ const fs = [...document.querySelectorAll('{IFRAME}')];
+              return fs.length > 0 && fs.every(f => {{ const sp = f.contentWindow.__sp;
+                return sp && sp.applied >= 1 && !sp.pendingAt(); }}); }}""",
+            timeout=WAIT_MS,
+        )
         assert page.errors == []
 
     # Only the edited project changed: placed (manual) near the other project's point.
