@@ -19,6 +19,7 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import shapely
 
@@ -100,8 +101,16 @@ class Place:
 class Gazetteer:
     """The places, indexed by name and alias; build it with ``Gazetteer.from_file(path)``."""
 
-    def __init__(self, places: tuple[Place, ...] | list[Place], origin: str = ""):
+    def __init__(
+        self,
+        places: tuple[Place, ...] | list[Place],
+        origin: str = "",
+        others: dict[str, dict[str, Any]] | None = None,
+    ):
         self.places: tuple[Place, ...] = tuple(places)
+        #: Places of the same source that are not gazetteer entries (the 东中西 zones of the
+        #: database's ``places`` table), as GeoJSON Features by id; empty for a file.
+        self.others: dict[str, dict[str, Any]] = dict(others or {})
         #: Where the places were read: "" for a file (its bytes are part of the code's
         #: fingerprint), else "database:" and a digest of the rows, so a server's snapshots built
         #: with other places are not reused (:mod:`ui.snapshots`).
@@ -137,15 +146,17 @@ class Gazetteer:
 
     @classmethod
     def from_database(cls, url: str) -> Gazetteer | None:
-        """The gazetteer entries of the database's ``places`` table (rows of a gazetteer kind:
-        the zones there are not gazetteer entries), checked like the file's; None while the
-        table is empty."""
-        features = [f for f in read_places(url) if f["properties"]["kind"] in KINDS]
+        """The gazetteer entries of the database's ``places`` table (rows of a gazetteer kind),
+        checked like the file's, with the other rows (the zones) as ``others``; None while the
+        table holds no gazetteer entry."""
+        rows = read_places(url)
+        features = [f for f in rows if f["properties"]["kind"] in KINDS]
         if not features:
             return None
-        text = json.dumps(features, ensure_ascii=False, sort_keys=True).encode()
+        text = json.dumps(rows, ensure_ascii=False, sort_keys=True).encode()
         origin = "database:" + hashlib.sha256(text).hexdigest()[:16]
-        return cls([place_from_feature(f, i) for i, f in enumerate(features)], origin)
+        others = {f["properties"]["id"]: f for f in rows if f["properties"]["kind"] not in KINDS}
+        return cls([place_from_feature(f, i) for i, f in enumerate(features)], origin, others)
 
     def by_name(self, name: str) -> Place | None:
         """The place whose name or alias is exactly ``name`` (surrounding spaces ignored)."""

@@ -105,10 +105,15 @@ def _resolve_default(place_id: str) -> PlaceRef | None:
 def _resolve(place_id: str, gaz: Gazetteer) -> PlaceRef | None:
     for zone, zid in ZONE_IDS.items():
         if place_id == zid:
-            frame = load_zones().set_index("zone")
-            geom = frame.loc[zone, "geometry"]
-            name = str(frame.loc[zone, "name"])
-            return PlaceRef(zid, name, "zone", geom, representative(geom), True, ZONE_BASIS)
+            row = gaz.others.get(zid)  # the zone's row, when the places came from a database
+            if row is not None:
+                geom = shapely.geometry.shape(row["geometry"])
+                name, basis = row["properties"]["name"], row["properties"]["basis"]
+            else:
+                frame = load_zones().set_index("zone")
+                geom = frame.loc[zone, "geometry"]
+                name, basis = str(frame.loc[zone, "name"]), ZONE_BASIS
+            return PlaceRef(zid, name, "zone", geom, representative(geom), True, basis)
     place = gaz.by_id(place_id)
     if place is None:
         return None

@@ -12,9 +12,11 @@ import pandas as pd
 import pytest
 
 from bench.synthetic import synthetic_collection
+from geo.places import gazetteer
 from projects import filters, store
 from projects.sources import ROOT
 from projects.store import users
+from projects.store.postgis import read_places_file, write_places
 from projects.store.postgis.tables import connect, ensure_schema
 from tests.ui.test_catalog import forget, same_as_a_full_read, unread_catalog
 from ui import catalog as ui_catalog
@@ -165,3 +167,28 @@ def test_a_stopping_server_writes_what_it_kept(tmp_path):
     subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, check=True, timeout=120)
     (path,) = tmp_path.glob("demo-*.pickle")
     assert pickle.loads(path.read_bytes()) == {"n": 1}
+
+
+def test_places_read_from_a_database_make_another_fingerprint(postgres_db, monkeypatch):
+    """A server whose places came from the database's table does not reuse snapshots built
+    with the file's places (or with other rows of the table)."""
+    monkeypatch.delenv(store.DATABASE_ENV, raising=False)
+    gazetteer._load.cache_clear()
+    snapshots.fingerprint.cache_clear()
+    try:
+        from_file = snapshots.fingerprint()
+        features = read_places_file()
+        write_places(postgres_db, features)
+        monkeypatch.setenv(store.DATABASE_ENV, postgres_db)
+        gazetteer._load.cache_clear()
+        snapshots.fingerprint.cache_clear()
+        from_table = snapshots.fingerprint()
+        features[0]["properties"]["basis"] += "（改）"
+        write_places(postgres_db, features)
+        gazetteer._load.cache_clear()
+        snapshots.fingerprint.cache_clear()
+        assert len({from_file, from_table, snapshots.fingerprint()}) == 3
+    finally:
+        connect(postgres_db).execute("DELETE FROM places")
+        gazetteer._load.cache_clear()
+        snapshots.fingerprint.cache_clear()

@@ -106,3 +106,23 @@ def test_the_command_writes_the_file_and_refreshes_the_table(db, tmp_path, monke
     assert f"{len(PLACES)} 个地名" in out and "已刷新数据库地名表" in out
     assert target.read_text(encoding="utf-8") == PLACES_PATH.read_text(encoding="utf-8")
     assert [f["properties"]["id"] for f in read_places(db)] == IDS
+
+
+def test_a_zone_a_record_refers_to_resolves_from_the_table_too(db):
+    write_places(db, collection.place_features())
+    from_table = Gazetteer.from_database(db)
+    assert set(from_table.others) == set(ZONE_IDS.values())
+    for zid in ZONE_IDS.values():
+        ours, theirs = resolve(zid, FILE_GAZETTEER), resolve(zid, from_table)
+        assert (theirs.name, theirs.precision, theirs.basis, theirs.schematic) == (
+            ours.name,
+            ours.precision,
+            ours.basis,
+            ours.schematic,
+        )
+        assert shapely.equals_exact(theirs.geometry, ours.geometry, tolerance=0)
+        assert shapely.equals_exact(theirs.point, ours.point, tolerance=0)
+    features = collection.place_features()
+    next(f for f in features if f["properties"]["id"] == "zone-west")["properties"]["name"] = "改名"
+    write_places(db, features)
+    assert resolve("zone-west", Gazetteer.from_database(db)).name == "改名"
