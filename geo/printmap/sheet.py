@@ -18,6 +18,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import shapely  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import FancyArrow, Patch, Rectangle  # noqa: E402
@@ -175,12 +176,15 @@ def render_map(
             ax=ax, color="#333333", linewidth=1.4, zorder=2
         )
 
+    # Only what the printed frame shows is drawn and counted (a zoomed view holds a few).
+    frame = shapely.box(x0, y0, x1, y1)
+    inside = shown.intersects(frame).to_numpy(dtype=bool) if len(shown) else np.zeros(0, bool)
     codes = (
-        projects.loc[own_positions(projects), "precision"].map(PRECISION_CODES)
+        projects.loc[own_positions(projects), "precision"].map(PRECISION_CODES)[inside]
         if len(projects)
         else []
     )
-    for (_, row), code in zip(shown.iterrows(), codes, strict=True):
+    for (_, row), code in zip(shown[inside].iterrows(), codes, strict=True):
         style = PRECISION_STYLES[code]
         colour = vocab.STATUS_COLOURS.get(row.get("status_shown"), vocab.STATUS_COLOURS["未知"])
         geom = row.geometry
@@ -239,9 +243,10 @@ def render_map(
         if landscape
         else (margin[0], margin[1] + footer + 40 / height_mm)
     )
-    styles = drawn_styles(shown, shapely.box(x0, y0, x1, y1))
+    styles = drawn_styles(shown, frame)
     _legend(fig, legend_at, zone_rows, landscape, styles)
-    note = precision_note(int(len(shown)), int(len(projects) - len(shown)))
+    drawn = int(inside.sum())
+    note = precision_note(drawn, int(len(projects) - len(shown)), int(len(shown) - drawn))
     foot = [
         note,
         "数据来源：" + SOURCES,

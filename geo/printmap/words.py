@@ -34,11 +34,18 @@ def describe_query(query: filters.Query) -> str:
     return "；".join(parts)
 
 
-def precision_note(drawn: int, listed: int) -> str:
-    """How precise the drawn positions are, and how many projects are not drawn."""
+def precision_note(drawn: int, listed: int, outside: int = 0) -> str:
+    """How precise the drawn positions are, and how many projects are not drawn: ``outside``
+    have a position of their own beyond the printed frame (a print of a zoomed view), ``listed``
+    have none to draw.
+
+    >>> precision_note(1, 2, 58).split("；")[1]
+    '图中画出 1 个项目（另有 58 个在图框以外），另有 2 个只知所在片区或区内、或未定位，未画出（见项目清单）。片区为示意范围，不是项目自身的用地。'
+    """
     labels = vocab.PRECISION_LABELS
+    beyond = f"（另有 {outside} 个在图框以外）" if outside else ""
     return (
         f"位置精度：实心点为{labels['exact']}或人工标绘，空心虚线点为{labels['approximate']}；"
-        f"图中画出 {drawn} 个项目，另有 {listed} 个只知所在片区或区内、或未定位，未画出"
+        f"图中画出 {drawn} 个项目{beyond}，另有 {listed} 个只知所在片区或区内、或未定位，未画出"
         "（见项目清单）。片区为示意范围，不是项目自身的用地。"
     )

@@ -4,6 +4,7 @@ legend's labels, the filters in words and the date are real text in a Chinese fo
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 
 import numpy as np
@@ -64,6 +65,31 @@ def test_map_png_and_the_current_view(shown):
     image = Image.open(io.BytesIO(png))
     assert image.format == "PNG"
     assert image.size[0] / image.size[1] == pytest.approx(210 / 297, abs=0.01)
+
+
+def _counts(pdf: bytes) -> tuple[int, int]:
+    """(drawn, beyond the frame) as the printed note says them."""
+    text = _text(pdf)[0].replace("\n", "")
+    found = re.search(r"图中画出 (\d+) 个项目(?:（另有 (\d+) 个在图框以外）)?，", text)
+    return int(found.group(1)), int(found.group(2) or 0)
+
+
+def test_a_zoomed_print_counts_only_what_its_frame_shows(shown):
+    own = shown[sheet_module.own_positions(shown)]
+    sheet = printmap.Sheet("A4", "landscape", on=DAY)
+    # On 沙滨路 (a line) at zoom 17: a few projects cross the frame, the rest are beyond it.
+    middle = own.loc[own["id"] == "SPB-0320"].geometry.iloc[0].interpolate(0.5, normalized=True)
+    view = printmap.view_box((middle.y, middle.x), 17)
+    drawn, beyond = _counts(printmap.render_map(shown, load_outline(), None, sheet, view=view))
+    in_view = int(own.intersects(view).sum())  # the printed frame is the view widened to fit
+    assert 1 <= in_view <= drawn < len(own) and drawn + beyond == len(own)
+    # A corner of the district's box, where nothing is: none drawn, every one beyond.
+    x0, y0, _, _ = load_outline().bounds
+    view = printmap.view_box((y0, x0), 17)
+    pdf = printmap.render_map(shown, load_outline(), None, sheet, view=view)
+    assert _counts(pdf) == (0, len(own))
+    # The whole district holds them all.
+    assert _counts(printmap.render_map(shown, load_outline(), None, sheet)) == (len(own), 0)
 
 
 #: The north arrow's fill (``sheet._north_arrow``), which nothing else on the sheet uses.
