@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -223,3 +224,31 @@ def test_gdal_reads_the_view_as_a_point_layer(migrated):
     for feature in read:
         props = feature["properties"]
         assert feature["geometry"]["coordinates"] == points[props["place_id"]]
+
+
+def test_database_to_database_copies_the_sources_places(migrated, tmp_path):
+    """From another database its own places travel (here five of them), not the file's; out to
+    a file none do."""
+    conn = connect(migrated)
+    if not conn.execute("SELECT 1 FROM pg_database WHERE datname = 'shapingba_places'").fetchone():
+        conn.execute("CREATE DATABASE shapingba_places")
+    other = migrated.rsplit("/", 1)[0] + "/shapingba_places"
+    write_places(migrated, FILE_PLACES[:5])
+    done = migrate(migrated, other, replace=True)
+    assert done.places == 5
+    assert read_places(other) == read_places(migrated)
+    assert store.load(other) == store.load(migrated)
+    back = migrate(migrated, tmp_path / "back" / "projects.geojson")
+    assert back.places == 0
+
+
+def test_the_places_command_needs_a_database(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != store.DATABASE_ENV}
+    done = subprocess.run(
+        [sys.executable, "-m", "projects.store", "places"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+    )
+    assert done.returncode == 1 and "请给出 postgresql:// 地址" in done.stderr
