@@ -26,7 +26,7 @@ import shapely
 from projects import store
 from projects.errors import BadFile
 from projects.sources import ROOT
-from projects.store.postgis import read_places
+from projects.store.postgis import read_places, read_places_file
 from projects.vocab import PRECISIONS
 
 DEFAULT = ROOT / "data" / "gazetteer.geojson"
@@ -134,14 +134,7 @@ class Gazetteer:
     @classmethod
     def from_file(cls, path: Path | str = DEFAULT) -> Gazetteer:
         """Read and check a gazetteer GeoJSON file (RFC 7946 FeatureCollection)."""
-        path = Path(path)
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise BadFile(f"无法读取地名库文件 {path.name}：{exc}") from exc
-        features = data.get("features") if isinstance(data, dict) else None
-        if not isinstance(features, list):
-            raise BadFile(f"地名库文件 {path.name} 不是 GeoJSON FeatureCollection（缺少 features）")
+        features = read_places_file(path, what="地名库文件")
         return cls([place_from_feature(f, i) for i, f in enumerate(features)])
 
     @classmethod

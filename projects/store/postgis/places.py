@@ -19,7 +19,7 @@ from typing import Any
 import psycopg
 from psycopg.types.json import Jsonb
 
-from projects.errors import CatalogError
+from projects.errors import BadFile, CatalogError
 from projects.sources import ROOT
 from projects.store.postgis.tables import SAVE_LOCK, compact, connect
 
@@ -42,16 +42,19 @@ _SELECT = (
 )
 
 
-def read_places_file(path: Path | str = PLACES_PATH) -> list[dict[str, Any]]:
-    """The features of a places file (CatalogError in Chinese when it cannot be read)."""
+def read_places_file(
+    path: Path | str = PLACES_PATH, *, what: str = "地名文件"
+) -> list[dict[str, Any]]:
+    """The features of a places (or gazetteer) file; BadFile in Chinese, naming the file as
+    ``what``, when it cannot be read or is not a FeatureCollection."""
     path = Path(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise CatalogError(f"无法读取地名文件 {path}：{exc}") from exc
+        raise BadFile(f"无法读取{what} {path}：{exc}") from exc
     features = data.get("features") if isinstance(data, dict) else None
     if not isinstance(features, list):
-        raise CatalogError(f"地名文件 {path} 不是 GeoJSON FeatureCollection（缺少 features）")
+        raise BadFile(f"{what} {path} 不是 GeoJSON FeatureCollection（缺少 features）")
     return features
 
 
