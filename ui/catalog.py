@@ -265,9 +265,8 @@ def shown_columns(
 
     Without ``progress`` the warnings are left out (a page that does not show them yet: they
     are most of the work); with it they are added to the same status columns."""
-    shown = _shown_status(key, as_of_year, day)
     if not progress:
-        return shown
+        return _shown_status(key, as_of_year, day)
     return _with_progress(key, as_of_year, day)
 
 
