@@ -21,13 +21,25 @@ class StaleVersion(CatalogError):
     """A save was based on an older version of the record than the one stored."""
 
     def __init__(
-        self, message_zh: str, *, project_id: str, expected: int, actual: int, changes=None
+        self,
+        message_zh: str,
+        *,
+        project_id: str,
+        expected: int,
+        actual: int,
+        changes=None,
+        head: str = "",
+        advice: str = "",
     ):
         super().__init__(message_zh, project_id=project_id)
         self.expected = expected
         self.actual = actual
         #: What the colleague changed since ``expected``: {field: (old, new)}.
         self.changes = changes or {}
+        #: The message's parts around the changes (who saved which version; what to do now),
+        #: so a page can put the changes in its own words between them.
+        self.head = head
+        self.advice = advice
 
 
 class NotAllowed(CatalogError, PermissionError):

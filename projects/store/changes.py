@@ -65,11 +65,20 @@ def stale(
         for k, (old, new) in e["changes"].items():
             changes[k] = (changes[k][0] if k in changes else old, new)
     who = "、".join(dict.fromkeys(e["by"] for e in since)) or "其他人"
-    msg = (
+    head = (
         f"项目「{props.get('name')}」（{pid}）已被 {who} 修改（您看到的是版本 {expected}，"
-        f"现在是版本 {actual}）：{describe_changes(changes)}。您的修改未保存，请刷新后重新修改。"
+        f"现在是版本 {actual}）"
     )
-    return StaleVersion(msg, project_id=pid, expected=expected or 0, actual=actual, changes=changes)
+    advice = "您的修改未保存，请刷新后重新修改。"
+    return StaleVersion(
+        f"{head}：{describe_changes(changes)}。{advice}",
+        project_id=pid,
+        expected=expected or 0,
+        actual=actual,
+        changes=changes,
+        head=head,
+        advice=advice,
+    )
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:

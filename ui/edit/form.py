@@ -12,7 +12,7 @@ from typing import Any
 import streamlit as st
 
 from projects import clock, store, vocab
-from projects.errors import CatalogError
+from projects.errors import CatalogError, StaleVersion
 from projects.store import users
 from ui.details import md_text
 from ui.edit.history import change_table
@@ -239,7 +239,7 @@ def edit_form(editor: users.Editor, feature: dict[str, Any], found: dict[str, di
             outline=outline(),
         )
     except CatalogError as exc:
-        st.error(md_text(exc.message_zh))  # the form keeps what was typed
+        st.error(md_text(refusal_text(exc)))  # the form keeps what was typed
         return
     st.session_state[K_NONCE] = nonce() + 1
     summary = saved_summary({f: [props.get(f), v] for f, v in changes.items()})
@@ -264,6 +264,23 @@ def saved_summary(changes: dict[str, list[Any]]) -> str:
     rows = change_table(changes).to_numpy().tolist()
     return "；".join(f"{label}：{short(old)} → {short(new)}" for label, old, new in rows) or (
         "（无字段变化）"
+    )
+
+
+def refusal_text(exc: CatalogError) -> str:
+    """The store's refusal as staff read it. A save based on an old version names what the
+    colleague changed the way the message after a save does (labels, 万元/亿元, place names),
+    where the store, which knows no place names, shows the stored values.
+
+    >>> refusal_text(StaleVersion("…", project_id="E1", expected=1, actual=2,
+    ...     changes={"investment": (None, 12000.0)}, head="项目「路」（E1）已被 li 修改"))
+    '项目「路」（E1）已被 li 修改：投资：（空） → 1.2 亿元。您的修改未保存，表单中已填写的内容保留；点击“取消”载入最新内容后再修改。'
+    """
+    if not isinstance(exc, StaleVersion) or not exc.head:
+        return exc.message_zh
+    return (
+        f"{exc.head}：{saved_summary({k: list(v) for k, v in exc.changes.items()})}。"
+        "您的修改未保存，表单中已填写的内容保留；点击“取消”载入最新内容后再修改。"
     )
 
 

@@ -148,6 +148,20 @@ def test_a_stale_form_is_refused_and_keeps_what_was_typed(catalog, accounts):
     assert store.get("E001")["properties"]["name"] == "测试快速路"
 
 
+def test_a_stale_form_says_the_colleagues_changes_in_words(catalog, accounts):
+    """「投资：（空） → 1.2 亿元」 as the history reads it, not the stored 「12000.0」."""
+    at = login(app())
+    li = users.authenticate("li", PASSWORD)
+    store.save(li, "E001", {"investment": 12000.0, "status": "建成"}, expected_version=1)
+    widget(at.text_input, "名称").set_value("测试快速路二期")
+    at = widget(at.button, "保存").click().run()
+    [error] = at.error
+    assert "已被 li 修改（您看到的是版本 1，现在是版本 2）" in error.value
+    assert md_text("投资：（空） → 1.2 亿元") in error.value and "12000" not in error.value
+    assert "状态：在建 → 建成" in error.value and "点击“取消”载入最新内容" in error.value
+    assert widget(at.text_input, "名称").value == "测试快速路二期"
+
+
 def test_bad_input_shows_a_chinese_error_and_saves_nothing(catalog, accounts):
     at = login(app())
     before = catalog.read_bytes()
