@@ -46,8 +46,8 @@ CHROMIUM_ARGS = [
     # about 1 s of CPU): on a 2-core machine that competes with the page under test.
     "--disable-features=WebUIOmniboxPopup",
 ]
-#: The map's iframe on the page.
-IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+#: The map's iframe on the page (by the component's address: its title is Chinese).
+IFRAME = 'iframe[src*="/component/streamlit_folium.st_folium/"]'
 #: How long a browser test waits for the page to show something (ms): generous, because a
 #: loaded 2-core CI machine can take tens of seconds for one rerun; a wait ends as soon as
 #: what it waits for is there, so this costs nothing when the machine is quick.

@@ -78,13 +78,24 @@ DRAW_LOCAL: dict = {
 }
 
 
+#: The map frame's title, which screen readers announce for the map (streamlit-folium titles
+#: its frame with its own Latin name, ``streamlit_folium.st_folium``).
+FRAME_TITLE = "沙坪坝区项目地图"
+
+
 def localise(m: folium.Map) -> folium.Map:
-    """Add the Chinese drawing texts and a metric scale bar to ``m`` (before any draw control).
+    """Add the Chinese drawing texts and a metric scale bar to ``m`` (before any draw control),
+    and give the map's frame a Chinese title (:data:`FRAME_TITLE`).
 
     The texts are merged into ``L.drawLocal`` when leaflet.draw is loaded (editing); without it the
     script only adds the scale bar. Folium's own scale bar (``control_scale``) shows miles and feet
     too, so it is switched off here.
     """
     m.control_scale = False
-    MapScript("localise", "Localise", draw_local=js_literal(DRAW_LOCAL)).add_to(m)
+    MapScript(
+        "localise",
+        "Localise",
+        draw_local=js_literal(DRAW_LOCAL),
+        frame_title=js_literal(FRAME_TITLE),
+    ).add_to(m)
     return m

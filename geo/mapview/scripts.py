@@ -18,8 +18,9 @@ from folium.template import Template
 from geo.mapview.assets import URL_PREFIX
 
 JS_DIR = Path(__file__).resolve().parent / "js"
-#: The map's frame on the page, as streamlit-folium titles it.
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+#: The map's frame on the page, by the component's address (its title is Chinese once the map
+#: has started: ``localise.FRAME_TITLE``).
+MAP_FRAME = 'iframe[src*="/component/streamlit_folium.st_folium/"]'
 #: How long the page waits for the map's first painted frame before drawing what follows it
 #: anyway (ms; ``painted/index.html``).
 PAINT_WAIT_MS = 8000

@@ -124,12 +124,12 @@ TEXT_JS = r"""() => {
 #: ``aria-roledescription`` of every element that is not hidden (visually clipped ones too, since
 #: screen readers read those). ``charts`` chooses the Vega charts' generated descriptions ("X-axis
 #: titled …"), which the charts' own code decides (left out unless asked for); the map frame's own
-#: title is Streamlit's component name, which the tests use to find the map.
+#: title, which screen readers announce, is read too.
 LABELS_JS = r"""(charts) => {
   const out = [];
   const attrs = ['aria-label', 'title', 'aria-roledescription'];
   document.querySelectorAll(attrs.map(a => '[' + a + ']').join(',')).forEach(e => {
-    if (e.tagName === 'IFRAME' || e.closest('script,style,noscript')) return;
+    if (e.closest('script,style,noscript')) return;
     const inChart = !!e.closest('[data-testid="stVegaLiteChart"] svg');
     if (inChart !== charts) return;
     for (let p = e; p; p = p.parentElement) {
@@ -201,6 +201,8 @@ def test_default_page_has_no_english(site):
     browser, url = site
     page = open_page(browser, url, viewport={"width": 1600, "height": 1000})
     map_frame(page)
+    # Screen readers announce the map by its frame's title (streamlit-folium's was Latin).
+    assert page.locator(IFRAME).get_attribute("title") == "沙坪坝区项目地图"
     assert latin_words(page) == {}
     for tab in ("未上图的项目", "统计图"):  # only the open tab below the map is drawn
         show_tab(page, tab)

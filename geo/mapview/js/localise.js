@@ -1,4 +1,4 @@
-{# Chinese texts for leaflet.draw and a metric-only scale bar.
+{# Chinese texts for leaflet.draw, the frame's title, and a metric-only scale bar.
    Rendered by geo/mapview/localise.py: the values set on `this` are escaped JS literals. #}
 (function () {
   var map = {{ this._parent.get_name() }};
@@ -10,6 +10,12 @@
       } else { into[k] = from[k]; }
     });
   }
+  // The page's frame around the map is announced by its title: Chinese, as is the document.
+  document.documentElement.lang = "zh-CN";
+  document.title = {{ this.frame_title }};
+  try {
+    if (window.frameElement) { window.frameElement.title = {{ this.frame_title }}; }
+  } catch (e) { /* a page of another origin: its frame keeps the title it gave */ }
   if (window.L && L.drawLocal) { merge(L.drawLocal, {{ this.draw_local }}); }
   if (map.zoomControl) {
     // Leaflet reads the English title to screen readers too (aria-label).
