@@ -1,9 +1,11 @@
 """The OGC API – Features service: its pygeoapi configuration, written from the repository's paths.
 
 ``python -m geo.service`` (``make api``) writes the configuration and the OpenAPI document to a
-work folder, then serves them with pygeoapi's Flask app. Nothing is copied: the collections read
-the same catalog file the app writes (``SHAPINGBA_CATALOG`` or ``data/projects.geojson``), so an
-edit is in the next response. The places (every place a record can refer to by ``place_id``, the
+work folder, then serves them with pygeoapi's Flask app. Nothing is copied: the projects
+collection reads the same catalog the app writes — the database when ``SHAPINGBA_DATABASE_URL``
+is set (the PostGIS store, queried one page per request), else the catalog file
+(``SHAPINGBA_CATALOG`` or ``data/projects.geojson``) — so an edit is in the next response. The
+places (every place a record can refer to by ``place_id``, the
 zones among them) come from ``data/places.geojson``, or from the database's ``places`` table when
 ``SHAPINGBA_DATABASE_URL`` is set, through the same provider (pygeoapi's own PostgreSQL provider
 would need GeoAlchemy2 and psycopg2 beside the psycopg 3 the store uses).
@@ -22,8 +24,9 @@ from typing import Any
 import yaml
 
 from projects import store
+from projects.errors import CatalogError
 from projects.sources import ROOT
-from projects.store.postgis import PLACES_PATH
+from projects.store.postgis import PLACES_PATH, is_url
 
 #: The provider class pygeoapi loads by its dotted path.
 PROVIDER = "geo.service.provider.CatalogProvider"
@@ -32,9 +35,9 @@ PROVIDER = "geo.service.provider.CatalogProvider"
 DISTRICT_BBOX = [106.20, 29.45, 106.55, 29.80]
 
 
-def collections(catalog: Path) -> dict[str, Any]:
+def collections(catalog: Path | str) -> dict[str, Any]:
     """The three collections: projects (with a temporal extent for the datetime filter), zones,
-    places."""
+    places. ``catalog`` is the catalog file or the PostGIS store's database URL."""
     table = {
         "projects": (
             "沙坪坝区规划项目",
@@ -93,7 +96,7 @@ def collections(catalog: Path) -> dict[str, Any]:
     return out
 
 
-def config(catalog: Path, host: str, port: int) -> dict[str, Any]:
+def config(catalog: Path | str, host: str, port: int) -> dict[str, Any]:
     """The whole pygeoapi configuration (read-only: no provider is editable)."""
     url = f"http://{host}:{port}"
     return {
@@ -133,7 +136,7 @@ def config(catalog: Path, host: str, port: int) -> dict[str, Any]:
     }
 
 
-def write_config(folder: Path, catalog: Path, host: str, port: int) -> tuple[Path, Path]:
+def write_config(folder: Path, catalog: Path | str, host: str, port: int) -> tuple[Path, Path]:
     """The configuration and its OpenAPI document in ``folder``: what pygeoapi reads at start."""
     from pygeoapi.models.openapi import OAPIFormat
     from pygeoapi.openapi import generate_openapi_document
@@ -149,6 +152,18 @@ def write_config(folder: Path, catalog: Path, host: str, port: int) -> tuple[Pat
     return cfg, openapi
 
 
+def _shown(catalog: Path | str) -> str:
+    """Where the catalog is, for the start message: a database URL without its password."""
+    text = str(catalog)
+    if not is_url(text):
+        return text
+    head, at, tail = text.rpartition("@")
+    if at:
+        scheme, _, user = head.partition("://")
+        text = f"{scheme}://{user.split(':')[0]}@{tail}"
+    return f"{text}（项目数据库）"
+
+
 def main(argv: list[str] | None = None) -> int:
     """``python -m geo.service`` (``make api``): serve the collections until stopped."""
     parser = argparse.ArgumentParser(
@@ -157,10 +172,22 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--host", default="127.0.0.1", help="监听地址（局域网共享用 0.0.0.0）")
     parser.add_argument("--port", type=int, default=8502)
-    parser.add_argument("--catalog", type=Path, default=None, help="项目库文件（默认同应用）")
+    parser.add_argument(
+        "--catalog",
+        type=Path,
+        default=None,
+        help=f"项目库文件（默认同应用：设置了 {store.DATABASE_ENV} 时为项目数据库）",
+    )
     args = parser.parse_args(argv)
-    catalog = store.catalog_path(args.catalog)
-    if not catalog.exists():
+    url = None if args.catalog else store.database_url()
+    catalog: Path | str = url or store.catalog_path(args.catalog)
+    if url:
+        try:
+            store.catalog_version(url)  # connects (and makes the tables) before serving
+        except CatalogError as exc:
+            print(f"错误：{exc}", file=sys.stderr)
+            return 2
+    elif not Path(catalog).exists():
         print(f"错误：项目库文件 {catalog} 不存在；请先运行 make catalog。", file=sys.stderr)
         return 2
     folder = Path(tempfile.mkdtemp(prefix="shapingba-api-"))
@@ -171,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print(
         f"OGC API – Features 服务：http://{args.host}:{args.port}/collections "
-        f"（项目库 {catalog}；只读，按 Ctrl+C 停止）",
+        f"（项目库 {_shown(catalog)}；只读，按 Ctrl+C 停止）",
         flush=True,
     )
     APP.run(host=args.host, port=args.port, threaded=True)

@@ -1,14 +1,19 @@
-"""A read-only pygeoapi feature provider over this repository's GeoJSON files.
+"""A read-only pygeoapi feature provider over this repository's GeoJSON files or its database.
 
 pygeoapi's own GeoJSON provider has no datetime filter and rewrites ids; this one reads the file
 on every request (so a staff edit saved through :mod:`projects.store` is in the next response),
 filters by bbox, properties and a datetime interval on the project's start/end years, pages,
-and never writes.
+and never writes. When the projects collection's data is the database URL (the PostGIS store),
+each request is one SQL query for its page (:func:`projects.store.postgis.find_projects`: the
+GiST index for the bbox, ``LIMIT``/``OFFSET`` for the page), so a save is in the next response
+and no request reads the whole catalog; the queryables are kept per process and brought up to
+date from the store's change counter (:func:`projects.store.changed_since`).
 """
 
 from __future__ import annotations
 
 import json
+import threading
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -17,7 +22,13 @@ import shapely
 from pygeoapi.provider.base import BaseProvider, ProviderItemNotFoundError
 
 from projects import store
-from projects.store.postgis import is_url, read_places
+from projects.store.postgis import (
+    find_projects,
+    is_url,
+    live_project,
+    project_fields,
+    read_places,
+)
 
 #: JSON Schema types for the property filter and the queryables page.
 _JSON_TYPES = {str: "string", int: "integer", float: "number", bool: "boolean", list: "array"}
@@ -33,6 +44,37 @@ def _features(path: str, catalog: bool) -> list[dict[str, Any]]:
         return read_places(path)
     doc = json.loads(Path(path).read_text(encoding="utf-8"))
     return [f for f in doc.get("features", []) if not f.get("properties", {}).get("deleted")]
+
+
+#: Per database URL: (the catalog version they were taken at, the queryable fields' types).
+_DB_FIELDS: dict[str, tuple[str, dict[str, str]]] = {}
+_DB_FIELDS_LOCK = threading.Lock()
+
+
+def _database_fields(url: str) -> dict[str, str]:
+    """The live projects' fields and types, read whole once per process and then patched with
+    the records saved since (a field is never dropped: a filter on it then matches nothing)."""
+    with _DB_FIELDS_LOCK:
+        version, fields = _DB_FIELDS.get(url, ("", {}))
+        current = store.catalog_version(url)
+        if version and current == version:
+            return fields
+        changed = None
+        if version:
+            current, changed, _ = store.changed_since(version, url)
+        if changed is None:
+            fields = project_fields(url)
+        else:
+            fields = dict(fields)
+            for feature in changed:
+                props = feature["properties"]
+                if props.get("deleted"):
+                    continue
+                for key, value in props.items():
+                    if value is not None and key not in fields:
+                        fields[key] = _JSON_TYPES.get(type(value), "string")
+        _DB_FIELDS[url] = (current, fields)
+        return fields
 
 
 def _years(interval: str) -> tuple[int | None, int | None]:
@@ -70,10 +112,14 @@ class CatalogProvider(BaseProvider):
         super().__init__(provider_def)
         #: Whether this collection is the project catalog (read through the store).
         self.catalog = bool((self.options or {}).get("catalog"))
+        #: Whether the catalog is the database's (queried page by page in SQL).
+        self.database = self.catalog and is_url(self.data)
         self.get_fields()
 
     def get_fields(self) -> dict[str, Any]:
-        if not self._fields:
+        if not self._fields and self.database:
+            self._fields = {k: {"type": t} for k, t in _database_fields(self.data).items()}
+        elif not self._fields:
             kinds: dict[str, str] = {}
             for feature in _features(self.data, self.catalog):
                 for key, value in feature["properties"].items():
@@ -97,6 +143,18 @@ class CatalogProvider(BaseProvider):
         q: str | None = None,
         **kwargs: Any,
     ) -> dict[str, Any]:
+        if self.database:
+            matched, page = find_projects(
+                self.data,
+                bbox=bbox,
+                years=_years(datetime_) if datetime_ and self.time_field else None,
+                properties=properties or (),
+                text=q,
+                sortby=sortby or (),
+                offset=offset,
+                limit=0 if resulttype == "hits" else limit,
+            )
+            return self._collection(page, matched, skip_geometry, select_properties)
         features = _features(self.data, self.catalog)
         if properties:
             features = [
@@ -122,16 +180,29 @@ class CatalogProvider(BaseProvider):
                 key=lambda f: (f["properties"].get(key) is None, str(f["properties"].get(key))),
                 reverse=order.get("order") == "-",
             )
-        matched = len(features)
         page = [] if resulttype == "hits" else features[offset : offset + limit]
+        return self._collection(page, len(features), skip_geometry, select_properties)
+
+    def _collection(
+        self,
+        page: list[dict[str, Any]],
+        matched: int,
+        skip_geometry: bool,
+        select: list[str] | None,
+    ) -> dict[str, Any]:
         return {
             "type": "FeatureCollection",
-            "features": [self._shown(f, skip_geometry, select_properties) for f in page],
+            "features": [self._shown(f, skip_geometry, select) for f in page],
             "numberMatched": matched,
             "numberReturned": len(page),
         }
 
     def get(self, identifier: str, **kwargs: Any) -> dict[str, Any]:
+        if self.database:
+            feature = live_project(self.data, str(identifier))
+            if feature is not None:
+                return self._shown(feature, False, None)
+            raise ProviderItemNotFoundError(f"没有编号为 {identifier} 的要素。")
         for feature in _features(self.data, self.catalog):
             if str(self._id(feature)) == str(identifier):
                 return self._shown(feature, False, None)

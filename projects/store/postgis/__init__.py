@@ -8,6 +8,7 @@ from projects.store.postgis.places import (
     read_places_file,
     write_places,
 )
+from projects.store.postgis.query import find_projects, live_project, project_fields
 from projects.store.postgis.store import export, replace_all
 from projects.store.postgis.tables import CHANNEL, is_url
 
@@ -16,8 +17,11 @@ __all__ = [
     "PLACES_PATH",
     "changed_since",
     "export",
+    "find_projects",
     "is_url",
+    "live_project",
     "place_count",
+    "project_fields",
     "read_places",
     "read_places_file",
     "replace_all",
