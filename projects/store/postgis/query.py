@@ -59,9 +59,11 @@ def _matches(key: str, n: int, value: str) -> str:
     text = _value(key, f"%(pk{n})s")
     if value == "None":
         return f"({text} IS NULL OR {text} = %(pv{n})s)"
+    kind = f"json_typeof(feature -> 'properties' -> %(pk{n})s)"
     if value in ("True", "False") and key not in _COLUMNS:
-        kind = f"json_typeof(feature -> 'properties' -> %(pk{n})s)"
         return f"({text} = %(pv{n})s OR ({text} = lower(%(pv{n})s) AND {kind} = 'boolean'))"
+    if value in ("true", "false") and key not in _COLUMNS:  # the word, not a JSON boolean
+        return f"({text} = %(pv{n})s AND {kind} = 'string')"
     return f"{text} = %(pv{n})s"
 
 

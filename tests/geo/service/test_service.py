@@ -19,9 +19,10 @@ from geo.service.provider import CatalogProvider
 from projects import store
 from projects.sources import ROOT
 from projects.store import users
-from projects.store.postgis import PLACES_PATH, write_places
+from projects.store.postgis import PLACES_PATH, replace_all, write_places
 from projects.store.postgis.tables import connect
 from tests.geo.exchange.test_export import EXPORTED, built_collection, gdal_cli
+from tests.helpers import district_outline
 
 PASSWORD = "service-test-pass"
 
@@ -190,3 +191,128 @@ def test_places_come_from_the_database_when_it_is_configured(postgres_db, monkey
         assert api.collections(ROOT)["places"]["providers"][0]["data"] == str(PLACES_PATH)
     finally:
         connect(postgres_db).execute("DELETE FROM places")
+
+
+# --- the projects collection on the PostGIS store ---------------------------------------------
+
+#: Requests both collections answer alike (pygeoapi's own parameters, as a GIS client sends them).
+SAME_ANSWERS = [
+    {"limit": "2"},
+    {"limit": "2", "offset": "2"},
+    {"bbox": "106.295,29.585,106.302,29.595"},
+    {"bbox": "106.20,29.45,106.55,29.80", "sortby": "-name"},
+    {"sector": "交通"},
+    {"sector": "交通", "status": "在建", "sortby": "name"},
+    {"datetime": "2024-01-01T00:00:00Z/2024-12-31T00:00:00Z"},
+    {"datetime": "2030-01-01T00:00:00Z/.."},
+    {"resulttype": "hits"},
+    {"skipGeometry": "true", "properties": "name,status"},
+]
+
+
+@pytest.fixture
+def db_service(postgres_db, tmp_path, monkeypatch):
+    """The service with SHAPINGBA_DATABASE_URL set (no --catalog) over the sample in the test
+    database, an editor's accounts in a file; stopped after the test."""
+    replace_all(postgres_db, built_collection()["features"], [])
+    monkeypatch.setenv("SHAPINGBA_USERS", str(tmp_path / "users.json"))
+    monkeypatch.setenv(store.DATABASE_ENV, postgres_db)
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "geo.service", "--port", str(port)],
+        cwd=ROOT,
+        env=dict(os.environ),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                _get(f"{base}/collections?f=json")
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"service did not start: {process.stdout.read()[-2000:]}")
+                time.sleep(0.5)
+        yield base, postgres_db
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _answer(found: dict) -> tuple:
+    return found.get("numberMatched"), found["features"]
+
+
+def test_the_database_collection_answers_as_the_file_one_and_follows_saves(
+    service, db_service, request
+):
+    file_base, catalog = service
+    base, url = db_service
+    replace_all(url, store.load(catalog), [])  # as the file is now (an earlier test edited it)
+    for params in SAME_ANSWERS:
+        assert _answer(_items(base, "projects", **params)) == _answer(
+            _items(file_base, "projects", **params)
+        ), params
+    assert _get(f"{base}/collections/projects/items/t-park?f=json") == _get(
+        f"{file_base}/collections/projects/items/t-park?f=json"
+    ) | {"links": _get(f"{base}/collections/projects/items/t-park?f=json")["links"]}
+    assert _items(base, "projects", limit="1")["numberMatched"] == len(EXPORTED)
+
+    # Saved through the store: the next requests see it (no restart).
+    users.add_user("wang", PASSWORD, rounds=4)
+    editor = users.authenticate("wang", PASSWORD)
+    moved = {"type": "Point", "coordinates": [106.3333, 29.5555]}
+    store.save(
+        editor,
+        "t-point",
+        {"status": "建成", "geometry": moved},
+        expected_version=1,
+        reason="现场核实",
+        path=url,
+        outline=district_outline(request),
+    )
+    point = _get(f"{base}/collections/projects/items/t-point?f=json")
+    assert point["properties"]["status"] == "建成" and point["geometry"] == moved
+    assert point["properties"]["version"] == 2 and point["properties"]["updated_by"] == "wang"
+    assert _items(base, "projects", bbox="106.295,29.585,106.302,29.595")["numberMatched"] == 0
+    near = _items(base, "projects", bbox="106.333,29.555,106.334,29.556")
+    assert [f["id"] for f in near["features"]] == ["t-point"]
+    assert "t-point" in {f["id"] for f in _items(base, "projects", status="建成")["features"]}
+
+    store.delete(editor, "t-point", expected_version=2, reason="重复", path=url)
+    with pytest.raises(urllib.error.HTTPError) as gone:
+        urllib.request.urlopen(f"{base}/collections/projects/items/t-point?f=json", timeout=30)
+    assert gone.value.code == 404
+    assert _items(base, "projects", limit="1")["numberMatched"] == len(EXPORTED) - 1
+
+
+def test_the_database_provider_answers_as_the_file_one_on_the_real_catalog(postgres_db):
+    """Provider to provider over the whole real catalog: every filter, sort and page alike."""
+    path = ROOT / "data" / "projects.geojson"
+    replace_all(postgres_db, store.load(path), [])
+    by_file = CatalogProvider(api.collections(path)["projects"]["providers"][0])
+    by_sql = CatalogProvider(api.collections(postgres_db)["projects"]["providers"][0])
+    assert by_sql.database and not by_file.database
+    assert by_sql.fields == by_file.fields
+    cases = [
+        {"limit": 10},
+        {"limit": 5, "offset": 600},
+        {"bbox": [106.3, 29.5, 106.45, 29.6], "limit": 1000},
+        {"properties": [("sector", "交通"), ("zone", "None")], "limit": 1000},
+        {"properties": [("start_year", "2021"), ("deleted", "False")], "limit": 1000},
+        {"datetime_": "2024/2024", "limit": 1000},
+        {"datetime_": "../2020", "limit": 1000},
+        {"sortby": [{"property": "zone", "order": "-"}, {"property": "start_year"}], "limit": 1000},
+        {"sortby": [{"property": "lead_dept", "order": "+"}], "limit": 1000},
+        {"q": "轨道", "limit": 1000},
+        {"resulttype": "hits"},
+        {"skip_geometry": True, "select_properties": ["name"], "limit": 3},
+    ]
+    for case in cases:
+        assert by_sql.query(**case) == by_file.query(**case), case
+    first = store.load(path)[0]["properties"]["id"]
+    assert by_sql.get(first) == by_file.get(first)

@@ -1,0 +1,117 @@
+"""The read-only page queries over the real catalog in a real PostgreSQL + PostGIS, checked
+against the same filters worked out in Python (shapely for the bounding box)."""
+
+from __future__ import annotations
+
+import pytest
+import shapely
+
+from projects import store
+from projects.sources import ROOT
+from projects.store import users
+from projects.store.postgis import find_projects, live_project, project_fields, replace_all
+from projects.store.postgis.tables import connect
+from tests.helpers import district_outline
+
+CATALOG = store.load(ROOT / "data" / "projects.geojson")
+LIVE = [f for f in CATALOG if not f["properties"]["deleted"]]
+PASSWORD = "query-test-pass"
+
+
+@pytest.fixture
+def db(postgres_db, tmp_path, monkeypatch):
+    """The real catalog in the test database, an editor's accounts in a file."""
+    monkeypatch.setenv("SHAPINGBA_USERS", str(tmp_path / "users.json"))
+    replace_all(postgres_db, CATALOG, [])
+    return postgres_db
+
+
+def _ids(features):
+    return [f["properties"]["id"] for f in features]
+
+
+def test_a_bbox_is_answered_on_the_gist_index_as_shapely_answers_it(db):
+    box = (106.40, 29.55, 106.47, 29.62)
+    expected = [
+        f
+        for f in LIVE
+        if f["geometry"] and shapely.geometry.shape(f["geometry"]).intersects(shapely.box(*box))
+    ]
+    matched, page = find_projects(db, bbox=box, limit=1000)
+    assert matched == len(expected) > 0
+    assert _ids(page) == _ids(expected)  # catalog order
+    connect(db).execute("SET enable_seqscan = off")  # a 600-row table: make the planner show it
+    try:
+        plan = connect(db).execute(
+            "EXPLAIN SELECT id FROM projects WHERE geom && ST_MakeEnvelope(1, 2, 3, 4, 4326)"
+        )
+        assert "projects_geom_idx" in " ".join(r[0] for r in plan)
+    finally:
+        connect(db).execute("RESET enable_seqscan")
+
+
+def test_pages_properties_years_and_sorting(db):
+    matched, first = find_projects(db, limit=100)
+    _, second = find_projects(db, limit=100, offset=100)
+    assert matched == len(LIVE)
+    assert _ids(first + second) == _ids(LIVE[:200])
+    assert find_projects(db, offset=len(LIVE), limit=10) == (len(LIVE), [])
+    assert find_projects(db, limit=0) == (len(LIVE), [])
+
+    traffic = [f for f in LIVE if f["properties"]["sector"] == "交通"]
+    assert find_projects(db, properties=[("sector", "交通")], limit=None)[1] == traffic
+    no_zone = [f for f in LIVE if f["properties"]["zone"] is None]
+    assert _ids(find_projects(db, properties=[("zone", "None")], limit=None)[1]) == _ids(no_zone)
+    assert find_projects(db, properties=[("deleted", "False")], limit=0)[0] == len(LIVE)
+    assert find_projects(db, properties=[("deleted", "false")], limit=0)[0] == 0
+
+    def overlaps(p, start, end):
+        first, last = p["start_year"], p["end_year"]
+        if first is None and last is None:
+            return False
+        first, last = first if first is not None else last, last if last is not None else first
+        return first <= end and last >= start
+
+    in_2024 = [f for f in LIVE if overlaps(f["properties"], 2024, 2024)]
+    assert _ids(find_projects(db, years=(2024, 2024), limit=None)[1]) == _ids(in_2024)
+
+    by_name = sorted(LIVE, key=lambda f: f["properties"]["name"], reverse=True)
+    found = find_projects(db, sortby=[{"property": "name", "order": "-"}], limit=None)[1]
+    assert _ids(found) == _ids(by_name)
+    by_lead = sorted(
+        LIVE,
+        key=lambda f: (f["properties"]["lead_dept"] is None, str(f["properties"]["lead_dept"])),
+    )
+    found = find_projects(db, sortby=[{"property": "lead_dept", "order": "+"}], limit=None)[1]
+    assert _ids(found) == _ids(by_lead)
+
+
+def test_an_edit_or_a_deletion_is_in_the_next_query(db, request):
+    users.add_user("wang", PASSWORD, rounds=4)
+    editor = users.authenticate("wang", PASSWORD)
+    target = next(f for f in LIVE if f["geometry"] is None)["properties"]["id"]
+    assert live_project(db, target)["geometry"] is None
+    moved = {"type": "Point", "coordinates": [106.3333, 29.5555]}
+    store.save(
+        editor,
+        target,
+        {"geometry": moved, "status": "在建"},
+        expected_version=1,
+        reason="现场核实位置",
+        path=db,
+        outline=district_outline(request),
+    )
+    matched, page = find_projects(db, bbox=(106.333, 29.555, 106.334, 29.556))
+    assert _ids(page) == [target] and page[0]["properties"]["status"] == "在建"
+    store.delete(editor, target, expected_version=2, reason="重复项目", path=db)
+    assert live_project(db, target) is None
+    assert find_projects(db, bbox=(106.333, 29.555, 106.334, 29.556)) == (0, [])
+    assert find_projects(db, limit=0)[0] == len(LIVE) - 1
+
+
+def test_the_fields_are_the_live_records_properties_with_their_types(db):
+    fields = project_fields(db)
+    assert fields["name"] == "string" and fields["start_year"] == "integer"
+    assert fields["aliases"] == "array" and fields["deleted"] == "boolean"
+    keys = {k for f in LIVE for k, v in f["properties"].items() if v is not None}
+    assert set(fields) == keys
