@@ -44,6 +44,8 @@ from projects.store.atomic_write import (
     write_atomic,
 )
 from projects.store.catalog_file import (
+    CatalogLines,
+    NotCanonical,
     catalog_path,
     check_unique_ids,
     dumps,
@@ -54,6 +56,7 @@ from projects.store.catalog_file import (
     paused_gc,
     read_catalog,
     read_features,
+    read_lines,
 )
 from projects.store.edits import (
     SETTABLE,
@@ -309,13 +312,16 @@ def _faults(doing: str) -> Iterator[None]:
 class _Snapshot:
     """What a save read before taking the lock, and how to tell it is still current."""
 
-    features: list[dict[str, Any]]
+    #: The records by id: a dict of the whole catalog, or :class:`CatalogLines`.
+    by_id: Mapping[str, dict[str, Any]]
     entries: list[dict[str, Any]]
-    raw: dict[int, str]
     #: The two files' identity (inode, mtime, size) before they were read.
     stamp: tuple
     #: Whether the file lagged the history (a commit to roll forward on disk).
-    lagging: bool
+    lagging: bool = False
+    #: The whole catalog as read, and each feature's text (when not read as lines).
+    features: list[dict[str, Any]] | None = None
+    raw: dict[int, str] | None = None
 
 
 def _stamp(catalog: Path) -> tuple:
@@ -330,9 +336,13 @@ def _stamp(catalog: Path) -> tuple:
     return tuple(out)
 
 
-def _snapshot(catalog: Path) -> _Snapshot:
-    """Without the lock: the committed catalog and the history, checked, for planning a save."""
+def _snapshot(catalog: Path, *, whole: bool = False) -> _Snapshot:
+    """Without the lock: the committed catalog and the history, checked, for planning a save
+    (read as lines when it is canonical, unless ``whole``)."""
     stamp = _stamp(catalog)
+    fast = None if whole else _lines_snapshot(catalog, stamp)
+    if fast is not None:
+        return fast
     features, raw = read_catalog(catalog)
     check_unique_ids(features, catalog)
     hist = history_path(catalog)
@@ -340,7 +350,31 @@ def _snapshot(catalog: Path) -> _Snapshot:
     entries = flatten(batches)
     changed, _ = replay_into(features, entries, pending_only=True)
     check_against(features, batches, hist)  # a lost history stops the save before anything
-    return _Snapshot(features, entries, raw, stamp, bool(changed))
+    by_id = {f["properties"]["id"]: f for f in features}
+    return _Snapshot(by_id, entries, stamp, bool(changed), features, raw)
+
+
+def _lines_snapshot(catalog: Path, stamp: tuple) -> _Snapshot | None:
+    """The snapshot of a canonical catalog that the history does not run ahead of, parsing only
+    the records an editor saved or the history names (the checks need no other); None when
+    the file must be read whole (not canonical, an id twice, a save to roll forward)."""
+    lines = read_lines(catalog)
+    if lines is None:
+        return None
+    hist = history_path(catalog)
+    batches = read_batches(hist)
+    entries = flatten(batches)
+    named = {e["id"] for e in entries if is_edit(e)} & lines.position.keys()
+    wanted = sorted(named.union(lines.edited()), key=lines.position.__getitem__)
+    try:
+        checked = [lines[pid] for pid in wanted]  # changed in place only if dropped below
+    except NotCanonical:
+        return None
+    changed, _ = replay_into(checked, entries, pending_only=True)
+    if changed:
+        return None  # a committed save the file lacks: the whole read rolls it forward
+    check_against(checked, batches, hist)  # every record with an editor is among ``checked``
+    return _Snapshot(lines, entries, stamp)
 
 
 @paused_gc()  # the catalog a save reads is dropped on return, unwalked (0.7 s at 100 000)
@@ -357,6 +391,10 @@ def _commit(
     import) runs before the lock is taken, so other staff can save meanwhile; under the lock the
     plan is kept if none of its records changed since, else made again on the current catalog.
 
+    A canonical catalog is read as lines (:func:`_lines_snapshot`): only the records the save
+    and the checks need are parsed, and the new file is the old bytes with the changed lines
+    swapped; any other file is read and written whole.
+
     The commit is write-ahead: the new catalog is first written to a temp file (a full disk
     fails here, with nothing changed), then the history line is appended and fsynced (the
     commit), then the temp file replaces the catalog. If that last step fails the save stands:
@@ -366,67 +404,98 @@ def _commit(
     check_reason(reason)
     catalog = catalog_path(path)
     with _faults("保存"):
-        snap = _snapshot(catalog)
-        seen = {f["properties"]["id"]: f for f in snap.features}
-        planned = plan(seen, snap.entries)
-        touched = [pid for pid, *_ in planned]
-        work = dict(seen)  # apply_plan changes records in place: keep ``seen`` as read
-        for pid in touched:
-            if work.get(pid) is not None:
-                work[pid] = plain_copy(work[pid])
-        at = now()
-        batch_edits, out, created = apply_plan(work, planned, editor.name, at)
-        if not batch_edits:
-            return out
-        # Encoded before the lock too: the new records' lines and the history line.
-        batch = {"at": at, "by": editor.name, "reason": reason, "edits": batch_edits}
-        line = batch_line(batch)
-        encoded = {
-            id(f): encode_feature(f)
-            for f in [*created, *(work[e["id"]] for e in batch_edits if e["id"] in seen)]
-        }
-        with locked(catalog):
-            users.require_editor(editor)
-            if not snap.lagging and _stamp(catalog) == snap.stamp:
-                # Nothing was saved since the snapshot: it is the current catalog.
-                clean_temp_files(catalog)
-                features, raw, by_id = snap.features, snap.raw, seen
-            else:
-                features, entries, raw = _current(catalog)
-                by_id = {f["properties"]["id"]: f for f in features}
-                if any(by_id.get(pid) != seen.get(pid) for pid in touched):
-                    planned = plan(by_id, entries)  # changed meanwhile: plan again on it
-                    for pid, *_ in planned:
-                        raw.pop(id(by_id.get(pid)), None)
-                    at = now()
-                    batch_edits, out, created = apply_plan(by_id, planned, editor.name, at)
-                    if not batch_edits:
-                        return out
-                    batch = {"at": at, "by": editor.name, "reason": reason, "edits": batch_edits}
-                    line = batch_line(batch)
-                    encoded = {}
-            if encoded:
-                position = {f["properties"]["id"]: i for i, f in enumerate(features)}
-                for pid in {e["id"] for e in batch_edits} & position.keys():
-                    raw.pop(id(features[position[pid]]), None)
-                    features[position[pid]] = work[pid]
-                raw.update(encoded)
-            features.extend(created)
-            _write(catalog, features, raw, batch, line)
+        try:
+            return _commit_on(catalog, editor, reason, plan, whole=False)
+        except NotCanonical:  # a line not the record its start names: read the file whole
+            return _commit_on(catalog, editor, reason, plan, whole=True)
+
+
+def _commit_on(
+    catalog: Path, editor: users.Editor, reason: str, plan: Planner, *, whole: bool
+) -> list[dict[str, Any]]:
+    """:func:`_commit`, the catalog read as lines where it can be, or ``whole``."""
+    snap = _snapshot(catalog, whole=whole)
+    seen = snap.by_id
+    planned = plan(seen, snap.entries)
+    touched = [pid for pid, *_ in planned]
+    batch, line, out, work = _applied(seen, planned, editor, reason)
+    if batch is None:
+        return out
+    encoded = {pid: encode_feature(work[pid]) for pid in work}  # before the lock too
+    with locked(catalog):
+        users.require_editor(editor)
+        if not snap.lagging and _stamp(catalog) == snap.stamp:
+            # Nothing was saved since the snapshot: it is the current catalog.
+            clean_temp_files(catalog)
+            current = snap
+        else:
+            clean_temp_files(catalog)
+            current = (None if whole else _lines_snapshot(catalog, ())) or _full_current(catalog)
+            by_id = current.by_id
+            if any(by_id.get(pid) != seen.get(pid) for pid in touched):
+                planned = plan(by_id, current.entries)  # changed meanwhile: plan again on it
+                batch, line, out, work = _applied(by_id, planned, editor, reason)
+                if batch is None:
+                    return out
+                encoded = {pid: encode_feature(work[pid]) for pid in work}
+        _write(catalog, current, work, encoded, batch, line)
     return out
+
+
+def _full_current(catalog: Path) -> _Snapshot:
+    """Under the lock: :func:`_current` as a snapshot (the file read and checked whole)."""
+    features, entries, raw = _current(catalog)
+    by_id = {f["properties"]["id"]: f for f in features}
+    return _Snapshot(by_id, entries, (), False, features, raw)
+
+
+def _applied(
+    by_id: Mapping[str, dict[str, Any]],
+    planned: list,
+    editor: users.Editor,
+    reason: str,
+) -> tuple[dict[str, Any] | None, bytes, list[dict[str, Any]], dict[str, dict[str, Any]]]:
+    """(the batch, its history line, the features after, the records changed or created by id);
+    the batch is None when the plan changes nothing. ``by_id`` is left as it was."""
+    work = {pid: plain_copy(by_id[pid]) for pid, *_ in planned if by_id.get(pid) is not None}
+    at = now()
+    batch_edits, out, _ = apply_plan(work, planned, editor.name, at)
+    if not batch_edits:
+        return None, b"", out, {}
+    batch = {"at": at, "by": editor.name, "reason": reason, "edits": batch_edits}
+    return batch, batch_line(batch), out, {e["id"]: work[e["id"]] for e in batch_edits}
 
 
 def _write(
     catalog: Path,
-    features: list[dict[str, Any]],
-    raw: dict[int, str],
+    current: _Snapshot,
+    work: dict[str, dict[str, Any]],
+    encoded: dict[str, str],
     batch: dict[str, Any],
     line: bytes,
 ) -> None:
     """Under the lock: temp catalog, then the history line (the commit), then the rename.
 
-    ``raw`` holds the text of the features already encoded (see dumps), ``line`` the batch's."""
-    tmp = prepare(catalog, dumps(features, raw))
+    ``work`` holds the records the batch changed or created, ``encoded`` their lines, ``line``
+    the batch's; records new to ``current`` are appended in the batch's order."""
+    if isinstance(current.by_id, CatalogLines):
+        lines = current.by_id
+        text: str | bytes = lines.spliced(
+            {pid: encoded[pid].encode("utf-8") for pid in work if pid in lines},
+            [encoded[pid].encode("utf-8") for pid in work if pid not in lines],
+        )
+    else:
+        features, raw = current.features or [], current.raw or {}
+        position = {f["properties"]["id"]: i for i, f in enumerate(features)}
+        for pid, feature in work.items():
+            if pid in position:
+                raw.pop(id(features[position[pid]]), None)
+                features[position[pid]] = feature
+            else:
+                features.append(feature)
+            raw[id(feature)] = encoded[pid]
+        text = dumps(features, raw)
+    tmp = prepare(catalog, text)
     try:
         append_batch(history_path(catalog), batch, line)
     except BaseException:
