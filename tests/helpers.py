@@ -130,6 +130,15 @@ def require_browser() -> None:
     pytest.skip(reason)
 
 
+def gdal_cli() -> bool:
+    """Whether GDAL's ogrinfo/ogr2ogr are here; CI (SHAPINGBA_REQUIRE_BROWSER=1) requires them."""
+    if shutil.which("ogrinfo") and shutil.which("ogr2ogr"):
+        return True
+    if os.environ.get("SHAPINGBA_REQUIRE_BROWSER") == "1":
+        pytest.fail("ogrinfo/ogr2ogr missing but SHAPINGBA_REQUIRE_BROWSER=1 (install gdal-bin)")
+    pytest.skip("GDAL command-line tools absent (Debian gdal-bin)")
+
+
 def free_port() -> int:
     """A TCP port nobody listens on now, so parallel runs do not collide."""
     with socket.socket() as s:

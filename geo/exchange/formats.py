@@ -228,6 +228,13 @@ LAYER_TITLES: dict[str, str] = {
 }
 
 
+#: Each column's Chinese title: the GeoPackage's field titles, the File Geodatabase's aliases.
+FIELD_TITLES: dict[str, str] = {
+    **LAYER_TITLES,
+    **{f: label for f, (_, _, label) in EXPORT_FIELDS.items()},
+}
+
+
 #: Fields whose values are lists or dicts: JSON text in flat formats.
 LIST_FIELDS: tuple[str, ...] = tuple(f for f, (t, _, _) in schema.FIELDS.items() if t is list)
 

@@ -1,6 +1,6 @@
 """One writer per export format; each returns the file's bytes and its extension.
 
-GeoPackage and Shapefile go through GDAL (pyogrio) in a temporary folder; GeoJSON and CSV are
+GeoPackage, File Geodatabase and Shapefile go through GDAL (pyogrio) in a temporary folder; GeoJSON and CSV are
 written directly. All writers share the signature ``(records, geometries, crs, meta, notes,
 split, **extra)`` and append Chinese notes on anything lossy to ``notes``.
 """
@@ -19,6 +19,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyogrio
 import shapely
 
@@ -32,9 +33,9 @@ from geo.exchange.formats import (
     DEGREE_DECIMALS,
     EXPORT_FIELDS,
     FAMILY_LABELS,
+    FIELD_TITLES,
     FORMATS,
     GCJ02,
-    LAYER_TITLES,
     LIST_FIELDS,
     METRE_DECIMALS,
     RELATED_TABLE,
@@ -68,6 +69,75 @@ def _gdal_write(frame: gpd.GeoDataFrame | pd.DataFrame, path: Path, **options: A
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", "'crs' was not provided", UserWarning)
         pyogrio.write_dataframe(frame, path, **options)
+
+
+#: The Arrow field metadata GDAL reads as a field's alternative name (GDAL ≥ 3.8; pyogrio's
+#: wheels bring their own GDAL), which its OpenFileGDB writer stores as the field's alias.
+_ALTERNATIVE_NAME = b"GDAL:OGR:alternative_name"
+
+
+def _write_gdb_layer(
+    frame: gpd.GeoDataFrame | pd.DataFrame,
+    path: Path,
+    layer: str,
+    alias: str,
+    *,
+    promote_to_multi: bool = False,
+) -> None:
+    """One layer of a File Geodatabase, each field with its Chinese alias (:data:`FIELD_TITLES`),
+    which ArcGIS shows as the column's name, and the layer with ``alias``.
+
+    Through GDAL's Arrow interface: pyogrio's dataframe writer cannot give a field an
+    alternative name, while an Arrow field's metadata can.
+    """
+    geo = isinstance(frame, gpd.GeoDataFrame)
+    attributes = pd.DataFrame(frame.drop(columns=frame.geometry.name)) if geo else frame
+    table = pa.Table.from_pandas(attributes, preserve_index=False)
+    fields = [
+        pa.field(
+            f.name,
+            pa.string() if pa.types.is_null(f.type) else f.type,  # GDAL has no null type
+            metadata={_ALTERNATIVE_NAME: FIELD_TITLES[f.name].encode("utf-8")}
+            if f.name in FIELD_TITLES
+            else None,
+        )
+        for f in table.schema
+    ]
+    table = table.cast(pa.schema(fields))
+    options: dict[str, Any] = {}
+    if geo:
+        geoms = np.asarray(frame.geometry.to_numpy(), dtype=object)
+        kinds = {g.geom_type for g in geoms if g is not None}
+        if promote_to_multi:
+            geoms = np.array([_as_multi(g) for g in geoms], dtype=object)
+            kinds = {g.geom_type for g in geoms if g is not None}
+        wkb = pa.array(list(shapely.to_wkb(geoms)), pa.binary())
+        table = table.append_column(
+            pa.field("geometry", pa.binary(), metadata={"ARROW:extension:name": "ogc.wkb"}), wkb
+        )
+        options = {
+            "geometry_name": "geometry",
+            "geometry_type": kinds.pop() if len(kinds) == 1 else "Unknown",
+            "crs": None if frame.crs is None else frame.crs.to_wkt(),
+        }
+    pyogrio.write_arrow(
+        table,
+        path,
+        layer=layer,
+        driver="OpenFileGDB",
+        layer_options={"LAYER_ALIAS": alias},  # ArcGIS shows the alias as the layer's name
+        **options,
+    )
+
+
+def _as_multi(geometry: Any) -> Any:
+    """A point, line or polygon as its one-part Multi kind (a layer holds one kind)."""
+    make = {
+        "Point": shapely.MultiPoint,
+        "LineString": shapely.MultiLineString,
+        "Polygon": shapely.MultiPolygon,
+    }.get(getattr(geometry, "geom_type", ""))
+    return make([geometry]) if make else geometry
 
 
 def _geojson_collection(
@@ -162,8 +232,10 @@ def _write_layers(
                 if first
                 else None,
             }
-        else:  # OpenFileGDB: ArcGIS shows the alias as the layer's name
-            options = {"layer_options": {"LAYER_ALIAS": description}}
+        else:
+            _write_gdb_layer(frame, path, layer, description, **kw)
+            first = False
+            return
         _gdal_write(frame, path, layer=layer, driver=driver, **options, **kw)
         first = False
 
@@ -204,7 +276,7 @@ def _write_gpkg(
         describe_gpkg(
             path,
             iso_metadata(meta, meta.get("bbox_wgs84")),
-            {**LAYER_TITLES, **{f: label for f, (_, _, label) in EXPORT_FIELDS.items()}},
+            FIELD_TITLES,
             {f"projects_{fam}": (qml(fam), sld(fam, f"projects_{fam}")) for fam in _DRAWN},
         )
         return path.read_bytes(), ".gpkg"

@@ -29,6 +29,7 @@ from projects import clock, schema, vocab
 from projects.errors import InvalidValue
 from projects.filters import catalog_frame
 from projects.progress import progress_of
+from tests.helpers import gdal_cli
 
 GEOD = Geod(ellps="WGS84")
 SOURCE = {"doc": "001_597dad319c36e270.txt", "section": "专栏12：综合交通重点项目", "line": 301}
@@ -125,15 +126,6 @@ SCOPE = {"kind": "filter", "query": {"sector": "交通"}}
 @pytest.fixture(scope="module")
 def catalog():
     return catalog_frame(sample_collection())
-
-
-def gdal_cli() -> bool:
-    """Whether GDAL's ogrinfo/ogr2ogr are here; CI (SHAPINGBA_REQUIRE_BROWSER=1) requires them."""
-    if shutil.which("ogrinfo") and shutil.which("ogr2ogr"):
-        return True
-    if os.environ.get("SHAPINGBA_REQUIRE_BROWSER") == "1":
-        pytest.fail("ogrinfo/ogr2ogr missing but SHAPINGBA_REQUIRE_BROWSER=1 (install gdal-bin)")
-    pytest.skip("GDAL command-line tools absent (Debian gdal-bin)")
 
 
 # --- reading back -----------------------------------------------------------------------------

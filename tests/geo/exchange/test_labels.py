@@ -9,6 +9,7 @@ import io
 import json
 import re
 import sqlite3
+import subprocess
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from geo import exchange as ex
 from geo.boundaries import load_outline
 from projects import store, vocab
 from projects.filters import catalog_frame
+from tests.helpers import gdal_cli
 
 #: Columns whose text is an id, a name or geometry, never a code to explain (匹配地名 holds
 #: the gazetteer name matched, which may be a road number such as G319).
@@ -182,6 +184,28 @@ def test_places_layer_explains_its_precision_and_every_column_has_a_title(catalo
                     continue
                 title = titles.get((table, column))
                 assert title and not title.isascii(), (table, column)
+
+
+def test_file_geodatabase_fields_carry_their_chinese_titles_as_aliases(catalog, tmp_path):
+    """ArcGIS shows a File Geodatabase field by its alias: GDAL reads every field of every layer
+    back with its Chinese title as its alternative name (the alias), the same as the
+    GeoPackage's titles."""
+    gdal_cli()
+    path = _export(catalog, "gdb", "EPSG:4544", tmp=tmp_path)
+    source = f"/vsizip/{path}/沙坪坝项目.gdb"
+    layers = [str(n) for n in pyogrio.list_layers(source)[:, 0]]
+    assert {"projects_point", "projects_unplaced", "places_point"} <= set(layers)
+    field = re.compile(r'^(\w+): \w+ \([\d.]+\)(?:, alternative name="(.*)")?$')
+    for layer in layers:
+        done = subprocess.run(
+            ["ogrinfo", "-ro", "-so", source, layer], capture_output=True, text=True, check=True
+        )
+        aliases = dict(m.groups() for m in map(field.match, done.stdout.splitlines()) if m)
+        assert aliases, layer
+        for name, alias in aliases.items():
+            assert alias == ex.FIELD_TITLES[name], (layer, name, alias)
+        if layer.startswith("projects_"):
+            assert set(aliases) == set(ex.EXPORT_FIELDS), layer
 
 
 def test_kml_balloon_shows_labels_not_codes(catalog):
