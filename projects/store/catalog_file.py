@@ -184,15 +184,22 @@ class CatalogLines(Mapping[str, dict[str, Any]]):
     to hold the record its start names raises :class:`NotCanonical`.
     """
 
-    def __init__(self, data: bytes, spans: list[tuple[int, int]], ids: list[str]) -> None:
-        self.data, self.spans, self.ids = data, spans, ids
-        self.position = {pid: i for i, pid in enumerate(ids)}
+    def __init__(self, data: bytes, starts: list[int], ids: list[str]) -> None:
+        #: ``starts[i]`` is the newline before line i; the last line ends before ``\n]}\n``.
+        self.data, self.starts, self.ids = data, starts, ids
+        self.position = dict(zip(ids, range(len(ids)), strict=True))
         self.parsed: dict[str, dict[str, Any]] = {}
+
+    def span(self, i: int) -> tuple[int, int]:
+        """Where line ``i`` is in the bytes, without its comma and newline."""
+        more = i + 1 < len(self.starts)
+        end = self.starts[i + 1] - 1 if more else len(self.data) - len(b"\n]}\n")
+        return self.starts[i] + 1, end
 
     def __getitem__(self, pid: str) -> dict[str, Any]:
         feature = self.parsed.get(pid)
         if feature is None:
-            start, end = self.spans[self.position[pid]]
+            start, end = self.span(self.position[pid])
             try:
                 feature = json.loads(self.data[start:end])
             except (ValueError, RecursionError) as exc:
@@ -214,15 +221,14 @@ class CatalogLines(Mapping[str, dict[str, Any]]):
 
     def edited(self) -> list[str]:
         """The ids of the lines that name an editor (or might: a nested key counts too)."""
-        starts = [start for start, _ in self.spans]
-        lines = {bisect.bisect_right(starts, m.start()) - 1 for m in _EDITED.finditer(self.data)}
+        lines = {bisect.bisect(self.starts, m.start()) - 1 for m in _EDITED.finditer(self.data)}
         return [self.ids[i] for i in sorted(lines) if i >= 0]
 
     def spliced(self, replaced: Mapping[str, bytes], added: list[bytes]) -> bytes:
         """The canonical text with the lines of ``replaced`` ids swapped and ``added`` appended."""
         chunks, at = [], 0
         for i in sorted(self.position[pid] for pid in replaced):
-            start, end = self.spans[i]
+            start, end = self.span(i)
             chunks += [self.data[at:start], replaced[self.ids[i]]]
             at = end
         if added:
@@ -236,7 +242,11 @@ class CatalogLines(Mapping[str, dict[str, Any]]):
 
 def read_lines(catalog: Path) -> CatalogLines | None:
     """The catalog as :class:`CatalogLines`; None when the file is not in canonical form (as
-    :func:`dumps` writes it) or an id appears twice: the caller then reads it whole."""
+    :func:`dumps` writes it) or an id appears twice: the caller then reads it whole.
+
+    Canonical means: the head line, then lines that each begin with their record's id and end
+    with a comma (but the last), then ``]}``. JSON strings hold no raw newline, so a newline
+    followed by a record's start can only begin a line."""
     try:
         data = catalog.read_bytes()
     except OSError:
@@ -244,23 +254,20 @@ def read_lines(catalog: Path) -> CatalogLines | None:
     head = _HEAD.encode() + b"\n"
     if not data.startswith(head) or not data.endswith(b"\n]}\n"):
         return None
-    last = len(data) - len(b"\n]}\n")  # the newline that ends the last line
-    matches = list(_LINE_START.finditer(data, len(head) - 1, last))
-    if len(matches) != data.count(b"\n", len(head) - 1, last):
+    first, last = len(head) - 1, len(data) - len(b"\n]}\n")
+    starts = [m.start() for m in _LINE_START.finditer(data, first, last)]
+    if len(starts) != data.count(b"\n", first, last):
         return None  # a line that does not begin with its record's id
-    spans, ids = [], []
-    for n, match in enumerate(matches):
-        end = matches[n + 1].start() if n + 1 < len(matches) else last  # its newline
-        if (data[end - 1 : end] == b",") != (n + 1 < len(matches)):
-            return None
-        spans.append((match.start() + 1, end - 1 if n + 1 < len(matches) else end))
-        try:
-            ids.append(match.group(1).decode("utf-8"))
-        except UnicodeDecodeError:
-            return None
+    comma = ord(",")
+    if any(data[at - 1] != comma for at in starts[1:]) or data[last - 1] == comma:
+        return None
+    try:
+        ids = [pid.decode("utf-8") for pid in _LINE_START.findall(data, first, last)]
+    except UnicodeDecodeError:
+        return None
     if len(set(ids)) != len(ids):
         return None  # the whole read names the id twice, in its own words
-    return CatalogLines(data, spans, ids)
+    return CatalogLines(data, starts, ids)
 
 
 def now() -> str:
