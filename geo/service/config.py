@@ -23,6 +23,7 @@ from typing import Any
 
 import yaml
 
+from geo.service.provider import database_fields
 from projects import store
 from projects.errors import CatalogError
 from projects.sources import ROOT
@@ -183,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     catalog: Path | str = url or store.catalog_path(args.catalog)
     if url:
         try:
-            store.catalog_version(url)  # connects (and makes the tables) before serving
+            database_fields(url)  # connects, and reads the queryables once, before serving
         except CatalogError as exc:
             print(f"错误：{exc}", file=sys.stderr)
             return 2

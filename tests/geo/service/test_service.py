@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from geo import service as api
+from geo.service.config import main
 from geo.service.provider import CatalogProvider
 from projects import store
 from projects.sources import ROOT
@@ -316,3 +317,10 @@ def test_the_database_provider_answers_as_the_file_one_on_the_real_catalog(postg
         assert by_sql.query(**case) == by_file.query(**case), case
     first = store.load(path)[0]["properties"]["id"]
     assert by_sql.get(first) == by_file.get(first)
+
+
+def test_an_unreachable_database_is_refused_in_chinese_before_serving(capsys, monkeypatch):
+    monkeypatch.setenv(store.DATABASE_ENV, f"postgresql://nobody:secret@127.0.0.1:{_free_port()}/x")
+    assert main(["--port", str(_free_port())]) == 2
+    err = capsys.readouterr().err
+    assert "错误：无法连接项目数据库" in err and "secret" not in err
