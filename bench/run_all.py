@@ -28,7 +28,8 @@ def main() -> None:
     ``--with-100k`` adds 100 000 projects, ``--changes N`` filter changes per approach (≥ 5),
     ``--no-store`` skips the save-latency and viewer-refresh tables (bench/bench_store.py,
     bench/bench_refresh.py), ``--no-database`` the
-    PostGIS rows (they need Debian's postgresql and postgis packages).
+    PostGIS rows and the OGC API service's requests on that store (bench/bench_service.py; they
+    need Debian's postgresql and postgis packages).
     """
     parser = argparse.ArgumentParser(description="make bench")
     parser.add_argument("--sizes", type=int, nargs="+", default=[600, 10_000])
@@ -71,6 +72,12 @@ def main() -> None:
         )
         subprocess.run(
             [sys.executable, str(ROOT / "bench" / "bench_refresh.py"), "--sizes", *store_sizes],
+            check=False,
+        )
+    if not args.no_database and postgres.server_bin()[0] is not None:
+        subprocess.run(
+            [sys.executable, str(ROOT / "bench" / "bench_service.py"), "--sizes"]
+            + [str(n) for n in sizes],
             check=False,
         )
 
