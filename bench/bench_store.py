@@ -2,6 +2,12 @@
 16 writers at once (prints figures; asserts nothing).
 
     .venv/bin/python bench/bench_store.py [--sizes 600 10000 50000] [--with-100k] [--saves N]
+        [--single N] [--single-only]
+
+First, at each size, one writer's saves one after another (``--single``, min / median / max):
+the file store on its canonical catalog (read as lines, only the records a save needs parsed),
+the same file store on the same catalog with one record's keys reordered by hand (so every
+save reads and checks the whole file, as every save did before the line reading), and PostGIS.
 
 Each writer is its own process (as app servers and their sessions are), edits its own share of
 the records (so every save succeeds: the figure is the cost of a save, not of a conflict) and
@@ -12,6 +18,7 @@ is a throwaway PostgreSQL + PostGIS (:mod:`projects.store.postgis.server`) on th
 from __future__ import annotations
 
 import argparse
+import json
 import multiprocessing as mp
 import os
 import shutil
@@ -95,6 +102,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[600, 10_000, 50_000])
     parser.add_argument("--with-100k", action="store_true", help="add 100 000 projects")
     parser.add_argument("--saves", type=int, default=10, help="saves per writer (database)")
+    parser.add_argument("--single", type=int, default=7, help="saves in the single-save rows")
+    parser.add_argument("--single-only", action="store_true", help="skip the writers table")
     parser.add_argument(
         "--file-seconds", type=float, default=60, help="time budget per file-store row"
     )
@@ -115,6 +124,7 @@ def main() -> None:
     pg_folder = Path(tempfile.mkdtemp(prefix="shapingba-bench-pg-"))
     url = postgres.start(pg_folder).url
     signal.signal(signal.SIGTERM, _interrupt)
+    single_rows = []
     print(
         "save latency in ms (min / median / p95 / max over every save of every writer), "
         "saves per second overall, one full catalog load, and saves refused (the file lock "
@@ -128,9 +138,27 @@ def main() -> None:
         for n in sizes:
             features = synthetic_collection(n)["features"]
             ids = [f["properties"]["id"] for f in features]
-            catalog = work / f"catalog-{n}.geojson"
+            catalog = work / f"file-{n}" / "projects.geojson"  # each with its own history
+            catalog.parent.mkdir()
             store.rebuild(features, catalog)
             replace_all(url, features, [])
+            whole = work / f"whole-{n}" / "projects.geojson"
+            whole.parent.mkdir()
+            whole.write_bytes(_not_canonical(catalog.read_bytes()))
+            if store.history_path(catalog).exists():
+                shutil.copy(store.history_path(catalog), store.history_path(whole))
+            for name, location in (
+                ("file", str(catalog)),
+                ("file-whole", str(whole)),
+                ("postgis", url),
+            ):
+                times, refused, _ = save_latency(location, accounts, ids, 1, args.single)
+                single_rows.append((name, n, times, refused))
+                print(
+                    f"single saves: {name:10s} {n:8d} {_fmt(times)} refused {refused}", flush=True
+                )
+            if args.single_only:
+                continue
             for name, location in (("file", str(catalog)), ("postgis", url)):
                 t = time.perf_counter()
                 store.load(location)
@@ -146,10 +174,29 @@ def main() -> None:
                         f"{len(times) / wall:9.1f} {load:6.2f}s {refused:8d}",
                         flush=True,
                     )
+        print("\none writer's saves, one after another, in ms: min / median / max")
+        for name, n, times, refused in single_rows:
+            times = sorted(times) or [float("nan")]
+            print(
+                f"{name:10s} {n:8d} {times[0] * 1000:8.1f} "
+                f"{statistics.median(times) * 1000:8.1f} {times[-1] * 1000:8.1f}"
+                + (f"  ({refused} refused)" if refused else "")
+            )
     finally:
         postgres.stop(pg_folder)
         shutil.rmtree(pg_folder, ignore_errors=True)
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _not_canonical(text: bytes) -> bytes:
+    """The catalog with its first record's keys in another order, as a hand edit might leave
+    it: still one feature a line, but not in canonical form, so the store reads it whole."""
+    head, first, rest = text.split(b"\n", 2)
+    feature = json.loads(first.rstrip(b","))
+    props = feature["properties"]
+    feature["properties"] = {"name": props["name"], **props}
+    line = json.dumps(feature, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return head + b"\n" + line + (b"," if first.endswith(b",") else b"") + b"\n" + rest
 
 
 def _interrupt(*_: object) -> None:
