@@ -36,8 +36,12 @@ PASSWORD = "bench-store-pw"
 WRITERS = (1, 4, 16)
 
 
-def _writer(location: str, accounts: str, ids: list[str], saves: int, barrier, out) -> None:
-    """One writer process: ``saves`` saves on its own records, each timed."""
+def _writer(
+    location: str, accounts: str, versions: dict[str, int], saves: int, barrier, out
+) -> None:
+    """One writer process: ``saves`` saves on its own records (``versions``: their current
+    versions, known to the bench, so a writer need not load a 100 000-project catalog first),
+    each timed."""
     os.environ["SHAPINGBA_USERS"] = accounts
     os.environ["SHAPINGBA_AUDIT"] = str(Path(accounts).with_name("audit.jsonl"))
     from projects import store
@@ -45,7 +49,7 @@ def _writer(location: str, accounts: str, ids: list[str], saves: int, barrier, o
     from projects.store import users
 
     editor = users.authenticate("bench", PASSWORD)
-    versions = {pid: store.get(pid, location)["properties"]["version"] for pid in ids[:saves]}
+    ids = list(versions)
     barrier.wait()
     times, refused = [], 0
     for i in range(saves):
@@ -59,18 +63,29 @@ def _writer(location: str, accounts: str, ids: list[str], saves: int, barrier, o
             continue
         times.append(time.perf_counter() - t)
         versions[pid] = saved["properties"]["version"]
-    out.put((times, refused))
+    out.put((times, refused, versions))
 
 
-def save_latency(location: str, accounts: str, ids: list[str], writers: int, saves: int):
-    """(per-save seconds of every writer, saves refused, wall seconds) for ``writers`` at once."""
+def save_latency(
+    location: str, accounts: str, versions: dict[str, int], writers: int, saves: int
+) -> tuple[list[float], int, float]:
+    """(per-save seconds of every writer, saves refused, wall seconds) for ``writers`` at once,
+    each on its share of ``versions`` (every record's current version, updated here)."""
+    ids = list(versions)
     ctx = mp.get_context("spawn")
     barrier, out = ctx.Barrier(writers + 1), ctx.Queue()
     share = len(ids) // writers
     procs = [
         ctx.Process(
             target=_writer,
-            args=(location, accounts, ids[k * share : (k + 1) * share], saves, barrier, out),
+            args=(
+                location,
+                accounts,
+                {pid: versions[pid] for pid in ids[k * share : (k + 1) * share]},
+                saves,
+                barrier,
+                out,
+            ),
         )
         for k in range(writers)
     ]
@@ -82,7 +97,9 @@ def save_latency(location: str, accounts: str, ids: list[str], writers: int, sav
     wall = time.perf_counter() - t
     for p in procs:
         p.join()
-    return [s for times, _ in results for s in times], sum(r for _, r in results), wall
+    for _, _, now in results:
+        versions.update(now)
+    return [s for times, _, _ in results for s in times], sum(r for _, r, _ in results), wall
 
 
 def _fmt(times: list[float]) -> str:
@@ -147,12 +164,13 @@ def main() -> None:
             whole.write_bytes(_not_canonical(catalog.read_bytes()))
             if store.history_path(catalog).exists():
                 shutil.copy(store.history_path(catalog), store.history_path(whole))
+            versions = {name: dict.fromkeys(ids, 1) for name in ("file", "file-whole", "postgis")}
             for name, location in (
                 ("file", str(catalog)),
                 ("file-whole", str(whole)),
                 ("postgis", url),
             ):
-                times, refused, _ = save_latency(location, accounts, ids, 1, args.single)
+                times, refused, _ = save_latency(location, accounts, versions[name], 1, args.single)
                 single_rows.append((name, n, times, refused))
                 print(
                     f"single saves: {name:10s} {n:8d} {_fmt(times)} refused {refused}", flush=True
@@ -166,9 +184,11 @@ def main() -> None:
                 for writers in WRITERS:
                     saves = args.saves
                     if name == "file":  # a whole-file rewrite per save: keep the row in budget
-                        one = _probe(location, accounts, ids)
+                        one = _probe(location, accounts, versions[name])
                         saves = max(1, min(args.saves, int(args.file_seconds / one / writers)))
-                    times, refused, wall = save_latency(location, accounts, ids, writers, saves)
+                    times, refused, wall = save_latency(
+                        location, accounts, versions[name], writers, saves
+                    )
                     print(
                         f"{name:8s} {n:8d} {writers:7d} {len(times):6d} {_fmt(times)} "
                         f"{len(times) / wall:9.1f} {load:6.2f}s {refused:8d}",
@@ -203,9 +223,11 @@ def _interrupt(*_: object) -> None:
     raise KeyboardInterrupt
 
 
-def _probe(location: str, accounts: str, ids: list[str]) -> float:
+def _probe(location: str, accounts: str, versions: dict[str, int]) -> float:
     """Seconds of one file-store save here, to size the file rows to the time budget."""
-    times, _, _ = save_latency(location, accounts, ids[-50:], 1, 1)
+    last = dict(list(versions.items())[-50:])
+    times, _, _ = save_latency(location, accounts, last, 1, 1)
+    versions.update(last)
     return max(times[0], 1e-3) if times else 1.0
 
 

@@ -8,7 +8,11 @@ the new catalog goes to a fsynced temp file, then the batch line is appended and
 commit), then the temp file replaces the catalog (``os.replace``, folder fsync), all under a file
 lock other processes respect. A writer killed or failing after the commit leaves a logged batch
 the catalog lacks; readers roll it forward in memory and the next writer on disk, so the catalog
-always equals the history replayed over the built catalog. A missing or damaged history stops
+always equals the history replayed over the built catalog. A save parses only the lines of
+the records it touches and those the checks need (in a catalog in canonical form, see
+:func:`~projects.store.catalog_file.read_lines`) and writes the old bytes with those lines
+swapped, so its cost is the edit plus one read and one write of the file; any other file is
+read and written whole. A missing or damaged history stops
 saves with a Chinese message; OS errors reach staff as Chinese sentences, tracebacks go to the
 log (``logging``).
 
