@@ -11,30 +11,17 @@ process (``geo.places.gazetteer.load_gazetteer`` is cached), so this is a start-
 from __future__ import annotations
 
 import argparse
-import shutil
-import statistics
 import sys
-import tempfile
-import time
 from contextlib import ExitStack
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.bench_service import database, timed  # noqa: E402
 from geo.places.collection import place_features  # noqa: E402
 from geo.places.gazetteer import DEFAULT, Gazetteer  # noqa: E402
-from projects.store.postgis import server as postgres  # noqa: E402
 from projects.store.postgis import write_places  # noqa: E402
-
-
-def _timed(fn, runs: int) -> str:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return f"{min(times):6.1f} / {statistics.median(times):6.1f} / {max(times):6.1f}"
 
 
 def main() -> None:
@@ -43,22 +30,17 @@ def main() -> None:
     parser.add_argument("--database")
     args = parser.parse_args()
     with ExitStack() as stack:
-        url = args.database
-        if url is None:
-            folder = Path(tempfile.mkdtemp(prefix="shapingba-bench-places-"))
-            stack.callback(shutil.rmtree, folder, ignore_errors=True)
-            url = postgres.start(folder).url
-            stack.callback(postgres.stop, folder)
+        url = database(stack, args.database, "places")
         features = place_features()
         print(f"{len(features)} places · ms min / median / max over {args.runs} runs")
         print(
-            f"gazetteer from the file        {_timed(lambda: Gazetteer.from_file(DEFAULT), args.runs)}"
+            f"gazetteer from the file        {timed(lambda: Gazetteer.from_file(DEFAULT), args.runs, 6)}"
         )
         print(
-            f"refresh the places table       {_timed(lambda: write_places(url, features), args.runs)}"
+            f"refresh the places table       {timed(lambda: write_places(url, features), args.runs, 6)}"
         )
         print(
-            f"gazetteer from the table       {_timed(lambda: Gazetteer.from_database(url), args.runs)}"
+            f"gazetteer from the table       {timed(lambda: Gazetteer.from_database(url), args.runs, 6)}"
         )
 
 

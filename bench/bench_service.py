@@ -56,13 +56,26 @@ class _WholeLoad(CatalogProvider):
         return super().get_fields()
 
 
-def _timed(fn, runs: int) -> str:
+def timed(fn, runs: int, width: int = 8) -> str:
+    """``fn()`` run ``runs`` times: min / median / max in milliseconds."""
     times = []
     for _ in range(runs):
         start = time.perf_counter()
         fn()
         times.append((time.perf_counter() - start) * 1000)
-    return f"{min(times):8.1f} / {statistics.median(times):8.1f} / {max(times):8.1f}"
+    return " / ".join(f"{t:{width}.1f}" for t in (min(times), statistics.median(times), max(times)))
+
+
+def database(stack: ExitStack, given: str | None, name: str) -> str:
+    """``given``, or a throwaway PostgreSQL + PostGIS started for the bench (stopped and removed
+    when ``stack`` closes)."""
+    if given is not None:
+        return given
+    folder = Path(tempfile.mkdtemp(prefix=f"shapingba-bench-{name}-"))
+    stack.callback(shutil.rmtree, folder, ignore_errors=True)
+    url = postgres.start(folder).url
+    stack.callback(postgres.stop, folder)
+    return url
 
 
 def _request(make, args, item: str):
@@ -85,12 +98,7 @@ def main() -> None:
     args = parser.parse_args()
     sizes = args.sizes + ([100_000] if args.with_100k else [])
     with ExitStack() as stack:
-        url = args.database
-        if url is None:
-            folder = Path(tempfile.mkdtemp(prefix="shapingba-bench-service-"))
-            stack.callback(shutil.rmtree, folder, ignore_errors=True)
-            url = postgres.start(folder).url
-            stack.callback(postgres.stop, folder)
+        url = database(stack, args.database, "service")
         definition = collections(url)["projects"]["providers"][0]
         print(f"ms min / median / max over {args.runs} requests (whole: {min(args.runs, 3)})")
         print(f"{'projects':>8s}  {'request':24s} {'sql':>26s} {'whole':>26s} {'cached':>26s}")
@@ -103,13 +111,13 @@ def main() -> None:
             cached = CatalogProvider(definition)  # its fields kept, its features the copy
             cached.database = False
             for label, call in REQUESTS.items():
-                sql = _timed(_request(lambda: CatalogProvider(definition), call, item), args.runs)
-                whole = _timed(
+                sql = timed(_request(lambda: CatalogProvider(definition), call, item), args.runs)
+                whole = timed(
                     _request(lambda: _WholeLoad(definition), call, item), min(args.runs, 3)
                 )
                 provider_module._features = lambda path, catalog, copy=copy: copy
                 try:
-                    kept = _timed(_request(lambda c=cached: c, call, item), args.runs)
+                    kept = timed(_request(lambda c=cached: c, call, item), args.runs)
                 finally:
                     provider_module._features = real
                 print(f"{n:8d}  {label:24s} {sql} {whole} {kept}", flush=True)

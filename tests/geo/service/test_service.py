@@ -10,6 +10,8 @@ import sys
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -45,10 +47,18 @@ def service(tmp_path_factory):
     folder = tmp_path_factory.mktemp("api")
     catalog = folder / "projects.geojson"
     catalog.write_text(json.dumps(built_collection(), ensure_ascii=False), encoding="utf-8")
-    port = _free_port()
     env = {**os.environ, "SHAPINGBA_USERS": str(folder / "users.json")}
+    with _serving(["--catalog", str(catalog)], env) as base:
+        yield base, catalog
+
+
+@contextmanager
+def _serving(options: list[str], env: dict[str, str]) -> Iterator[str]:
+    """``python -m geo.service`` on a free port with ``options``: its base URL once it answers
+    (the test fails with its output if it never does); stopped on exit."""
+    port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "geo.service", "--port", str(port), "--catalog", str(catalog)],
+        [sys.executable, "-m", "geo.service", "--port", str(port), *options],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -66,7 +76,7 @@ def service(tmp_path_factory):
                 if process.poll() is not None or time.monotonic() > deadline:
                     pytest.fail(f"service did not start: {process.stdout.read()[-2000:]}")
                 time.sleep(0.5)
-        yield base, catalog
+        yield base
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -218,30 +228,8 @@ def db_service(postgres_db, tmp_path, monkeypatch):
     replace_all(postgres_db, built_collection()["features"], [])
     monkeypatch.setenv("SHAPINGBA_USERS", str(tmp_path / "users.json"))
     monkeypatch.setenv(store.DATABASE_ENV, postgres_db)
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "geo.service", "--port", str(port)],
-        cwd=ROOT,
-        env=dict(os.environ),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                _get(f"{base}/collections?f=json")
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"service did not start: {process.stdout.read()[-2000:]}")
-                time.sleep(0.5)
+    with _serving([], dict(os.environ)) as base:
         yield base, postgres_db
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def _answer(found: dict) -> tuple:
