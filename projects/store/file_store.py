@@ -371,7 +371,7 @@ def _lines_snapshot(catalog: Path, stamp: tuple) -> _Snapshot | None:
     named = {e["id"] for e in entries if is_edit(e)} & lines.position.keys()
     wanted = sorted(named.union(lines.edited()), key=lines.position.__getitem__)
     try:
-        checked = [lines[pid] for pid in wanted]  # changed in place only if dropped below
+        checked = [lines.brief(pid) for pid in wanted]  # all the checks read of them
     except NotCanonical:
         return None
     changed, _ = replay_into(checked, entries, pending_only=True)
