@@ -169,7 +169,10 @@ def dumps(features: Iterable[dict[str, Any]], raw: dict[int, str] | None = None)
 #: A canonical feature line begins with the record's id (its first key): found by this alone.
 _LINE_START = re.compile(rb'\n\{"type":"Feature","properties":\{"id":"([^"\\\n]*)"')
 #: A record an editor saved (its ``updated_by`` not null): the history must hold its version.
-_EDITED = re.compile(rb'"updated_by":(?!null[,}])')
+#: Spaces a hand edit may leave are allowed; a ``\u`` escape (which could spell the key, and
+#: which canonical text has only for control characters) counts too.
+_EDITED = re.compile(rb'"updated_by"[ \t\r]*:(?![ \t\r]*null[ \t\r]*[,}])')
+_ESCAPE = re.compile(rb"\\u")
 
 
 #: :meth:`CatalogLines.brief` by a digest of the line (a few hundred bytes each).
@@ -245,7 +248,8 @@ class CatalogLines(Mapping[str, dict[str, Any]]):
 
     def edited(self) -> list[str]:
         """The ids of the lines that name an editor (or might: a nested key counts too)."""
-        lines = {bisect.bisect(self.starts, m.start()) - 1 for m in _EDITED.finditer(self.data)}
+        found = [*_EDITED.finditer(self.data), *_ESCAPE.finditer(self.data)]
+        lines = {bisect.bisect(self.starts, m.start()) - 1 for m in found}
         return [self.ids[i] for i in sorted(lines) if i >= 0]
 
     def spliced(self, replaced: Mapping[str, bytes], added: list[bytes]) -> bytes:

@@ -236,3 +236,20 @@ def test_two_processes_saving_at_once_lose_nothing(tmp_path, wang):
     assert json.loads(fast.read_text("utf-8"))["features"] == store.replay(
         records(), store.history(path=fast)
     )
+
+
+@pytest.mark.parametrize(
+    "forged",
+    ['"version":2,"deleted":false,"updated_by" : "某人"', '"version":2,"updated\\u005fby":"某人"'],
+)
+def test_an_editor_written_by_hand_in_other_spelling_is_still_checked(tmp_path, wang, forged):
+    fast, _ = pair(tmp_path)
+    text = fast.read_text("utf-8")
+    start = '{"type":"Feature","properties":{"id":"T004"'
+    line = next(x for x in text.split("\n") if x.startswith(start))
+    assert '"version":1,"deleted":false,"updated_by":null' in line
+    forged_line = line.replace('"version":1,"deleted":false,"updated_by":null', forged)
+    fast.write_text(text.replace(line, forged_line), "utf-8")
+    assert store.get("T004", fast)["properties"]["updated_by"] == "某人"  # as JSON reads it
+    with pytest.raises(CatalogError, match="T004.*找不到"):
+        store.save(wang, "T001", {"notes": "x"}, expected_version=1, path=fast)
