@@ -359,9 +359,10 @@ def _snapshot(catalog: Path, *, whole: bool = False) -> _Snapshot:
 
 
 def _lines_snapshot(catalog: Path, stamp: tuple) -> _Snapshot | None:
-    """The snapshot of a canonical catalog that the history does not run ahead of, parsing only
-    the records an editor saved or the history names (the checks need no other); None when
-    the file must be read whole (not canonical, an id twice, a save to roll forward)."""
+    """The snapshot of a canonical catalog that the history does not run ahead of; of the
+    records an editor saved or the history names (the checks need no other) only the id,
+    version and editor are read (:meth:`CatalogLines.brief`). None when the file must be read
+    whole (not canonical, an id twice, a save to roll forward)."""
     lines = read_lines(catalog)
     if lines is None:
         return None
