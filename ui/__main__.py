@@ -15,13 +15,21 @@ import threading
 from streamlit.web import cli
 
 from projects.sources import ROOT
-from ui import catalog
 
 
 def main(argv: list[str]) -> None:
     """Start the warm-up, then Streamlit's own ``run`` on the page with ``argv`` as options."""
-    threading.Thread(target=catalog.warm, name="warm-catalog", daemon=True).start()
+    threading.Thread(target=_warm, name="warm-catalog", daemon=True).start()
     cli.main(["run", str(ROOT / "app.py"), *argv], prog_name="streamlit")
+
+
+def _warm() -> None:
+    # Imported here, in the thread: the page's modules (pandas, geopandas, the map) take a
+    # second or two to import, and imported before Streamlit started they delayed the
+    # server's first answer, and so the browser, by as much.
+    from ui import catalog
+
+    catalog.warm()
 
 
 if __name__ == "__main__":
