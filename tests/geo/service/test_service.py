@@ -133,6 +133,26 @@ def test_gdal_reads_counts_bbox_and_property_filters(service):
     assert [f["id"] for f in _items(base, "zones", limit="10")["features"]]
 
 
+def test_a_web_map_on_another_site_may_read_the_service(service):
+    """CORS: a browser page served from elsewhere (a web GIS client) gets the features, not a
+    blocked request: the answer allows any origin, also to the preflight of a GET."""
+    base, _ = service
+    origin = {"Origin": "http://gis.example.org"}
+    request = urllib.request.Request(
+        f"{base}/collections/projects/items?f=json&limit=1", headers=origin
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.headers["Access-Control-Allow-Origin"] in ("*", origin["Origin"])
+        assert json.loads(response.read())["features"]
+    preflight = urllib.request.Request(
+        f"{base}/collections/projects/items",
+        method="OPTIONS",
+        headers={**origin, "Access-Control-Request-Method": "GET"},
+    )
+    with urllib.request.urlopen(preflight, timeout=30) as response:
+        assert response.headers["Access-Control-Allow-Origin"] in ("*", origin["Origin"])
+
+
 def test_paging_and_datetime(service):
     base, _ = service
     first = _items(base, "projects", limit="2")
