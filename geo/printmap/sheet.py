@@ -373,23 +373,38 @@ def _legend(
     groups = [(title, handles) for title, handles in groups if handles]
     y = at[1]
     x = at[0]
+    row_bottom = y
     for title, handles in groups:
-        legend = fig.legend(
-            handles=handles,
-            title=title,
-            loc="upper left",
-            bbox_to_anchor=(x, y),
-            frameon=False,
-            prop=cjk_font(7.5),
-            title_fontproperties=cjk_font(8.5, "bold"),
-            alignment="left",
-            ncols=1 if column else 2,
-        )
-        fig.canvas.draw_idle()
-        box = legend.get_window_extent(fig.canvas.get_renderer()).transformed(
-            fig.transFigure.inverted()
-        )
+        legend, box = _legend_group(fig, title, handles, (x, y), column)
+        if not column and box.x1 > 1 - at[0] and x > at[0]:
+            # past the sheet's right margin: the group starts a new row below the others
+            legend.remove()
+            x, y = at[0], row_bottom - 0.01
+            legend, box = _legend_group(fig, title, handles, (x, y), column)
+        row_bottom = min(row_bottom, box.y0)
         if column:
             y = box.y0 - 0.01
         else:
             x = box.x1 + 0.02
+
+
+def _legend_group(fig, title: str, handles: list, at: tuple[float, float], column: bool):
+    """One titled group of the legend at ``at`` (its upper left), and its box in figure units."""
+    legend = fig.legend(
+        handles=handles,
+        title=title,
+        loc="upper left",
+        bbox_to_anchor=at,
+        frameon=False,
+        prop=cjk_font(7.5),
+        title_fontproperties=cjk_font(8.5, "bold"),
+        alignment="left",
+        ncols=1 if column else 2,
+    )
+    for text in legend.get_texts():  # a two-line label's lines must not touch
+        text.set_linespacing(1.35)
+    fig.canvas.draw_idle()
+    box = legend.get_window_extent(fig.canvas.get_renderer()).transformed(
+        fig.transFigure.inverted()
+    )
+    return legend, box

@@ -195,3 +195,30 @@ def test_sketches_are_told_by_their_basis_and_drawn_dash_dot():
     assert sheet.drawn_style("Point", "approximate", "示意走向的站点") == ("point", "approximate")
     assert sheet.drawn_style("Polygon", "manual", None) == ("polygon", "exact")
     assert sheet.LINE_STYLES["sketch"] != sheet.LINE_STYLES["approximate"]
+
+
+@pytest.mark.parametrize("paper", list(printmap.PAPERS))
+@pytest.mark.parametrize("orientation", list(printmap.ORIENTATIONS))
+def test_the_legend_stays_on_the_sheet(district, monkeypatch, paper, orientation):
+    """Every legend group lies inside the sheet's margins: on a portrait A4 the zone group ran
+    off the right edge (西部现代新城 cut), and now starts a row of its own. The lines of a
+    two-line label do not touch either."""
+    seen = []
+    real = sheet_module._legend
+
+    def legend(fig, *args, **kwargs):
+        real(fig, *args, **kwargs)
+        renderer = fig.canvas.get_renderer()
+        for group in fig.legends:
+            box = group.get_window_extent(renderer).transformed(fig.transFigure.inverted())
+            seen.append((box.x0, box.x1, box.y0, box.y1))
+            for text in group.get_texts():
+                assert "\n" not in text.get_text() or text.get_linespacing() >= 1.3
+
+    monkeypatch.setattr(sheet_module, "_legend", legend)
+    printmap.render_map(
+        district, load_outline(), load_zones(), printmap.Sheet(paper, orientation, on=DAY)
+    )
+    assert len(seen) == 3
+    for x0, x1, y0, y1 in seen:
+        assert 0 <= x0 < x1 <= 1 and 0 <= y0 < y1 <= 1, (x0, x1, y0, y1)
