@@ -136,7 +136,7 @@ def render(filtered: Any, query: filters.Query, view_text: str | None) -> None:
         built = None
     if built is None:
         if not st.button(
-            f"生成{KINDS[kind]}（{len(filtered)} 个项目）", key=K_BUILD, width="stretch"
+            f"生成{KINDS[kind]}（筛选出 {len(filtered)} 个项目）", key=K_BUILD, width="stretch"
         ):
             return
         try:

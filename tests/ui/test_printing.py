@@ -3,6 +3,8 @@ download, and withdrawn once the filters change."""
 
 from __future__ import annotations
 
+import re
+
 from streamlit.testing.v1 import AppTest
 
 from projects.sources import ROOT
@@ -14,6 +16,8 @@ def test_print_panel_builds_a_list_and_withdraws_it_when_the_view_changes():
     at.radio(key="pm_kind").set_value("list").run()
     build = next(b for b in at.button if b.key == "pm_build")
     assert "项目清单 PDF" in build.label
+    # the filtered count: how many a zoomed map shows is said on the sheet, once it is drawn
+    assert re.search(r"（筛选出 \d+ 个项目）$", build.label), build.label
     at = build.click().run()
     assert not at.exception and not at.error
     assert [d for d in at.get("download_button") if "项目清单" in d.proto.label]
