@@ -332,3 +332,33 @@ def test_an_unreachable_database_is_refused_in_chinese_before_serving(capsys, mo
     assert main(["--port", str(_free_port())]) == 2
     err = capsys.readouterr().err
     assert "错误：无法连接项目数据库" in err and "secret" not in err
+
+
+def test_the_file_is_read_again_only_when_it_changed(tmp_path, monkeypatch):
+    """Every request parsed the whole catalog (twice). Now a file is read once per version: a
+    save is still in the next answer, and a sorted answer does not reorder the next one."""
+    catalog = tmp_path / "projects.geojson"
+    catalog.write_text(json.dumps(built_collection(), ensure_ascii=False), encoding="utf-8")
+    reads = []
+    real = store.load_collection
+    monkeypatch.setattr(store, "load_collection", lambda *a, **k: reads.append(1) or real(*a, **k))
+    definition = api.collections(catalog)["projects"]["providers"][0]
+    provider = CatalogProvider(definition)
+    plain = CatalogProvider(definition).query(limit=1000)
+    by_name = provider.query(limit=1000, sortby=[{"property": "name", "order": "-"}])
+    assert [f["id"] for f in by_name["features"]] != [f["id"] for f in plain["features"]]
+    assert CatalogProvider(definition).query(limit=1000) == plain
+    assert len(reads) == 1
+    monkeypatch.setenv("SHAPINGBA_USERS", str(tmp_path / "users.json"))
+    users.add_user("zhao", "磁器口-2026-pw", rounds=4)
+    editor = users.authenticate("zhao", "磁器口-2026-pw")
+    first = plain["features"][0]
+    store.save(
+        editor,
+        first["id"],
+        {"name": "改过的名称"},
+        expected_version=first["properties"]["version"],
+        path=catalog,
+    )
+    assert CatalogProvider(definition).get(first["id"])["properties"]["name"] == "改过的名称"
+    assert len(reads) == 2
