@@ -61,13 +61,31 @@ def settled(page: Page) -> None:
     page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=WAIT_MS)
 
 
+def press(page: Page, locator: Locator, tries: int = 3) -> None:
+    """Click ``locator`` at its centre on the screen, as a person does.
+
+    A rerun may draw the element anew between finding it and clicking it (a sidebar drawn again
+    once the map reports its view): it is then found again, as a person looks again."""
+    from playwright.sync_api import Error
+
+    for attempt in range(1, tries + 1):
+        try:
+            locator.scroll_into_view_if_needed()
+            box = locator.bounding_box()
+        except Error as exc:
+            if "not attached" not in str(exc) or attempt == tries:
+                raise
+            continue
+        if box is not None:
+            page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+            return
+    raise AssertionError(f"{locator} is not on the page")
+
+
 def show_tab(page: Page, name: str) -> None:
     """Click one of the tabs below the map (项目列表, 未上图的项目, 统计图) where a person would,
     and wait until the page has drawn it (only the open tab is drawn)."""
-    tab = page.get_by_role("tab", name=name, exact=True)
-    tab.scroll_into_view_if_needed()
-    box = tab.bounding_box()
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    press(page, page.get_by_role("tab", name=name, exact=True))
     page.wait_for_function(
         "(n) => [...document.querySelectorAll('[role=tab]')].some("
         "t => t.textContent.trim() === n && t.getAttribute('aria-selected') === 'true')",

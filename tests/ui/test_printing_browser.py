@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from projects import clock, store
-from tests.helpers import IFRAME, WAIT_MS, app_in_browser, map_frame, open_page
+from tests.helpers import IFRAME, WAIT_MS, app_in_browser, map_frame, open_page, press
 
 pytestmark = pytest.mark.browser
 
@@ -41,19 +41,12 @@ def test_printed_list_downloads_with_a_chinese_name(tmp_path):
         assert page.errors == []
 
 
-def _press(page, locator) -> None:
-    """Click ``locator`` at its centre on the screen, as a person does."""
-    locator.scroll_into_view_if_needed()
-    box = locator.bounding_box()
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-
-
 def _download(page, side, tmp_path, name: str) -> bytes:
-    _press(page, side.get_by_role("button", name=re.compile("^生成地图 PNG 图片")))
+    press(page, side.get_by_role("button", name=re.compile("^生成地图 PNG 图片")))
     offer = side.get_by_role("button", name="下载地图 PNG 图片")
     expect(offer).to_be_visible(timeout=WAIT_MS)
     with page.expect_download(timeout=WAIT_MS) as info:
-        _press(page, offer)
+        press(page, offer)
     path = tmp_path / name
     info.value.save_as(path)
     return path.read_bytes()
@@ -68,7 +61,7 @@ def test_the_current_view_is_the_view_the_map_shows_when_printing(tmp_path):
         page = open_page(browser, url, viewport={"width": 1600, "height": 1000})
         map_frame(page)
         side = page.locator('[data-testid="stSidebar"]')
-        _press(page, side.get_by_text("地图 PNG 图片", exact=True))
+        press(page, side.get_by_text("地图 PNG 图片", exact=True))
         expect(side.get_by_role("button", name=re.compile("^生成地图 PNG 图片"))).to_be_visible(
             timeout=WAIT_MS
         )
@@ -86,7 +79,7 @@ def test_the_current_view_is_the_view_the_map_shows_when_printing(tmp_path):
             f"{float(lng):.5f}，第 {zoom} 级）。",
             timeout=WAIT_MS,
         )
-        _press(page, side.get_by_text("全区", exact=True))
+        press(page, side.get_by_text("全区", exact=True))
         whole = _download(page, side, tmp_path, "district.png")
         assert viewed != whole
         assert page.errors == []
