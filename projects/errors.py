@@ -29,17 +29,15 @@ class StaleVersion(CatalogError):
         actual: int,
         changes=None,
         head: str = "",
-        advice: str = "",
     ):
         super().__init__(message_zh, project_id=project_id)
         self.expected = expected
         self.actual = actual
         #: What the colleague changed since ``expected``: {field: (old, new)}.
         self.changes = changes or {}
-        #: The message's parts around the changes (who saved which version; what to do now),
-        #: so a page can put the changes in its own words between them.
+        #: The message's head before the changes (who saved which version), so a page can put
+        #: the changes in its own words after it.
         self.head = head
-        self.advice = advice
 
 
 class NotAllowed(CatalogError, PermissionError):

@@ -69,15 +69,13 @@ def stale(
         f"项目「{props.get('name')}」（{pid}）已被 {who} 修改（您看到的是版本 {expected}，"
         f"现在是版本 {actual}）"
     )
-    advice = "您的修改未保存，请刷新后重新修改。"
     return StaleVersion(
-        f"{head}：{describe_changes(changes)}。{advice}",
+        f"{head}：{describe_changes(changes)}。您的修改未保存，请刷新后重新修改。",
         project_id=pid,
         expected=expected or 0,
         actual=actual,
         changes=changes,
         head=head,
-        advice=advice,
     )
 
 
