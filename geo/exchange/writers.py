@@ -107,10 +107,9 @@ def _write_gdb_layer(
     options: dict[str, Any] = {}
     if geo:
         geoms = np.asarray(frame.geometry.to_numpy(), dtype=object)
-        kinds = {g.geom_type for g in geoms if g is not None}
         if promote_to_multi:
             geoms = np.array([_as_multi(g) for g in geoms], dtype=object)
-            kinds = {g.geom_type for g in geoms if g is not None}
+        kinds = {g.geom_type for g in geoms if g is not None}
         wkb = pa.array(list(shapely.to_wkb(geoms)), pa.binary())
         table = table.append_column(
             pa.field("geometry", pa.binary(), metadata={"ARROW:extension:name": "ogc.wkb"}), wkb
