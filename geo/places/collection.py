@@ -97,12 +97,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     text = build_text()
     PLACES_PATH.write_text(text, encoding="utf-8")
-    count = len(json.loads(text)["features"])
-    print(f"已写出 {PLACES_PATH}：{count} 个地名。")
+    features = json.loads(text)["features"]  # as written: the table gets the file's values
+    print(f"已写出 {PLACES_PATH}：{len(features)} 个地名。")
     url = args.database or store.database_url()
     if url:
         try:
-            written = write_places(url, json.loads(text)["features"])
+            written = write_places(url, features)
         except CatalogError as exc:
             print(f"错误：{exc.message_zh}", file=sys.stderr)
             return 1
