@@ -429,12 +429,10 @@ def _commit_on(
     encoded = {pid: encode_feature(work[pid]) for pid in work}  # before the lock too
     with locked(catalog):
         users.require_editor(editor)
+        clean_temp_files(catalog)  # a killed writer's, now that no writer is live
         if not snap.lagging and _stamp(catalog) == snap.stamp:
-            # Nothing was saved since the snapshot: it is the current catalog.
-            clean_temp_files(catalog)
-            current = snap
+            current = snap  # nothing was saved since the snapshot: it is the current catalog
         else:
-            clean_temp_files(catalog)
             current = (None if whole else _lines_snapshot(catalog, ())) or _full_current(catalog)
             by_id = current.by_id
             if any(by_id.get(pid) != seen.get(pid) for pid in touched):
