@@ -110,10 +110,10 @@ def load(kind: str, key: tuple) -> Any:
         return None
 
 
-def keep(kind: str, key: tuple, value: Any, *, wait: bool = False) -> None:
-    """Keep ``value`` as the snapshot of ``kind`` for ``key``: written now if ``wait``, else
-    once the page has sent what it draws (:func:`flush`), or :data:`LATEST` seconds from now
-    if no page does. The newest :data:`KEEP` of a kind stay.
+def keep(kind: str, key: tuple, value: Any) -> None:
+    """Keep ``value`` as the snapshot of ``kind`` for ``key``: written once the page has sent
+    what it draws (:func:`flush`), or :data:`LATEST` seconds from now if no page does. The
+    newest :data:`KEEP` of a kind stay.
 
     Why later: pickling a 100 000-project catalog holds the interpreter for seconds, and
     written at once it competed with the first page for it. Once the page is sent, the
@@ -125,15 +125,11 @@ def keep(kind: str, key: tuple, value: Any, *, wait: bool = False) -> None:
     with _writing_lock:
         if path in _writing or path in _pending:
             return
-        if not wait:
-            _pending[path] = value
-            if _timer is None:
-                _timer = threading.Timer(LATEST, flush)
-                _timer.daemon = True
-                _timer.start()
-            return
-        _writing.add(path)
-    _write(path, value)
+        _pending[path] = value
+        if _timer is None:
+            _timer = threading.Timer(LATEST, flush)
+            _timer.daemon = True
+            _timer.start()
 
 
 def flush() -> None:
