@@ -172,7 +172,7 @@ def current_status(history: list[dict[str, Any]]) -> str | None:
 
 #: The status rule that says a thing is new, and those that read it as existing.
 NEW_RULE = "新建/新增"
-EXISTING_RULES = ("既有提升", "既有依托")
+EXISTING_RULES = ("既有提升", "既有景区", "既有依托")
 
 
 def _rule(entry: dict[str, Any]) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -133,17 +134,34 @@ def _clause(name: str, text: str, others: Iterable[str] = ()) -> str:
     >>> _clause("总部商务大厦", "推进国际物流城总部运营中心、总部商务大厦等建设", ["国际物流城总部运营中心"])
     '推进□、□等建设'
     """
-    k = text.find(name)
+    name = _spelled(name, text)
+    k = text.find(name) if name else -1
     if k < 0:
         return ""
     left = max(text.rfind(p, 0, k) for p in "，；。：") + 1
     ends = [e for e in (text.find(p, k + len(name)) for p in "，；。") if e >= 0]
     right = min(ends) if ends else len(text)
     clause = text[left:right]
-    for n in sorted({name, *others}, key=len, reverse=True):
+    for n in sorted({name, *(_spelled(o, text) for o in others)}, key=len, reverse=True):
         if len(n) >= 2:
             clause = clause.replace(n, "□")
     return clause
+
+
+def _spelled(name: str, text: str) -> str:
+    """The words of ``text`` that stand for ``name``: the name, else its longest leading part
+    that stands as an item of a list sharing the rest (新桥 of 新桥社区卫生服务中心 in 实施新桥、
+    磁器口等社区卫生服务中心提档升级工程, 001:916); "" when neither is there.
+
+    >>> _spelled("磁器口社区卫生服务中心", "实施新桥、磁器口等社区卫生服务中心提档升级工程")
+    '磁器口'
+    """
+    if name in text:
+        return name
+    for n in range(len(name) - 1, 1, -1):
+        if re.search(re.escape(name[:n]) + "[、和及与等]", text):
+            return name[:n]
+    return ""
 
 
 def _paragraph_at(doc: str, line: int, lines_by_doc: dict[str, list[str]]) -> Paragraph | None:

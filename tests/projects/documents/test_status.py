@@ -146,6 +146,10 @@ def test_every_rule_reads_its_real_example_line(rule, seeds, judged):
         ("000", 60, "创客港未来科技园", "运营"),
         # 一体推进黄金湾智谷、器官智能制造工程研究中心等创新平台发展: platforms that run
         ("000", 137, "黄金湾智谷", "运营"),
+        # the shortfalls of scenic sites that run, and old towns made consumption clusters
+        ("001", 848, "磁器口古镇", "运营"),  # 加快补齐磁器口古镇…等重点景区公共设施…短板
+        # 着力打造磁器口古镇、融汇温泉城、平顶山等特色消费集聚区
+        ("001", 619, "融汇温泉城", "运营"),
     ],
 )
 def test_real_lines_read_as_the_documents_mean(judged, doc, line, name, status):
@@ -267,3 +271,12 @@ def test_an_accepted_mention_reads_its_clause_with_every_name_masked(records):
     (entry,) = [h for h in rec["status_history"] if h["line"] == 738]
     assert entry["status"] == "在建" and "运营" not in entry["cue"]
     assert rec["status"] == "在建"
+
+
+def test_an_accepted_name_absent_from_its_line_reads_the_clause_of_its_stem(records):
+    # 001:916 实施新桥、磁器口等社区卫生服务中心提档升级工程: the line spells the centres 新桥 and
+    # 磁器口 before their shared kind; the clause is theirs, so 提档升级 of what exists → 运营
+    for name in ("新桥社区卫生服务中心", "磁器口社区卫生服务中心"):
+        (entry,) = records[name]["status_history"]
+        assert (entry["line"], entry["status"]) == (916, "运营"), entry
+        assert "提档升级" in entry["cue"]

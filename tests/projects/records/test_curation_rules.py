@@ -74,6 +74,8 @@ def test_no_reject_removes_a_place_of_a_kept_kind_from_its_list(rows, built, see
         ("融汇温泉城", "磁器口古镇"),  # 001:619 着力打造磁器口古镇、融汇温泉城、平顶山等
         ("上新片区", "嘉陵湾区"),  # 001:709 精细化实施三峡商圈、嘉陵湾区、沙磁板块、上新片区
         ("沙磁板块", "嘉陵湾区"),
+        ("渣滓洞", "磁器口古镇"),  # 001:848 加快补齐磁器口古镇、渣滓洞、白公馆等重点景区…短板
+        ("白公馆", "磁器口古镇"),
     ],
 )
 def test_named_places_of_a_kept_list_are_projects(built, name, mate):
