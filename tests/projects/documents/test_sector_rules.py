@@ -15,6 +15,7 @@ from projects.records import build_records
         ("激光能装置研发生产基地", [], "产业"),
         ("超瞬态实验大科学装置", [], "科技创新"),  # 001:701 the facility itself
         ("“重庆1949”剧院", [10], "文化旅游"),  # 001:764 a theatre in the 城市更新 box
+        ("重庆科学城科技馆", [4], "文化旅游"),  # 001:608 a science museum in the 产业 box 4
     ],
 )
 def test_the_name_says_what_the_thing_is(name, boxes, sector):
@@ -27,6 +28,7 @@ def test_curated_heritage_sites_and_resorts_have_their_sector(seeds):
     for name, sector in (
         ("渣滓洞", "文化旅游"),
         ("白公馆", "文化旅游"),
+        ("烈士墓", "文化旅游"),
         ("融汇温泉城", "商贸消费"),
     ):
         assert by_name[name]["sector"] == sector, name

@@ -228,7 +228,7 @@ def test_a_plan_never_undoes_a_review_fact(records):
 
 
 def test_a_default_status_says_it_is_one(records):
-    rec = records["“重庆1949”剧院"]  # 001:764, a box item with no verb
+    rec = records["伍家河沟雨水净化站"]  # 001:816, a box item with no verb
     (entry,) = rec["status_history"]
     assert entry["basis"] == DEFAULT_BASIS and entry["cue"] == ""
     # where the running text speaks for a box item, its words win: 001:784 争取…开工
@@ -280,3 +280,21 @@ def test_an_accepted_name_absent_from_its_line_reads_the_clause_of_its_stem(reco
         (entry,) = records[name]["status_history"]
         assert (entry["line"], entry["status"]) == (916, "运营"), entry
         assert "提档升级" in entry["cue"]
+
+
+def test_a_box_default_gives_way_to_words_of_the_running_text(records):
+    # 001:764 lists “重庆1949”剧院 in box 10 with no verb; 001:846 依托“重庆·1949”剧院推出红色主题
+    # 精品实景剧 relies on it as a stage that runs
+    rec = records["“重庆1949”剧院"]
+    said = {h["line"]: (h["status"], h["basis"]) for h in rec["status_history"]}
+    assert said[764] == ("规划", DEFAULT_BASIS)
+    assert said[846][0] == "运营" and said[846][1].startswith("既有依托")
+    assert rec["status"] == "运营"
+
+
+def test_relying_on_one_place_to_build_another_is_no_reading_of_the_other_as_existing(records):
+    # 001:846 依托自贸片区构建专业化的“文化艺术品保税区”: 依托 governs 自贸片区; the 保税区 is built
+    (entry,) = records["文化艺术品保税区"]["status_history"]
+    assert entry["status"] == "规划" and entry["basis"].startswith("布局/建设")
+    assert judge("依托自贸片区构建专业化的“□”", "", "plan").status == "规划"
+    assert judge("依托□", "", "plan").status == "运营"
