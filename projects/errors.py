@@ -29,6 +29,7 @@ class StaleVersion(CatalogError):
         actual: int,
         changes=None,
         head: str = "",
+        also: tuple[StaleVersion, ...] = (),
     ):
         super().__init__(message_zh, project_id=project_id)
         self.expected = expected
@@ -38,6 +39,9 @@ class StaleVersion(CatalogError):
         #: The message's head before the changes (who saved which version), so a page can put
         #: the changes in its own words after it.
         self.head = head
+        #: The other records of the same batch that changed meanwhile (each with its own
+        #: ``head`` and ``changes``), so an import can name every one.
+        self.also = also
 
 
 class NotAllowed(CatalogError, PermissionError):

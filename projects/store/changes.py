@@ -79,6 +79,24 @@ def stale(
     )
 
 
+def stale_batch(refusals: list[StaleVersion]) -> StaleVersion:
+    """One refusal for a batch in which several records changed meanwhile: the first one's,
+    with the others in ``also`` and every one named in the message."""
+    first, *rest = refusals
+    if not rest:
+        return first
+    lines = "\n".join(f"{r.head}：{describe_changes(r.changes)}。" for r in refusals)
+    return StaleVersion(
+        f"{len(refusals)} 个项目已被其他人修改：\n{lines}\n您的修改未保存，请刷新后重新修改。",
+        project_id=first.project_id or "",
+        expected=first.expected,
+        actual=first.actual,
+        changes=first.changes,
+        head=first.head,
+        also=tuple(rest),
+    )
+
+
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     """``{field: [old, new]}`` between two features, bookkeeping left out: what a save logs."""
     changes = {

@@ -19,7 +19,7 @@ from typing import Any
 from projects import clock, schema
 from projects.errors import InvalidValue
 from projects.store import users, validate
-from projects.store.changes import diff, stale
+from projects.store.changes import diff, stale, stale_batch
 from projects.store.history_log import (
     apply_entry,
     is_edit,
@@ -178,6 +178,18 @@ def plan_edits(
     """
 
     def plan(by_id, entries):
+        # Every record of the batch a colleague saved meanwhile, named at once (an import of
+        # many rows would otherwise be refused one project at a time).
+        behind = [
+            stale(by_id[e.project_id], e.expected_version, entries)
+            for e in edits
+            if e.project_id is not None
+            and by_id.get(e.project_id) is not None
+            and e.expected_version is not None
+            and e.expected_version != by_id[e.project_id]["properties"].get("version", 1)
+        ]
+        if behind:
+            raise stale_batch(behind)
         out, seen = [], set()
         staff_ids = staff_id_source(by_id)
         for edit in edits:

@@ -149,6 +149,26 @@ def test_a_stale_save_is_refused_showing_the_colleagues_change(catalog, wang, li
     assert props("T002")["name"] == "测试公园" and len(store.history("T002")) == 1
 
 
+def test_a_batch_names_every_record_a_colleague_changed_meanwhile(catalog, wang, li):
+    store.save(li, "T001", {"investment": 12000.0}, expected_version=1)
+    store.save(li, "T003", {"status": "在建"}, expected_version=1)
+    before = state(catalog)
+    edits = [
+        store.Edit("T001", {"notes": "我的修改"}, 1),
+        store.Edit("T002", {"notes": "我的修改"}, 1),
+        store.Edit("T003", {"notes": "我的修改"}, 1),
+    ]
+    with pytest.raises(StaleVersion) as info:
+        store.save_many(wang, edits, action="import")
+    err = info.value
+    assert [r.project_id for r in (err, *err.also)] == ["T001", "T003"]
+    assert err.changes == {"investment": (None, 12000.0)}
+    assert err.also[0].changes["status"] == ("前期", "在建")
+    assert all("li" in r.head for r in (err, *err.also))
+    assert "2 个项目" in err.message_zh and "前期 → 在建" in err.message_zh
+    assert state(catalog) == before
+
+
 def test_no_login_no_save_and_nothing_changes(catalog):
     before = state(catalog)
     for fake in (None, users.Editor("wang"), "wang"):
