@@ -19,16 +19,20 @@ import streamlit as st
 
 from geo import exchange
 from projects import filters, store
-from projects.errors import CatalogError
+from projects.errors import CatalogError, StaleVersion
 from ui import catalog
 from ui.details import md_text
-from ui.edit import EMPTY, current_editor
+from ui.edit import EMPTY, current_editor, stale_lines
 
 log = logging.getLogger(__name__)
 
 K_SCOPE, K_FORMAT, K_CRS, K_SPLIT = "x_scope", "x_format", "x_crs", "x_split"
 K_BUILD, K_BUILT = "x_build", "x_built"
 K_IMPORT_NONCE, K_IMPORT_FLASH = "im_nonce", "im_flash"
+#: The preview staff are shown, kept with what it was made from (upload, CRS, encoding), so
+#: 确认导入 saves exactly that preview on the versions it showed: one remade on the click's rerun
+#: would be based on a colleague's save made meanwhile, and overwrite it unseen.
+K_IMPORT_PREVIEW = "im_preview"
 #: The import dialog is open (kept across the page's full reruns until applied or dismissed).
 K_IMPORT_OPEN = "im_open_dialog"
 FILTERED, WHOLE = "filter", "all"
@@ -191,6 +195,26 @@ def shown_preview(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def import_refusal(exc: CatalogError) -> str:
+    """Why an import was not saved, one line a sentence. When colleagues saved some of the
+    file's projects after its preview, it names each, what they changed in words (as the edit
+    form's refusal does) and what to do: nothing of the file was saved, and uploading it again
+    would preview their values back to the file's old ones wherever the file gives that field.
+    """
+    if not isinstance(exc, StaleVersion) or not exc.head:
+        return exc.message_zh
+    lines = stale_lines(exc)
+    return "\n".join(
+        [
+            f"导入未保存：预览之后，其他人修改了文件中的 {len(lines)} 个项目：",
+            *(f"· {line}。" for line in lines),
+            "文件中的新增和修改都没有保存，项目库保持原样。请重新导出这些项目（或全部项目），"
+            "在新文件中重做您的修改后再导入；若直接重新上传原文件，文件中这些字段的旧值会把"
+            "同事的修改改回去。",
+        ]
+    )
+
+
 def _render_import() -> None:
     st.subheader("导入（工作人员）")
     flash = st.session_state.pop(K_IMPORT_FLASH, None)
@@ -213,6 +237,7 @@ def _open_import() -> None:
 
 def _close_import() -> None:
     st.session_state[K_IMPORT_OPEN] = False
+    st.session_state.pop(K_IMPORT_PREVIEW, None)
 
 
 @st.dialog("导入项目文件", width="large", on_dismiss=_close_import)
@@ -246,17 +271,24 @@ def _import_dialog(editor: Any) -> None:
         return
     path = catalog.catalog_path()
     outline = catalog.load_areas()[0]
-    try:
-        read = exchange.read_upload(
-            upload.getvalue(),
-            upload.name,
-            crs=None if crs == AUTO else crs,
-            encoding=None if encoding == AUTO else encoding,
-        )
-        result = exchange.preview(read, store.load(path), outline)
-    except CatalogError as exc:
-        st.error("  \n".join(md_text(line) for line in exc.message_zh.splitlines()))
-        return
+    made_from = (nonce, upload.file_id, upload.name, crs, encoding)
+    held = st.session_state.get(K_IMPORT_PREVIEW)
+    if held is not None and held[0] == made_from:
+        read, result = held[1], held[2]
+    else:
+        st.session_state.pop(K_IMPORT_PREVIEW, None)
+        try:
+            read = exchange.read_upload(
+                upload.getvalue(),
+                upload.name,
+                crs=None if crs == AUTO else crs,
+                encoding=None if encoding == AUTO else encoding,
+            )
+            result = exchange.preview(read, store.load(path), outline)
+        except CatalogError as exc:
+            st.error("  \n".join(md_text(line) for line in exc.message_zh.splitlines()))
+            return
+        st.session_state[K_IMPORT_PREVIEW] = (made_from, read, result)
     st.caption(
         md_text(
             f"{read.filename}：编码 {read.encoding}，"
@@ -282,7 +314,7 @@ def _import_dialog(editor: Any) -> None:
         try:
             exchange.apply(result, editor, path=path, outline=outline)
         except CatalogError as exc:
-            st.error(md_text(exc.message_zh))
+            st.error("  \n".join(md_text(line) for line in import_refusal(exc).splitlines()))
             return
         except Exception:  # a fault of ours: a sentence for staff, the traceback for the log
             log.exception("import apply failed")
@@ -293,4 +325,5 @@ def _import_dialog(editor: Any) -> None:
         )
         st.session_state[K_IMPORT_NONCE] = nonce + 1
         st.session_state[K_IMPORT_OPEN] = False
+        st.session_state.pop(K_IMPORT_PREVIEW, None)
         st.rerun()

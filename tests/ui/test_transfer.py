@@ -11,10 +11,13 @@ from streamlit.testing.v1 import AppTest
 
 from geo import exchange as ex
 from projects import clock, store
+from projects.errors import StaleVersion
 from projects.sources import ROOT
 from projects.store import users
 from tests.geo.exchange.test_export import EXPORTED, built_collection
-from tests.helpers import run_page
+from tests.helpers import district_outline, run_page
+from tests.projects.store.test_store import feature
+from ui import transfer
 
 APP = str(ROOT / "app.py")
 PASSWORD = "transfer-test-pass"
@@ -129,3 +132,60 @@ def test_import_panel_is_for_staff_only(catalog):
     next(b for b in at.button if b.label == "导入文件…").click()
     run_page(at)
     assert len(at.get("file_uploader")) == 1
+
+
+@pytest.fixture(params=["file", "postgis"])
+def location(request, tmp_path, monkeypatch) -> str:
+    """Three stored projects in the file store or in PostGIS, editors wang and li."""
+    monkeypatch.setenv("SHAPINGBA_USERS", str(tmp_path / "users.json"))
+    for name in ("wang", "li"):
+        users.add_user(name, PASSWORD, rounds=4)
+    inside = district_outline(request).representative_point()
+    here = (round(inside.x, 4), round(inside.y, 4))
+    records = [
+        feature("T001", "测试轨道线", "在建", here, start_year=2021),
+        feature("T002", "测试公园", "规划"),
+        feature("T003", "测试中心", "前期", here),
+    ]
+    if request.param == "file":
+        where = str(tmp_path / "projects.geojson")
+        monkeypatch.setenv("SHAPINGBA_CATALOG", where)
+        monkeypatch.delenv(store.DATABASE_ENV, raising=False)
+    else:
+        where = request.getfixturevalue("postgres_db")
+        monkeypatch.setenv(store.DATABASE_ENV, where)
+    store.rebuild(records, where)
+    return where
+
+
+def test_a_stale_import_says_in_words_who_changed_what_and_what_to_do(location, request):
+    """A colleague saves two of the file's projects between its preview and 确认导入: the
+    refusal names both, their changes in words (亿元, a place's name, labels), and the way on."""
+    outline = district_outline(request)
+    upload = (
+        "id,名称,备注\nT001,测试轨道线,我的备注\nT002,测试公园,我的备注\nT003,测试中心,我的备注\n"
+    )
+    read = ex.read_upload(upload.encode(), "批量修改.csv")
+    result = ex.preview(read, store.load(location), outline)
+    assert len(result.changed) == 3
+    li = users.authenticate("li", PASSWORD)
+    store.save(li, "T001", {"investment": 12000.0}, expected_version=1)
+    store.save(li, "T002", {"place_id": "zone-west", "status": "前期"}, expected_version=1)
+    before = store.load(location)
+    with pytest.raises(StaleVersion) as info:
+        ex.apply(result, users.authenticate("wang", PASSWORD), path=location, outline=outline)
+    assert store.load(location) == before
+    text = transfer.import_refusal(info.value)
+    lines = text.splitlines()
+    assert lines[0] == "导入未保存：预览之后，其他人修改了文件中的 2 个项目："
+    assert lines[1].startswith("· 项目「测试轨道线」（T001）已被 li 修改")
+    assert lines[1].endswith("：投资：（空） → 1.2 亿元。")
+    assert lines[2].startswith("· 项目「测试公园」（T002）已被 li 修改")
+    assert (
+        "所在地名：（空） → 西部现代新城（示意范围）" in lines[2]
+        and "状态：规划 → 前期" in lines[2]
+    )
+    assert "都没有保存" in lines[3] and "请重新导出这些项目" in lines[3]
+    # No stored value shows raw: not the number, not the place's id, not the status codes' list.
+    for raw in ("12000", "zone-west", "'doc'", "T003"):
+        assert raw not in text, raw

@@ -138,3 +138,38 @@ def test_staff_upload_is_previewed_then_saved_once(page, files):
     batches = store.history_path(files["catalog"]).read_text(encoding="utf-8").splitlines()
     assert len(batches) == 1 and json.loads(batches[0])["by"] == "wang"
     assert not page.errors
+
+
+def test_a_stale_import_is_refused_in_words_on_screen(page, files, monkeypatch):
+    """A colleague saves two of the file's projects between the preview and 确认导入: the page
+    names both and what they changed in words, and says nothing was saved."""
+    if not page.get_by_role("button", name="导入文件…").count():
+        page.get_by_label("用户名").fill("wang")
+        page.get_by_label("密码").fill(PASSWORD)
+        page.get_by_role("button", name="登录").click()
+    page.get_by_role("button", name="导入文件…").click()
+    upload = files["folder"] / "stale.csv"
+    upload.write_text(
+        "id,名称,备注\nt-point,西永综保区 二期,浏览器备注\nt-line,轨道交通27号线（沙坪坝段）,浏览器备注\n",
+        encoding="utf-8",
+    )
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(upload))
+    expect(page.get_by_text("新增 0 个，修改 2 个")).to_be_visible(timeout=WAIT_MS)
+    monkeypatch.setenv("SHAPINGBA_USERS", str(files["users"]))  # the colleague's own server
+    users.add_user("li", PASSWORD, rounds=4)
+    li = users.authenticate("li", PASSWORD)
+    for pid, changes in (("t-point", {"investment": 12000.0}), ("t-line", {"status": "前期"})):
+        version = store.get(pid, files["catalog"])["properties"]["version"]
+        store.save(li, pid, changes, expected_version=version, path=files["catalog"])
+    before = store.load(files["catalog"])
+    page.get_by_role("button", name="确认导入（一次保存，记入修改历史）").click()
+    alert = page.get_by_role("dialog").locator('[data-testid="stAlertContentError"]')
+    expect(alert).to_contain_text(
+        "导入未保存：预览之后，其他人修改了文件中的 2 个项目：", timeout=WAIT_MS
+    )
+    expect(alert).to_contain_text("投资：（空） → 1.2 亿元")
+    expect(alert).to_contain_text("状态：")
+    expect(alert).to_contain_text("请重新导出这些项目")
+    assert "12000" not in alert.inner_text()
+    assert store.load(files["catalog"]) == before
+    assert not page.errors

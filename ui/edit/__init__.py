@@ -6,6 +6,7 @@ from ui.edit.form import (
     NO_PLACEMENT,
     pending_click,
     placements,
+    stale_lines,
 )
 from ui.edit.history import (
     EMPTY,
@@ -39,5 +40,6 @@ __all__ = [
     "pending_click",
     "placements",
     "render",
+    "stale_lines",
     "value_text",
 ]

@@ -267,10 +267,26 @@ def saved_summary(changes: dict[str, list[Any]]) -> str:
     )
 
 
+def stale_lines(exc: StaleVersion) -> list[str]:
+    """Each record a colleague saved meanwhile (``exc`` and the rest of its batch), as
+    「项目「路」（E1）已被 li 修改（…）：投资：（空） → 1.2 亿元」: who, then each field by its label
+    and its values in words (万元/亿元, place names, labels for codes), as after a save. The
+    store, which knows no place names, shows the stored values; pages say it this way.
+
+    >>> stale_lines(StaleVersion("…", project_id="E1", expected=1, actual=2,
+    ...     changes={"status": ("规划", "在建")}, head="项目「路」（E1）已被 li 修改"))
+    ['项目「路」（E1）已被 li 修改：状态：规划 → 在建']
+    """
+    return [
+        f"{r.head}：{saved_summary({k: list(v) for k, v in r.changes.items()})}"
+        for r in (exc, *exc.also)
+        if r.head
+    ]
+
+
 def refusal_text(exc: CatalogError) -> str:
     """The store's refusal as staff read it. A save based on an old version names what the
-    colleague changed the way the message after a save does (labels, 万元/亿元, place names),
-    where the store, which knows no place names, shows the stored values.
+    colleague changed the way the message after a save does (:func:`stale_lines`).
 
     >>> refusal_text(StaleVersion("…", project_id="E1", expected=1, actual=2,
     ...     changes={"investment": (None, 12000.0)}, head="项目「路」（E1）已被 li 修改"))
@@ -279,8 +295,8 @@ def refusal_text(exc: CatalogError) -> str:
     if not isinstance(exc, StaleVersion) or not exc.head:
         return exc.message_zh
     return (
-        f"{exc.head}：{saved_summary({k: list(v) for k, v in exc.changes.items()})}。"
-        "您的修改未保存，表单中已填写的内容保留；点击“取消”载入最新内容后再修改。"
+        "。".join(stale_lines(exc)) + "。您的修改未保存，表单中已填写的内容保留；"
+        "点击“取消”载入最新内容后再修改。"
     )
 
 
