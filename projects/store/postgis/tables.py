@@ -194,6 +194,13 @@ def connect(url: str):
     return conn
 
 
+def forget(url: str) -> None:
+    """Forget that ``url``'s tables were made (its database was dropped: one made again under
+    the same name gets them anew)."""
+    with _ready_lock:
+        _ready.discard(url)
+
+
 def _safe(url: str) -> str:
     """The URL without its password, for messages."""
     head, at, tail = url.rpartition("@")

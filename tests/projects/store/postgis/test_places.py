@@ -24,10 +24,12 @@ from projects.store.postgis import (
     write_places,
 )
 from projects.store.postgis.migrate import migrate
-from projects.store.postgis.tables import connect, ensure_schema
+from projects.store.postgis.tables import connect, ensure_schema, forget
 from tests.geo.exchange.test_export import gdal_cli
 
 FILE_PLACES = read_places_file()
+#: The second database one test copies into.
+OTHER = "shapingba_places"
 CATALOG = store.load(ROOT / "data" / "projects.geojson")
 
 
@@ -226,13 +228,30 @@ def test_gdal_reads_the_view_as_a_point_layer(migrated):
         assert feature["geometry"]["coordinates"] == points[props["place_id"]]
 
 
-def test_database_to_database_copies_the_sources_places(migrated, tmp_path):
+@pytest.fixture
+def other_database(postgres_cluster):
+    """A second database in the test cluster, dropped again afterwards (with its connections):
+    the cluster is shared with the rest of the session, and with ``.ci/run``'s whole run."""
+    conn = connect(postgres_cluster)
+    conn.execute(f"DROP DATABASE IF EXISTS {OTHER} WITH (FORCE)")
+    conn.execute(f"CREATE DATABASE {OTHER}")
+    other = postgres_cluster.rsplit("/", 1)[0] + "/" + OTHER
+    try:
+        yield other
+    finally:
+        connect(other).close()  # this thread's kept connection to it
+        forget(other)
+        conn.execute(f"DROP DATABASE IF EXISTS {OTHER} WITH (FORCE)")
+
+
+def _databases(url: str) -> set[str]:
+    return {r[0] for r in connect(url).execute("SELECT datname FROM pg_database")}
+
+
+def test_database_to_database_copies_the_sources_places(migrated, other_database, tmp_path):
     """From another database its own places travel (here five of them), not the file's; out to
     a file none do."""
-    conn = connect(migrated)
-    if not conn.execute("SELECT 1 FROM pg_database WHERE datname = 'shapingba_places'").fetchone():
-        conn.execute("CREATE DATABASE shapingba_places")
-    other = migrated.rsplit("/", 1)[0] + "/shapingba_places"
+    other = other_database
     write_places(migrated, FILE_PLACES[:5])
     done = migrate(migrated, other, replace=True)
     assert done.places == 5
@@ -240,6 +259,29 @@ def test_database_to_database_copies_the_sources_places(migrated, tmp_path):
     assert store.load(other) == store.load(migrated)
     back = migrate(migrated, tmp_path / "back" / "projects.geojson")
     assert back.places == 0
+
+
+def test_the_second_database_is_dropped_after_the_test(postgres_cluster):
+    """The test above, run on its own against this cluster, leaves its databases as it found
+    them (it used to leave ``shapingba_places`` behind for good)."""
+    before = _databases(postgres_cluster)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            f"{__file__}::test_database_to_database_copies_the_sources_places",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "SHAPINGBA_TEST_DATABASE_URL": postgres_cluster},
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert _databases(postgres_cluster) == before - {OTHER}
 
 
 def test_the_places_command_needs_a_database(tmp_path):
