@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from projects.store.postgis.tables import connect
+from projects.store.postgis.tables import GENERATED, connect, generated_column
 
 #: JSON Schema types of the JSON value kinds (an object is offered as text, as the file's reader).
 _KINDS = {"string": "string", "boolean": "boolean", "array": "array", "object": "string"}
@@ -47,6 +47,8 @@ _FIELDS = (
 def _value(key: str, param: str) -> str:
     """SQL for one property's value as text (NULL when missing or null): its own column where
     the store keeps one (written from the same value, so no JSON is read), else the record's."""
+    if key in GENERATED:
+        return generated_column(key)
     return _COLUMNS.get(key) or f"(feature -> 'properties' ->> {param})"
 
 
@@ -54,15 +56,18 @@ def _matches(key: str, n: int, value: str) -> str:
     """SQL for Python's ``str`` of property ``key`` equal to ``value`` (parameters pk/pv ``n``).
 
     JSON's text of a value is Python's ``str`` of it for a string or a number; ``None`` stands
-    for a missing or null value, ``True``/``False`` for a boolean.
+    for a missing or null value, ``True``/``False`` for a boolean. A generated column holds
+    that text already.
     """
     text = _value(key, f"%(pk{n})s")
     if value == "None":
         return f"({text} IS NULL OR {text} = %(pv{n})s)"
+    if key in GENERATED or key in _COLUMNS:
+        return f"{text} = %(pv{n})s"
     kind = f"json_typeof(feature -> 'properties' -> %(pk{n})s)"
-    if value in ("True", "False") and key not in _COLUMNS:
+    if value in ("True", "False"):
         return f"({text} = %(pv{n})s OR ({text} = lower(%(pv{n})s) AND {kind} = 'boolean'))"
-    if value in ("true", "false") and key not in _COLUMNS:  # the word, not a JSON boolean
+    if value in ("true", "false"):  # the word, not a JSON boolean
         return f"({text} = %(pv{n})s AND {kind} = 'string')"
     return f"{text} = %(pv{n})s"
 
@@ -104,8 +109,11 @@ def _order(sortby: Sequence[dict[str, str]], params: dict[str, Any]) -> str:
     for n, order in enumerate(sortby):
         params[f"sk{n}"] = order["property"]
         down = " DESC" if order.get("order") == "-" else ""
-        text = _value(order["property"], f"%(sk{n})s")
-        parts += [f"{text} IS NULL{down}", f'{text} COLLATE "C"{down}']
+        key = order["property"]
+        text = _value(key, f"%(sk{n})s")
+        if key not in GENERATED:  # a generated column's collation is "C" already (its index's)
+            text = f'{text} COLLATE "C"'
+        parts.append(f"{text}{down} NULLS {'FIRST' if down else 'LAST'}")
     return ", ".join([*parts, "ord", "id"])
 
 

@@ -21,6 +21,7 @@ import threading
 from typing import Any
 
 from projects.errors import CatalogError
+from projects.schema import FIELDS
 
 #: Every save takes this transaction-level advisory lock just before it writes, so saves commit
 #: in the order their batch numbers and change counters were given (readers never miss one).
@@ -135,6 +136,45 @@ INSERT INTO store_meta VALUES ('generation', md5(random()::text || clock_timesta
     ON CONFLICT (key) DO NOTHING;
 """
 
+#: Properties with a column written by :func:`row` or generated from the record above.
+OWN_COLUMNS = ("id", "name", "sector", "status", "zone", "start_year", "end_year", "place_id")
+#: Properties the feature service offers as queryables that have a column of their own,
+#: ``prop_<name>``, generated from the record: Python's text of the value (``True``/``False``
+#: for a boolean, the JSON text otherwise, NULL when missing or null), so a filter or a sort on
+#: them reads no JSON (1.3–1.8 s at 100 000 projects when every row's JSON was parsed). All the
+#: schema's fields but the ones above and the two long lists of objects (``sources``,
+#: ``status_history``: hundreds of bytes each, nobody filters on a whole list).
+GENERATED = tuple(k for k in FIELDS if k not in OWN_COLUMNS + ("sources", "status_history"))
+#: Those of them with a B-tree index on (value, catalog order) too: short values from a
+#: vocabulary or a code (an index entry is limited to about 2.7 kB, so no free text that staff
+#: type), where a count reads the index alone and a sort's first page walks it.
+INDEXED = (
+    "precision",
+    "geo_method",
+    "years_basis",
+    "progress",
+    "phase",
+    "investment",
+    "version",
+    "deleted",
+    "updated_at",
+)
+
+
+def generated_column(key: str) -> str:
+    """The ``prop_`` column that holds property ``key``'s value as text (see GENERATED)."""
+    return f"prop_{key}"
+
+
+def _generated_sql(key: str) -> str:
+    value = f"feature -> 'properties' -> '{key}'"
+    text = f"feature -> 'properties' ->> '{key}'"
+    return (
+        f'ADD COLUMN {generated_column(key)} text COLLATE "C" GENERATED ALWAYS AS '
+        f"(CASE json_typeof({value}) WHEN 'boolean' THEN initcap({text}) ELSE {text} END) STORED"
+    )
+
+
 #: Columns written for a record, in this order (``geom`` is made from the GeoJSON in SQL).
 COLUMNS = (
     "id",
@@ -218,8 +258,32 @@ def ensure_schema(conn) -> None:
         with conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (SAVE_LOCK + 1,))
             conn.execute(SCHEMA)
+            _add_generated(conn)
     except psycopg.Error as exc:
         raise CatalogError(f"项目数据库无法建表（需要 PostGIS 扩展）：{exc}") from exc
+
+
+def _add_generated(conn) -> None:
+    """Add the generated property columns a database lacks (made before them, or before a
+    field was added to the schema) in one ``ALTER TABLE`` (one rewrite of the table: seconds at
+    100 000 projects, once), then their indexes. Nothing is locked when none is missing."""
+    have = {
+        r[0]
+        for r in conn.execute(
+            "SELECT attname FROM pg_attribute WHERE attrelid = 'projects'::regclass "
+            "AND attnum > 0 AND NOT attisdropped"
+        )
+    }
+    missing = [k for k in GENERATED if generated_column(k) not in have]
+    if missing:
+        conn.execute("ALTER TABLE projects " + ", ".join(_generated_sql(k) for k in missing))
+    indexes = {
+        r[0] for r in conn.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'projects'")
+    }
+    for key in INDEXED:
+        column = generated_column(key)
+        if f"projects_{column}_idx" not in indexes:
+            conn.execute(f"CREATE INDEX projects_{column}_idx ON projects ({column}, ord, id)")
 
 
 def _year(value: Any) -> int | None:

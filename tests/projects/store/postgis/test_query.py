@@ -9,8 +9,15 @@ import shapely
 from projects import store
 from projects.sources import ROOT
 from projects.store import users
-from projects.store.postgis import find_projects, live_project, project_fields, replace_all
-from projects.store.postgis.tables import connect
+from projects.store.postgis import find_projects, live_project, project_fields, query, replace_all
+from projects.store.postgis.tables import (
+    GENERATED,
+    INDEXED,
+    compact,
+    connect,
+    ensure_schema,
+    generated_column,
+)
 from tests.helpers import district_outline
 
 CATALOG = store.load(ROOT / "data" / "projects.geojson")
@@ -115,3 +122,88 @@ def test_the_fields_are_the_live_records_properties_with_their_types(db):
     assert fields["aliases"] == "array" and fields["deleted"] == "boolean"
     keys = {k for f in LIVE for k, v in f["properties"].items() if v is not None}
     assert set(fields) == keys
+
+
+def _python_str(props, key):
+    value = props.get(key)
+    return "None" if value is None else str(value)
+
+
+def test_every_queryable_filters_and_sorts_as_python_does(db):
+    """Each property the service offers (but the two long lists) filtered by a value it has,
+    by None, and sorted both ways, against Python's ``str`` on the real catalog."""
+    fields = set(project_fields(db)) - {"sources", "status_history"}
+    assert set(GENERATED) <= fields | {"progress", "investment", "updated_by", "updated_at"}
+    for key in sorted(fields):
+        if isinstance(LIVE[0]["properties"].get(key), list):
+            value = compact(LIVE[-1]["properties"][key])  # a list matches as its JSON text
+            expected = [f for f in LIVE if compact(f["properties"].get(key)) == value]
+        else:
+            value = _python_str(LIVE[-1]["properties"], key)
+            expected = [f for f in LIVE if _python_str(f["properties"], key) == value]
+        found = find_projects(db, properties=[(key, value)], limit=None)[1]
+        assert _ids(found) == _ids(expected), key
+        nothing = [f for f in LIVE if f["properties"].get(key) is None]
+        found = find_projects(db, properties=[(key, "None")], limit=None)[1]
+        assert _ids(found) == _ids(nothing), key
+        if key in GENERATED or isinstance(LIVE[0]["properties"].get(key), str):
+            for order in "+-":
+                expected = sorted(
+                    LIVE,
+                    key=lambda f, k=key: (f["properties"].get(k) is None, str(f["properties"][k])),
+                    reverse=order == "-",
+                )
+                if key in GENERATED and isinstance(LIVE[0]["properties"].get(key), list):
+                    continue  # a list sorts by its JSON text, not Python's
+                sort = [{"property": key, "order": order}]
+                found = find_projects(db, sortby=sort, limit=None)[1]
+                assert _ids(found) == _ids(expected), (key, order)
+    assert find_projects(db, properties=[("deleted", "False")], limit=0)[0] == len(LIVE)
+    assert find_projects(db, properties=[("deleted", "false")], limit=0)[0] == 0
+
+
+def _plan(db, sql, params):
+    return "\n".join(r[0] for r in connect(db).execute(f"EXPLAIN (VERBOSE) {sql}", params))
+
+
+def test_filters_and_sorts_on_queryables_read_no_json(db):
+    """A filter or a sort on any queryable property but the two long lists reads a column, not
+    the record's JSON (which took 1.3–1.8 s at 100 000 projects); a count by ``precision`` and
+    a page sorted by it walk its index."""
+    fields = set(project_fields(db)) - {"sources", "status_history"}
+    for key in fields:
+        params = {}
+        where = query._where(None, None, [(key, "x")], None, params)
+        order = query._order([{"property": key, "order": "-"}], params)
+        plan = _plan(db, f"SELECT id FROM projects WHERE {where} ORDER BY {order}", params)
+        assert "feature" not in plan, (key, plan)
+    connect(db).execute("SET enable_seqscan = off")  # a 600-row table: make the planner show it
+    try:
+        params = {}
+        where = query._where(None, None, [("precision", "exact")], None, params)
+        plan = _plan(db, f"SELECT count(*) FROM projects WHERE {where}", params)
+        assert "projects_prop_precision_idx" in plan
+        order = query._order([{"property": "precision", "order": "+"}], params)
+        plan = _plan(db, f"SELECT id FROM projects ORDER BY {order} LIMIT 100", params)
+        assert "projects_prop_precision_idx" in plan and "Sort" not in plan
+    finally:
+        connect(db).execute("RESET enable_seqscan")
+
+
+def test_an_older_database_gains_the_property_columns_in_place(db):
+    """A database made before the property columns gets them, filled from its records, and
+    their indexes, when the store next connects."""
+    conn = connect(db)
+    columns = ", ".join(f"DROP COLUMN {generated_column(k)}" for k in GENERATED)
+    conn.execute(f"ALTER TABLE projects {columns}")
+    assert "prop_precision" not in _plan(db, "SELECT * FROM projects", {})
+    ensure_schema(conn)
+    exact = [f for f in LIVE if f["properties"]["precision"] == "approximate"]
+    count = conn.execute("SELECT count(*) FROM projects WHERE prop_precision = 'approximate'")
+    assert count.fetchone()[0] == len(exact) > 0
+    assert conn.execute("SELECT DISTINCT prop_deleted FROM projects").fetchall() == [("False",)]
+    names = {r[0] for r in conn.execute("SELECT indexname FROM pg_indexes")}
+    assert {f"projects_{generated_column(k)}_idx" for k in INDEXED} <= names
+    assert _ids(
+        find_projects(db, properties=[("precision", "approximate")], limit=None)[1]
+    ) == _ids(exact)
