@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import tempfile
 from datetime import UTC, datetime
@@ -27,7 +28,7 @@ from geo.service.provider import database_fields
 from projects import store
 from projects.errors import CatalogError
 from projects.sources import ROOT
-from projects.store.postgis import PLACES_PATH, is_url
+from projects.store.postgis import PLACES_PATH, close_pools, is_url
 
 #: The provider class pygeoapi loads by its dotted path.
 PROVIDER = "geo.service.provider.CatalogProvider"
@@ -202,5 +203,15 @@ def main(argv: list[str] | None = None) -> int:
         f"（项目库 {_shown(catalog)}；只读，按 Ctrl+C 停止）",
         flush=True,
     )
-    APP.run(host=args.host, port=args.port, threaded=True)
+    signal.signal(signal.SIGTERM, _stop)  # as Ctrl+C: the finally below runs
+    try:
+        APP.run(host=args.host, port=args.port, threaded=True)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        close_pools()  # the database connections end cleanly, not with the process
     return 0
+
+
+def _stop(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt

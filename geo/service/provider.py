@@ -27,6 +27,7 @@ from projects.store.postgis import (
     find_projects,
     is_url,
     live_project,
+    pooled,
     project_fields,
     read_places,
 )
@@ -44,7 +45,8 @@ def _features(path: str, catalog: bool) -> list[dict[str, Any]]:
     save always changes; the stat of any other file): every request used to parse the whole
     catalog, twice (1 s at 10 000 projects). The list is shared: callers must not change it."""
     if not catalog and is_url(path):
-        return read_places(path)
+        with pooled(path):
+            return read_places(path)
     version = store.catalog_version(path) if catalog else _stat(path)
     with _FILES_LOCK:
         kept = _FILES.get((path, catalog))
@@ -81,7 +83,7 @@ def database_fields(url: str) -> dict[str, str]:
     """The live projects' fields and types (the queryables), read whole once per process (4 s
     at 100 000 projects, so the service reads them before it serves) and then patched with the
     records saved since (a field is never dropped: a filter on it then matches nothing)."""
-    with _DB_FIELDS_LOCK:
+    with _DB_FIELDS_LOCK, pooled(url):
         version, fields = _DB_FIELDS.get(url, ("", {}))
         current = store.catalog_version(url)
         if version and current == version:
@@ -171,16 +173,17 @@ class CatalogProvider(BaseProvider):
         **kwargs: Any,
     ) -> dict[str, Any]:
         if self.database:
-            matched, page = find_projects(
-                self.data,
-                bbox=bbox,
-                years=_years(datetime_) if datetime_ and self.time_field else None,
-                properties=properties or (),
-                text=q,
-                sortby=sortby or (),
-                offset=offset,
-                limit=0 if resulttype == "hits" else limit,
-            )
+            with pooled(self.data):
+                matched, page = find_projects(
+                    self.data,
+                    bbox=bbox,
+                    years=_years(datetime_) if datetime_ and self.time_field else None,
+                    properties=properties or (),
+                    text=q,
+                    sortby=sortby or (),
+                    offset=offset,
+                    limit=0 if resulttype == "hits" else limit,
+                )
             return self._collection(page, matched, skip_geometry, select_properties)
         features = _features(self.data, self.catalog)
         if properties:
@@ -227,7 +230,8 @@ class CatalogProvider(BaseProvider):
 
     def get(self, identifier: str, **kwargs: Any) -> dict[str, Any]:
         if self.database:
-            feature = live_project(self.data, str(identifier))
+            with pooled(self.data):
+                feature = live_project(self.data, str(identifier))
             if feature is not None:
                 return self._shown(feature, False, None)
             raise ProviderItemNotFoundError(f"没有编号为 {identifier} 的要素。")

@@ -10,17 +10,19 @@ from projects.store.postgis.places import (
 )
 from projects.store.postgis.query import find_projects, live_project, project_fields
 from projects.store.postgis.store import export, replace_all
-from projects.store.postgis.tables import CHANNEL, is_url
+from projects.store.postgis.tables import CHANNEL, close_pools, is_url, pooled
 
 __all__ = [
     "CHANNEL",
     "PLACES_PATH",
     "changed_since",
+    "close_pools",
     "export",
     "find_projects",
     "is_url",
     "live_project",
     "place_count",
+    "pooled",
     "project_fields",
     "read_places",
     "read_places_file",

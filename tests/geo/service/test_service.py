@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
 import urllib.request
@@ -23,7 +24,7 @@ from projects import store
 from projects.sources import ROOT
 from projects.store import users
 from projects.store.postgis import PLACES_PATH, replace_all, write_places
-from projects.store.postgis.tables import connect
+from projects.store.postgis.tables import POOL_NAME, POOL_SIZE, close_pools, connect
 from tests.geo.exchange.test_export import EXPORTED, built_collection, gdal_cli
 from tests.helpers import district_outline
 
@@ -297,6 +298,59 @@ def test_the_database_collection_answers_as_the_file_one_and_follows_saves(
         urllib.request.urlopen(f"{base}/collections/projects/items/t-point?f=json", timeout=30)
     assert gone.value.code == 404
     assert _items(base, "projects", limit="1")["numberMatched"] == len(EXPORTED) - 1
+
+
+def _pool_backends(url: str) -> set[tuple]:
+    """The server processes of the pools' connections to ``url``'s database (pid, start)."""
+    rows = connect(url).execute(
+        "SELECT pid, backend_start FROM pg_stat_activity "
+        "WHERE application_name = %s AND datname = current_database()",
+        (POOL_NAME,),
+    )
+    return set(rows.fetchall())
+
+
+def _without_pool_backends(url: str) -> bool:
+    deadline = time.monotonic() + 5  # a server process ends just after its client closes
+    while _pool_backends(url) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not _pool_backends(url)
+
+
+def test_requests_on_new_threads_reuse_the_pools_connections(postgres_db):
+    """pygeoapi under Flask runs every request on a new thread, and a connection per thread
+    meant a new connection (about 50 ms) per request: now they borrow the process's pool."""
+    catalog = store.load(ROOT / "data" / "projects.geojson")
+    replace_all(postgres_db, catalog, [])
+    close_pools()
+    definition = api.collections(postgres_db)["projects"]["providers"][0]
+    seen = []
+    first = catalog[0]["properties"]["id"]
+
+    def request() -> None:
+        provider = CatalogProvider(definition)
+        assert provider.query(limit=2)["numberMatched"] == len(catalog)
+        assert provider.get(first)["id"] == first
+
+    for _ in range(5):
+        thread = threading.Thread(target=request)
+        thread.start()
+        thread.join()
+        seen.append(_pool_backends(postgres_db))
+    assert 1 <= len(seen[0]) <= POOL_SIZE
+    assert all(s == seen[0] for s in seen), seen  # no connection made after the first request
+    close_pools()
+    assert _without_pool_backends(postgres_db)
+
+
+def test_the_service_keeps_its_connections_between_requests(db_service):
+    """Over HTTP: the same server processes answer request after request."""
+    base, url = db_service
+    seen = []
+    for n in range(6):
+        _items(base, "projects", limit="1", offset=str(n))
+        seen.append(_pool_backends(url))
+    assert 1 <= len(seen[0]) <= POOL_SIZE and all(s == seen[0] for s in seen), seen
 
 
 def test_the_database_provider_answers_as_the_file_one_on_the_real_catalog(postgres_db):
