@@ -142,6 +142,9 @@ def _clause(name: str, text: str, others: Iterable[str] = ()) -> str:
     ends = [e for e in (text.find(p, k + len(name)) for p in "，；。") if e >= 0]
     right = min(ends) if ends else len(text)
     clause = text[left:right]
+    # a found name holding this one is a longer cut of the same words (机构落户国际法务区, 002:73),
+    # not a neighbour: masking it would hide the verb (落户) that speaks for this one
+    others = [o for o in others if name not in o]
     for n in sorted({name, *(_spelled(o, text) for o in others)}, key=len, reverse=True):
         if len(n) >= 2:
             clause = clause.replace(n, "□")

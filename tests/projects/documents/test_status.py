@@ -298,3 +298,22 @@ def test_relying_on_one_place_to_build_another_is_no_reading_of_the_other_as_exi
     assert entry["status"] == "规划" and entry["basis"].startswith("布局/建设")
     assert judge("依托自贸片区构建专业化的“□”", "", "plan").status == "规划"
     assert judge("依托□", "", "plan").status == "运营"
+
+
+@pytest.mark.parametrize(
+    ("name", "doc", "line"),
+    [
+        # 推动井口工业园向城市化、智能化、服务化、绿色化转型: the park that turns exists
+        ("井口工业园", "001", 719),
+        ("井双片区", "001", 576),  # 推动井双片区制造业服务化: its manufacturing exists
+        # 推动20家涉法服务机构落户国际法务区: firms settle in a district that runs; the extractor's
+        # cut 机构落户国际法务区 holds the verb and is no neighbour to mask
+        ("国际法务区", "002", 73),
+    ],
+)
+def test_what_is_turned_or_settled_in_exists(records, name, doc, line):
+    (entry,) = [
+        h for h in records[name]["status_history"] if h["doc"].startswith(doc) and h["line"] == line
+    ]
+    assert entry["status"] == "运营" and entry["basis"].startswith(("既有提升", "既有依托")), entry
+    assert records[name]["status"] == "运营"
