@@ -108,3 +108,46 @@ def test_a_first_tap_on_the_phone_map_opens_what_it_hits_without_scrolling(site)
     expect(frame.locator(".sp-list")).to_be_visible(timeout=10_000)
     assert page.evaluate(scrolled) == before
     assert page.errors == []
+
+
+#: The boxes (page pixels) of the map's controls on screen and of the open list's popup.
+_BOXES_JS = """() => { const r = e => { const b = e.getBoundingClientRect();
+    return [b.left, b.top, b.right, b.bottom]; };
+  const shown = [...document.querySelectorAll('.leaflet-control')]
+    .filter(c => c.offsetWidth && c.offsetHeight && getComputedStyle(c).display !== 'none');
+  const pop = document.querySelector('.leaflet-popup-content-wrapper');
+  return { controls: shown.map(r), popup: pop ? r(pop) : null }; }"""
+
+
+def _overlap(a: list[float], b: list[float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _tap(page, frame, locator) -> None:
+    """A real click at ``locator``'s centre (``bounding_box`` is in page pixels)."""
+    box = locator.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+
+@pytest.mark.parametrize("opener", [".sp-district", ".sp-zone-count"])
+def test_phone_lists_open_clear_of_the_map_controls(site, opener):
+    """A list (the 仅知在区内 box's, a zone's) opened under the zoom buttons, the layer switch
+    and the district box, which Leaflet draws above popups: its title, its first names and its
+    close button were hidden, and a tap on the × hit the district box instead."""
+    browser, url = site
+    page = open_page(browser, url, viewport={"width": 400, "height": 800})
+    frame = map_frame(page)
+    target = frame.locator(opener).filter(has_text="个项目").first
+    expect(target).to_be_visible(timeout=WAIT_MS)
+    _tap(page, frame, target)
+    expect(frame.locator(".sp-list")).to_be_visible(timeout=10_000)
+    page.wait_for_timeout(500)  # the map pans the list into view without animation
+    boxes = frame.evaluate(_BOXES_JS)
+    assert boxes["popup"] is not None
+    hidden = [c for c in boxes["controls"] if _overlap(c, boxes["popup"])]
+    page.locator(IFRAME).screenshot(path=str(ARTIFACTS / f"page_400_list{opener[3:]}.png"))
+    assert hidden == [], (boxes["popup"], hidden)
+    # The close button takes a tap: the list closes.
+    _tap(page, frame, frame.locator(".leaflet-popup-close-button"))
+    expect(frame.locator(".sp-list")).to_have_count(0, timeout=10_000)
+    assert page.errors == []

@@ -156,7 +156,30 @@
     box.appendChild(ul);
     if (!EDITING) { box.appendChild(text("点击名称查看详情", "color:#666;font-size:11px;margin-top:4px;")); }
     L.DomEvent.disableScrollPropagation(box);
-    return L.popup({ maxWidth: 320, minWidth: 180 }).setLatLng(at).setContent(box).openOn(map);
+    var room = clearOfControls(), wide = map.getSize().x - room.tl.x - room.br.x - 48;
+    return L.popup({ maxWidth: Math.max(150, Math.min(320, wide)), minWidth: Math.min(180, Math.max(150, wide)),
+                     autoPanPaddingTopLeft: room.tl, autoPanPaddingBottomRight: room.br })
+      .setLatLng(at).setContent(box).openOn(map);
+  }
+  // Leaflet draws its controls (zoom, layers, the district box, the legend or its button)
+  // above popups: a list opened beneath them lost its title, its first names and its close
+  // button (on a phone's narrow map, always). The list is kept clear of each control, beside
+  // it or below/above it, whichever costs the smaller share of the map (beside the zoom
+  // column and the desktop legend, below the district box, above the phone's 图例 button and
+  // the scale bar); the map pans so when the list opens.
+  function clearOfControls() {
+    var box = map.getContainer().getBoundingClientRect(), tl = L.point(8, 8), br = L.point(8, 8);
+    map.getContainer().querySelectorAll(".leaflet-control").forEach(function (c) {
+      var r = c.getBoundingClientRect(), corner = c.parentNode.className;
+      if (!r.width || !r.height) { return; }
+      var top = corner.indexOf("leaflet-top") >= 0, left = corner.indexOf("leaflet-left") >= 0;
+      if (r.width / box.width < r.height / box.height) {
+        if (left) { tl.x = Math.max(tl.x, r.right - box.left + 6); }
+        else { br.x = Math.max(br.x, box.right - r.left + 6); }
+      } else if (top) { tl.y = Math.max(tl.y, r.bottom - box.top + 6); }
+      else { br.y = Math.max(br.y, box.bottom - r.top + 6); }
+    });
+    return { tl: tl, br: br };
   }
   function distinct(markers) {
     // A badge stands for all its projects; a multi-point project's parts count once.
