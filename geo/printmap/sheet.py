@@ -20,10 +20,12 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import shapely  # noqa: E402
+from matplotlib import patheffects  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import FancyArrow, Patch, Rectangle  # noqa: E402
 
 from geo.mapview import PRECISION_CODES, PRECISION_STYLES, ZONE_COLOURS  # noqa: E402
+from geo.printmap import crowds  # noqa: E402
 from geo.printmap.fonts import cjk_font  # noqa: E402
 from geo.printmap.paper import MM, Sheet  # noqa: E402
 from geo.printmap.words import SOURCES, precision_note  # noqa: E402
@@ -91,6 +93,82 @@ def drawn_styles(
     return [key for key in STYLE_LABELS if key in found]
 
 
+#: The index of shared spots: its type size (points), line pitch (whole millimetres) and the
+#: largest share of the map's height it may take (the rest of a long list: 见项目清单).
+INDEX_PT, INDEX_LINE_MM, MAX_INDEX_SHARE = 6.5, 3, 0.22
+#: A shared spot's circle, across in points (4.2 mm: room for a two-digit count).
+CROWD_MARKER_PT = 12.0
+#: Where a shared spot's letter may stand: upper right first, then the other corners.
+LETTER_SIDES = ((1, 1), (-1, 1), (1, -1), (-1, -1))
+
+
+def _framed(shown: gpd.GeoDataFrame, ground: tuple[float, float, float, float]) -> Any:
+    """The rows of ``shown`` the frame over ``ground`` shows (the ones drawn)."""
+    if not len(shown):
+        return shown
+    return shown[shown.intersects(shapely.box(*ground)).to_numpy(dtype=bool)]
+
+
+def _crowds(framed: gpd.GeoDataFrame, ground: tuple[float, ...], width_mm: float) -> list:
+    """Groups (:func:`crowds.group_points`) of ``framed``'s single points, as row indexes;
+    lines, shapes and multi-points are drawn as they are. Singles are groups of one."""
+    single = (
+        np.flatnonzero((framed.geometry.geom_type == "Point").to_numpy()) if len(framed) else []
+    )
+    if not len(single):
+        return []
+    x0, y0, x1, _ = ground
+    scale = width_mm / (x1 - x0)
+    points = framed.geometry.iloc[single]
+    xy = np.column_stack([(points.x - x0) * scale, (points.y - y0) * scale])
+    return [[int(single[i]) for i in members] for members in crowds.group_points(xy)]
+
+
+def _index_lines(
+    framed: gpd.GeoDataFrame,
+    groups: list[list[int]],
+    metres_per_mm: float,
+    width_em: float,
+    most: int | None = None,
+) -> list[str]:
+    """The index of shared spots as printed lines: a heading, then each group by its letter
+    (in the order of :func:`_shared`), at most ``most`` lines, the groups that do not fit
+    counted in the last. None without a shared spot."""
+    shared = _shared(groups)
+    if not shared:
+        return []
+    ground = _nice_length(crowds.CROWD_MM * metres_per_mm * 2) / 2
+    near = f"约 {ground / 1000:g} 公里" if ground >= 1000 else f"约 {ground:g} 米"
+    lines = crowds.wrap(
+        f"同一位置的项目：图上相距 {crowds.CROWD_MM:g} 毫米（实地{near}）以内的项目合画为一个"
+        "圆圈，圈内数字为项目数，圈旁字母对应下列名单（〔〕内为状态）：",
+        width_em,
+    )
+    names, statuses = list(framed["name"]), list(framed["status_shown"].fillna("未知"))
+    for i, members in enumerate(shared):
+        entry = crowds.wrap(
+            crowds.index_entry(
+                crowds.group_letter(i),
+                [str(names[j]) for j in members],
+                [str(statuses[j]) for j in members],
+            ),
+            width_em,
+        )
+        if most is not None and len(lines) + len(entry) > most - (i < len(shared) - 1):
+            rest = shared[i:]
+            count = sum(len(m) for m in rest)
+            first, last = crowds.group_letter(i), crowds.group_letter(len(shared) - 1)
+            which = first if len(rest) == 1 else f"{first}–{last}"
+            return [*lines, f"……{which} 共 {len(rest)} 组（{count} 个项目）未列出，见项目清单。"]
+        lines += entry
+    return lines
+
+
+def _shared(groups: list[list[int]]) -> list[list[int]]:
+    """The groups of more than one project, in the order their letters run."""
+    return [members for members in groups if len(members) > 1]
+
+
 def _nice_length(max_m: float) -> float:
     """The largest 1/2/5 × 10^n metres not above ``max_m`` (the scale bar's length)."""
     exp = 10 ** math.floor(math.log10(max_m))
@@ -124,28 +202,16 @@ def render_map(
     if fmt not in ("pdf", "png"):
         raise ValueError(f"fmt was {fmt!r} but is expected to be 'pdf' or 'png'")
     width_mm, height_mm = sheet.size_mm()
-    fig = plt.figure(figsize=(width_mm * MM, height_mm * MM))
     margin = 12 / width_mm, 12 / height_mm
     header, footer = 26 / height_mm, 30 / height_mm
     landscape = sheet.orientation == "landscape"
     legend_w = (62 if landscape else 0) / width_mm
-    map_box = [
-        margin[0],
-        margin[1] + footer + (0 if landscape else 44 / height_mm),
-        1 - 2 * margin[0] - legend_w,
-        1 - 2 * margin[1] - header - footer - (0 if landscape else 44 / height_mm),
-    ]
-    ax = fig.add_axes(map_box)
-    ax.set_xticks([])
-    ax.set_yticks([])
-    for side in ax.spines.values():
-        side.set_linewidth(0.8)
+    band = 0 if landscape else 44 / height_mm  # the legend's rows below a portrait map
 
     plane_outline = (
         gpd.GeoSeries([outline], crs="EPSG:4326").to_crs(PLANE).iloc[0] if outline else None
     )
     shown = projects[own_positions(projects)].to_crs(PLANE) if len(projects) else projects
-    frame_aspect = (map_box[2] * width_mm) / (map_box[3] * height_mm)
     basis = (
         [gpd.GeoSeries([view], crs="EPSG:4326").to_crs(PLANE).iloc[0]]
         if view is not None
@@ -153,9 +219,44 @@ def render_map(
         if plane_outline is not None
         else list(shown.geometry)
     )
-    x0, y0, x1, y1 = _extent(
-        [g for g in basis if g is not None] or [shapely.Point(0, 0)], frame_aspect
-    )
+
+    def layout(index_mm: float) -> tuple[list[float], tuple[float, float, float, float]]:
+        """The map's box on the sheet (figure units) above an index strip ``index_mm`` high,
+        and the ground it shows."""
+        box = [
+            margin[0],
+            margin[1] + footer + band + index_mm / height_mm,
+            1 - 2 * margin[0] - legend_w,
+            1 - 2 * margin[1] - header - footer - band - index_mm / height_mm,
+        ]
+        aspect = (box[2] * width_mm) / (box[3] * height_mm)
+        ground = _extent([g for g in basis if g is not None] or [shapely.Point(0, 0)], aspect)
+        return box, ground
+
+    # Projects sharing a spot are drawn once, with a count, and listed in an index strip under
+    # the map (under the legend's rows on a portrait sheet), which the map gives room to.
+    index_width_em = (1 - 2 * margin[0]) * width_mm / (INDEX_PT * 25.4 / 72)
+    most_lines = int(MAX_INDEX_SHARE * (1 - 2 * margin[1] - header - footer - band) * height_mm)
+    most_lines //= INDEX_LINE_MM
+    map_box, ground = layout(0)
+    framed = _framed(shown, ground)
+    groups = _crowds(framed, ground, map_box[2] * width_mm)
+    metres_per_mm = (ground[2] - ground[0]) / (map_box[2] * width_mm)
+    index = _index_lines(framed, groups, metres_per_mm, index_width_em)
+    if index:
+        map_box, ground = layout(min(len(index), most_lines) * INDEX_LINE_MM + 2)
+        framed = _framed(shown, ground)
+        groups = _crowds(framed, ground, map_box[2] * width_mm)
+        metres_per_mm = (ground[2] - ground[0]) / (map_box[2] * width_mm)
+        index = _index_lines(framed, groups, metres_per_mm, index_width_em, most_lines)
+    x0, y0, x1, y1 = ground
+
+    fig = plt.figure(figsize=(width_mm * MM, height_mm * MM))
+    ax = fig.add_axes(map_box)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for side in ax.spines.values():
+        side.set_linewidth(0.8)
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     ax.set_aspect("equal")
@@ -184,7 +285,10 @@ def render_map(
         if len(projects)
         else []
     )
-    for (_, row), code in zip(shown[inside].iterrows(), codes, strict=True):
+    crowded = {i for members in _shared(groups) for i in members}
+    for i, ((_, row), code) in enumerate(zip(shown[inside].iterrows(), codes, strict=True)):
+        if i in crowded:
+            continue
         style = PRECISION_STYLES[code]
         colour = vocab.STATUS_COLOURS.get(row.get("status_shown"), vocab.STATUS_COLOURS["未知"])
         geom = row.geometry
@@ -215,6 +319,7 @@ def render_map(
                 zorder=3,
             )
 
+    _draw_crowds(ax, framed, groups, metres_per_mm)
     ax.set_xlabel("")
     ax.set_ylabel("")
     _scale_bar(ax, x0, y0, x1, y1)
@@ -241,8 +346,17 @@ def render_map(
     legend_at = (
         (1 - margin[0] - legend_w + 4 / width_mm, map_box[1] + map_box[3])
         if landscape
-        else (margin[0], margin[1] + footer + 40 / height_mm)
+        else (margin[0], map_box[1] - 4 / height_mm)
     )
+    for i, line in enumerate(index):
+        fig.text(
+            margin[0],
+            map_box[1] - band - (3 + i * INDEX_LINE_MM) / height_mm,
+            line,
+            ha="left",
+            va="top",
+            fontproperties=cjk_font(INDEX_PT, "bold" if i == 0 else "normal"),
+        )
     styles = drawn_styles(shown, frame)
     _legend(fig, legend_at, zone_rows, landscape, styles)
     drawn = int(inside.sum())
@@ -268,6 +382,74 @@ def render_map(
         fig.savefig(out, format=fmt, dpi=dpi if fmt == "png" else None)
     plt.close(fig)
     return out.getvalue()
+
+
+def _letter_side(centre: np.ndarray, others: np.ndarray, reach: float) -> tuple[int, int]:
+    """The first of :data:`LETTER_SIDES` whose letter (``reach`` mm from ``centre``) keeps
+    :data:`crowds.CROWD_MM` clear of ``others`` (circles and letters, mm), else the clearest."""
+
+    def clearance(side: tuple[int, int]) -> float:
+        spot = centre + np.array(side) * reach
+        return float(np.min(np.hypot(*(others - spot).T))) if len(others) else np.inf
+
+    clear = [side for side in LETTER_SIDES if clearance(side) >= crowds.CROWD_MM]
+    return clear[0] if clear else max(LETTER_SIDES, key=clearance)
+
+
+def _draw_crowds(ax, framed: gpd.GeoDataFrame, groups: list[list[int]], mm: float) -> None:
+    """One white circle per shared spot, at its leading project's own position, ringed in the
+    projects' status colour (dark grey when their statuses differ), with their count inside
+    and the group's letter beside it (haloed, so it reads over the zones) on the side
+    farthest from the other circles and letters. ``groups``: every drawn single point's group
+    (:func:`_crowds`), singles too; ``mm``: ground metres per sheet millimetre."""
+    halo = [patheffects.withStroke(linewidth=2.2, foreground="white")]
+    shared = _shared(groups)
+    at = [framed.geometry.iloc[m[0]] for m in shared]
+    centres = np.array([(p.x, p.y) for p in at]) / mm if at else np.zeros((0, 2))
+    singles = [framed.geometry.iloc[m[0]] for m in groups if len(m) == 1]
+    letters: list[np.ndarray] = [np.array([(p.x, p.y) for p in singles]) / mm] if singles else []
+    offset = CROWD_MARKER_PT * 0.55 * 25.4 / 72  # the letter's corner from the centre, mm
+    for i, (members, point) in enumerate(zip(shared, at, strict=True)):
+        statuses = {framed["status_shown"].iloc[j] for j in members}
+        ring = (
+            vocab.STATUS_COLOURS.get(next(iter(statuses)), vocab.STATUS_COLOURS["未知"])
+            if len(statuses) == 1
+            else "#444444"
+        )
+        ax.scatter(
+            [point.x],
+            [point.y],
+            s=CROWD_MARKER_PT**2,
+            c="white",
+            edgecolors=ring,
+            linewidths=1.5,
+            zorder=6,
+        )
+        ax.text(
+            point.x,
+            point.y,
+            str(len(members)),
+            ha="center",
+            va="center_baseline",
+            color="#222222",
+            fontproperties=cjk_font(6.5, "bold"),
+            zorder=7,
+        )
+        others = [np.delete(centres, i, axis=0), *letters]
+        best = _letter_side(centres[i], np.vstack(others), offset * 1.6)
+        letters.append((centres[i] + np.array(best) * offset * 1.6)[None, :])
+        ax.annotate(
+            crowds.group_letter(i),
+            (point.x, point.y),
+            xytext=(best[0] * offset / 25.4 * 72, best[1] * offset / 25.4 * 72),
+            textcoords="offset points",
+            ha="left" if best[0] > 0 else "right",
+            va="bottom" if best[1] > 0 else "top",
+            color="#111111",
+            fontproperties=cjk_font(7.5, "bold"),
+            path_effects=halo,
+            zorder=7,
+        )
 
 
 def _scale_bar(ax, x0: float, y0: float, x1: float, y1: float) -> None:

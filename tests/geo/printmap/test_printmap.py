@@ -14,6 +14,7 @@ from pypdf import PdfReader
 
 from geo import printmap
 from geo.boundaries import load_outline, load_zones
+from geo.printmap import crowds
 from geo.printmap import sheet as sheet_module
 from projects import filters, store, vocab
 
@@ -222,3 +223,41 @@ def test_the_legend_stays_on_the_sheet(district, monkeypatch, paper, orientation
     assert len(seen) == 3
     for x0, x1, y0, y1 in seen:
         assert 0 <= x0 < x1 <= 1 and 0 <= y0 < y1 <= 1, (x0, x1, y0, y1)
+
+
+@pytest.mark.parametrize("orientation", list(printmap.ORIENTATIONS))
+def test_projects_sharing_a_spot_print_as_one_counted_circle_listed_by_letter(
+    district, orientation
+):
+    """15 projects are placed on one point at 磁器口: a zoomed print draws one circle for them
+    and its index lists every one of them, with its status, under that circle's letter."""
+    own = district[sheet_module.own_positions(district)]
+    spot = own.loc[own["id"] == "SPB-0370"].geometry.iloc[0]
+    here = own[own.geometry.geom_type.eq("Point") & own.geometry.geom_equals(spot)]
+    assert len(here) >= 10
+    view = printmap.view_box((spot.y, spot.x), 14)
+    sheet = printmap.Sheet("A4", orientation, on=DAY)
+    text = _text(printmap.render_map(district, load_outline(), load_zones(), sheet, view=view))[0]
+    assert "同一位置的项目：图上相距 5 毫米" in text and "圈内数字为项目数" in text
+    entries = re.findall(r"^([A-Z]+)（(\d+) 个）：(.*?)(?=^[A-Z]+（|^位置精度)", text, re.S | re.M)
+    (letter, count, listed) = next(e for e in entries if "磁器口古镇〔运营〕" in e[2])
+    listed = listed.replace("\n", "")
+    assert int(count) == listed.count("〔") >= len(here)
+    for name, status in zip(here["name"], here["status_shown"], strict=True):
+        assert f"{name}〔{status}〕" in listed, name
+    assert [e[0] for e in entries] == [chr(ord("A") + i) for i in range(len(entries))]
+
+
+def test_shared_spots_keep_every_marker_clear_of_the_others():
+    """Whatever the points, each is in one group, within 5 mm of its group's leader (where the
+    circle is drawn), and the circles (leaders) stand more than 5 mm apart."""
+    rng = np.random.default_rng(7)
+    xy = np.vstack([rng.normal(50, 6, (300, 2)), rng.uniform(0, 200, (200, 2)), [[9, 9]] * 15])
+    groups = crowds.group_points(xy)
+    assert sorted(i for g in groups for i in g) == list(range(len(xy)))
+    leaders = xy[[g[0] for g in groups]]
+    for g in groups:
+        assert np.all(np.hypot(*(xy[g] - xy[g[0]]).T) <= crowds.CROWD_MM)
+    gaps = np.hypot(*(leaders[:, None, :] - leaders[None, :, :]).transpose(2, 0, 1))
+    assert gaps[~np.eye(len(leaders), dtype=bool)].min() > crowds.CROWD_MM
+    assert max(len(g) for g in groups) >= 15
