@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.details import PANEL_KEY
+from ui.details import FOLLOW_KEY, PANEL_KEY
 
 #: Below this width (px) the page is laid out for a phone.
 PHONE_PX = 640
@@ -132,6 +132,8 @@ def page_css(upload_limit_mb: int) -> str:
         ".st-key-chinese_labels{position:absolute !important;}",
         # So is the print panel's reader of the map's view (ui.printing).
         ".st-key-pm_view{position:absolute !important;}",
+        # And the details' follower (ui.details).
+        f".st-key-{FOLLOW_KEY}{{position:absolute !important;}}",
         # Wide screens: the details beside the map scroll within its height; on a phone they
         # stack below the map and flow with the page.
         f"@media (min-width:{PHONE_PX}px){{.st-key-{PANEL_KEY}{{max-height:{DETAILS_MAX_PX}px;"

@@ -21,6 +21,29 @@ _PUNCTUATION = set(string.punctuation)
 #: The container that holds the details below their heading: on a wide screen it scrolls within
 #: the map's height (ui.chrome), so a long record does not push the table far below the map.
 PANEL_KEY = "details_panel"
+#: The page-side module that brings the details into view when another project is chosen.
+FOLLOW_KEY = "details_follow"
+#: Room kept above the heading when the page scrolls to it (px): a phone's 「筛选」 button and
+#: Streamlit's own header stay fixed at the top.
+FOLLOW_CLEAR_PX = 72
+
+_FOLLOW_JS = """
+export default function ({ data }) {
+  const first = !("__spDetailsFor" in window), last = window.__spDetailsFor;
+  window.__spDetailsFor = data.id;
+  if (first || !data.id || data.id === last) { return; }
+  setTimeout(() => {
+    const head = [...document.querySelectorAll('[data-testid="stHeading"]')]
+      .find((h) => h.textContent.trim() === data.heading);
+    if (!head) { return; }
+    const r = head.getBoundingClientRect();
+    if (r.top >= data.clear && r.top <= window.innerHeight - 120) { return; }
+    head.style.scrollMarginTop = data.clear + "px";
+    head.scrollIntoView({ block: "start", behavior: "smooth" });
+  }, 60);
+}
+"""
+_follow = st.components.v2.component("details_follow", js=_FOLLOW_JS)
 
 
 def md_text(value: Any) -> str:
@@ -270,9 +293,26 @@ def _items(rows: list[tuple[str, Any]]) -> None:
     st.markdown("\n".join(f"- **{label}**：{md_text(value)}" for label, value in rows))
 
 
+#: The panel's heading (the page scrolls to it).
+HEADING = "项目详情"
+
+
 def render(record: pd.Series | None, shown_status: str | None, as_of: date | None = None) -> None:
     """Draw the panel for ``record`` (a catalog row), or a hint when nothing is selected."""
-    st.subheader("项目详情")
+    st.subheader(HEADING)
+    # On a phone the details stack below the map, which fills the screen, and a table row is
+    # far below them: a choice there changed nothing a person saw. The page scrolls to the
+    # details when another project is chosen and its heading is out of sight (never when the
+    # page opens: a link's view stays).
+    _follow(
+        key=FOLLOW_KEY,
+        data={
+            "id": "" if record is None else str(record["id"]),
+            "heading": HEADING,
+            "clear": FOLLOW_CLEAR_PX,
+        },
+        height=0,
+    )
     if record is None:
         st.caption("点击地图上的项目、在表格中选择一行，或在侧栏“定位项目”中选择，即可查看详情。")
         return

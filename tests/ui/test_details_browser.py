@@ -57,3 +57,50 @@ def test_long_details_scroll_beside_the_map_and_flow_on_a_phone(tmp_path):
         panel = page.locator(".st-key-details_panel")
         assert panel.evaluate("e => getComputedStyle(e).overflowY") == "visible"
         assert page.errors == []
+
+
+def _tap(page, locator) -> None:
+    box = locator.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+
+def _choose_from_district_list(page) -> str:
+    """Tap the map's 仅知在区内 box, then the second name in its list; the name chosen."""
+    frame = map_frame(page)
+    _tap(page, frame.locator(".sp-district"))
+    name = frame.locator(".sp-list a").nth(1)
+    expect(name).to_be_visible(timeout=WAIT_MS)
+    page.wait_for_timeout(300)  # the map pans the list clear of its controls
+    chosen = name.inner_text()
+    _tap(page, name)
+    return chosen
+
+
+def test_a_choice_on_a_phone_map_brings_its_details_into_view(tmp_path):
+    """On a phone the details stack below the map, which fills the screen: a project chosen
+    on the map (here a district-level one, which the map marks nowhere) changed nothing a person
+    could see. The page now scrolls to the details; beside a desktop's map it stays put."""
+    catalog = tmp_path / "projects.geojson"
+    shutil.copyfile(store.CATALOG_PATH, catalog)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    scrolled = "e => e.scrollTop"
+    with app_in_browser(catalog) as (browser, url):
+        page = open_page(browser, url, viewport={"width": 400, "height": 800})
+        chosen = _choose_from_district_list(page)
+        item = page.get_by_role("listitem").filter(has_text=f"名称：{chosen}").first
+        expect(item).to_be_in_viewport(timeout=WAIT_MS)
+        page.screenshot(path=str(ARTIFACTS / "details_phone_chosen.png"))
+        heading = page.get_by_role("heading", name="项目详情").bounding_box()
+        opener = page.locator('[data-testid="stExpandSidebarButton"]').bounding_box()
+        assert heading["y"] >= opener["y"] + opener["height"], "not under the 筛选 button"
+        assert page.errors == []
+
+        page = open_page(browser, url, viewport={"width": 1600, "height": 1000})
+        main = page.locator('[data-testid="stMain"]')
+        chosen = _choose_from_district_list(page)
+        expect(page.get_by_role("listitem").filter(has_text=f"名称：{chosen}").first).to_be_visible(
+            timeout=WAIT_MS
+        )
+        page.wait_for_timeout(1000)
+        assert main.evaluate(scrolled) == 0
+        assert page.errors == []
