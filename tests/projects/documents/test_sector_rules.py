@@ -28,7 +28,6 @@ def test_curated_heritage_sites_and_resorts_have_their_sector(seeds):
     for name, sector in (
         ("渣滓洞", "文化旅游"),
         ("白公馆", "文化旅游"),
-        ("烈士墓", "文化旅游"),
         ("融汇温泉城", "商贸消费"),
     ):
         assert by_name[name]["sector"] == sector, name

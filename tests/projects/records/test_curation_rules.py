@@ -76,7 +76,6 @@ def test_no_reject_removes_a_place_of_a_kept_kind_from_its_list(rows, built, see
         ("沙磁板块", "嘉陵湾区"),
         ("渣滓洞", "磁器口古镇"),  # 001:848 加快补齐磁器口古镇、渣滓洞、白公馆等重点景区…短板
         ("白公馆", "磁器口古镇"),
-        ("烈士墓", "渣滓洞"),  # 001:824 用好用活烈士墓、渣滓洞、白公馆和“狱中八条”等红色资源
     ],
 )
 def test_named_places_of_a_kept_list_are_projects(built, name, mate):
