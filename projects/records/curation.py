@@ -119,28 +119,35 @@ def accepted_mentions(
                 r.doc,
                 box,
                 text[:40],
-                clause=_clause(r.name, text, names[(r.doc, r.line)]),
+                clause=_clause(r.name, text, names[(r.doc, r.line)], cue),
             )
         )
     return out
 
 
-def _clause(name: str, text: str, others: Iterable[str] = ()) -> str:
+def _clause(name: str, text: str, others: Iterable[str] = (), cue: str = "") -> str:
     """The clause of ``text`` (between ，；。) holding ``name``, it and ``others`` masked; "" if
-    ``name`` is absent.
+    ``name`` is absent. Where the name stands in several clauses, the first holding the
+    reviewer's ``cue`` (001:709 names 上新片区 as a 板块, then in 精细化实施…城市更新).
 
     >>> _clause("融创茂", "大力发展首发经济，促进融创茂等商业综合体业态升级，入驻5家首店")
     '促进□等商业综合体业态升级'
     >>> _clause("总部商务大厦", "推进国际物流城总部运营中心、总部商务大厦等建设", ["国际物流城总部运营中心"])
     '推进□、□等建设'
+    >>> _clause("上新片区", "由三峡广场、上新片区等组成，实施三峡商圈、上新片区等城市更新", cue="实施")
+    '实施三峡商圈、□等城市更新'
     """
     name = _spelled(name, text)
+    spans = []
     k = text.find(name) if name else -1
-    if k < 0:
+    while k >= 0:
+        left = max(text.rfind(p, 0, k) for p in "，；。：") + 1
+        ends = [e for e in (text.find(p, k + len(name)) for p in "，；。") if e >= 0]
+        spans.append((left, min(ends) if ends else len(text)))
+        k = text.find(name, k + len(name))
+    if not spans:
         return ""
-    left = max(text.rfind(p, 0, k) for p in "，；。：") + 1
-    ends = [e for e in (text.find(p, k + len(name)) for p in "，；。") if e >= 0]
-    right = min(ends) if ends else len(text)
+    left, right = next((s for s in spans if cue and cue in text[s[0] : s[1]]), spans[0])
     clause = text[left:right]
     # a found name holding this one is a longer cut of the same words (机构落户国际法务区, 002:73),
     # not a neighbour: masking it would hide the verb (落户) that speaks for this one

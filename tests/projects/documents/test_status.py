@@ -317,3 +317,18 @@ def test_what_is_turned_or_settled_in_exists(records, name, doc, line):
     ]
     assert entry["status"] == "运营" and entry["basis"].startswith(("既有提升", "既有依托")), entry
     assert records[name]["status"] == "运营"
+
+
+def test_places_renewed_or_built_around_exist(records):
+    # 001:709 精细化实施三峡商圈、嘉陵湾区、沙磁板块、上新片区等重点区域城市更新: areas renewed
+    # exist; 上新片区 stands first in 由…上新片区等重点板块组成, and the reviewed cue 实施 picks
+    # the clause of the renewal
+    for name in ("沙磁板块", "上新片区"):
+        (entry,) = [h for h in records[name]["status_history"] if h["line"] == 709]
+        assert entry["status"] == "运营" and "城市更新" in entry["cue"], entry
+    # 001:619 以融创茂、重庆全球贸易港、佛罗伦萨小镇为核心; 001:666 依托…佛罗伦萨小镇: an outlet
+    # that runs, though box 5 (001:627) lists it with no verb
+    rec = records["佛罗伦萨小镇"]
+    said = {h["line"]: h["status"] for h in rec["status_history"]}
+    assert said == {619: "运营", 627: "规划", 666: "运营"}
+    assert rec["status"] == "运营"
