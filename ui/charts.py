@@ -99,6 +99,30 @@ def _spoken(chart: alt.Chart, description: str) -> alt.Chart:
     return chart.properties(description=description).configure(aria=False)
 
 
+#: Vega's band per lying bar, and per legend entry (px).
+BAR_STEP_PX, LEGEND_ROW_PX = 20, 18
+#: The count axis below lying bars: its labels and title (px).
+AXIS_PX = 40
+
+
+def lying_height(bars: int, legend_rows: int) -> int | None:
+    """The height to give a lying-bar chart whose bars are fewer than its colour legend's rows,
+    else None (Vega's own band per bar). Vega draws the legend beside the plot and cuts it off
+    at the chart's edge: filtered to one sector, the status legend ended at 建成. Streamlit fits
+    the whole chart, the count axis included, to the height given.
+
+    >>> lying_height(11, 6), lying_height(1, 6)
+    (None, 156)
+    """
+    legend = LEGEND_ROW_PX * legend_rows + 48
+    return legend if BAR_STEP_PX * bars + AXIS_PX < legend else None
+
+
+def _fit_legend(chart: alt.Chart, bars: int, legend_rows: int) -> alt.Chart:
+    height = lying_height(bars, legend_rows)
+    return chart if height is None else chart.properties(height=height)
+
+
 def sector_chart(filtered: pd.DataFrame) -> alt.Chart:
     """Stacked bars: projects per sector (vocabulary order) and status (life-cycle order)."""
     counts = (
@@ -108,7 +132,7 @@ def sector_chart(filtered: pd.DataFrame) -> alt.Chart:
     sectors = [s for s in vocab.SECTORS if s in set(counts["领域"])]
     pick = alt.selection_point(name="sector_pick", fields=["领域"], on="click", clear=False)
     legend = alt.selection_point(name="status_pick", fields=["状态"], bind="legend", on="dblclick")
-    return (
+    chart = (
         alt.Chart(counts)
         .mark_bar()
         .encode(
@@ -126,8 +150,8 @@ def sector_chart(filtered: pd.DataFrame) -> alt.Chart:
             tooltip=_tips("领域", "状态", "项目数"),
             opacity=alt.value(0.95),
         )
-        .add_params(pick, legend)
     )
+    return _fit_legend(chart.add_params(pick, legend), len(sectors), len(vocab.ALL_STATUSES))
 
 
 def zone_chart(filtered: pd.DataFrame) -> alt.Chart:
@@ -244,11 +268,12 @@ def progress_chart(filtered: pd.DataFrame, column: str, label: str) -> alt.Chart
         rows.groupby([column, "progress_shown"]).size().rename("项目数").reset_index()
     ).rename(columns={column: label, "progress_shown": "进度预警"})
     counts["序"] = counts["进度预警"].map(PROGRESS.index)
-    return (
+    shown = [k for k in order if k in set(counts[label])]
+    chart = (
         alt.Chart(counts)
         .mark_bar()
         .encode(
-            **_bars(label, [k for k in order if k in set(counts[label])], across=column == "zone"),
+            **_bars(label, shown, across=column == "zone"),
             color=alt.Color(
                 "进度预警:N",
                 scale=alt.Scale(
@@ -259,6 +284,9 @@ def progress_chart(filtered: pd.DataFrame, column: str, label: str) -> alt.Chart
             tooltip=_tips(label, "进度预警", "项目数"),
         )
     )
+    if column == "zone":
+        return chart
+    return _fit_legend(chart, len(shown), len(PROGRESS))
 
 
 def _tips(*fields: str) -> list[alt.Tooltip]:

@@ -49,3 +49,32 @@ def test_bar_and_legend_clicks_filter(site):
     page.wait_for_function("new URL(location.href).searchParams.get('status') === '在建'")
     assert _param(page, "sector") == "交通"  # the earlier filter stays
     assert page.errors == []
+
+
+#: Each chart's legend labels that stick out of the chart's own box (Vega cuts them off there).
+_CUT_LEGEND_JS = """e => { const svg = e.querySelector('svg').getBoundingClientRect();
+  return [...e.querySelectorAll('.role-legend-label text')].filter(t => {
+    const r = t.getBoundingClientRect(); return r.bottom > svg.bottom + 1 || r.top < svg.top - 1;
+  }).map(t => t.textContent); }"""
+
+
+def test_every_legend_entry_shows_when_few_bars_are_left(site):
+    """Filtered to one sector, the lying-bar charts were one bar high and cut their legend
+    after 建成 (and 滞后): 运营 and 未知 could be neither read nor clicked."""
+    browser, url = site
+    page = open_page(browser, url + "/?sector=乡村振兴", viewport={"width": 1600, "height": 2600})
+    map_frame(page)
+    show_tab(page, "统计图")
+    charts = page.locator('[data-testid="stVegaLiteChart"]')
+    expect(charts.first.locator("g.mark-rect path").first).to_be_visible(timeout=WAIT_MS)
+    expect(charts).to_have_count(5, timeout=WAIT_MS)
+    for i in range(5):
+        expect(charts.nth(i).locator("svg")).to_be_visible(timeout=WAIT_MS)
+        assert charts.nth(i).evaluate(_CUT_LEGEND_JS) == [], i
+    # The last entry of the status legend takes a click where it is drawn.
+    entry = charts.first.locator(".role-legend-label text").filter(has_text="运营")
+    box = entry.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_function("new URL(location.href).searchParams.get('status') === '运营'")
+    assert _param(page, "sector") == "乡村振兴"
+    assert page.errors == []
