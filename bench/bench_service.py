@@ -1,24 +1,37 @@
 """What one request to the OGC API service's projects collection costs on the PostGIS store.
 
-    .venv/bin/python bench/bench_service.py [--sizes 600 10000] [--with-100k] [--runs 5]
+    .venv/bin/python bench/bench_service.py [--sizes 10000] [--with-100k] [--runs 5] [--whole]
 
-Three ways to answer, on the same synthetic catalog (``bench/synthetic.py``) in a throwaway
-cluster (Debian's postgresql and postgis): **sql**, what the service does (one query per
-request for the page and the count, :func:`projects.store.postgis.find_projects`); **whole**,
-the service before it (the whole catalog read from the database and filtered in Python at every
-request, as pygeoapi makes a provider per request); **cached**, a lower bound for keeping a copy
-in the process and refreshing it by the store's change counter (only the Python filtering of a
-copy already in memory, the refresh itself not counted). Each figure is ms min / median / max
-over ``--runs`` requests, the provider made anew for each as pygeoapi does (not over HTTP).
+On the same synthetic catalog (``bench/synthetic.py``; ``/tmp/synthetic_N.geojson`` is reused
+when it holds the same N records) in a throwaway cluster (Debian's postgresql and postgis),
+vacuumed and analysed after loading as autovacuum leaves a table at rest. Every request is
+made as pygeoapi under Flask makes it: on a new thread, with a new provider. Side by side:
+
+- **now**: what the service does (one SQL query for the page and the count,
+  :func:`projects.store.postgis.find_projects`, on a connection borrowed from the process's
+  pool; filters and sorts on the properties' generated columns);
+- **JSON per row**: the same, with the properties read from each row's JSON as before the
+  generated columns (``query.GENERATED`` emptied for it);
+- **connect per request**: the same, without the pool, so each request thread opens its own
+  connection as before;
+- with ``--whole``: the service before SQL (the whole catalog read at every request; slow:
+  3 requests each, about 15 s each at 100 000 projects).
+
+Each figure is ms min / median / max over ``--runs`` requests. Then, per size, how long an
+existing database takes to gain the generated columns and their indexes (dropped first), the
+one-off cost of the upgrade in place.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
 import shutil
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from contextlib import ExitStack
 from pathlib import Path
@@ -30,14 +43,27 @@ from bench.synthetic import synthetic_collection  # noqa: E402
 from geo.service import collections  # noqa: E402
 from geo.service import provider as provider_module  # noqa: E402
 from geo.service.provider import CatalogProvider  # noqa: E402
-from projects.store.postgis import replace_all  # noqa: E402
+from projects.store.postgis import query, replace_all  # noqa: E402
 from projects.store.postgis import server as postgres  # noqa: E402
+from projects.store.postgis.tables import (  # noqa: E402
+    GENERATED,
+    close_pools,
+    connect,
+    ensure_schema,
+    generated_column,
+)
 
-#: The requests timed: a name and the provider call's arguments (item: one ``get``).
+#: The requests timed: a name and the provider call's arguments (None: one item by ``get``).
 REQUESTS = {
     "first page (100)": {"limit": 100},
     "bbox ~1 km², 100": {"bbox": [106.35, 29.60, 106.36, 29.61], "limit": 100},
     "sector = 交通, 100": {"properties": [("sector", "交通")], "limit": 100},
+    "precision = exact, 100": {"properties": [("precision", "exact")], "limit": 100},
+    "lead_dept = 区发展改革委": {"properties": [("lead_dept", "区发展改革委")], "limit": 100},
+    "geo_method = none, 100": {"properties": [("geo_method", "none")], "limit": 100},
+    "sort lead_dept, 100": {"sortby": [{"property": "lead_dept", "order": "+"}], "limit": 100},
+    "sort -precision, 100": {"sortby": [{"property": "precision", "order": "-"}], "limit": 100},
+    "sort geo_basis, 100": {"sortby": [{"property": "geo_basis", "order": "+"}], "limit": 100},
     "years 2024, sort name": {
         "datetime_": "2024/2024",
         "sortby": [{"property": "name", "order": "+"}],
@@ -46,24 +72,39 @@ REQUESTS = {
     "page at offset 5000": {"offset": 5000, "limit": 100},
     "one item": None,
 }
+#: Requests that read no property (the generated columns change nothing there).
+NO_PROPERTY = {"first page (100)", "bbox ~1 km², 100", "page at offset 5000", "one item"}
 
 
 class _WholeLoad(CatalogProvider):
-    """The provider as it was: the whole catalog read (through the store) at every request."""
+    """The provider as it was before SQL: the whole catalog read at every request."""
 
     def get_fields(self) -> dict:
         self.database = False
         return super().get_fields()
 
 
-def timed(fn, runs: int, width: int = 8) -> str:
-    """``fn()`` run ``runs`` times: min / median / max in milliseconds."""
-    times = []
+def timed(fn, runs: int) -> str:
+    """``fn()`` run ``runs`` times, each on a new thread: min / median / max in milliseconds."""
+    times: list[float] = []
+    failed: list[Exception] = []
+
+    def run() -> None:
+        try:
+            fn()
+        except Exception as exc:  # noqa: BLE001 - raised below, on the main thread
+            failed.append(exc)
+
     for _ in range(runs):
+        thread = threading.Thread(target=run)
         start = time.perf_counter()
-        fn()
+        thread.start()
+        thread.join()
         times.append((time.perf_counter() - start) * 1000)
-    return " / ".join(f"{t:{width}.1f}" for t in (min(times), statistics.median(times), max(times)))
+        if failed:
+            raise failed[0]
+    low, mid, high = min(times), statistics.median(times), max(times)
+    return " / ".join(f"{t:,.0f}" if t >= 100 else f"{t:.1f}" for t in (low, mid, high))
 
 
 def database(stack: ExitStack, given: str | None, name: str) -> str:
@@ -78,6 +119,17 @@ def database(stack: ExitStack, given: str | None, name: str) -> str:
     return url
 
 
+def catalog(n: int) -> list[dict]:
+    """The synthetic catalog of ``n`` projects: /tmp's copy when it is the same, else made."""
+    kept = Path(tempfile.gettempdir()) / f"synthetic_{n}.geojson"
+    if kept.exists():
+        features = json.loads(kept.read_text(encoding="utf-8"))["features"]
+        made_first = synthetic_collection(1)["features"][0]["properties"]["id"]
+        if len(features) == n and features[0]["properties"]["id"] == made_first:
+            return features
+    return synthetic_collection(n)["features"]
+
+
 def _request(make, args, item: str):
     def run() -> None:
         provider = make()
@@ -89,38 +141,80 @@ def _request(make, args, item: str):
     return run
 
 
+@contextlib.contextmanager
+def _json_per_row():
+    """The queries as before the generated columns: every property read from the JSON."""
+    kept = query.GENERATED
+    query.GENERATED = ()
+    try:
+        yield
+    finally:
+        query.GENERATED = kept
+
+
+@contextlib.contextmanager
+def _connect_per_request():
+    """The provider without the pool: each request thread opens its own connection."""
+    kept = provider_module.pooled
+    provider_module.pooled = lambda url: contextlib.nullcontext()
+    try:
+        yield
+    finally:
+        provider_module.pooled = kept
+
+
+def upgrade_seconds(url: str) -> float:
+    """Seconds for an existing table to gain the generated columns and their indexes."""
+    conn = connect(url)
+    conn.execute(
+        "ALTER TABLE projects " + ", ".join(f"DROP COLUMN {generated_column(k)}" for k in GENERATED)
+    )
+    start = time.perf_counter()
+    ensure_schema(conn)
+    return time.perf_counter() - start
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[600, 10_000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000])
     parser.add_argument("--with-100k", action="store_true", help="add 100 000 projects")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--whole", action="store_true", help="add the whole-catalog read")
     parser.add_argument("--database", help="an existing database URL (its projects replaced)")
     args = parser.parse_args()
     sizes = args.sizes + ([100_000] if args.with_100k else [])
     with ExitStack() as stack:
         url = database(stack, args.database, "service")
+        stack.callback(close_pools)
         definition = collections(url)["projects"]["providers"][0]
-        print(f"ms min / median / max over {args.runs} requests (whole: {min(args.runs, 3)})")
-        print(f"{'projects':>8s}  {'request':24s} {'sql':>26s} {'whole':>26s} {'cached':>26s}")
+        print(f"ms min / median / max over {args.runs} requests, each on a new thread")
+        head = f"{'projects':>8s}  {'request':26s} {'now':>20s} {'JSON per row':>22s}"
+        head += f" {'connect per request':>22s}"
+        print(head + (f" {'whole (3)':>26s}" if args.whole else ""))
         for n in sizes:
-            features = synthetic_collection(n)["features"]
+            features = catalog(n)
             replace_all(url, features, [])
+            connect(url).execute("VACUUM ANALYZE projects")
             item = features[n // 2]["properties"]["id"]
-            copy = [f for f in features if not f["properties"].get("deleted")]
-            real = provider_module._features
-            cached = CatalogProvider(definition)  # its fields kept, its features the copy
-            cached.database = False
+            CatalogProvider(definition)  # the queryables read once, as the service does at start
             for label, call in REQUESTS.items():
-                sql = timed(_request(lambda: CatalogProvider(definition), call, item), args.runs)
-                whole = timed(
-                    _request(lambda: _WholeLoad(definition), call, item), min(args.runs, 3)
-                )
-                provider_module._features = lambda path, catalog, copy=copy: copy
-                try:
-                    kept = timed(_request(lambda c=cached: c, call, item), args.runs)
-                finally:
-                    provider_module._features = real
-                print(f"{n:8d}  {label:24s} {sql} {whole} {kept}", flush=True)
+                make = _request(lambda: CatalogProvider(definition), call, item)
+                now = timed(make, args.runs)
+                before = "(same query)"
+                if label not in NO_PROPERTY:
+                    with _json_per_row():
+                        before = timed(make, args.runs)
+                with _connect_per_request():
+                    unpooled = timed(make, args.runs)
+                line = f"{n:8d}  {label:26s} {now:>20s} {before:>22s} {unpooled:>22s}"
+                if args.whole:
+                    line += " " + timed(_request(lambda: _WholeLoad(definition), call, item), 3)
+                print(line, flush=True)
+            print(
+                f"{n:8d}  adding the generated columns to an existing table: "
+                f"{upgrade_seconds(url):.1f} s",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":
