@@ -20,22 +20,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from projects.store.postgis.tables import GENERATED, connect, generated_column
+from projects.store.postgis.tables import connect, property_sql
 
 #: JSON Schema types of the JSON value kinds (an object is offered as text, as the file's reader).
 _KINDS = {"string": "string", "boolean": "boolean", "array": "array", "object": "string"}
-
-#: Properties the ``projects`` table keeps a column of, as text (the years as their digits).
-_COLUMNS = {
-    "id": "id",
-    "name": "name",
-    "sector": "sector",
-    "status": "status",
-    "zone": "zone",
-    "place_id": "place_id",
-    "start_year": "start_year::text",
-    "end_year": "end_year::text",
-}
 
 _FIELDS = (
     "SELECT DISTINCT ON (key) key, json_typeof(value), value::text FROM projects, "
@@ -45,24 +33,23 @@ _FIELDS = (
 
 
 def _value(key: str, param: str) -> str:
-    """SQL for one property's value as text (NULL when missing or null): its own column where
-    the store keeps one (written from the same value, so no JSON is read), else the record's."""
-    if key in GENERATED:
-        return generated_column(key)
-    return _COLUMNS.get(key) or f"(feature -> 'properties' ->> {param})"
+    """SQL for one property's value as text (NULL when missing or null), compared by code
+    point: its column where the store keeps one (written or generated from the same value, so
+    no JSON is read; :func:`~projects.store.postgis.tables.property_sql`), else the record's."""
+    return property_sql(key) or f"((feature -> 'properties' ->> {param}) COLLATE \"C\")"
 
 
 def _matches(key: str, n: int, value: str) -> str:
     """SQL for Python's ``str`` of property ``key`` equal to ``value`` (parameters pk/pv ``n``).
 
     JSON's text of a value is Python's ``str`` of it for a string or a number; ``None`` stands
-    for a missing or null value, ``True``/``False`` for a boolean. A generated column holds
-    that text already.
+    for a missing or null value, ``True``/``False`` for a boolean. A column holds that text
+    already.
     """
     text = _value(key, f"%(pk{n})s")
     if value == "None":
         return f"({text} IS NULL OR {text} = %(pv{n})s)"
-    if key in GENERATED or key in _COLUMNS:
+    if property_sql(key):
         return f"{text} = %(pv{n})s"
     kind = f"json_typeof(feature -> 'properties' -> %(pk{n})s)"
     if value in ("True", "False"):
@@ -109,10 +96,7 @@ def _order(sortby: Sequence[dict[str, str]], params: dict[str, Any]) -> str:
     for n, order in enumerate(sortby):
         params[f"sk{n}"] = order["property"]
         down = " DESC" if order.get("order") == "-" else ""
-        key = order["property"]
-        text = _value(key, f"%(sk{n})s")
-        if key not in GENERATED:  # a generated column's collation is "C" already (its index's)
-            text = f'{text} COLLATE "C"'
+        text = _value(order["property"], f"%(sk{n})s")
         parts.append(f"{text}{down} NULLS {'FIRST' if down else 'LAST'}")
     return ", ".join([*parts, "ord", "id"])
 

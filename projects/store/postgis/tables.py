@@ -151,10 +151,35 @@ OWN_COLUMNS = ("id", "name", "sector", "status", "zone", "start_year", "end_year
 #: schema's fields but the ones above and the two long lists of objects (``sources``,
 #: ``status_history``: hundreds of bytes each, nobody filters on a whole list).
 GENERATED = tuple(k for k in FIELDS if k not in OWN_COLUMNS + ("sources", "status_history"))
-#: Those of them with a B-tree index on (value, catalog order) too: short values from a
-#: vocabulary or a code (an index entry is limited to about 2.7 kB, so no free text that staff
-#: type), where a count reads the index alone and a sort's first page walks it.
+#: Properties with a partial B-tree index on (their text, catalog order) over the live rows:
+#: values the store's checks keep short (a vocabulary, a code, a year, a name of at most 100
+#: characters; an index entry holds at most about 2.7 kB), so a count of a filter's matches
+#: reads the index alone and an ascending sort's first page walks it. Not the free texts (notes
+#: and the ``*_basis`` texts, up to 2 000 characters) nor the lists: a column only.
 INDEXED = (
+    "name",
+    "sector",
+    "status",
+    "zone",
+    "place_id",
+    "start_year",
+    "end_year",
+    "precision",
+    "geo_method",
+    "geo_matched",
+    "years_basis",
+    "progress",
+    "phase",
+    "district",
+    "lead_dept",
+    "investment",
+    "version",
+    "deleted",
+    "updated_by",
+    "updated_at",
+)
+#: Indexes of an earlier version of the columns (full, not partial), dropped when upgrading.
+_OLD_INDEXES = (
     "precision",
     "geo_method",
     "years_basis",
@@ -170,6 +195,21 @@ INDEXED = (
 def generated_column(key: str) -> str:
     """The ``prop_`` column that holds property ``key``'s value as text (see GENERATED)."""
     return f"prop_{key}"
+
+
+def property_sql(key: str) -> str | None:
+    """SQL for property ``key``'s text where a column holds it (None: only the record's JSON),
+    in code-point order (collation "C") as the page queries filter and sort, the same
+    expression as its index's."""
+    if key in GENERATED:
+        return generated_column(key)  # of collation "C"
+    if key == "id":
+        return "id"  # the primary key's own collation (equality is the same in any)
+    if key in ("start_year", "end_year"):
+        return f'({key}::text COLLATE "C")'
+    if key in OWN_COLUMNS:
+        return f'({key} COLLATE "C")'
+    return None
 
 
 def _generated_sql(key: str) -> str:
@@ -348,8 +388,8 @@ def ensure_schema(conn) -> None:
 
 def _add_generated(conn) -> None:
     """Add the generated property columns a database lacks (made before them, or before a
-    field was added to the schema) in one ``ALTER TABLE`` (one rewrite of the table: seconds at
-    100 000 projects, once), then their indexes. Nothing is locked when none is missing."""
+    field was added to the schema) in one ``ALTER TABLE`` (one rewrite of the table, once),
+    then the indexes over the live rows. Nothing is locked when nothing is missing."""
     have = {
         r[0]
         for r in conn.execute(
@@ -363,10 +403,17 @@ def _add_generated(conn) -> None:
     indexes = {
         r[0] for r in conn.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'projects'")
     }
+    for key in _OLD_INDEXES:
+        if f"projects_prop_{key}_idx" in indexes:
+            conn.execute(f"DROP INDEX projects_prop_{key}_idx")
+    if "projects_live_idx" not in indexes:  # counts every live row from the index alone
+        conn.execute("CREATE INDEX projects_live_idx ON projects (ord, id) WHERE NOT deleted")
     for key in INDEXED:
-        column = generated_column(key)
-        if f"projects_{column}_idx" not in indexes:
-            conn.execute(f"CREATE INDEX projects_{column}_idx ON projects ({column}, ord, id)")
+        if f"projects_live_{key}_idx" not in indexes:
+            conn.execute(
+                f"CREATE INDEX projects_live_{key}_idx ON projects "
+                f"(({property_sql(key)}), ord, id) WHERE NOT deleted"
+            )
 
 
 def _year(value: Any) -> int | None:
