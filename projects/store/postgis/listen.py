@@ -11,21 +11,26 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+import psycopg
+from psycopg import sql
+
 from projects.store.postgis.tables import CHANNEL, connect
 
 #: Seconds between attempts to listen again after the connection dropped.
 RETRY_SECONDS = 2.0
 
 
-def watch(url: str, on_change: Callable[[dict[str, Any]], None]) -> Callable[[], None]:
-    """Call ``on_change(payload)`` in a daemon thread for every save; returns ``stop()``.
+def watch(
+    url: str, on_change: Callable[[dict[str, Any]], None], channel: str = CHANNEL
+) -> Callable[[], None]:
+    """Call ``on_change(payload)`` in a daemon thread for every save (every notice on
+    ``channel``: :data:`~projects.store.postgis.tables.PLACES_CHANNEL` for the places table's
+    writes); returns ``stop()``.
 
     Listening starts before this returns, so no save after the call is missed. A dropped
     connection is reopened (and ``on_change`` told ``{"version": None, "ids": None}``, since
     saves may have been missed meanwhile).
     """
-    import psycopg
-
     stopping = threading.Event()
     ready = threading.Event()
     holder: dict[str, Any] = {}
@@ -36,9 +41,9 @@ def watch(url: str, on_change: Callable[[dict[str, Any]], None]) -> Callable[[],
             try:
                 with psycopg.connect(url, autocommit=True) as conn:
                     holder["conn"] = conn
-                    conn.execute(f"LISTEN {CHANNEL}")
+                    conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel)))
                     ready.set()
-                    if not first:
+                    if not first:  # notices may have been missed meanwhile
                         on_change({"version": None, "ids": None})
                     first = False
                     while not stopping.is_set():

@@ -7,7 +7,8 @@ feature's properties carry ``id``, ``name``, ``aliases``, ``kind``, ``precision`
 (columns of their own), ``point`` (the representative point [lon, lat] geo chose, the column
 ``point``), and anything else (``outside``, ``same_as``, ``members``, a zone's colour…) goes to
 ``properties`` as ``jsonb``. Writing replaces the whole table in one transaction, so a reader
-sees the old places or the new ones, never a mix.
+sees the old places or the new ones, never a mix, and notifies ``shapingba_places`` as it
+commits (:func:`places_version`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from psycopg.types.json import Jsonb
 
 from projects.errors import BadFile, CatalogError
 from projects.sources import ROOT
-from projects.store.postgis.tables import SAVE_LOCK, compact, connect
+from projects.store.postgis.tables import PLACES_CHANNEL, SAVE_LOCK, compact, connect
 
 #: The committed file of every place (built by ``python -m geo.places.collection``).
 PLACES_PATH = ROOT / "data" / "places.geojson"
@@ -110,9 +111,24 @@ def write_places(url: str, features: list[dict[str, Any]]) -> int:
             conn.execute("DELETE FROM places")
             with conn.cursor() as cur:
                 cur.executemany(_INSERT, rows)
+            version = conn.execute(
+                "INSERT INTO store_meta VALUES ('places', '1') ON CONFLICT (key) DO UPDATE "
+                "SET value = (store_meta.value::bigint + 1)::text RETURNING value"
+            ).fetchone()[0]
+            note = compact({"version": version, "places": len(rows)})
+            conn.execute("SELECT pg_notify(%s, %s)", (PLACES_CHANNEL, note))
     except psycopg.Error as exc:
         raise CatalogError(f"地名无法写入数据库：{exc}") from exc
     return len(rows)
+
+
+def places_version(url: str) -> str:
+    """A counter of the writes of the ``places`` table ("0" before the first): a process that
+    keeps the places compares it with the one it read them at, or listens on
+    :data:`~projects.store.postgis.tables.PLACES_CHANNEL` (each write notifies it with
+    ``{"version", "places"}`` as it commits; nothing when a write is refused)."""
+    found = connect(url).execute("SELECT value FROM store_meta WHERE key = 'places'").fetchone()
+    return found[0] if found else "0"
 
 
 def read_places(url: str) -> list[dict[str, Any]]:

@@ -37,6 +37,8 @@ SAVE_LOCK = 0x5350_4247  # "SPBG"
 DATABASE_ENV = "SHAPINGBA_DATABASE_URL"
 #: The channel every save notifies, with {"version", "ids"} as its payload.
 CHANNEL = "shapingba_catalog"
+#: The channel every write of the places table notifies, with {"version", "places"}.
+PLACES_CHANNEL = "shapingba_places"
 
 SCHEMA = """
 CREATE EXTENSION IF NOT EXISTS postgis;

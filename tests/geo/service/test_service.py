@@ -219,6 +219,8 @@ def test_places_come_from_the_database_when_it_is_configured(postgres_db, monkey
         assert found["numberMatched"] == 5
         first = places[0]["properties"]["id"]
         assert provider.get(first)["geometry"] == places[0]["geometry"]
+        write_places(postgres_db, places[:7])  # refreshed while the service runs
+        assert provider.query(limit=100)["numberMatched"] == 7
         monkeypatch.delenv(store.DATABASE_ENV)
         assert api.collections(ROOT)["places"]["providers"][0]["data"] == str(PLACES_PATH)
     finally:

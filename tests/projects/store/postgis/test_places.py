@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 
 import pytest
 import shapely
@@ -17,10 +18,13 @@ from projects import store, vocab
 from projects.errors import CatalogError
 from projects.sources import ROOT
 from projects.store.postgis import (
+    PLACES_CHANNEL,
     PLACES_PATH,
     place_count,
+    places_version,
     read_places,
     read_places_file,
+    watch,
     write_places,
 )
 from projects.store.postgis.migrate import migrate
@@ -294,3 +298,32 @@ def test_the_places_command_needs_a_database(tmp_path):
         env=env,
     )
     assert done.returncode == 1 and "请给出 postgresql:// 地址" in done.stderr
+
+
+def test_a_write_of_the_places_is_announced_as_it_commits(db):
+    """Servers that keep the places can learn of a refresh without a restart: each write
+    notifies ``shapingba_places`` and moves the places' version; a write PostGIS refuses
+    (rolled back) does neither."""
+    notes: list[dict] = []
+    heard = threading.Event()
+
+    def on_note(payload: dict) -> None:
+        notes.append(payload)
+        heard.set()
+
+    stop = watch(db, on_note, PLACES_CHANNEL)
+    try:
+        before = places_version(db)
+        write_places(db, FILE_PLACES[:5])
+        assert heard.wait(5)
+        assert notes == [{"version": places_version(db), "places": 5}]
+        assert places_version(db) != before
+        heard.clear()
+        broken = copy.deepcopy(FILE_PLACES[:3])
+        broken[1]["geometry"] = {"type": "Polygon", "coordinates": [[1, 2]]}
+        with pytest.raises(CatalogError):
+            write_places(db, broken)
+        assert not heard.wait(1.0) and len(notes) == 1
+        assert notes[0]["version"] == places_version(db) and place_count(db) == 5
+    finally:
+        stop()
