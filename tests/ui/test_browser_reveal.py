@@ -114,3 +114,50 @@ def test_a_clustered_project_chosen_in_the_picker_is_shown_and_clickable():
         page.screenshot(path=str(ARTIFACTS / "reveal_together_1600.png"))
         _click_shown(page, frame, together[0], names)
         assert page.errors == []
+
+
+def _tap(page, locator) -> None:
+    box = locator.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+
+def _choose_listed(page, frame, opener) -> str:
+    """Tap ``opener`` (a zone's count, the district box), then the first name in its list."""
+    frame.evaluate("() => window.map.closePopup()")
+    _tap(page, opener)
+    name = frame.locator(".sp-list a").first
+    expect(name).to_be_visible(timeout=WAIT_MS)
+    page.wait_for_timeout(300)  # the map pans the list clear of its controls
+    chosen = name.inner_text()
+    _tap(page, name)
+    item = page.get_by_role("listitem").filter(has_text=re.compile(f"^名称：{re.escape(chosen)}$"))
+    expect(item.first).to_be_visible(timeout=WAIT_MS)
+    return chosen
+
+
+def test_a_zone_or_district_level_choice_is_marked_on_the_map(tmp_path):
+    """A project known only by its zone, or only as in the district, is drawn nowhere: chosen,
+    it left no trace on the map. Its zone's count, or the 仅知在区内 box, now says it holds the
+    chosen project, in a black frame as a chosen badge has; the mark moves with the choice."""
+    catalog = tmp_path / "projects.geojson"
+    catalog.write_bytes(store.catalog_path().read_bytes())
+    with app_in_browser(catalog) as (browser, url):
+        page = open_page(browser, url, viewport={"width": 1600, "height": 1000})
+        frame = map_frame(page)
+        counts = frame.locator(".sp-zone-count").filter(has_text="个项目")
+        east = counts.first
+        zone_name = east.evaluate("e => e.previousSibling.textContent")
+        _choose_listed(page, frame, east)
+        marked = frame.locator(".sp-zone-count", has_text="含所选项目")
+        expect(marked).to_have_count(1, timeout=WAIT_MS)
+        assert marked.evaluate("e => e.previousSibling.textContent") == zone_name
+        assert "0, 0, 0" in marked.evaluate("e => getComputedStyle(e).borderTopColor")
+        district = frame.locator(".sp-district")
+        expect(district).not_to_contain_text("含所选项目")
+        page.locator(IFRAME).screenshot(path=str(ARTIFACTS / "reveal_zone_choice.png"))
+
+        _choose_listed(page, frame, district)
+        expect(district).to_contain_text("含所选项目", timeout=WAIT_MS)
+        expect(marked).to_have_count(0)
+        page.locator(IFRAME).screenshot(path=str(ARTIFACTS / "reveal_district_choice.png"))
+        assert page.errors == []

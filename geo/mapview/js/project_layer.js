@@ -272,6 +272,15 @@
     });
     return m;
   }
+  function chosenFrame(el, on, pad) {
+    var base = el._spBase || (el._spBase = { background: el.style.background,
+      padding: el.style.padding, borderRadius: el.style.borderRadius });
+    el.style.border = on ? "3px solid #000000" : "";
+    el.style.borderRadius = on ? "10px" : base.borderRadius;
+    el.style.background = on ? "#ffffff" : base.background;
+    el.style.padding = on ? pad : base.padding;
+    el.style.fontWeight = on ? "bold" : "";
+  }
   var districtBox = L.control({ position: "topright" });
   districtBox.onAdd = function () {
     var el = L.DomUtil.create("div", "sp-district");
@@ -342,13 +351,26 @@
     // Markers added or removed update their clusters themselves; refreshing every cluster
     // instead walked all of them (about 0.1 s at 60 000 markers).
     if (recount.length) { cluster.refreshClusters(recount); }
+    // A chosen project known only by its zone, or only as in the district, is drawn nowhere:
+    // its zone's count, or the district box, says it holds it, framed as a chosen badge is.
+    var selZone = null, selDistrict = false;
+    if (selected >= nOwn && (st.charCodeAt(selected) - 48) >= 0) {
+      var code = D.p[selected];
+      if (code === "z") { selZone = D.places[D.r[selected - nOwn]].id; }
+      else if (code !== "r" && code !== "t") { selDistrict = true; }
+    }
     zoneLabels.eachLayer(function (m) {
-      var k = (zoneCount[m._spZone.id] || []).length;
-      m._spCount.textContent = k ? k + " 个项目仅知在此片区" : "";
+      var k = (zoneCount[m._spZone.id] || []).length, mine = k > 0 && m._spZone.id === selZone;
+      // on a line of its own: a label near the map's edge must not grow wider
+      m._spCount.textContent = k ? k + " 个项目仅知在此片区" + (mine ? "\n（含所选项目）" : "") : "";
+      m._spCount.style.whiteSpace = "pre";
+      chosenFrame(m._spCount, mine, "1px 4px");
     });
     if (sp.districtEl) {
-      sp.districtEl.textContent = "仅知在区内：" + districtList.length + " 个项目" +
-        (districtList.length ? "（点击查看）" : "");
+      var k = districtList.length;
+      sp.districtEl.textContent = "仅知在区内：" + k + " 个项目" +
+        (k ? (selDistrict ? "（含所选项目，点击查看）" : "（点击查看）") : "");
+      chosenFrame(sp.districtEl, selDistrict, "4px 8px");
     }
     sp.chosenPlace = selPlace;
     keepChosenOutline();
