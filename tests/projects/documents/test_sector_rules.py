@@ -16,6 +16,11 @@ from projects.records import build_records
         ("超瞬态实验大科学装置", [], "科技创新"),  # 001:701 the facility itself
         ("“重庆1949”剧院", [10], "文化旅游"),  # 001:764 a theatre in the 城市更新 box
         ("重庆科学城科技馆", [4], "文化旅游"),  # 001:608 a science museum in the 产业 box 4
+        # 001:546 提升光谷·智创园、黄金湾·智谷、金沙星座·科创园等平台功能 (创新平台, 001:601)
+        ("金沙星座·科创园", [4], "科技创新"),
+        ("中电光谷·智创园", [4], "科技创新"),
+        ("建筑职院·双创园", [4], "科技创新"),  # 001:608 科技服务
+        ("凤凰山创意园", [], "文化旅游"),  # a creative park is no 科创园
     ],
 )
 def test_the_name_says_what_the_thing_is(name, boxes, sector):
