@@ -128,10 +128,17 @@ def _choose_listed(page, frame, opener) -> str:
     name = frame.locator(".sp-list a").first
     expect(name).to_be_visible(timeout=WAIT_MS)
     page.wait_for_timeout(300)  # the map pans the list clear of its controls
-    chosen = name.inner_text()
+    chosen, pid = name.inner_text(), name.get_attribute("data-sp-id")
     _tap(page, name)
     item = page.get_by_role("listitem").filter(has_text=re.compile(f"^名称：{re.escape(chosen)}$"))
     expect(item.first).to_be_visible(timeout=WAIT_MS)
+    # the map has the choice too (it may pan to it): a list opened before would move away
+    frame.wait_for_function(
+        "(id) => window.__sp.selected >= 0 && window.__sp.ids[window.__sp.selected] === id",
+        arg=pid,
+        timeout=WAIT_MS,
+    )
+    settled(page)
     return chosen
 
 
