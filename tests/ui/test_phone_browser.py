@@ -151,3 +151,31 @@ def test_phone_lists_open_clear_of_the_map_controls(site, opener):
     _tap(page, frame, frame.locator(".leaflet-popup-close-button"))
     expect(frame.locator(".sp-list")).to_have_count(0, timeout=10_000)
     assert page.errors == []
+
+
+#: For each zone label's count (its name above it): whether its left end, middle and right end
+#: are what a tap there hits (nothing drawn over them).
+_COUNTS_FREE_JS = """() => [...document.querySelectorAll('.sp-zone-count')]
+  .filter(c => c.textContent).map(c => { const b = c.getBoundingClientRect(), y = b.top + b.height / 2;
+    return [c.previousSibling.textContent, [b.left + 3, b.left + b.width / 2, b.right - 3]
+      .map(x => { const e = document.elementFromPoint(x, y); return !!e && c.contains(e); })]; })"""
+
+
+def test_phone_zone_counts_are_not_under_the_map_buttons(site):
+    """On the phone's opening view the layer switch, below the zoom buttons, covered the west
+    end of 中部“两山”生态屏障's label: its count read 「16」 and took no tap there."""
+    browser, url = site
+    page = open_page(browser, url, viewport={"width": 400, "height": 800})
+    frame = map_frame(page)
+    expect(frame.locator(".leaflet-control-layers")).to_be_visible(timeout=WAIT_MS)
+    counts = frame.evaluate(_COUNTS_FREE_JS)
+    assert len(counts) == 3
+    page.locator(IFRAME).screenshot(path=str(ARTIFACTS / "page_400_zone_counts.png"))
+    assert [name for name, free in counts if not all(free)] == []
+    # The layer switch still opens, from where it now is.
+    toggle = frame.locator(".leaflet-control-layers-toggle")
+    box = toggle.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    expect(frame.get_by_text("嘉陵江", exact=True)).to_be_visible(timeout=10_000)
+    assert page.errors == []

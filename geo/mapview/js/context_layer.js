@@ -69,6 +69,7 @@
     var control = L.control.layers(null, overlays, { collapsed: true, position: "topleft" }).addTo(map);
     var toggle = control.getContainer().querySelector(".leaflet-control-layers-toggle");
     if (toggle) { toggle.title = "图层"; toggle.setAttribute("aria-label", "图层"); }
+    if (window.__spPhoneLayout) { window.__spPhoneLayout(); }  // its corner on a phone
     window.__spZoneLayer = zoneLayer;
     window.__spContext = { neighbours: neighbours, river: river, towns: towns, metro: metro };
     zoomNames();

@@ -1,5 +1,6 @@
-{# On a narrow map (a phone) the legend folds into a 「图例」 button and the zoom buttons grow
-   to 40 px tap targets; a first tap never scrolls the page. Runs after the rest of the map script (the legend is added after it).
+{# On a narrow map (a phone) the legend folds into a 「图例」 button, the zoom buttons grow
+   to 40 px tap targets and the layer switch moves to the top right; a first tap never scrolls
+   the page. Runs after the rest of the map script (the legend is added after it).
    Rendered by geo/mapview/phone.py. #}
 (function () {
   var map = {{ this._parent.get_name() }};
@@ -39,7 +40,14 @@
       button.textContent = open ? "收起图例" : "图例";
       button.setAttribute("aria-expanded", String(open));
       legend.style.display = !narrow || open ? "" : "none";
+      // The layer switch: below the zoom buttons it covered the west of the district on a
+      // phone (中部“两山”生态屏障's label and count); there it goes below the district box,
+      // over the empty north-east.
+      var layers = box.querySelector(".leaflet-control-layers");
+      var corner = box.querySelector(narrow ? ".leaflet-top.leaflet-right" : ".leaflet-top.leaflet-left");
+      if (layers && corner && layers.parentNode !== corner) { corner.appendChild(layers); }
     }
+    window.__spPhoneLayout = layout;  // again once the context layers add their switch
     window.addEventListener("resize", layout);
     layout();
   }, 0);
