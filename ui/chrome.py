@@ -141,6 +141,10 @@ def page_css(upload_limit_mb: int) -> str:
         # Phones: tap targets of at least 40 px, and the sidebar opener as a labelled button.
         f"@media (max-width:{PHONE_PX - 0.02}px){{"
         "button,[role=button],[data-baseweb=select]>div,input{min-height:40px;}"
+        # The sidebar's small buttons (a chip's ×, a box's clear and open arrows, the help
+        # marks, the sidebar's close button) were 15-32 px wide: 40 px wide too.
+        '[data-testid="stSidebar"] button{min-width:40px !important;min-height:40px !important;'
+        "justify-content:center;align-items:center;}"
         '[data-testid="stExpandSidebarButton"]{min-height:44px;padding:0 14px;gap:4px;'
         "border:1px solid #bbb;border-radius:8px;background:#fff;}"
         '[data-testid="stExpandSidebarButton"]::after{content:"筛选";font-size:1rem;color:#333;}'

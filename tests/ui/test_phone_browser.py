@@ -172,10 +172,41 @@ def test_phone_zone_counts_are_not_under_the_map_buttons(site):
     assert len(counts) == 3
     page.locator(IFRAME).screenshot(path=str(ARTIFACTS / "page_400_zone_counts.png"))
     assert [name for name, free in counts if not all(free)] == []
-    # The layer switch still opens, from where it now is.
+    # The layer switch still opens, from where it now is: below the district box.
     toggle = frame.locator(".leaflet-control-layers-toggle")
     box = toggle.bounding_box()
+    district = frame.locator(".sp-district").bounding_box()
+    assert box["y"] >= district["y"] + district["height"]
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     expect(frame.get_by_text("嘉陵江", exact=True)).to_be_visible(timeout=10_000)
+    assert page.errors == []
+
+
+#: The sidebar's buttons narrower or lower than a fingertip (40 px), with their labels.
+_SMALL_BUTTONS_JS = """() => [...document.querySelectorAll('[data-testid=stSidebar] button')]
+  .map(e => [e.getAttribute('aria-label') || e.textContent.trim(), e.getBoundingClientRect()])
+  .filter(([, b]) => b.width && (b.width < 40 || b.height < 40))
+  .map(([name, b]) => [name, Math.round(b.width), Math.round(b.height)])"""
+
+
+def test_phone_filter_buttons_take_a_fingertip(site):
+    """On the phone the filters' small buttons were 15 px wide (a chip's ×, 移除 交通), 16 (the
+    help marks), 24-32 (清除, 展开选项) and 28 × 28 (收起侧栏): each is now 40 × 40 at least."""
+    browser, url = site
+    page = open_page(browser, url, viewport={"width": 400, "height": 800})
+    map_frame(page)
+    page.locator('[data-testid="stExpandSidebarButton"]').click()
+    side = page.locator('[data-testid="stSidebar"]')
+    expect(side.get_by_role("button", name="移除 交通")).to_be_visible(timeout=WAIT_MS)
+    page.screenshot(path=str(ARTIFACTS / "page_400_filter_buttons.png"))
+    assert page.evaluate(_SMALL_BUTTONS_JS) == []
+    # A chip's × still removes its choice, tapped at its centre.
+    remove = side.get_by_role("button", name="移除 交通")
+    box = remove.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_function(
+        "!new URL(location.href).searchParams.get('sector')?.includes('交通')"
+        " && new URL(location.href).searchParams.has('sector')"
+    )
     assert page.errors == []
