@@ -45,7 +45,7 @@
       // over the empty north-east.
       var layers = box.querySelector(".leaflet-control-layers");
       var corner = box.querySelector(narrow ? ".leaflet-top.leaflet-right" : ".leaflet-top.leaflet-left");
-      if (layers && corner && layers.parentNode !== corner) { corner.appendChild(layers); }
+      if (layers && corner && layers !== corner.lastChild) { corner.appendChild(layers); }
     }
     window.__spPhoneLayout = layout;  // again once the context layers add their switch
     window.addEventListener("resize", layout);

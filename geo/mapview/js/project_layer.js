@@ -500,6 +500,7 @@
     D.places.forEach(function (pl, pi) { if (pl.p === "r" || pl.p === "t") { sp.badges.push(makeBadge(pi)); } });
     ZONES.forEach(function (z) { zoneLabels.addLayer(zoneLabel(z)); });
     districtBox.addTo(map);
+    if (window.__spPhoneLayout) { window.__spPhoneLayout(); }  // a phone's layer switch below it
     sp.ready = true;
     if (sp.pending) { var p = sp.pending; sp.pending = null; window.__spApply(p[0], p[1]); }
   }
