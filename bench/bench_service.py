@@ -20,7 +20,8 @@ one run:
 - with ``--whole``: the service before SQL (the whole catalog read at every request; slow:
   3 requests each, about 15 s each at 100 000 projects).
 
-Each figure is ms min / median / max over ``--runs`` requests.
+Each figure is ms min / median / max over ``--runs`` requests; last, what a save through the
+store costs with the table as it was and as it is now (the indexes are written at every save).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import shutil
 import statistics
 import sys
@@ -44,6 +46,8 @@ from bench.synthetic import synthetic_collection  # noqa: E402
 from geo.service import collections  # noqa: E402
 from geo.service import provider as provider_module  # noqa: E402
 from geo.service.provider import CatalogProvider  # noqa: E402
+from projects import store  # noqa: E402
+from projects.store import users  # noqa: E402
 from projects.store.postgis import query, replace_all  # noqa: E402
 from projects.store.postgis import server as postgres  # noqa: E402
 from projects.store.postgis.tables import (  # noqa: E402
@@ -75,6 +79,7 @@ REQUESTS = {
     "page at offset 5000": {"offset": 5000, "limit": 100},
     "one item": None,
 }
+PASSWORD = "bench-service-pass"
 #: Requests that read no property and count nothing (the upgrade changes nothing there).
 NO_PROPERTY = {"bbox ~1 km², 100", "one item"}
 
@@ -167,6 +172,27 @@ def _connect_per_request():
         provider_module.pooled = kept
 
 
+def save_times(url: str, features: list[dict], runs: int, offset: int) -> str:
+    """ms min / median / max of ``runs`` saves through the store (one record's 牵头部门 each,
+    on this thread's kept connection as an app server saves): what the columns and indexes
+    cost a save."""
+    editor = users.authenticate("bench", PASSWORD)
+    times = []
+    for i in range(runs):
+        props = features[(offset + i) * 97 % len(features)]["properties"]
+        start = time.perf_counter()
+        saved = store.save(
+            editor,
+            props["id"],
+            {"lead_dept": f"基准测试部门{offset + i}"},
+            expected_version=props["version"],
+            path=url,
+        )
+        times.append((time.perf_counter() - start) * 1000)
+        props["version"] = saved["properties"]["version"]
+    return " / ".join(f"{t:.1f}" for t in (min(times), statistics.median(times), max(times)))
+
+
 def as_before(url: str) -> None:
     """The table as it was before the property columns and the indexes over the live rows."""
     conn = connect(url)
@@ -199,6 +225,11 @@ def main() -> None:
     sizes = args.sizes + ([100_000] if args.with_100k else [])
     with ExitStack() as stack:
         url = database(stack, args.database, "service")
+        folder = Path(tempfile.mkdtemp(prefix="shapingba-bench-accounts-"))
+        stack.callback(shutil.rmtree, folder, ignore_errors=True)
+        os.environ["SHAPINGBA_USERS"] = str(folder / "users.json")
+        os.environ["SHAPINGBA_AUDIT"] = str(folder / "audit.jsonl")
+        users.add_user("bench", PASSWORD, rounds=4)
         stack.callback(close_pools)
         definition = collections(url)["projects"]["providers"][0]
         print(f"ms min / median / max over {args.runs} requests, each on a new thread")
@@ -221,7 +252,9 @@ def main() -> None:
                     before[label] = (
                         "(same query)" if label in NO_PROPERTY else timed(made[label], args.runs)
                     )
+            saves_before = save_times(url, features, args.runs, 0)
             seconds = upgrade_seconds(url)
+            saves_now = save_times(url, features, args.runs, args.runs)
             for label, call in REQUESTS.items():
                 now = timed(made[label], args.runs)
                 with _connect_per_request():
@@ -230,6 +263,7 @@ def main() -> None:
                 if args.whole:
                     line += " " + timed(_request(lambda: _WholeLoad(definition), call, item), 3)
                 print(line, flush=True)
+            print(f"{n:8d}  {'save (one record)':26s} {saves_now:>20s} {saves_before:>22s}")
             print(
                 f"{n:8d}  the table upgraded in place (columns and indexes added): {seconds:.1f} s",
                 flush=True,
