@@ -423,10 +423,12 @@ def _draw_projects(ax, drawn: gpd.GeoDataFrame) -> None:
 
 
 def _area_path(area: shapely.Geometry) -> MplPath:
-    """One path for a (multi)polygon: each part's outline and holes, as matplotlib fills them."""
+    """One path for a (multi)polygon: each part's outline and holes. matplotlib fills by
+    winding (nonzero), so the rings are turned first (outline anticlockwise, holes clockwise):
+    a hole wound like its outline, as some files hold them, was printed filled."""
     rings = [
         MplPath(np.asarray(ring.coords)[:, :2], closed=True)
-        for part in shapely.get_parts(area)
+        for part in shapely.get_parts(shapely.orient_polygons(area))
         for ring in (part.exterior, *part.interiors)
     ]
     return MplPath.make_compound_path(*rings)

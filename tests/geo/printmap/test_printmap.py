@@ -7,8 +7,10 @@ import io
 import re
 from datetime import date
 
+import geopandas as gpd
 import numpy as np
 import pytest
+import shapely
 from PIL import Image
 from pypdf import PdfReader
 
@@ -261,3 +263,59 @@ def test_shared_spots_keep_every_marker_clear_of_the_others():
     gaps = np.hypot(*(leaders[:, None, :] - leaders[None, :, :]).transpose(2, 0, 1))
     assert gaps[~np.eye(len(leaders), dtype=bool)].min() > crowds.CROWD_MM
     assert max(len(g) for g in groups) >= 15
+
+
+def _near(pixel: np.ndarray, colour: tuple[float, float, float], tolerance: float = 12) -> bool:
+    return bool(np.all(np.abs(pixel[:3].astype(float) - np.array(colour)) <= tolerance))
+
+
+def test_areas_lines_and_points_keep_their_colours_order_and_open_holes(district):
+    """An area under a line under a point, each in its status colour (the area at half
+    strength), and the area's hole left open even where its ring winds the way the outline does
+    (as some files hold them; it printed filled). The real catalog draws no area of its own on a
+    sheet, so the positions here are made up around 磁器口."""
+    own = district[sheet_module.own_positions(district)]
+    at = own.loc[own["id"] == "SPB-0370"].to_crs(sheet_module.PLANE).geometry.iloc[0]
+    x, y = at.x, at.y
+    # both rings anticlockwise: nonzero filling takes such a hole as more of the area
+    ring = shapely.Polygon(
+        [(x - 400, y - 400), (x + 400, y - 400), (x + 400, y + 400), (x - 400, y + 400)],
+        [[(x - 150, y - 150), (x + 150, y - 150), (x + 150, y + 150), (x - 150, y + 150)]],
+    )
+    road = shapely.LineString([(x - 600, y + 250), (x + 600, y + 250)])
+    shapes = [ring, road, shapely.Point(x, y + 250)]
+    made = gpd.GeoDataFrame(
+        {
+            "name": ["片区", "道路", "站点"],
+            "status_shown": ["在建", "运营", "规划"],
+            "precision": ["exact"] * 3,
+            "geo_basis": [None] * 3,
+        },
+        geometry=shapes,
+        crs=sheet_module.PLANE,
+    ).to_crs("EPSG:4326")
+    centre = made.geometry.iloc[0].centroid
+    view = printmap.view_box((centre.y, centre.x), 15)
+    png = printmap.render_map(
+        made, None, None, printmap.Sheet("A4", "landscape", on=DAY), fmt="png", view=view, dpi=200
+    )
+    pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+    rgb = {
+        k: np.array([int(c[i : i + 2], 16) for i in (1, 3, 5)])
+        for k, c in vocab.STATUS_COLOURS.items()
+    }
+    half = (rgb["在建"] + 255) / 2  # the area's fill at 0.5 over white paper
+    filled = np.all(np.abs(pixels.astype(float) - half) <= 6, axis=2)
+    rows, cols = np.nonzero(filled)
+    top, bottom, left, right = rows.min(), rows.max(), cols.min(), cols.max()
+    per_m = ((right - left) / 800, (bottom - top) / 800)
+
+    def pixel(dx: float, dy: float) -> np.ndarray:
+        cx, cy = (left + right) / 2, (top + bottom) / 2
+        return pixels[round(cy - dy * per_m[1]), round(cx + dx * per_m[0])]
+
+    assert per_m[0] == pytest.approx(per_m[1], rel=0.05)  # the square prints square
+    assert _near(pixel(0, 0), (255, 255, 255))  # the hole is open
+    assert _near(pixel(0, -275), half)  # the area, under nothing
+    assert _near(pixel(300, 250), rgb["运营"])  # the line over the area
+    assert _near(pixel(0, 250), rgb["规划"])  # the point over the line
