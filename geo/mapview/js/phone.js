@@ -1,4 +1,5 @@
-{# On a narrow map (a phone) the legend folds into a 「图例」 button, the zoom buttons grow
+{# The legend folds into a 「图例」 button (open at first on a wide map, folded on a phone).
+   On a narrow map (a phone) the zoom buttons grow
    to 40 px tap targets and the layer switch moves to the top right; a first tap never scrolls
    the page. Runs after the rest of the map script (the legend is added after it).
    Rendered by geo/mapview/phone.py. #}
@@ -19,7 +20,10 @@
   css.textContent = ".sp-narrow .leaflet-bar a{width:40px;height:40px;line-height:40px;font-size:22px;}";
   document.head.appendChild(css);
   setTimeout(function () {
-    var box = map.getContainer(), legend = box.querySelector(".sp-legend"), open = false;
+    // Open or folded, per layout: folded at first on a phone, open on a wide map (where it
+    // still folds away from what it covers when the map is zoomed in).
+    var box = map.getContainer(), legend = box.querySelector(".sp-legend");
+    var open = { narrow: false, wide: true }, mode = "wide";
     if (!legend) { return; }
     var toggle = L.control({ position: "bottomright" });
     toggle.onAdd = function () {
@@ -28,18 +32,21 @@
       b.style.cssText = "min-width:64px;min-height:40px;padding:0 12px;font-size:14px;" +
         "background:#fff;border:2px solid rgba(0,0,0,0.25);border-radius:4px;cursor:pointer;";
       L.DomEvent.disableClickPropagation(b);
-      L.DomEvent.on(b, "click", function () { open = !open; layout(); });
+      L.DomEvent.on(b, "click", function () { open[mode] = !open[mode]; layout(); });
       return b;
     };
     toggle.addTo(map);
     var button = toggle.getContainer();
     function layout() {
-      var narrow = box.clientWidth < NARROW;
+      var narrow = box.clientWidth < NARROW, shown;
+      mode = narrow ? "narrow" : "wide"; shown = open[mode];
       box.classList.toggle("sp-narrow", narrow);
-      button.style.display = narrow ? "" : "none";
-      button.textContent = open ? "收起图例" : "图例";
-      button.setAttribute("aria-expanded", String(open));
-      legend.style.display = !narrow || open ? "" : "none";
+      button.textContent = shown ? "收起图例" : "图例";
+      button.setAttribute("aria-expanded", String(shown));
+      // a smaller button beside a desktop's mouse
+      button.style.minHeight = narrow ? "40px" : "26px";
+      button.style.fontSize = narrow ? "14px" : "12px";
+      legend.style.display = shown ? "" : "none";
       // The layer switch: below the zoom buttons it covered the west of the district on a
       // phone (中部“两山”生态屏障's label and count); there it goes below the district box,
       // over the empty north-east.
