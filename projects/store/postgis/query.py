@@ -97,6 +97,8 @@ def _order(sortby: Sequence[dict[str, str]], params: dict[str, Any]) -> str:
         params[f"sk{n}"] = order["property"]
         down = " DESC" if order.get("order") == "-" else ""
         text = _value(order["property"], f"%(sk{n})s")
+        if text == "id":  # the key's own collation is the database's, maybe not code points
+            text = '(id COLLATE "C")'
         parts.append(f"{text}{down} NULLS {'FIRST' if down else 'LAST'}")
     return ", ".join([*parts, "ord", "id"])
 

@@ -220,3 +220,12 @@ def test_an_older_database_gains_the_property_columns_in_place(db):
     assert "projects_prop_version_idx" not in names
     found = find_projects(db, properties=[("precision", "approximate")], limit=None)[1]
     assert _ids(found) == _ids(near)
+
+
+def test_every_sort_compares_code_points_whatever_the_databases_collation(db):
+    """A sort is by code point as Python's, also where the database's default collation is
+    another (``id`` kept its own: an English locale would sort it otherwise)."""
+    for key in set(project_fields(db)) | {"id", "not_in_the_schema"}:
+        order = query._order([{"property": key, "order": "+"}], {})
+        first = order.split(",")[0]
+        assert 'COLLATE "C"' in first or first.startswith("prop_"), (key, first)
