@@ -640,7 +640,6 @@ def _legend_group(fig, title: str, handles: list, at: tuple[float, float], colum
     )
     for text in legend.get_texts():  # a two-line label's lines must not touch
         text.set_linespacing(1.35)
-    fig.canvas.draw_idle()
     box = legend.get_window_extent(fig.canvas.get_renderer()).transformed(
         fig.transFigure.inverted()
     )
