@@ -238,11 +238,11 @@ else:
     row = None
     if listed.open and len(filtered):
         with listed:
-            row = new_selection("table", tables.render_table(filtered))
+            row = new_selection("table", tables.render_table(filtered, selected_id))
     if unplaced_tab.open:
         with unplaced_tab:
             undrawn = set(payload.undrawn)
-            row = new_selection("unplaced", tables.render_unplaced(filtered, undrawn))
+            row = new_selection("unplaced", tables.render_unplaced(filtered, undrawn, selected_id))
     if charted.open and len(filtered):
         with charted:
             charts.render(

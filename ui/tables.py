@@ -143,19 +143,46 @@ def _pager(key: str, page: int, pages: int, total: int) -> None:
     )
 
 
+def _ticked(widget: str, page_rows: pd.DataFrame) -> str | None:
+    """The id of the row ticked in table ``widget`` as the page last drew it, if any."""
+    state = st.session_state.get(widget)
+    chosen = state.get("selection", {}).get("rows", []) if isinstance(state, dict) else []
+    return str(page_rows["id"].iloc[chosen[0]]) if chosen and chosen[0] < len(page_rows) else None
+
+
 def _pick_row(
-    rows: pd.DataFrame, key: str, columns: list[str] | None = None, *, order: str = "", **size
+    rows: pd.DataFrame,
+    key: str,
+    columns: list[str] | None = None,
+    *,
+    order: str = "",
+    selected: str | None = None,
+    **size,
 ) -> str | None:
     """One page of a table whose row click selects; returns the id of the chosen row, if any.
 
     Only the page's rows are encoded and sent, so a filter change costs the same whatever the
     filtered set's size. Clicking a header sorts the page; the order across pages is ``order``.
+    A row ticked here and since replaced by a choice elsewhere (``selected``: the map, the
+    picker, the other table) is unticked: its tick said the wrong project, and a click on it
+    only took the tick away, so choosing it again took two clicks.
     """
     page_rows, page, pages, tag = _page(_sorted(rows, order) if order else rows, key)
     frame = table_frame(page_rows)
+    fresh = st.session_state.setdefault(f"{key}_fresh", 0)
+    widget = f"{key}-{tag}-{order}-{fresh}"  # a new page or order starts with nothing selected
+    ticked = _ticked(widget, page_rows)
+    if (
+        selected is not None
+        and ticked is not None
+        and ticked != selected
+        and ticked == st.session_state.get(f"{key}_reported")
+    ):
+        st.session_state[f"{key}_fresh"] = fresh = fresh + 1
+        widget = f"{key}-{tag}-{order}-{fresh}"
     event = st.dataframe(
         frame if columns is None else frame[columns],
-        key=f"{key}-{tag}-{order}",  # a new page or order starts with nothing selected
+        key=widget,
         on_select="rerun",
         selection_mode="single-row",
         hide_index=True,
@@ -166,13 +193,16 @@ def _pick_row(
     if pages > 1:
         _pager(key, page, pages, len(rows))
     chosen = event.selection.rows if event is not None else []
+    picked = None
     if chosen and chosen[0] < len(frame):  # positions in ``page_rows``, whatever the sort
-        return str(page_rows["id"].iloc[chosen[0]])
-    return None
+        picked = str(page_rows["id"].iloc[chosen[0]])
+    st.session_state[f"{key}_reported"] = picked
+    return picked
 
 
-def render_table(filtered: pd.DataFrame) -> str | None:
-    """Draw the table one page at a time; return the id of the row the user selected, if any."""
+def render_table(filtered: pd.DataFrame, selected: str | None = None) -> str | None:
+    """Draw the table one page at a time; return the id of the row the user selected, if any.
+    ``selected``: the project chosen now, wherever it was chosen."""
     head, sort = st.columns([3, 1], vertical_alignment="bottom")
     head.subheader("项目列表")
     order = sort.selectbox(
@@ -183,10 +213,12 @@ def render_table(filtered: pd.DataFrame) -> str | None:
         label_visibility="collapsed",
         placeholder="请选择",
     )
-    return _pick_row(filtered, K_TABLE, order=order, height=320)
+    return _pick_row(filtered, K_TABLE, order=order, selected=selected, height=320)
 
 
-def render_unplaced(filtered: pd.DataFrame, undrawn: set[str]) -> str | None:
+def render_unplaced(
+    filtered: pd.DataFrame, undrawn: set[str], selected: str | None = None
+) -> str | None:
     """The filtered projects that have no position on the map; a row click opens its details."""
     missing = filtered[filtered["id"].isin(undrawn)]
     st.subheader(f"未上图的项目（{len(missing)}）")
@@ -197,4 +229,5 @@ def render_unplaced(filtered: pd.DataFrame, undrawn: set[str]) -> str | None:
     if missing.empty:
         st.caption("当前筛选结果中的项目都已上图。")
         return None
-    return _pick_row(missing, K_UNPLACED, ["名称", "领域", "状态", "片区", "定位精度"])
+    columns = ["名称", "领域", "状态", "片区", "定位精度"]
+    return _pick_row(missing, K_UNPLACED, columns, selected=selected)

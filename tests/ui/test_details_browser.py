@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from projects import store
 from projects.sources import ROOT
-from tests.helpers import IFRAME, WAIT_MS, app_in_browser, map_frame, open_page
+from tests.helpers import IFRAME, WAIT_MS, app_in_browser, map_frame, open_page, settled
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 
@@ -103,4 +103,27 @@ def test_a_choice_on_a_phone_map_brings_its_details_into_view(tmp_path):
         )
         page.wait_for_timeout(1000)
         assert main.evaluate(scrolled) == 0
+        assert page.errors == []
+
+
+def test_a_row_chosen_again_after_a_choice_on_the_map_takes_one_click(tmp_path):
+    """A row ticked in the table kept its tick after another project was chosen on the map:
+    the table said the wrong project, and a click on that row only took the tick away, so
+    choosing it again took two clicks. Chosen elsewhere, the tick goes; one click chooses."""
+    catalog = tmp_path / "projects.geojson"
+    shutil.copyfile(store.CATALOG_PATH, catalog)
+    with app_in_browser(catalog) as (browser, url):
+        page = open_page(browser, url, viewport={"width": 1600, "height": 1000})
+        map_frame(page)
+        _pick_third_row(page)
+        first = page.locator(".st-key-details_panel li").first.inner_text()
+        assert first.startswith("名称：")
+        chosen = _choose_from_district_list(page)
+        other = page.get_by_role("listitem").filter(has_text=f"名称：{chosen}").first
+        expect(other).to_be_visible(timeout=WAIT_MS)
+        settled(page)
+        _pick_third_row(page)
+        expect(page.get_by_role("listitem").filter(has_text=first).first).to_be_visible(
+            timeout=30_000
+        )
         assert page.errors == []
