@@ -364,6 +364,24 @@ def district_outline(request: pytest.FixtureRequest) -> Any:
         )
 
 
+def stored_catalog(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, features: list
+) -> str:
+    """``features`` in the store ``request.param`` names ("file" or "postgis"), made the page's
+    default; returns its location."""
+    from projects import store
+
+    if request.param == "file":
+        where = str(tmp_path / "projects.geojson")
+        monkeypatch.setenv("SHAPINGBA_CATALOG", where)
+        monkeypatch.delenv(store.DATABASE_ENV, raising=False)
+    else:
+        where = request.getfixturevalue("postgres_db")
+        monkeypatch.setenv(store.DATABASE_ENV, where)
+    store.rebuild(features, where)
+    return where
+
+
 #: Generic phrases of the documents that name a kind of work, not a project (issue 2).
 GENERIC_PHRASES = (
     "老旧小区改造",

@@ -16,6 +16,7 @@ from geo import mapview
 from projects import filters, store
 from projects.sources import ROOT
 from projects.store import users
+from tests.helpers import stored_catalog
 from ui import catalog as ui_catalog
 from ui import snapshots
 
@@ -40,14 +41,7 @@ def location(request, tmp_path, monkeypatch, editor):
 def unread_catalog(request, tmp_path, monkeypatch, collection: dict) -> str:
     """``collection`` in the store ``request.param`` names ("file" or "postgis"), made the
     page's default, and not yet read by this server."""
-    if request.param == "file":
-        where = str(tmp_path / "projects.geojson")
-        monkeypatch.setenv("SHAPINGBA_CATALOG", where)
-        monkeypatch.delenv(store.DATABASE_ENV, raising=False)
-    else:
-        where = request.getfixturevalue("postgres_db")
-        monkeypatch.setenv(store.DATABASE_ENV, where)
-    store.rebuild(collection["features"], where)
+    where = stored_catalog(request, tmp_path, monkeypatch, collection["features"])
     forget(where)
     return where
 

@@ -15,7 +15,7 @@ from projects.errors import StaleVersion
 from projects.sources import ROOT
 from projects.store import users
 from tests.geo.exchange.test_export import EXPORTED, built_collection
-from tests.helpers import district_outline, run_page
+from tests.helpers import district_outline, run_page, stored_catalog
 from tests.projects.store.test_store import feature
 from ui import transfer
 
@@ -147,15 +147,7 @@ def location(request, tmp_path, monkeypatch) -> str:
         feature("T002", "测试公园", "规划"),
         feature("T003", "测试中心", "前期", here),
     ]
-    if request.param == "file":
-        where = str(tmp_path / "projects.geojson")
-        monkeypatch.setenv("SHAPINGBA_CATALOG", where)
-        monkeypatch.delenv(store.DATABASE_ENV, raising=False)
-    else:
-        where = request.getfixturevalue("postgres_db")
-        monkeypatch.setenv(store.DATABASE_ENV, where)
-    store.rebuild(records, where)
-    return where
+    return stored_catalog(request, tmp_path, monkeypatch, records)
 
 
 def test_a_stale_import_says_in_words_who_changed_what_and_what_to_do(location, request):
