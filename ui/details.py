@@ -209,6 +209,9 @@ def readable_cites(text: Any) -> Any:
 
 #: A sector basis that names only the 专栏 whose theme gave the sector (「专栏14的主题」).
 _THEME_ONLY = re.compile(r"专栏(\d+)的主题")
+#: A sector basis that names the word of the project's name that gave the sector, with the
+#: theme of the 专栏 it stands in kept as evidence (「名称：剧院（所在专栏10的主题为城市更新）」).
+_BY_NAME = re.compile(r"名称：(?P<word>.+?)(?:（所在专栏(?P<box>\d+)的主题为(?P<theme>[^）]+)）)?")
 
 
 def sector_basis_text(record: pd.Series) -> str:
@@ -219,8 +222,21 @@ def sector_basis_text(record: pd.Series) -> str:
     ...     "sources": [{"doc": "001_597dad319c36e270.txt", "line": 815,
     ...                  "section": "专栏14：市政设施重点项目 / 综合能源保障体系"}]}))
     '所在专栏14“市政设施重点项目”（十四五规划第 815 行）的主题为市政设施'
+    >>> sector_basis_text(pd.Series({"sector": "文化旅游", "sources": [],
+    ...     "sector_basis": "名称：剧院（所在专栏10的主题为城市更新）"}))
+    '名称含“剧院”，按名称归为文化旅游（所在专栏10的主题为城市更新，未据此归类）'
     """
     basis = readable_cites(present(record.get("sector_basis"), "无"))
+    named = _BY_NAME.fullmatch(basis) if isinstance(basis, str) else None
+    if named is not None:
+        # 「名称：剧院（所在专栏10的主题为城市更新）」 read as if the box made a theatre 城市更新:
+        # said as what decided and what was only evidence.
+        out = f"名称含“{named['word']}”，按名称归为{present(record['sector'])}"
+        if named["box"] and named["theme"] != record["sector"]:
+            out += f"（所在专栏{named['box']}的主题为{named['theme']}，未据此归类）"
+        elif named["box"]:
+            out += f"（与所在专栏{named['box']}的主题一致）"
+        return out
     theme = _THEME_ONLY.fullmatch(basis) if isinstance(basis, str) else None
     sources = record.get("sources")
     if theme is None or not isinstance(sources, list):

@@ -41,6 +41,35 @@ def test_zone_basis_cites_documents_by_name_not_by_file_code(monkeypatch):
     assert f"十四五规划第 {line} 行" in details
 
 
+def test_a_sector_from_the_name_says_the_box_theme_did_not_decide_it(monkeypatch):
+    """「名称：剧院（所在专栏10的主题为城市更新）」 beside 领域 文化旅游 read as a contradiction: the
+    panel says the name decided and the box's other theme did not (a project of the real
+    catalog whose name gave another sector than its box)."""
+    monkeypatch.delenv("SHAPINGBA_CATALOG", raising=False)
+    chosen = _first_live(
+        lambda p: (
+            (
+                m := re.fullmatch(
+                    r"名称：(.+?)（所在专栏(\d+)的主题为([^）]+)）", p.get("sector_basis") or ""
+                )
+            )
+            and m.group(3) != p["sector"]
+        )
+    )
+    word, box, theme = re.fullmatch(
+        r"名称：(.+?)（所在专栏(\d+)的主题为([^）]+)）", chosen["sector_basis"]
+    ).groups()
+    at = run_page(AppTest.from_file(APP, default_timeout=60))
+    at.selectbox(key="picker").set_value(chosen["id"])
+    run_page(at)
+    details = _details(at)
+    assert (
+        f"名称含“{word}”，按名称归为{chosen['sector']}（所在专栏{box}的主题为{theme}，未据此归类）"
+        in details
+    ), details
+    assert f"名称：{word}（" not in details
+
+
 def _details(at: AppTest) -> str:
     return "\n".join(md.value for md in at.main.markdown)
 
