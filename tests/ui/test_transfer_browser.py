@@ -153,7 +153,10 @@ def test_a_stale_import_is_refused_in_words_on_screen(page, files, monkeypatch):
         "id,名称,备注\nt-point,西永综保区 二期,浏览器备注\nt-line,轨道交通27号线（沙坪坝段）,浏览器备注\n",
         encoding="utf-8",
     )
-    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(upload))
+    # One uploader on screen: the dialog of the import before may still be closing.
+    uploader = page.locator('[data-testid="stFileUploader"] input[type="file"]')
+    expect(uploader).to_have_count(1, timeout=WAIT_MS)
+    uploader.set_input_files(str(upload))
     expect(page.get_by_text("新增 0 个，修改 2 个")).to_be_visible(timeout=WAIT_MS)
     monkeypatch.setenv("SHAPINGBA_USERS", str(files["users"]))  # the colleague's own server
     users.add_user("li", PASSWORD, rounds=4)
