@@ -8,13 +8,11 @@ SHAPINGBA_REQUIRE_BROWSER=1.
 
 from __future__ import annotations
 
-import contextlib
 import shutil
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, expect
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from geo import boundaries
 from projects import store
@@ -194,10 +192,11 @@ def test_phone_zone_counts_are_not_under_the_map_buttons(site):
     assert page.errors == []
 
 
-#: The sidebar's buttons narrower or lower than a fingertip (40 px), with their labels.
+#: The sidebar's buttons narrower or lower than a fingertip (40 px), with their labels. Layout
+#: works in fractions of a pixel: a button of min-width 40px measures 39.999996 px in some runs.
 _SMALL_BUTTONS_JS = """() => [...document.querySelectorAll('[data-testid=stSidebar] button')]
   .map(e => [e.getAttribute('aria-label') || e.textContent.trim(), e.getBoundingClientRect()])
-  .filter(([, b]) => b.width && (b.width < 40 || b.height < 40))
+  .filter(([, b]) => b.width && (b.width < 39.5 || b.height < 39.5))
   .map(([name, b]) => [name, Math.round(b.width), Math.round(b.height)])"""
 
 
@@ -210,9 +209,6 @@ def test_phone_filter_buttons_take_a_fingertip(site):
     page.locator('[data-testid="stExpandSidebarButton"]').click()
     side = page.locator('[data-testid="stSidebar"]')
     expect(side.get_by_role("button", name="移除 交通")).to_be_visible(timeout=WAIT_MS)
-    # Read once the sidebar has slid in: during the slide its buttons measure 39.x px.
-    with contextlib.suppress(PlaywrightTimeout):
-        page.wait_for_function(f"({_SMALL_BUTTONS_JS})().length === 0", timeout=10_000)
     page.screenshot(path=str(ARTIFACTS / "page_400_filter_buttons.png"))
     assert page.evaluate(_SMALL_BUTTONS_JS) == []
     # A chip's × still removes its choice, tapped at its centre.
