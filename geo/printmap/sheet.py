@@ -280,9 +280,8 @@ def render_map(
             ax=ax, color="#333333", linewidth=1.4, zorder=2
         )
 
-    # Only what the printed frame shows is drawn and counted (a zoomed view holds a few).
-    frame = shapely.box(x0, y0, x1, y1)
-    inside = shown.intersects(frame).to_numpy(dtype=bool) if len(shown) else np.zeros(0, bool)
+    # Only what the printed frame shows (``framed``) is drawn and counted (a zoomed view holds a
+    # few).
     crowded = {i for members in _shared(groups) for i in members}
     _draw_projects(ax, framed.iloc[[i for i in range(len(framed)) if i not in crowded]])
     _draw_crowds(ax, framed, groups, metres_per_mm)
@@ -323,9 +322,9 @@ def render_map(
             va="top",
             fontproperties=cjk_font(INDEX_PT, "bold" if i == 0 else "normal"),
         )
-    styles = drawn_styles(shown, frame)
+    styles = drawn_styles(framed)
     _legend(fig, legend_at, zone_rows, landscape, styles)
-    drawn = int(inside.sum())
+    drawn = len(framed)
     note = precision_note(drawn, int(len(projects) - len(shown)), int(len(shown) - drawn))
     foot = [
         note,
