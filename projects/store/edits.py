@@ -211,9 +211,7 @@ def plan_edits(
                     raise InvalidValue(
                         f"修改项目 {pid} 需要给出所依据的版本号。", project_id=pid, field="version"
                     )
-                before = by_id[pid]
-                if edit.expected_version != before["properties"].get("version", 1):
-                    raise stale(before, edit.expected_version, entries)
+                before = by_id[pid]  # its version was checked above, with the batch's others
             if pid in seen:
                 raise InvalidValue(
                     f"同一批修改中项目 {pid} 出现了两次。", project_id=pid, field="id"
