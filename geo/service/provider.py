@@ -47,7 +47,7 @@ def _features(path: str, catalog: bool) -> list[dict[str, Any]]:
     if not catalog and is_url(path):
         with pooled(path):
             return read_places(path)
-    version = store.catalog_version(path) if catalog else _stat(path)
+    version = store.catalog_version(path) if catalog else store.file_stamp(Path(path))
     with _FILES_LOCK:
         kept = _FILES.get((path, catalog))
     if kept is not None and kept[0] == version:
@@ -62,11 +62,6 @@ def _features(path: str, catalog: bool) -> list[dict[str, Any]]:
     with _FILES_LOCK:
         _FILES[(path, catalog)] = (version, features)
     return features
-
-
-def _stat(path: str) -> str:
-    info = Path(path).stat()
-    return f"{info.st_ino}-{info.st_mtime_ns}-{info.st_size}"
 
 
 #: Per file: (its version when read, its live features).

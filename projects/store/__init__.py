@@ -28,6 +28,7 @@ from projects.store.catalog_file import (
     HISTORY_NAME,
     LOCK_TIMEOUT,
     catalog_path,
+    file_stamp,
     history_path,
     paused_gc,
 )
@@ -68,6 +69,7 @@ __all__ = [
     "database_url",
     "delete",
     "describe_changes",
+    "file_stamp",
     "get",
     "history",
     "history_path",

@@ -50,6 +50,13 @@ def history_path(path: Path | str | None = None) -> Path:
     return catalog_path(path).with_name(HISTORY_NAME)
 
 
+def file_stamp(file: Path) -> str:
+    """What tells one state of ``file`` from the next (inode, mtime, size; OSError when it is
+    missing): a save replaces the file, so the stamp changes with every save."""
+    st = file.stat()
+    return f"{st.st_ino}-{st.st_mtime_ns}-{st.st_size}"
+
+
 @contextmanager
 def locked(catalog: Path) -> Iterator[None]:
     """The catalog's file lock, with a Chinese message when a colleague holds it too long."""

@@ -54,6 +54,7 @@ from projects.store.catalog_file import (
     check_unique_ids,
     dumps,
     encode_feature,
+    file_stamp,
     history_path,
     locked,
     now,
@@ -139,13 +140,11 @@ def catalog_version(path: Path | str | None = None) -> str:
     parts = []
     for file in (catalog, history_path(catalog)):
         try:
-            st = file.stat()
+            parts.append(file_stamp(file))
         except OSError:
             if file == catalog:
                 return "missing"
             parts.append("none")
-        else:
-            parts.append(f"{st.st_ino}-{st.st_mtime_ns}-{st.st_size}")
     return ":".join(parts)
 
 
