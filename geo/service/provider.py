@@ -8,7 +8,8 @@ and never writes. When the projects collection's data is the database URL (the P
 each request is one SQL query for its page (:func:`projects.store.postgis.find_projects`: the
 GiST index for the bbox, ``LIMIT``/``OFFSET`` for the page), so a save is in the next response
 and no request reads the whole catalog; the queryables are kept per process and brought up to
-date from the store's change counter (:func:`projects.store.changed_since`).
+date from the store's change counter (:func:`projects.store.changed_since`), dropping a field
+once no live record holds it.
 """
 
 from __future__ import annotations
@@ -24,11 +25,12 @@ from pygeoapi.provider.base import BaseProvider, ProviderItemNotFoundError
 
 from projects import store
 from projects.store.postgis import (
+    catalog_order,
+    field_firsts,
     find_projects,
     is_url,
     live_project,
     pooled,
-    project_fields,
     read_places,
 )
 
@@ -69,36 +71,61 @@ _FILES: dict[tuple[str, bool], tuple[str, list[dict[str, Any]]]] = {}
 _FILES_LOCK = threading.Lock()
 
 
-#: Per database URL: (the catalog version they were taken at, the queryable fields' types).
-_DB_FIELDS: dict[str, tuple[str, dict[str, str]]] = {}
+#: Per database URL: (the catalog version they were taken at, per queryable field its type and
+#: the (catalog order, id) of the first live record holding it, which gave the type).
+_DB_FIELDS: dict[str, tuple[str, dict[str, tuple[str, tuple[int, str]]]]] = {}
 _DB_FIELDS_LOCK = threading.Lock()
 
 
 def database_fields(url: str) -> dict[str, str]:
-    """The live projects' fields and types (the queryables), read whole once per process (4 s
-    at 100 000 projects, so the service reads them before it serves) and then patched with the
-    records saved since (a field is never dropped: a filter on it then matches nothing)."""
+    """The live projects' fields and types (the queryables), each typed by its value in the
+    first live record (in catalog order) that holds it, as the file's reader types them.
+
+    Read whole once per process (4 s at 100 000 projects, so the service reads them before it
+    serves), then kept as the data is: a save's records alone are read (the store's change
+    counter), and only a field whose first record was among them (deleted, the field emptied
+    or its type changed) is looked up again in SQL, so a field no live record holds any more is
+    no longer offered. A save that rewrote every row (a rebuild, a migrate) reads them whole.
+    """
     with _DB_FIELDS_LOCK, pooled(url):
-        version, fields = _DB_FIELDS.get(url, ("", {}))
+        version, firsts = _DB_FIELDS.get(url, ("", {}))
         current = store.catalog_version(url)
-        if version and current == version:
-            return fields
-        changed = None
-        if version:
-            current, changed, _ = store.changed_since(version, url)
-        if changed is None:
-            fields = project_fields(url)
-        else:
-            fields = dict(fields)
-            for feature in changed:
-                props = feature["properties"]
-                if props.get("deleted"):
-                    continue
-                for key, value in props.items():
-                    if value is not None and key not in fields:
-                        fields[key] = _JSON_TYPES.get(type(value), "string")
-        _DB_FIELDS[url] = (current, fields)
-        return fields
+        if not version or current != version:
+            changed, total = None, 0
+            if version:
+                current, changed, total = store.changed_since(version, url)
+            if changed is None or len(changed) >= total:
+                firsts = field_firsts(url)
+            else:
+                firsts = _patched(url, firsts, changed)
+            _DB_FIELDS[url] = (current, firsts)
+        return {key: kind for key, (kind, _) in firsts.items()}
+
+
+def _patched(
+    url: str,
+    firsts: dict[str, tuple[str, tuple[int, str]]],
+    changed: list[dict[str, Any]],
+) -> dict[str, tuple[str, tuple[int, str]]]:
+    """``firsts`` (see :data:`_DB_FIELDS`) after the ``changed`` records' saves.
+
+    A field whose first record is unchanged keeps it unless a changed record holding the field
+    now comes before it; a field whose first record changed is looked up again.
+    """
+    ids = {f["properties"]["id"] for f in changed}
+    again = {key for key, (_, (_, first)) in firsts.items() if first in ids}
+    out = {key: first for key, first in firsts.items() if key not in again}
+    live = [f["properties"] for f in changed if not f["properties"].get("deleted")]
+    order = catalog_order(url, [props["id"] for props in live])
+    for props in live:
+        if props["id"] not in order:  # gone since (a rebuild: the next call reads all)
+            continue
+        at = (order[props["id"]], props["id"])
+        for key, value in props.items():
+            if value is not None and key not in again and (key not in out or at < out[key][1]):
+                out[key] = (_JSON_TYPES.get(type(value), "string"), at)
+    out.update(field_firsts(url, again))
+    return out
 
 
 def _years(interval: str) -> tuple[int | None, int | None]:

@@ -9,7 +9,13 @@ from projects.store.postgis.places import (
     read_places_file,
     write_places,
 )
-from projects.store.postgis.query import find_projects, live_project, project_fields
+from projects.store.postgis.query import (
+    catalog_order,
+    field_firsts,
+    find_projects,
+    live_project,
+    project_fields,
+)
 from projects.store.postgis.store import export, replace_all
 from projects.store.postgis.tables import (
     CHANNEL,
@@ -23,9 +29,11 @@ __all__ = [
     "CHANNEL",
     "PLACES_CHANNEL",
     "PLACES_PATH",
+    "catalog_order",
     "changed_since",
     "close_pools",
     "export",
+    "field_firsts",
     "find_projects",
     "is_url",
     "live_project",

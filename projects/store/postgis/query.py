@@ -17,16 +17,16 @@ never).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from projects.store.postgis.tables import connect, property_sql
+from projects.store.postgis.tables import GENERATED, connect, generated_column, property_sql
 
 #: JSON Schema types of the JSON value kinds (an object is offered as text, as the file's reader).
 _KINDS = {"string": "string", "boolean": "boolean", "array": "array", "object": "string"}
 
 _FIELDS = (
-    "SELECT DISTINCT ON (key) key, json_typeof(value), value::text FROM projects, "
+    "SELECT DISTINCT ON (key) key, json_typeof(value), value::text, ord, id FROM projects, "
     "json_each(feature -> 'properties') WHERE NOT deleted AND json_typeof(value) <> 'null' "
     "ORDER BY key, ord, id"
 )
@@ -148,9 +148,45 @@ def live_project(url: str, project_id: str) -> dict[str, Any] | None:
 def project_fields(url: str) -> dict[str, str]:
     """Each property of the live projects with its JSON Schema type, taken from the first
     record (in catalog order) where it is not null: the service's queryables."""
+    return {key: kind for key, (kind, _) in field_firsts(url).items()}
+
+
+def field_firsts(
+    url: str, keys: Iterable[str] | None = None
+) -> dict[str, tuple[str, tuple[int, str]]]:
+    """Per property (every one, or just ``keys``): its JSON Schema type and the (catalog order,
+    id) of the first live record where it is not null, which gave that type. A property no live
+    record holds is left out.
+
+    Every property: one pass over every live record's JSON (4 s at 100 000 projects). Just
+    ``keys``: for each, the live records in catalog order up to the first that holds it (its
+    ``prop_`` column where it has one, so no JSON is read on the way).
+    """
+    if keys is None:
+        rows = connect(url).execute(_FIELDS).fetchall()
+    else:
+        rows = []
+        for key in sorted(set(keys)):
+            value = "feature -> 'properties' -> %(key)s"
+            held = (
+                f"{generated_column(key)} IS NOT NULL"
+                if key in GENERATED
+                else f"json_typeof({value}) <> 'null'"
+            )
+            rows += connect(url).execute(
+                f"SELECT %(key)s, json_typeof({value}), ({value})::text, ord, id FROM projects "
+                f"WHERE NOT deleted AND {held} ORDER BY ord, id LIMIT 1",
+                {"key": key},
+            )
     out = {}
-    for key, kind, value in connect(url).execute(_FIELDS):
+    for key, kind, value, order, project_id in rows:
         if kind == "number":
             kind = "integer" if value.lstrip("-").isdigit() else "number"
-        out[key] = _KINDS.get(kind, kind)
+        out[key] = (_KINDS.get(kind, kind), (order, project_id))
     return out
+
+
+def catalog_order(url: str, ids: Iterable[str]) -> dict[str, int]:
+    """Each of ``ids``' place in catalog order (records that are not there are left out)."""
+    rows = connect(url).execute("SELECT id, ord FROM projects WHERE id = ANY(%s)", (list(ids),))
+    return dict(rows.fetchall())

@@ -418,3 +418,63 @@ def test_the_file_is_read_again_only_when_it_changed(tmp_path, monkeypatch):
     )
     assert CatalogProvider(definition).get(first["id"])["properties"]["name"] == "改过的名称"
     assert len(reads) == 2
+
+
+@pytest.fixture(params=["file", "postgis"])
+def stored(request, tmp_path, monkeypatch):
+    """The sample catalog in either store (a fresh copy), and an editor."""
+    from tests.helpers import stored_catalog
+
+    where = stored_catalog(request, tmp_path, monkeypatch, built_collection()["features"])
+    monkeypatch.setenv("SHAPINGBA_USERS", str(tmp_path / "users.json"))
+    users.add_user("wang", PASSWORD, rounds=4)
+    return where, users.authenticate("wang", PASSWORD)
+
+
+def test_the_queryables_follow_the_data_fields_come_and_go(stored, monkeypatch):
+    """A field no live record holds any more is no longer offered (the database's queryables
+    were kept per process and only ever grew), and one that comes back is offered again,
+    with the type of its first live record; the database's are never read whole again."""
+    from geo.service import provider as module
+
+    where, editor = stored
+    definition = api.collections(where)["projects"]["providers"][0]
+    module._DB_FIELDS.pop(where, None)
+    whole = []
+    real = module.field_firsts
+    monkeypatch.setattr(
+        module, "field_firsts", lambda url, keys=None: whole.append(keys is None) or real(url, keys)
+    )
+
+    def queryables() -> dict[str, str]:
+        return {k: v["type"] for k, v in CatalogProvider(definition).fields.items()}
+
+    def live_fields() -> dict[str, str]:
+        out: dict[str, str] = {}
+        for feature in store.load(where, include_deleted=False):
+            for key, value in feature["properties"].items():
+                if value is not None and key not in out:
+                    out[key] = module._JSON_TYPES.get(type(value), "string")
+        return out
+
+    first = queryables()
+    assert first["start_year"] == "integer" and first["investment"] == "number"
+    assert "lead_dept" not in first and first == live_fields()
+
+    def save(project_id: str, changes: dict) -> None:
+        version = store.get(project_id, where)["properties"]["version"]
+        store.save(editor, project_id, changes, expected_version=version, reason="核实", path=where)
+
+    save("t-park", {"lead_dept": "区城市管理局"})
+    assert queryables()["lead_dept"] == "string"
+    save("t-park", {"lead_dept": None})
+    assert "lead_dept" not in queryables()  # no record has one now
+    store.delete(editor, "t-line", expected_version=1, reason="重复", path=where)
+    gone = queryables()
+    assert not {"start_year", "end_year", "investment"} & set(gone)  # only t-line had them
+    assert gone == live_fields()
+    store.restore(editor, "t-line", expected_version=2, reason="误删", path=where)
+    back = queryables()
+    assert back["start_year"] == "integer" and back["investment"] == "number"
+    assert back == live_fields()
+    assert whole.count(True) <= 1, whole  # the database's first read only

@@ -9,7 +9,15 @@ import shapely
 from projects import store
 from projects.sources import ROOT
 from projects.store import users
-from projects.store.postgis import find_projects, live_project, project_fields, query, replace_all
+from projects.store.postgis import (
+    catalog_order,
+    field_firsts,
+    find_projects,
+    live_project,
+    project_fields,
+    query,
+    replace_all,
+)
 from projects.store.postgis.tables import (
     GENERATED,
     INDEXED,
@@ -122,6 +130,20 @@ def test_the_fields_are_the_live_records_properties_with_their_types(db):
     assert fields["aliases"] == "array" and fields["deleted"] == "boolean"
     keys = {k for f in LIVE for k, v in f["properties"].items() if v is not None}
     assert set(fields) == keys
+
+
+def test_a_fields_first_record_is_found_alone_as_in_the_whole_read(db):
+    """Looked up a few at a time (by the ``prop_`` column or the JSON), each field has the
+    type and first record the whole read gives it; a field no live record holds is left out."""
+    whole = field_firsts(db)
+    first = LIVE[0]["properties"]
+    at = (catalog_order(db, [first["id"]])[first["id"]], first["id"])
+    assert all(whole[k][1] == at for k, v in first.items() if v is not None)
+    assert field_firsts(db, [*whole, "not_in_the_schema"]) == whole
+    assert "investment" not in whole  # no record of the real catalog has one
+    few = ["investment", "notes", "sources"]  # none, a prop_ column, the JSON only
+    assert field_firsts(db, few) == {k: whole[k] for k in few[1:]}
+    assert catalog_order(db, ["no-such-id"]) == {}
 
 
 def _python_str(props, key):
