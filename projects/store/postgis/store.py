@@ -12,8 +12,11 @@ records changed. A process killed mid-save leaves nothing: the transaction never
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
+
+import psycopg
 
 from projects.errors import CatalogError, InvalidValue
 from projects.store import audit, users
@@ -41,9 +44,11 @@ from projects.store.postgis.tables import (
     compact,
     connect,
     entry_row,
+    generated_column,
     row,
 )
 from projects.store.rebuild import REBUILD_REASON, RebuildReport, plan_rebuild
+from projects.store.validate import invalid
 
 #: Attempts of a save whose rows a colleague changed between planning and writing.
 ATTEMPTS = 5
@@ -150,10 +155,13 @@ def _write(conn, by_id, batch_edits, created, editor_name: str, at: str, reason:
     newest = 0
     for entry in sorted(batch_edits, key=lambda e: e["id"]):
         params = row(by_id[entry["id"]])
-        if entry["id"] in new:
-            hit = conn.execute(_INSERT, params).fetchone()
-        else:
-            hit = conn.execute(_UPDATE, {**params, "base": entry["base"]}).fetchone()
+        try:
+            if entry["id"] in new:
+                hit = conn.execute(_INSERT, params).fetchone()
+            else:
+                hit = conn.execute(_UPDATE, {**params, "base": entry["base"]}).fetchone()
+        except psycopg.Error as exc:
+            raise _refusal(exc, entry) from exc
         if hit is None:
             raise _Raced(entry["id"])
         newest = max(newest, hit[0])
@@ -241,7 +249,64 @@ def _commit(
             return out
         except _Raced:
             continue
+        except psycopg.Error as exc:  # not a row's (those are refusals): the history, the link
+            raise CatalogError(
+                f"项目数据库未能保存这次修改（{_code(exc)}），所有修改均未写入；"
+                "请稍后再试，仍不行请告知管理员。"
+            ) from exc
     raise CatalogError("其他人正在同时修改这些项目，请稍后再试。")
+
+
+#: What the database's refusal of a field's value means, by the class of its SQLSTATE (the
+#: first two characters) or the whole code.
+_REFUSALS = {
+    "54000": "内容超出项目数据库能索引的长度，请缩短后再保存",
+    "23514": "不符合项目数据库的规则{rule}，请改正后再保存",
+    "23502": "项目数据库要求填写此项",
+    "23505": "与另一条记录重复，项目数据库要求唯一",
+    "22": "超出项目数据库能保存的范围或格式，请改正后再保存",
+}
+
+
+def _refusal(exc: psycopg.Error, entry: dict[str, Any]) -> CatalogError:
+    """The database's refusal of one record's row as staff read a check's: an
+    :class:`~projects.errors.InvalidValue` naming the project, the field and what is wrong, in
+    Chinese (raise it ``from exc``: psycopg's own text stays the cause, for the log).
+
+    The field is the one the error names (a column, a constraint or an index, such as
+    ``projects_live_lead_dept_idx`` for an over-long 牵头部门), else the save's only changed field;
+    when neither tells it, the message names the project alone.
+    """
+    pid = entry["id"]
+    changes = entry.get("changes", {})
+    diag = exc.diag
+    names = [diag.column_name, diag.constraint_name]
+    names += re.findall(r'"([^"]+)"', diag.message_primary or "")
+    named = [
+        k
+        for k in changes
+        for n in names
+        if n and (n in (k, generated_column(k)) or f"_{k}_" in f"_{n}_")
+    ]
+    field = max(named, key=len) if named else next(iter(changes)) if len(changes) == 1 else None
+    code = exc.sqlstate or ""
+    meaning = _REFUSALS.get(code) or _REFUSALS.get(code[:2])
+    if field is None or meaning is None:
+        return CatalogError(
+            f"项目 {pid} 未能保存：项目数据库拒绝了这条记录（{_code(exc)}），所有修改均未写入；"
+            "请告知管理员。",
+            project_id=pid,
+            field=field,
+        )
+    value = changes[field][1]
+    rule = f"（{diag.constraint_name}）" if diag.constraint_name else ""
+    reason = f"共 {len(value)} 个字符" if code == "54000" and isinstance(value, str) else ""
+    return invalid(pid, field, value, meaning.format(rule=rule), reason)
+
+
+def _code(exc: psycopg.Error) -> str:
+    """The error's SQLSTATE for the message (what an administrator looks up), or its kind."""
+    return f"错误代码 {exc.sqlstate}" if exc.sqlstate else "连接中断"
 
 
 def save_many(

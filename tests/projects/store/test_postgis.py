@@ -6,16 +6,19 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
 import threading
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from projects import store
-from projects.store import users
+from projects.errors import InvalidValue
+from projects.store import users, validate
 from projects.store.postgis import watch
 from projects.store.postgis.tables import connect
 from tests.projects.store.test_crash import WRITER, initial_records
@@ -132,3 +135,54 @@ def test_undo_batch_on_the_database(db):
     assert store.get("T001")["properties"]["status"] == "在建"
     assert store.get("staff-0001")["properties"]["deleted"] is True
     assert store.load() == store.replay([feature("T001", "测试轨道线", "在建")], store.history())
+
+
+def _english(text: str) -> list[str]:
+    """Words of Latin letters in a message staff read (ids like T001 and codes aside)."""
+    return re.findall(r"[A-Za-z]{3,}", text)
+
+
+def test_a_value_the_database_refuses_is_named_in_chinese(db, monkeypatch):
+    """A row the database will not take is refused as the checks refuse: an InvalidValue that
+    names the project and the field by its label, in Chinese (psycopg's English text is only
+    its cause), and nothing of the save is written. Here an indexed field longer than an index
+    entry can hold (the checks keep it to 100 characters; loosened here, as a new field's might
+    be) and a rule an administrator added to the table."""
+    store.rebuild([feature("T001", "测试轨道线"), feature("T002", "测试公园")], db)
+    wang = users.authenticate("wang", PASSWORD)
+    monkeypatch.setattr(validate, "MAX_NAME", 100_000)
+    rng = random.Random(16)
+    long = "".join(chr(rng.randrange(0x4E00, 0x9FA5)) for _ in range(1500))  # 4.5 kB
+    with pytest.raises(InvalidValue) as refused:
+        changes = {"notes": "备注", "lead_dept": long}
+        store.save(wang, "T002", changes, expected_version=1, reason="核实")
+    err = refused.value
+    assert (err.project_id, err.field) == ("T002", "lead_dept")
+    assert err.message_zh.startswith("项目 T002 的「牵头部门」不能为 “")
+    assert "共 1500 个字符" in err.message_zh and "缩短" in err.message_zh
+    assert not _english(err.message_zh), err.message_zh
+    assert isinstance(err.__cause__, psycopg.errors.ProgramLimitExceeded)
+
+    conn = connect(db)
+    conn.execute(
+        "ALTER TABLE projects ADD CONSTRAINT district_short CHECK (char_length(prop_district) < 6)"
+    )
+    try:
+        with pytest.raises(InvalidValue) as refused:
+            store.save_many(
+                wang,
+                [
+                    store.Edit("T001", {"notes": "备注"}, 1),
+                    store.Edit("T002", {"district": "沙坪坝区西永街道", "notes": "备注"}, 1),
+                ],
+                reason="核实",
+            )
+    finally:
+        conn.execute("ALTER TABLE projects DROP CONSTRAINT district_short")
+    err = refused.value
+    assert (err.project_id, err.field) == ("T002", "district")
+    assert err.message_zh.startswith("项目 T002 的「所在区」不能为 “沙坪坝区西永街道”")
+    assert "不符合项目数据库的规则（district_short）" in err.message_zh
+    assert isinstance(err.__cause__, psycopg.errors.CheckViolation)
+    assert [f["properties"]["version"] for f in store.load()] == [1, 1]  # nothing written
+    assert store.history() == []
