@@ -31,7 +31,7 @@ from geo.places.gazetteer_build import dumps
 from geo.places.reference import ZONE_BASIS, ZONE_IDS, representative
 from projects import store
 from projects.errors import CatalogError
-from projects.store.postgis import PLACES_PATH, write_places
+from projects.store.postgis import PLACES_PATH, read_places_file, write_places
 
 #: The kind of a 东中西 zone in the places file and table (not a gazetteer kind).
 ZONE_KIND = "zone"
@@ -39,19 +39,23 @@ ZONE_KIND = "zone"
 POINT_DECIMALS = 7
 
 
-def point_of(geometry: dict[str, Any]) -> list[float]:
-    """The representative point of a GeoJSON geometry, as [lon, lat] on the grid."""
-    point = representative(shapely.geometry.shape(geometry))
+def point_of(geometry: dict[str, Any] | shapely.Geometry) -> list[float]:
+    """The representative point of a geometry (GeoJSON or shapely), as [lon, lat] on the grid."""
+    if not isinstance(geometry, shapely.Geometry):
+        geometry = shapely.geometry.shape(geometry)
+    point = representative(geometry)
     return [round(point.x, POINT_DECIMALS), round(point.y, POINT_DECIMALS)]
 
 
 def place_features(gazetteer: Path = DEFAULT, zones: Path = ZONES_PATH) -> list[dict[str, Any]]:
     """Every place as a GeoJSON Feature: the gazetteer's entries (checked, in file order), then
-    the three zones."""
-    Gazetteer.from_file(gazetteer)  # the same checks the app makes; raises BadFile
-    features = json.loads(gazetteer.read_text(encoding="utf-8"))["features"]
+    the three zones. The gazetteer file is read and each entry's geometry parsed once (the
+    checks' parse gives the representative point)."""
+    features = read_places_file(gazetteer, what="地名库文件")  # the file is read once
+    checked = Gazetteer.from_features(features)  # the same checks the app makes; raises BadFile
     out = [
-        {**f, "properties": {**f["properties"], "point": point_of(f["geometry"])}} for f in features
+        {**f, "properties": {**f["properties"], "point": point_of(place.geometry)}}
+        for f, place in zip(features, checked, strict=True)
     ]
     by_zone = {
         f["properties"]["zone"]: f

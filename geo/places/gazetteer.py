@@ -134,7 +134,11 @@ class Gazetteer:
     @classmethod
     def from_file(cls, path: Path | str = DEFAULT) -> Gazetteer:
         """Read and check a gazetteer GeoJSON file (RFC 7946 FeatureCollection)."""
-        features = read_places_file(path, what="地名库文件")
+        return cls.from_features(read_places_file(path, what="地名库文件"))
+
+    @classmethod
+    def from_features(cls, features: list[Any]) -> Gazetteer:
+        """Check a gazetteer file's features (as :meth:`from_file` does, the file read)."""
         return cls([place_from_feature(f, i) for i, f in enumerate(features)])
 
     @classmethod

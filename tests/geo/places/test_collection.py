@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import fields
+from pathlib import Path
 
 import pytest
 import shapely
@@ -13,6 +14,7 @@ from geo.places import collection, gazetteer
 from geo.places.gazetteer import Gazetteer, load_gazetteer
 from geo.places.reference import ZONE_IDS, representative_point, resolve
 from projects import store
+from projects.errors import BadFile
 from projects.sources import ROOT
 from projects.store.postgis import PLACES_PATH, read_places, write_places
 from projects.store.postgis.tables import connect
@@ -60,6 +62,26 @@ def test_each_point_is_the_one_the_map_and_exports_use(feature):
     assert point.distance(representative_point(props["id"])) < 1e-7
     assert resolve(props["id"]).name == props["name"]
     assert shapely.geometry.shape(feature["geometry"]).distance(point) < 1e-7
+
+
+def test_the_gazetteer_file_is_read_once_and_still_checked(tmp_path, monkeypatch):
+    """It was read twice (once for the checks, once for the features)."""
+    copy = tmp_path / "gazetteer.geojson"
+    copy.write_text(gazetteer.DEFAULT.read_text(encoding="utf-8"), encoding="utf-8")
+    reads = []
+    real = Path.read_text
+    monkeypatch.setattr(Path, "read_text", lambda p, *a, **k: reads.append(p) or real(p, *a, **k))
+    assert collection.place_features(copy) == collection.place_features()
+    assert reads.count(copy) == 1
+    doc = json.loads(copy.read_text(encoding="utf-8"))
+    doc["features"][1]["properties"]["name"] = doc["features"][0]["properties"]["name"]
+    copy.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(BadFile, match="重复"):
+        collection.place_features(copy)
+    del doc["features"][1]["properties"]["basis"]
+    copy.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(BadFile, match="basis"):
+        collection.place_features(copy)
 
 
 def _same(a: Gazetteer, b: Gazetteer) -> None:
