@@ -51,13 +51,11 @@ from projects.store import users  # noqa: E402
 from projects.store.postgis import query, replace_all  # noqa: E402
 from projects.store.postgis import server as postgres  # noqa: E402
 from projects.store.postgis.tables import (  # noqa: E402
-    GENERATED,
-    INDEXED,
     OWN_COLUMNS,
     close_pools,
     connect,
+    drop_property_columns,
     ensure_schema,
-    generated_column,
 )
 
 #: The requests timed: a name and the provider call's arguments (None: one item by ``get``).
@@ -197,11 +195,7 @@ def save_times(url: str, features: list[dict], runs: int, offset: int) -> str:
 def as_before(url: str) -> None:
     """The table as it was before the property columns and the indexes over the live rows."""
     conn = connect(url)
-    drops = ", ".join(f"DROP COLUMN {generated_column(k)}" for k in GENERATED)
-    conn.execute(f"ALTER TABLE projects {drops}")
-    for key in INDEXED:
-        conn.execute(f"DROP INDEX IF EXISTS projects_live_{key}_idx")
-    conn.execute("DROP INDEX IF EXISTS projects_live_idx")
+    drop_property_columns(conn)
     conn.execute("VACUUM ANALYZE projects")
 
 

@@ -180,18 +180,6 @@ INDEXED = (
     "updated_by",
     "updated_at",
 )
-#: Indexes of an earlier version of the columns (full, not partial), dropped when upgrading.
-_OLD_INDEXES = (
-    "precision",
-    "geo_method",
-    "years_basis",
-    "progress",
-    "phase",
-    "investment",
-    "version",
-    "deleted",
-    "updated_at",
-)
 
 
 def generated_column(key: str) -> str:
@@ -405,9 +393,6 @@ def _add_generated(conn) -> None:
     indexes = {
         r[0] for r in conn.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'projects'")
     }
-    for key in _OLD_INDEXES:
-        if f"projects_prop_{key}_idx" in indexes:
-            conn.execute(f"DROP INDEX projects_prop_{key}_idx")
     if "projects_live_idx" not in indexes:  # counts every live row from the index alone
         conn.execute("CREATE INDEX projects_live_idx ON projects (ord, id) WHERE NOT deleted")
     for key in INDEXED:
@@ -416,6 +401,18 @@ def _add_generated(conn) -> None:
                 f"CREATE INDEX projects_live_{key}_idx ON projects "
                 f"(({property_sql(key)}), ord, id) WHERE NOT deleted"
             )
+
+
+def drop_property_columns(conn) -> None:
+    """Take the ``projects`` table back to what a database made before the property columns
+    has (no ``prop_`` column, no index over the live rows): what :func:`_add_generated`
+    upgrades in place. For the upgrade's test and the bench that compares before and after;
+    every index it drops must be there."""
+    drops = ", ".join(f"DROP COLUMN {generated_column(k)}" for k in GENERATED)
+    conn.execute(f"ALTER TABLE projects {drops}")
+    for key in INDEXED:
+        conn.execute(f"DROP INDEX IF EXISTS projects_live_{key}_idx")  # a prop_'s went with it
+    conn.execute("DROP INDEX projects_live_idx")
 
 
 def _year(value: Any) -> int | None:
