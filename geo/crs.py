@@ -86,13 +86,16 @@ def gcj02_to_wgs84(lon, lat, tol: float = 1e-10, max_iter: int = 30):
     return wlon, wlat
 
 
-def geometry_to_gcj02(geom: shapely.Geometry) -> shapely.Geometry:
-    """A WGS84 geometry shifted to GCJ-02 (for 高德 tiles and Chinese web-map tools)."""
+def geometry_to_gcj02(geom: shapely.Geometry | np.ndarray) -> shapely.Geometry | np.ndarray:
+    """A WGS84 geometry shifted to GCJ-02 (for 高德 tiles and Chinese web-map tools), or an
+    array of them (None stays None). Pass a whole array, not one geometry at a time: the
+    formula then runs once over every coordinate (at 100 000 projects one call per geometry
+    took 4.7 s, nearly all of it numpy's overhead on tiny arrays)."""
     return shapely.transform(geom, wgs84_to_gcj02, interleaved=False)
 
 
-def geometry_from_gcj02(geom: shapely.Geometry) -> shapely.Geometry:
-    """A GCJ-02 geometry converted back to WGS84."""
+def geometry_from_gcj02(geom: shapely.Geometry | np.ndarray) -> shapely.Geometry | np.ndarray:
+    """A GCJ-02 geometry, or an array of them, converted back to WGS84."""
     return shapely.transform(geom, gcj02_to_wgs84, interleaved=False)
 
 

@@ -112,7 +112,7 @@ def export(
     places = referenced_places(records) if fmt in WITH_BOUNDARIES else None
     drawn = [g for g in geometries if g is not None]
     bbox = tuple(float(v) for v in shapely.total_bounds(drawn)) if drawn else None
-    geometries = [to_output_crs(g, crs) for g in geometries]
+    geometries = list(to_output_crs(geometries, crs))
     notes: list[str] = []
     borrowed = sum(1 for r in records if r["geometry_source"] == "place_point")
     if borrowed:

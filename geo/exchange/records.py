@@ -10,6 +10,7 @@ import io
 import json
 import math
 import zipfile
+from collections.abc import Sequence
 from typing import Any
 
 import geopandas as gpd
@@ -134,15 +135,16 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def to_output_crs(geom: shapely.Geometry | None, crs: str) -> shapely.Geometry | None:
-    """A WGS84 geometry in the output CRS (GCJ-02 through the project's own converter)."""
-    if geom is None:
-        return None
+def to_output_crs(geoms: Sequence[shapely.Geometry | None], crs: str) -> np.ndarray:
+    """WGS84 geometries in the output CRS (GCJ-02 through the project's own converter), as an
+    object array (None stays None). All at once: one transform over every coordinate, not one
+    per geometry (at 100 000 projects that was seconds of per-call overhead)."""
+    arr = np.asarray(list(geoms), dtype=object)
+    if crs == WGS84 or not len(arr):
+        return arr
     if crs == GCJ02:
-        return geometry_to_gcj02(geom)
-    if crs == WGS84:
-        return geom
-    return shapely.transform(geom, transformer(WGS84, crs).transform, interleaved=False)
+        return geometry_to_gcj02(arr)
+    return shapely.transform(arr, transformer(WGS84, crs).transform, interleaved=False)
 
 
 def family(geom: shapely.Geometry | None) -> str:

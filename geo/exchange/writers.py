@@ -258,7 +258,7 @@ def _write_layers(
         extra = extra.to_crs(WGS84) if extra.crs is not None else extra
         frame = gpd.GeoDataFrame(
             extra.drop(columns=extra.geometry.name),
-            geometry=[to_output_crs(g, crs) for g in extra.geometry],
+            geometry=to_output_crs(extra.geometry, crs),
             crs=None if CRSS[crs].epsg is None else CRSS[crs].epsg,
         )
         write(frame, layer, label, promote_to_multi=_mixed_multi(frame.geometry))

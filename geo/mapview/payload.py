@@ -119,7 +119,7 @@ def encode_projects(gdf: gpd.GeoDataFrame, *, gcj02: bool = False) -> ProjectPay
     ]
     codes = [PRECISION_CODES[p] for p in gdf["precision"].to_numpy(object)[own][order]]
     if gcj02 and len(geoms):
-        geoms = np.array([crs.geometry_to_gcj02(g) for g in geoms], dtype=object)
+        geoms = crs.geometry_to_gcj02(geoms)
     places: dict[str, int] = {}
     place_rows: list[dict] = []
     refs = []

@@ -35,3 +35,19 @@ def test_geometry_helpers_shift_every_vertex():
     assert shifted.geom_type == "LineString"
     assert all(sx > x for (x, _), (sx, _) in zip(line.coords, shifted.coords, strict=True))
     assert geometry_from_gcj02(shifted).equals_exact(line, 1e-9)
+
+
+def test_an_array_of_geometries_shifts_as_each_one_would_and_keeps_gaps():
+    # The map's GCJ-02 layer and GCJ-02 exports shift a whole catalog in one call.
+    parts = [
+        shapely.Point(106.45, 29.58),
+        None,
+        shapely.LineString([(106.30, 29.60), (106.45, 29.55)]),
+        shapely.MultiPolygon([shapely.box(106.3, 29.6, 106.31, 29.61)]),
+    ]
+    shifted = geometry_to_gcj02(np.array(parts, dtype=object))
+    assert shifted[1] is None
+    for one, many in zip(parts, shifted, strict=True):
+        if one is not None:
+            assert many.equals_exact(geometry_to_gcj02(one), 0)
+            assert not many.equals_exact(one, 1e-4)
