@@ -34,13 +34,13 @@ def main() -> None:
         features = place_features()
         print(f"{len(features)} places · ms min / median / max over {args.runs} runs")
         print(
-            f"gazetteer from the file        {timed(lambda: Gazetteer.from_file(DEFAULT), args.runs, 6)}"
+            f"gazetteer from the file        {timed(lambda: Gazetteer.from_file(DEFAULT), args.runs)}"
         )
         print(
-            f"refresh the places table       {timed(lambda: write_places(url, features), args.runs, 6)}"
+            f"refresh the places table       {timed(lambda: write_places(url, features), args.runs)}"
         )
         print(
-            f"gazetteer from the table       {timed(lambda: Gazetteer.from_database(url), args.runs, 6)}"
+            f"gazetteer from the table       {timed(lambda: Gazetteer.from_database(url), args.runs)}"
         )
 
 
