@@ -126,6 +126,8 @@ class CleanItem:
     cue: str
     raw: str
     link: bool = False  # the item opens a clause naming partners (联动…, 依托…, 与…协同)
+    #: What the named thing builds in itself, no name of its own (…医院建设智慧医院 → 建设智慧医院)
+    builds: str = ""
 
 
 #: Clauses that name partners or existing anchors, not projects of the document.
@@ -166,15 +168,39 @@ def clean_item(raw: str, offset: int, in_box: bool) -> tuple[CleanItem, str, str
         t = _TAILS.sub("", t)
         t, scue2 = strip_suffix_cue(t)
         scue = scue or scue2
+    builds = ""
     if not in_box:
         rest, off, verb = _inner_split(t)
         if off:
             t, start = rest, start + off
             cue = verb if verb in PREFIX_CUES and verb not in NOT_STATUS else cue
+        else:
+            t, builds = _builder(t)
     m = re.match(r"(.+?)“[^”]+”$", t)
     if m and suffix_of(m.group(1)):  # 化龙桥新兴商圈“三大地标商圈”: a slogan after the name
         t = m.group(1)
     t = _trim(t)
     if cue in NOT_STATUS:
         cue = ""
-    return CleanItem(t, start, cue, raw.strip(), link), scue, category
+    return CleanItem(t, start, cue, raw.strip(), link, builds), scue, category
+
+
+#: A name, then 建设 and a nameless facility of its own (智慧医院, 数据中心, 服务平台).
+_BUILDS = r"(.{3,}?)(建设[^为和与及、，]{0,6}(?:医院|中心|平台|系统|网络))"
+
+
+def _builder(text: str) -> tuple[str, str]:
+    """(name, what it builds) of an item whose named thing builds something nameless in itself.
+
+    001:621 加快区人民医院、…、区中西医结合医院建设智慧医院、互联网医院: the hospitals build smart
+    and online services; they are the builders, not the building.
+
+    >>> _builder("区中西医结合医院建设智慧医院")
+    ('区中西医结合医院', '建设智慧医院')
+    >>> _builder("科学城隧道")
+    ('科学城隧道', '')
+    """
+    m = re.fullmatch(_BUILDS, text)
+    if m and suffix_of(m.group(1)) and is_generic(m.group(2)[2:]):
+        return m.group(1), m.group(2)
+    return text, ""

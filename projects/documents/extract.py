@@ -179,7 +179,7 @@ def _sentence_mentions(
         clauses = (
             [_masked_clause([it], [c]) for it, c in zip(run, cleaned, strict=True)]
             if in_box  # a box line lists items, each with its own words
-            else [_masked_clause(run, cleaned)] * len(run)
+            else _builder_clauses(_masked_clause(run, cleaned), cleaned)
         )
         sentence_cue = run_cue or sentence_cue
         head = category_head(category)
@@ -227,6 +227,30 @@ def _sentence_mentions(
                     )
                 )
     return out
+
+
+def _builder_clauses(clause: str, cleaned: list[CleanItem]) -> list[str]:
+    """One clause per item of a run: the run's clause, unless one item's name builds something
+    nameless in itself (CleanItem.builds); then the names up to it are the builders, read with
+    what they build, and the names after it are what is built, read with the governing verb.
+
+    >>> from projects.documents.cues import clean_item
+    >>> items = ["加快区人民医院", "区中西医结合医院建设智慧医院", "互联网医院"]
+    >>> cleaned = [clean_item(t, 0, False)[0] for t in items]
+    >>> _builder_clauses("加快□、□建设智慧医院、□", cleaned)
+    ['加快□、□建设智慧医院', '加快□、□建设智慧医院', '加快建设智慧医院、□']
+    """
+    k = next((i for i, c in enumerate(cleaned) if c.builds), None)
+    if k is None:
+        return [clause] * len(cleaned)
+    at = clause.find(cleaned[k].builds)
+    if at < 0:
+        return [clause] * len(cleaned)
+    end = at + len(cleaned[k].builds)
+    builders, rest = clause[:end], clause[end:].lstrip("、，")
+    lead = clause[: clause.find("□")] if "□" in clause else ""
+    built = lead + cleaned[k].builds + ("、" + rest if rest else "")
+    return [builders] * (k + 1) + [built] * (len(cleaned) - k - 1)
 
 
 def _masked_clause(run: list[Item], cleaned: list[CleanItem]) -> str:

@@ -98,8 +98,10 @@ def status_history(ms: list[Mention], bounds: dict[str, int | None]) -> list[dic
     """One entry per mention that implies a status, oldest document first.
 
     Each says what the words of that line imply (a review fact or a plan's intention), with the
-    verbatim cue and the rule's basis; a mention no words speak for carries DEFAULT_BASIS.
-    Two mentions on one line count once (the one with words wins).
+    verbatim cue and the rule's basis. A mention no words of its line speak for (a 专栏 item)
+    says what the same part of its document says elsewhere of the project, else carries
+    DEFAULT_BASIS; a mention that only relies on a project the same part says is being built
+    takes that reading. Two mentions on one line count once (the one with words wins).
     """
     by_line: dict[tuple[str, int], dict[str, Any]] = {}
     for m in ms:
@@ -119,9 +121,83 @@ def status_history(ms: list[Mention], bounds: dict[str, int | None]) -> list[dic
         old = by_line.get((m.doc, m.line))
         if old is None or (old["basis"] == DEFAULT_BASIS and j.basis != DEFAULT_BASIS):
             by_line[(m.doc, m.line)] = entry
-    return sorted(
+    history = sorted(
         by_line.values(), key=lambda e: (_doc_order(e["doc"]), e["part"] != "review", e["line"])
     )
+    history = [_not_running_while_built(e, history) for e in history]
+    return [_words_of_the_part(e, history) for e in history]
+
+
+#: Rules that say a project is being prepared or built, and the weak reading of one as running
+#: (it is relied on, its role is to be used: 发挥, 依托, 对接) that they outweigh in the same part.
+BUILDING_RULES = ("已开工", "开工", "争取/谋划", "依托其建设", "加快投用", "进展")
+RELIED_ON = "既有依托"
+BUILT_WHY = (
+    "同一文件同一部分写明它正在建设或筹备（{where}“{cue}”），这里说的是它将发挥的作用，不是已在运行"
+)
+
+
+def _not_running_while_built(
+    entry: dict[str, Any], history: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """A mention that only relies on a project (发挥…功能) takes the part's words of building it.
+
+    001:701 更好发挥重庆西站、成渝中线高铁科学城站、沙坪坝站枢纽集聚优势 reads the three stations
+    as running; the same plan says 加快建设科学城高铁站 (001:749), so there the station's role is
+    a hope, not a fact. Stronger readings of what exists (提档升级, 改造提升) are left alone: an
+    existing hospital may have a new wing under way.
+    """
+    if _rule(entry) != RELIED_ON:
+        return entry
+    built = [
+        h
+        for h in history
+        if h["doc"] == entry["doc"] and h["part"] == entry["part"] and _rule(h) in BUILDING_RULES
+    ]
+    if not built:
+        return entry
+    best = max(built, key=lambda h: rank(h["status"]))
+    why = BUILT_WHY.format(where=f"{best['doc'][:3]}:{best['line']}", cue=best["cue"])
+    return {**entry, "status": best["status"], "basis": f"{_rule(best)}：{why}"}
+
+
+#: The basis of a mention no words of its own line speak for (a 专栏 item), taking the words the
+#: same part of the same document says elsewhere of the same project: ``rule：…``.
+INHERITED_WHY = "专栏里未写进度，取同一文件正文 {where} 的表述（{cue}）；{why}"
+
+
+def _words_of_the_part(entry: dict[str, Any], history: list[dict[str, Any]]) -> dict[str, Any]:
+    """A default entry takes the status the same part of the same document gives the project.
+
+    A 专栏 box lists names without verbs; the running text of the same document often says where
+    the same project stands (001:796 lists 科学城高铁站, 001:749 says 加快建设科学城高铁站; 001:790
+    lists 渝遂高速拓宽改造, 001:784 says 争取…开工). The box mention says what its document says,
+    read as ``current_status`` reads one part (the most advanced, unless the part says it is new).
+    Entries with words of their own, and defaults no worded mention of their part speaks for,
+    stay as they are.
+    """
+    if entry["basis"] != DEFAULT_BASIS:
+        return entry
+    same = [
+        h
+        for h in history
+        if h["doc"] == entry["doc"]
+        and h["part"] == entry["part"]
+        and h["basis"] != DEFAULT_BASIS
+        and rank(h["status"]) >= 0
+    ]
+    if any(_rule(h) == NEW_RULE for h in same):
+        same = [h for h in same if not _existing(h)]
+    if not same:
+        return entry
+    # the first of the most advanced, a line's own reading before one corrected by another line
+    best = max(same, key=lambda h: (rank(h["status"]), BUILT_WHY[:8] not in h["basis"]))
+    where = f"{best['doc'][:3]}:{best['line']}"
+    key, _, why = best["basis"].partition("：")
+    said = INHERITED_WHY.format(where=where, cue=best["cue"], why=why)
+    # the cue says where its words stand: the details pane shows the cue beside the box's line
+    cue = f"第{best['line']}行：{best['cue']}"
+    return {**entry, "status": best["status"], "cue": cue, "basis": f"{key}：{said}"}
 
 
 def current_status(history: list[dict[str, Any]]) -> str | None:

@@ -13,7 +13,8 @@ from projects.documents.status import (
     rank,
     status_of,
 )
-from projects.records import build_records, document_mentions
+from projects.records import CURATION_PATH, build_records, document_mentions, read_curation
+from projects.records.curation import accepted_mentions
 from projects.sources import read_lines
 from projects.vocab import DOCUMENTS, STATUSES
 
@@ -70,7 +71,12 @@ def judged(seeds):
     bounds = {d.file: plan_boundary(read_lines(d.file, seeds)) for d in DOCUMENTS}
     years = {d.file: d.period for d in DOCUMENTS}
     out: dict[tuple[str, int], list[tuple[str, str, str]]] = {}
-    for m in document_mentions(seeds):
+    found = document_mentions(seeds)
+    lines_by_doc = {d.file: read_lines(d.file, seeds) for d in DOCUMENTS}
+    # and the mentions reviewed ``accept`` rows add (001:635 中梁都市村庄), read as the build reads them
+    seen = {(m.doc, m.line, m.name) for m in found}
+    accepted = accepted_mentions(read_curation(CURATION_PATH), lines_by_doc, found)
+    for m in found + [m for m in accepted if (m.doc, m.line, m.name) not in seen]:
         first, last = years[m.doc]
         j = judge(m.clause, m.cue, part_of(m.line, bounds[m.doc]), multi_year=last > first)
         out.setdefault((m.doc[:3], m.line), []).append((m.name, j.rule, j.status))
@@ -284,12 +290,78 @@ def test_an_accepted_name_absent_from_its_line_reads_the_clause_of_its_stem(reco
 
 def test_a_box_default_gives_way_to_words_of_the_running_text(records):
     # 001:764 lists “重庆1949”剧院 in box 10 with no verb; 001:846 依托“重庆·1949”剧院推出红色主题
-    # 精品实景剧 relies on it as a stage that runs
+    # 精品实景剧 relies on it as a stage that runs: the box mention says what its document says
     rec = records["“重庆1949”剧院"]
     said = {h["line"]: (h["status"], h["basis"]) for h in rec["status_history"]}
-    assert said[764] == ("规划", DEFAULT_BASIS)
     assert said[846][0] == "运营" and said[846][1].startswith("既有依托")
+    assert said[764][0] == "运营" and said[764][1] != DEFAULT_BASIS
+    assert said[764][1].startswith("既有依托：专栏里未写进度") and "001:846" in said[764][1]
     assert rec["status"] == "运营"
+
+
+@pytest.mark.parametrize(
+    ("name", "line", "status", "source"),
+    [
+        # 001:796 客货枢纽：科学城高铁站，沙坪坝站、重庆西站，… (box 12, no verb)
+        ("成渝中线高铁科学城站", 796, "在建", 749),  # 001:749 加快建设科学城高铁站
+        ("重庆西站", 796, "运营", 691),  # 001:691 发挥好重庆西站…枢纽功能 (001:12 投用)
+        ("沙坪坝站", 796, "运营", 691),
+        # 001:789 轨道线路：轨道9号线一期，7号线一期工程、17号线一期… (box 12)
+        ("轨道9号线一期", 789, "在建", 783),  # 001:783 加快推进轨道交通9号线…等建设
+        ("轨道17号线一期", 789, "在建", 783),
+        # 001:675 国际交往空间：…国际枢纽园区商务中心… (box 7); 001:738 推进…园区商务中心等建设
+        ("国际枢纽园区商务中心", 675, "在建", 738),
+        # 001:627 商贸商务重点项目：…佛罗伦萨小镇 (box 5); 001:619 以…佛罗伦萨小镇为核心
+        ("佛罗伦萨小镇", 627, "运营", 619),
+    ],
+)
+def test_a_box_item_says_what_the_running_text_of_its_document_says(
+    records, name, line, status, source
+):
+    (entry,) = [h for h in records[name]["status_history"] if h["line"] == line]
+    assert entry["status"] == status
+    assert f"001:{source}" in entry["basis"] and entry["cue"]
+
+
+def test_a_box_item_no_line_of_its_document_speaks_for_stays_a_default(records):
+    # 001:796 重庆国际物流城综合货运枢纽: no other line of 001 names it
+    (entry,) = records["重庆国际物流城综合货运枢纽"]["status_history"]
+    assert (entry["line"], entry["status"], entry["basis"]) == (796, "规划", DEFAULT_BASIS)
+    # the words of another document do not reach a box: 区妇幼保健院建设工程（一期） (001:945)
+    (entry,) = records["区妇幼保健院建设工程（一期）"]["status_history"]
+    assert entry["basis"] == DEFAULT_BASIS
+
+
+def test_relying_on_a_station_the_same_plan_builds_is_no_reading_of_it_as_running(records):
+    # 001:701 更好发挥重庆西站、成渝中线高铁科学城站、沙坪坝站枢纽集聚优势: the same plan says
+    # 加快建设科学城高铁站 (001:749); 重庆西站 and 沙坪坝站 (in use, 001:12) stay 运营
+    said = {h["line"]: h for h in records["成渝中线高铁科学城站"]["status_history"]}
+    assert said[701]["status"] == "在建" and "001:749" in said[701]["basis"]
+    assert judge("更好发挥□、□、□枢纽集聚优势", "", "plan").status == "运营"
+    west = {h["line"]: h["status"] for h in records["重庆西站"]["status_history"]}
+    assert west[691] == "运营"
+
+
+def test_hospitals_building_smart_services_are_the_builders_that_run(judged, records):
+    # 001:621 加快区人民医院、区中医院、区妇幼保健院、区陈家桥医院、区中西医结合医院建设智慧医院、
+    # 互联网医院: the hospitals build online services; the 互联网医院 is what is built
+    hits = {n: (rule, s) for n, rule, s in judged[("001", 621)]}
+    for name in ("区人民医院", "区中医院", "区妇幼保健院", "区陈家桥医院", "区中西医结合医院"):
+        assert hits[name] == ("建设主体", "运营"), name
+    assert hits["互联网医院"] == ("进展", "在建")
+    assert "区中西医结合医院建设智慧医院" not in hits
+    lines = {h["line"] for h in records["区中西医结合医院"]["status_history"]}
+    assert 621 in lines  # the mention is linked to its record
+    # a name then 建设 and a named project is no builder: 土主污水处理厂主干管网建设提前1年竣工
+    assert judge("□建设提前1年竣工", "", "review").rule != "建设主体"
+
+
+def test_the_building_of_a_place_as_the_focus_is_a_plan(records):
+    # 001:635 以中梁都市村庄和缙云山麓美丽乡村建设为重点: what is built is the focus, not a place
+    # relied on; 001:725 以中梁都市村庄为核心 reads it as a place that is there
+    said = {h["line"]: h["status"] for h in records["中梁都市村庄"]["status_history"]}
+    assert said[635] == "规划" and said[725] == "运营"
+    assert judge("以□和缙云山麓美丽乡村建设为重点", "", "review").status == "在建"
 
 
 def test_relying_on_one_place_to_build_another_is_no_reading_of_the_other_as_existing(records):
@@ -327,8 +399,8 @@ def test_places_renewed_or_built_around_exist(records):
         (entry,) = [h for h in records[name]["status_history"] if h["line"] == 709]
         assert entry["status"] == "运营" and "城市更新" in entry["cue"], entry
     # 001:619 以融创茂、重庆全球贸易港、佛罗伦萨小镇为核心; 001:666 依托…佛罗伦萨小镇: an outlet
-    # that runs, though box 5 (001:627) lists it with no verb
+    # that runs; box 5 (001:627) lists it with no verb and says what 001 says of it
     rec = records["佛罗伦萨小镇"]
     said = {h["line"]: h["status"] for h in rec["status_history"]}
-    assert said == {619: "运营", 627: "规划", 666: "运营"}
+    assert said == {619: "运营", 627: "运营", 666: "运营"}
     assert rec["status"] == "运营"
