@@ -115,9 +115,18 @@ KIND_RULES: tuple[tuple[str, str], ...] = (
     (r"(?:湿地公园|山地公园|生态公园|科技公园|城市公园|(?<!体育)(?<!文化)公园)$", "生态环保"),
     (r"医院$|(?:学校|小学|中学|幼儿园|校区)(?:（[^）]*）)?$|健身|体育|运动基地$", "社会民生"),
     (r"上跨铁路通道|跨铁路桥$|连接通道|立交$|隧道$|大桥$|公交站场$|城市路网$|断头路$", "交通"),
+    # what serves the port and imports is the open platform, in whatever box it is listed: the
+    # same 重庆进口医药仓储分拨基地 stands in box 4 (现代物流, 001:610) and box 7 (口岸经济平台,
+    # 001:673); an ordinary logistics base of box 4 (重庆交运物流基地) is industry
+    (r"进口|跨境|口岸|保税|一带一路|陆海新通道|东盟", "开放平台"),
+    # a charging network for electric cars is 融合基础设施 (001:806), also where box 10 lists it
+    (r"充电(?:项目|桩|站)$", "新型基础设施"),
     (r"污水处理|水厂|变电站$|雨水净化站$", "市政设施"),
     # a works that makes things is industry, whatever it makes (激光能装置研发生产基地, 000:54)
     (r"(?:生产基地|制造基地|制造中心)$", "产业"),
+    # an industrial park is industry, whatever it hosts (国际物流数字经济产业园区, 001:666; 凤凰山
+    # 创意园, one of the 新经济产业空间 of 001:534); a science park (科技产业园) is left to its box
+    (r"(?:(?<!科技)产业园区?|(?<!文)创意园)(?:[一二三四五]期)?$", "产业"),
 )
 
 

@@ -20,7 +20,24 @@ from projects.records import build_records
         ("金沙星座·科创园", [4], "科技创新"),
         ("中电光谷·智创园", [4], "科技创新"),
         ("建筑职院·双创园", [4], "科技创新"),  # 001:608 科技服务
-        ("凤凰山创意园", [], "文化旅游"),  # a creative park is no 科创园
+        # a creative park is no 科创园, but an industrial space: 001:534 新增特钢创意产业园、凤凰山
+        # 创意园等新经济产业空间; 002:81 lists it with 1491创意产业园 under 城市形象
+        ("凤凰山创意园", [], "产业"),
+        ("凤凰山创意园一期", [], "产业"),  # 002:81 建成投用凤凰山创意园一期
+        ("国际物流数字经济产业园区", [], "产业"),  # 001:666 建设国际物流数字经济产业园区
+        ("区级人力资源服务产业园区", [2], "产业"),  # an industrial park in the 科技创新 box 2
+        # logistics bases (001:610, box 4 现代物流): what serves the port and imports is the open
+        # platform, as box 7 (口岸经济平台, 001:673) lists the same 重庆进口医药仓储分拨基地
+        ("重庆进口医药仓储分拨基地", [4, 7], "开放平台"),
+        ("重庆进口医药仓储分拨基地", [4], "开放平台"),
+        ("重庆进口整车分拨中心", [4], "开放平台"),
+        ("普洛斯跨境贸易物流基地", [4], "开放平台"),
+        ("“一带一路”国际商品交易中心", [4, 7], "开放平台"),  # 001:611 and 001:673
+        ("重庆交运物流基地", [4], "产业"),  # an ordinary logistics base is industry
+        ("安博重庆西部国际物流中心", [4], "产业"),
+        ("重庆铁路口岸专用连接通道工程", [7], "交通"),  # a road to the port stays a road
+        # 001:767 (box 10) and 001:806 (box 13 融合基础设施) list the same charging network
+        ("国际物流园区智能充电项目", [10, 13], "新型基础设施"),
     ],
 )
 def test_the_name_says_what_the_thing_is(name, boxes, sector):
@@ -37,3 +54,13 @@ def test_curated_heritage_sites_and_resorts_have_their_sector(seeds):
     ):
         assert by_name[name]["sector"] == sector, name
         assert by_name[name]["sector_basis"].startswith("整理：人工核定")
+
+
+def test_a_thing_listed_in_two_boxes_has_one_sector_by_what_it_is(seeds):
+    # box 4 (001:610 现代物流) and box 7 (001:673 口岸经济平台) list the same import base; a
+    # tie of the two box themes (产业, 开放平台) once gave the first box's
+    records = {r["name"]: r for r in build_records(seeds)}
+    rec = records["重庆进口医药仓储分拨基地"]
+    assert {s["line"] for s in rec["sources"]} == {610, 673}
+    assert rec["sector"] == "开放平台" and "专栏4" in rec["sector_basis"]
+    assert records["重庆交运物流基地"]["sector"] == "产业"
