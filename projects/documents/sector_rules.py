@@ -113,7 +113,12 @@ KIND_RULES: tuple[tuple[str, str], ...] = (
         "文化旅游",
     ),
     (r"(?:湿地公园|山地公园|生态公园|科技公园|城市公园|(?<!体育)(?<!文化)公园)$", "生态环保"),
-    (r"医院$|(?:学校|小学|中学|幼儿园|校区)(?:（[^）]*）)?$|健身|体育|运动基地$", "社会民生"),
+    # a civic activity centre is a public facility like the sports base beside it in box 10
+    # (001:764 科学城市民活动中心、沙坪坝区户外体育运动基地), not the renewal of a quarter
+    (
+        r"医院$|(?:学校|小学|中学|幼儿园|校区)(?:（[^）]*）)?$|健身|体育|运动基地$|市民(?:活动)?中心$",
+        "社会民生",
+    ),
     (r"上跨铁路通道|跨铁路桥$|连接通道|立交$|隧道$|大桥$|公交站场$|城市路网$|断头路$", "交通"),
     # what serves the port and imports is the open platform, in whatever box it is listed: the
     # same 重庆进口医药仓储分拨基地 stands in box 4 (现代物流, 001:610) and box 7 (口岸经济平台,

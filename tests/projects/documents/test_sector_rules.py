@@ -38,6 +38,9 @@ from projects.records import build_records
         ("重庆铁路口岸专用连接通道工程", [7], "交通"),  # a road to the port stays a road
         # 001:767 (box 10) and 001:806 (box 13 融合基础设施) list the same charging network
         ("国际物流园区智能充电项目", [10, 13], "新型基础设施"),
+        # 001:764 (box 10 城市更新) 科学城市民活动中心、沙坪坝区户外体育运动基地: public facilities
+        ("科学城市民活动中心", [10], "社会民生"),
+        ("沙坪坝区户外体育运动基地", [10], "社会民生"),
     ],
 )
 def test_the_name_says_what_the_thing_is(name, boxes, sector):
