@@ -7,7 +7,7 @@ from typing import Any
 
 from projects.documents import Mention
 from projects.documents.sector_rules import district_for, sector_with_basis
-from projects.documents.status import DEFAULT_BASIS, judge, part_of, rank
+from projects.documents.status import DEFAULT_BASIS, WEAKEST, judge, part_of, rank
 from projects.documents.surface_forms import add_surface_form, line_text
 from projects.documents.zone_rules import zone_of_mention, zone_of_name, zone_of_route
 from projects.records.merge_keys import base_key, merge_key
@@ -125,6 +125,7 @@ def status_history(ms: list[Mention], bounds: dict[str, int | None]) -> list[dic
         by_line.values(), key=lambda e: (_doc_order(e["doc"]), e["part"] != "review", e["line"])
     )
     history = [_not_running_while_built(e, history) for e in history]
+    history = [_made_of_what_runs(e, history) for e in history]
     return [_words_of_the_part(e, history) for e in history]
 
 
@@ -161,6 +162,32 @@ def _not_running_while_built(
     return {**entry, "status": best["status"], "basis": f"{_rule(best)}：{why}"}
 
 
+#: Why a bare 打造 / 建设 of a thing the same part reads as running is no plan to build it.
+RUNNING_WHY = "计划中只说打造、建设，而同一文件同一部分写明它已在运行（{where}“{cue}”）：打造的是已有的它，不是新建"
+
+
+def _made_of_what_runs(entry: dict[str, Any], history: list[dict[str, Any]]) -> dict[str, Any]:
+    """A plan's bare 打造 / 建设 of a thing its own part reads as running says it runs.
+
+    001:603 统筹打造黄金湾·智谷、金沙星座·科创园、青凤高科创新孵化中心等集约型高密度都市楼宇
+    reads 规划 by its words alone; the same plan says 推动金沙星座·科创园…高质量发展 (001:534) and
+    提升…金沙星座·科创园等平台功能 (001:546): what is made denser is a park that runs. Only the
+    weakest reading gives way, only to readings of the part's own words (not to a box item that
+    took them, nor one corrected by building), and never where the part says the thing is new.
+    """
+    if _rule(entry) != WEAKEST or entry["part"] != "plan":
+        return entry
+    same = [h for h in history if h["doc"] == entry["doc"] and h["part"] == entry["part"]]
+    if any(_rule(h) == NEW_RULE for h in same):
+        return entry
+    running = [h for h in same if _existing(h) and INHERITED_WHY[:6] not in h["basis"] and h["cue"]]
+    if not running:
+        return entry
+    best = running[0]
+    why = RUNNING_WHY.format(where=f"{best['doc'][:3]}:{best['line']}", cue=best["cue"])
+    return {**entry, "status": best["status"], "basis": f"{_rule(best)}：{why}"}
+
+
 #: The basis of a mention no words of its own line speak for (a 专栏 item), taking the words the
 #: same part of the same document says elsewhere of the same project: ``rule：…``.
 INHERITED_WHY = "专栏里未写进度，取同一文件正文 {where} 的表述（{cue}）；{why}"
@@ -185,6 +212,9 @@ def _words_of_the_part(entry: dict[str, Any], history: list[dict[str, Any]]) -> 
         and h["part"] == entry["part"]
         and h["basis"] != DEFAULT_BASIS
         and rank(h["status"]) >= 0
+        # 加快区妇幼保健院…建设智慧医院 (001:621) says the hospital runs and builds; it says
+        # nothing of the 区妇幼保健院建设工程（一期） a box (001:945) lists under the same record
+        and _rule(h) != BUILDER_RULE
     ]
     if any(_rule(h) == NEW_RULE for h in same):
         same = [h for h in same if not _existing(h)]
@@ -248,6 +278,8 @@ def current_status(history: list[dict[str, Any]]) -> str | None:
 
 #: The status rule that says a thing is new, and those that read it as existing.
 NEW_RULE = "新建/新增"
+#: The rule that reads a name as the builder of a nameless thing after it (001:621).
+BUILDER_RULE = "建设主体"
 EXISTING_RULES = ("既有提升", "既有景区", "既有依托")
 
 

@@ -327,9 +327,13 @@ def test_a_box_item_no_line_of_its_document_speaks_for_stays_a_default(records):
     # 001:796 重庆国际物流城综合货运枢纽: no other line of 001 names it
     (entry,) = records["重庆国际物流城综合货运枢纽"]["status_history"]
     assert (entry["line"], entry["status"], entry["basis"]) == (796, "规划", DEFAULT_BASIS)
-    # the words of another document do not reach a box: 区妇幼保健院建设工程（一期） (001:945)
-    (entry,) = records["区妇幼保健院建设工程（一期）"]["status_history"]
-    assert entry["basis"] == DEFAULT_BASIS
+    # the words of another document do not reach a box: 001:675 (box 7) lists 成渝中线高铁科学城站
+    # TOD城市综合体; only 000 (35 建成…科学城站TOD项目, 66 高标准建设…) speaks of it
+    said = {
+        (h["doc"][:3], h["line"]): h
+        for h in records["成渝中线高铁科学城站TOD城市综合体"]["status_history"]
+    }
+    assert said[("001", 675)]["basis"] == DEFAULT_BASIS and ("000", 35) in said
 
 
 def test_relying_on_a_station_the_same_plan_builds_is_no_reading_of_it_as_running(records):
@@ -404,3 +408,20 @@ def test_places_renewed_or_built_around_exist(records):
     said = {h["line"]: h["status"] for h in rec["status_history"]}
     assert said == {619: "运营", 627: "运营", 666: "运营"}
     assert rec["status"] == "运营"
+
+
+def test_a_bare_make_of_what_its_own_part_reads_as_running_says_it_runs(records):
+    # 001:603 统筹打造黄金湾·智谷、金沙星座·科创园、青凤高科创新孵化中心等集约型高密度都市楼宇:
+    # the same plan reads the park as running (001:534 推动…金沙星座·科创园…高质量发展, 001:546
+    # 提升…金沙星座·科创园等平台功能): what is made denser exists
+    said = {h["line"]: h for h in records["金沙星座·科创园"]["status_history"]}
+    assert said[603]["status"] == "运营" and "001:534" in said[603]["basis"]
+    assert said[603]["basis"].startswith("既有依托")
+    # another document's reading does not reach: 000:33 以大格局打造五云湖城市中心、嘉陵湾区等
+    # 标志性、引领性项目 stays a plan though 001:709 renews 嘉陵湾区 as a quarter that is there
+    lines = {(h["doc"][:3], h["line"]): h["status"] for h in records["嘉陵湾区"]["status_history"]}
+    assert lines[("000", 33)] == "规划" and lines[("001", 709)] == "运营"
+    # nor where the part says the thing is new: 001:534 新增…凤凰山创意园 stays 规划
+    new = {h["line"]: h["status"] for h in records["凤凰山创意园"]["status_history"]}
+    assert new[534] == "规划"
+
