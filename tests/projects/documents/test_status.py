@@ -417,6 +417,8 @@ def test_a_bare_make_of_what_its_own_part_reads_as_running_says_it_runs(records)
     said = {h["line"]: h for h in records["金沙星座·科创园"]["status_history"]}
     assert said[603]["status"] == "运营" and "001:534" in said[603]["basis"]
     assert said[603]["basis"].startswith("既有依托")
+    # 001:601 依托…金沙星座·科创园等创新平台 is linked and read as running
+    assert said[601]["status"] == "运营"
     # another document's reading does not reach: 000:33 以大格局打造五云湖城市中心、嘉陵湾区等
     # 标志性、引领性项目 stays a plan though 001:709 renews 嘉陵湾区 as a quarter that is there
     lines = {(h["doc"][:3], h["line"]): h["status"] for h in records["嘉陵湾区"]["status_history"]}
@@ -425,3 +427,13 @@ def test_a_bare_make_of_what_its_own_part_reads_as_running_says_it_runs(records)
     new = {h["line"]: h["status"] for h in records["凤凰山创意园"]["status_history"]}
     assert new[534] == "规划"
 
+
+def test_a_box_item_takes_no_words_of_its_project_as_the_builder_of_something_else(records):
+    # 001:945 (box 17) 区妇幼保健院建设工程（一期） is the 妇幼保健院迁扩建工程 of 001:915, one record
+    # with 区妇幼保健院; 001:621 加快…区妇幼保健院…建设智慧医院 says the hospital runs and builds
+    # online services, nothing of its new building
+    said = {(h["doc"][:3], h["line"]): h for h in records["区妇幼保健院"]["status_history"]}
+    assert said[("001", 621)]["status"] == "运营"
+    assert said[("001", 945)]["status"] == "规划" and "建设主体" not in said[("001", 945)]["basis"]
+    assert said[("001", 915)]["status"] == "规划"  # 完成…迁扩建工程: the period's target
+    assert records["区妇幼保健院"]["status"] == "在建"  # 002:41 …迁建项目即将投用 (2024 review)
