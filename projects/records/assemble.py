@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from typing import Any
 
@@ -291,6 +292,29 @@ def _existing(entry: dict[str, Any]) -> bool:
     return _rule(entry) in EXISTING_RULES
 
 
+#: A name that is works on an existing thing (重庆铁路集装箱中心站扩能改造): that the thing runs is
+#: in the name; a plan that raises or improves it plans the works.
+WORKS_NAME = re.compile(r"(?:扩能改造|改造提升|提升改造|升级改造|扩能|提升工程|改造工程|改造)$")
+WORKS_WHY = "名称是对已有设施的改造：提升、优化它，就是计划中要做的这项改造，不是说改造已在运行"
+
+
+def _works_on_what_runs(name: str, entry: dict[str, Any]) -> dict[str, Any]:
+    """A plan's 提升 / 优化 of the thing a works record improves is the works planned.
+
+    000:150 提升…铁路集装箱中心站等功能平台的集散运输能力 says the station runs; for the record of
+    its 扩能改造 (001:674), merged with it, raising its capacity is the works, planned.
+
+    >>> e = {"basis": "既有提升：…", "status": "运营", "part": "plan"}
+    >>> _works_on_what_runs("重庆铁路集装箱中心站扩能改造", e)["status"]
+    '规划'
+    >>> _works_on_what_runs("重庆铁路集装箱中心站", e)["status"]
+    '运营'
+    """
+    if _rule(entry) != "既有提升" or entry["part"] != "plan" or not WORKS_NAME.search(name):
+        return entry
+    return {**entry, "status": "规划", "basis": f"{_rule(entry)}：{WORKS_WHY}"}
+
+
 def make_record(
     key: str,
     ms: list[Mention],
@@ -326,7 +350,7 @@ def make_record(
         add_surface_form(rec, src, m, lines_by_doc)
     rec["sources"] = list(sources.values())
 
-    history = status_history(ms, bounds)
+    history = [_works_on_what_runs(name, e) for e in status_history(ms, bounds)]
     rec["status_history"] = history
     rec["status"] = current_status(history) or rec["status"]
     rec["start_year"], rec["end_year"], rec["years_basis"] = years_of(ms, bounds)

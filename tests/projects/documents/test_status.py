@@ -437,3 +437,17 @@ def test_a_box_item_takes_no_words_of_its_project_as_the_builder_of_something_el
     assert said[("001", 945)]["status"] == "规划" and "建设主体" not in said[("001", 945)]["basis"]
     assert said[("001", 915)]["status"] == "规划"  # 完成…迁扩建工程: the period's target
     assert records["区妇幼保健院"]["status"] == "在建"  # 002:41 …迁建项目即将投用 (2024 review)
+
+
+def test_raising_what_a_works_improves_is_the_works_planned(records):
+    # 000:150 提升…铁路集装箱中心站等功能平台的集散运输能力 reads the station as running; the record
+    # is its 扩能改造 (001:674 口岸功能设施), and raising its capacity is that works, planned
+    rec = records["重庆铁路集装箱中心站扩能改造"]
+    said = {(h["doc"][:3], h["line"]): h for h in rec["status_history"]}
+    assert said[("000", 150)]["status"] == "规划" and "改造" in said[("000", 150)]["basis"]
+    assert rec["status"] == "规划"
+    # a place renewed that is no works stays running: 002:80 提质扩容三峡广场商圈
+    square = {
+        (h["doc"][:3], h["line"]): h["status"] for h in records["三峡广场商圈"]["status_history"]
+    }
+    assert square[("002", 80)] == "运营"
