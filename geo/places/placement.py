@@ -188,7 +188,10 @@ def position(
 
 
 def _curated(props, curated, gaz) -> GeocodeResult | None:
-    row = curated.get(str(props.get("id"))) or curated.get(str(props.get("name")))
+    # by id, else by name, else by a name the record also goes by: a row keyed by the spelling of
+    # one line (量子通信器件联合重点实验室, 001:701) still places the record named by another (001:540)
+    keys = [props.get("id"), props.get("name"), *(props.get("aliases") or [])]
+    row = next((curated[str(k)] for k in keys if k and str(k) in curated), None)
     if row is None:
         return None
     cites = citations(row["why"])

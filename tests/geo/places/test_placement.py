@@ -389,3 +389,20 @@ def test_curated_rows_name_their_project_and_cite_real_lines(catalog, seeds):
         # A row naming a zone's stand-in gives that zone, not a token point.
         if row["place"] in STAND_INS:
             assert (props["precision"], props["zone"]) == ("zone", STAND_INS[row["place"]]), key
+
+
+def test_every_curated_row_places_a_record_also_by_a_name_it_goes_by(catalog):
+    """No row of data/placements.csv is dead: a row keyed by the spelling of one line places the
+    record that another line names (001:701 量子通信器件联合重点实验室 is the 量子通信器件联合
+    实验室 of 001:540; its row said only the 科学城, the west, and placed nothing)."""
+    curated = {
+        k
+        for f in catalog
+        if f["properties"]["geo_method"] == "curated"
+        for k in (f["properties"]["id"], f["properties"]["name"], *f["properties"]["aliases"])
+    }
+    assert set(placement.read_placements()) <= curated
+    (lab,) = [
+        f["properties"] for f in catalog if f["properties"]["name"] == "量子通信器件联合实验室"
+    ]
+    assert (lab["geo_method"], lab["zone"]) == ("curated", "西")
