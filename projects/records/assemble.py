@@ -151,6 +151,13 @@ def _not_running_while_built(
     """
     if _rule(entry) != RELIED_ON:
         return entry
+    # …unless the review of the same document reports it in use: 001:11 黄金湾·智谷等平台投运, so
+    # 依托…黄金湾·智谷…等创新平台 (001:601) relies on what runs, whatever 001:701 still builds there
+    if any(
+        h["doc"] == entry["doc"] and h["part"] == "review" and h["status"] in ("运营", "建成")
+        for h in history
+    ):
+        return entry
     built = [
         h
         for h in history

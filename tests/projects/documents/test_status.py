@@ -451,3 +451,14 @@ def test_raising_what_a_works_improves_is_the_works_planned(records):
         (h["doc"][:3], h["line"]): h["status"] for h in records["三峡广场商圈"]["status_history"]
     }
     assert square[("002", 80)] == "运营"
+
+
+def test_relying_on_what_the_review_reports_in_use_is_relying_on_what_runs(records):
+    # 001:601 依托…黄金湾·智谷…等创新平台: 001:11 (the review of the same plan) says 黄金湾·智谷等
+    # 平台投运, so the plan's 加快推进…黄金湾·智谷等重点科技项目建设 (001:701) does not make the
+    # reliance a hope; 成渝中线高铁科学城站, which no review reports open, still yields (001:701)
+    said = {h["line"]: h for h in records["黄金湾·智谷"]["status_history"]}
+    assert said[11]["status"] == "运营" and said[601]["status"] == "运营"
+    assert said[701]["status"] == "在建"
+    station = {h["line"]: h["status"] for h in records["成渝中线高铁科学城站"]["status_history"]}
+    assert station[701] == "在建"
