@@ -111,13 +111,13 @@ def load(kind: str, key: tuple) -> Any:
 
 
 def keep(kind: str, key: tuple, value: Any) -> None:
-    """Keep ``value`` as the snapshot of ``kind`` for ``key``: written once the page has sent
-    what it draws (:func:`flush`), or :data:`LATEST` seconds from now if no page does. The
+    """Keep ``value`` as the snapshot of ``kind`` for ``key``: written once a page's map has
+    painted (:func:`flush`), or :data:`LATEST` seconds from now if no page says so. The
     newest :data:`KEEP` of a kind stay.
 
-    Why later: pickling a 100 000-project catalog holds the interpreter for seconds, and
-    written at once it competed with the first page for it. Once the page is sent, the
-    server waits while the browser draws the map, and the writing costs nobody anything."""
+    Why later: pickling a 100 000-project catalog holds the interpreter for seconds. Written
+    at once, it competed with the first page for it; written as soon as the page was sent, it
+    held up the map's own requests (its scripts and layers) while the browser drew it."""
     path = _path(kind, key)
     if path is None:
         return
@@ -134,7 +134,7 @@ def keep(kind: str, key: tuple, value: Any) -> None:
 
 def flush() -> None:
     """Start writing, in the background, the snapshots kept so far (the page calls this at the
-    end of each run; a no-op when nothing waits)."""
+    end of each run once its map has painted; a no-op when nothing waits)."""
     global _timer
     with _writing_lock:
         items = list(_pending.items())
