@@ -43,10 +43,13 @@
   var D = null, n = 0, nOwn = 0, state = "";
   var members = [], zoneCount = {}, districtList = [];
 
+  // Leaflet's own LatLng objects, which it keeps as they are: [lat, lng] pairs would each be
+  // copied into one, and the pairs thrown away (at 100 000 projects that garbage was a good
+  // part of the first draw's collector time).
   function ll(a, s) {
-    var out = [], x = 0, y = 0, ox = D.o[0], oy = D.o[1];
+    var out = new Array(a.length / 2), x = 0, y = 0, ox = D.o[0], oy = D.o[1];
     for (var j = 0; j < a.length; j += 2) {
-      x += a[j]; y += a[j + 1]; out.push([oy + y / s, ox + x / s]);
+      x += a[j]; y += a[j + 1]; out[j / 2] = new L.LatLng(oy + y / s, ox + x / s);
     }
     return out;
   }
