@@ -5,7 +5,7 @@ Prints figures; asserts nothing.
     .venv/bin/python bench/bench_gcj02.py [--sizes 600 10000 100000] [--runs 5]
 
 600 is the real catalog; the others are synthetic (bench/synthetic.py). Each figure is ms
-min / median / max over ``--runs`` runs, the two ways alternating in the same process.
+min / median / max over ``--runs`` runs, one way after the other in the same process.
 """
 
 from __future__ import annotations

@@ -80,10 +80,10 @@ def main() -> None:
             + [str(n) for n in sizes],
             check=False,
         )
-    subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "bench_gcj02.py"), "--sizes", *map(str, sizes)],
-        check=False,
-    )
+    for name in ("bench_read.py", "bench_gcj02.py"):
+        subprocess.run(
+            [sys.executable, str(ROOT / "bench" / name), "--sizes", *map(str, sizes)], check=False
+        )
 
 
 if __name__ == "__main__":
