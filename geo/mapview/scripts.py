@@ -47,8 +47,15 @@ def js_literal(value: Any) -> str:
 
 @cache
 def _template(name: str) -> Template:
-    """The script template ``js/<name>.js``, wrapped as the macro folium renders."""
+    """The script template ``js/<name>.js``, wrapped as the macro folium renders.
+
+    Lines that are only a ``//`` comment are left out: they are for the source's readers, and
+    the page carries the map's script again with every rerun (about a fifth of it was comments).
+    """
     js = (JS_DIR / f"{name}.js").read_text(encoding="utf-8")
+    js = "".join(
+        line for line in js.splitlines(keepends=True) if not line.lstrip().startswith("//")
+    )
     return Template("{% macro script(this, kwargs) %}\n" + js + "{% endmacro %}\n")
 
 

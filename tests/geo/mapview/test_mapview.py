@@ -15,6 +15,7 @@ from geo import boundaries, crs, mapview
 from geo.mapview.assets import ROOT, URL_PREFIX
 from geo.mapview.folium_map import _LABEL_HALF, zone_labels
 from geo.mapview.payload import _encode_geometries, _encode_geometry
+from geo.mapview.scripts import JS_DIR
 from geo.places.reference import ZONE_IDS
 from projects import filters, store, vocab
 
@@ -114,6 +115,16 @@ def test_gcj02_shift_moves_what_is_drawn_not_the_data(gdf, areas):
     ref = np.asarray(outline.exterior.coords)
     assert ring.mean(axis=0) - ref.mean(axis=0) == pytest.approx([0.0040, -0.0026], abs=3e-4)
     assert "autonavi.com" in html
+
+
+def test_the_page_carries_the_scripts_code_not_their_comment_lines(gdf, areas):
+    """The map's script goes to the browser again on every rerun: its comment lines stay in
+    geo/mapview/js, the code goes."""
+    html = render(mapview.base_map(mapview.encode_projects(gdf), *areas))
+    source = (JS_DIR / "project_layer.js").read_text("utf-8")
+    assert "// ---- badges kept apart on screen" in source
+    assert "// ---- badges kept apart" not in html and "function layoutBadges()" in html
+    assert not [line for line in html.splitlines() if line.lstrip().startswith("//")]
 
 
 def test_names_are_escaped_everywhere_in_the_page(gdf, areas):
