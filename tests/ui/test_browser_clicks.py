@@ -20,9 +20,18 @@ import shapely
 from playwright.sync_api import expect
 
 from geo.boundaries import load_zones
+from geo.places.reference import resolve
 from projects import store
 from projects.sources import ROOT
-from tests.helpers import IFRAME, WAIT_MS, app_in_browser, map_frame, open_page, settled
+from tests.helpers import (
+    IFRAME,
+    WAIT_MS,
+    app_in_browser,
+    listed_projects,
+    map_frame,
+    open_page,
+    settled,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -62,11 +71,17 @@ def catalog(tmp_path_factory) -> tuple[Path, str, str]:
 
 
 @pytest.fixture(scope="module")
-def page(catalog):
-    with app_in_browser(catalog[0]) as (browser, url):
-        page = open_page(browser, url, viewport={"width": 1400, "height": 1100})
-        yield page
-        assert page.errors == []
+def site(catalog):
+    with app_in_browser(catalog[0]) as site:
+        yield site
+
+
+@pytest.fixture(scope="module")
+def page(site):
+    browser, url = site
+    page = open_page(browser, url, viewport={"width": 1400, "height": 1100})
+    yield page
+    assert page.errors == []
 
 
 def _details(page, pid: str) -> None:
@@ -180,7 +195,7 @@ def test_a_click_on_any_kind_of_drawn_thing_opens_its_project(page, catalog):
         if f["properties"].get("place_id") == place and f["properties"]["district"] == "沙坪坝区"
     ]
     frame.evaluate("(at) => window.map.setView(at, 15, {animate: false})", _anchor(frame, place))
-    badge = frame.locator(".sp-badge").filter(has_text=re.compile(r"^西永 · \d+$")).first
+    badge = frame.locator(".sp-badge-label").filter(has_text=re.compile(r"^西永 · \d+$")).first
     expect(badge).to_be_visible(timeout=WAIT_MS)
     assert badge.inner_text() == f"西永 · {len(members)}"
     box = badge.bounding_box()
@@ -216,3 +231,119 @@ def _anchor(frame, place_id: str) -> list[float]:
           const at = b.getLatLng(); return [at.lat, at.lng]; }""",
         place_id,
     )
+
+
+#: Two places whose badges fell on each other at the opening view (zoom 11): 「青木关镇 · 2」 was
+#: drawn over 「青凤高科产业园 · 10」, so neither could be read or clicked whole.
+CROWDED = ("青木关镇", "青凤高科产业园")
+#: Each badge label on screen (frame pixels) with its place, its place's own point, and the
+#: leader line drawn when the label was moved off it.
+_BADGES_JS = """() => window.__sp.badges.filter(b => b._icon).map(b => {
+  const r = b._spLabel.getBoundingClientRect(), at = map.latLngToContainerPoint(b.getLatLng());
+  return { name: window.__sp.places[b._spPlace].n, text: b._spLabel.textContent,
+           box: [r.left, r.top, r.right, r.bottom], at: [at.x, at.y],
+           moved: [b._spDx, b._spDy], leader: getComputedStyle(b._spLeader).display !== "none" }; })"""
+
+
+def _overlap(a: list[float], b: list[float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def test_badges_that_fell_on_each_other_open_their_own_lists(site, catalog):
+    """At the opening view each of two formerly overlapping badges is read whole and a real click
+    on it lists exactly its own projects; a badge moved off its place is tied to it by a line."""
+    browser, url = site
+    page = open_page(browser, url, viewport={"width": 1400, "height": 1100})
+    frame = map_frame(page)
+    listed = listed_projects(catalog[0])
+    badges = {b["name"]: b for b in frame.evaluate(_BADGES_JS)}
+    assert set(CROWDED) <= set(badges), sorted(badges)
+    a, b = (badges[name] for name in CROWDED)
+    # Drawn on their places, as before, the two labels would cover each other.
+    for k in (0, 1):  # x, then y: nearer than half their widths (heights) together
+        assert abs(a["at"][k] - b["at"][k]) < (_size(a, k) + _size(b, k)) / 2
+    # Now no two labels on the map cover each other, and a moved label has its leader line,
+    # which starts at its place and ends at the label.
+    shown = list(badges.values())
+    for i, x in enumerate(shown):
+        for y in shown[i + 1 :]:
+            assert not _overlap(x["box"], y["box"]), (x["text"], y["text"])
+        if x["moved"] != [0, 0]:
+            assert x["leader"], x["text"]
+            mid = ((x["box"][0] + x["box"][2]) / 2, (x["box"][1] + x["box"][3]) / 2)
+            assert mid == pytest.approx(
+                (x["at"][0] + x["moved"][0], x["at"][1] + x["moved"][1]), abs=1.5
+            )
+    assert any(badges[name]["moved"] != [0, 0] for name in CROWDED)
+    page.locator(IFRAME).screenshot(path=str(ARTIFACTS / "browser_badges_apart.png"))
+
+    for n, name in enumerate(CROWDED):
+        place = next(p for p in set(listed["place_id"].dropna()) if _place_name(p) == name)
+        members = set(listed.loc[listed["place_id"] == place, "id"])
+        label = frame.locator(".sp-badge-label").filter(has_text=re.compile(f"^{name} · \\d+$"))
+        expect(label).to_have_text(f"{name} · {len(members)}")
+        # Hovered: the place's outline, when it has one, is drawn dashed.
+        box = label.bounding_box()
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        page.mouse.move(x - 40, y - 40)
+        page.mouse.move(x, y, steps=5)
+        expect(frame.locator(".leaflet-tooltip").last).to_contain_text(name)
+        if frame.evaluate("(n) => !!window.__sp.places.find(p => p.n === n && p.o)", name):
+            outline = frame.locator(".leaflet-spOutline-pane path")
+            expect(outline.first).to_have_attribute("stroke-dasharray", "6 5")
+        # Clicked where it is drawn: its own list, every one of its projects.
+        page.mouse.click(x, y)
+        popup = frame.locator(".leaflet-popup .sp-list")
+        expect(popup).to_contain_text(f"{name} · {len(members)} 个项目", timeout=WAIT_MS)
+        ids = popup.locator("a[data-sp-id]")
+        expect(ids).to_have_count(len(members))
+        assert {ids.nth(k).get_attribute("data-sp-id") for k in range(len(members))} == members
+        page.screenshot(path=str(ARTIFACTS / f"browser_badge_list_{n}.png"))
+        close = frame.locator(".leaflet-popup-close-button")
+        cb = close.bounding_box()
+        page.mouse.click(cb["x"] + cb["width"] / 2, cb["y"] + cb["height"] / 2)
+        expect(frame.locator(".leaflet-popup")).to_have_count(0)
+    assert page.errors == []
+
+
+def _size(badge: dict, axis: int) -> float:
+    return badge["box"][axis + 2] - badge["box"][axis]
+
+
+def _place_name(place_id: str) -> str | None:
+    ref = resolve(place_id)
+    return ref.name if ref is not None else None
+
+
+#: For each zoom: the pairs of badge labels that cover each other on screen, and the labels whose
+#: middle a click does not reach (something else is on top there) other than under a control.
+_CROWDING_JS = """() => {
+  const labels = [...document.querySelectorAll('.sp-badge-label')], s = map.getSize();
+  const boxes = labels.map(e => e.getBoundingClientRect()), out = { overlaps: [], hidden: [] };
+  boxes.forEach((a, i) => boxes.slice(i + 1).forEach((c, k) => {
+    if (a.left < c.right && c.left < a.right && a.top < c.bottom && c.top < a.bottom) {
+      out.overlaps.push([labels[i].textContent, labels[i + 1 + k].textContent]); } }));
+  boxes.forEach((a, i) => {
+    const x = (a.left + a.right) / 2, y = (a.top + a.bottom) / 2;
+    if (x < 0 || y < 0 || x > s.x || y > s.y) return;
+    const e = document.elementFromPoint(x, y);
+    if (e && (e.closest('.sp-badge-label') === labels[i] || e.closest('.leaflet-control'))) return;
+    out.hidden.push(labels[i].textContent); });
+  return out; }"""
+
+
+def test_no_two_badges_cover_each_other_at_any_zoom(site):
+    """From the district to the street, zoomed in about the opening view's centre: no badge
+    label covers another, and a click at the middle of each reaches it."""
+    browser, url = site
+    page = open_page(browser, url, viewport={"width": 1400, "height": 1100})
+    frame = map_frame(page)
+    seen = 0
+    for zoom in range(10, 17):
+        frame.evaluate("(z) => window.map.setZoom(z, {animate: false})", zoom)
+        frame.wait_for_function("(z) => window.map.getZoom() === z", arg=zoom)
+        found = frame.evaluate(_CROWDING_JS)
+        assert found == {"overlaps": [], "hidden": []}, zoom
+        seen += frame.locator(".sp-badge-label").count()
+    assert seen > 20  # badges were on screen to be checked
+    assert page.errors == []

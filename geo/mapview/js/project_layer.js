@@ -3,6 +3,8 @@
    - Own lines and shapes: paths on one canvas.
    - References to an area or a 镇街: one badge per place ("西永 · 23"); hovering or choosing it
      shows the area's outline, dashed (示意 where it is a sketch); a click lists its projects.
+     Badges that would cover each other at a zoom are moved apart, each on a leader line from
+     its place (layoutBadges).
    - Zone- and district-level projects: counted on the zone labels and the district box; a click
      lists them.
    A click on a project, or on a name in a list, reports that project to Streamlit as a click on
@@ -25,7 +27,8 @@
   pane("spPending", 640);
   var css = document.createElement("style");
   css.textContent = ".sp-noclick, .sp-noclick * { pointer-events: none !important; }" +
-    ".sp-pt, .sp-cluster, .sp-badge, .sp-zone { background: none; border: none; }" +
+    ".sp-pt, .sp-cluster, .sp-badge, .sp-outline-label, .sp-zone { background: none; border: none; }" +
+    ".sp-leader, .sp-leader * { pointer-events: none; }" +
     ".sp-list a { color: #08519c; text-decoration: none; } .sp-list a:hover { text-decoration: underline; }";
   document.head.appendChild(css);
 
@@ -219,29 +222,45 @@
       var b = shape.getBounds();
       outline.addLayer(L.marker([b.getNorth(), b.getCenter().lng], {
         pane: "spOutline", interactive: false, keyboard: false,
-        icon: L.divIcon({ className: "sp-badge", iconSize: null, html: text(pl.n + "（示意范围，非测绘边界）",
+        icon: L.divIcon({ className: "sp-outline-label", iconSize: null, html: text(pl.n + "（示意范围，非测绘边界）",
           "white-space:nowrap;font-size:11px;color:#08519c;transform:translate(-50%,-120%);" +
           "text-shadow:0 0 3px #fff,0 0 3px #fff;") })
       }));
     }
   }
-  function badgeIcon(pi, count, sel) {
-    var pl = D.places[pi];
-    var el = text(pl.n + " · " + count, "white-space:nowrap;font-size:12px;padding:1px 6px;" +
-      "border-radius:10px;background:#fff;color:#08306b;transform:translate(-50%,-50%);" +
-      "border:" + (sel ? "3px solid #000" : "1.5px " + (pl.p === "t" ? "dotted" : "dashed") + " #08519c") +
-      ";box-shadow:0 0 3px #888;cursor:pointer;display:inline-block;");
-    return L.divIcon({ className: "sp-badge", html: el, iconSize: null });
+  // A badge is a label beside its place: the marker's own element is empty (0 × 0 at the place,
+  // so it covers nothing), and holds the label and, when the label is moved off the place to
+  // keep it clear of another (see layoutBadges), a leader line from a dot at the place to it.
+  function paintBadge(b, count, sel) {
+    var pl = D.places[b._spPlace];
+    b._spLabel.textContent = pl.n + " · " + count;
+    b._spLabel.style.border = sel ? "3px solid #000" :
+      "1.5px " + (pl.p === "t" ? "dotted" : "dashed") + " #08519c";
   }
   function makeBadge(pi) {
-    var pl = D.places[pi];
-    var b = L.marker([pl.at[1], pl.at[0]], { pane: "spMarkers", icon: badgeIcon(pi, 0, false),
-      interactive: !EDITING, keyboard: false });
+    var pl = D.places[pi], holder = document.createElement("div");
+    var label = text("", "position:absolute;left:0;top:0;white-space:nowrap;font-size:12px;" +
+      "line-height:18px;padding:1px 6px;border-radius:10px;background:#fff;color:#08306b;" +
+      "transform:translate(-50%,-50%);box-shadow:0 0 3px #888;cursor:pointer;");
+    label.className = "sp-badge-label";
+    // the leader: a line (a thin bar turned towards the label) and, over it, the place's dot
+    var leader = text("", "position:absolute;left:0;top:0;display:none;");
+    var line = text("", "position:absolute;left:0;top:-0.75px;height:1.5px;background:#08519c;" +
+      "transform-origin:0 50%;");
+    leader.className = "sp-leader";
+    leader.appendChild(line);
+    leader.appendChild(text("", "position:absolute;left:-4.5px;top:-4.5px;width:6px;height:6px;" +
+      "border-radius:50%;background:#08519c;border:1.5px solid #fff;"));
+    holder.appendChild(leader); holder.appendChild(label);
+    var b = L.marker([pl.at[1], pl.at[0]], { pane: "spMarkers", interactive: !EDITING, keyboard: false,
+      icon: L.divIcon({ className: "sp-badge", html: holder, iconSize: [0, 0] }) });
     b._spPlace = pi; b._spN = -1; b._spSel = false; b._spOn = false;
+    b._spLabel = label; b._spLine = line; b._spLeader = leader; b._spDx = 0; b._spDy = 0;
+    paintBadge(b, 0, false);
     b.bindTooltip(function () {
       return text(pl.n + "：" + (members[pi] || []).length + " 个项目只知在此" +
         (pl.p === "t" ? "镇街" : "处") + (pl.s ? "（范围为示意）" : ""));
-    }, { direction: "top" });
+    }, { direction: "top", offset: [0, -BADGE_H / 2] });
     b.on("mouseover", function () { showOutline(pi); });
     b.on("mouseout", function () { if (sp.chosenPlace !== pi) { keepChosenOutline(); } });
     b.on("click", function () {
@@ -249,6 +268,189 @@
       listPopup(b.getLatLng(), pl.n + " · " + members[pi].length + " 个项目", members[pi]);
     });
     return b;
+  }
+  // Moves badge b's label (dx, dy) px from its place, with the leader line when moved.
+  function placeBadge(b, dx, dy) {
+    if (b._spDx === dx && b._spDy === dy) { return; }
+    b._spDx = dx; b._spDy = dy;
+    b._spLabel.style.left = dx + "px"; b._spLabel.style.top = dy + "px";
+    b._spLeader.style.display = dx || dy ? "" : "none";
+    b._spLine.style.width = Math.sqrt(dx * dx + dy * dy) + "px";
+    b._spLine.style.transform = "rotate(" + Math.atan2(dy, dx) + "rad)";
+    var tip = b.getTooltip();
+    tip.options.offset = L.point(dx, dy - BADGE_H / 2);
+    if (tip.isOpen()) { tip.update(); }
+  }
+
+  // ---- badges kept apart on screen --------------------------------------------------------------
+  // At a given zoom two places' badges may fall on each other (青木关镇 over 青凤高科产业园 at the
+  // opening view), so one could be neither read nor clicked. On each zoom, and when the filters
+  // change what the badges say, each badge shown on its own (not inside a cluster) takes the
+  // nearest position, of a few around its place, where its label covers no other badge's label,
+  // no other place's dot, no zone label, cluster, marker or control, and stays in view; the
+  // badges standing for more projects are placed first. A moved label is tied to its place by a
+  // line from a dot there. Positions are in the zoom's pixel plane, so a pan moves no label. The
+  // cost is per badge (a few hundred places at most) and the clusters and markers near each,
+  // found in markercluster's own grid for that zoom: nothing is done per project.
+  var BADGE_H = 26, GAP = 2, DOT = 5;  // a label's height with its thickest border; the dot's half size
+  var ruler = document.createElement("canvas").getContext("2d"), family = "";
+  // The width of `t` in `font` (size and weight) of the map's own family, as the labels are drawn:
+  // measured off screen, so the same whatever the page has laid out yet. The family is read on
+  // each layout (layoutBadges), as Leaflet's style sheet may still be loading at the first.
+  function textWidth(t, font) {
+    ruler.font = font + " " + family;
+    return Math.ceil(ruler.measureText(t).width);
+  }
+  function badgeWidth(b) { return textWidth(b._spLabel.textContent, "12px") + 12 + 6; }
+  function rectAt(x, y, w, h) { return [x - w / 2, y - h / 2, x + w / 2, y + h / 2]; }
+  function hits(a, c) { return a[0] < c[2] && c[0] < a[2] && a[1] < c[3] && c[1] < a[3]; }
+  // The area (px²) rectangles a and c share.
+  function shared(a, c) {
+    var w = Math.min(a[2], c[2]) - Math.max(a[0], c[0]), h = Math.min(a[3], c[3]) - Math.max(a[1], c[1]);
+    return w > 0 && h > 0 ? w * h : 0;
+  }
+  // Does the segment from (x0, y0) to (x1, y1) pass through rectangle r (Liang–Barsky)?
+  function crosses(x0, y0, x1, y1, r) {
+    var t0 = 0, t1 = 1, dx = x1 - x0, dy = y1 - y0;
+    var p = [-dx, dx, -dy, dy], q = [x0 - r[0], r[2] - x0, y0 - r[1], r[3] - y0];
+    for (var k = 0; k < 4; k++) {
+      if (p[k] === 0) { if (q[k] < 0) { return false; } continue; }
+      var t = q[k] / p[k];
+      if (p[k] < 0) { if (t > t1) { return false; } if (t > t0) { t0 = t; } }
+      else { if (t < t0) { return false; } if (t < t1) { t1 = t; } }
+    }
+    return true;
+  }
+  // Do the segments a-b and c-d cross (points as [x, y])?
+  function cut(a, b, c, d) {
+    function side(p, q, r) { return (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0]); }
+    return side(a, b, c) * side(a, b, d) < 0 && side(c, d, a) * side(c, d, b) < 0;
+  }
+  // Where a label may go, nearest first: on its place, above or below it, beside it.
+  function spots(w) {
+    var out = [[0, 0]], step = BADGE_H + GAP, side = [w / 2 + 12, w + 16];
+    for (var k = 1; k <= 4; k++) { out.push([0, -k * step], [0, k * step]); }
+    side.forEach(function (dx) {
+      [0, -1, 1, -2, 2].forEach(function (k) { out.push([dx, k * step], [-dx, k * step]); });
+    });
+    out.forEach(function (s) { s[0] = Math.round(s[0]); s.d = Math.sqrt(s[0] * s[0] + s[1] * s[1]); });
+    return out.sort(function (a, c) { return a.d - c.d; });
+  }
+  // Clusters and markers other than badges within rectangle r at zoom z, as rectangles.
+  function marksNear(r, z) {
+    var out = [];
+    [cluster._gridClusters, cluster._gridUnclustered].forEach(function (grids) {
+      var g = grids && grids[z];
+      if (!g) { return; }
+      var c = g._cellSize;  // a cluster is drawn within one cell of where the grid keeps it
+      for (var y = Math.floor(r[1] / c) - 1; y <= Math.floor(r[3] / c) + 1; y++) {
+        var row = g._grid[y];
+        if (!row) { continue; }
+        for (var x = Math.floor(r[0] / c) - 1; x <= Math.floor(r[2] / c) + 1; x++) {
+          (row[x] || []).forEach(function (m) {
+            if (m._spPlace !== undefined) { return; }
+            var p = map.project(m.getLatLng(), z), s = m.getChildCount ? [34, 34] :
+              (m.options.icon && m.options.icon.options.iconSize) || [12, 12];
+            var mr = rectAt(p.x, p.y, s[0], s[1]);
+            if (hits(mr, r)) { out.push(mr); }
+          });
+        }
+      }
+    });
+    return out;
+  }
+  // What a label at a spot costs: its distance from its place (px), and a penalty for each thing
+  // it would cover. Another badge's label or dot is never to be covered (when it must be, the
+  // least); the rest weighs by the area covered, so a graze costs little.
+  var PENALTY = { label: 1e6, dot: 1e5, leader: 1e4, zoneLeader: 5e3, markLeader: 1e3, zone: 50,
+                  control: 50, outside: 50, mark: 20 };
+  function layoutBadges() {
+    if (!D || !sp.ready) { return; }
+    var z = map.getZoom(), todo = [], zones = [];
+    family = getComputedStyle(map.getContainer()).fontFamily;
+    sp.badges.forEach(function (b) {
+      // shown on its own at this zoom: deeper than the deepest cluster that holds it
+      if (b._spOn && b.__parent && b.__parent._zoom < z) {
+        var p = map.project(b.getLatLng(), z);
+        todo.push({ b: b, x: p.x, y: p.y, w: badgeWidth(b), k: members[b._spPlace].length,
+                    dot: rectAt(p.x, p.y, 2 * DOT, 2 * DOT) });
+      } else { placeBadge(b, 0, 0); }
+    });
+    todo.sort(function (a, c) { return c.k - a.k || a.b._spPlace - c.b._spPlace; });
+    zoneLabels.eachLayer(function (m) {
+      // its name (bold 14 px, 21 px lines) over its count's lines (12 px, 18 px lines), centred
+      // on its point; the text's own height, without the lines' spacing
+      var p = map.project(m.getLatLng(), z), lines = m._spCount.textContent;
+      lines = lines ? lines.split("\n") : [];
+      var top = p.y - (21 + 18 * lines.length) / 2;
+      zones.push(rectAt(p.x, top + 10.5, textWidth(m._spZone.name, "bold 14px"), 15));
+      lines.forEach(function (line, k) {
+        zones.push(rectAt(p.x, top + 21 + 18 * k + 9, textWidth(line, "12px"), 13));
+      });
+    });
+    // The view and the controls drawn over it (zoom buttons, legend, the district box), where a
+    // label is neither read nor clicked: as when this zoom began (a pan moves no label).
+    var view = map.getPixelBounds(), o = view.min, inView = [o.x, o.y, view.max.x, view.max.y];
+    var frame = map.getContainer().getBoundingClientRect(), controls = [];
+    map.getContainer().querySelectorAll(".leaflet-control").forEach(function (c) {
+      var cr = c.getBoundingClientRect();
+      if (cr.width && cr.height) {
+        controls.push([cr.left - frame.left + o.x, cr.top - frame.top + o.y,
+                       cr.right - frame.left + o.x, cr.bottom - frame.top + o.y]);
+      }
+    });
+    var placed = [];
+    todo.forEach(function (t) {
+      var seen = shared(t.dot, inView) > 0;  // a place in view keeps its label in view
+      var cands = spots(t.w), reach = rectAt(t.x, t.y, 3 * t.w + 40, 9 * (BADGE_H + GAP));
+      var marks = marksNear(reach, z), best = null, bestCost = Infinity;
+      for (var ci = 0; ci < cands.length; ci++) {
+        var dx = cands[ci][0], dy = cands[ci][1], moved = dx !== 0 || dy !== 0;
+        var x1 = t.x + dx, y1 = t.y + dy, pen = 0;
+        // r: the label; apart: the label with the gap kept between two badges
+        var r = rectAt(x1, y1, t.w, BADGE_H), apart = [r[0] - GAP, r[1] - GAP, r[2] + GAP, r[3] + GAP];
+        placed.forEach(function (q) {
+          if (hits(apart, q.r)) { pen += PENALTY.label; }
+          if ((moved && crosses(t.x, t.y, x1, y1, q.r)) ||
+              (q.moved && crosses(q.x, q.y, q.x + q.dx, q.y + q.dy, r)) ||
+              (moved && q.moved && cut([t.x, t.y], [x1, y1], [q.x, q.y], [q.x + q.dx, q.y + q.dy]))) {
+            pen += PENALTY.leader;
+          }
+        });
+        todo.forEach(function (other) { if (other !== t && hits(apart, other.dot)) { pen += PENALTY.dot; } });
+        zones.forEach(function (zr) {
+          pen += PENALTY.zone * shared(r, zr);
+          if (moved && crosses(t.x, t.y, x1, y1, zr)) { pen += PENALTY.zoneLeader; }
+        });
+        marks.forEach(function (mr) {
+          pen += PENALTY.mark * shared(r, mr);
+          if (moved && crosses(t.x, t.y, x1, y1, mr)) { pen += PENALTY.markLeader; }
+        });
+        controls.forEach(function (cr) { pen += PENALTY.control * shared(r, cr); });
+        if (seen) { pen += PENALTY.outside * (t.w * BADGE_H - shared(r, inView)); }
+        if (cands[ci].d + pen < bestCost) { best = cands[ci]; bestCost = cands[ci].d + pen; }
+        if (!pen) { break; }  // clear of everything: no farther spot is better
+      }
+      placed.push({ r: rectAt(t.x + best[0], t.y + best[1], t.w, BADGE_H), x: t.x, y: t.y,
+                    dx: best[0], dy: best[1], moved: best[0] !== 0 || best[1] !== 0 });
+      placeBadge(t.b, best[0], best[1]);
+    });
+  }
+  map.on("zoomend resize", layoutBadges);
+  // And when the controls change size: the legend opened or folded, the district box's text,
+  // the style sheets loaded (until then the controls are blocks across the map, and the page's
+  // fonts are not the map's), once per frame at most.
+  var soon = false;
+  function layoutSoon() {
+    if (soon) { return; }
+    soon = true;
+    L.Util.requestAnimFrame(function () { soon = false; layoutBadges(); });
+  }
+  if (window.ResizeObserver) {
+    var watch = new ResizeObserver(layoutSoon);
+    map.getContainer().querySelectorAll(".leaflet-control-container > div").forEach(function (corner) {
+      watch.observe(corner);
+    });
   }
   function keepChosenOutline() {
     if (sp.chosenPlace >= 0) { showOutline(sp.chosenPlace); } else { outline.clearLayers(); }
@@ -345,7 +547,7 @@
     sp.badges.forEach(function (b) {
       var pi = b._spPlace, k = members[pi].length, sel = pi === selPlace;
       if (k !== b._spN && k && b._spOn) { recount.push(b); }
-      if (k !== b._spN || sel !== b._spSel) { b.setIcon(badgeIcon(pi, k, sel)); b._spN = k; b._spSel = sel; }
+      if (k !== b._spN || sel !== b._spSel) { paintBadge(b, k, sel); b._spN = k; b._spSel = sel; }
       if (k && !b._spOn) { add.push(b); b._spOn = true; }
       if (!k && b._spOn) { remove.push(b); b._spOn = false; }
     });
@@ -375,6 +577,7 @@
         (k ? (selDistrict ? "（含所选项目，点击查看）" : "（点击查看）") : "");
       chosenFrame(sp.districtEl, selDistrict, "4px 8px");
     }
+    layoutBadges();  // what the badges say, and which are on the map, may have changed
     sp.chosenPlace = selPlace;
     keepChosenOutline();
     // A map's first state keeps the view it opened with (a shared link's `v`, or where the user
@@ -422,22 +625,24 @@
     return k;
   };
   // Where project `id` is on screen (container pixels): its marker, the middle of its line,
-  // the centre of its shape, or its badge. For tests and for people scripting the map.
+  // the centre of its shape, or its badge's label (moved off its place when it would cover
+  // another). For tests and for people scripting the map.
   sp.screenPoint = function (id) {
     var i = D.id.indexOf(id);
     if (i < 0) { return null; }
     var at;
-    if (i >= nOwn) { at = anchor(i); }
-    else {
-      var l = sp.parts[i].layers[0];
-      if (l.getLatLng) { at = l.getLatLng(); }
-      else if (D.k[i] === "L" || D.k[i] === "M") {
-        // the middle of the first segment (a place's badge may sit at the middle of the line)
-        var pts = D.k[i] === "L" ? l.getLatLngs() : l.getLatLngs()[0];
-        var a = pts[0], b = pts[1] || a;
-        at = L.latLng((a.lat + b.lat) / 2, (a.lng + b.lng) / 2);
-      } else { at = l.getCenter(); }
+    if (i >= nOwn) {
+      var m = markerOf(i), c = map.latLngToContainerPoint(anchor(i));
+      return { x: c.x + (m ? m._spDx : 0), y: c.y + (m ? m._spDy : 0) };
     }
+    var l = sp.parts[i].layers[0];
+    if (l.getLatLng) { at = l.getLatLng(); }
+    else if (D.k[i] === "L" || D.k[i] === "M") {
+      // the middle of the first segment (a place's badge may sit at the middle of the line)
+      var pts = D.k[i] === "L" ? l.getLatLngs() : l.getLatLngs()[0];
+      var a = pts[0], b = pts[1] || a;
+      at = L.latLng((a.lat + b.lat) / 2, (a.lng + b.lng) / 2);
+    } else { at = l.getCenter(); }
     var p = map.latLngToContainerPoint(at);
     return { x: p.x, y: p.y };
   };
