@@ -195,7 +195,7 @@ with map_col:
     st_folium(
         m,
         key=K_MAP,
-        height=620,
+        height=chrome.MAP_PX,  # on a phone, the page's style fits it to the screen (ui.chrome)
         use_container_width=True,
         returned_objects=mapview.returned_objects(editing),
         feature_group_to_add=state,

@@ -19,9 +19,19 @@ from ui.details import FOLLOW_KEY, PANEL_KEY
 
 #: Below this width (px) the page is laid out for a phone.
 PHONE_PX = 640
-#: How tall the details may grow beside the map before they scroll (px): the map's 620 px
-#: (app.py) less the 「项目详情」 heading above them, so the tabs below stay right under the map.
-DETAILS_MAX_PX = 560
+#: The map's height (px) on a wide screen, and the most it takes on a phone.
+MAP_PX = 620
+#: What a phone's map leaves of the screen's height (px): the page's title and count line above
+#: it (about 180 px on a fresh page) and a strip below it, so the whole map is on screen at once,
+#: the page shows it goes on, and a thumb off the map can scroll it (on the map it pans the map).
+PHONE_MAP_ROOM_PX = 250
+#: The least a phone's map takes (px), however short the screen.
+PHONE_MAP_MIN_PX = 320
+#: How tall the details may grow beside the map before they scroll (px): the map's height less
+#: the 「项目详情」 heading above them, so the tabs below stay right under the map.
+DETAILS_MAX_PX = MAP_PX - 60
+#: The map's frame on the page (streamlit-folium's component, by its address).
+MAP_FRAME = 'iframe[src*="/component/streamlit_folium.st_folium/"]'
 
 #: Streamlit's English screen-reader labels and tooltips, whole, in Chinese.
 LABELS: dict[str, str] = {
@@ -149,6 +159,10 @@ def page_css(upload_limit_mb: int) -> str:
         "border:1px solid #bbb;border-radius:8px;background:#fff;}"
         '[data-testid="stExpandSidebarButton"]::after{content:"筛选";font-size:1rem;color:#333;}'
         '[data-testid="stMain"] h1{font-size:1.6rem;}'
+        # The map fits the screen (small viewport height: with the browser's bars shown), with
+        # room for the page around it; the map inside its frame fills the frame (phone.js).
+        f"{MAP_FRAME}{{height:min({MAP_PX}px,max({PHONE_MAP_MIN_PX}px,"
+        f"calc(100svh - {PHONE_MAP_ROOM_PX}px))) !important;}}"
         "}",
     ]
     return "<style>" + "".join(rules) + "</style>"

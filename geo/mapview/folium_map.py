@@ -406,8 +406,8 @@ def base_map(
         ("markercluster_css", vendor_url("leaflet-markercluster/MarkerCluster.css")),
     ]
     localise(m)
+    fit_phones(m)  # sizes a phone's map before the view is kept (a resize moves it)
     keep_view(m)
-    fit_phones(m)
     if choice.url:
         for url in (choice.url, choice.overlay_url):
             if url:

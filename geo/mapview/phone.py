@@ -1,5 +1,6 @@
 """The map on a phone: below :data:`NARROW_PX` the legend folds into a button and the zoom
-buttons become 40 px tap targets (the legend otherwise covers a large part of a small map)."""
+buttons become 40 px tap targets (the legend otherwise covers a large part of a small map), and
+the map fills its frame, which the page fits to the phone's screen (``ui.chrome``)."""
 
 from __future__ import annotations
 

@@ -18,6 +18,7 @@ from geo import boundaries
 from projects import store
 from projects.sources import ROOT
 from tests.helpers import IFRAME, WAIT_MS, app_in_browser, map_frame, open_page
+from ui.chrome import MAP_PX
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -46,6 +47,9 @@ def test_desktop_shows_legend_and_filters(site):
         page.locator('[data-testid="stSidebar"]').get_by_text("筛选", exact=True)
     ).to_be_visible()
     assert frame.evaluate(LEGEND_SHARE_JS) > 0  # the legend is open
+    # A wide screen keeps the map's fixed height, and the map fills its frame.
+    assert page.locator(IFRAME).bounding_box()["height"] == MAP_PX
+    assert frame.evaluate("() => map.getSize().y") == MAP_PX
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "page_1600.png"))
     # It folds away, for what it covers when the map is zoomed in (the east of the district),
@@ -99,6 +103,40 @@ def test_phone_folds_legend_and_opens_filters_from_a_button(site):
     sidebar = page.locator('[data-testid="stSidebar"]')
     expect(sidebar.get_by_text("筛选", exact=True)).to_be_in_viewport(timeout=WAIT_MS)
     page.screenshot(path=str(ARTIFACTS / "page_400_filters.png"))
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("size", [(400, 800), (360, 640)])
+def test_the_phone_map_fits_the_screen_with_the_page_around_it(site, size):
+    """On a phone the map had a wide screen's 620 px: below the screen's edge on a 400 × 800
+    phone (its scale and 图例 button out of sight), taller than a 360 × 640 phone's screen. Now
+    the whole map is on the screen when the page opens, the page shows below it, and a swipe
+    there (off the map, where a swipe pans the map) scrolls on to the details."""
+    browser, url = site
+    width, height = size
+    page = open_page(browser, url, viewport={"width": width, "height": height})
+    frame = map_frame(page)
+    box = page.locator(IFRAME).bounding_box()
+    assert box["y"] >= 0 and box["y"] + box["height"] <= height - 20, box
+    assert box["height"] >= 0.45 * height, box  # still most of the screen
+    # The map fills its frame: nothing of it is cut off, its bottom controls are in sight.
+    assert frame.evaluate("() => map.getSize().y") == round(box["height"])
+    for control in (".sp-legend-toggle", ".leaflet-control-scale", ".sp-district"):
+        part = frame.locator(control).bounding_box()
+        assert part is not None and part["y"] >= box["y"], control
+        assert part["y"] + part["height"] <= min(height, box["y"] + box["height"]), control
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"page_{width}x{height}_map_fits.png"))
+    zoom = frame.evaluate("() => map.getZoom()")
+    page.mouse.move(width / 2, height - 8)
+    details = page.get_by_role("heading", name="项目详情")
+    for _ in range(10):  # swipes, as a thumb does, until the details are in sight
+        page.mouse.wheel(0, 300)
+        page.wait_for_timeout(200)
+        if details.is_visible() and details.bounding_box()["y"] < height:
+            break
+    expect(details).to_be_in_viewport()
+    assert frame.evaluate("() => map.getZoom()") == zoom  # the page scrolled, not the map
     assert page.errors == []
 
 

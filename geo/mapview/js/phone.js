@@ -1,7 +1,8 @@
 {# The legend folds into a 「图例」 button (open at first on a wide map, folded on a phone).
    On a narrow map (a phone) the zoom buttons grow
-   to 40 px tap targets and the layer switch moves to the top right; a first tap never scrolls
-   the page. Runs after the rest of the map script (the legend is added after it).
+   to 40 px tap targets, the layer switch moves to the top right and the map fills its frame
+   (which the page fits to the screen); a first tap never scrolls the page. The legend's part
+   runs after the rest of the map script (the legend is added after it).
    Rendered by geo/mapview/phone.py. #}
 (function () {
   var map = {{ this._parent.get_name() }};
@@ -18,7 +19,16 @@
   }
   var css = document.createElement("style");
   css.textContent = ".sp-narrow .leaflet-bar a{width:40px;height:40px;line-height:40px;font-size:22px;}";
+  // On a phone the page fits the map's frame to the screen (ui/chrome.py), and the map fills
+  // its frame (streamlit-folium's page gave it the fixed height a wide screen keeps). Resized
+  // here, before the view is read from and written to the page's URL (view.js runs after this),
+  // so the change of size is not taken for a move of the map.
+  if (map.getContainer().id === "map_div" && window.parent !== window) {
+    css.textContent += "@media (max-width:" + (NARROW - 0.02) + "px){" +  // (not "{" "#": Jinja)
+      "#map_div{height:100vh !important;}}";
+  }
   document.head.appendChild(css);
+  map.invalidateSize();  // keeps the centre; a later change of the frame's size is a resize
   setTimeout(function () {
     // Open or folded, per layout: folded at first on a phone, open on a wide map (where it
     // still folds away from what it covers when the map is zoomed in).
