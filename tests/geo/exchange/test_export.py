@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import warnings
 import zipfile
 from pathlib import Path
@@ -29,6 +30,7 @@ from projects import clock, schema, vocab
 from projects.errors import InvalidValue
 from projects.filters import catalog_frame
 from projects.progress import progress_of
+from projects.sources import ROOT
 from tests.helpers import gdal_cli
 
 GEOD = Geod(ellps="WGS84")
@@ -1026,3 +1028,18 @@ def test_shapefile_and_other_zips_carry_iso_xml_and_styles(catalog, tmp_path):
     gdb = ex.export(catalog, "gdb", "EPSG:4544", scope=SCOPE)
     with zipfile.ZipFile(io.BytesIO(gdb.data)) as zf:
         check_iso(zf.read("metadata.xml"), "EPSG:4544")
+
+
+def test_the_page_imports_the_exchange_without_openpyxl():
+    # openpyxl is loaded when a workbook is written or read, not with every server's start
+    # (about 0.15 s before a first page can draw its map); an Excel export still works after.
+    code = (
+        "import sys\n"
+        "import ui.catalog, ui.edit, ui.transfer, ui.printing\n"
+        "from geo import exchange\n"
+        "assert 'openpyxl' not in sys.modules, 'openpyxl was imported'\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
