@@ -188,7 +188,8 @@ def _made_of_what_runs(entry: dict[str, Any], history: list[dict[str, Any]]) -> 
     same = [h for h in history if h["doc"] == entry["doc"] and h["part"] == entry["part"]]
     if any(_rule(h) == NEW_RULE for h in same):
         return entry
-    running = [h for h in same if _existing(h) and INHERITED_WHY[:6] not in h["basis"] and h["cue"]]
+    # (box items take their part's words only after this pass: none has taken any yet)
+    running = [h for h in same if _existing(h) and h["cue"]]
     if not running:
         return entry
     best = running[0]
