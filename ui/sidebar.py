@@ -24,6 +24,8 @@ K_SECTORS, K_STATUSES, K_ZONES, K_YEARS, K_TEXT = (
 K_BASEMAP, K_EDITING, K_SEEDED = "f_basemap", "f_editing", "f_seeded"
 K_PROGRESS = "f_progress"
 K_AS_OF = "f_as_of"
+#: The catalog's year span the 年份范围 slider was last drawn over (see :func:`_fit_years`).
+K_YEAR_SPAN = "f_year_span"
 K_COLOUR = "f_colour"
 K_PICKER = "picker"
 K_PICKER_TEXT = "picker_text"
@@ -115,7 +117,7 @@ def current_query(gdf: pd.DataFrame, firsts: pd.Series | None = None) -> Query:
     bounds = year_bounds(gdf)
     _clamp_as_of(as_of_bounds(gdf, firsts))
     state = st.session_state
-    years = tuple(state.get(K_YEARS, bounds))
+    years = _fit_years(bounds)
     as_of_year = int(state[K_AS_OF])
     return Query(
         sectors=_facet(state.get(K_SECTORS, vocab.SECTORS), vocab.SECTORS),
@@ -128,6 +130,27 @@ def current_query(gdf: pd.DataFrame, firsts: pd.Series | None = None) -> Query:
     )
 
 
+def _fit_years(bounds: tuple[int, int]) -> tuple[int, int]:
+    """The 年份范围 value over the catalog's span ``bounds`` now, put back into its state.
+
+    A save or an undo (here or by a colleague) moves the span: a value past the new end made
+    Streamlit stop the page (its English ``StreamlitValueAboveMaxError``), and a slider left on
+    the whole span became a year filter nobody chose, hiding a project saved with later years.
+    A value on the whole span follows the span; a chosen range is kept, cut to the span.
+    """
+    state = st.session_state
+    span, years = state.get(K_YEAR_SPAN), state.get(K_YEARS)
+    if years is None or (span is not None and tuple(years) == tuple(span)):
+        fitted = (bounds[0], bounds[1])
+    else:
+        low, high = (min(max(int(y), bounds[0]), bounds[1]) for y in years)
+        fitted = (min(low, high), high)
+    if years is None or tuple(years) != fitted:
+        state[K_YEARS] = fitted
+    state[K_YEAR_SPAN] = (bounds[0], bounds[1])
+    return fitted
+
+
 def _clamp_as_of(span: tuple[int, int]) -> None:
     """A linked 「状态截至」 year before the first dated entry shows that first year."""
     year = st.session_state.get(K_AS_OF, span[1])
@@ -138,6 +161,7 @@ def render_filters(gdf: pd.DataFrame, firsts: pd.Series | None = None) -> None:
     """Draw the filter widgets (options and counts from the catalog) over their state.
     ``firsts``: see :func:`as_of_bounds`."""
     bounds = year_bounds(gdf)
+    _fit_years(bounds)
     firsts = _first_years(gdf, firsts)
     as_of_span = as_of_bounds(gdf, firsts)
     _clamp_as_of(as_of_span)

@@ -82,3 +82,45 @@ def test_picker_searches_a_large_catalog_by_what_is_typed(tmp_path, monkeypatch)
     captions = " ".join(c.value for c in at.sidebar.caption)
     said = re.search(rf"共 (\d+) 个项目名称含“项目”，列出前 {sidebar.PICKER_MATCHES} 个", captions)
     assert said and sidebar.PICKER_MATCHES < int(said.group(1)) <= hits  # of those shown
+
+
+def _years_catalog(path, first: int, last: int) -> None:
+    """A small synthetic catalog of projects 2021–2025 but one, which runs ``first``–``last``."""
+    coll = synthetic_collection(60, seed=8)
+    for f in coll["features"]:
+        f["properties"].update(start_year=2021, end_year=2025, zone="东")
+    coll["features"][0]["properties"].update(start_year=first, end_year=last)
+    path.write_text(json.dumps(coll, ensure_ascii=False), "utf-8")
+
+
+def test_year_slider_follows_the_catalog_when_a_save_widens_or_narrows_its_span(
+    tmp_path, monkeypatch
+):
+    """A save (or an undo, here or by a colleague) moves the catalog's year span. The slider left
+    on the whole span kept the old one: a filter nobody chose, which hid a project just saved
+    with later years; and where the span shrank, its value lay past the new end, which stopped
+    the page in the browser (Streamlit's English StreamlitValueAboveMaxError). A slider on the
+    whole span follows it; a chosen range is kept, cut to the span."""
+    path = tmp_path / "projects.geojson"
+    monkeypatch.setenv("SHAPINGBA_CATALOG", str(path))
+    _years_catalog(path, 2021, 2028)
+    at = run_page(AppTest.from_file(APP, default_timeout=60))
+    everything = shown_count(at)
+    assert at.slider(key=sidebar.K_YEARS).value == (2021, 2028)
+    assert everything[0] == everything[1]
+    _years_catalog(path, 2029, 2030)  # saved with later years: still shown
+    run_page(at)
+    assert at.slider(key=sidebar.K_YEARS).value == (2021, 2030)
+    assert shown_count(at) == everything
+    _years_catalog(path, 2021, 2027)  # undone, and more: the span ends sooner
+    run_page(at)
+    assert at.slider(key=sidebar.K_YEARS).value == (2021, 2027)
+    assert shown_count(at) == everything
+    # A range the planner chose is kept, cut to the catalog's span when that shrinks.
+    at.slider(key=sidebar.K_YEARS).set_value((2026, 2027))
+    run_page(at)
+    assert shown_count(at)[0] == 1
+    _years_catalog(path, 2021, 2026)
+    run_page(at)
+    assert at.slider(key=sidebar.K_YEARS).value == (2026, 2026)
+    assert shown_count(at)[0] == 1
