@@ -31,7 +31,8 @@ FIELDS: dict[str, tuple[type, Any, str]] = {
     "start_year": (int, None, "起始年"),
     "end_year": (int, None, "结束年"),
     # where the years come from: "text" (a year the text gives: 到2025年), "review" (the year a
-    # report reviews), "period" (only the plan period of the naming document)
+    # report reviews), "period" (only the plan period of the naming document), "manual" (set
+    # by staff)
     "years_basis": (str, None, "年份依据"),
     "zone": (str, None, "片区"),  # one of vocab.ALL_ZONES
     "zones": (list, [], "涉及片区"),  # the zones a 跨区 project crosses

@@ -90,13 +90,15 @@ GEO_METHOD_LABELS: dict[str, str] = {
 }
 
 
-#: What a record's years rest on (schema field ``years_basis``; codes from
-#: ``projects.records.assemble.YEARS_BASES``).
+#: What a record's years rest on (schema field ``years_basis``; the build's codes from
+#: ``projects.records.assemble.YEARS_BASES``, and staff's from ``projects.store.edits``).
 YEARS_BASIS_LABELS: dict[str, str] = {
     "text": "文中写明的年份",
     "review": "工作回顾所报年份",
     "plan_year": "年度计划所定年份",
     "period": "文件规划期，文中无具体年份",
+    # set by staff (projects.store.edits): the edit's reason is in the history
+    "manual": "人工修改",
 }
 
 #: The part of a document a status-history entry comes from (its ``part``).

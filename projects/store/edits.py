@@ -74,7 +74,28 @@ def _placement(
         "place_id": None,
         "geo_method": kind,
         "geo_basis": f"{editor.name} 于 {today} {how}",
+        "geo_matched": None,  # no place was matched: staff set the position itself
     }
+
+
+#: The ``years_basis`` of years staff set (vocab.YEARS_BASIS_LABELS).
+STAFF_YEARS_BASIS = "manual"
+
+
+def _bases(
+    before: dict[str, Any], after: dict[str, Any], editor: users.Editor, today: str, action: str
+) -> dict[str, str]:
+    """The basis of each value staff changed: years, zone and sector then rest on the edit, not
+    on what the build read in the documents (which the basis fields otherwise still said)."""
+    how = "导入文件" if action == "import" else "人工修改"
+    said = f"{how}：{editor.name} 于 {today}"
+    out: dict[str, str] = {}
+    if any(after.get(f) != before.get(f) for f in ("start_year", "end_year")):
+        out["years_basis"] = STAFF_YEARS_BASIS
+    for name, basis in (("zone", "zone_basis"), ("sector", "sector_basis")):
+        if after.get(name) != before.get(name):
+            out[basis] = said
+    return out
 
 
 def _status_entry(status: str, day: date, reason: str, cite: str | None = None) -> dict[str, Any]:
@@ -122,6 +143,8 @@ def edited(
     moved = "geometry" in edit.changes and after["geometry"] != feature.get("geometry")
     if moved and "precision" not in edit.changes:
         props.update(_placement(editor, after["geometry"], today, action))
+    if not new:
+        props.update(_bases(feature["properties"], props, editor, today, action))
     touched = set(edit.changes)
     validate.check_properties(props, None if new else touched, new=new)
     if new or moved or ("zone" in touched and after["geometry"] is not None):

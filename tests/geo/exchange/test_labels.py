@@ -90,10 +90,11 @@ def test_every_code_field_has_a_chinese_label_field_from_the_vocabularies():
         assert fields.index(label) == fields.index(code) + 1, (code, label)
     for field, table in vocab.CODE_LABELS.items():
         assert table and all(not text.isascii() for text in table.values()), field
-    # Every years_basis code the build writes has its label.
+    # Every years_basis code the build and staff edits write has its label.
     from projects.records.assemble import YEARS_BASES
+    from projects.store.edits import STAFF_YEARS_BASIS
 
-    assert set(YEARS_BASES) == set(vocab.YEARS_BASIS_LABELS)
+    assert {*YEARS_BASES, STAFF_YEARS_BASIS} == set(vocab.YEARS_BASIS_LABELS)
 
 
 def test_xlsx_shows_no_code_without_its_label(catalog, tmp_path):

@@ -241,6 +241,52 @@ def test_placement_is_manual_with_the_editors_name(catalog, wang, outline):
         store.save(wang, "T002", {"zone": "西"}, expected_version=3, outline=outline)
 
 
+def test_a_staff_edit_says_it_is_the_basis_of_what_it_changed(catalog, wang, outline):
+    """Years, zone and sector set by staff no longer rest on what the build read: the details
+    and every export said 「年份：2024–2027（文件规划期，文中无具体年份）」 after staff had typed
+    2024–2027, and a project placed by hand kept the place name it had been matched to. The
+    basis now names the edit; an undo puts the build's basis back."""
+    store.rebuild(
+        [
+            feature(
+                "T001",
+                "测试轨道线",
+                start_year=2021,
+                end_year=2025,
+                years_basis="period",
+                zone_basis="文中：名称含磁器口",
+                sector_basis="专栏12的主题",
+                geo_matched="沙坪坝区",
+            )
+        ],
+        catalog,
+    )
+    store.save(wang, "T001", {"notes": "只改备注"}, expected_version=1, reason="备注")
+    assert props("T001")["years_basis"] == "period"  # untouched fields keep their basis
+    store.save(
+        wang,
+        "T001",
+        {"start_year": 2024, "end_year": 2027, "zone": "东", "sector": "产业"},
+        expected_version=2,
+        reason="区交通局函",
+    )
+    after = props("T001")
+    assert after["years_basis"] == "manual"
+    assert vocab.code_label("years_basis", "manual") == "人工修改"
+    assert after["zone_basis"].startswith("人工修改：wang 于 ")
+    assert after["sector_basis"].startswith("人工修改：wang 于 ")
+    assert after["geo_matched"] == "沙坪坝区"
+    p = outline.representative_point()
+    point = {"type": "Point", "coordinates": [round(p.x, 5), round(p.y, 5)]}
+    store.save(wang, "T001", {"geometry": point}, expected_version=3, outline=outline)
+    assert props("T001")["geo_matched"] is None  # placed by hand: no matched place
+    store.undo(wang, "T001", expected_version=4, reason="撤销")
+    store.undo(wang, "T001", expected_version=5, reason="撤销")
+    back = props("T001")
+    assert back["years_basis"] == "period" and back["zone_basis"] == "文中：名称含磁器口"
+    assert back["sector_basis"] == "专栏12的主题" and back["geo_matched"] == "沙坪坝区"
+
+
 def test_create_soft_delete_and_restore(catalog, wang, outline):
     p = outline.representative_point()
     rec = store.create(
