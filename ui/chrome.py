@@ -8,7 +8,10 @@ The rules for narrow screens (< 640 px) are here too: bigger tap targets, and th
 What a screen reader reads (``aria-label``, ``title``, ``aria-roledescription``) CSS cannot
 change: a small page-side module (``st.components.v2``) rewrites Streamlit's English labels
 (sidebar, select boxes, help icons, the table's and charts' toolbars) from :data:`LABELS`, now and
-whenever Streamlit draws them again.
+whenever Streamlit draws them again. It also rewrites the few English texts Streamlit writes into
+the page itself, which CSS cannot tell apart (:data:`TEXTS`: the hint under a text box being
+typed in, the uploader's refusal of a file); the refusal, which Streamlit shows only as a tooltip,
+is drawn beside the file's name.
 """
 
 from __future__ import annotations
@@ -74,11 +77,37 @@ LABELS: dict[str, str] = {
     "Stop": "停止",
     "Show password": "显示输入的字符",
     "Hide password": "隐藏输入的字符",
+    # A dialog's close button (×), and a number box's − and + buttons.
+    "Dismiss": "关闭",
+    "Decrement": "减少",
+    "Increment": "增加",
+    # The file uploader once it holds a file: its 「+」 button and its hidden input.
+    "Add files": "添加文件",
+    "file upload": "上传文件",
 }
 #: Labels Streamlit builds around a name: (English start, Chinese with ``{}`` for the rest).
 LABEL_PREFIXES: list[tuple[str, str]] = [("Help for ", "{}的说明"), ("Remove ", "移除 {}")]
 #: Labels Streamlit ends with an English word: (English end, Chinese end).
 LABEL_SUFFIXES: list[tuple[str, str]] = [(" — start", " — 起"), (" — end", " — 止")]
+#: Streamlit's English texts on the page itself, as (JavaScript pattern of the whole text,
+#: Chinese with ``$1``… for its groups): the hint under a text box being typed in, and the
+#: uploader's refusal of a file (too large, of a type not offered), which it shows only as a
+#: tooltip and a screen-reader alert, before the file ever reaches the server.
+TEXTS: list[tuple[str, str]] = [
+    (r"^Press Enter to submit form$", "按回车键提交表单"),
+    (r"^Press Enter to apply$", "按回车键确认"),
+    (r"^Press (⌘|Ctrl)\+Enter to submit form$", "按 $1+回车键提交表单"),
+    (r"^Press (⌘|Ctrl)\+Enter to apply$", "按 $1+回车键确认"),
+    (r"^(?:Error: )?File must be ([\d.]+) ?([KMG]?B) or smaller\.$", "文件超过 $1 $2，未上传"),
+    (r"^(?:Error: )?(.+) files are not allowed\.$", "不接受 $1 文件，未上传"),
+    (r"^(?:Error: )?Only one file is allowed\.$", "只能上传一个文件"),
+    (r"^(?:Error: )?File size is too small\.$", "文件是空的，未上传"),
+    (r"^(?:Error: )?Unexpected error\. Please try again\.$", "上传出错，请重试"),
+    # the alert's own lead word, a text of its own before the message
+    (r"^Error: ?$", ""),
+    # what screen readers read of the uploader's 「+」 (an icon named in words)
+    (r"^add icon$", "添加文件"),
+]
 
 _LABELS_JS = """
 export default function ({ data }) {
@@ -100,18 +129,30 @@ export default function ({ data }) {
       if (v) { const t = chinese(v); if (t !== v) { el.setAttribute(a, t); } }
     }
   };
+  const texts = data.texts.map(([p, zh]) => [new RegExp(p), zh]);
+  const fixText = (n) => {
+    const v = n.nodeValue;
+    for (const [re, zh] of texts) {
+      if (re.test(v)) { n.nodeValue = v.replace(re, zh); return; }
+    }
+  };
   const sweep = (node) => {
+    if (node.nodeType === 3) { fixText(node); return; }
     if (node.nodeType !== 1) { return; }
     fix(node);
     node.querySelectorAll("[aria-label],[title],[aria-roledescription]").forEach(fix);
+    const w = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+    for (let n = w.nextNode(); n; n = w.nextNode()) { fixText(n); }
   };
   window.__spLabels = new MutationObserver((changes) => {
     for (const c of changes) {
-      if (c.type === "attributes") { fix(c.target); } else { c.addedNodes.forEach(sweep); }
+      if (c.type === "attributes") { fix(c.target); }
+      else if (c.type === "characterData") { fixText(c.target); }
+      else { c.addedNodes.forEach(sweep); }
     }
   });
-  window.__spLabels.observe(document.body,
-    { subtree: true, childList: true, attributes: true, attributeFilter: ATTRS });
+  window.__spLabels.observe(document.body, { subtree: true, childList: true,
+    characterData: true, attributes: true, attributeFilter: ATTRS });
   sweep(document.body);
 }
 """
@@ -138,6 +179,13 @@ def page_css(upload_limit_mb: int) -> str:
             "0.8rem",
         ),
         _replace('[data-testid="stSkipToContent"]', "跳到主要内容", "1rem"),
+        # A file the uploader refused (too large, a type not offered) says why beside its name,
+        # not only in a tooltip (a phone has no hover): Streamlit hides that alert but for
+        # screen readers. Its text is Chinese by TEXTS.
+        '[data-testid="stFileChip"] [role="alert"]{position:static !important;width:auto '
+        "!important;height:auto !important;clip:auto !important;clip-path:none !important;"
+        "overflow:visible !important;white-space:normal !important;margin:0 0 0 0.75rem "
+        "!important;align-self:center;color:#b42318;font-size:0.8rem;}",
         # The labels module draws nothing: out of the flow, so the page keeps no gap for it.
         ".st-key-chinese_labels{position:absolute !important;}",
         # So is the print panel's reader of the map's view (ui.printing).
@@ -173,6 +221,11 @@ def apply(upload_limit_mb: int) -> None:
     st.html(page_css(upload_limit_mb))
     _labels(
         key="chinese_labels",
-        data={"labels": LABELS, "prefixes": LABEL_PREFIXES, "suffixes": LABEL_SUFFIXES},
+        data={
+            "labels": LABELS,
+            "prefixes": LABEL_PREFIXES,
+            "suffixes": LABEL_SUFFIXES,
+            "texts": TEXTS,
+        },
         height=0,
     )

@@ -23,6 +23,7 @@ from tests.helpers import (
     app_in_browser,
     map_frame,
     open_page,
+    press,
     settled,
     show_tab,
     staff_files,
@@ -72,6 +73,8 @@ ALLOWED = {
     "PDF",
     "png",
     "PNG",
+    # a key on the keyboard (the hint under a text area: 按 Ctrl+回车键确认)
+    "Ctrl",
     # brands
     "Leaflet",
     "Excel",
@@ -254,4 +257,61 @@ def test_editing_import_export_and_drawing_have_no_english(site):
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     expect(frame.locator(".leaflet-draw-tooltip")).to_be_visible(timeout=WAIT_MS)
     assert latin_words(page) == {}
+    assert page.errors == []
+
+
+def _alerts(page: Page) -> list[str]:
+    """What screen readers announce as alerts (Streamlit clips some of them to a pixel)."""
+    return page.locator('[role="alert"]').all_text_contents()
+
+
+def test_typing_and_a_refused_upload_have_no_english(site, tmp_path):
+    """The hint under a text box being typed in (「Press Enter to submit form」 in a form, 「Press
+    Enter to apply」 beside it, 「Press Ctrl+Enter …」 under a text area) and the uploader's
+    refusal of a file over the limit (「File must be 20.0MB or smaller.」, a tooltip only) were
+    Streamlit's English, and the refusal showed nothing to read but a red icon."""
+    browser, url = site
+    page = open_page(browser, url, viewport={"width": 1600, "height": 1000})
+    map_frame(page)
+    side = _sidebar(page)
+    side.get_by_label("用户名").fill(EDITOR)
+    side.get_by_label("密码").fill(PASSWORD)
+    side.get_by_role("button", name="登录").click()
+    expect(side.get_by_text("已登录")).to_be_visible(timeout=WAIT_MS)
+    settled(page)
+    side.get_by_label("搜索名称或别名").fill("轨道")
+    hint = side.locator('[data-testid="InputInstructions"]')
+    expect(hint).to_contain_text("按回车键确认", timeout=WAIT_MS)
+    assert latin_words(page) == {}
+    side.get_by_label("搜索名称或别名").fill("")
+    side.get_by_label("搜索名称或别名").press("Enter")
+    settled(page)
+    press(page, side.get_by_role("button", name="新建项目…"))
+    form = page.get_by_role("dialog").locator('[data-testid="stForm"]')
+    form.get_by_label("名称", exact=True).fill("测试项目")
+    expect(form.locator('[data-testid="InputInstructions"]')).to_have_text(
+        "按回车键提交表单", timeout=WAIT_MS
+    )
+    assert latin_words(page) == {}
+    form.get_by_label("备注", exact=True).fill("备注")
+    expect(form.locator('[data-testid="InputInstructions"]')).to_have_text(
+        re.compile("^按 (Ctrl|⌘)\\+回车键提交表单$"), timeout=WAIT_MS
+    )
+    assert latin_words(page) == {}
+    page.keyboard.press("Escape")
+    settled(page)
+    # A file over the import's 20 MB limit: the uploader refuses it in the browser.
+    big = tmp_path / "大文件.geojson"
+    big.write_bytes(b" " * (21 * 2**20))
+    press(page, side.get_by_role("button", name="导入文件…"))
+    dialog = page.get_by_role("dialog")
+    dialog.locator('input[type="file"]').set_input_files(big)
+    refused = dialog.locator('[data-testid="stFileChip"] [role="alert"]')
+    expect(refused).to_have_text("文件超过 20.0 MB，未上传", timeout=WAIT_MS)
+    box = refused.bounding_box()
+    assert box["width"] > 50 and box["height"] > 8, box  # drawn, not clipped to a pixel
+    dialog.get_by_text("大文件.geojson").hover()
+    expect(page.get_by_text("文件超过 20.0 MB，未上传")).to_have_count(2, timeout=WAIT_MS)
+    assert latin_words(page) == {}
+    assert not [a for a in _alerts(page) if re.search("[A-Za-z]{3,}", a)], _alerts(page)
     assert page.errors == []
