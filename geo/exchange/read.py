@@ -152,9 +152,9 @@ def read_upload(
         pyogrio.errors.CRSError,
         shapely.errors.GEOSException,
     ) as exc:
-        raise BadFile(f"文件 {filename} 已损坏或格式不正确，无法读取（{_short(exc)}）。") from exc
+        raise BadFile(f"文件 {filename} 已损坏或格式不正确，无法读取（{_why(exc)}）。") from exc
     except (ValueError, KeyError, zipfile.BadZipFile, UnicodeError, OSError) as exc:
-        raise BadFile(f"文件 {filename} 已损坏或格式不正确，无法读取（{_short(exc)}）。") from exc
+        raise BadFile(f"文件 {filename} 已损坏或格式不正确，无法读取（{_why(exc)}）。") from exc
     except RecursionError as exc:
         raise BadFile(
             f"文件 {filename} 的 JSON 嵌套层数过深，不是正常的 GeoJSON，已拒绝。"
@@ -198,6 +198,25 @@ def _name_crs(filename: str) -> str | None:
 def _short(exc: BaseException) -> str:
     text = str(exc).strip() or type(exc).__name__
     return text if len(text) < 120 else text[:117] + "…"
+
+
+def _why(exc: BaseException) -> str:
+    """Why a file could not be read, as staff read it. A reader's own text is English (json's
+    「Expecting value: line 1 column 53」, sqlite's SQL): it goes to the server log instead.
+
+    >>> _why(json.JSONDecodeError("Expecting value", '{"a": ', 6))
+    '第 1 行第 7 列处内容不完整或有误，文件可能没有传完或被改坏'
+    """
+    log.info("unreadable upload: %s: %s", type(exc).__name__, _short(exc))
+    if isinstance(exc, json.JSONDecodeError):
+        return f"第 {exc.lineno} 行第 {exc.colno} 列处内容不完整或有误，文件可能没有传完或被改坏"
+    if isinstance(exc, zipfile.BadZipFile):
+        return "不是完整的 zip 压缩包（Excel 表格也是压缩包），文件可能没有传完或被改坏"
+    if isinstance(exc, UnicodeError):
+        return "文字编码无法识别，应为 UTF-8 或 GBK"
+    if re.search("[\u4e00-\u9fff]", str(exc)):  # our own words
+        return _short(exc)
+    return "内容不完整，或不是文件名所示格式的文件；文件可能没有传完或被改坏"
 
 
 def _read_geojson(data: bytes, encoding: str | None):
@@ -434,7 +453,11 @@ def _table_frame(table: pd.DataFrame, label: str) -> gpd.GeoDataFrame:
             try:
                 geoms.append(shapely.from_wkt(text_geom) if text_geom.strip() else None)
             except shapely.errors.GEOSException as exc:
-                raise BadFile(f"{label}第 {i} 行的 WKT 几何无法解析（{_short(exc)}）。") from exc
+                log.info("unreadable WKT in row %d: %s", i, _short(exc))
+                raise BadFile(
+                    f"{label}第 {i} 行的 WKT 几何无法解析（文字不完整或写法有误，"
+                    "应如 POINT (106.45 29.56)）。"
+                ) from exc
         table = table.drop(columns=[wkt])
     elif lon is not None and lat is not None:
         geoms = []
@@ -491,7 +514,11 @@ def _crs_code(crs: Any) -> str | None:
     try:
         parsed = CRS.from_user_input(crs)
     except CRSError as exc:
-        raise BadFile(f"文件的坐标系定义无法识别（{_short(exc)}）。", field="crs") from exc
+        log.info("unknown CRS: %s", _short(exc))
+        raise BadFile(
+            "文件的坐标系定义无法识别；请导出为 WGS84、CGCS2000 或 CGCS2000 高斯投影坐标后再上传。",
+            field="crs",
+        ) from exc
     epsg = parsed.to_epsg(min_confidence=70)
     if epsg is not None and f"EPSG:{epsg}" in CRS_CHOICES:
         return f"EPSG:{epsg}"

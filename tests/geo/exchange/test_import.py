@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import subprocess
 import warnings
 import zipfile
@@ -173,12 +174,27 @@ def test_a_declared_crs_outside_the_menu_is_honoured(tmp_path):
         ("broken.csv", "名称,WKT\n某项目,POINT (106.4\n".encode()),
         ("empty.geojson", b""),
         ("drawing.dwg", b"AC1032"),
+        ("cut.xlsx", b"PK\x03\x04" + b"\x00" * 100),
     ],
 )
 def test_broken_files_are_refused_in_chinese(name, data):
+    """Staff read why in Chinese: a reader's English (json's 「Expecting property name enclosed
+    in double quotes: line 1 column 10929」, sqlite's 「sqlite3_prepare_v2(SELECT COUNT(*) …」)
+    goes to the server log, not into the message."""
     with pytest.raises(BadFile) as caught:
         im.read_upload(data, name)
-    assert any("\u4e00" <= ch <= "\u9fff" for ch in caught.value.message_zh)
+    said = caught.value.message_zh.replace(name, "")
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in said)
+    allowed = {"GeoJSON", "GeoPackage", "zip", "Shapefile", "File", "Geodatabase", "CSV", "Excel"}
+    assert set(re.findall("[A-Za-z]{2,}", said)) <= allowed | {"WKT", "POINT", "xlsx", "dwg"}, said
+
+
+def test_a_cut_geojson_says_where_it_stops(catalog_path):
+    frame = catalog_frame(sample_collection())
+    good = ex.export(frame, "geojson", "EPSG:4326", scope={"kind": "all"}).data
+    with pytest.raises(BadFile, match=r"第 1 行第 \d+ 列") as caught:
+        im.read_upload(good[: len(good) // 2], "cut.geojson")
+    assert "没有传完" in caught.value.message_zh
 
 
 def test_a_truncated_geopackage_is_refused(catalog_path, tmp_path):
