@@ -83,10 +83,13 @@ def write_dxf(records, geometries, crs, meta, notes, split, **_) -> tuple[bytes,
         layer.description = f"状态为“{status}”的项目"
     doc.layers.add(LABEL_LAYER, color=colors.BLACK).description = "项目名称注记"
     msp = doc.modelspace()
-    unplaced = 0
+    unplaced = by_place = 0
     for record, geom in zip(records, geometries, strict=True):
         if geom is None:
-            unplaced += 1
+            if record.get("place_id"):
+                by_place += 1
+            else:
+                unplaced += 1
             continue
         xdata = [(1000, record["id"] or ""), (1000, record["name"] or "")]
         for entity in _draw(msp, geom, {"layer": status_layer(record["status"])}):
@@ -99,8 +102,15 @@ def write_dxf(records, geometries, crs, meta, notes, split, **_) -> tuple[bytes,
         )
         text.set_placement(_xy(anchor.coords)[0])
         text.set_xdata(APPID, xdata)
-    if unplaced:
-        notes.append(f"DXF 只能画出有位置的项目：{unplaced} 个没有位置的项目未写入。")
+    left = [
+        f"{by_place} 个按地名定位的项目（只知所在的片区、园区或镇街；勾选“按地名定位的项目画在"
+        "所在地名的代表点上”可画出）"
+        if by_place
+        else "",
+        f"{unplaced} 个没有位置的项目" if unplaced else "",
+    ]
+    if by_place or unplaced:
+        notes.append(f"DXF 只画项目自身的几何：{'和'.join(x for x in left if x)}未写入。")
     stream = io.StringIO()
     doc.write(stream)
     # Characters GBK lacks become DXF's \U+XXXX escapes, as AutoCAD writes them.

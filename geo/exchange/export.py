@@ -117,8 +117,8 @@ def export(
     borrowed = sum(1 for r in records if r["geometry_source"] == "place_point")
     if borrowed:
         notes.append(
-            f"{borrowed} 个按地名定位的项目画在所在地名的代表点上（几何来源 geometry_source = "
-            "place_point），那不是项目自身的位置，定位精度见 precision。"
+            f"{borrowed} 个按地名定位的项目画在所在地名的代表点上（其“几何来源说明”为“所在地名的"
+            "代表点”），那不是项目自身的位置，定位精度见“定位精度”。"
         )
     if crs == GCJ02:
         notes.append(
