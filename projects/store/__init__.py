@@ -1,5 +1,7 @@
 """The catalog's persistence: versioned saves with history and undo, validation, staff accounts."""
 
+import warnings
+
 from projects.store.backend import (
     catalog_version,
     changed_since,
@@ -49,6 +51,15 @@ from projects.store.history_log import (
 )
 from projects.store.postgis.tables import DATABASE_ENV
 from projects.store.rebuild import RebuildReport
+
+# ``python -m projects.store.users`` (the staff account command of the README) runs a module
+# this package imports itself, and runpy warned about it in English on every run. The command
+# runs the imported module's ``main`` (users.py), so one copy of it holds the state.
+warnings.filterwarnings(
+    "ignore",
+    message=r"'projects\.store\.users' found in sys\.modules after import of package",
+    category=RuntimeWarning,
+)
 
 __all__ = [
     "ACTIONS",

@@ -698,4 +698,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # The package imported this module already (projects.store): run that copy, whose state
+    # (accounts path, locks) every other module shares.
+    from projects.store import users as _imported
+
+    sys.exit(_imported.main())
