@@ -40,6 +40,12 @@ MAX_LISTED_PROBLEMS = 10
 _DERIVED_NAMES = {
     name for f, (_, _, label) in DERIVED_FIELDS.items() for name in (f, label, SHAPEFILE_FIELDS[f])
 }
+#: Each of those names -> the Chinese label a person reads (a GeoJSON's columns are codes).
+_DERIVED_LABELS = {
+    name: label
+    for f, (_, _, label) in DERIVED_FIELDS.items()
+    for name in (f, label, SHAPEFILE_FIELDS[f])
+}
 
 
 @dataclass(frozen=True)
@@ -293,8 +299,14 @@ def preview(upload: Upload, catalog: list[dict[str, Any]], outline: Any) -> Prev
     notes = []
     derived = [c for c in upload.ignored_columns if c in _DERIVED_NAMES]
     foreign = [c for c in upload.ignored_columns if c not in _DERIVED_NAMES]
+    if upload.borrowed:
+        notes.append(
+            f"{upload.borrowed} 行的位置是所在地名的代表点（导出时勾选了“按地名定位的项目画在所在地名"
+            "的代表点上”），不是项目自身的位置，不会导入：这些项目的位置保持原样。"
+        )
     if derived:
-        notes.append(f"以下列是导出时生成的说明，不会导入：{'、'.join(derived)}。")
+        said = dict.fromkeys(_DERIVED_LABELS.get(c, c) for c in derived)
+        notes.append(f"以下列是导出时生成的说明，不会导入：{'、'.join(said)}。")
     if foreign:
         notes.append(f"以下列不是项目字段，不会导入：{'、'.join(foreign)}。")
     updates = ["位置" if c == "geometry" else schema.FIELDS[c][2] for c in settable]

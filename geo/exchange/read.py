@@ -29,7 +29,14 @@ from pyproj.exceptions import CRSError
 
 from geo.crs import WGS84, geometry_from_gcj02, transformer
 from geo.exchange.cells import stored_text
-from geo.exchange.formats import CRSS, GCJ02, RELATED_TABLE, SHAPEFILE_FIELDS
+from geo.exchange.formats import (
+    CRSS,
+    DERIVED_FIELDS,
+    GCJ02,
+    GEOMETRY_SOURCES,
+    RELATED_TABLE,
+    SHAPEFILE_FIELDS,
+)
 from geo.exchange.tables import read_xlsx
 from projects import schema
 from projects.documents.readers import decode_text
@@ -109,6 +116,9 @@ class Upload:
     crs_from_file: bool
     #: Columns matched to no importable field (shown, never imported).
     ignored_columns: tuple[str, ...] = ()
+    #: Rows whose point is their place's representative point, as an export drew it on request
+    #: (``geometry_source`` place_point): read without a geometry, so the position stays.
+    borrowed: int = 0
 
 
 def read_upload(
@@ -176,8 +186,58 @@ def read_upload(
     if file_crs is None and crs is None and fmt == "geojson":
         file_crs = WGS84  # RFC 7946's default, as the file did not say otherwise
     frame, source_crs, from_file = _to_wgs84(frame, file_crs, crs, filename)
+    frame, borrowed = _without_place_points(frame)
     frame, ignored = _rename_columns(frame, filename)
-    return Upload(frame, filename, fmt, used_encoding, source_crs, from_file, ignored)
+    return Upload(frame, filename, fmt, used_encoding, source_crs, from_file, ignored, borrowed)
+
+
+def _columns(field: str) -> set[str]:
+    """The names an export gives ``field``: its code, Chinese label, Shapefile name."""
+    label = {**schema.FIELDS, **DERIVED_FIELDS}[field][2]
+    return {field, label, SHAPEFILE_FIELDS.get(field, field)}
+
+
+#: Within this distance (degrees, about 20 cm) a point is still its place's representative point
+#: after a file's round trip (coordinates rounded to 6 decimals, a projected CRS).
+_SAME_POINT_DEG = 2e-6
+
+
+def _without_place_points(frame: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, int]:
+    """``frame`` with no geometry where a row's point is its place's representative point, as an
+    export with 「按地名定位的项目画在所在地名的代表点上」 drew it (``geometry_source`` is
+    ``place_point``, or its label says so): that point is the place's, and taken back as the
+    project's own it would be an invented position. A point staff moved away from it is kept."""
+    from geo.places import representative_point
+
+    columns = {str(c): c for c in frame.columns}
+    source = next((columns[c] for c in _columns("geometry_source") if c in columns), None)
+    said = next((columns[c] for c in _columns("geometry_source_zh") if c in columns), None)
+    place = next((columns[c] for c in _columns("place_id") if c in columns), None)
+    if source is None and said is None:
+        return frame, 0
+    marked = pd.Series(False, index=frame.index)
+    if source is not None:
+        marked |= frame[source].astype("string").str.strip().eq("place_point").fillna(False)
+    if said is not None:
+        label = GEOMETRY_SOURCES["place_point"]
+        marked |= frame[said].astype("string").str.strip().eq(label).fillna(False)
+    marked &= frame.geometry.notna()
+    if not marked.any():
+        return frame, 0
+    keep = marked.copy()
+    for i in np.flatnonzero(marked.to_numpy()):
+        pid = frame[place].iloc[i] if place is not None else None
+        point = representative_point(str(pid)) if isinstance(pid, str) and pid.strip() else None
+        geom = frame.geometry.iloc[i]
+        # moved by staff: their own position (without a place id, the mark decides)
+        keep.iloc[i] = (
+            point is None
+            and place is None
+            or (point is not None and geom.distance(point) <= _SAME_POINT_DEG)
+        )
+    frame = frame.copy()
+    frame.loc[keep, frame.geometry.name] = None
+    return frame, int(keep.sum())
 
 
 #: The CRS part of this app's download names (沙坪坝项目_交通_EPSG4544_20261206.csv).

@@ -593,3 +593,39 @@ def test_a_geometry_imported_for_a_referenced_project_drops_the_reference(catalo
     im.apply(result, users.authenticate("wang", PASSWORD), path=catalog_path, outline=outline)
     props = next(f for f in features(catalog_path) if f["properties"]["id"] == pid)["properties"]
     assert (props["precision"], props["place_id"]) == ("imported", None)
+
+
+@pytest.mark.parametrize("fmt", ["geojson", "shp", "xlsx"])
+def test_a_representative_point_export_taken_back_moves_no_project(fmt, outline):
+    """Exported with 「按地名定位的项目画在所在地名的代表点上」 and taken back unchanged, every
+    project placed by a place came back as 「修改」: its place's point would have become its
+    own (imported) position, 475 invented coordinates. Those points stay the place's; one moved
+    by staff in their GIS is a position of its own."""
+    collection = store.load_collection(store.CATALOG_PATH)
+    frame = catalog_frame(collection)
+    frame = frame[~frame["deleted"].fillna(False).astype(bool)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ex.ExportWarning)
+        res = ex.export(frame, fmt, "EPSG:4326", scope={"kind": "all"}, geometry="representative")
+    upload = im.read_upload(res.data, res.filename)
+    by_place = int(frame["place_id"].notna().sum())
+    assert upload.borrowed == by_place > 0
+    result = im.preview(upload, store.load(store.CATALOG_PATH), outline)
+    assert not result.changed and not result.added
+    assert any(f"{by_place} 行的位置是所在地名的代表点" in n for n in result.notes), result.notes
+    for note in result.notes:  # the columns it leaves out by their Chinese names
+        assert "geometry_source" not in note and "precision_zh" not in note, note
+    # A point staff moved is the project's own position now.
+    doc = json.loads(
+        ex.export(
+            frame, "geojson", "EPSG:4326", scope={"kind": "all"}, geometry="representative"
+        ).data
+    )
+    feature = next(f for f in doc["features"] if f["properties"]["place_id"])
+    feature["geometry"]["coordinates"][0] += 0.001
+    data = json.dumps(doc, ensure_ascii=False).encode()
+    again = im.preview(
+        im.read_upload(data, "moved.geojson"), store.load(store.CATALOG_PATH), outline
+    )
+    assert [r.project_id for r in again.changed] == [feature["properties"]["id"]]
+    assert set(again.changed[0].changes) >= {"geometry"}
