@@ -8,7 +8,7 @@ import errno
 import gc
 import logging
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -222,10 +222,29 @@ def _watch(url: str) -> None:
     watch(url, on_change)
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
 def project_payload(key: tuple[str, str], gcj02: bool) -> mapview.ProjectPayload:
     """The encoded project layer for one catalog version and datum, published as a static file
-    (so it crosses the network once, not on every rerun); embedded if the file can't be written."""
+    (so it crosses the network once, not on every rerun); embedded if the file can't be written.
+
+    The files are shared by every app server of this checkout, and each keeps only the newest
+    (``mapview.publish_text``): one pushed out by another server is written again, else every
+    page would fail to load the layer until this server restarted."""
+    payload = _published_payload(key, gcj02)
+    if payload.url is not None and not _served(payload.url):
+        try:
+            return mapview.publish(payload, PAYLOAD_DIR, f"{URL_PREFIX}/cache")
+        except OSError:
+            return replace(payload, url=None)
+    return payload
+
+
+def _served(url: str) -> bool:
+    """Whether a published file's URL still has its file."""
+    return (PAYLOAD_DIR / url.rsplit("/", 1)[-1]).exists()
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _published_payload(key: tuple[str, str], gcj02: bool) -> mapview.ProjectPayload:
     payload = _kept(
         "payload", (key, gcj02), lambda: mapview.encode_projects(load_catalog(key), gcj02=gcj02)
     )
@@ -235,12 +254,21 @@ def project_payload(key: tuple[str, str], gcj02: bool) -> mapview.ProjectPayload
         return payload
 
 
-@st.cache_resource(max_entries=2, show_spinner=False)
 def background_url(gcj02: bool) -> str | None:
     """The map's background (outline, zones, context layers) in a datum, published once as a
     static file like the project layer: it is the same for every filter and catalog version,
     so the browser fetches it once instead of receiving it with every rerun (75 kB). None
-    (embed it) when the file can't be written or the areas can't be read."""
+    (embed it) when the file can't be written or the areas can't be read. Written again when
+    another server pushed it out (see :func:`project_payload`)."""
+    url = _background_url(gcj02)
+    if url is not None and not _served(url):
+        _background_url.clear()
+        url = _background_url(gcj02)
+    return url
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _background_url(gcj02: bool) -> str | None:
     outline, zones, problem = load_areas()
     if problem:
         return None

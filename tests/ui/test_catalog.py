@@ -3,6 +3,7 @@ a save changed (on either store), and with PostGIS a save's notice patches it un
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 import time
@@ -179,3 +180,26 @@ def test_a_warmed_server_builds_nothing_for_the_first_page(location, monkeypatch
     assert not at.exception, at.exception
     assert any("个项目" in m.value for m in at.markdown)
     assert ui_catalog.refresh_stats(location)["full"] == 1
+
+
+def test_a_published_layer_removed_by_another_server_is_written_again(tmp_path, monkeypatch):
+    """The layer files are shared by every app server of the checkout, which keeps the eight
+    newest: a server beside this one (another catalog, the browser tests, a bench) pushed this
+    server's current layer out, and every page it served from then on said 「项目图层加载失败，
+    请刷新页面」, refreshing or not, until it restarted. A layer that has gone is written again."""
+    path = tmp_path / "projects.geojson"
+    path.write_text(json.dumps(synthetic_collection(30, seed=3), ensure_ascii=False), "utf-8")
+    monkeypatch.setenv("SHAPINGBA_CATALOG", str(path))
+    monkeypatch.setattr(ui_catalog, "PAYLOAD_DIR", tmp_path / "cache")
+    key = ui_catalog.catalog_key(path)
+    for gcj02 in (False, True):
+        url = ui_catalog.project_payload(key, gcj02).url
+        served = tmp_path / "cache" / url.rsplit("/", 1)[1]
+        assert served.exists()
+        served.unlink()  # pruned by another server
+        assert ui_catalog.project_payload(key, gcj02).url == url
+        assert served.exists()
+    url = ui_catalog.background_url(False)
+    served = tmp_path / "cache" / url.rsplit("/", 1)[1]
+    served.unlink()
+    assert ui_catalog.background_url(False) == url and served.exists()
