@@ -229,7 +229,7 @@ def edit_form(editor: users.Editor, feature: dict[str, Any], found: dict[str, di
         st.info("没有修改。")
         return
     try:
-        store.save(
+        saved = store.save(
             editor,
             pid,
             changes,
@@ -242,7 +242,15 @@ def edit_form(editor: users.Editor, feature: dict[str, Any], found: dict[str, di
         st.error(md_text(refusal_text(exc)))  # the form keeps what was typed
         return
     st.session_state[K_NONCE] = nonce() + 1
-    summary = saved_summary({f: [props.get(f), v] for f, v in changes.items()})
+    said = {f: [props.get(f), v] for f, v in changes.items()}
+    if "geometry" in changes:  # what the position was, when it had no shape of its own
+        after = saved["properties"] if isinstance(saved, dict) else {}
+        said |= {
+            f: [props.get(f), after.get(f)]
+            for f in ("precision", "place_id")
+            if f in after and props.get(f) != after.get(f)
+        }
+    summary = saved_summary(said)
     done(f"已保存「{typed['name']}」：{summary}")
 
 

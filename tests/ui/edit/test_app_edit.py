@@ -374,3 +374,22 @@ def test_the_message_after_a_save_reads_values_in_words(catalog, accounts):
     assert not at.error
     assert store.get("E001")["properties"]["investment"] == 12000.0
     assert md_text("已保存「测试快速路」：投资：（空） → 1.2 亿元") in texts(at), texts(at)
+
+
+def test_the_message_after_placing_a_project_says_where_it_was(catalog, accounts, inside):
+    """A project known only to be in the district, placed by a click: the message said
+    「位置：（空） → 点 …」, as if it had had no position; it was 仅知在区内 (沙坪坝区)."""
+    features = store.load(catalog)
+    props = empty_properties()
+    props.update(id="E003", name="测试区级项目", sector="交通", status="规划")
+    props.update(precision="district", place_id="500106", geo_method="district")
+    features.append({"type": "Feature", "properties": props, "geometry": None})
+    store.rebuild(features, catalog)
+    lon, lat = inside[0] + 0.001, inside[1] + 0.001
+    at = login(app(selected="E003", event={"last_clicked": {"lat": lat, "lng": lon}}))
+    widget(at.radio, "位置").set_value("地图上点击的点")
+    at = widget(at.button, "保存").click().run()
+    assert not at.error
+    said = texts(at)
+    assert "定位精度：区级（仅知在区内） → 人工标绘" in said, said
+    assert "所在地名：沙坪坝区" in said, said
