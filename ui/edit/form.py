@@ -15,7 +15,7 @@ from projects import clock, store, vocab
 from projects.errors import CatalogError, StaleVersion
 from projects.store import users
 from ui.details import md_text
-from ui.edit.history import change_table
+from ui.edit.history import change_table, lng_lat_text
 from ui.edit.state import K_CLICK, K_NONCE, K_USED_CLICK, close_dialog, done, nonce, outline
 
 NO_PLACEMENT, CLICKED, DRAWN = "不修改位置", "地图上点击的点", "地图上绘制的图形"
@@ -70,15 +70,6 @@ def open_placements(map_event: dict[str, Any] | None) -> dict[str, dict[str, Any
     found = {k: v for k, v in placements(map_event).items() if k != CLICKED}
     st.session_state[K_CLICK] = click["coordinates"] if click else None
     return {CLICKED: click, **found} if click else found
-
-
-def lng_lat_text(lng: float, lat: float) -> str:
-    """A position as planners read it.
-
-    >>> lng_lat_text(106.45, 29.55)
-    '东经 106.45000°，北纬 29.55000°'
-    """
-    return f"东经 {lng:.5f}°，北纬 {lat:.5f}°"
 
 
 def _rounded(coords: Any) -> Any:

@@ -54,6 +54,15 @@ def _vertices(coords: Any) -> int:
     return sum(_vertices(c) for c in coords) if isinstance(coords, list) else 0
 
 
+def lng_lat_text(lng: float, lat: float) -> str:
+    """A position as planners read it.
+
+    >>> lng_lat_text(106.45, 29.55)
+    '东经 106.45000°，北纬 29.55000°'
+    """
+    return f"东经 {lng:.5f}°，北纬 {lat:.5f}°"
+
+
 def _geometry_text(geometry: Mapping[str, Any]) -> str:
     """A point by its coordinates (5 decimals, about 1 m), a line or shape by its kind and size."""
     kind = str(geometry.get("type", ""))
@@ -61,7 +70,8 @@ def _geometry_text(geometry: Mapping[str, Any]) -> str:
     coords = geometry.get("coordinates")
     if kind == "Point":
         try:
-            return f"点 {float(coords[0]):.5f}, {float(coords[1]):.5f}（经度, 纬度）"
+            # as the sidebar and the form say the clicked point
+            return "点：" + lng_lat_text(float(coords[0]), float(coords[1]))
         except (IndexError, TypeError, ValueError):
             return name
     if kind.startswith("Multi") and isinstance(coords, list) and len(coords) > 1:

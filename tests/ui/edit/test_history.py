@@ -65,7 +65,8 @@ def test_a_placement_reads_in_words_with_every_value_whole(editor):
         vocab.GEO_METHOD_LABELS["manual"],
     )
     assert rows["所在地名"] == (place_name(props["place_id"]), "（空）")
-    assert rows["位置"] == ("（空）", f"点 {point.x:.5f}, {point.y:.5f}（经度, 纬度）")
+    # the point in the words the sidebar and the form use for the clicked point
+    assert rows["位置"] == ("（空）", f"点：东经 {point.x:.5f}°，北纬 {point.y:.5f}°")
     before, after = rows["状态沿革（增减的条目）"]
     assert before == "（无）" and after.startswith(f"{clock.today().year} 年：建成 — ")
     # No code, no Python value, no shortened text anywhere.
