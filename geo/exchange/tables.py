@@ -202,6 +202,7 @@ def write_xlsx(records, geometries, crs, meta, notes, split, **_) -> tuple[bytes
     about = [
         ["标题", meta["title"]],
         ["导出时间（UTC）", meta["exported_at"]],
+        ["时间", "“修改时间”列为北京时间（UTC+8）；导出时间为 UTC（协调世界时）"],
         ["范围", scope],
         ["筛选条件", filter_words(meta["scope"]) or "无"],
         ["项目数", meta["count"]],
@@ -209,7 +210,10 @@ def write_xlsx(records, geometries, crs, meta, notes, split, **_) -> tuple[bytes
         ["坐标系", meta["crs"]["label"]],
         ["坐标系说明", meta["crs"]["note"]],
         ["项目库版本", meta.get("catalog_version")],
-        ["几何", "WKT 列；没有位置的项目该列为空"],
+        [
+            "几何",
+            "WKT 列；按地名定位的项目（所在地名见“所在地名”列）和没有位置的项目该列为空",
+        ],
         ["代码与说明", _CODES_NOTE],
         *[["注意", n] for n in notes],
     ]

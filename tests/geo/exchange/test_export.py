@@ -810,6 +810,11 @@ def test_xlsx_has_projects_history_and_sources_sheets_in_chinese(catalog, tmp_pa
     assert sources[1][4] == 301
     about = dict(wb["说明"].iter_rows(min_row=2, values_only=True))
     assert about["坐标系代码"] == "EPSG:4544" and about["项目数"] == len(EXPORTED)
+    # The sheet says which clock each time is on: 修改时间 is China time beside an export time
+    # in UTC (and a CSV of the same catalog gives 修改时间 in UTC, with its offset).
+    assert "修改时间" in about["时间"] and "北京时间" in about["时间"], about.get("时间")
+    # A project placed by a place has an empty WKT too, and its place beside it.
+    assert "所在地名" in about["几何"], about["几何"]
 
 
 #: Latin words a person may read in a file's notes: codes, units, formats, brands.
