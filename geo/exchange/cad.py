@@ -103,14 +103,14 @@ def write_dxf(records, geometries, crs, meta, notes, split, **_) -> tuple[bytes,
         text.set_placement(_xy(anchor.coords)[0])
         text.set_xdata(APPID, xdata)
     left = [
-        f"{by_place} 个按地名定位的项目（只知所在的片区、园区或镇街；勾选“按地名定位的项目画在"
+        f"{by_place} 个按地名定位的项目（只知在区内或所在的片区、园区、镇街；勾选“按地名定位的项目画在"
         "所在地名的代表点上”可画出）"
         if by_place
         else "",
         f"{unplaced} 个没有位置的项目" if unplaced else "",
     ]
     if by_place or unplaced:
-        notes.append(f"DXF 只画项目自身的几何：{'和'.join(x for x in left if x)}未写入。")
+        notes.append(f"DXF 只画项目自身的几何：{'和 '.join(x for x in left if x)}未写入。")
     stream = io.StringIO()
     doc.write(stream)
     # Characters GBK lacks become DXF's \U+XXXX escapes, as AutoCAD writes them.

@@ -958,7 +958,7 @@ def test_dxf_counts_projects_placed_by_a_place_apart_from_those_with_no_position
         )
     (note,) = [w for w in result.warnings if w.startswith("DXF")]
     assert f"{by_place} 个按地名定位的项目" in note and "代表点" in note, note
-    assert f"{unplaced} 个没有位置的项目" in note, note
+    assert f"可画出）和 {unplaced} 个没有位置的项目未写入" in note, note
     (note,) = [w for w in shown.warnings if w.startswith("DXF")]
     assert "按地名定位" not in note and f"{unplaced} 个没有位置的项目" in note, note
 
