@@ -21,11 +21,13 @@ from tests.helpers import (
     IFRAME,
     WAIT_MS,
     app_in_browser,
+    log_in,
     map_frame,
     open_page,
     press,
     settled,
     show_tab,
+    sidebar,
     staff_files,
 )
 
@@ -196,10 +198,6 @@ def _has_draw_tool(frame) -> bool:
         return False
 
 
-def _sidebar(page: Page):
-    return page.locator('[data-testid="stSidebar"]')
-
-
 def test_default_page_has_no_english(site):
     browser, url = site
     page = open_page(browser, url, viewport={"width": 1600, "height": 1000})
@@ -229,11 +227,8 @@ def test_editing_import_export_and_drawing_have_no_english(site):
     browser, url = site
     page = open_page(browser, url, viewport={"width": 1600, "height": 1200})
     map_frame(page)
-    side = _sidebar(page)
-    side.get_by_label("用户名").fill(EDITOR)
-    side.get_by_label("密码").fill(PASSWORD)
-    side.get_by_role("button", name="登录").click()
-    expect(side.get_by_text("已登录")).to_be_visible(timeout=WAIT_MS)
+    log_in(page, EDITOR, PASSWORD)
+    side = sidebar(page)
     # Import panel (uploader) and export panel with a built file on offer.
     side.get_by_role("button", name=re.compile("^生成 ")).click()
     expect(side.get_by_role("button", name=re.compile("^下载 "))).to_be_visible(timeout=WAIT_MS)
@@ -273,11 +268,8 @@ def test_typing_and_a_refused_upload_have_no_english(site, tmp_path):
     browser, url = site
     page = open_page(browser, url, viewport={"width": 1600, "height": 1000})
     map_frame(page)
-    side = _sidebar(page)
-    side.get_by_label("用户名").fill(EDITOR)
-    side.get_by_label("密码").fill(PASSWORD)
-    side.get_by_role("button", name="登录").click()
-    expect(side.get_by_text("已登录")).to_be_visible(timeout=WAIT_MS)
+    log_in(page, EDITOR, PASSWORD)
+    side = sidebar(page)
     settled(page)
     side.get_by_label("搜索名称或别名").fill("轨道")
     hint = side.locator('[data-testid="InputInstructions"]')
