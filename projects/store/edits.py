@@ -83,11 +83,17 @@ STAFF_YEARS_BASIS = "manual"
 
 
 def _bases(
-    before: dict[str, Any], after: dict[str, Any], editor: users.Editor, today: str, action: str
+    before: dict[str, Any],
+    after: dict[str, Any],
+    editor: users.Editor,
+    today: str,
+    action: str,
+    new: bool = False,
 ) -> dict[str, str]:
-    """The basis of each value staff changed: years, zone and sector then rest on the edit, not
-    on what the build read in the documents (which the basis fields otherwise still said)."""
-    how = "导入文件" if action == "import" else "人工修改"
+    """The basis of each value staff set or changed: years, zone and sector then rest on the
+    edit, not on what the build read in the documents (which the basis fields otherwise still
+    said), and a project staff create says who entered them (it said 「无」)."""
+    how = "导入文件" if action == "import" else "人工录入" if new else "人工修改"
     said = f"{how}：{editor.name} 于 {today}"
     out: dict[str, str] = {}
     if any(after.get(f) != before.get(f) for f in ("start_year", "end_year")):
@@ -143,8 +149,10 @@ def edited(
     moved = "geometry" in edit.changes and after["geometry"] != feature.get("geometry")
     if moved and "precision" not in edit.changes:
         props.update(_placement(editor, after["geometry"], today, action))
-    if not new:
-        props.update(_bases(feature["properties"], props, editor, today, action))
+    elif new and after["geometry"] is None and not props.get("geo_basis"):
+        # created with no position: say so, and by whom (the details said 「未注明」)
+        props["geo_basis"] = f"{editor.name} 于 {today} 新建，尚未定位"
+    props.update(_bases(feature["properties"], props, editor, today, action, new))
     touched = set(edit.changes)
     validate.check_properties(props, None if new else touched, new=new)
     if new or moved or ("zone" in touched and after["geometry"] is not None):

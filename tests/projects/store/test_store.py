@@ -314,6 +314,29 @@ def test_create_soft_delete_and_restore(catalog, wang, outline):
     assert [e["action"] for e in store.history(pid)] == ["create", "delete", "restore"]
 
 
+def test_a_project_staff_create_says_who_entered_what(catalog, wang, outline):
+    # A created project said 「领域依据：无」 and 「定位依据：未注明」 in its details.
+    rec = store.create(
+        wang,
+        {"name": "新建无位置项目", "sector": "社会民生", "zone": "西", "start_year": 2026},
+        reason="新立项",
+    )["properties"]
+    assert rec["sector_basis"].startswith("人工录入：wang 于 ")
+    assert rec["zone_basis"].startswith("人工录入：wang 于 ")
+    assert rec["years_basis"] == "manual"
+    assert rec["precision"] is None and rec["geo_basis"].endswith("新建，尚未定位")
+    assert rec["geo_basis"].startswith("wang 于 ")
+    p = outline.representative_point()
+    placed = store.create(
+        wang,
+        {"name": "新建有位置项目", "sector": "交通"},
+        {"type": "Point", "coordinates": [p.x, p.y]},
+        outline=outline,
+    )["properties"]
+    assert placed["precision"] == "manual" and placed["geo_basis"].endswith("在地图上放置")
+    assert placed["zone_basis"] in (None, "")  # no zone given, none claimed
+
+
 def test_revert_to_an_earlier_version(catalog, wang, li):
     original = store.get("T001")
     store.save(wang, "T001", {"status": "建成", "investment": 1000}, expected_version=1)
