@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from geo.mapview import MAP_FRAME
 from ui.details import FOLLOW_KEY, PANEL_KEY
 
 #: Below this width (px) the page is laid out for a phone.
@@ -33,8 +34,6 @@ PHONE_MAP_MIN_PX = 320
 #: How tall the details may grow beside the map before they scroll (px): the map's height less
 #: the 「项目详情」 heading above them, so the tabs below stay right under the map.
 DETAILS_MAX_PX = MAP_PX - 60
-#: The map's frame on the page (streamlit-folium's component, by its address).
-MAP_FRAME = 'iframe[src*="/component/streamlit_folium.st_folium/"]'
 
 #: Streamlit's English screen-reader labels and tooltips, whole, in Chinese.
 LABELS: dict[str, str] = {
