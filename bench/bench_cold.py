@@ -24,8 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.bench_app import browser, cold_restarts  # noqa: E402
-from bench.synthetic import write_catalog  # noqa: E402
-from projects.store import catalog_path  # noqa: E402
+from bench.synthetic import catalog_at  # noqa: E402
 
 
 def _spread(times: list[float]) -> str:
@@ -42,11 +41,7 @@ def main() -> None:
     parser.add_argument("--naive-runs", type=int, default=1)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        path = (
-            Path(catalog_path())
-            if args.n == 600
-            else write_catalog(Path(folder) / f"synthetic_{args.n}.geojson", args.n)
-        )
+        path = catalog_at(args.n, Path(folder))
         firsts, kept = [], tempfile.mkdtemp(prefix="shapingba-bench-snapshots-")
         for _ in range(args.runs):
             shutil.rmtree(kept, ignore_errors=True)

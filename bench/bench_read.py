@@ -20,8 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.bench_service import timed  # noqa: E402
-from bench.synthetic import write_catalog  # noqa: E402
-from projects.store import catalog_path, paused_gc  # noqa: E402
+from bench.synthetic import catalog_at  # noqa: E402
+from projects.store import paused_gc  # noqa: E402
 from projects.store.catalog_file import read_features  # noqa: E402
 
 
@@ -38,11 +38,7 @@ def main() -> None:
     print(f"ms min / median / max over {args.runs} reads")
     with tempfile.TemporaryDirectory() as folder:
         for n in args.sizes:
-            path = (
-                Path(catalog_path())
-                if n == 600
-                else write_catalog(Path(folder) / f"synthetic_{n}.geojson", n)
-            )
+            path = catalog_at(n, Path(folder))
             ours = timed(lambda p=path: read_features(p), args.runs)
             stdlib = timed(lambda p=path: _stdlib(p), args.runs)
             print(f"{n:7d} projects  ours (msgspec) {ours}   json.loads {stdlib}")

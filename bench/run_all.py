@@ -15,8 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import bench_app, bench_first_view  # noqa: E402
-from bench.synthetic import write_catalog  # noqa: E402
-from projects.store import catalog_path  # noqa: E402
+from bench.synthetic import REAL, catalog_at  # noqa: E402
 from projects.store.postgis import server as postgres  # noqa: E402
 from projects.store.postgis.migrate import migrate  # noqa: E402
 
@@ -56,11 +55,10 @@ def main() -> None:
             database = postgres.start(folder).url
             stack.callback(postgres.stop, folder)
         for n in sizes:
-            if n == 600:
-                label, path = "real catalog", Path(catalog_path())
+            path = catalog_at(n, out)
+            label = "real catalog" if n == REAL else "synthetic"
+            if n == REAL:
                 bench_first_view.report(path)
-            else:
-                label, path = "synthetic", write_catalog(out / f"synthetic_{n}.geojson", n)
             if database:
                 migrate(path, database, replace=True)
             bench_app.report(label, path, changes=args.changes, database=database)

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from projects import schema, vocab
+from projects.store import catalog_path
 
 #: Bounding box of the district (lon/lat), rounded outwards from the reference outline.
 BBOX = (106.247, 29.495, 106.491, 29.753)
@@ -134,6 +135,18 @@ def write_catalog(path: Path, n: int, seed: int = 42) -> Path:
     path = Path(path)
     path.write_text(json.dumps(synthetic_collection(n, seed), ensure_ascii=False), "utf-8")
     return path
+
+
+#: The size the benches give for the real catalog (about 600 projects) instead of a synthetic one.
+REAL = 600
+
+
+def catalog_at(n: int, folder: Path) -> Path:
+    """The catalog a bench measures at size ``n``: the real one for :data:`REAL`, else a
+    synthetic catalog of ``n`` projects written into ``folder``."""
+    if n == REAL:
+        return Path(catalog_path())
+    return write_catalog(Path(folder) / f"synthetic_{n}.geojson", n)
 
 
 if __name__ == "__main__":
