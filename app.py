@@ -225,15 +225,14 @@ with st.sidebar:
     else:
         st.caption("筛选条件随后显示……")
 
-# What this run built and keeps for the next server is written once the map has painted (or
-# after ``snapshots.LATEST`` if it never says so): pickling holds the interpreter for seconds
-# at 100 000 projects, and while the browser draws the map it still asks this server for the
-# map's scripts and layers, which then waited behind the pickling.
-if below:
-    snapshots.flush()
 if not below:
     st.fragment(_wait_for_map)()
 else:
+    # What this run built and keeps for the next server is written once the map has painted (or
+    # after ``snapshots.LATEST`` if it never says so): pickling holds the interpreter for
+    # seconds at 100 000 projects, and while the browser draws the map it still asks this
+    # server for the map's scripts and layers, which then waited behind the pickling.
+    snapshots.flush()
     # The table, the projects not on the map and the charts are tabs, and only the open one is
     # drawn: a filter change rebuilds one of them, not two tables and five charts, which shared
     # the browser's main thread with the map's repaint (and the server's time).
