@@ -147,13 +147,16 @@ def test_a_stale_import_is_refused_in_words_on_screen(page, files, monkeypatch):
         page.get_by_label("用户名").fill("wang")
         page.get_by_label("密码").fill(PASSWORD)
         page.get_by_role("button", name="登录").click()
+    # The import before closed its dialog in a rerun; a person waits for the page to settle
+    # before opening it again, or the closing dialog's uploader is still on screen beside the new.
+    settled(page)
     page.get_by_role("button", name="导入文件…").click()
+    settled(page)
     upload = files["folder"] / "stale.csv"
     upload.write_text(
         "id,名称,备注\nt-point,西永综保区 二期,浏览器备注\nt-line,轨道交通27号线（沙坪坝段）,浏览器备注\n",
         encoding="utf-8",
     )
-    # One uploader on screen: the dialog of the import before may still be closing.
     uploader = page.locator('[data-testid="stFileUploader"] input[type="file"]')
     expect(uploader).to_have_count(1, timeout=WAIT_MS)
     uploader.set_input_files(str(upload))
