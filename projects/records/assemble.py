@@ -8,7 +8,14 @@ from typing import Any
 
 from projects.documents import Mention
 from projects.documents.sector_rules import district_for, sector_with_basis
-from projects.documents.status import DEFAULT_BASIS, WEAKEST, judge, part_of, rank
+from projects.documents.status import (
+    DEFAULT_BASIS,
+    TARGET_WHY,
+    WEAKEST,
+    judge,
+    part_of,
+    rank,
+)
 from projects.documents.surface_forms import add_surface_form, line_text
 from projects.documents.zone_rules import zone_of_mention, zone_of_name, zone_of_route
 from projects.records.merge_keys import base_key, merge_key
@@ -126,6 +133,7 @@ def status_history(ms: list[Mention], bounds: dict[str, int | None]) -> list[dic
         by_line.values(), key=lambda e: (_doc_order(e["doc"]), e["part"] != "review", e["line"])
     )
     history = [_not_running_while_built(e, history) for e in history]
+    history = [_target_of_what_is_built(e, history) for e in history]
     history = [_made_of_what_runs(e, history) for e in history]
     return [_words_of_the_part(e, history) for e in history]
 
@@ -168,6 +176,40 @@ def _not_running_while_built(
     best = max(built, key=lambda h: rank(h["status"]))
     why = BUILT_WHY.format(where=f"{best['doc'][:3]}:{best['line']}", cue=best["cue"])
     return {**entry, "status": best["status"], "basis": f"{_rule(best)}：{why}"}
+
+
+#: Rules whose own words say a project is being built now (not a governing 推动 or 配合).
+UNDER_WAY_RULES = ("完成总量", "已开工", "依托其建设", "加快投用", "进展")
+#: Why a multi-year plan's target of a project its own part says is being built reads 在建.
+UNDER_WAY_WHY = "多年规划里的建成、投用是期末目标，而同一文件同一部分写明它正在建设（{where}“{cue}”）：要建成的是在建项目"
+
+
+def _target_of_what_is_built(
+    entry: dict[str, Any], history: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """A multi-year plan's 建成 target of a project its own part says is being built: 在建.
+
+    001:580 建成小康中高端智能网联汽车基地 is the period's target, 规划 by its words alone; the
+    same plan says 推动东风小康中高端智能网联汽车等重大项目加快建设 (001:548): what is to be
+    finished by 2025 is being built. Only the target reading gives way, only to the part's own
+    words of progress (not to a governing 推动, nor to a box item that took them).
+    """
+    if entry["part"] != "plan" or TARGET_WHY not in entry["basis"]:
+        return entry
+    built = [
+        h
+        for h in history
+        if h["doc"] == entry["doc"]
+        and h["part"] == entry["part"]
+        and _rule(h) in UNDER_WAY_RULES
+        and h["status"] == "在建"
+        and BUILT_WHY[:8] not in h["basis"]
+    ]
+    if not built:
+        return entry
+    best = built[0]
+    why = UNDER_WAY_WHY.format(where=f"{best['doc'][:3]}:{best['line']}", cue=best["cue"])
+    return {**entry, "status": "在建", "basis": f"{_rule(entry)}：{why}"}
 
 
 #: Why a bare 打造 / 建设 of a thing the same part reads as running is no plan to build it.

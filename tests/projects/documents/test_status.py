@@ -462,3 +462,18 @@ def test_relying_on_what_the_review_reports_in_use_is_relying_on_what_runs(recor
     assert said[701]["status"] == "在建"
     station = {h["line"]: h["status"] for h in records["成渝中线高铁科学城站"]["status_history"]}
     assert station[701] == "在建"
+
+
+def test_a_target_of_what_its_own_part_builds_is_under_way(records):
+    # 001:580 建成小康中高端智能网联汽车基地 is the 十四五's target; the same plan says 推动东风小康
+    # 中高端智能网联汽车等重大项目加快建设 (001:548): what is to be finished by 2025 is being built
+    said = {h["line"]: h for h in records["小康中高端智能网联汽车基地"]["status_history"]}
+    assert said[580]["status"] == "在建" and "001:548" in said[580]["basis"]
+    assert said[580]["basis"].startswith("建成：")
+    # a target no words of progress in its part speak for stays a plan: 001:915 完成区疾控中心、
+    # 妇幼保健院迁扩建工程 (001 says nothing else of it); 000:120 完成…迁扩建 likewise
+    cdc = {
+        (h["doc"][:3], h["line"]): h["status"]
+        for h in records["区疾控中心迁扩建工程"]["status_history"]
+    }
+    assert cdc[("001", 915)] == "规划" and cdc[("000", 120)] == "规划"
