@@ -133,6 +133,7 @@ def status_history(ms: list[Mention], bounds: dict[str, int | None]) -> list[dic
         by_line.values(), key=lambda e: (_doc_order(e["doc"]), e["part"] != "review", e["line"])
     )
     history = [_not_running_while_built(e, history) for e in history]
+    history = [_backed_before_it_starts(e, history) for e in history]
     history = [_target_of_what_is_built(e, history) for e in history]
     history = [_made_of_what_runs(e, history) for e in history]
     return [_words_of_the_part(e, history) for e in history]
@@ -176,6 +177,43 @@ def _not_running_while_built(
     best = max(built, key=lambda h: rank(h["status"]))
     why = BUILT_WHY.format(where=f"{best['doc'][:3]}:{best['line']}", cue=best["cue"])
     return {**entry, "status": best["status"], "basis": f"{_rule(best)}：{why}"}
+
+
+#: The weak reading of backing a project (推动, 配合, 支持 … 建设) as one under way, and the rules
+#: that say where it stands before building starts.
+BACKED_RULE = "推动"
+NOT_STARTED_RULES = ("开工", "争取/谋划")
+#: Why backing a project the same part says is still to start is no reading of it as built.
+NOT_STARTED_WHY = (
+    "推动、配合的是它的建设，而同一文件同一部分写明它尚未开工（{where}“{cue}”）：仍在前期"
+)
+
+
+def _backed_before_it_starts(
+    entry: dict[str, Any], history: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """Backing a project's building (配合…建设) where its own part says it is still to start: 前期.
+
+    001:691 积极配合成渝中线高铁、快速路二横线等建设 reads both as under way by the weak 推动 rule;
+    the same plan says 推动成渝中线高铁、渝西高铁开工建设 (001:783): in 2021 the railway had not
+    started, and backing its building is backing what is to come. Only the weak reading gives
+    way, only to the part's own words that building has not started.
+    """
+    if _rule(entry) != BACKED_RULE or entry["part"] != "plan":
+        return entry
+    later = [
+        h
+        for h in history
+        if h["doc"] == entry["doc"]
+        and h["part"] == entry["part"]
+        and _rule(h) in NOT_STARTED_RULES
+        and h["status"] == "前期"
+    ]
+    if not later:
+        return entry
+    best = later[0]
+    why = NOT_STARTED_WHY.format(where=f"{best['doc'][:3]}:{best['line']}", cue=best["cue"])
+    return {**entry, "status": "前期", "basis": f"{BACKED_RULE}：{why}"}
 
 
 #: Rules whose own words say a project is being built now (not a governing 推动 or 配合).

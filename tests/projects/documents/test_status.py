@@ -477,3 +477,17 @@ def test_a_target_of_what_its_own_part_builds_is_under_way(records):
         for h in records["区疾控中心迁扩建工程"]["status_history"]
     }
     assert cdc[("001", 915)] == "规划" and cdc[("000", 120)] == "规划"
+
+
+def test_backing_what_its_own_part_says_is_still_to_start_is_preparation(records):
+    # 001:691 积极配合成渝中线高铁、快速路二横线等建设 reads both as under way by the weak 推动
+    # rule; the same plan says 推动成渝中线高铁、渝西高铁开工建设 (001:783): in 2021 the railway
+    # had not started. Box 12 (001:788) lists it with no verb and says what 001 says of it.
+    rail = records["成渝中线高铁沙坪坝段"]
+    said = {(h["doc"][:3], h["line"]): h for h in rail["status_history"]}
+    assert said[("001", 691)]["status"] == "前期" and "001:783" in said[("001", 691)]["basis"]
+    assert said[("001", 788)]["status"] == "前期"
+    assert rail["status"] == "在建"  # 002:35 成渝中线高铁沙区段快速推进 (2024 review)
+    # the road backed in the same clause, which 001 never says is still to start, stays 在建
+    road = {h["line"]: h["status"] for h in records["二横线西段"]["status_history"]}
+    assert road[691] == "在建"
