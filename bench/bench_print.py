@@ -36,7 +36,7 @@ def _projects(case: str):
     """The filtered projects of ``case``: the real catalog whole, or a synthetic one filtered by
     sectors (in vocabulary order) to the prefix drawing closest to the aimed-at count."""
     from bench.synthetic import synthetic_collection
-    from geo.printmap.sheet import own_positions
+    from geo.printmap.placing import own_positions
     from projects import filters, store, vocab
 
     size, aim = CASES[case]

@@ -8,7 +8,6 @@ The map is drawn in CGCS2000 3° Gauss–Krüger (EPSG:4544), so the scale bar i
 from __future__ import annotations
 
 import io
-import math
 from datetime import date
 from typing import Any
 
@@ -28,23 +27,11 @@ from matplotlib.patches import FancyArrow, Patch, PathPatch, Rectangle  # noqa: 
 from matplotlib.path import Path as MplPath  # noqa: E402
 
 from geo.mapview import PRECISION_CODES, PRECISION_STYLES, ZONE_COLOURS  # noqa: E402
-from geo.printmap import crowds  # noqa: E402
+from geo.printmap import crowds, placing  # noqa: E402
 from geo.printmap.fonts import cjk_font  # noqa: E402
 from geo.printmap.paper import MM, Sheet  # noqa: E402
 from geo.printmap.words import SOURCES, precision_note  # noqa: E402
 from projects import vocab  # noqa: E402
-
-#: Drawing CRS: CGCS2000 3° Gauss–Krüger CM 105°E (the whole district lies west of 106.5°E).
-PLANE = "EPSG:4544"
-
-
-def own_positions(projects: gpd.GeoDataFrame) -> Any:
-    """Projects with a position of their own (point, line, shape) at a drawn precision; the
-    rest (known only by area, 镇街, zone or district) are counted in the note, not drawn."""
-    geom = projects.geometry
-    has = geom.notna().to_numpy() & ~geom.is_empty.fillna(True).to_numpy()
-    return has & projects["precision"].isin(list(PRECISION_CODES)).to_numpy()
-
 
 #: Words in a position's basis that mark its own line or shape as a sketch: a route drawn
 #: through known stations or end points, an outline that was never surveyed.
@@ -85,7 +72,7 @@ def drawn_styles(
 ) -> list[tuple[str, str]]:
     """The styles a sheet of ``projects`` draws (within ``frame``, in the projects' CRS, where
     given), in legend order (``STYLE_LABELS``)."""
-    own = projects[own_positions(projects)] if len(projects) else projects
+    own = projects[placing.own_positions(projects)] if len(projects) else projects
     if frame is not None and len(own):
         own = own[own.intersects(frame)]
     basis = own["geo_basis"] if "geo_basis" in own.columns else [None] * len(own)
@@ -96,98 +83,10 @@ def drawn_styles(
     return [key for key in STYLE_LABELS if key in found]
 
 
-#: The index of shared spots: its type size (points), line pitch (whole millimetres) and the
-#: largest share of the map's height it may take (the rest of a long list: 见项目清单).
-INDEX_PT, INDEX_LINE_MM, MAX_INDEX_SHARE = 6.5, 3, 0.22
 #: A shared spot's circle, across in points (4.2 mm: room for a two-digit count).
 CROWD_MARKER_PT = 12.0
 #: Where a shared spot's letter may stand: upper right first, then the other corners.
 LETTER_SIDES = ((1, 1), (-1, 1), (1, -1), (-1, -1))
-
-
-def _framed(shown: gpd.GeoDataFrame, ground: tuple[float, float, float, float]) -> Any:
-    """The rows of ``shown`` the frame over ``ground`` shows (the ones drawn)."""
-    if not len(shown):
-        return shown
-    return shown[shown.intersects(shapely.box(*ground)).to_numpy(dtype=bool)]
-
-
-def _crowds(framed: gpd.GeoDataFrame, ground: tuple[float, ...], width_mm: float) -> list:
-    """Groups (:func:`crowds.group_points`) of ``framed``'s single points, as row indexes;
-    lines, shapes and multi-points are drawn as they are. Singles are groups of one."""
-    single = (
-        np.flatnonzero((framed.geometry.geom_type == "Point").to_numpy()) if len(framed) else []
-    )
-    if not len(single):
-        return []
-    x0, y0, x1, _ = ground
-    scale = width_mm / (x1 - x0)
-    points = framed.geometry.iloc[single]
-    xy = np.column_stack([(points.x - x0) * scale, (points.y - y0) * scale])
-    return [[int(single[i]) for i in members] for members in crowds.group_points(xy)]
-
-
-def _index_lines(
-    framed: gpd.GeoDataFrame,
-    groups: list[list[int]],
-    metres_per_mm: float,
-    width_em: float,
-    most: int | None = None,
-) -> list[str]:
-    """The index of shared spots as printed lines: a heading, then each group by its letter
-    (in the order of :func:`_shared`), at most ``most`` lines, the groups that do not fit
-    counted in the last. None without a shared spot."""
-    shared = _shared(groups)
-    if not shared:
-        return []
-    ground = _nice_length(crowds.CROWD_MM * metres_per_mm * 2) / 2
-    near = f"约 {ground / 1000:g} 公里" if ground >= 1000 else f"约 {ground:g} 米"
-    lines = crowds.wrap(
-        f"同一位置的项目：图上相距 {crowds.CROWD_MM:g} 毫米（实地{near}）以内的项目合画为一个"
-        "圆圈，圈内数字为项目数，圈旁字母对应下列名单（〔〕内为状态）：",
-        width_em,
-    )
-    names, statuses = list(framed["name"]), list(framed["status_shown"].fillna("未知"))
-    for i, members in enumerate(shared):
-        entry = crowds.wrap(
-            crowds.index_entry(
-                crowds.group_letter(i),
-                [str(names[j]) for j in members],
-                [str(statuses[j]) for j in members],
-            ),
-            width_em,
-        )
-        if most is not None and len(lines) + len(entry) > most - (i < len(shared) - 1):
-            rest = shared[i:]
-            count = sum(len(m) for m in rest)
-            first, last = crowds.group_letter(i), crowds.group_letter(len(shared) - 1)
-            which = first if len(rest) == 1 else f"{first}–{last}"
-            return [*lines, f"……{which} 共 {len(rest)} 组（{count} 个项目）未列出，见项目清单。"]
-        lines += entry
-    return lines
-
-
-def _shared(groups: list[list[int]]) -> list[list[int]]:
-    """The groups of more than one project, in the order their letters run."""
-    return [members for members in groups if len(members) > 1]
-
-
-def _nice_length(max_m: float) -> float:
-    """The largest 1/2/5 × 10^n metres not above ``max_m`` (the scale bar's length)."""
-    exp = 10 ** math.floor(math.log10(max_m))
-    return max(step * exp for step in (1, 2, 5) if step * exp <= max_m)
-
-
-def _extent(shapes: list[shapely.Geometry], aspect: float) -> tuple[float, float, float, float]:
-    """Bounds around ``shapes`` widened to the map frame's aspect (width / height), 4 % margin."""
-    x0, y0, x1, y1 = shapely.total_bounds(shapes)
-    w, h = (x1 - x0) * 1.08 or 1000.0, (y1 - y0) * 1.08 or 1000.0
-    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-    if w / h < aspect:
-        w = h * aspect
-    else:
-        h = w / aspect
-    return cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2
 
 
 def render_map(
@@ -205,53 +104,16 @@ def render_map(
     if fmt not in ("pdf", "png"):
         raise ValueError(f"fmt was {fmt!r} but is expected to be 'pdf' or 'png'")
     width_mm, height_mm = sheet.size_mm()
-    margin = 12 / width_mm, 12 / height_mm
-    header, footer = 26 / height_mm, 30 / height_mm
-    landscape = sheet.orientation == "landscape"
-    legend_w = (62 if landscape else 0) / width_mm
-    band = 0 if landscape else 44 / height_mm  # the legend's rows below a portrait map
-
-    plane_outline = (
-        gpd.GeoSeries([outline], crs="EPSG:4326").to_crs(PLANE).iloc[0] if outline else None
+    laid = placing.plan(projects, outline, sheet, view)
+    margin, footer, band = laid.margin, laid.footer, laid.band
+    landscape, legend_w = sheet.orientation == "landscape", laid.legend_w
+    plane_outline, shown, framed, groups = laid.outline, laid.shown, laid.framed, laid.groups
+    map_box, ground, metres_per_mm, index = (
+        laid.map_box,
+        laid.ground,
+        laid.metres_per_mm,
+        laid.index,
     )
-    shown = projects[own_positions(projects)].to_crs(PLANE) if len(projects) else projects
-    basis = (
-        [gpd.GeoSeries([view], crs="EPSG:4326").to_crs(PLANE).iloc[0]]
-        if view is not None
-        else [plane_outline]
-        if plane_outline is not None
-        else list(shown.geometry)
-    )
-
-    def layout(index_mm: float) -> tuple[list[float], tuple[float, float, float, float]]:
-        """The map's box on the sheet (figure units) above an index strip ``index_mm`` high,
-        and the ground it shows."""
-        box = [
-            margin[0],
-            margin[1] + footer + band + index_mm / height_mm,
-            1 - 2 * margin[0] - legend_w,
-            1 - 2 * margin[1] - header - footer - band - index_mm / height_mm,
-        ]
-        aspect = (box[2] * width_mm) / (box[3] * height_mm)
-        ground = _extent([g for g in basis if g is not None] or [shapely.Point(0, 0)], aspect)
-        return box, ground
-
-    # Projects sharing a spot are drawn once, with a count, and listed in an index strip under
-    # the map (under the legend's rows on a portrait sheet), which the map gives room to.
-    index_width_em = (1 - 2 * margin[0]) * width_mm / (INDEX_PT * 25.4 / 72)
-    most_lines = int(MAX_INDEX_SHARE * (1 - 2 * margin[1] - header - footer - band) * height_mm)
-    most_lines //= INDEX_LINE_MM
-    map_box, ground = layout(0)
-    framed = _framed(shown, ground)
-    groups = _crowds(framed, ground, map_box[2] * width_mm)
-    metres_per_mm = (ground[2] - ground[0]) / (map_box[2] * width_mm)
-    index = _index_lines(framed, groups, metres_per_mm, index_width_em)
-    if index:
-        map_box, ground = layout(min(len(index), most_lines) * INDEX_LINE_MM + 2)
-        framed = _framed(shown, ground)
-        groups = _crowds(framed, ground, map_box[2] * width_mm)
-        metres_per_mm = (ground[2] - ground[0]) / (map_box[2] * width_mm)
-        index = _index_lines(framed, groups, metres_per_mm, index_width_em, most_lines)
     x0, y0, x1, y1 = ground
 
     fig = plt.figure(figsize=(width_mm * MM, height_mm * MM))
@@ -266,7 +128,7 @@ def render_map(
 
     zone_rows = []
     if zones is not None and len(zones):
-        plane_zones = zones.to_crs(PLANE)
+        plane_zones = zones.to_crs(placing.PLANE)
         for _, z in plane_zones.iterrows():
             short = str(z.get("zone") or z.get("short_name") or z.get("name") or "")
             colour = z.get("colour") or ZONE_COLOURS.get(short, "#dddddd")
@@ -282,7 +144,7 @@ def render_map(
 
     # Only what the printed frame shows (``framed``) is drawn and counted (a zoomed view holds a
     # few).
-    crowded = {i for members in _shared(groups) for i in members}
+    crowded = {i for members in laid.shared for i in members}
     _draw_projects(ax, framed.iloc[[i for i in range(len(framed)) if i not in crowded]])
     _draw_crowds(ax, framed, groups, metres_per_mm)
     ax.set_xlabel("")
@@ -316,11 +178,11 @@ def render_map(
     for i, line in enumerate(index):
         fig.text(
             margin[0],
-            map_box[1] - band - (3 + i * INDEX_LINE_MM) / height_mm,
+            map_box[1] - band - (3 + i * placing.INDEX_LINE_MM) / height_mm,
             line,
             ha="left",
             va="top",
-            fontproperties=cjk_font(INDEX_PT, "bold" if i == 0 else "normal"),
+            fontproperties=cjk_font(placing.INDEX_PT, "bold" if i == 0 else "normal"),
         )
     styles = drawn_styles(framed)
     _legend(fig, legend_at, zone_rows, landscape, styles)
@@ -452,7 +314,7 @@ def _draw_crowds(ax, framed: gpd.GeoDataFrame, groups: list[list[int]], mm: floa
     farthest from the other circles and letters. ``groups``: every drawn single point's group
     (:func:`_crowds`), singles too; ``mm``: ground metres per sheet millimetre."""
     halo = [patheffects.withStroke(linewidth=2.2, foreground="white")]
-    shared = _shared(groups)
+    shared = placing.shared(groups)
     at = [framed.geometry.iloc[m[0]] for m in shared]
     centres = np.array([(p.x, p.y) for p in at]) / mm if at else np.zeros((0, 2))
     singles = [framed.geometry.iloc[m[0]] for m in groups if len(m) == 1]
@@ -507,7 +369,7 @@ def _draw_crowds(ax, framed: gpd.GeoDataFrame, groups: list[list[int]], mm: floa
 
 
 def _scale_bar(ax, x0: float, y0: float, x1: float, y1: float) -> None:
-    length = _nice_length((x1 - x0) / 4)
+    length = placing.nice_length((x1 - x0) / 4)
     left, bottom = x0 + (x1 - x0) * 0.04, y0 + (y1 - y0) * 0.04
     h = (y1 - y0) * 0.008
     for i in range(2):

@@ -16,7 +16,7 @@ from pypdf import PdfReader
 
 from geo import printmap
 from geo.boundaries import load_outline, load_zones
-from geo.printmap import crowds
+from geo.printmap import crowds, placing
 from geo.printmap import sheet as sheet_module
 from projects import filters, store, vocab
 
@@ -78,7 +78,7 @@ def _counts(pdf: bytes) -> tuple[int, int]:
 
 
 def test_a_zoomed_print_counts_only_what_its_frame_shows(shown):
-    own = shown[sheet_module.own_positions(shown)]
+    own = shown[placing.own_positions(shown)]
     sheet = printmap.Sheet("A4", "landscape", on=DAY)
     # On 沙滨路 (a line) at zoom 17: a few projects cross the frame, the rest are beyond it.
     middle = own.loc[own["id"] == "SPB-0320"].geometry.iloc[0].interpolate(0.5, normalized=True)
@@ -233,7 +233,7 @@ def test_projects_sharing_a_spot_print_as_one_counted_circle_listed_by_letter(
 ):
     """15 projects are placed on one point at 磁器口: a zoomed print draws one circle for them
     and its index lists every one of them, with its status, under that circle's letter."""
-    own = district[sheet_module.own_positions(district)]
+    own = district[placing.own_positions(district)]
     spot = own.loc[own["id"] == "SPB-0370"].geometry.iloc[0]
     here = own[own.geometry.geom_type.eq("Point") & own.geometry.geom_equals(spot)]
     assert len(here) >= 10
@@ -274,8 +274,8 @@ def test_areas_lines_and_points_keep_their_colours_order_and_open_holes(district
     strength), and the area's hole left open even where its ring winds the way the outline does
     (as some files hold them; it printed filled). The real catalog draws no area of its own on a
     sheet, so the positions here are made up around 磁器口."""
-    own = district[sheet_module.own_positions(district)]
-    at = own.loc[own["id"] == "SPB-0370"].to_crs(sheet_module.PLANE).geometry.iloc[0]
+    own = district[placing.own_positions(district)]
+    at = own.loc[own["id"] == "SPB-0370"].to_crs(placing.PLANE).geometry.iloc[0]
     x, y = at.x, at.y
     # both rings anticlockwise: nonzero filling takes such a hole as more of the area
     ring = shapely.Polygon(
@@ -292,7 +292,7 @@ def test_areas_lines_and_points_keep_their_colours_order_and_open_holes(district
             "geo_basis": [None] * 3,
         },
         geometry=shapes,
-        crs=sheet_module.PLANE,
+        crs=placing.PLANE,
     ).to_crs("EPSG:4326")
     centre = made.geometry.iloc[0].centroid
     view = printmap.view_box((centre.y, centre.x), 15)
