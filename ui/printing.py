@@ -1,5 +1,6 @@
 """「导出地图」: the current view as a print-ready PDF or PNG (A4/A3, portrait/landscape), and a
-one-page 项目清单 PDF of the filtered table. Drawn on the server by :mod:`geo.printmap`, built only
+项目清单 PDF of the filtered table (every project, as many pages as it takes, each with its place
+on the map of the same paper, orientation and 范围). Drawn on the server by :mod:`geo.printmap`, built only
 when asked for (a filter change costs nothing), and never offered once the view has changed.
 
 Which view: the map writes its centre and zoom into the page URL as it is panned (see
@@ -44,6 +45,10 @@ export default function ({ data, setStateValue }) {
 _view_reader = st.components.v2.component("print_view", js=_VIEW_JS)
 SCOPES = {"view": "当前地图范围", "district": "全区"}
 KINDS = {"pdf": "地图 PDF", "png": "地图 PNG 图片", "list": "项目清单 PDF"}
+LIST_CAPTION = (
+    "清单列出全部筛选出的项目（可多页）；「图上位置」列对应同一纸张、方向与范围的地图："
+    "圈旁字母、图中、图外，或未画出及原因。"
+)
 
 
 @st.cache_data(max_entries=6, ttl=600, show_spinner="正在绘制地图……")
@@ -51,9 +56,9 @@ def _build(request: tuple, _projects: Any, _view: Any) -> bytes:
     """One file per request (shared between sessions); the frames are not hashed."""
     kind, paper, orientation, title, filters_text, _, _ = request
     sheet = printmap.Sheet(paper, orientation, title, filters_text, clock.today())
-    if kind == "list":
-        return printmap.render_list(_projects, sheet)
     outline, zones, _ = catalog.load_areas()
+    if kind == "list":
+        return printmap.render_list(_projects, sheet, outline=outline, view=_view)
     return printmap.render_map(_projects, outline, zones, sheet, fmt=kind, view=_view)
 
 
@@ -108,15 +113,15 @@ def render(filtered: Any, query: filters.Query, view_text: str | None) -> None:
     )
     title = st.text_input("标题", value="沙坪坝区 项目分布图", max_chars=40, key="pm_title")
     view_box = None
-    if kind != "list":
-        scope = st.radio(
-            "范围", list(SCOPES), format_func=SCOPES.get, key="pm_scope", horizontal=True
-        )
-        parsed = mapview.parse_view(current_view(view_text))
-        if scope == "view":
-            st.caption(view_caption(parsed))
-            if parsed is not None:
-                view_box = printmap.view_box(parsed[:2], parsed[2])
+    # The list too: its 图上位置 column names each project's place on the map of this 范围.
+    scope = st.radio("范围", list(SCOPES), format_func=SCOPES.get, key="pm_scope", horizontal=True)
+    parsed = mapview.parse_view(current_view(view_text))
+    if scope == "view":
+        st.caption(view_caption(parsed))
+        if parsed is not None:
+            view_box = printmap.view_box(parsed[:2], parsed[2])
+    if kind == "list":
+        st.caption(LIST_CAPTION)
     try:
         version = catalog.catalog_key(catalog.catalog_path())[1]
     except OSError:

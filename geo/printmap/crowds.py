@@ -79,17 +79,24 @@ def text_width_em(text: str) -> float:
     return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.6 for c in text)
 
 
+#: Marks a Chinese line does not start with: they hang at the end of the line before.
+CLOSING = "，。、；：！？）》」』〕”’…"
+
+
 def wrap(text: str, width_em: float) -> list[str]:
     """``text`` cut into lines no wider than ``width_em``, breaking where the width is
-    reached, as Chinese text does (the index's own font metrics are not needed to keep inside).
+    reached, as Chinese text does (the index's own font metrics are not needed to keep inside);
+    a closing mark (:data:`CLOSING`) stays at the end of its line, a little past the width.
 
     >>> wrap("一二三四五六", 4)
     ['一二三四', '五六']
+    >>> wrap("一二三四）五六", 4)
+    ['一二三四）', '五六']
     """
     lines, line, used = [], "", 0.0
     for ch in text:
         w = text_width_em(ch)
-        if line and used + w > width_em:
+        if line and used + w > width_em and ch not in CLOSING:
             lines.append(line)
             line, used = "", 0.0
         line += ch

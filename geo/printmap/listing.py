@@ -1,106 +1,280 @@
-"""A one-page 项目清单 (project list) of the filtered table as PDF, beside the printed map.
+"""The 项目清单 (project list) of the filtered table as PDF, to go with a printed map sheet.
 
-One page on purpose (it goes with the map sheet): when the filter selects more projects than fit,
-the page lists the first ones and says how many are left out and where to get them all.
+Every filtered project is listed, in the table's order, over as many pages as it takes: the
+title, filters and date on the first page, the header row on every page, 「第 k / n 页」 at the
+foot. The 「图上位置」 column says where each project is on the map sheet of the same paper,
+orientation and view (:func:`geo.printmap.placing.places`, from the plan the sheet is drawn by):
+the letter of the circle it shares, 图中, 图外 or 未画出 and why. A last section lists each
+letter's projects by their numbers, as the sheet's index would if it had room.
 """
 
 from __future__ import annotations
 
 import io
+import tempfile
+from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
+import geopandas as gpd
 import matplotlib
 import pandas as pd
 
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
+import shapely  # noqa: E402
+from matplotlib.backends.backend_pdf import PdfPages  # noqa: E402
+from matplotlib.font_manager import FontProperties  # noqa: E402
 
-from geo.printmap.fonts import cjk_font  # noqa: E402
-from geo.printmap.paper import MM, Sheet  # noqa: E402
+from geo.printmap import crowds, fonts, placing  # noqa: E402
+from geo.printmap.paper import MM, ORIENTATIONS, Sheet  # noqa: E402
 from projects import vocab  # noqa: E402
 
-#: Columns: (header, width share, how a row's value is shown).
+#: Columns: (header, width share).
 COLUMNS = (
-    ("序号", 0.06),
-    ("名称", 0.40),
-    ("领域", 0.11),
-    ("状态", 0.07),
-    ("年份", 0.12),
-    ("片区", 0.07),
-    ("定位精度", 0.17),
+    ("序号", 0.05),
+    ("名称", 0.39),
+    ("领域", 0.09),
+    ("状态", 0.06),
+    ("年份", 0.10),
+    ("片区", 0.05),
+    ("定位精度", 0.10),
+    (placing.PLACE_COLUMN, 0.16),
 )
-ROW_MM = 4.2
-NAME_CHARS = 30
+#: Row pitch, type sizes (points) and the page's margin, millimetres.
+ROW_MM, CELL_PT, HEAD_PT, MARGIN_MM = 4.2, 6.8, 7.5, 12.0
+#: Where the header row stands below the top margin: on the first page (under the title, the
+#: filters and the note on the 图上位置 column) and on the others (under a running title).
+FIRST_HEAD_MM, NEXT_HEAD_MM = 36.0, 10.0
+#: Room kept at the foot for the page number.
+FOOT_MM = 10.0
+EM_MM = CELL_PT * 25.4 / 72
 
 
-def _cells(i: int, row: pd.Series) -> list[str]:
-    years = "–".join(
-        str(int(y)) for y in (row.get("start_year"), row.get("end_year")) if pd.notna(y)
+@dataclass(frozen=True)
+class Line:
+    """One line of the list: a table row (``cells``) or a line of text across the page."""
+
+    cells: tuple[str, ...] = ()
+    text: str = ""
+
+
+def _precision(code: object) -> str:
+    """The precision class's short name (before its explanation): 精确, 大致, 片区级 …"""
+    return vocab.precision_label(code if isinstance(code, str) else None).split("（")[0]
+
+
+def _clip(text: str, width_em: float) -> str:
+    """``text`` cut to ``width_em`` with an ellipsis when it is wider."""
+    if crowds.text_width_em(text) <= width_em:
+        return text
+    return crowds.wrap(text, width_em - 1)[0] + "…"
+
+
+def _rows(projects: pd.DataFrame, where: list[str], name_em: float) -> list[Line]:
+    columns = set(projects.columns)
+
+    def get(row: dict, key: str) -> object:
+        value = row.get(key) if key in columns else None
+        return None if value is None or (not isinstance(value, list) and pd.isna(value)) else value
+
+    lines = []
+    records = projects.drop(columns=projects.geometry.name, errors="ignore").to_dict("records")
+    for i, (row, place) in enumerate(zip(records, where, strict=True), start=1):
+        span = [int(y) for y in (get(row, "start_year"), get(row, "end_year")) if y]
+        years = "–".join(str(y) for y in dict.fromkeys(span))
+        lines.append(
+            Line(
+                cells=(
+                    str(i),
+                    _clip(str(get(row, "name") or ""), name_em),
+                    str(get(row, "sector") or "—"),
+                    str(get(row, "status_shown") or get(row, "status") or "—"),
+                    years or "—",
+                    str(get(row, "zone") or "—"),
+                    _precision(get(row, "precision")),
+                    place,
+                )
+            )
+        )
+    return lines
+
+
+def _letter_lines(where: list[str], width_em: float) -> list[Line]:
+    """Each letter's projects by number (序号), in letter order, wrapped to ``width_em``."""
+    groups: dict[str, list[int]] = {}
+    for i, place in enumerate(where, start=1):
+        if place.isascii() and place.isalpha():
+            groups.setdefault(place, []).append(i)
+    if not groups:
+        return []
+    ordered = sorted(groups, key=lambda k: (len(k), k))
+    lines = [Line(), Line(text="图上同一位置的项目（圈旁字母 → 本清单序号）：")]
+    for letter in ordered:
+        numbers = groups[letter]
+        entry = f"{letter}（{len(numbers)} 个）：" + "、".join(map(str, numbers))
+        lines += [Line(text=part) for part in crowds.wrap(entry, width_em)]
+    return lines
+
+
+def _summary(where: list[str], sheet: Sheet, view: shapely.Geometry | None) -> str:
+    letters = [w for w in where if w.isascii() and w.isalpha()]
+    drawn = sum(w == placing.ON_MAP for w in where) + len(letters)
+    outside = sum(w == placing.OFF_MAP for w in where)
+    scope = "当前地图范围" if view is not None else "全区"
+    side = ORIENTATIONS.get(sheet.orientation, sheet.orientation)
+    return (
+        f"共 {len(where)} 个项目：图中画出 {drawn} 个（其中 {len(letters)} 个合画为 "
+        f"{len(set(letters))} 个带字母的圆圈），图框以外 {outside} 个，"
+        f"未画出 {len(where) - drawn - outside} 个。"
+        f"「{placing.PLACE_COLUMN}」对应同一纸张、方向与范围（{sheet.paper}{side}，{scope}）的地图："
+        "字母为图上圆圈旁的字母（同一位置的项目合画为一个圆圈）；图中＝在图上单独画出；"
+        "图外＝有自身位置，但在图框以外；未画出＝只知所在片区、镇街、东/中/西部或区内，或未定位。"
     )
-    name = str(row.get("name") or "")
-    return [
-        str(i),
-        name if len(name) <= NAME_CHARS else name[: NAME_CHARS - 1] + "…",
-        str(row.get("sector") or "—"),
-        str(row.get("status_shown") or row.get("status") or "—"),
-        years or "—",
-        str(row.get("zone") or "—") if pd.notna(row.get("zone")) else "—",
-        vocab.PRECISION_LABELS.get(row.get("precision"), "—"),
-    ]
 
 
-def render_list(projects: pd.DataFrame, sheet: Sheet) -> bytes:
-    """The filtered projects as a one-page PDF table, with the filters and date on top."""
+def render_list(
+    projects: gpd.GeoDataFrame,
+    sheet: Sheet,
+    *,
+    outline: shapely.Geometry | None = None,
+    view: shapely.Geometry | None = None,
+) -> bytes:
+    """Every filtered project (WGS84, with ``status_shown``) as a PDF table over as many pages
+    as it takes, each with its place on the map sheet drawn from the same ``projects``,
+    ``outline``, ``sheet`` and ``view`` (:func:`geo.printmap.sheet.render_map`'s arguments)."""
     width_mm, height_mm = sheet.size_mm()
-    fig = plt.figure(figsize=(width_mm * MM, height_mm * MM))
-    left, right, top = 12 / width_mm, 1 - 12 / width_mm, 1 - 12 / height_mm
-    fig.text(
-        0.5,
-        top - 5 / height_mm,
-        f"{sheet.title} · 项目清单",
-        ha="center",
-        va="center",
-        fontproperties=cjk_font(15, "bold"),
-    )
+    inner_mm = width_mm - 2 * MARGIN_MM
+    laid = placing.plan(projects, outline, sheet, view)
+    where = placing.places(projects, laid)
+    name_em = COLUMNS[1][1] * inner_mm / EM_MM - 0.5
+    lines = _rows(projects, where, name_em)
+    lines += _letter_lines(where, inner_mm / EM_MM - 1)
+
+    top = height_mm - MARGIN_MM
+    bottom = MARGIN_MM + FOOT_MM
+    first = int((top - FIRST_HEAD_MM - bottom) / ROW_MM)
+    more = int((top - NEXT_HEAD_MM - bottom) / ROW_MM)
+    pages = [lines[:first]]
+    for start in range(first, len(lines), more):
+        pages.append(lines[start : start + more])
     today = sheet.on or date.today()
-    fig.text(
-        0.5,
-        top - 13 / height_mm,
-        f"筛选条件：{sheet.filters_text or '全部'}    制表日期：{today.isoformat()}",
-        ha="center",
-        va="center",
-        fontproperties=cjk_font(7.5),
-        wrap=True,
-    )
-    first_row = top - 24 / height_mm
-    bottom = 20 / height_mm
-    fits = int((first_row - bottom) / (ROW_MM / height_mm)) - 1
-    shown = projects.head(fits)
+    words = [
+        _page(page, k, len(pages), sheet, today, where if k == 1 else None, view)
+        for k, page in enumerate(pages, start=1)
+    ]
+    out = io.BytesIO()
+    title = {"Title": f"{sheet.title} · 项目清单"}
+    with tempfile.TemporaryDirectory(prefix="printlist-") as folder:
+        # Only the glyphs the pages use: embedding from the whole font cost most of the time.
+        used = "".join(word.text for page in words for word in page)
+        font = str(fonts.cjk_subset(used, Path(folder)))
+        sizes = {size: FontProperties(fname=font, size=size) for size in (CELL_PT, HEAD_PT, 15)}
+        with matplotlib.rc_context({"pdf.fonttype": 42}), PdfPages(out, metadata=title) as pdf:
+            for page in words:
+                fig = plt.figure(figsize=(width_mm * MM, height_mm * MM))
+                for word in page:
+                    fig.text(
+                        word.x_mm / width_mm,
+                        1 - word.y_mm / height_mm,
+                        word.text,
+                        ha=word.ha,
+                        va=word.va,
+                        color=word.colour,
+                        fontproperties=sizes[word.size],
+                    )
+                if page[0].rule_mm:  # under the header row
+                    y = 1 - page[0].rule_mm / height_mm
+                    fig.add_artist(
+                        plt.Line2D(
+                            [MARGIN_MM / width_mm, 1 - MARGIN_MM / width_mm],
+                            [y, y],
+                            color="#333333",
+                            linewidth=0.6,
+                        )
+                    )
+                pdf.savefig(fig)
+                plt.close(fig)
+    return out.getvalue()
+
+
+@dataclass(frozen=True)
+class Word:
+    """A piece of text on a page, ``x_mm`` from the left and ``y_mm`` from the top; the
+    page's first word carries where the rule under the header row goes (0: none)."""
+
+    x_mm: float
+    y_mm: float
+    text: str
+    size: float = CELL_PT
+    ha: str = "left"
+    va: str = "top"
+    colour: str = "black"
+    rule_mm: float = 0.0
+
+
+def _page(
+    page: list[Line],
+    k: int,
+    n: int,
+    sheet: Sheet,
+    today: date,
+    where: list[str] | None,
+    view: shapely.Geometry | None,
+) -> list[Word]:
+    """Page ``k`` of ``n`` as words: the first with the title, filters, date and the summary
+    (``where`` given), the others with a running title; the header row where the page holds
+    table rows, the page number at the foot."""
+    width_mm, height_mm = sheet.size_mm()
+    left, right = MARGIN_MM, width_mm - MARGIN_MM
+    head_rows = any(line.cells for line in page)
+    if where is not None:
+        head = MARGIN_MM + FIRST_HEAD_MM - ROW_MM
+    else:
+        head = MARGIN_MM + NEXT_HEAD_MM - ROW_MM
+    words = [
+        Word(
+            width_mm / 2,
+            height_mm - MARGIN_MM - 2,
+            f"第 {k} / {n} 页",
+            HEAD_PT,
+            "center",
+            "bottom",
+            rule_mm=head + 3.6 if head_rows else 0.0,
+        )
+    ]
+    if where is not None:
+        words.append(
+            Word(width_mm / 2, MARGIN_MM + 5, f"{sheet.title} · 项目清单", 15, "center", "center")
+        )
+        words.append(
+            Word(
+                width_mm / 2,
+                MARGIN_MM + 12,
+                f"筛选条件：{sheet.filters_text or '全部'}    制表日期：{today.isoformat()}",
+                HEAD_PT,
+                "center",
+                "center",
+            )
+        )
+        note = crowds.wrap(_summary(where, sheet, view), (right - left) / EM_MM - 1)
+        words += [Word(left, MARGIN_MM + 17 + i * 3.6, part) for i, part in enumerate(note)]
+    else:
+        words.append(Word(left, MARGIN_MM, f"{sheet.title} · 项目清单（续）", colour="#555555"))
     xs, x = [], left
     for _, share in COLUMNS:
         xs.append(x)
         x += share * (right - left)
-    y = first_row
-    for (header, _), cx in zip(COLUMNS, xs, strict=True):
-        fig.text(cx, y, header, va="top", fontproperties=cjk_font(7.5, "bold"))
-    fig.add_artist(
-        plt.Line2D([left, right], [y - 3.6 / height_mm] * 2, color="#333333", linewidth=0.6)
-    )
-    for i, (_, row) in enumerate(shown.iterrows(), start=1):
-        y -= ROW_MM / height_mm
-        for cell, cx in zip(_cells(i, row), xs, strict=True):
-            fig.text(cx, y, cell, va="top", fontproperties=cjk_font(6.8))
-    left_out = len(projects) - len(shown)
-    summary = f"共 {len(projects)} 个项目。"
-    if left_out:
-        summary += (
-            f"本页列出前 {len(shown)} 个，其余 {left_out} 个未列出：完整清单请用侧栏「导出」"
-            "生成 CSV 或表格文件。"
-        )
-    fig.text(left, 12 / height_mm, summary, va="top", fontproperties=cjk_font(7.5))
-    out = io.BytesIO()
-    with matplotlib.rc_context({"pdf.fonttype": 42}):
-        fig.savefig(out, format="pdf")
-    plt.close(fig)
-    return out.getvalue()
+    if head_rows:
+        words += [
+            Word(cx, head, header, HEAD_PT) for (header, _), cx in zip(COLUMNS, xs, strict=True)
+        ]
+    y = head
+    for line in page:
+        y += ROW_MM
+        if line.cells:
+            words += [Word(cx, y, cell) for cell, cx in zip(line.cells, xs, strict=True) if cell]
+        elif line.text:
+            words.append(Word(left, y + 1, line.text))
+    return words

@@ -40,12 +40,12 @@ def precision_note(drawn: int, listed: int, outside: int = 0) -> str:
     have none to draw.
 
     >>> precision_note(1, 2, 58).split("；")[1]
-    '图中画出 1 个项目（另有 58 个在图框以外），另有 2 个只知所在片区或区内、或未定位，未画出（见项目清单）。片区为示意范围，不是项目自身的用地。'
+    '图中画出 1 个项目（另有 58 个在图框以外），另有 2 个只知所在片区或区内、或未定位，未画出（见项目清单「图上位置」列）。片区为示意范围，不是项目自身的用地。'
     """
     labels = vocab.PRECISION_LABELS
     beyond = f"（另有 {outside} 个在图框以外）" if outside else ""
     return (
         f"位置精度：实心点为{labels['exact']}或人工标绘，空心虚线点为{labels['approximate']}；"
         f"图中画出 {drawn} 个项目{beyond}，另有 {listed} 个只知所在片区或区内、或未定位，未画出"
-        "（见项目清单）。片区为示意范围，不是项目自身的用地。"
+        "（见项目清单「图上位置」列）。片区为示意范围，不是项目自身的用地。"
     )

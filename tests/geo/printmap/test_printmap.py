@@ -123,19 +123,6 @@ def test_the_north_label_stands_clear_of_the_arrow(shown, paper, orientation):
     assert not _label_touches_arrow(png)
 
 
-def test_project_list_is_one_page_and_says_what_it_leaves_out(shown):
-    sheet = printmap.Sheet("A4", "portrait", filters_text="领域：交通", on=DAY)
-    pdf = printmap.render_list(shown, sheet)
-    reader = PdfReader(io.BytesIO(pdf))
-    assert len(reader.pages) == 1
-    text = reader.pages[0].extract_text()
-    assert "项目清单" in text and DAY.isoformat() in text
-    assert f"共 {len(shown)} 个项目" in text
-    assert str(shown.iloc[0]["name"])[:10] in text
-    if len(shown) > 60:
-        assert "未列出" in text
-
-
 def test_filters_in_words():
     assert printmap.describe_query(filters.Query()) == (
         "领域：全部；状态：全部；年份：全部；片区：区内全部（不含区外）"
@@ -319,3 +306,118 @@ def test_areas_lines_and_points_keep_their_colours_order_and_open_holes(district
     assert _near(pixel(0, -275), half)  # the area, under nothing
     assert _near(pixel(300, 250), rgb["运营"])  # the line over the area
     assert _near(pixel(0, 250), rgb["规划"])  # the point over the line
+
+
+#: A row of the printed list as pypdf reads it: number, name and the rest, its place last.
+ROW = re.compile(r"^(\d+) (.+) (\S+)$", re.M)
+#: The sheet's index entries: letter, count, the names with their statuses.
+ENTRY = re.compile(r"^([A-Z]+)（(\d+) 个）：(.*?)(?=^[A-Z]+（|^……|^位置精度)", re.S | re.M)
+
+
+def _list_rows(pdf: bytes) -> tuple[int, dict[int, tuple[str, str]]]:
+    """(pages, {number: (the row's text before its place, its place)}) of a printed list."""
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    rows = {}
+    for page in pages:
+        for number, name, place in ROW.findall(page.extract_text()):
+            rows.setdefault(int(number), (name, place))
+    return len(pages), rows
+
+
+@pytest.fixture(scope="module")
+def district_list(district):
+    """The list of the default view for an A4 portrait sheet of the whole district, and its
+    sheet (whose index has no room for its last groups: 「……H–J 共 3 组」)."""
+    sheet = printmap.Sheet("A4", "portrait", filters_text="领域：全部", on=DAY)
+    pdf = printmap.render_list(district, sheet, outline=load_outline())
+    return pdf, printmap.render_map(district, load_outline(), load_zones(), sheet)
+
+
+def test_the_list_holds_every_project_over_numbered_pages(district, district_list):
+    pdf, _ = district_list
+    reader = PdfReader(io.BytesIO(pdf))
+    n = len(reader.pages)
+    assert n == pytest.approx(len(district) / 58, abs=1.5) and n > 1
+    first = reader.pages[0].extract_text()
+    assert "项目清单" in first and DAY.isoformat() in first and "筛选条件：领域：全部" in first
+    assert f"共 {len(district)} 个项目" in first
+    for k, page in enumerate(reader.pages, start=1):
+        text = page.extract_text()
+        assert f"第 {k} / {n} 页" in text
+        assert float(page.mediabox.width) == pytest.approx(210 * PT_PER_MM, abs=0.5)
+        if ROW.search(text):  # every page of rows repeats the header row
+            assert "序号 名称 领域 状态 年份 片区 定位精度 图上位置" in text
+    pages, rows = _list_rows(pdf)
+    assert sorted(rows) == list(range(1, len(district) + 1))  # every one, in the table's order
+    for number, name in zip(rows, district["name"], strict=True):
+        assert rows[number][0].startswith(str(name)[:6]), (number, name)
+
+
+def test_the_list_gives_each_project_the_letter_the_sheet_gives_it(district, district_list):
+    """Every letter the sheet's index lists holds the same projects on the list, and the groups
+    the index has no room for (「……H–J 共 3 组（16 个项目）未列出」) are on the list too, with
+    their projects by number at its end."""
+    pdf, sheet_pdf = district_list
+    sheet_text = _text(sheet_pdf)[0]
+    entries = ENTRY.findall(sheet_text)
+    left_out = re.search(r"……([A-Z]+)(?:–([A-Z]+))? 共 (\d+) 组（(\d+) 个项目）未列出", sheet_text)
+    assert entries and left_out, sheet_text
+    _, rows = _list_rows(pdf)
+    by_letter: dict[str, list[str]] = {}
+    for name, place in rows.values():
+        if place.isascii() and place.isalpha():
+            by_letter.setdefault(place, []).append(name)
+    for letter, count, listed in entries:
+        listed = listed.replace("\n", "")
+        assert len(by_letter[letter]) == int(count), letter
+        for name in by_letter[letter]:
+            assert name.split(" ")[0].rstrip("…")[:6] in listed, (letter, name)
+    first, last = left_out.group(1), left_out.group(2) or left_out.group(1)
+    unlisted = [k for k in by_letter if (len(k), k) >= (len(first), first)]
+    assert max(unlisted, key=lambda k: (len(k), k)) == last
+    assert len(unlisted) == int(left_out.group(3))
+    assert sum(len(by_letter[k]) for k in unlisted) == int(left_out.group(4))
+    end = PdfReader(io.BytesIO(pdf)).pages[-1].extract_text()
+    assert f"{last}（{len(by_letter[last])} 个）：" in end
+    # the 15 projects placed at 磁器口 share one letter
+    spot = district.loc[district["id"] == "SPB-0370"]
+    number = int(np.flatnonzero((district["id"] == "SPB-0370").to_numpy())[0]) + 1
+    letter = rows[number][1]
+    assert len(by_letter[letter]) >= 10
+    assert f"{letter}（" in sheet_text or (len(letter), letter) >= (len(first), first)
+    assert str(spot["name"].iloc[0]) in rows[number][0]
+
+
+def test_a_zoomed_list_says_what_is_beyond_the_frame_and_why_the_rest_is_not_drawn(district):
+    """On a print of the view around 磁器口, the list's letters are the sheet's (at 磁器口古镇
+    too), its 图外 are the sheet's 「另有 N 个在图框以外」, and each project with no position of
+    its own says why it is not drawn."""
+    spot = district.loc[district["id"] == "SPB-0370"].geometry.iloc[0]
+    view = printmap.view_box((spot.y, spot.x), 14)
+    sheet = printmap.Sheet("A4", "landscape", on=DAY)
+    sheet_pdf = printmap.render_map(district, load_outline(), None, sheet, view=view)
+    sheet_text = _text(sheet_pdf)[0]
+    laid = placing.plan(district, load_outline(), sheet, view)
+    places = placing.places(district, laid)
+    drawn, beyond = _counts(sheet_pdf)
+    assert places.count(placing.OFF_MAP) == beyond > 0
+    assert (
+        len(places) - places.count(placing.OFF_MAP) - sum(p.startswith("未画出") for p in places)
+        == drawn
+    )
+    named = {letter: listed.replace("\n", "") for letter, _, listed in ENTRY.findall(sheet_text)}
+    at = int(np.flatnonzero((district["id"] == "SPB-0370").to_numpy())[0])
+    assert f"{district['name'].iloc[at]}〔" in named[places[at]]
+    reasons = {
+        "district": "未画出（仅知区内）",
+        "zone": "未画出（仅知东/中/西）",
+        "area": "未画出（仅知片区）",
+        "township": "未画出（仅知镇街）",
+    }
+    for precision, place in zip(district["precision"], places, strict=True):
+        if precision in reasons:
+            assert place == reasons[precision]
+    pdf = printmap.render_list(district, sheet, outline=load_outline(), view=view)
+    _, rows = _list_rows(pdf)
+    assert [rows[i + 1][1] for i in range(len(district))] == places
+    assert "当前地图范围" in _text(pdf)[0]
