@@ -34,8 +34,8 @@ from projects import vocab  # noqa: E402
 #: Columns: (header, width share).
 COLUMNS = (
     ("序号", 0.05),
-    ("名称", 0.39),
-    ("领域", 0.09),
+    ("名称", 0.37),
+    ("领域", 0.11),
     ("状态", 0.06),
     ("年份", 0.10),
     ("片区", 0.05),
@@ -72,32 +72,35 @@ def _clip(text: str, width_em: float) -> str:
     return crowds.wrap(text, width_em - 1)[0] + "…"
 
 
-def _rows(projects: pd.DataFrame, where: list[str], name_em: float) -> list[Line]:
-    columns = set(projects.columns)
+#: The fields a row shows, in the frame of projects.
+FIELDS = ("name", "sector", "status_shown", "status", "start_year", "end_year", "zone", "precision")
+
+
+def _rows(projects: pd.DataFrame, where: list[str], inner_mm: float) -> list[Line]:
+    """One table row per project, in order; each cell cut to its column's width (…)."""
+    widths = [share * inner_mm / EM_MM - 0.6 for _, share in COLUMNS]
+    fields = [f for f in FIELDS if f in projects.columns]
 
     def get(row: dict, key: str) -> object:
-        value = row.get(key) if key in columns else None
-        return None if value is None or (not isinstance(value, list) and pd.isna(value)) else value
+        value = row.get(key)
+        return None if value is None or pd.isna(value) else value
 
     lines = []
-    records = projects.drop(columns=projects.geometry.name, errors="ignore").to_dict("records")
-    for i, (row, place) in enumerate(zip(records, where, strict=True), start=1):
+    for i, (row, place) in enumerate(
+        zip(projects[fields].to_dict("records"), where, strict=True), start=1
+    ):
         span = [int(y) for y in (get(row, "start_year"), get(row, "end_year")) if y]
-        years = "–".join(str(y) for y in dict.fromkeys(span))
-        lines.append(
-            Line(
-                cells=(
-                    str(i),
-                    _clip(str(get(row, "name") or ""), name_em),
-                    str(get(row, "sector") or "—"),
-                    str(get(row, "status_shown") or get(row, "status") or "—"),
-                    years or "—",
-                    str(get(row, "zone") or "—"),
-                    _precision(get(row, "precision")),
-                    place,
-                )
-            )
+        cells = (
+            str(i),
+            str(get(row, "name") or ""),
+            str(get(row, "sector") or "—"),
+            str(get(row, "status_shown") or get(row, "status") or "—"),
+            "–".join(str(y) for y in dict.fromkeys(span)) or "—",
+            str(get(row, "zone") or "—"),
+            _precision(get(row, "precision")),
+            place,
         )
+        lines.append(Line(cells=tuple(_clip(c, w) for c, w in zip(cells, widths, strict=True))))
     return lines
 
 
@@ -105,7 +108,7 @@ def _letter_lines(where: list[str], width_em: float) -> list[Line]:
     """Each letter's projects by number (序号), in letter order, wrapped to ``width_em``."""
     groups: dict[str, list[int]] = {}
     for i, place in enumerate(where, start=1):
-        if place.isascii() and place.isalpha():
+        if _lettered(place):
             groups.setdefault(place, []).append(i)
     if not groups:
         return []
@@ -118,15 +121,32 @@ def _letter_lines(where: list[str], width_em: float) -> list[Line]:
     return lines
 
 
+def _lettered(place: str) -> bool:
+    """Whether a place (:func:`placing.places`) is a shared spot's letter."""
+    return place.isascii() and place.isalpha()
+
+
 def _summary(where: list[str], sheet: Sheet, view: shapely.Geometry | None) -> str:
-    letters = [w for w in where if w.isascii() and w.isalpha()]
+    """What page 1 says under the filters: how many are drawn, beyond the frame and not drawn,
+    and what the 图上位置 column means.
+
+    >>> _summary(["A", "A", "图中", "未画出（未定位）"], Sheet(orientation="portrait"), None)[:55]
+    '共 4 个项目：图中画出 3 个（其中 2 个合画为 1 个带字母的圆圈），图框以外 0 个，未画出 1 个。'
+    >>> _summary([], Sheet(), None)
+    '没有符合筛选条件的项目。'
+    """
+    if not where:
+        return "没有符合筛选条件的项目。"
+    letters = [w for w in where if _lettered(w)]
     drawn = sum(w == placing.ON_MAP for w in where) + len(letters)
     outside = sum(w == placing.OFF_MAP for w in where)
+    shared = (
+        f"（其中 {len(letters)} 个合画为 {len(set(letters))} 个带字母的圆圈）" if letters else ""
+    )
     scope = "当前地图范围" if view is not None else "全区"
     side = ORIENTATIONS.get(sheet.orientation, sheet.orientation)
     return (
-        f"共 {len(where)} 个项目：图中画出 {drawn} 个（其中 {len(letters)} 个合画为 "
-        f"{len(set(letters))} 个带字母的圆圈），图框以外 {outside} 个，"
+        f"共 {len(where)} 个项目：图中画出 {drawn} 个{shared}，图框以外 {outside} 个，"
         f"未画出 {len(where) - drawn - outside} 个。"
         f"「{placing.PLACE_COLUMN}」对应同一纸张、方向与范围（{sheet.paper}{side}，{scope}）的地图："
         "字母为图上圆圈旁的字母（同一位置的项目合画为一个圆圈）；图中＝在图上单独画出；"
@@ -148,8 +168,7 @@ def render_list(
     inner_mm = width_mm - 2 * MARGIN_MM
     laid = placing.plan(projects, outline, sheet, view)
     where = placing.places(projects, laid)
-    name_em = COLUMNS[1][1] * inner_mm / EM_MM - 0.5
-    lines = _rows(projects, where, name_em)
+    lines = _rows(projects, where, inner_mm)
     lines += _letter_lines(where, inner_mm / EM_MM - 1)
 
     top = height_mm - MARGIN_MM

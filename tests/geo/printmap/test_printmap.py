@@ -309,7 +309,7 @@ def test_areas_lines_and_points_keep_their_colours_order_and_open_holes(district
 
 
 #: A row of the printed list as pypdf reads it: number, name and the rest, its place last.
-ROW = re.compile(r"^(\d+) (.+) (\S+)$", re.M)
+ROW = re.compile(r"^(\d+) (.+) (图中|图外|[A-Z]+|未画出（[^）]+）)$", re.M)
 #: The sheet's index entries: letter, count, the names with their statuses.
 ENTRY = re.compile(r"^([A-Z]+)（(\d+) 个）：(.*?)(?=^[A-Z]+（|^……|^位置精度)", re.S | re.M)
 
