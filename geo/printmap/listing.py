@@ -44,9 +44,9 @@ COLUMNS = (
 )
 #: Row pitch, type sizes (points) and the page's margin, millimetres.
 ROW_MM, CELL_PT, HEAD_PT, MARGIN_MM = 4.2, 6.8, 7.5, 12.0
-#: Where the header row stands below the top margin: on the first page (under the title, the
-#: filters and the note on the 图上位置 column) and on the others (under a running title).
-FIRST_HEAD_MM, NEXT_HEAD_MM = 36.0, 10.0
+#: Where the header row stands below the top margin on a page after the first (under a running
+#: title; on the first, under the title, the filters and the summary: :func:`_opening`).
+NEXT_HEAD_MM = 10.0
 #: Room kept at the foot for the page number.
 FOOT_MM = 10.0
 EM_MM = CELL_PT * 25.4 / 72
@@ -171,16 +171,16 @@ def render_list(
     lines = _rows(projects, where, inner_mm)
     lines += _letter_lines(where, inner_mm / EM_MM - 1)
 
-    top = height_mm - MARGIN_MM
-    bottom = MARGIN_MM + FOOT_MM
-    first = int((top - FIRST_HEAD_MM - bottom) / ROW_MM)
-    more = int((top - NEXT_HEAD_MM - bottom) / ROW_MM)
+    today = sheet.on or date.today()
+    opening, head = _opening(sheet, today, where, view)
+    bottom = height_mm - MARGIN_MM - FOOT_MM  # where the rows end, from the top
+    first = int((bottom - head) / ROW_MM) - 1
+    more = int((bottom - (MARGIN_MM + NEXT_HEAD_MM - ROW_MM)) / ROW_MM) - 1
     pages = [lines[:first]]
     for start in range(first, len(lines), more):
         pages.append(lines[start : start + more])
-    today = sheet.on or date.today()
     words = [
-        _page(page, k, len(pages), sheet, today, where if k == 1 else None, view)
+        _page(page, k, len(pages), sheet, (opening, head) if k == 1 else None)
         for k, page in enumerate(pages, start=1)
     ]
     out = io.BytesIO()
@@ -233,25 +233,40 @@ class Word:
     rule_mm: float = 0.0
 
 
+def _opening(
+    sheet: Sheet, today: date, where: list[str], view: shapely.Geometry | None
+) -> tuple[list[Word], float]:
+    """The first page's top: the title, the filters and date (a long filter wraps), the summary
+    (:func:`_summary`); and where its header row stands below them, from the page's top."""
+    width_mm = sheet.size_mm()[0]
+    inner_em = (width_mm - 2 * MARGIN_MM) / EM_MM - 1
+    words = [Word(width_mm / 2, MARGIN_MM + 5, f"{sheet.title} · 项目清单", 15, "center", "center")]
+    said = f"筛选条件：{sheet.filters_text or '全部'}    制表日期：{today.isoformat()}"
+    y = MARGIN_MM + 10.7
+    for part in crowds.wrap(said, inner_em * CELL_PT / HEAD_PT):
+        words.append(Word(width_mm / 2, y, part, HEAD_PT, "center"))
+        y += 3.8
+    y += 2.5
+    for part in crowds.wrap(_summary(where, sheet, view), inner_em):
+        words.append(Word(MARGIN_MM, y, part))
+        y += 3.6
+    return words, y + 4.0
+
+
 def _page(
     page: list[Line],
     k: int,
     n: int,
     sheet: Sheet,
-    today: date,
-    where: list[str] | None,
-    view: shapely.Geometry | None,
+    opening: tuple[list[Word], float] | None,
 ) -> list[Word]:
-    """Page ``k`` of ``n`` as words: the first with the title, filters, date and the summary
-    (``where`` given), the others with a running title; the header row where the page holds
-    table rows, the page number at the foot."""
+    """Page ``k`` of ``n`` as words: the first with its ``opening`` (:func:`_opening`), the
+    others with a running title; the header row where the page holds table rows, the page
+    number at the foot."""
     width_mm, height_mm = sheet.size_mm()
     left, right = MARGIN_MM, width_mm - MARGIN_MM
     head_rows = any(line.cells for line in page)
-    if where is not None:
-        head = MARGIN_MM + FIRST_HEAD_MM - ROW_MM
-    else:
-        head = MARGIN_MM + NEXT_HEAD_MM - ROW_MM
+    head = opening[1] if opening else MARGIN_MM + NEXT_HEAD_MM - ROW_MM
     words = [
         Word(
             width_mm / 2,
@@ -263,22 +278,8 @@ def _page(
             rule_mm=head + 3.6 if head_rows else 0.0,
         )
     ]
-    if where is not None:
-        words.append(
-            Word(width_mm / 2, MARGIN_MM + 5, f"{sheet.title} · 项目清单", 15, "center", "center")
-        )
-        words.append(
-            Word(
-                width_mm / 2,
-                MARGIN_MM + 12,
-                f"筛选条件：{sheet.filters_text or '全部'}    制表日期：{today.isoformat()}",
-                HEAD_PT,
-                "center",
-                "center",
-            )
-        )
-        note = crowds.wrap(_summary(where, sheet, view), (right - left) / EM_MM - 1)
-        words += [Word(left, MARGIN_MM + 17 + i * 3.6, part) for i, part in enumerate(note)]
+    if opening:
+        words += opening[0]
     else:
         words.append(Word(left, MARGIN_MM, f"{sheet.title} · 项目清单（续）", colour="#555555"))
     xs, x = [], left
