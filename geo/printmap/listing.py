@@ -179,7 +179,7 @@ def render_list(
     pages = [lines[:first]]
     for start in range(first, len(lines), more):
         pages.append(lines[start : start + more])
-    words = [
+    drawn = [
         _page(page, k, len(pages), sheet, (opening, head) if k == 1 else None)
         for k, page in enumerate(pages, start=1)
     ]
@@ -187,13 +187,13 @@ def render_list(
     title = {"Title": f"{sheet.title} · 项目清单"}
     with tempfile.TemporaryDirectory(prefix="printlist-") as folder:
         # Only the glyphs the pages use: embedding from the whole font cost most of the time.
-        used = "".join(word.text for page in words for word in page)
+        used = "".join(word.text for words, _ in drawn for word in words)
         font = str(fonts.cjk_subset(used, Path(folder)))
         sizes = {size: FontProperties(fname=font, size=size) for size in (CELL_PT, HEAD_PT, 15)}
         with matplotlib.rc_context({"pdf.fonttype": 42}), PdfPages(out, metadata=title) as pdf:
-            for page in words:
+            for words, rule_mm in drawn:
                 fig = plt.figure(figsize=(width_mm * MM, height_mm * MM))
-                for word in page:
+                for word in words:
                     fig.text(
                         word.x_mm / width_mm,
                         1 - word.y_mm / height_mm,
@@ -203,8 +203,8 @@ def render_list(
                         color=word.colour,
                         fontproperties=sizes[word.size],
                     )
-                if page[0].rule_mm:  # under the header row
-                    y = 1 - page[0].rule_mm / height_mm
+                if rule_mm:  # under the header row
+                    y = 1 - rule_mm / height_mm
                     fig.add_artist(
                         plt.Line2D(
                             [MARGIN_MM / width_mm, 1 - MARGIN_MM / width_mm],
@@ -220,8 +220,7 @@ def render_list(
 
 @dataclass(frozen=True)
 class Word:
-    """A piece of text on a page, ``x_mm`` from the left and ``y_mm`` from the top; the
-    page's first word carries where the rule under the header row goes (0: none)."""
+    """A piece of text on a page, ``x_mm`` from the left and ``y_mm`` from the top."""
 
     x_mm: float
     y_mm: float
@@ -230,7 +229,6 @@ class Word:
     ha: str = "left"
     va: str = "top"
     colour: str = "black"
-    rule_mm: float = 0.0
 
 
 def _opening(
@@ -259,23 +257,17 @@ def _page(
     n: int,
     sheet: Sheet,
     opening: tuple[list[Word], float] | None,
-) -> list[Word]:
+) -> tuple[list[Word], float]:
     """Page ``k`` of ``n`` as words: the first with its ``opening`` (:func:`_opening`), the
     others with a running title; the header row where the page holds table rows, the page
-    number at the foot."""
+    number at the foot. And where the rule under the header row goes (0: none)."""
     width_mm, height_mm = sheet.size_mm()
     left, right = MARGIN_MM, width_mm - MARGIN_MM
     head_rows = any(line.cells for line in page)
     head = opening[1] if opening else MARGIN_MM + NEXT_HEAD_MM - ROW_MM
     words = [
         Word(
-            width_mm / 2,
-            height_mm - MARGIN_MM - 2,
-            f"第 {k} / {n} 页",
-            HEAD_PT,
-            "center",
-            "bottom",
-            rule_mm=head + 3.6 if head_rows else 0.0,
+            width_mm / 2, height_mm - MARGIN_MM - 2, f"第 {k} / {n} 页", HEAD_PT, "center", "bottom"
         )
     ]
     if opening:
@@ -297,4 +289,4 @@ def _page(
             words += [Word(cx, y, cell) for cell, cx in zip(line.cells, xs, strict=True) if cell]
         elif line.text:
             words.append(Word(left, y + 1, line.text))
-    return words
+    return words, head + 3.6 if head_rows else 0.0
