@@ -39,9 +39,14 @@ from projects.store.changes import (
     describe_changes,
 )
 from projects.store.edits import (
+    POSITION_ZONE_BASES,
     SETTABLE,
     STAFF_PREFIX,
     Edit,
+    followed_zone,
+    position_zone_basis,
+    zone_note,
+    zone_rests_on_position,
 )
 from projects.store.file_store import ACTIONS
 from projects.store.history_log import (
@@ -70,6 +75,7 @@ __all__ = [
     "Edit",
     "HISTORY_NAME",
     "LOCK_TIMEOUT",
+    "POSITION_ZONE_BASES",
     "RebuildReport",
     "SETTABLE",
     "STAFF_PREFIX",
@@ -81,12 +87,14 @@ __all__ = [
     "delete",
     "describe_changes",
     "file_stamp",
+    "followed_zone",
     "get",
     "history",
     "history_path",
     "last_undoable",
     "lifetime",
     "paused_gc",
+    "position_zone_basis",
     "load",
     "load_collection",
     "location",
@@ -101,4 +109,6 @@ __all__ = [
     "state_at",
     "undo",
     "undo_batch",
+    "zone_note",
+    "zone_rests_on_position",
 ]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from projects import clock, schema
+from projects import clock, schema, vocab
 from projects.errors import InvalidValue
 from projects.store import users, validate
 from projects.store.changes import diff, stale, stale_batch
@@ -54,6 +54,11 @@ class Edit:
     #: e.g. 「《2026年政府工作报告》第12行：建成投用」): logged with the entry and, for a status
     #: change, the status entry's cue instead of the batch reason.
     cite: str | None = None
+    #: ``(zone, zones)`` the new geometry lies in, worked out by the caller (``geo.zones``: the
+    #: store knows no zone shapes). Given with a changed geometry, the record's zone follows it
+    #: where the zone rests on a position or was 未定 (:func:`followed_zone`); otherwise the
+    #: zone stays, and the history entry notes where the position lies (:func:`zone_note`).
+    position_zone: tuple[str | None, tuple[str, ...]] | None = None
 
 
 def _placement(
@@ -102,6 +107,105 @@ def _bases(
         if after.get(name) != before.get(name):
             out[basis] = said
     return out
+
+
+#: How the basis of a zone that rests on a position begins: the build's (「几何：位置（大致）落在东」,
+#: geo.places.placement) and a staff-set position's (「按人工标绘位置（…）」, 「按导入文件的位置（…）」,
+#: :func:`position_zone_basis`). A zone from the documents (「文中：…」) or set by staff
+#: (「人工修改：…」 …) is stated otherwise and does not follow a move.
+POSITION_ZONE_BASES = ("几何", "按人工标绘位置", "按导入文件的位置")
+#: Zones a position gives a project. A position outside the district (区外) gives none: a
+#: record of the district placed there is refused by the location check instead.
+_POSITION_ZONES = (*vocab.ZONES, vocab.CROSS_ZONE)
+#: How much of a kept zone's basis a note quotes (the details show it whole).
+NOTE_BASIS_CHARS = 40
+
+
+def zone_rests_on_position(props: Mapping[str, Any]) -> bool:
+    """Whether a record's zone is not stated otherwise: 未定, or worked out from its position.
+
+    >>> zone_rests_on_position({"zone": "西", "zone_basis": "几何：位置（片区）落在西"})
+    True
+    >>> zone_rests_on_position({"zone": "西", "zone_basis": "文中：001:738 列于…之下"})
+    False
+    >>> zone_rests_on_position({"zone": "东", "zone_basis": "人工修改：wang 于 2026-12-07"})
+    False
+    >>> zone_rests_on_position({"zone": None, "zone_basis": None})
+    True
+    """
+    if props.get("zone") is None:
+        return True
+    return str(props.get("zone_basis") or "").startswith(POSITION_ZONE_BASES)
+
+
+def position_zone_basis(editor_name: str, today: str, action: str) -> str:
+    """The basis of a zone that followed a staff-set position.
+
+    >>> position_zone_basis("wang", "2026-12-07", "update")
+    '按人工标绘位置（wang 于 2026-12-07）'
+    >>> position_zone_basis("wang", "2026-12-07", "import")
+    '按导入文件的位置（wang 于 2026-12-07）'
+    """
+    how = "按导入文件的位置" if action == "import" else "按人工标绘位置"
+    return f"{how}（{editor_name} 于 {today}）"
+
+
+def followed_zone(
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    geometry: dict | None,
+    position_zone: tuple[str | None, Any] | None,
+    basis: str,
+) -> dict[str, Any]:
+    """The zone fields a record takes when its geometry changed to ``geometry``, or {} when its
+    zone stays: the zone follows the position where it rested on the old one or was 未定 and
+    this save does not set it (``after``'s zone equals ``before``'s). A removed position takes
+    such a zone with it (未定); a position outside the district, or not worked out, changes
+    nothing.
+
+    >>> followed_zone({"zone": None}, {"zone": None}, {"type": "Point"}, ("西", ("西",)), "b")
+    {'zone': '西', 'zones': ['西'], 'zone_basis': 'b'}
+    >>> followed_zone({"zone": "东", "zone_basis": "文中：…"}, {"zone": "东"},
+    ...               {"type": "Point"}, ("西", ("西",)), "b")
+    {}
+    """
+    if after.get("zone") != before.get("zone") or not zone_rests_on_position(before):
+        return {}
+    if geometry is None:
+        if before.get("zone") is None:
+            return {}
+        return {"zone": None, "zones": [], "zone_basis": None}
+    if position_zone is None or position_zone[0] not in _POSITION_ZONES:
+        return {}
+    zone, zones = position_zone
+    return {"zone": zone, "zones": list(zones), "zone_basis": basis}
+
+
+def zone_note(props: Mapping[str, Any], position_zone: tuple[str | None, Any] | None) -> str | None:
+    """What to tell staff when a record keeps a zone its new position does not lie in (a
+    warning, not a refusal), or None when they agree or the position lies in no zone.
+
+    >>> zone_note({"zone": "西", "zone_basis": "文中：001:738 列于“西部现代新城”之下"},
+    ...           ("东", ("东",)))
+    '新位置在东片区，片区仍为「西」（片区依据：文中：001:738 列于“西部现代新城”之下），未随位置改变；如需按新位置，请在「片区」中修改。'
+    """
+    if position_zone is None or position_zone[0] not in _POSITION_ZONES:
+        return None
+    zone, zones = position_zone[0], list(position_zone[1])
+    kept = props.get("zone")
+    if kept == zone and (zone != vocab.CROSS_ZONE or list(props.get("zones") or []) == zones):
+        return None
+    where = f"{zone}片区" if zone in vocab.ZONES else f"{zone}（{'、'.join(zones)}）"
+    basis = str(props.get("zone_basis") or "未注明")
+    if len(basis) > NOTE_BASIS_CHARS:
+        basis = basis[: NOTE_BASIS_CHARS - 1] + "…"
+    shown = kept or "未定"
+    if kept == vocab.CROSS_ZONE and props.get("zones"):
+        shown = f"{kept}（{'、'.join(props['zones'])}）"
+    return (
+        f"新位置在{where}，片区仍为「{shown}」（片区依据：{basis}），未随位置改变；"
+        "如需按新位置，请在「片区」中修改。"
+    )
 
 
 def _status_entry(status: str, day: date, reason: str, cite: str | None = None) -> dict[str, Any]:
@@ -154,6 +258,13 @@ def edited(
         props["geo_basis"] = f"{editor.name} 于 {today} 新建，尚未定位"
     props.update(_bases(feature["properties"], props, editor, today, action, new))
     touched = set(edit.changes)
+    if moved:
+        basis = position_zone_basis(editor.name, today, action)
+        zone = followed_zone(
+            feature["properties"], props, after["geometry"], edit.position_zone, basis
+        )
+        props.update(zone)
+        touched |= set(zone) & set(validate.RULES)
     validate.check_properties(props, None if new else touched, new=new)
     if new or moved or ("zone" in touched and after["geometry"] is not None):
         validate.check_geometry(pid, after["geometry"], props.get("zone"), outline)
@@ -256,6 +367,10 @@ def plan_edits(
                     f"修改来源最多 {validate.MAX_TEXT} 个字符。", project_id=pid, field="cite"
                 )
             extra = {"cite": edit.cite} if edit.cite else {}
+            moved = "geometry" in edit.changes and after["geometry"] != before.get("geometry")
+            note = zone_note(after["properties"], edit.position_zone) if moved else None
+            if note:  # the history keeps why the zone did not follow the move
+                extra["zone_note"] = note
             out.append((pid, after, "create" if new else action, extra))
         return out
 

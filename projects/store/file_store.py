@@ -547,9 +547,13 @@ def save(
     status_date: str | None = None,
     path: Path | str | None = None,
     outline: Any = None,
+    position_zone: tuple[str | None, tuple[str, ...]] | None = None,
 ) -> dict[str, Any]:
-    """Change some fields (and/or "geometry") of one record based on ``expected_version``."""
-    edit = Edit(project_id, dict(changes), expected_version, status_date)
+    """Change some fields (and/or "geometry") of one record based on ``expected_version``;
+    ``position_zone`` is where a new geometry lies (see ``Edit``)."""
+    edit = Edit(
+        project_id, dict(changes), expected_version, status_date, position_zone=position_zone
+    )
     return save_many(editor, [edit], reason=reason, path=path, outline=outline)[0]
 
 
@@ -561,12 +565,15 @@ def create(
     reason: str = "",
     path: Path | str | None = None,
     outline: Any = None,
+    position_zone: tuple[str | None, tuple[str, ...]] | None = None,
 ) -> dict[str, Any]:
-    """Add a project (id made up as staff-NNNN unless given); name and sector are required."""
+    """Add a project (id made up as staff-NNNN unless given); name and sector are required.
+    ``position_zone`` is where ``geometry`` lies (see ``Edit``)."""
     changes = {k: v for k, v in properties.items() if k in SETTABLE or k == "id"}
     if geometry is not None:
         changes["geometry"] = geometry
-    return save_many(editor, [Edit(None, changes)], reason=reason, path=path, outline=outline)[0]
+    edit = Edit(None, changes, position_zone=position_zone)
+    return save_many(editor, [edit], reason=reason, path=path, outline=outline)[0]
 
 
 def delete(

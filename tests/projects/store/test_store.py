@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from projects import store, vocab
+from projects import clock, store, vocab
 from projects.errors import CatalogError, InvalidValue, NotAllowed, StaleVersion
 from projects.schema import empty_properties
 from projects.store import atomic_write, catalog_file, users, validate
@@ -686,3 +686,146 @@ def test_a_paused_collector_is_turned_back_on_only_if_it_was_on():
     with pytest.raises(ValueError), store.paused_gc():
         raise ValueError("a broken catalog")
     assert gc.isenabled()
+
+
+# --- the zone follows a staff-set position -------------------------------------------------------
+
+#: Points inside the western and eastern zones (大学城, 三峡广场) and where each lies, as
+#: ``geo.zones.position_zones`` works it out for the caller (tests/geo/test_zones.py checks it).
+WEST = {"type": "Point", "coordinates": [106.3, 29.6]}
+EAST = {"type": "Point", "coordinates": [106.456, 29.557]}
+IN_WEST, IN_EAST = ("西", ("西",)), ("东", ("东",))
+
+
+def _zoned(pid, zone, basis, geometry=None, precision="district"):
+    f = feature(pid, f"片区测试{pid}")
+    f["properties"].update(zone=zone, zones=[zone] if zone else [], zone_basis=basis)
+    f["properties"]["precision"] = precision
+    f["geometry"] = geometry
+    return f
+
+
+def _zoned_records():
+    """Records whose zones rest on different grounds."""
+    return [
+        _zoned("Z001", None, None),
+        _zoned("Z002", "东", "几何：位置（大致）落在东", EAST, "approximate"),
+        _zoned("Z003", "东", "文中：001:700 列于“东部人文母城”之下", precision="area"),
+        _zoned("Z004", "东", "人工修改：li 于 2026-12-01"),
+    ]
+
+
+@pytest.fixture
+def zoned(catalog):
+    """:func:`_zoned_records` in a catalog of either store."""
+    store.rebuild(_zoned_records(), catalog)
+    return catalog
+
+
+def _today():
+    return clock.today().isoformat()
+
+
+def test_a_placed_project_without_a_zone_takes_its_positions_zone_and_undo_takes_it_back(
+    zoned, wang, outline
+):
+    before = props("Z001")
+    saved = store.save(
+        wang, "Z001", {"geometry": WEST}, expected_version=1, outline=outline, position_zone=IN_WEST
+    )["properties"]
+    assert (saved["zone"], saved["zones"]) == ("西", ["西"])
+    assert saved["zone_basis"] == f"按人工标绘位置（wang 于 {_today()}）"
+    [entry] = store.history("Z001")
+    assert entry["changes"]["zone"] == [None, "西"]
+    assert entry["changes"]["zones"] == [[], ["西"]]
+    assert entry["changes"]["zone_basis"] == [None, saved["zone_basis"]]
+    assert "zone_note" not in entry
+    assert store.load(zoned) == store.replay(_zoned_records(), store.history(path=zoned))
+    store.undo(wang, "Z001", expected_version=2)
+    after = props("Z001")
+    for f in ("zone", "zones", "zone_basis", "precision", "geo_basis"):
+        assert after[f] == before[f], f
+    assert store.get("Z001")["geometry"] is None
+
+
+def test_a_zone_worked_out_from_the_old_position_follows_a_move(zoned, wang, outline):
+    saved = store.save(
+        wang, "Z002", {"geometry": WEST}, expected_version=1, outline=outline, position_zone=IN_WEST
+    )["properties"]
+    assert (saved["zone"], saved["zones"]) == ("西", ["西"])
+    assert saved["zone_basis"].startswith("按人工标绘位置（wang")
+    # Moved again: a zone that followed a staff position follows the next one too.
+    again = store.save_many(
+        wang,
+        [store.Edit("Z002", {"geometry": EAST}, 2, position_zone=IN_EAST)],
+        action="import",
+        outline=outline,
+    )[0]["properties"]
+    assert (again["zone"], again["zone_basis"]) == ("东", f"按导入文件的位置（wang 于 {_today()}）")
+
+
+@pytest.mark.parametrize("pid", ["Z003", "Z004"])
+def test_a_zone_from_the_text_or_staff_stays_and_the_history_notes_the_new_positions(
+    zoned, wang, outline, pid
+):
+    before = props(pid)
+    saved = store.save(
+        wang, pid, {"geometry": WEST}, expected_version=1, outline=outline, position_zone=IN_WEST
+    )["properties"]
+    assert (saved["zone"], saved["zones"], saved["zone_basis"]) == (
+        "东",
+        ["东"],
+        before["zone_basis"],
+    )
+    [entry] = store.history(pid)
+    assert not {"zone", "zones", "zone_basis"} & set(entry["changes"])
+    assert entry["zone_note"].startswith("新位置在西片区，片区仍为「东」（片区依据：")
+    assert entry["zone_note"] == store.zone_note(saved, IN_WEST)
+
+
+def test_a_zone_staff_set_in_the_same_save_stays(zoned, wang, outline):
+    saved = store.save(
+        wang,
+        "Z001",
+        {"geometry": WEST, "zone": "中"},
+        expected_version=1,
+        outline=outline,
+        position_zone=IN_WEST,
+    )["properties"]
+    assert saved["zone"] == "中" and saved["zone_basis"] == f"人工修改：wang 于 {_today()}"
+    assert "新位置在西片区" in store.history("Z001")[0]["zone_note"]
+
+
+def test_a_new_project_placed_without_a_zone_takes_its_positions(zoned, wang, outline):
+    made = store.create(
+        wang,
+        {"name": "新建测试", "sector": "交通", "status": "规划", "zone": None},
+        WEST,
+        outline=outline,
+        position_zone=IN_WEST,
+    )["properties"]
+    assert (made["zone"], made["zones"]) == ("西", ["西"])
+    assert made["zone_basis"] == f"按人工标绘位置（wang 于 {_today()}）"
+
+
+def test_without_the_positions_zone_or_outside_the_district_nothing_follows(zoned, wang, outline):
+    saved = store.save(wang, "Z002", {"geometry": WEST}, expected_version=1, outline=outline)
+    assert saved["properties"]["zone"] == "东"  # the caller did not say where WEST lies
+    with pytest.raises(InvalidValue):  # a point in 成都 lies in no zone: refused as before
+        store.save(
+            wang,
+            "Z001",
+            {"geometry": {"type": "Point", "coordinates": [104.066, 30.657]}},
+            expected_version=1,
+            outline=outline,
+            position_zone=("区外", ()),
+        )
+    assert props("Z001")["zone"] is None
+
+
+def test_a_removed_position_takes_a_zone_that_rested_on_it_with_it(zoned, wang, outline):
+    saved = store.save(wang, "Z002", {"geometry": None}, expected_version=1, outline=outline)
+    assert (saved["properties"]["zone"], saved["properties"]["zones"]) == (None, [])
+    kept = store.save(wang, "Z003", {"geometry": WEST}, expected_version=1, outline=outline)
+    kept = store.save(wang, "Z003", {"geometry": None}, expected_version=2, outline=outline)
+    assert kept["properties"]["zone"] == "东"  # the text's zone never rested on a position
