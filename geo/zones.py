@@ -16,12 +16,17 @@ stays 西 while an area really split between two zones is 跨区. ``zones`` list
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+import shapely.geometry
 
 from geo.boundaries import load_zones
+from geo.crs import WGS84
 from projects import vocab
 
 #: Share of a line's length a zone must hold to count as crossed.
@@ -39,6 +44,26 @@ def zone_of(
     frame = gpd.GeoDataFrame(geometry=[geom], crs=_crs(zones))
     row = assign_zones(frame, zones).iloc[0]
     return row["zone"], list(row["zones"])
+
+
+def position_zones(
+    geometries: Sequence[dict[str, Any] | None], zones: gpd.GeoDataFrame | None = None
+) -> list[tuple[str | None, tuple[str, ...]]]:
+    """(zone, zones) each GeoJSON geometry (WGS84) lies in, by one spatial join for them all;
+    (None, ()) for None. What a staff-set position gives ``projects.store.Edit.position_zone``.
+
+    >>> position_zones([{"type": "Point", "coordinates": [106.456, 29.557]}, None])
+    [('东', ('东',)), (None, ())]
+    """
+    shapes = [None if g is None else shapely.geometry.shape(g) for g in geometries]
+    if not shapes:
+        return []
+    frame = gpd.GeoDataFrame(geometry=gpd.GeoSeries(shapes, crs=WGS84))
+    joined = assign_zones(frame, zones)
+    return [
+        (None, ()) if shape is None else (zone, tuple(zs))
+        for shape, zone, zs in zip(shapes, joined["zone"], joined["zones"], strict=True)
+    ]
 
 
 def assign_zones(gdf: gpd.GeoDataFrame, zones: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:

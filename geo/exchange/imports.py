@@ -43,9 +43,13 @@ def apply(
         if row.action == "add":
             if row.project_id:
                 values["id"] = row.project_id
-            edits.append(store.Edit(None, values))
+            edits.append(store.Edit(None, values, position_zone=row.position_zone))
         elif row.action == "change":
-            edits.append(store.Edit(row.project_id, values, row.base_version))
+            edits.append(
+                store.Edit(
+                    row.project_id, values, row.base_version, position_zone=row.position_zone
+                )
+            )
     if not edits:
         return []
     reason = f"导入 {preview_.upload.filename}（新增 {len(preview_.added)}，修改 {len(preview_.changed)}）"

@@ -10,7 +10,7 @@ import json
 import math
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -19,6 +19,7 @@ import shapely
 
 from geo.exchange.formats import DBF_TEXT_BYTES, DERIVED_FIELDS, SHAPEFILE_FIELDS
 from geo.exchange.read import Upload
+from geo.zones import position_zones
 from projects import schema, store, vocab
 from projects.errors import CatalogError, InvalidValue
 from projects.store import validate
@@ -62,6 +63,12 @@ class Row:
     changes: dict[str, tuple[Any, Any]]
     #: The record version the change is based on (None for "add").
     base_version: int | None = None
+    #: (zone, zones) the row's new geometry lies in (``projects.store.Edit.position_zone``);
+    #: None when the row does not change the position.
+    position_zone: tuple[str | None, tuple[str, ...]] | None = None
+    #: The zone the record takes from that position, (old, new), when it follows it: shown in
+    #: the preview, set by the store (with its basis) when the row is saved.
+    zone_follows: tuple[Any, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -296,6 +303,7 @@ def preview(upload: Upload, catalog: list[dict[str, Any]], outline: Any) -> Prev
         shown = problems[:MAX_LISTED_PROBLEMS]
         more = f"……共 {len(problems)} 处问题。" if len(problems) > len(shown) else ""
         raise InvalidValue("导入文件有问题，未做任何修改：\n" + "\n".join(shown) + more)
+    rows, kept = _with_zones(rows, by_id)
     notes = []
     derived = [c for c in upload.ignored_columns if c in _DERIVED_NAMES]
     foreign = [c for c in upload.ignored_columns if c not in _DERIVED_NAMES]
@@ -320,7 +328,42 @@ def preview(upload: Upload, catalog: list[dict[str, Any]], outline: Any) -> Prev
     skipped = [schema.FIELDS[c][2] for c in fields if c not in IMPORTABLE and c not in ("id",)]
     if skipped:
         notes.append(f"以下字段由系统维护，导入时保持原值：{'、'.join(skipped)}。")
+    followed = sum(r.zone_follows is not None for r in rows)
+    if followed:
+        notes.append(
+            f"{followed} 个项目的片区按文件中的新位置确定（原为未定或按原位置确定），"
+            "片区依据记为「按导入文件的位置」。"
+        )
+    if kept:
+        shown = kept[:MAX_LISTED_PROBLEMS]
+        more = f"……共 {len(kept)} 个项目。" if len(kept) > len(shown) else ""
+        notes.append(
+            "注意：以下项目的片区依据文件原文或工作人员的设定，不随位置改变，但新位置在另一片区"
+            "（仍可导入）：\n" + "\n".join(shown) + more
+        )
     return Preview(upload, tuple(rows), tuple(notes))
+
+
+def _with_zones(rows: list[Row], by_id: dict[str, dict[str, Any]]) -> tuple[list[Row], list[str]]:
+    """The rows with the zone each new position lies in (one spatial join for the file) and the
+    zone their record takes from it, and a line for each record keeping a zone its new position
+    does not lie in (:func:`projects.store.zone_note`)."""
+    moved = [i for i, r in enumerate(rows) if r.action != "same" and "geometry" in r.changes]
+    found = position_zones([rows[i].changes["geometry"][1] for i in moved])
+    out, kept = list(rows), []
+    for i, position_zone in zip(moved, found, strict=True):
+        row = rows[i]
+        match = by_id.get(row.project_id) if row.action == "change" else None
+        before = match["properties"] if match else schema.empty_properties()
+        after = {**before, **{c: v for c, (_, v) in row.changes.items() if c != "geometry"}}
+        geometry = row.changes["geometry"][1]
+        zone = store.followed_zone(before, after, geometry, position_zone, "")
+        follows = (before.get("zone"), zone["zone"]) if zone else None
+        note = store.zone_note({**after, **zone}, position_zone)
+        if note:
+            kept.append(f"第 {row.line} 行（{row.name}）：{note}")
+        out[i] = replace(row, position_zone=position_zone, zone_follows=follows)
+    return out, kept
 
 
 def _row(line, record, geom, settable, has_geometry, by_id, by_name, outline, upload) -> Row:
@@ -424,7 +467,11 @@ def preview_table(preview_: Preview) -> pd.DataFrame:
     for row in preview_.rows:
         if row.action == "same":
             continue
-        for c, (old, new) in row.changes.items():
+        shown = {c: (_show(old, c), _show(new, c)) for c, (old, new) in row.changes.items()}
+        if row.zone_follows is not None:
+            old, new = row.zone_follows
+            shown["zone"] = (_show(old, "zone") or "未定", f"{new}（按导入文件的位置）")
+        for c, (old, new) in shown.items():
             label = "位置" if c == "geometry" else schema.FIELDS[c][2]
             lines.append(
                 {
@@ -433,8 +480,8 @@ def preview_table(preview_: Preview) -> pd.DataFrame:
                     "编号": row.project_id or "（新编号）",
                     "名称": row.name,
                     "字段": label,
-                    "原值": _show(old, c),
-                    "新值": _show(new, c),
+                    "原值": old,
+                    "新值": new,
                 }
             )
     return pd.DataFrame(lines, columns=["行", "操作", "编号", "名称", "字段", "原值", "新值"])

@@ -11,7 +11,7 @@ import pytest
 import shapely
 
 from geo import boundaries
-from geo.zones import AREA_MIN_SHARE, LINE_MIN_SHARE, assign_zones, zone_of
+from geo.zones import AREA_MIN_SHARE, LINE_MIN_SHARE, assign_zones, position_zones, zone_of
 from projects import vocab
 from projects.sources import ROOT, read_lines
 
@@ -285,3 +285,26 @@ def test_zone_fill_of_the_committed_catalog_and_every_zone_says_why():
             assert len(zones) >= 2, p["id"]
         else:
             assert zones == [p["zone"]], p["id"]
+
+
+def test_position_zones_agree_with_zone_of_in_one_join():
+    """What a staff-set position gives the store (projects.store.Edit.position_zone): the zone
+    of each GeoJSON geometry as zone_of finds it, a line across zones 跨区, None for none."""
+    geometries = [
+        {"type": "Point", "coordinates": [106.3, 29.6]},  # 大学城
+        {"type": "Point", "coordinates": [106.456, 29.557]},  # 三峡广场
+        {"type": "LineString", "coordinates": [[106.3, 29.6], [106.456, 29.557]]},
+        {"type": "Point", "coordinates": [104.066, 30.657]},  # 成都
+        None,
+    ]
+    found = position_zones(geometries)
+    assert found == [
+        ("西", ("西",)),
+        ("东", ("东",)),
+        ("跨区", ("东", "中", "西")),
+        ("区外", ()),
+        (None, ()),
+    ]
+    for geometry, (zone, zones) in zip(geometries[:4], found, strict=False):
+        assert zone_of(shapely.geometry.shape(geometry)) == (zone, list(zones))
+    assert position_zones([]) == []

@@ -22,7 +22,7 @@ from geo import exchange as ex
 from geo import exchange as im
 from geo.boundaries import load_outline
 from geo.crs import geometry_to_gcj02
-from projects import store
+from projects import clock, store
 from projects.errors import BadFile, InvalidValue, NotAllowed, StaleVersion
 from projects.filters import catalog_frame
 from projects.store import users
@@ -629,3 +629,55 @@ def test_a_representative_point_export_taken_back_moves_no_project(fmt, outline)
     )
     assert [r.project_id for r in again.changed] == [feature["properties"]["id"]]
     assert set(again.changed[0].changes) >= {"geometry"}
+
+
+def test_an_imported_position_gives_its_zone_where_none_was_stated(catalog_path, outline):
+    """A project without a zone (t-none) takes the zone of its imported position, and so does a
+    new one; a zone the documents state (t-point, 西) stays, with a warning in the preview and a
+    note in the history. The preview shows what the save does."""
+    data = json.loads(catalog_path.read_text("utf-8"))
+    point = next(f for f in data["features"] if f["properties"]["id"] == "t-point")
+    point["properties"]["zone_basis"] = "文中：001:738 列于“西部现代新城”之下"
+    catalog_path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    upload = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"id": pid, "name": name, "sector": sector},
+                "geometry": {"type": "Point", "coordinates": xy},
+            }
+            for pid, name, sector, xy in [
+                ("t-none", "尚未定位的项目", None, [106.456, 29.557]),  # 三峡广场: 东
+                ("t-point", "西永综保区 二期", None, [106.45, 29.56]),
+                (None, "导入的新项目", "交通", [106.3, 29.6]),  # 大学城: 西
+            ]
+        ],
+    }
+    result = im.preview(
+        im.read_upload(json.dumps(upload, ensure_ascii=False).encode(), "zones.geojson"),
+        features(catalog_path),
+        outline,
+    )
+    table = im.preview_table(result)
+    zone_lines = table[table["字段"] == "片区"]
+    assert zone_lines[["编号", "原值", "新值"]].values.tolist() == [
+        ["t-none", "未定", "东（按导入文件的位置）"],
+        ["（新编号）", "未定", "西（按导入文件的位置）"],
+    ]
+    [warning] = [n for n in result.notes if n.startswith("注意：")]
+    assert "第 2 行（西永综保区 二期）：新位置在东片区，片区仍为「西」" in warning
+    editor = users.authenticate("wang", PASSWORD)
+    im.apply(result, editor, path=catalog_path, outline=outline)
+    by_name = {f["properties"]["name"]: f["properties"] for f in features(catalog_path)}
+    today = clock.today().isoformat()
+    for name, zone in [("尚未定位的项目", "东"), ("导入的新项目", "西")]:
+        got = by_name[name]
+        assert (got["zone"], got["zones"]) == (zone, [zone]), name
+        assert got["zone_basis"] == f"按导入文件的位置（wang 于 {today}）", name
+    assert (by_name["西永综保区 二期"]["zone"], by_name["西永综保区 二期"]["zone_basis"]) == (
+        "西",
+        point["properties"]["zone_basis"],
+    )
+    [note] = [e["zone_note"] for e in store.history("t-point", catalog_path)]
+    assert note.startswith("新位置在东片区，片区仍为「西」")
