@@ -303,7 +303,10 @@ def _import_dialog(editor: Any) -> None:
         f"**新增 {len(result.added)} 个，修改 {len(result.changed)} 个，无变化 {len(result.unchanged)} 个**"
     )
     for note in result.notes:
-        st.caption(md_text(note))
+        if note.startswith("注意："):  # kept zones the new positions do not lie in: a warning
+            st.warning("  \n".join(md_text(line) for line in note.splitlines()))
+        else:
+            st.caption(md_text(note))
     table = shown_preview(exchange.preview_table(result))
     if len(table):
         st.dataframe(table, hide_index=True, width="stretch")
@@ -320,8 +323,10 @@ def _import_dialog(editor: Any) -> None:
             log.exception("import apply failed")
             st.error("导入未完成：系统出现意外错误，详情已记入服务器日志。请刷新页面查看后重试。")
             return
+        followed = sum(r.zone_follows is not None for r in result.rows)
         st.session_state[K_IMPORT_FLASH] = (
             f"已导入 {read.filename}：新增 {len(result.added)} 个，修改 {len(result.changed)} 个。"
+            + (f"{followed} 个项目的片区按新位置确定。" if followed else "")
         )
         st.session_state[K_IMPORT_NONCE] = nonce + 1
         st.session_state[K_IMPORT_OPEN] = False

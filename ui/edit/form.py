@@ -11,6 +11,7 @@ from typing import Any
 
 import streamlit as st
 
+from geo.zones import position_zones
 from projects import clock, store, vocab
 from projects.errors import CatalogError, StaleVersion
 from projects.store import users
@@ -219,6 +220,7 @@ def edit_form(editor: users.Editor, feature: dict[str, Any], found: dict[str, di
     if not changes:
         st.info("没有修改。")
         return
+    position_zone = position_zones([geometry])[0] if geometry is not None else None
     try:
         saved = store.save(
             editor,
@@ -228,21 +230,23 @@ def edit_form(editor: users.Editor, feature: dict[str, Any], found: dict[str, di
             reason=reason.strip(),
             status_date=status_date.isoformat() if isinstance(status_date, date) else None,
             outline=outline(),
+            position_zone=position_zone,
         )
     except CatalogError as exc:
         st.error(md_text(refusal_text(exc)))  # the form keeps what was typed
         return
     st.session_state[K_NONCE] = nonce() + 1
     said = {f: [props.get(f), v] for f, v in changes.items()}
-    if "geometry" in changes:  # what the position was, when it had no shape of its own
-        after = saved["properties"] if isinstance(saved, dict) else {}
+    after = saved["properties"] if isinstance(saved, dict) else {}
+    if "geometry" in changes:  # what the position was, and the zone that followed it
         said |= {
             f: [props.get(f), after.get(f)]
-            for f in ("precision", "place_id")
+            for f in ("precision", "place_id", "zone", "zones")
             if f in after and props.get(f) != after.get(f)
         }
     summary = saved_summary(said)
-    done(f"已保存「{typed['name']}」：{summary}")
+    warning = store.zone_note(after, position_zone) if "geometry" in changes else None
+    done(f"已保存「{typed['name']}」：{summary}", warning=warning)
 
 
 #: How much of one value the message after a save shows (the history shows it whole).
@@ -359,13 +363,25 @@ def new_project(editor: users.Editor, found: dict[str, dict]) -> None:
         "investment": investment,
         "notes": notes,
     }
+    position_zone = position_zones([geometry])[0] if geometry is not None else None
     try:
         created = store.create(
-            editor, properties, geometry, reason=reason.strip(), outline=outline()
+            editor,
+            properties,
+            geometry,
+            reason=reason.strip(),
+            outline=outline(),
+            position_zone=position_zone,
         )
     except CatalogError as exc:
         st.error(md_text(new_project_message(exc)))
         return
     st.session_state[K_NONCE] = nonce() + 1
-    pid = created["properties"]["id"]
-    done(f"已新建「{created['properties']['name']}」（{pid}）。", select=pid)
+    made = created["properties"]
+    pid = made["id"]
+    placed = f"片区{made['zone']}（按标绘位置）。" if made.get("zone") and zone is None else ""
+    done(
+        f"已新建「{made['name']}」（{pid}）。{placed}",
+        select=pid,
+        warning=store.zone_note(made, position_zone) if geometry is not None else None,
+    )

@@ -154,6 +154,8 @@ def _entry_card(entry: Mapping[str, Any]) -> None:
             st.caption("（无字段变化）")
         else:
             st.table(table.map(md_text).style.set_table_styles(_TABLE_STYLES), hide_index=True)
+        if entry.get("zone_note"):  # the zone kept although the new position lies elsewhere
+            st.caption(md_text(f"片区提示：{entry['zone_note']}"))
         st.caption(md_text(f"原因：{entry.get('reason') or '（未填写）'}"))
 
 

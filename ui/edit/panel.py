@@ -24,7 +24,15 @@ from projects.store import users
 from ui.details import md_text
 from ui.edit.form import CLICKED, edit_form, lng_lat_text, new_project, open_placements
 from ui.edit.history import delete_or_restore, deleted_projects, history_panel
-from ui.edit.state import K_DIALOG, K_EDITOR, K_FLASH, close_dialog, current_editor, open_dialog
+from ui.edit.state import (
+    K_DIALOG,
+    K_EDITOR,
+    K_FLASH,
+    K_FLASH_WARNING,
+    close_dialog,
+    current_editor,
+    open_dialog,
+)
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +49,9 @@ def render(selected_id: str | None, map_event: dict[str, Any] | None) -> None:
     flash = st.session_state.pop(K_FLASH, None)
     if flash:
         st.success(md_text(flash))
+    warning = st.session_state.pop(K_FLASH_WARNING, None)
+    if warning:
+        st.warning(md_text(warning))
     try:
         enabled = users.editing_enabled()
     except CatalogError as exc:

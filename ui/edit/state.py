@@ -17,6 +17,8 @@ from projects.store import users
 #: gives the forms fresh widget keys after a save or cancel (so they reload the record).
 K_EDITOR = "editor"
 K_FLASH = "edit_flash"
+#: A warning shown with that message (a kept zone the new position does not lie in).
+K_FLASH_WARNING = "edit_flash_warning"
 K_NONCE = "edit_nonce"
 #: The app's selection key (app.py): a new project becomes the selected one.
 K_SELECTED = "selected_id"
@@ -44,9 +46,10 @@ def outline() -> Any:
         return None
 
 
-def done(message: str, select: str | None = None) -> None:
-    """After a save: remember the message, drop cached catalogs, select, rerun."""
+def done(message: str, select: str | None = None, warning: str | None = None) -> None:
+    """After a save: remember the message (and a warning), drop cached catalogs, select, rerun."""
     st.session_state[K_FLASH] = message
+    st.session_state[K_FLASH_WARNING] = warning
     st.session_state.pop(K_DIALOG, None)
     use_click()
     if select is not None:
