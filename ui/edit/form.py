@@ -239,9 +239,12 @@ def edit_form(editor: users.Editor, feature: dict[str, Any], found: dict[str, di
     said = {f: [props.get(f), v] for f, v in changes.items()}
     after = saved["properties"] if isinstance(saved, dict) else {}
     if "geometry" in changes:  # what the position was, and the zone that followed it
+        # zones only for 跨区: a single zone says it already
+        shown = ("precision", "place_id", "zone", "zones")
+        shown = shown if after.get("zone") == vocab.CROSS_ZONE else shown[:3]
         said |= {
             f: [props.get(f), after.get(f)]
-            for f in ("precision", "place_id", "zone", "zones")
+            for f in shown
             if f in after and props.get(f) != after.get(f)
         }
     summary = saved_summary(said)

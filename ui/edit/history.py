@@ -84,6 +84,8 @@ def value_text(field: str, value: Any) -> str:
     yes/no for flags, a place by its name, a position by its kind."""
     if field == "precision":
         return vocab.precision_label(value)
+    if field == "zone" and value is None:
+        return "未定"  # as the details and the form say
     if value is None or value == "" or value == []:
         return EMPTY
     if isinstance(value, bool):
