@@ -7,6 +7,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from geo.zones import position_zones
 from projects import store
 from projects.errors import NotAllowed
 from projects.schema import empty_properties
@@ -393,3 +394,44 @@ def test_the_message_after_placing_a_project_says_where_it_was(catalog, accounts
     said = texts(at)
     assert "定位精度：区级（仅知在区内） → 人工标绘" in said, said
     assert "所在地名：沙坪坝区" in said, said
+
+
+def test_a_placed_project_takes_the_zone_of_the_click_and_undo_takes_it_back(
+    catalog, accounts, inside
+):
+    """A project without a zone placed by a click takes the zone the click lies in; the message
+    says so in words, and undo takes the zone back with the position."""
+    features = store.load(catalog)
+    props = empty_properties()
+    props.update(id="E003", name="测试区级项目", sector="交通", status="规划")
+    props.update(precision="district", place_id="500106", geo_method="district")
+    features.append({"type": "Feature", "properties": props, "geometry": None})
+    store.rebuild(features, catalog)
+    lon, lat = inside[0] + 0.001, inside[1] + 0.001
+    [(zone, zones)] = position_zones([{"type": "Point", "coordinates": [lon, lat]}])
+    assert zone in ("东", "中", "西")
+    at = login(app(selected="E003", event={"last_clicked": {"lat": lat, "lng": lon}}))
+    widget(at.radio, "位置").set_value("地图上点击的点")
+    at = widget(at.button, "保存").click().run()
+    assert not at.error and not at.warning
+    assert f"片区：未定 → {zone}" in texts(at) and "涉及片区" not in texts(at)
+    saved = store.get("E003")["properties"]
+    assert (saved["zone"], saved["zones"]) == (zone, list(zones))
+    assert saved["zone_basis"].startswith("按人工标绘位置（wang 于 ")
+    at = open_editor(at)
+    at = next(b for b in at.button if b.label.startswith("撤销上次修改")).click().run()
+    after = store.get("E003")["properties"]
+    assert (after["zone"], after["zones"], after["zone_basis"]) == (None, [], None)
+
+
+def test_a_stated_zone_stays_with_a_warning_that_the_history_keeps(catalog, accounts):
+    """E001's zone (中) is stated, not worked out: placed in the west, it stays 中, the message
+    warns, and the history card shows the note."""
+    at = login(app(event={"last_clicked": {"lat": 29.6, "lng": 106.3}}))  # 大学城: 西
+    widget(at.radio, "位置").set_value("地图上点击的点")
+    at = widget(at.button, "保存").click().run()
+    assert not at.error and store.get("E001")["properties"]["zone"] == "中"
+    [warning] = [w.value for w in at.warning]
+    assert warning.startswith("新位置在西片区，片区仍为「中」"), warning
+    at = open_editor(at)
+    assert "片区提示：新位置在西片区" in texts(at)
