@@ -324,9 +324,15 @@ def _import_dialog(editor: Any) -> None:
             st.error("导入未完成：系统出现意外错误，详情已记入服务器日志。请刷新页面查看后重试。")
             return
         followed = sum(r.zone_follows is not None for r in result.rows)
+        kept = sum(r.zone_note is not None for r in result.rows)
         st.session_state[K_IMPORT_FLASH] = (
             f"已导入 {read.filename}：新增 {len(result.added)} 个，修改 {len(result.changed)} 个。"
             + (f"{followed} 个项目的片区按新位置确定。" if followed else "")
+            + (
+                f"{kept} 个项目的片区依据原文或人工设定，未随新位置改变（已记入修改历史）。"
+                if kept
+                else ""
+            )
         )
         st.session_state[K_IMPORT_NONCE] = nonce + 1
         st.session_state[K_IMPORT_OPEN] = False

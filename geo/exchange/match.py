@@ -69,6 +69,8 @@ class Row:
     #: The zone the record takes from that position, (old, new), when it follows it: shown in
     #: the preview, set by the store (with its basis) when the row is saved.
     zone_follows: tuple[Any, Any] | None = None
+    #: The warning when the record keeps a zone its new position does not lie in.
+    zone_note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -362,7 +364,7 @@ def _with_zones(rows: list[Row], by_id: dict[str, dict[str, Any]]) -> tuple[list
         note = store.zone_note({**after, **zone}, position_zone)
         if note:
             kept.append(f"第 {row.line} 行（{row.name}）：{note}")
-        out[i] = replace(row, position_zone=position_zone, zone_follows=follows)
+        out[i] = replace(row, position_zone=position_zone, zone_follows=follows, zone_note=note)
     return out, kept
 
 
