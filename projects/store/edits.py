@@ -208,6 +208,23 @@ def zone_note(props: Mapping[str, Any], position_zone: tuple[str | None, Any] | 
     )
 
 
+def zones_of(zone: str | None, before: list[str] | None) -> list[str]:
+    """The zones a record lies in once staff set its ``zone``: the form asks for one zone, and
+    the list the exports and details show must not keep the old one (a 跨区 [西, 中] set to 东
+    still listed 西 and 中). A 跨区 set by staff keeps the zones it had, if it had two or more.
+
+    >>> zones_of("东", ["西", "中"]), zones_of("跨区", ["西", "中"]), zones_of("跨区", ["西"])
+    (['东'], ['西', '中'], [])
+    >>> zones_of(None, ["西"]), zones_of("区外", ["西"])
+    ([], [])
+    """
+    if zone in vocab.ZONES:
+        return [zone]
+    if zone == vocab.CROSS_ZONE and len(before or []) > 1:
+        return list(before or [])
+    return []
+
+
 def _status_entry(status: str, day: date, reason: str, cite: str | None = None) -> dict[str, Any]:
     return {
         "doc": None,
@@ -257,6 +274,8 @@ def edited(
         # created with no position: say so, and by whom (the details said 「未注明」)
         props["geo_basis"] = f"{editor.name} 于 {today} 新建，尚未定位"
     props.update(_bases(feature["properties"], props, editor, today, action, new))
+    if props.get("zone") != feature["properties"].get("zone"):
+        props["zones"] = zones_of(props.get("zone"), feature["properties"].get("zones"))
     touched = set(edit.changes)
     if moved:
         basis = position_zone_basis(editor.name, today, action)

@@ -796,6 +796,21 @@ def test_a_zone_staff_set_in_the_same_save_stays(zoned, wang, outline):
     assert "新位置在西片区" in store.history("Z001")[0]["zone_note"]
 
 
+def test_a_zone_staff_set_brings_its_zones_along_and_undo_takes_them_back(zoned, wang, outline):
+    """The form asks for one zone; the zones the exports and details show follow it (a 跨区
+    [西, 中] set to 东 listed 西 and 中 still)."""
+    crossing = _zoned("Z005", "西", "文中：…")
+    crossing["properties"].update(zone="跨区", zones=["西", "中"])
+    store.rebuild([*_zoned_records(), crossing], zoned)
+    saved = store.save(wang, "Z005", {"zone": "东"}, expected_version=1, outline=outline)
+    assert (saved["properties"]["zone"], saved["properties"]["zones"]) == ("东", ["东"])
+    assert store.history("Z005")[0]["changes"]["zones"] == [["西", "中"], ["东"]]
+    store.undo(wang, "Z005", expected_version=2)
+    assert (props("Z005")["zone"], props("Z005")["zones"]) == ("跨区", ["西", "中"])
+    made = store.save(wang, "Z001", {"zone": "中"}, expected_version=1, outline=outline)
+    assert made["properties"]["zones"] == ["中"]
+
+
 def test_a_new_project_placed_without_a_zone_takes_its_positions(zoned, wang, outline):
     made = store.create(
         wang,
