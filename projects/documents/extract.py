@@ -41,7 +41,7 @@ from projects.documents.paragraphs import BOX_SUBHEAD_RE, Paragraph, paragraphs
 GLOSSARY_HEADINGS = frozenset({"名词解释", "名词解释：", "附：名词解释"})
 
 #: Brackets that carry metadata rather than names (dropped; 牵头部门 is kept as lead_dept).
-_METADATA_RE = re.compile(
+METADATA_RE = re.compile(
     r"（(?:专项行动)?(?:牵头部门|牵头单位)[：:]([^（）]*(?:（[^（）]*）[^（）]*)*)）"
 )
 _YEAR_RE = re.compile(r"(?:到|至|于)\s*(20\d\d)\s*年|(20\d\d)年前(?:完成|建成|投用)")
@@ -74,6 +74,10 @@ class Mention:
     #: The list run the name stands in (items joined by 、), verbatim, with every name of the
     #: run masked as □: the words the status rules read (projects.documents.status).
     clause: str = ""
+    #: True for a line found by the project's name after grouping (projects.records.linking),
+    #: where no list of the text names it: its section says what the text is about there, not
+    #: where the project lies.
+    found: bool = False
 
 
 def lead_dept(paragraph: str) -> str | None:
@@ -83,7 +87,7 @@ def lead_dept(paragraph: str) -> str | None:
     '区生态环境局'
     """
     lead = None
-    for m in _METADATA_RE.finditer(paragraph):
+    for m in METADATA_RE.finditer(paragraph):
         lead = re.split(r"[，,；]", m.group(1))[0].strip() or None
     return lead
 
@@ -115,7 +119,7 @@ def _paragraph_mentions(para: Paragraph, doc: str) -> list[Mention]:
     text = para.text
     lead = lead_dept(text)
     # blank out metadata brackets, keeping offsets (so line numbers stay right)
-    text = _METADATA_RE.sub(lambda m: "。" + " " * (len(m.group(0)) - 1), text)
+    text = METADATA_RE.sub(lambda m: "。" + " " * (len(m.group(0)) - 1), text)
     in_box = para.box is not None
     body_start = 0
     found: list[Mention] = []
