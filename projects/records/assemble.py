@@ -38,6 +38,10 @@ def _mention_window(m: Mention, part: str | None) -> tuple[int, int, str]:
         # (建成“两岸青山·千里林带”1500亩) says only that it ran that year
         done = rank(judge(m.clause, m.cue, part).status) >= rank("建成")
         return start - 1, start - 1, "review" if done else "period"
+    if m.found:
+        # a plan that names the project as context or explains it (the notes of 002) plans
+        # nothing for it: it says only which period's document names it
+        return start, end, "period"
     if m.year and start <= m.year <= max(end, start + 15):
         return start, m.year, "text"
     return start, end, "plan_year" if start == end else "period"
@@ -93,7 +97,9 @@ def text_zone(
     for m in ms:
         text = line_text(lines_by_doc, m.doc, m.line)
         spelled = next((n for n in (m.name, *names) if n in text), m.raw)
-        found = zone_of_mention(m.section, text, spelled)
+        # a name found as context (加快推动渣滓洞、白公馆、磁器口连片发展 under 沙磁文化旅游展示区,
+        # 001:721) says what the section is about, not where it lies: only its words count
+        found = zone_of_mention("" if m.found else m.section, text, spelled)
         if found:
             said[found[0]].append(f"{m.doc[:3]}:{m.line} {found[1]}")
     if not said:
@@ -133,6 +139,7 @@ def status_history(ms: list[Mention], bounds: dict[str, int | None]) -> list[dic
         by_line.values(), key=lambda e: (_doc_order(e["doc"]), e["part"] != "review", e["line"])
     )
     history = [_not_running_while_built(e, history) for e in history]
+    history = [_framed_round_what_is_made(e, history) for e in history]
     history = [_backed_before_it_starts(e, history) for e in history]
     history = [_target_of_what_is_built(e, history) for e in history]
     history = [_made_of_what_runs(e, history) for e in history]
@@ -146,6 +153,9 @@ RELIED_ON = "既有依托"
 BUILT_WHY = (
     "同一文件同一部分写明它正在建设或筹备（{where}“{cue}”），这里说的是它将发挥的作用，不是已在运行"
 )
+
+#: Why a report's plan to run what its review says was still being built reads 在建.
+REVIEW_BUILT_WHY = "同一报告的回顾写明它去年仍在建设（{where}“{cue}”）：计划中的运营是今年要投运的目标，不是已在运行"
 
 
 def _not_running_while_built(
@@ -173,10 +183,61 @@ def _not_running_while_built(
         if h["doc"] == entry["doc"] and h["part"] == entry["part"] and _rule(h) in BUILDING_RULES
     ]
     if not built:
-        return entry
+        # …or the review of the same report says it was still being built last year: 002:30
+        # 国际铁路港综保区加快建设, so 高质量运营国际铁路港综保区 (002:71) is this year's opening
+        built = [
+            h
+            for h in history
+            if h["doc"] == entry["doc"]
+            and h["part"] == "review" != entry["part"]
+            and _rule(h) in BUILDING_RULES
+            and h["status"] == "在建"
+        ]
+        if not built:
+            return entry
+        best = built[-1]
+        why = REVIEW_BUILT_WHY.format(where=f"{best['doc'][:3]}:{best['line']}", cue=best["cue"])
+        return {**entry, "status": "在建", "basis": f"{_rule(best)}：{why}"}
     best = max(built, key=lambda h: rank(h["status"]))
     why = BUILT_WHY.format(where=f"{best['doc'][:3]}:{best['line']}", cue=best["cue"])
     return {**entry, "status": best["status"], "basis": f"{_rule(best)}：{why}"}
+
+
+#: A plan framed round a thing (以大成湖湿地公园为核心) says nothing of whether it runs.
+FRAMING = re.compile(r"为(?:核心|依托|主体|引领|支撑|重点|载体)")
+#: Why a framing reading of a thing the same part plans to make is no reading of it as running.
+FRAMED_WHY = (
+    "同一文件同一部分写明要打造、建设它（{where}“{cue}”）：以它为核心、为依托说的是规划的布局，"
+    "不是它已在运行"
+)
+
+
+def _framed_round_what_is_made(
+    entry: dict[str, Any], history: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """A plan framed round a project its own part plans to make reads as that plan: 规划.
+
+    001:723 以大成湖湿地公园为核心…高标准建设25公里公共活力风情带 reads the park as running (the
+    reliance rule); the same plan says 大手笔打造大成湖城市绿心 (001:711): the park the belt is
+    framed round is to be made. Only a framing reading gives way, only to the part's own words
+    of making the thing (打造, 建设), not to one a box item took or another line corrected.
+    """
+    if _rule(entry) != RELIED_ON or entry["part"] != "plan" or not FRAMING.search(entry["cue"]):
+        return entry
+    made = [
+        h
+        for h in history
+        if h["doc"] == entry["doc"]
+        and h["part"] == entry["part"]
+        and h["basis"].startswith(f"{WEAKEST}：")
+        and "同一文件" not in h["basis"]
+        and "专栏" not in h["basis"]
+    ]
+    if not made:
+        return entry
+    best = made[0]
+    why = FRAMED_WHY.format(where=f"{best['doc'][:3]}:{best['line']}", cue=best["cue"])
+    return {**entry, "status": best["status"], "basis": f"{WEAKEST}：{why}"}
 
 
 #: The weak reading of backing a project (推动, 配合, 支持 … 建设) as one under way, and the rules
@@ -403,6 +464,45 @@ def _works_on_what_runs(name: str, entry: dict[str, Any]) -> dict[str, Any]:
     return {**entry, "status": "规划", "basis": f"{_rule(entry)}：{WORKS_WHY}"}
 
 
+#: A 板块 a plan sets up under its own heading (001:722 第三节　梁滩河谷生态展示区).
+DESIGNATION = re.compile(r"(?:示范区|展示区|示范带)$")
+DESIGNATED_WHY = (
+    "这是本规划自己划定的板块（{where}“{head}”）：依托、联动它说的是规划中的板块，不是它已在运行"
+)
+
+
+def _designating_heads(
+    name: str, ms: list[Mention], lines_by_doc: dict[str, list[str]]
+) -> dict[str, tuple[int, str]]:
+    """{doc: (line, heading)} of the documents whose section heading sets the 板块 up."""
+    if not DESIGNATION.search(name):
+        return {}
+    out: dict[str, tuple[int, str]] = {}
+    for m in ms:
+        text = line_text(lines_by_doc, m.doc, m.line)
+        if re.fullmatch(r"第[一二三四五六七八九十]+节" + re.escape(name), text):
+            out.setdefault(m.doc, (m.line, text))
+    return out
+
+
+def _designated_here(entry: dict[str, Any], heads: dict[str, tuple[int, str]]) -> dict[str, Any]:
+    """A reliance reading (依托, 联动) of a 板块 its own plan designates reads as planned.
+
+    001:744 有机联动梁滩河谷生态展示区、…、环大学城创新生态示范区…等重点板块 and 001:597 依托…
+    高铁站城融合示范区等开发开放载体 read the 板块 as running; each is a 板块 the same plan sets
+    up in 第十六章 (001:722, 739, 741): what the plan links and relies on is what it designates.
+
+    >>> e = {"doc": "a", "part": "plan", "status": "运营", "basis": "既有依托：…"}
+    >>> _designated_here(e, {"a": (722, "第三节梁滩河谷生态展示区")})["status"]
+    '规划'
+    """
+    head = heads.get(entry["doc"])
+    if head is None or entry["part"] != "plan" or _rule(entry) != RELIED_ON:
+        return entry
+    why = DESIGNATED_WHY.format(where=f"{entry['doc'][:3]}:{head[0]}", head=head[1])
+    return {**entry, "status": "规划", "basis": f"{_rule(entry)}：{why}"}
+
+
 def make_record(
     key: str,
     ms: list[Mention],
@@ -439,6 +539,8 @@ def make_record(
     rec["sources"] = list(sources.values())
 
     history = [_works_on_what_runs(name, e) for e in status_history(ms, bounds)]
+    heads = _designating_heads(name, ms, lines_by_doc)
+    history = [_designated_here(e, heads) for e in history]
     rec["status_history"] = history
     rec["status"] = current_status(history) or rec["status"]
     rec["start_year"], rec["end_year"], rec["years_basis"] = years_of(ms, bounds)

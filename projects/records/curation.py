@@ -105,7 +105,7 @@ def accepted_mentions(
         if r.doc not in lines_by_doc or not r.line or r.line > len(lines_by_doc[r.doc]):
             raise BadFile(f"整理文件中“{r.name}”的 accept 行需要有效的文档和行号")
         text = line_text(lines_by_doc, r.doc, r.line)
-        para = _paragraph_at(r.doc, r.line, lines_by_doc)
+        para = paragraph_at(r.doc, r.line, lines_by_doc)
         cue = r.value if r.value and r.value in text else ""
         section, box = (para.section, para.box) if para else ("", None)
         lead = lead_dept(para.text) if para else None
@@ -148,7 +148,26 @@ def _clause(name: str, text: str, others: Iterable[str] = (), cue: str = "") -> 
     if not spans:
         return ""
     left, right = next((s for s in spans if cue and cue in text[s[0] : s[1]]), spans[0])
-    clause = text[left:right]
+    return _masked(text[left:right], name, text, others)
+
+
+def clause_at(name: str, text: str, at: int, others: Iterable[str] = ()) -> str:
+    """The clause of ``text`` (between ，；。) holding ``name`` at offset ``at``, masked as in
+    ``_clause``: a line may name a project twice, once inside a longer name.
+
+    >>> clause_at("大成湖湿地公园", "以大成湖湿地公园为核心，以梁滩河谷为依托", 1)
+    '以□为核心'
+    >>> clause_at("中梁都市村庄", "中梁都市村庄建设：斐然湖核心景观提升、农村人居环境整治", 0)
+    '□建设'
+    """
+    left = max(text.rfind(p, 0, at) for p in "，；。：") + 1
+    # a colon after the name closes a box sub-head (001:637 中梁都市村庄建设：斐然湖…): what
+    # follows are its items, with words of their own
+    ends = [e for e in (text.find(p, at + len(name)) for p in "，；。：") if e >= 0]
+    return _masked(text[left : min(ends) if ends else len(text)], name, text, others)
+
+
+def _masked(clause: str, name: str, text: str, others: Iterable[str]) -> str:
     # a found name holding this one is a longer cut of the same words (机构落户国际法务区, 002:73),
     # not a neighbour: masking it would hide the verb (落户) that speaks for this one
     others = [o for o in others if name not in o]
@@ -174,7 +193,7 @@ def _spelled(name: str, text: str) -> str:
     return ""
 
 
-def _paragraph_at(doc: str, line: int, lines_by_doc: dict[str, list[str]]) -> Paragraph | None:
+def paragraph_at(doc: str, line: int, lines_by_doc: dict[str, list[str]]) -> Paragraph | None:
     for para in _paragraphs(doc, "\n".join(lines_by_doc[doc])):
         if para.lines[0] <= line <= para.lines[-1]:
             return para

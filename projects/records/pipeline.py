@@ -31,6 +31,7 @@ from projects.records.curation import (
     read_curation,
 )
 from projects.records.id_registry import IDS_PATH, assign_ids, read_registry, write_registry
+from projects.records.linking import link_further_mentions
 from projects.records.merge_keys import merge_key
 from projects.sources import read_lines, seeds_dir
 from projects.vocab import DOCUMENTS
@@ -70,6 +71,7 @@ def build_records(
     mentions = document_mentions(folder)
     mentions += accepted_mentions(rows, lines_by_doc, mentions)
     groups = group_mentions(mentions, rows)
+    link_further_mentions(groups, rows, lines_by_doc)
     targets = {merge_key(r.value): r.value for r in rows if r.action == "merge"}
     records = [
         make_record(key, ms, bounds, lines_by_doc, targets.get(key)) for key, ms in groups.items()
