@@ -377,15 +377,20 @@ def test_the_message_after_a_save_reads_values_in_words(catalog, accounts):
     assert md_text("已保存「测试快速路」：投资：（空） → 1.2 亿元") in texts(at), texts(at)
 
 
-def test_the_message_after_placing_a_project_says_where_it_was(catalog, accounts, inside):
-    """A project known only to be in the district, placed by a click: the message said
-    「位置：（空） → 点 …」, as if it had had no position; it was 仅知在区内 (沙坪坝区)."""
+def _add_district_project(catalog) -> None:
+    """Add E003, a project known only to be in the district (仅知在区内, no zone)."""
     features = store.load(catalog)
     props = empty_properties()
     props.update(id="E003", name="测试区级项目", sector="交通", status="规划")
     props.update(precision="district", place_id="500106", geo_method="district")
     features.append({"type": "Feature", "properties": props, "geometry": None})
     store.rebuild(features, catalog)
+
+
+def test_the_message_after_placing_a_project_says_where_it_was(catalog, accounts, inside):
+    """A project known only to be in the district, placed by a click: the message said
+    「位置：（空） → 点 …」, as if it had had no position; it was 仅知在区内 (沙坪坝区)."""
+    _add_district_project(catalog)
     lon, lat = inside[0] + 0.001, inside[1] + 0.001
     at = login(app(selected="E003", event={"last_clicked": {"lat": lat, "lng": lon}}))
     widget(at.radio, "位置").set_value("地图上点击的点")
@@ -401,12 +406,7 @@ def test_a_placed_project_takes_the_zone_of_the_click_and_undo_takes_it_back(
 ):
     """A project without a zone placed by a click takes the zone the click lies in; the message
     says so in words, and undo takes the zone back with the position."""
-    features = store.load(catalog)
-    props = empty_properties()
-    props.update(id="E003", name="测试区级项目", sector="交通", status="规划")
-    props.update(precision="district", place_id="500106", geo_method="district")
-    features.append({"type": "Feature", "properties": props, "geometry": None})
-    store.rebuild(features, catalog)
+    _add_district_project(catalog)
     lon, lat = inside[0] + 0.001, inside[1] + 0.001
     [(zone, zones)] = position_zones([{"type": "Point", "coordinates": [lon, lat]}])
     assert zone in ("东", "中", "西")
