@@ -20,7 +20,7 @@ from projects.documents.surface_forms import add_surface_form, line_text
 from projects.documents.zone_rules import zone_of_mention, zone_of_name, zone_of_route
 from projects.records.merge_keys import base_key, merge_key
 from projects.schema import empty_properties
-from projects.vocab import DOCUMENTS_BY_FILE, OUTSIDE
+from projects.vocab import DOCUMENTS_BY_FILE, OUTSIDE, UNKNOWN_STATUS
 
 
 def _doc_order(doc: str) -> tuple[str, str]:
@@ -143,7 +143,10 @@ def status_history(ms: list[Mention], bounds: dict[str, int | None]) -> list[dic
     history = [_backed_before_it_starts(e, history) for e in history]
     history = [_target_of_what_is_built(e, history) for e in history]
     history = [_made_of_what_runs(e, history) for e in history]
-    return [_words_of_the_part(e, history) for e in history]
+    history = [_words_of_the_part(e, history) for e in history]
+    # A review line with no words of progress (002:20 水泵厂入选国家级制造业单项冠军企业) implies
+    # no status: it stays a source, and the history keeps only mentions that say one.
+    return [e for e in history if e["status"] != UNKNOWN_STATUS]
 
 
 #: Rules that say a project is being prepared or built, and the weak reading of one as running

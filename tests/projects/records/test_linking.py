@@ -104,3 +104,13 @@ def test_search_names_leave_out_forms_and_the_thing_works_improve():
     rows = read_curation()
     ms = [Mention("科学大道拓宽改造", 1), Mention("科学大道", 2)]
     assert search_names("科学大道拓宽改造", ms, rows) == ["科学大道拓宽改造"]
+
+
+def test_a_review_line_with_no_words_of_progress_is_a_source_but_no_status_fact(records):
+    """002:20 水泵厂入选国家级制造业单项冠军企业 names the works in the 2024 review without saying
+    where they stand: the line is cited, and the history (the facts the map's 「截至某年」 and
+    the charts count) holds no 未知 entry for it."""
+    pump = _rec(records, "水泵厂")
+    assert "002:20" in _lines(pump)
+    assert "002:20" not in {f"{h['doc'][:3]}:{h['line']}" for h in pump["status_history"]}
+    assert all(h["status"] != "未知" for r in records for h in r["status_history"])
