@@ -216,6 +216,7 @@ def test_a_click_on_any_kind_of_drawn_thing_opens_its_project(page, catalog):
     _details(page, _choose_from_list(page, frame))
 
     # The district box lists the projects known only to the district.
+    settled(page)  # the zone list's choice has drawn its page before the next click
     box = frame.locator(".sp-district").bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     _details(page, _choose_from_list(page, frame))
