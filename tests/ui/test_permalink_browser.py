@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, expect
 
 from geo import mapview
 from projects import filters, store
-from tests.helpers import WAIT_MS, app_in_browser, map_frame, open_page
+from tests.helpers import WAIT_MS, app_in_browser, map_frame, open_page, press, settled
 
 pytestmark = pytest.mark.browser
 
@@ -76,3 +76,46 @@ def test_bad_values_are_ignored_and_the_rest_is_kept(site):
     params = urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query)
     assert params["sector"] == ["交通"] and "p" not in params and "s" not in params
     assert page.errors == []
+
+
+def _remove_status(page, status: str) -> None:
+    """Click the × of ``status`` in the sidebar's status filter, as a person does, and wait for
+    the page to write the new filter into its URL."""
+    box = page.locator('[data-testid="stMultiSelect"]').filter(has_text="状态（截至所选年份）")
+    press(page, box.locator(f'[data-tag][aria-label="{status}"] button').first)
+    page.wait_for_function(
+        "(s) => !(new URL(location.href).searchParams.get('status') || '').includes(s)"
+        " && new URL(location.href).searchParams.has('status')",
+        arg=status,
+        timeout=WAIT_MS,
+    )
+    settled(page)
+
+
+def test_the_link_keeps_the_map_view_the_page_rewrote(site):
+    """A planner filters, zooms in, filters again (or picks a project): the page writes the new
+    filter into the link, and the link still carries the view on screen, so it reopens there.
+    Once the page had written a filter, each later rewrite dropped the map's view: the link
+    opened on the whole district."""
+    browser, url = site
+    page = open_page(browser, url, viewport={"width": 1400, "height": 1000})
+    frame = map_frame(page)
+    _remove_status(page, "规划")  # the page now writes the link
+    start = frame.evaluate("window.map.getZoom()")
+    press(page, frame.locator(".leaflet-control-zoom-in"))
+    frame.wait_for_function("(z) => window.map.getZoom() === z + 1", arg=start, timeout=WAIT_MS)
+    page.wait_for_function(
+        "(z) => (new URL(location.href).searchParams.get('v') || '').endsWith(',' + (z + 1))",
+        arg=start,
+        timeout=WAIT_MS,
+    )
+    _remove_status(page, "前期")  # the page rewrites the link
+    view = urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query).get("v")
+    assert view and mapview.parse_view(view[0])[2] == start + 1, page.url
+    lat, lng, zoom = mapview.parse_view(view[0])
+    again = open_page(browser, page.url, viewport={"width": 1400, "height": 1000})
+    shared = map_frame(again)
+    assert shared.evaluate("window.map.getZoom()") == zoom
+    centre = shared.evaluate("[window.map.getCenter().lat, window.map.getCenter().lng]")
+    assert centre == pytest.approx([lat, lng], abs=1e-3)
+    assert page.errors == [] and again.errors == []

@@ -19,11 +19,35 @@
     }
     return [lat, lng, z];
   }
-  var v = parse(new URLSearchParams(top.location.search).get(KEY));
+  // The page (Streamlit) rewrites the whole URL whenever the server sets its parameters (a
+  // filter, a chosen project), from the parameters it knows: the view the link opened with,
+  // or none, never the one this map wrote since. Each of its rewrites is given the view on
+  // screen, so the link still opens where the user is looking. Only a view the map showed
+  // (a valid link's, or one the user moved to) is written: a page nobody moved keeps a bare link.
+  // Wrapped once per page; each new map (a rebuilt frame) only updates the view kept.
+  if (!top.__spKeepView) {
+    top.__spKeepView = true;
+    ["pushState", "replaceState"].forEach(function (name) {
+      var write = top.history[name];
+      top.history[name] = function (state, title, url) {
+        try {
+          if (url !== undefined && url !== null && top.__spView) {
+            var next = new URL(String(url), top.location.href);
+            next.searchParams.set(top.__spView[0], top.__spView[1]);
+            url = next.toString();
+          }
+        } catch (e) { /* a URL the page writes is never held back */ }
+        return write.call(top.history, state, title, url);
+      };
+    });
+  }
+  var linked = new URLSearchParams(top.location.search).get(KEY), v = parse(linked);
+  top.__spView = v ? [KEY, linked] : null;
   if (v) { map.setView([v[0], v[1]], v[2], { animate: false }); }
   map.on("moveend", function () {
     var c = map.getCenter(), url = new URL(top.location.href);
-    url.searchParams.set(KEY, c.lat.toFixed(5) + "," + c.lng.toFixed(5) + "," + map.getZoom());
+    top.__spView = [KEY, c.lat.toFixed(5) + "," + c.lng.toFixed(5) + "," + map.getZoom()];
+    url.searchParams.set(KEY, top.__spView[1]);
     top.history.replaceState(top.history.state, "", url.toString());
   });
 })();
