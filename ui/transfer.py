@@ -145,12 +145,17 @@ def render(filtered: Any, query: Any) -> None:
     if built is not None and built[0] != request:
         del st.session_state[K_BUILT]  # the options or the catalog changed: that file is stale
         built = None
+    # One place for the button: 生成 until the file is built, then 下载 instead of it. The run
+    # of the 生成 click draws the download; drawn below the button, both stayed on screen until
+    # the next rerun.
+    slot = st.empty()
     if built is None:
         label = f"生成 {spec.label} 文件（{counts[scope_kind]} 个项目）"
-        if not st.button(label, key=K_BUILD, width="stretch"):
+        if not slot.button(label, key=K_BUILD, width="stretch"):
             st.caption("选好范围、格式和坐标系后生成文件，再下载。")
             _render_import()
             return
+        slot.empty()  # the click is taken: the button goes while the file is built
         # From the frame ``version`` was read with, so the file and its cache key agree even if a
         # save landed since app.py loaded ``filtered``.
         frame = (
@@ -164,7 +169,7 @@ def render(filtered: Any, query: Any) -> None:
             return
         st.session_state[K_BUILT] = built
     result: exchange.Export = built[1]
-    st.download_button(
+    slot.download_button(
         f"下载 {spec.label}（{result.count} 个项目）",
         # Handed over on click: a rerun with the file on offer doesn't re-register its bytes.
         data=lambda: result.data,
