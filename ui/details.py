@@ -167,8 +167,35 @@ YEARS_BASIS_LABELS = vocab.YEARS_BASIS_LABELS
 PART_LABELS = vocab.PART_LABELS
 
 
+#: A cue borrowed from another line of the same document (a 专栏 says no progress, its body
+#: does): 「第846行：依托…」, with the basis naming that line and quoting the same words.
+_BORROWED_CUE = re.compile(r"第(?P<line>\d+)行：(?P<words>.*)", re.S)
+
+
+def said_text(cue: str, basis: str) -> str:
+    """What a document entry of the status history says: the words read, then the whole rule
+    that made the status of them, its document lines named.
+
+    The rule's name alone read as a contradiction (「规划 — “建成改造…”（建成）」: 建成 there is the
+    word read, which a multi-year plan's target makes 规划); the rule says why. Words borrowed
+    from another line are quoted once, the rule naming the line.
+
+    >>> said_text("建成改造…", "建成：多年规划里的建成、投用是期末目标，文中未写进度，视为规划")
+    '“建成改造…”（建成：多年规划里的建成、投用是期末目标，文中未写进度，视为规划）'
+    >>> said_text("第846行：依托…剧", "既有依托：专栏里未写进度，取同一文件正文 001:846 的表述（依托…剧）；它已在运行")
+    '“依托…剧”（既有依托：专栏里未写进度，取同一文件正文 十四五规划第 846 行 的表述；它已在运行）'
+    """
+    borrowed = _BORROWED_CUE.fullmatch(cue)
+    if borrowed and f":{borrowed['line']} 的表述（{borrowed['words']}）" in basis:
+        cue = borrowed["words"]
+        basis = basis.replace(f" 的表述（{cue}）", " 的表述", 1)
+    reason = readable_cites(basis)
+    return f"“{cue}”" + (f"（{reason}）" if reason else "")
+
+
 def history_lines(history: Any) -> list[str]:
-    """One line per status-history entry: year, part, status, the words read, document and line.
+    """One line per status-history entry: year, part, status, the words read and why they give
+    that status, document and line.
 
     >>> history_lines([{"doc": None, "year": 2025, "status": "在建", "cue": "人工修改"}])
     ['2025 年：在建 — 人工修改']
@@ -184,8 +211,7 @@ def history_lines(history: Any) -> list[str]:
         if basis == DEFAULT_BASIS or (not cue and doc):
             said = DEFAULT_BASIS
         else:
-            rule = basis.split("：", 1)[0] if basis else ""
-            said = f"“{cue}”" + (f"（{rule}）" if rule else "") if doc else cue
+            said = said_text(cue, basis) if doc else cue
         return " ".join(x for x in (f"{head} — {said}" if said else head, where) if x)
 
     return _cited(history, line)

@@ -143,3 +143,28 @@ def test_a_theme_only_sector_basis_names_the_column_and_its_document(monkeypatch
     details = _details(run_page(at))
     expected = "所在专栏14“市政设施重点项目”（十四五规划第 815 行）的主题为市政设施"
     assert f"**领域依据**：{md_text(expected)}" in details, details
+
+
+def test_a_status_history_line_says_why_its_words_give_its_status(monkeypatch):
+    """「规划 — “建成改造…”（建成）」 read as a contradiction: 建成 was the word read, which a
+    multi-year plan's target makes 规划. Each line says the whole rule, its lines named, and
+    borrowed words are quoted once, without the 「第846行：」 the rules mark them with."""
+    from ui.details import history_lines
+
+    monkeypatch.delenv("SHAPINGBA_CATALOG", raising=False)
+    target = _first_live(
+        lambda p: any(
+            e.get("status") == "规划" and (e.get("basis") or "").startswith("建成：")
+            for e in p["status_history"]
+        )
+    )
+    lines = history_lines(target["status_history"])
+    assert any("（建成：多年规划里的建成、投用是期末目标" in x and "视为规划" in x for x in lines)
+    borrowed = _first_live(
+        lambda p: any(re.match(r"第\d+行：", e.get("cue") or "") for e in p["status_history"])
+    )
+    for text in history_lines(borrowed["status_history"]):
+        assert not re.search(r"“第\d+行：", text), text
+        assert not re.search(r"00[0-4]:\d", text), text
+    said = " ".join(history_lines(borrowed["status_history"]))
+    assert re.search(r"取同一文件正文 \S+第 \d+ 行 的表述；", said), said
