@@ -200,6 +200,30 @@ def test_phone_lists_open_clear_of_the_map_controls(site, opener):
     assert page.errors == []
 
 
+def test_a_phone_list_opens_clear_of_the_legend_the_user_opened(site):
+    """On a phone the open legend fills the map's right half: a list opened then (the district
+    box's) had no room beside it and lay under the legend, its names cut off. The legend folds
+    for the list, and its button opens it again."""
+    browser, url = site
+    page = open_page(browser, url, viewport={"width": 400, "height": 800})
+    frame = map_frame(page)
+    toggle = frame.locator(".sp-legend-toggle")
+    _tap(page, frame, toggle)
+    expect(frame.locator(".sp-legend")).to_be_visible(timeout=10_000)
+    _tap(page, frame, frame.locator(".sp-district").filter(has_text="个项目").first)
+    expect(frame.locator(".sp-list")).to_be_visible(timeout=10_000)
+    page.wait_for_timeout(500)  # the map pans the list into view without animation
+    boxes = frame.evaluate(_BOXES_JS)
+    assert boxes["popup"] is not None
+    hidden = [c for c in boxes["controls"] if _overlap(c, boxes["popup"])]
+    page.locator(IFRAME).screenshot(path=str(ARTIFACTS / "page_400_list_legend.png"))
+    assert hidden == [], (boxes["popup"], hidden)
+    expect(toggle).to_have_text("图例")
+    _tap(page, frame, toggle)
+    expect(frame.locator(".sp-legend")).to_be_visible(timeout=10_000)
+    assert page.errors == []
+
+
 #: For each zone label's count (its name above it): whether its left end, middle and right end
 #: are what a tap there hits (nothing drawn over them).
 _COUNTS_FREE_JS = """() => [...document.querySelectorAll('.sp-zone-count')]

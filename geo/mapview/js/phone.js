@@ -65,6 +65,11 @@
       if (layers && corner && layers !== corner.lastChild) { corner.appendChild(layers); }
     }
     window.__spPhoneLayout = layout;  // again once the context layers add their switch
+    // A list opened on a phone goes where the open legend is (there is no room beside it on
+    // a narrow map): the legend folds for the list the user asked for, and opens again on a tap.
+    window.__spFoldLegend = function () {
+      if (mode === "narrow" && open.narrow) { open.narrow = false; layout(); }
+    };
     window.addEventListener("resize", layout);
     layout();
   }, 0);

@@ -162,6 +162,7 @@
     box.appendChild(ul);
     if (!EDITING) { box.appendChild(text("点击名称查看详情", "color:#666;font-size:11px;margin-top:4px;")); }
     L.DomEvent.disableScrollPropagation(box);
+    if (window.__spFoldLegend) { window.__spFoldLegend(); }  // on a phone, the list before the legend
     var room = clearOfControls(), wide = map.getSize().x - room.tl.x - room.br.x - 48;
     return L.popup({ maxWidth: Math.max(150, Math.min(320, wide)), minWidth: Math.min(180, Math.max(150, wide)),
                      autoPanPaddingTopLeft: room.tl, autoPanPaddingBottomRight: room.br })
