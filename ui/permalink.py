@@ -1,5 +1,6 @@
-"""The parts of a shared link beyond the filters: the selected project and the map's view
-(and a note on any parameter the page does not know, such as a mistyped ``s=`` for ``sector=``).
+"""The parts of a shared link beyond the filters: the selected project, the map's view and
+what the map is coloured by (and a note on any parameter the page does not know, such as a
+mistyped ``s=`` for ``sector=``).
 
 Each is checked on its own, so a bad value is dropped with a note and leaves the rest of the view
 (filters, the other parameter) as the link gave it. The view itself is written by the map
@@ -15,9 +16,13 @@ import streamlit as st
 
 from geo import mapview
 from projects import filters
+from ui import sidebar
 
 #: URL parameter of the selected project's id.
 SELECTED_PARAM = "p"
+#: URL parameter of what the map is coloured by (「地图着色」), when not the default (状态):
+#: a map shared coloured by 进度预警 opened coloured by status, with the other legend.
+COLOUR_PARAM = "colour"
 K_SEEDED = "permalink_seeded"
 K_NOTES = "permalink_notes"
 
@@ -42,7 +47,12 @@ def seed_selection(params: Mapping[str, Any], ids: Collection[str]) -> tuple[str
     view = _one(params, mapview.VIEW_PARAM)
     if view is not None and mapview.parse_view(view) is None:
         problems.append(f"链接中的地图位置“{view[:40]}”无效，已忽略，地图显示全区。")
-    known = {*filters.PARAMS, SELECTED_PARAM, mapview.VIEW_PARAM}
+    colour = _one(params, COLOUR_PARAM)
+    if colour in sidebar.COLOUR_OPTIONS:
+        st.session_state[sidebar.K_COLOUR] = colour
+    elif colour is not None:
+        problems.append(f"链接中的地图着色“{colour[:20]}”无法识别，已按状态着色。")
+    known = {*filters.PARAMS, SELECTED_PARAM, mapview.VIEW_PARAM, COLOUR_PARAM}
     for key in [k for k in params if k not in known][:5]:
         problems.append(f"链接中的参数“{str(key)[:20]}”无法识别，已忽略。")
     return pid, problems
@@ -60,10 +70,14 @@ def kept_notes(new: list[str]) -> list[str]:
 
 
 def view_params(params: Mapping[str, Any], selected_id: str | None) -> dict[str, str]:
-    """The URL parameters for the selection and the map's current (valid) view."""
+    """The URL parameters for the selection, the map's current (valid) view and its colouring
+    when not the default."""
     out = {}
     if selected_id:
         out[SELECTED_PARAM] = selected_id
+    colour = sidebar.colour_choice()
+    if colour != next(iter(sidebar.COLOUR_OPTIONS)):
+        out[COLOUR_PARAM] = colour
     view = _one(params, mapview.VIEW_PARAM)
     if view is not None and mapview.parse_view(view) is not None:
         out[mapview.VIEW_PARAM] = view

@@ -119,3 +119,25 @@ def test_the_link_keeps_the_map_view_the_page_rewrote(site):
     centre = shared.evaluate("[window.map.getCenter().lat, window.map.getCenter().lng]")
     assert centre == pytest.approx([lat, lng], abs=1e-3)
     assert page.errors == [] and again.errors == []
+
+
+def test_a_link_keeps_the_map_coloured_by_progress(site):
+    """A map coloured by 进度预警 and shared opened coloured by status, with the status legend:
+    the link did not say what the map was coloured by."""
+    browser, url = site
+    page = open_page(browser, url, viewport={"width": 1400, "height": 1000})
+    map_frame(page)
+    choice = page.locator('[data-testid="stRadio"]').filter(has_text="地图着色")
+    press(page, choice.get_by_text("进度预警", exact=True))
+    page.wait_for_function(
+        "() => new URL(location.href).searchParams.get('colour') === 'progress'", timeout=WAIT_MS
+    )
+    settled(page)
+    again = open_page(browser, page.url, viewport={"width": 1400, "height": 1000})
+    frame = map_frame(again)
+    legend = frame.locator('.sp-legend [data-sp-key="progress"]')
+    expect(legend).to_be_visible(timeout=WAIT_MS)
+    expect(frame.locator('.sp-legend [data-sp-key="status"]')).to_be_hidden()
+    shared = again.locator('[data-testid="stRadio"]').filter(has_text="地图着色")
+    expect(shared.get_by_role("radio", name="进度预警")).to_be_checked()
+    assert page.errors == [] and again.errors == []
