@@ -434,7 +434,9 @@ def shown_progress(gdf: pd.DataFrame, query: Query) -> pd.Series:
     if gdf.empty:
         return pd.Series([], index=gdf.index, dtype=object)
     day = as_of(query)
-    cols = [c for c in ("status_history", "start_year", "end_year", "status") if c in gdf]
+    cols = [
+        c for c in ("status_history", "start_year", "end_year", "years_basis", "status") if c in gdf
+    ]
     rows = gdf[cols].to_dict("records")
     return pd.Series(progress_labels(rows, day), index=gdf.index, dtype=object)
 

@@ -7,6 +7,7 @@ see ``years_basis``) and a status history. As of a date (default today, China ti
 - 滞后 (behind): the window has ended and the latest status fact is not 建成/运营;
 - 超前 (ahead): it was reported 建成/运营 in a year before its window ends, after an earlier
   entry said it was still to be built (a thing that merely exists and works is not "ahead");
+  where that report itself closed the window, before the plan period of the earlier documents;
 - 正常 (on track): everything else with a window and a status;
 - 未知: no end year, or no status known by that date.
 
@@ -80,8 +81,15 @@ def progress(
     end_year: Any,
     status: str,
     as_of: date | None = None,
+    years_basis: str | None = None,
 ) -> tuple[str, str]:
-    """(label, why in Chinese) of one project as of ``as_of`` (default today in China)."""
+    """(label, why in Chinese) of one project as of ``as_of`` (default today in China).
+
+    The window is the record's own (``start_year``–``end_year``, as the details pane shows it):
+    a project reported done before ``end_year`` is ahead of it. Only where the completion
+    report itself set ``end_year`` (``years_basis`` "review") is the plan it was ahead of the
+    plan period of the earlier documents, and the text says so.
+    """
     day = as_of or clock.today()
     history = list(history or [])
     end = end_year if isinstance(end_year, int) and not isinstance(end_year, bool) else None
@@ -111,14 +119,23 @@ def progress(
             and e["year"] < done
             and _rank(e.get("status")) < _rank("建成")
         ]
-        planned = [
-            DOCUMENTS_BY_FILE[e["doc"]].period[1]
-            for e in before
-            if e.get("doc") in DOCUMENTS_BY_FILE and e.get("part") != "review"
-        ]
-        target = max(planned, default=end)
-        if done is not None and done < target and before:
-            return AHEAD, f"超前：原计划至 {target} 年，{done} 年已{now}"
+        if done is not None and before and done < end:
+            # the window shown (start_year–end_year) was still open when it was reported done
+            return AHEAD, f"超前：{window}，{done} 年已{now}"
+        if done is not None and before and done == end and years_basis == "review":
+            # the completion report itself closed the window shown; the plan it was ahead of is
+            # the plan period of the documents that still had it to build
+            planned = [
+                DOCUMENTS_BY_FILE[e["doc"]].period[1]
+                for e in before
+                if e.get("doc") in DOCUMENTS_BY_FILE and e.get("part") != "review"
+            ]
+            target = max(planned, default=end)
+            if done < target:
+                return AHEAD, (
+                    f"超前：原计划至 {target} 年（文件规划期），{done} 年已{now}；"
+                    f"年份止于报{now}之年"
+                )
         return ON_TRACK, f"正常：{window}，截至 {day.isoformat()} 为{now}"
     if day.year > end:
         return BEHIND, f"滞后：{window}，截至 {day.isoformat()} 仍为{now}（未建成）"
@@ -141,6 +158,7 @@ def progress_of(record: Mapping[str, Any], as_of: date | None = None) -> tuple[s
         year(record.get("end_year")),
         str(record.get("status") or ""),
         as_of,
+        str(record.get("years_basis") or "") or None,
     )
 
 

@@ -26,8 +26,26 @@ def test_a_plan_item_past_its_window_is_behind(records):
 
 def test_done_before_the_planned_end_is_ahead(records):
     # 凤凰山创意园: 001:534 plans it (2021–2025); the 2024 review says 基本完工 (002:35)
-    label, why = progress_of(records["凤凰山创意园"], date(2026, 1, 1))
+    rec = records["凤凰山创意园"]
+    label, why = progress_of(rec, date(2026, 1, 1))
     assert label == "超前" and "2024" in why
+    # the review closed the window shown (2021–2024), so the plan it beat is 001's period, and
+    # the text says that is what it is
+    assert (rec["end_year"], rec["years_basis"]) == (2024, "review")
+    assert "原计划至 2025 年（文件规划期）" in why
+    # without the years basis, the window shown is all there is: done in its last year is on time
+    assert progress(rec["status_history"], 2021, 2024, rec["status"], date(2026, 1, 1))[0] == "正常"
+
+
+def test_ahead_says_the_window_the_years_show(records):
+    # 环大学创新生态圈 (SPB-0353): 年份 2020–2025 (002's plan for 2025, 打造…“升级版”), reported
+    # working in the 2024 review (002:20 提质增效); 000 (2023–2027) named it earlier. The warning
+    # measured it against 000's period, 2027, a year the page shows nowhere.
+    rec = records["环大学创新生态圈"]
+    assert (rec["start_year"], rec["end_year"]) == (2020, 2025)
+    label, why = progress_of(rec, date(2026, 1, 1))
+    assert label == "超前"
+    assert "计划 2020–2025 年" in why and "2024 年已运营" in why and "2027" not in why
 
 
 def test_a_thing_that_exists_is_on_track_not_ahead(records):
