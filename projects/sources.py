@@ -35,14 +35,27 @@ _CITE = re.compile(r"(00[0-4])(?::(\d+(?:[–-]\d+)?)| 专栏(\d+))")
 
 def citations(text: str) -> str:
     """The document lines a curator's note cites, in Chinese (``001:673`` → 十四五规划第 673 行):
-    the note itself may be English for the curators, a person reads only these.
+    the note itself may be English for the curators, a person reads only these. Each document is
+    named once, in the order first cited, its lines (in order) and boxes after it (a basis read 「十四五规划第
+    665 行、十四五规划第 711 行」).
 
     >>> citations("001:673 口岸经济平台 and 001 专栏7")
-    '十四五规划第 673 行、十四五规划专栏 7'
+    '十四五规划第 673 行、专栏 7'
+    >>> citations("002:72, 001:15, 002:31, 001:15")
+    '2025 年政府工作报告第 31、72 行，十四五规划第 15 行'
     """
-    out: list[str] = []
+    lines: dict[str, list[str]] = {}
+    boxes: dict[str, list[str]] = {}
     for doc, line, box in _CITE.findall(text or ""):
-        cite = f"{DOC_SHORT[doc]}第 {line} 行" if line else f"{DOC_SHORT[doc]}专栏 {box}"
-        if cite not in out:
-            out.append(cite)
-    return "、".join(out)
+        lines.setdefault(doc, [])
+        boxes.setdefault(doc, [])
+        found = lines[doc] if line else boxes[doc]
+        if (line or box) not in found:
+            found.append(line or box)
+    out = []
+    for doc in lines:
+        numbers = sorted(lines[doc], key=lambda n: int(re.split(r"[–-]", n)[0]))
+        parts = [f"第 {'、'.join(numbers)} 行"] if numbers else []
+        parts += [f"专栏 {b}" for b in boxes[doc]]
+        out.append(DOC_SHORT[doc] + "、".join(parts))
+    return "，".join(out)

@@ -322,7 +322,8 @@ def method_phrase(method: str, key: str, place: Place) -> str:
     if method == "normalised":
         return f"名称去掉修饰词后为“{key}”（{place.name}）"
     if method == "contained":
-        return f"名称含地名“{key}”（{place.name}）"
+        # the place's own name only where the name met it by another spelling
+        return f"名称含地名“{key}”" + (f"（{place.name}）" if key != place.name else "")
     return f"“{key}”对应地名“{place.name}”"
 
 

@@ -371,11 +371,38 @@ def _fill_zones(features: list[dict[str, Any]], gaz: Gazetteer) -> None:
         _set_zone(features[i]["properties"], zone, list(zones))
 
 
+#: How a zone basis resting on the placement (not on a position) begins. It is no position's:
+#: projects.store.edits.zone_rests_on_position leaves such a zone where it is when staff place
+#: the project by hand, and tells them so, as it does a zone the text states (「文中：」).
+PLACEMENT_ZONE_BASIS = "定位："
+#: Where a placement's basis says no more than the zone it found: cut there.
+_ZONE_TAIL = re.compile(r"[，；]只知在.*$|（示意分区.*$")
+
+
 def _set_zone(props: dict[str, Any], zone: str | None, zones: list[str]) -> None:
     props["zone"], props["zones"] = zone, list(zones)
-    if zone in vocab.ZONES or zone == vocab.CROSS_ZONE:
-        label = vocab.precision_label(props["precision"]).split("（")[0]
-        props["zone_basis"] = f"几何：位置（{label}）落在{'、'.join(zones)}"
+    if zone not in vocab.ZONES and zone != vocab.CROSS_ZONE:
+        return
+    if props["precision"] == "zone":
+        # its position is the zone itself (「几何：位置（分区级）落在西」 was circular): what put
+        # it there is the placement, a 人工核定 row or a place in the name; its first clause says
+        # what, and where the documents say so
+        props["zone_basis"] = PLACEMENT_ZONE_BASIS + placement_reason(props.get("geo_basis"))
+        return
+    label = vocab.precision_label(props["precision"]).split("（")[0]
+    props["zone_basis"] = f"几何：位置（{label}）落在{'、'.join(zones)}"
+
+
+def placement_reason(geo_basis: Any) -> str:
+    """The first clause of a placement's basis, without the zone it ends in.
+
+    >>> placement_reason("人工核定（据十四五规划第 665、711 行），只知在西部现代新城（示意分区（…））")
+    '人工核定（据十四五规划第 665、711 行）'
+    >>> placement_reason("名称含地名“清水溪”：流经磁器口汇入嘉陵江的两条溪之一；河道未画，只知在东部")
+    '名称含地名“清水溪”：流经磁器口汇入嘉陵江的两条溪之一'
+    """
+    text = str(geo_basis or "").split("；")[0]
+    return _ZONE_TAIL.sub("", text) or "未注明"
 
 
 @cache

@@ -101,7 +101,9 @@ def text_zone(
         # 001:721) says what the section is about, not where it lies: only its words count
         found = zone_of_mention("" if m.found else m.section, text, spelled)
         if found:
-            said[found[0]].append(f"{m.doc[:3]}:{m.line} {found[1]}")
+            # 「文中：」 leads the basis once, and a line the phrase already cites is not cited twice
+            cite, why = f"{m.doc[:3]}:{m.line}", found[1].removeprefix("文中")
+            said[found[0]].append(why if re.search(rf"{cite}(?!\d)", why) else f"{cite} {why}")
     if not said:
         return None, [], None
     zone = max(said, key=lambda z: len(said[z]))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import shapely
 from shapely.geometry import shape
@@ -91,3 +92,98 @@ def test_no_project_copies_a_place_and_shared_geometries_say_why():
         if len(group) > 1:
             for p in group:
                 assert p["geo_matched"] and p["geo_matched"] in p["geo_basis"], p["id"]
+
+
+def _by_id() -> dict[str, dict]:
+    return {f["properties"]["id"]: f["properties"] for f in store.load()}
+
+
+def test_a_zone_level_project_says_what_placed_it_in_its_zone_not_geometry():
+    """A project known only by its zone said 「几何：位置（分区级）落在西」: circular, since its
+    position is that zone. Its zone basis now names the placement that put it there."""
+    records = _by_id()
+    zone_level = [p for p in records.values() if p["precision"] == "zone"]
+    assert len(zone_level) > 40
+    for p in zone_level:
+        basis = p["zone_basis"] or ""
+        assert not basis.startswith("几何"), (p["id"], basis)
+        assert basis.startswith(("文中：", "定位：")), (p["id"], basis)
+        assert "只知在" not in basis and "示意分区" not in basis, (p["id"], basis)
+    # a 人工核定 row of data/placements.csv, with the document lines it rests on
+    assert records["SPB-0022"]["zone_basis"] == "定位：人工核定（据十四五规划第 665、711 行）"
+    assert records["SPB-0021"]["zone_basis"] == (
+        "定位：人工核定（据双城行动方案第 31、147 行，十四五规划第 711 行）"
+    )
+    # a place named in the name, with the line that says where it is
+    assert records["SPB-0106"]["zone_basis"] == (
+        "定位：名称“佛罗伦萨小镇二期”是“佛罗伦萨小镇”的别称：西部新城商圈的奥特莱斯小镇"
+        "（十四五规划第 619 行）"
+    )
+    assert records["SPB-0377"]["zone_basis"].startswith("定位：名称含地名“科学城”")
+    # 几何 is kept where a position of its own, or a place smaller than a zone, put it there
+    geometric = [p for p in records.values() if str(p["zone_basis"]).startswith("几何")]
+    assert geometric and {p["precision"] for p in geometric} <= {
+        "exact",
+        "approximate",
+        "area",
+        "township",
+    }
+
+
+def test_a_staff_move_leaves_a_zone_the_placement_gave_and_says_so():
+    """A zone-level project staff later place by hand keeps its zone (the placement's evidence,
+    a document line or a curator's reading, is not undone by a point), with a note, as a zone
+    from the text does; a zone worked out from a position of its own follows the move."""
+    records = _by_id()
+    curated = records["SPB-0022"]  # 人工核定 to 西 by 十四五规划第 665、711 行
+    assert curated["zone"] == "西" and not store.zone_rests_on_position(curated)
+    east = ("东", ("东",))
+    moved = {**curated}
+    assert store.followed_zone(curated, moved, {"type": "Point"}, east, "b") == {}
+    assert store.zone_note(curated, east).startswith(
+        "新位置在东片区，片区仍为「西」（片区依据：定位："
+    )
+    own = next(
+        p for p in records.values() if p["precision"] == "approximate" and p["zone"] in vocab.ZONES
+    )
+    assert store.zone_rests_on_position(own)
+    other = next(z for z in vocab.ZONES if z != own["zone"])
+    follows = store.followed_zone(own, {**own}, {"type": "Point"}, (other, (other,)), "b")
+    assert follows["zone"] == other
+
+
+#: A basis that says one thing twice: a name then the same name in brackets (名称含地名“重庆大学”
+#: （重庆大学）), a label repeated inside its own bracket (GeoNames 点位（GeoNames 点位“Cuntan”…）),
+#: a document named again for its next line (十四五规划第 665 行、十四五规划第 711 行), the same
+#: line cited twice, 「文中」 twice, or 区外 said twice.
+_REPEATS = (
+    re.compile(r"“([^“”]+)”（\1）"),
+    re.compile(r"([^（）“”，；：、]{4,})（\1"),
+    re.compile(
+        r"((?:十四五规划|双城行动方案|政府工作报告|十项行动方案|重庆市行动方案)第 [\d、–]+ 行)、[^，；）]*\1"
+    ),
+    re.compile(
+        r"(十四五规划|双城行动方案|政府工作报告|十项行动方案|重庆市行动方案)第[^，；）]*、\1第"
+    ),
+    re.compile(r"\b(\d{3}:\d+)\b.*\b\1\b"),
+    re.compile(r"文中：(?:\S+ )?文中“"),
+    re.compile(r"（区外）[^；]*；区外；"),
+)
+
+
+def test_no_basis_repeats_itself():
+    doubled = [
+        (p["id"], field, p[field])
+        for p in (f["properties"] for f in store.load())
+        for field in ("geo_basis", "zone_basis")
+        if any(r.search(str(p[field] or "")) for r in _REPEATS)
+    ]
+    assert doubled == []
+    # the checks find what the QA pass found
+    for text in (
+        "名称含地名“寸滩”（寸滩）：江北区；GeoNames 点位（GeoNames 点位“Cuntan”：北纬 29.6）",
+        "人工核定（据十四五规划第 665 行、十四五规划第 711 行）",
+        "文中：001:534 文中“打造嘉陵江科技创新带”一段（001:534 打造…）",
+        "渝中区（区外）袁家岗主校区；区外；凭一般地理知识",
+    ):
+        assert any(r.search(text) for r in _REPEATS), text

@@ -123,6 +123,8 @@ def test_zone_level_record_gets_its_zone(gaz):
     p = f["properties"]
     assert p["precision"] == "zone" and p["zone"] == "西" and p["place_id"] == ZONE_IDS["西"]
     assert f["geometry"] is None and "西部现代新城" in p["geo_basis"]
+    # its position is the zone: the zone rests on what placed it, not on 「几何」
+    assert p["zone_basis"].startswith("定位：") and "几何" not in p["zone_basis"]
 
 
 def test_section_heading_places_a_box_item(seeds, gaz):
