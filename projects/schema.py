@@ -37,7 +37,8 @@ FIELDS: dict[str, tuple[type, Any, str]] = {
     "zone": (str, None, "片区"),  # one of vocab.ALL_ZONES
     "zones": (list, [], "涉及片区"),  # the zones a 跨区 project crosses
     # why the zone: "文中：…" (a place, section or phrase of the documents, with its line) or
-    # "几何：…" (the position's zone, where the text says nothing)
+    # "几何：…" (the position's zone, where the text says nothing), or "定位：…" (a project known
+    # only by its zone: what placed it there, geo.places.placement.placement_reason)
     "zone_basis": (str, None, "片区依据"),
     "district": (str, "沙坪坝区", "所在区"),
     "lead_dept": (str, None, "牵头部门"),
