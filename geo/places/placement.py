@@ -375,8 +375,8 @@ def _fill_zones(features: list[dict[str, Any]], gaz: Gazetteer) -> None:
 #: projects.store.edits.zone_rests_on_position leaves such a zone where it is when staff place
 #: the project by hand, and tells them so, as it does a zone the text states (「文中：」).
 PLACEMENT_ZONE_BASIS = "定位："
-#: Where a placement's basis says no more than the zone it found: cut there.
-_ZONE_TAIL = re.compile(r"[，；]只知在.*$|（示意分区.*$")
+#: Where a clause of a placement's basis says no more than the zone it found: cut there.
+_ZONE_TAIL = re.compile(r"[，；]?只知在.*$|（示意分区.*$")
 
 
 def _set_zone(props: dict[str, Any], zone: str | None, zones: list[str]) -> None:
@@ -385,8 +385,8 @@ def _set_zone(props: dict[str, Any], zone: str | None, zones: list[str]) -> None
         return
     if props["precision"] == "zone":
         # its position is the zone itself (「几何：位置（分区级）落在西」 was circular): what put
-        # it there is the placement, a 人工核定 row or a place in the name; its first clause says
-        # what, and where the documents say so
+        # it there is the placement, a 人工核定 row or a place in the name, and where the
+        # documents say so
         props["zone_basis"] = PLACEMENT_ZONE_BASIS + placement_reason(props.get("geo_basis"))
         return
     label = vocab.precision_label(props["precision"]).split("（")[0]
@@ -394,15 +394,24 @@ def _set_zone(props: dict[str, Any], zone: str | None, zones: list[str]) -> None
 
 
 def placement_reason(geo_basis: Any) -> str:
-    """The first clause of a placement's basis, without the zone it ends in.
+    """A placement's basis without what it says of the zone it found (「只知在西部现代新城
+    （示意分区…）」): what placed the project, and where that is written.
 
     >>> placement_reason("人工核定（据十四五规划第 665、711 行），只知在西部现代新城（示意分区（…））")
     '人工核定（据十四五规划第 665、711 行）'
     >>> placement_reason("名称含地名“清水溪”：流经磁器口汇入嘉陵江的两条溪之一；河道未画，只知在东部")
-    '名称含地名“清水溪”：流经磁器口汇入嘉陵江的两条溪之一'
+    '名称含地名“清水溪”：流经磁器口汇入嘉陵江的两条溪之一；河道未画'
     """
-    text = str(geo_basis or "").split("；")[0]
-    return _ZONE_TAIL.sub("", text) or "未注明"
+    clauses, depth, start = [], 0, 0
+    text = str(geo_basis or "")
+    for i, ch in enumerate(text):
+        depth += (ch == "（") - (ch == "）")
+        if ch == "；" and depth == 0:
+            clauses.append(text[start:i])
+            start = i + 1
+    clauses.append(text[start:])
+    kept = [c for c in (_ZONE_TAIL.sub("", c) for c in clauses) if c]
+    return "；".join(kept) or "未注明"
 
 
 @cache

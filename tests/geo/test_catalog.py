@@ -117,8 +117,13 @@ def test_a_zone_level_project_says_what_placed_it_in_its_zone_not_geometry():
     # a place named in the name, with the line that says where it is
     assert records["SPB-0106"]["zone_basis"] == (
         "定位：名称“佛罗伦萨小镇二期”是“佛罗伦萨小镇”的别称：西部新城商圈的奥特莱斯小镇"
-        "（十四五规划第 619 行）"
+        "（十四五规划第 619 行）；位置未知"
     )
+    # a place drawn at a smaller one: the basis says where, and no longer claims a zone its
+    # position does not lie in (青木湖 read 「只知在西部」 beside 片区 中)
+    qingmu = records["SPB-0522"]
+    assert qingmu["zone"] == "中" and "画在青木关镇" in qingmu["zone_basis"]
+    assert "西部" not in qingmu["geo_basis"]
     assert records["SPB-0377"]["zone_basis"].startswith("定位：名称含地名“科学城”")
     # 几何 is kept where a position of its own, or a place smaller than a zone, put it there
     geometric = [p for p in records.values() if str(p["zone_basis"]).startswith("几何")]
