@@ -139,11 +139,15 @@ def render(filtered: Any, query: filters.Query, view_text: str | None) -> None:
     if built is not None and built[0] != request:
         del st.session_state[K_BUILT]
         built = None
+    # One place for the button, as in the export panel (ui/transfer.py): 生成 until the file is
+    # built, then 下载 instead of it. Drawn below the button, the download stayed on screen with
+    # the 生成 just clicked until the next rerun.
+    slot = st.empty()
     if built is None:
-        if not st.button(
-            f"生成{KINDS[kind]}（筛选出 {len(filtered)} 个项目）", key=K_BUILD, width="stretch"
-        ):
+        label = f"生成{KINDS[kind]}（筛选出 {len(filtered)} 个项目）"
+        if not slot.button(label, key=K_BUILD, width="stretch"):
             return
+        slot.empty()  # the click is taken: the button goes while the file is drawn
         try:
             built = (request, _build(request, filtered, view_box))
         except CatalogError as exc:
@@ -152,7 +156,7 @@ def render(filtered: Any, query: filters.Query, view_text: str | None) -> None:
         st.session_state[K_BUILT] = built
     ext = "png" if kind == "png" else "pdf"
     name = download_name(kind, paper, orientation, clock.today())
-    st.download_button(
+    slot.download_button(
         f"下载{KINDS[kind]}",
         data=built[1],
         file_name=name,
