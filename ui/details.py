@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from geo import places
+from geo.printmap import year_span
 from projects import clock, vocab
 from projects.documents import DEFAULT_BASIS
 from projects.progress import RULE, UNKNOWN, progress_of
@@ -363,7 +364,7 @@ def render(record: pd.Series | None, shown_status: str | None, as_of: date | Non
 
 
 def _render_record(record: pd.Series, shown_status: str | None, as_of: date | None) -> None:
-    years = "–".join(str(int(y)) for y in (record["start_year"], record["end_year"]) if pd.notna(y))
+    years = year_span(record["start_year"], record["end_year"])
     rows = [
         ("名称", record["name"]),
         (

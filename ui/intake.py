@@ -16,6 +16,7 @@ from typing import Any
 import streamlit as st
 
 from geo import intake
+from geo.printmap import year_span
 from projects import clock, store
 from projects import documents as docs
 from projects.errors import CatalogError
@@ -249,7 +250,7 @@ def _row(r: docs.Proposal, key: str, catalog: list[dict[str, Any]]) -> docs.Prop
             )
             right.caption(
                 md_text(
-                    f"{r.start_year}–{r.end_year} 年；位置："
+                    f"{_years(r.start_year, r.end_year)}；位置："
                     f"{PRECISION_LABELS.get(r.precision, r.precision)}"
                     + (f"（{r.geo_basis[:60]}）" if r.geo_basis else "")
                 )
@@ -274,3 +275,9 @@ def _row(r: docs.Proposal, key: str, catalog: list[dict[str, Any]]) -> docs.Prop
 
 def _index(options: tuple[str, ...], value: str | None) -> int:
     return options.index(value) if value in options else 0
+
+
+def _years(start: Any, end: Any) -> str:
+    """A proposal's years in words: 「2021–2025 年」, 「2025 年」, or 年份未注明."""
+    span = year_span(start, end)
+    return f"{span} 年" if span else "年份未注明"

@@ -29,6 +29,7 @@ from matplotlib.font_manager import FontProperties  # noqa: E402
 
 from geo.printmap import crowds, fonts, placing  # noqa: E402
 from geo.printmap.paper import MM, ORIENTATIONS, Sheet  # noqa: E402
+from geo.printmap.words import year_span  # noqa: E402
 from projects import vocab  # noqa: E402
 
 #: Columns: (header, width share).
@@ -89,13 +90,12 @@ def _rows(projects: pd.DataFrame, where: list[str], inner_mm: float) -> list[Lin
     for i, (row, place) in enumerate(
         zip(projects[fields].to_dict("records"), where, strict=True), start=1
     ):
-        span = [int(y) for y in (get(row, "start_year"), get(row, "end_year")) if y]
         cells = (
             str(i),
             str(get(row, "name") or ""),
             str(get(row, "sector") or "—"),
             str(get(row, "status_shown") or get(row, "status") or "—"),
-            "–".join(str(y) for y in dict.fromkeys(span)) or "—",
+            year_span(get(row, "start_year"), get(row, "end_year")) or "—",
             str(get(row, "zone") or "—"),
             _precision(get(row, "precision")),
             place,

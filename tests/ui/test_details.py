@@ -135,6 +135,18 @@ def test_a_warning_resting_on_a_default_status_says_so(monkeypatch):
     assert md_text(DEFAULT_PROGRESS_NOTE) in details
 
 
+def test_one_year_reads_as_one_year(monkeypatch):
+    """A project planned within one year reads 「2025」, not 「2025–2025」."""
+    monkeypatch.delenv("SHAPINGBA_CATALOG", raising=False)
+    one = _first_live(lambda p: p.get("start_year") and p.get("start_year") == p.get("end_year"))
+    year = one["start_year"]
+    at = run_page(AppTest.from_file(APP, default_timeout=60))
+    at.selectbox(key="picker").set_value(one["id"])
+    details = _details(run_page(at)).replace("\\", "")
+    assert re.search(rf"\*\*年份\*\*：{year}(（|$)", details, re.M), details
+    assert f"{year}–{year}" not in details.split("**进度预警**")[0], details
+
+
 def test_a_theme_only_sector_basis_names_the_column_and_its_document(monkeypatch):
     """「领域依据：专栏14的主题」 (234 projects) says which 专栏, of which document, and its theme."""
     monkeypatch.delenv("SHAPINGBA_CATALOG", raising=False)
