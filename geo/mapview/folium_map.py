@@ -252,7 +252,8 @@ def _label_point(
 
 def legend_spec(zones: gpd.GeoDataFrame | None) -> list[dict[str, Any]]:
     """The legend's sections as data (status, progress, precision, marks, zones), in vocabulary
-    order. The two colour keys carry a ``key``: the map shows only the one it colours by."""
+    order. The two colour keys carry a ``key``: the map shows only the one it colours by. The
+    zones carry a ``layer``: listed only while that layer is on the map."""
     status_rows = [
         {"label": s, "fill": c, "stroke": c, "round": True} for s, c in vocab.STATUS_COLOURS.items()
     ]
@@ -295,7 +296,8 @@ def legend_spec(zones: gpd.GeoDataFrame | None) -> list[dict[str, Any]]:
             {"label": label, "fill": colour, "stroke": "#777777"}
             for label, colour, _ in _zone_rows(zones)
         ]
-        spec.append({"title": "片区（示意）", "rows": rows})
+        # Listed while the zones are drawn: they can be switched off in the layer control.
+        spec.append({"title": "片区（示意）", "rows": rows, "layer": "zones"})
     return spec
 
 

@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 from geo.context import context_layers
 from projects import store
 from projects.sources import ROOT
-from tests.helpers import IFRAME, WAIT_MS, app_in_browser, map_frame, open_page
+from tests.helpers import IFRAME, WAIT_MS, app_in_browser, map_frame, open_page, press
 
 pytestmark = pytest.mark.browser
 
@@ -76,4 +76,37 @@ def test_context_layers_are_drawn_without_tiles_and_can_be_switched_off(tmp_path
         page.mouse.move(5, 5)
         shot = page.query_selector(IFRAME).screenshot()
         assert _pixels_like(shot, RIVER) < river_on / 2
+        assert page.errors == []
+
+
+def test_the_legend_lists_the_zones_only_while_they_are_drawn(tmp_path):
+    """Switched off in the layer control, the zones leave the map, and 片区（示意） the legend."""
+    path = tmp_path / "projects.geojson"
+    shutil.copyfile(store.catalog_path(), path)
+    with app_in_browser(path) as (browser, url):
+        page = open_page(browser, url, viewport={"width": 1600, "height": 1000})
+        frame = map_frame(page)
+        heading = frame.locator(".sp-legend").get_by_text("片区（示意）", exact=True)
+        expect(heading).to_be_visible(timeout=WAIT_MS)
+        expect(frame.locator(".sp-legend").get_by_text("东部人文母城")).to_be_visible()
+
+        def switch() -> None:
+            toggle = frame.locator(".leaflet-control-layers-toggle").bounding_box()
+            page.mouse.move(toggle["x"] + toggle["width"] / 2, toggle["y"] + toggle["height"] / 2)
+            box = frame.locator(".leaflet-control-layers-overlays label").filter(
+                has_text="东中西分区（示意）"
+            )
+            expect(box).to_be_visible(timeout=WAIT_MS)
+            press(page, box.locator("input"))
+            page.mouse.move(5, 5)
+
+        switch()
+        frame.wait_for_function("() => !window.map.hasLayer(window.__spZoneLayer)")
+        expect(heading).to_be_hidden(timeout=WAIT_MS)
+        expect(frame.locator(".sp-legend").get_by_text("东部人文母城")).to_be_hidden()
+        expect(frame.locator(".sp-legend").get_by_text("聚合：数字为项目数")).to_be_visible()
+        page.query_selector(IFRAME).screenshot(path=str(tmp_path / "zones_off.png"))
+
+        switch()
+        expect(heading).to_be_visible(timeout=WAIT_MS)
         assert page.errors == []

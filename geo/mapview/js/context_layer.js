@@ -71,6 +71,7 @@
     if (toggle) { toggle.title = "图层"; toggle.setAttribute("aria-label", "图层"); }
     if (window.__spPhoneLayout) { window.__spPhoneLayout(); }  // its corner on a phone
     window.__spZoneLayer = zoneLayer;
+    if (window.__spLegendLayers) { window.__spLegendLayers(); }  // the legend lists the zones
     window.__spContext = { neighbours: neighbours, river: river, towns: towns, metro: metro };
     zoomNames();
   }

@@ -8,7 +8,7 @@
     var box = L.DomUtil.create("div", "sp-legend");
     box.style.cssText = "background:rgba(255,255,255,0.9);padding:6px 8px;" +
       "font-size:12px;line-height:18px;border-radius:4px;box-shadow:0 0 4px #999;";
-    var keyed = [];
+    var keyed = [], layered = [];
     spec.forEach(function (section) {
       var part = document.createElement("div"), h = document.createElement("div");
       h.textContent = section.title; h.style.fontWeight = "bold";
@@ -19,6 +19,7 @@
         part.style.display = section.key === "status" ? "" : "none";
         keyed.push(part);
       }
+      if (section.layer) { layered.push(part); }
       section.rows.forEach(function (row) {
         var line = document.createElement("div");
         var sw = document.createElement("span");
@@ -37,8 +38,18 @@
         part.style.display = part.getAttribute("data-sp-key") === key ? "" : "none";
       });
     };
+    // A section of a switchable layer (the zones) is listed while the layer is drawn; the zone
+    // layer comes with the context layers (maybe fetched later), which call this once drawn.
+    window.__spLegendLayers = function () {
+      var zones = window.__spZoneLayer, on = !!zones && map.hasLayer(zones);
+      layered.forEach(function (part) { part.style.display = on ? "" : "none"; });
+    };
+    window.__spLegendLayers();
     L.DomEvent.disableClickPropagation(box);
     return box;
   };
   legend.addTo(map);
+  map.on("overlayadd overlayremove", function () {
+    if (window.__spLegendLayers) { window.__spLegendLayers(); }
+  });
 })();
