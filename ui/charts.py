@@ -5,6 +5,7 @@ widgets are drawn, since a drawn widget's value cannot be changed in the same ru
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -237,15 +238,31 @@ def _years(history: list) -> list[int]:
     ]
 
 
+def axis_top(tallest: float) -> int:
+    """Where a count axis ends: a round number at least a tenth above the tallest bar, so the
+    bar does not reach the chart's top edge (Vega ended the axis at 500 under a bar of 520).
+
+    >>> axis_top(520), axis_top(1100), axis_top(240), axis_top(9), axis_top(1), axis_top(0)
+    (600, 1400, 300, 10, 2, 1)
+    """
+    want = max(tallest * 1.1, tallest + 1)
+    magnitude = 10 ** math.floor(math.log10(want))
+    # Rounded up by a whole, a half or a fifth of the leading digit's place: close above the bar.
+    share = 1 if want >= 5 * magnitude else 0.5 if want >= 2 * magnitude else 0.2
+    step = magnitude * share
+    return max(1, math.ceil(math.ceil(want / step) * step))
+
+
 def status_years_chart(frame: pd.DataFrame) -> alt.Chart:
-    """Stacked bars per year, coloured by status."""
+    """Stacked bars per year, coloured by status, with room above the tallest year."""
     frame = frame.assign(序=frame["状态"].map(vocab.ALL_STATUSES.index))
+    tallest = frame.groupby("年份")["项目数"].sum().max() if len(frame) else 0
     return (
         alt.Chart(frame)
         .mark_bar()
         .encode(
             x=alt.X("年份:O", axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("项目数:Q"),
+            y=alt.Y("项目数:Q", scale=alt.Scale(domain=[0, axis_top(tallest)], nice=False)),
             color=alt.Color(
                 "状态:N",
                 scale=alt.Scale(

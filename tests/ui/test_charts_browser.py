@@ -78,3 +78,29 @@ def test_every_legend_entry_shows_when_few_bars_are_left(site):
     page.wait_for_function("new URL(location.href).searchParams.get('status') === '运营'")
     assert _param(page, "sector") == "乡村振兴"
     assert page.errors == []
+
+
+#: The top of the highest stack of bars, and of the count axis's top grid line (px on screen).
+_TOPS_JS = """e => {
+  const bars = [...e.querySelectorAll('g.mark-rect path')].map(p => p.getBoundingClientRect());
+  const grid = [...e.querySelectorAll('.role-axis-grid line')].map(l => l.getBoundingClientRect())
+    .filter(r => r.width > r.height);
+  return [Math.min(...bars.map(r => r.top)), Math.min(...grid.map(r => r.top))]; }"""
+
+
+@pytest.mark.parametrize("width", [1600, 400])
+def test_the_tallest_year_has_room_below_the_top_of_the_count_axis(site, width):
+    """All projects at the end of 2025 (520) stood above the axis's last line (500), the bar cut
+    at the chart's top edge: the axis now ends on a round number above the tallest bar."""
+    browser, url = site
+    page = open_page(browser, url, viewport={"width": width, "height": 2600})
+    map_frame(page)
+    show_tab(page, "统计图")
+    heading = page.get_by_role("heading", name="各年状态（按状态沿革）")
+    expect(heading).to_be_visible(timeout=WAIT_MS)
+    chart = page.locator('[data-testid="stVegaLiteChart"]').nth(2)
+    expect(chart.locator("g.mark-rect path").first).to_be_visible(timeout=WAIT_MS)
+    chart.scroll_into_view_if_needed()
+    bar_top, line_top = chart.evaluate(_TOPS_JS)
+    assert bar_top > line_top + 5, (bar_top, line_top)
+    assert page.errors == []
