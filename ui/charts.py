@@ -168,7 +168,7 @@ def zone_chart(filtered: pd.DataFrame) -> alt.Chart:
         .mark_bar(color="#4c78a8")
         .encode(
             x=alt.X("片区:N", sort=list(vocab.ALL_ZONES), axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("项目数:Q"),
+            y=_counts_up(data["项目数"].max() if len(data) else 0),
             tooltip=_tips("片区", "项目数"),
         )
         .add_params(pick)
@@ -253,16 +253,25 @@ def axis_top(tallest: float) -> int:
     return max(1, math.ceil(math.ceil(want / step) * step))
 
 
+def _tallest_stack(counts: pd.DataFrame, by: str) -> int:
+    """The most projects one stacked bar (one ``by`` value) holds."""
+    return int(counts.groupby(by)["项目数"].sum().max()) if len(counts) else 0
+
+
+def _counts_up(tallest: int) -> alt.Y:
+    """The count axis of upright bars, ending at :func:`axis_top` of the tallest bar."""
+    return alt.Y("项目数:Q", scale=alt.Scale(domain=[0, axis_top(tallest)], nice=False))
+
+
 def status_years_chart(frame: pd.DataFrame) -> alt.Chart:
     """Stacked bars per year, coloured by status, with room above the tallest year."""
     frame = frame.assign(序=frame["状态"].map(vocab.ALL_STATUSES.index))
-    tallest = frame.groupby("年份")["项目数"].sum().max() if len(frame) else 0
     return (
         alt.Chart(frame)
         .mark_bar()
         .encode(
             x=alt.X("年份:O", axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("项目数:Q", scale=alt.Scale(domain=[0, axis_top(tallest)], nice=False)),
+            y=_counts_up(_tallest_stack(frame, "年份")),
             color=alt.Color(
                 "状态:N",
                 scale=alt.Scale(
@@ -290,7 +299,7 @@ def progress_chart(filtered: pd.DataFrame, column: str, label: str) -> alt.Chart
         alt.Chart(counts)
         .mark_bar()
         .encode(
-            **_bars(label, shown, across=column == "zone"),
+            **_bars(label, shown, across=column == "zone", tallest=_tallest_stack(counts, label)),
             color=alt.Color(
                 "进度预警:N",
                 scale=alt.Scale(
@@ -312,13 +321,13 @@ def _tips(*fields: str) -> list[alt.Tooltip]:
     return [alt.Tooltip(f) for f in fields]
 
 
-def _bars(label: str, order: list[str], *, across: bool) -> dict[str, Any]:
+def _bars(label: str, order: list[str], *, across: bool, tallest: int) -> dict[str, Any]:
     """Category and count channels: upright bars for a few short labels (zones), lying bars
     for many (sectors), so every label reads horizontally."""
     if across:
         return {
             "x": alt.X(f"{label}:N", sort=order, axis=alt.Axis(labelAngle=0)),
-            "y": alt.Y("项目数:Q"),
+            "y": _counts_up(tallest),
         }
     return {
         "y": alt.Y(f"{label}:N", sort=order, axis=alt.Axis(title=None, labelLimit=120)),
