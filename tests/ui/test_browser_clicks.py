@@ -348,3 +348,46 @@ def test_no_two_badges_cover_each_other_at_any_zoom(site):
         seen += frame.locator(".sp-badge-label").count()
     assert seen > 20  # badges were on screen to be checked
     assert page.errors == []
+
+
+#: The badge labels in view that a control (zoom buttons, layers, the district box, the legend
+#: and its button) covers while their place is not under one: [label, control's text, how far
+#: it reaches in (px, across and down)]. A graze of a pixel or two at an edge leaves it clear; a
+#: place under the legend has its label there too (fold the legend to see both).
+_UNDER_CONTROL_JS = """() => {
+  const f = map.getContainer().getBoundingClientRect(), out = [];
+  const controls = [...document.querySelectorAll('.leaflet-control')]
+    .map(c => [c, c.getBoundingClientRect()]).filter(([, r]) => r.width && r.height);
+  const inside = (x, y, r) => r.left <= x && x <= r.right && r.top <= y && y <= r.bottom;
+  document.querySelectorAll('.sp-badge-label').forEach(e => {
+    const a = e.getBoundingClientRect(), at = e.closest('.sp-badge').getBoundingClientRect();
+    if (!a.width || a.right < f.left || a.left > f.right || a.bottom < f.top || a.top > f.bottom) return;
+    if (controls.some(([, r]) => inside(at.left, at.top, r))) return;
+    controls.forEach(([c, r]) => {
+      const w = Math.min(a.right, r.right) - Math.max(a.left, r.left);
+      const h = Math.min(a.bottom, r.bottom) - Math.max(a.top, r.top);
+      if (Math.min(w, h) > 2) { out.push([e.textContent, c.textContent.slice(0, 12), w, h]); } }); });
+  return out; }"""
+
+
+def test_a_badge_beside_the_legend_button_stands_clear_of_it(site):
+    """Zoomed in twice from the opening view with the + button, 井口街道's badge (its place at
+    the map's right edge, beside the legend) stood half under 收起图例: no badge in view now
+    lies under a control."""
+    browser, url = site
+    page = open_page(browser, url, viewport={"width": 1600, "height": 1000})
+    frame = map_frame(page)
+    expect(frame.get_by_role("button", name="收起图例")).to_be_visible(timeout=WAIT_MS)
+    settled(page)  # the first page's second run (the table below the map) is over
+    zoom_in = frame.locator(".leaflet-control-zoom-in")
+    for zoom in (12, 13):
+        box = zoom_in.bounding_box()
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        # The map writes its view into the page's link once the zoom has ended.
+        page.wait_for_function(f"() => /[?&]v=[^&]*%2C{zoom}(&|$)/.test(location.search)")
+    settled(page)
+    expect(frame.locator(".sp-badge-label").filter(has_text="井口街道")).to_be_visible()
+    page.wait_for_timeout(500)  # the zoom's animation ends, then its layout
+    under = frame.evaluate(_UNDER_CONTROL_JS)
+    assert under == [], under
+    assert page.errors == []

@@ -327,9 +327,11 @@
     function side(p, q, r) { return (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0]); }
     return side(a, b, c) * side(a, b, d) < 0 && side(c, d, a) * side(c, d, b) < 0;
   }
-  // Where a label may go, nearest first: on its place, above or below it, beside it.
+  // Where a label may go, nearest first: on its place, above or below it, beside it (up to half
+  // a label farther out: a place at the map's edge beside the legend had no spot clear of its
+  // 收起图例 button nearer than that).
   function spots(w) {
-    var out = [[0, 0]], step = BADGE_H + GAP, side = [w / 2 + 12, w + 16];
+    var out = [[0, 0]], step = BADGE_H + GAP, side = [w / 2 + 12, w + 16, 1.5 * w + 20];
     for (var k = 1; k <= 4; k++) { out.push([0, -k * step], [0, k * step]); }
     side.forEach(function (dx) {
       [0, -1, 1, -2, 2].forEach(function (k) { out.push([dx, k * step], [-dx, k * step]); });
