@@ -254,6 +254,38 @@ def test_phone_zone_counts_are_not_under_the_map_buttons(site):
     assert page.errors == []
 
 
+#: Each zone's name (its text, not its box) and the controls it lies within 2 px of:
+#: [name, [control's text, …]].
+_NAMES_CLEAR_JS = """() => {
+  const controls = [...document.querySelectorAll('.leaflet-control')]
+    .map(c => [c.textContent.trim().slice(0, 8) || c.className, c.getBoundingClientRect()])
+    .filter(([, r]) => r.width && r.height);
+  return [...document.querySelectorAll('.sp-zone-count')].map(c => {
+    const range = document.createRange(); range.selectNodeContents(c.previousSibling);
+    const a = range.getBoundingClientRect();
+    return [c.previousSibling.textContent, controls.filter(([, r]) =>
+      a.left < r.right + 2 && r.left < a.right + 2 && a.top < r.bottom + 2 && r.top < a.bottom + 2)
+      .map(([name]) => name)]; }); }"""
+
+
+def test_phone_zone_names_stand_clear_of_the_map_buttons(site):
+    """On the phone's opening view the zoom buttons' 「−」 touched 中部“两山”生态屏障: each zone's
+    name now keeps a gap from every control."""
+    browser, url = site
+    page = open_page(browser, url, viewport={"width": 400, "height": 800})
+    frame = map_frame(page)
+    expect(frame.locator(".leaflet-control-layers")).to_be_visible(timeout=WAIT_MS)
+    expect(frame.locator(".sp-zone").get_by_text("中部“两山”生态屏障")).to_be_visible(
+        timeout=WAIT_MS
+    )
+    page.wait_for_timeout(500)  # the controls' last change of size, then the labels' layout
+    names = frame.evaluate(_NAMES_CLEAR_JS)
+    page.locator(IFRAME).screenshot(path=str(ARTIFACTS / "page_400_zone_names.png"))
+    assert len(names) == 3
+    assert [n for n in names if n[1]] == []
+    assert page.errors == []
+
+
 #: The sidebar's buttons narrower or lower than a fingertip (40 px), with their labels. Layout
 #: works in fractions of a pixel: a button of min-width 40px measures 39.999996 px in some runs.
 _SMALL_BUTTONS_JS = """() => [...document.querySelectorAll('[data-testid=stSidebar] button')]

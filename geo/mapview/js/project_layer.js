@@ -380,17 +380,6 @@
       } else { placeBadge(b, 0, 0); }
     });
     todo.sort(function (a, c) { return c.k - a.k || a.b._spPlace - c.b._spPlace; });
-    zoneLabels.eachLayer(function (m) {
-      // its name (bold 14 px, 21 px lines) over its count's lines (12 px, 18 px lines), centred
-      // on its point; the text's own height, without the lines' spacing
-      var p = map.project(m.getLatLng(), z), lines = m._spCount.textContent;
-      lines = lines ? lines.split("\n") : [];
-      var top = p.y - (21 + 18 * lines.length) / 2;
-      zones.push(rectAt(p.x, top + 10.5, textWidth(m._spZone.name, "bold 14px"), 15));
-      lines.forEach(function (line, k) {
-        zones.push(rectAt(p.x, top + 21 + 18 * k + 9, textWidth(line, "12px"), 13));
-      });
-    });
     // The view and the controls drawn over it (zoom buttons, legend, the district box), where a
     // label is neither read nor clicked: as when this zoom began (a pan moves no label).
     var view = map.getPixelBounds(), o = view.min, inView = [o.x, o.y, view.max.x, view.max.y];
@@ -401,6 +390,32 @@
         controls.push([cr.left - frame.left + o.x, cr.top - frame.top + o.y,
                        cr.right - frame.left + o.x, cr.bottom - frame.top + o.y]);
       }
+    });
+    zoneLabels.eachLayer(function (m) {
+      // its name (bold 14 px, 21 px lines) over its count's lines (12 px, 18 px lines), centred
+      // on its point; the text's own height, without the lines' spacing
+      var p = map.project(m.getLatLng(), z), lines = m._spCount.textContent, own = [];
+      lines = lines ? lines.split("\n") : [];
+      var top = p.y - (21 + 18 * lines.length) / 2;
+      own.push(rectAt(p.x, top + 10.5, textWidth(m._spZone.name, "bold 14px"), 15));
+      lines.forEach(function (line, k) {
+        own.push(rectAt(p.x, top + 21 + 18 * k + 9, textWidth(line, "12px"), 13));
+      });
+      // A control on a line of it (on a phone, the zoom buttons' 「−」 on 中部“两山”生态屏障):
+      // the label moves down past a control above its middle, or up past one below, a few px
+      // clear; not more than two lines' height (a label in the middle of one stays).
+      var dy = 0;
+      own.forEach(function (r) {
+        controls.forEach(function (cr) {
+          if (!hits([r[0] - 3, r[1] - 3, r[2] + 3, r[3] + 3], cr)) { return; }
+          var down = cr[3] + 3 - r[1], up = cr[1] - 3 - r[3];
+          if (cr[1] + cr[3] < r[1] + r[3]) { dy = Math.max(dy, down); } else { dy = Math.min(dy, up); }
+        });
+      });
+      if (Math.abs(dy) > 42) { dy = 0; }
+      var el = m._spCount.parentNode;
+      el.style.position = "relative"; el.style.top = dy + "px";
+      own.forEach(function (r) { zones.push([r[0], r[1] + dy, r[2], r[3] + dy]); });
     });
     var placed = [];
     todo.forEach(function (t) {
