@@ -29,9 +29,8 @@ from typing import Any
 
 from geo.boundaries import load_outline
 from geo.places.placement import place_records
-from geo.printmap.words import year_span
 from projects import documents as docs
-from projects import store
+from projects import store, vocab
 from projects.documents import (
     ACCEPT,
     DECISION_LABELS,
@@ -184,7 +183,7 @@ def table(rows: list[Proposal]) -> str:
         change = f"{r.old_status or '—'} → {r.status}"
         extra = ""
         if r.kind == NEW:
-            extra = f" [{r.sector}，{year_span(r.start_year, r.end_year) or '年份未注明'}，定位：{r.precision}]"
+            extra = f" [{r.sector}，{vocab.year_span(r.start_year, r.end_year) or '年份未注明'}，定位：{r.precision}]"
         note = f"（{r.note}）" if r.note else ""
         out.append(
             f"{r.row:>3} {KIND_LABELS[r.kind]} {DECISION_LABELS[r.decision]} {r.name} ⇒ {target}"

@@ -26,7 +26,7 @@ from typing import Any
 
 from projects import clock
 from projects.records.assemble import current_status
-from projects.vocab import DOCUMENTS_BY_FILE, STATUSES
+from projects.vocab import DOCUMENTS_BY_FILE, STATUSES, year_span
 
 #: The labels, in the order the legend and filters show them.
 PROGRESS: tuple[str, ...] = ("超前", "正常", "滞后", "未知")
@@ -95,7 +95,11 @@ def progress(
     history = list(history or [])
     end = end_year if isinstance(end_year, int) and not isinstance(end_year, bool) else None
     now = status_on(history, day.year, status)
-    window = f"计划 {start_year}–{end} 年" if isinstance(start_year, int) else f"计划至 {end} 年"
+    window = (
+        f"计划 {year_span(start_year, end)} 年"
+        if isinstance(start_year, int)
+        else f"计划至 {end} 年"
+    )
     if end is None:
         return UNKNOWN, "未知：没有计划结束年"
     if now is None:

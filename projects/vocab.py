@@ -6,7 +6,9 @@ in the order given (tuples, not sets, so the order is stable).
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
+from typing import Any
 
 #: Sectors: the themes of the 专栏 boxes of the 14th five-year plan (001).
 SECTORS: tuple[str, ...] = (
@@ -200,3 +202,15 @@ def check_choice(field: str, value: object, options: tuple[str, ...]) -> str:
     if value not in options:
         raise ValueError(f"{field} was {value!r} but is expected to be one of {list(options)}")
     return value  # type: ignore[return-value]
+
+
+def year_span(start: Any, end: Any) -> str:
+    """A project's (or a filter's) years as a person reads them: 「2021–2025」, one year once.
+
+    >>> year_span(2021, 2025), year_span(2025, 2025), year_span(None, 2024.0), year_span(None, None)
+    ('2021–2025', '2025', '2024', '')
+    >>> year_span(float("nan"), 2025)
+    '2025'
+    """
+    years = [int(y) for y in (start, end) if isinstance(y, numbers.Real) and y == y]
+    return "–".join(str(y) for y in dict.fromkeys(years))

@@ -12,7 +12,6 @@ import pandas as pd
 import streamlit as st
 
 from geo import places
-from geo.printmap import year_span
 from projects import clock, vocab
 from projects.documents import DEFAULT_BASIS
 from projects.progress import RULE, UNKNOWN, progress_of
@@ -364,7 +363,7 @@ def render(record: pd.Series | None, shown_status: str | None, as_of: date | Non
 
 
 def _render_record(record: pd.Series, shown_status: str | None, as_of: date | None) -> None:
-    years = year_span(record["start_year"], record["end_year"])
+    years = vocab.year_span(record["start_year"], record["end_year"])
     rows = [
         ("名称", record["name"]),
         (

@@ -16,8 +16,7 @@ from typing import Any
 import streamlit as st
 
 from geo import intake
-from geo.printmap import year_span
-from projects import clock, store
+from projects import clock, store, vocab
 from projects import documents as docs
 from projects.errors import CatalogError
 from projects.vocab import PRECISION_LABELS, SECTORS, STATUSES
@@ -279,5 +278,5 @@ def _index(options: tuple[str, ...], value: str | None) -> int:
 
 def _years(start: Any, end: Any) -> str:
     """A proposal's years in words: 「2021–2025 年」, 「2025 年」, or 年份未注明."""
-    span = year_span(start, end)
+    span = vocab.year_span(start, end)
     return f"{span} 年" if span else "年份未注明"

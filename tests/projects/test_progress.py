@@ -71,3 +71,10 @@ def test_the_filter_keeps_the_chosen_warnings_as_of_the_as_of_year(records):
     assert query.progress == ("滞后",) and len(problems) == 1
     assert Query(progress=("滞后",)).to_params() == {"progress": "滞后"}
     assert set(PROGRESS) == {"超前", "正常", "滞后", "未知"}
+
+
+def test_a_one_year_window_reads_as_one_year():
+    """A project planned for 2025 alone: 「计划 2025 年」, not 「计划 2025–2025 年」."""
+    history = [{"year": 2025, "status": "规划", "part": "plan", "doc": "002_a49a076aed9fb39a.txt"}]
+    label, why = progress(history, 2025, 2025, "规划", as_of=date(2026, 3, 1))
+    assert label == "滞后" and "计划 2025 年" in why and "2025–2025" not in why

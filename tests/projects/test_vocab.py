@@ -1,3 +1,6 @@
+import numpy as np
+import pandas as pd
+
 from projects import vocab
 from projects.schema import FIELDS, empty_properties
 
@@ -33,3 +36,12 @@ def test_documents_match_the_seed_index(seeds):
     for doc in vocab.DOCUMENTS:
         assert doc.file in index
         assert (seeds / doc.file).exists()
+
+
+def test_years_read_as_a_span_or_one_year():
+    """「2025–2025」 read as two years; a table's empty cell (NaN, pd.NA) is no year."""
+    assert vocab.year_span(2021, 2025) == "2021–2025"
+    assert vocab.year_span(2025, 2025) == "2025"
+    assert vocab.year_span(np.int64(2025), np.float64("nan")) == "2025"
+    assert vocab.year_span(None, 2024) == "2024"
+    assert vocab.year_span(pd.NA, None) == ""

@@ -9,7 +9,6 @@ from datetime import date
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import pytest
 import shapely
 from PIL import Image
@@ -134,14 +133,6 @@ def test_filters_in_words():
     assert "状态：在建" in words and "年份：2021–2025" in words and "名称含“轨道”" in words
     # One year is a year, not a span.
     assert "年份：2025；" in printmap.describe_query(filters.Query(years=(2025, 2025)))
-
-
-def test_years_read_as_a_span_or_one_year():
-    assert printmap.year_span(2021, 2025) == "2021–2025"
-    assert printmap.year_span(2025, 2025) == "2025"
-    assert printmap.year_span(2025.0, float("nan")) == "2025"
-    assert printmap.year_span(None, 2024) == "2024"
-    assert printmap.year_span(pd.NA, None) == ""
 
 
 @pytest.fixture(scope="module")
