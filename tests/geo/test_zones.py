@@ -278,7 +278,7 @@ def test_zone_fill_of_the_committed_catalog_and_every_zone_says_why():
     filled = [p for p in home if p.get("zone")]
     assert len(filled) / len(home) >= MIN_ZONE_FILL, f"{len(filled)}/{len(home)}"
     for p in filled:
-        assert p["zone_basis"] and re.match(r"^(文中|几何)：", p["zone_basis"]), p["id"]
+        assert p["zone_basis"] and re.match(r"^(文中|几何|定位)：", p["zone_basis"]), p["id"]
         assert p["zone"] in (*vocab.ZONES, vocab.CROSS_ZONE), p["id"]
         zones = p.get("zones") or []
         if p["zone"] == vocab.CROSS_ZONE:

@@ -183,6 +183,7 @@ def test_a_click_on_any_kind_of_drawn_thing_opens_its_project(page, catalog):
 
     # A multi-point project: its part at 沙坪坝站 shares the spot with other projects, so the
     # click lists them, and its name there opens it.
+    settled(page)  # the last choice has drawn its page before the next click
     _click_at(page, frame, _go(frame, MULTIPOINT, 18, 1))
     _details(page, _choose_from_list(page, frame, MULTIPOINT))
 
@@ -194,6 +195,7 @@ def test_a_click_on_any_kind_of_drawn_thing_opens_its_project(page, catalog):
         for f in data["features"]
         if f["properties"].get("place_id") == place and f["properties"]["district"] == "沙坪坝区"
     ]
+    settled(page)
     frame.evaluate("(at) => window.map.setView(at, 15, {animate: false})", _anchor(frame, place))
     badge = frame.locator(".sp-badge-label").filter(has_text=re.compile(r"^西永 · \d+$")).first
     expect(badge).to_be_visible(timeout=WAIT_MS)
