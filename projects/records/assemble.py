@@ -182,11 +182,7 @@ def _not_running_while_built(
         for h in history
     ):
         return entry
-    built = [
-        h
-        for h in history
-        if h["doc"] == entry["doc"] and h["part"] == entry["part"] and _rule(h) in BUILDING_RULES
-    ]
+    built = [h for h in _same_part(entry, history) if _rule(h) in BUILDING_RULES]
     if not built:
         # …or the review of the same report says it was still being built last year: 002:30
         # 国际铁路港综保区加快建设, so 高质量运营国际铁路港综保区 (002:71) is this year's opening
@@ -201,10 +197,10 @@ def _not_running_while_built(
         if not built:
             return entry
         best = built[-1]
-        why = REVIEW_BUILT_WHY.format(where=f"{best['doc'][:3]}:{best['line']}", cue=best["cue"])
+        why = _why(REVIEW_BUILT_WHY, best)
         return {**entry, "status": "在建", "basis": f"{_rule(best)}：{why}"}
     best = max(built, key=lambda h: rank(h["status"]))
-    why = BUILT_WHY.format(where=f"{best['doc'][:3]}:{best['line']}", cue=best["cue"])
+    why = _why(BUILT_WHY, best)
     return {**entry, "status": best["status"], "basis": f"{_rule(best)}：{why}"}
 
 
@@ -231,17 +227,15 @@ def _framed_round_what_is_made(
         return entry
     made = [
         h
-        for h in history
-        if h["doc"] == entry["doc"]
-        and h["part"] == entry["part"]
-        and h["basis"].startswith(f"{WEAKEST}：")
+        for h in _same_part(entry, history)
+        if h["basis"].startswith(f"{WEAKEST}：")
         and "同一文件" not in h["basis"]
         and "专栏" not in h["basis"]
     ]
     if not made:
         return entry
     best = made[0]
-    why = FRAMED_WHY.format(where=f"{best['doc'][:3]}:{best['line']}", cue=best["cue"])
+    why = _why(FRAMED_WHY, best)
     return {**entry, "status": best["status"], "basis": f"{WEAKEST}：{why}"}
 
 
@@ -269,16 +263,13 @@ def _backed_before_it_starts(
         return entry
     later = [
         h
-        for h in history
-        if h["doc"] == entry["doc"]
-        and h["part"] == entry["part"]
-        and _rule(h) in NOT_STARTED_RULES
-        and h["status"] == "前期"
+        for h in _same_part(entry, history)
+        if _rule(h) in NOT_STARTED_RULES and h["status"] == "前期"
     ]
     if not later:
         return entry
     best = later[0]
-    why = NOT_STARTED_WHY.format(where=f"{best['doc'][:3]}:{best['line']}", cue=best["cue"])
+    why = _why(NOT_STARTED_WHY, best)
     return {**entry, "status": "前期", "basis": f"{BACKED_RULE}：{why}"}
 
 
@@ -302,17 +293,13 @@ def _target_of_what_is_built(
         return entry
     built = [
         h
-        for h in history
-        if h["doc"] == entry["doc"]
-        and h["part"] == entry["part"]
-        and _rule(h) in UNDER_WAY_RULES
-        and h["status"] == "在建"
-        and BUILT_WHY[:8] not in h["basis"]
+        for h in _same_part(entry, history)
+        if _rule(h) in UNDER_WAY_RULES and h["status"] == "在建" and BUILT_WHY[:8] not in h["basis"]
     ]
     if not built:
         return entry
     best = built[0]
-    why = UNDER_WAY_WHY.format(where=f"{best['doc'][:3]}:{best['line']}", cue=best["cue"])
+    why = _why(UNDER_WAY_WHY, best)
     return {**entry, "status": "在建", "basis": f"{_rule(entry)}：{why}"}
 
 
@@ -331,7 +318,7 @@ def _made_of_what_runs(entry: dict[str, Any], history: list[dict[str, Any]]) -> 
     """
     if _rule(entry) != WEAKEST or entry["part"] != "plan":
         return entry
-    same = [h for h in history if h["doc"] == entry["doc"] and h["part"] == entry["part"]]
+    same = _same_part(entry, history)
     if any(_rule(h) == NEW_RULE for h in same):
         return entry
     # (box items take their part's words only after this pass: none has taken any yet)
@@ -339,7 +326,7 @@ def _made_of_what_runs(entry: dict[str, Any], history: list[dict[str, Any]]) -> 
     if not running:
         return entry
     best = running[0]
-    why = RUNNING_WHY.format(where=f"{best['doc'][:3]}:{best['line']}", cue=best["cue"])
+    why = _why(RUNNING_WHY, best)
     return {**entry, "status": best["status"], "basis": f"{_rule(best)}：{why}"}
 
 
@@ -362,10 +349,8 @@ def _words_of_the_part(entry: dict[str, Any], history: list[dict[str, Any]]) -> 
         return entry
     same = [
         h
-        for h in history
-        if h["doc"] == entry["doc"]
-        and h["part"] == entry["part"]
-        and h["basis"] != DEFAULT_BASIS
+        for h in _same_part(entry, history)
+        if h["basis"] != DEFAULT_BASIS
         and rank(h["status"]) >= 0
         # 加快区妇幼保健院…建设智慧医院 (001:621) says the hospital runs and builds; it says
         # nothing of the 区妇幼保健院建设工程（一期） a box (001:945) lists under the same record
@@ -436,6 +421,17 @@ NEW_RULE = "新建/新增"
 #: The rule that reads a name as the builder of a nameless thing after it (001:621).
 BUILDER_RULE = "建设主体"
 EXISTING_RULES = ("既有提升", "既有景区", "既有依托")
+
+
+def _same_part(entry: dict[str, Any], history: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The entries of ``entry``'s document and part (review or plan), in history order: what
+    the passes read a mention against."""
+    return [h for h in history if h["doc"] == entry["doc"] and h["part"] == entry["part"]]
+
+
+def _why(template: str, best: dict[str, Any]) -> str:
+    """A pass's reason, naming the entry it rests on by its line (「001:783“推动…”」)."""
+    return template.format(where=f"{best['doc'][:3]}:{best['line']}", cue=best["cue"])
 
 
 def _rule(entry: dict[str, Any]) -> str:
