@@ -308,10 +308,9 @@ def _import_dialog(editor: Any) -> None:
         f"**新增 {len(result.added)} 个，修改 {len(result.changed)} 个，无变化 {len(result.unchanged)} 个**"
     )
     for note in result.notes:
-        if note.startswith("注意："):  # kept zones the new positions do not lie in: a warning
-            st.warning("  \n".join(md_text(line) for line in note.splitlines()))
-        else:
-            st.caption(md_text(note))
+        st.caption(md_text(note))
+    for warning in result.warnings:  # kept zones the new positions do not lie in
+        st.warning("  \n".join(md_text(line) for line in warning.splitlines()))
     table = shown_preview(exchange.preview_table(result))
     if len(table):
         st.dataframe(table, hide_index=True, width="stretch")

@@ -80,6 +80,9 @@ class Preview:
     upload: Upload
     rows: tuple[Row, ...]
     notes: tuple[str, ...] = field(default=())
+    #: What staff should look at before saving (records keeping a zone their new position does
+    #: not lie in): shown as warnings, apart from the notes.
+    warnings: tuple[str, ...] = field(default=())
 
     @property
     def added(self) -> list[Row]:
@@ -336,14 +339,15 @@ def preview(upload: Upload, catalog: list[dict[str, Any]], outline: Any) -> Prev
             f"{followed} 个项目的片区按文件中的新位置确定（原为未定或按原位置确定），"
             "片区依据记为「按导入文件的位置」。"
         )
+    warnings = []
     if kept:
         shown = kept[:MAX_LISTED_PROBLEMS]
         more = f"……共 {len(kept)} 个项目。" if len(kept) > len(shown) else ""
-        notes.append(
+        warnings.append(
             "注意：以下项目的片区依据文件原文或工作人员的设定，不随位置改变，但新位置在另一片区"
             "（仍可导入）：\n" + "\n".join(shown) + more
         )
-    return Preview(upload, tuple(rows), tuple(notes))
+    return Preview(upload, tuple(rows), tuple(notes), tuple(warnings))
 
 
 def _with_zones(rows: list[Row], by_id: dict[str, dict[str, Any]]) -> tuple[list[Row], list[str]]:

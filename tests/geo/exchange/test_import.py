@@ -666,7 +666,8 @@ def test_an_imported_position_gives_its_zone_where_none_was_stated(catalog_path,
         ["（新编号）", "未定", "西（按导入文件的位置）"],
     ]
     assert [r.zone_note is not None for r in result.rows] == [False, True, False]
-    [warning] = [n for n in result.notes if n.startswith("注意：")]
+    [warning] = result.warnings
+    assert warning.startswith("注意：") and not any(n.startswith("注意：") for n in result.notes)
     assert "第 2 行（西永综保区 二期）：新位置在东片区，片区仍为「西」" in warning
     editor = users.authenticate("wang", PASSWORD)
     im.apply(result, editor, path=catalog_path, outline=outline)
