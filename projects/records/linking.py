@@ -86,6 +86,16 @@ def link_further_mentions(
         key: {re.sub(r"\s+", "", m.name) for m in ms} | set(names[key])
         for key, ms in groups.items()
     }
+    # each form of a project's names as printed, with the other projects' names holding it:
+    # worked out once per project, not again on every line of the documents
+    forms = {
+        key: {
+            form: tuple(n for n in owners if form in n and n != form and n not in own[key])
+            for name in ns
+            for form in variants(name)
+        }
+        for key, ns in names.items()
+    }
     found: list[tuple[str, str, int, str, int]] = []  # key, doc, line, name, at
     for doc, lines in lines_by_doc.items():
         for no in range(1, len(lines) + 1):
@@ -93,7 +103,7 @@ def link_further_mentions(
             if not text:
                 continue
             for key, ns in names.items():
-                hit = _first_mention(key, ns, own[key], text, owners, cut[(doc, no)])
+                hit = _first_mention(forms[key], own[key], text, cut[(doc, no)])
                 if hit is None or any(m.doc == doc and m.line == no for m in groups[key]):
                     continue
                 if any((merge_key(n), doc, no) in rejected for n in {key, *ns}):
@@ -128,24 +138,26 @@ def link_further_mentions(
 
 
 def _first_mention(
-    key: str,
-    names: list[str],
+    forms: dict[str, tuple[str, ...]],
     own: set[str],
     text: str,
-    owners: dict[str, set[str]],
     cut: set[str],
 ) -> tuple[str, int] | None:
-    """(name as spelled, offset) of the first place ``text`` names the project, else None."""
-    for name in names:
-        for form in variants(name):
-            if form not in text:
-                continue
-            longer = tuple(n for n in {*owners, *cut} - own if form in n and n != form)
-            k = text.find(form)
-            while k >= 0:
-                if not_a_mention(form, text, k, longer) is None:
-                    return form, k
-                k = text.find(form, k + 1)
+    """(name as spelled, offset) of the first place ``text`` names the project, else None.
+
+    ``forms`` are the project's names as printed (:func:`variants`, in the order of its search
+    names), each with the other projects' names holding it; those and the names the extractor
+    cut on this line (``cut``, less the project's ``own``) are named there instead.
+    """
+    for form, others in forms.items():
+        if form not in text:
+            continue
+        longer = others + tuple(n for n in cut - own if form in n and n != form)
+        k = text.find(form)
+        while k >= 0:
+            if not_a_mention(form, text, k, longer) is None:
+                return form, k
+            k = text.find(form, k + 1)
     return None
 
 
