@@ -220,7 +220,7 @@ def edit_form(editor: users.Editor, feature: dict[str, Any], found: dict[str, di
     if not changes:
         st.info("没有修改。")
         return
-    position_zone = position_zones([geometry])[0] if geometry is not None else None
+    position_zone = _position_zone(geometry)
     try:
         saved = store.save(
             editor,
@@ -248,8 +248,27 @@ def edit_form(editor: users.Editor, feature: dict[str, Any], found: dict[str, di
             if f in after and props.get(f) != after.get(f)
         }
     summary = saved_summary(said)
-    warning = store.zone_note(after, position_zone) if "geometry" in changes else None
+    warning = logged_zone_note(saved, version) if "geometry" in changes else None
     done(f"已保存「{typed['name']}」：{summary}", warning=warning)
+
+
+def _position_zone(geometry: dict[str, Any] | None) -> tuple[str | None, tuple[str, ...]] | None:
+    """Where a position staff set lies (None for none): the store knows no zone shapes, and
+    lets the zone follow it or notes that it stays (``projects.store.Edit.position_zone``)."""
+    return None if geometry is None else position_zones([geometry])[0]
+
+
+def logged_zone_note(saved: Any, base: int = 0) -> str | None:
+    """What the store logged with this save when the record kept a zone its new position does
+    not lie in (the history entry's ``zone_note``), for the message after it: the store says it
+    once, so the message and the history never differ. None when there is none, or when the
+    save made no new version over ``base`` (nothing changed, nothing logged)."""
+    props = saved.get("properties") if isinstance(saved, dict) else None
+    if not props or not props.get("version", 0) > base:
+        return None
+    pid, version = props.get("id"), props.get("version")
+    entry = next((e for e in reversed(store.history(pid)) if e.get("version") == version), {})
+    return entry.get("zone_note")
 
 
 #: How much of one value the message after a save shows (the history shows it whole).
@@ -366,7 +385,7 @@ def new_project(editor: users.Editor, found: dict[str, dict]) -> None:
         "investment": investment,
         "notes": notes,
     }
-    position_zone = position_zones([geometry])[0] if geometry is not None else None
+    position_zone = _position_zone(geometry)
     try:
         created = store.create(
             editor,
@@ -386,5 +405,5 @@ def new_project(editor: users.Editor, found: dict[str, dict]) -> None:
     done(
         f"已新建「{made['name']}」（{pid}）。{placed}",
         select=pid,
-        warning=store.zone_note(made, position_zone) if geometry is not None else None,
+        warning=logged_zone_note(created) if geometry is not None else None,
     )

@@ -433,5 +433,24 @@ def test_a_stated_zone_stays_with_a_warning_that_the_history_keeps(catalog, acco
     assert not at.error and store.get("E001")["properties"]["zone"] == "中"
     [warning] = [w.value for w in at.warning]
     assert warning.startswith("新位置在西片区，片区仍为「中」"), warning
+    assert warning == md_text(store.history("E001")[-1]["zone_note"])  # the store's, said once
     at = open_editor(at)
     assert "片区提示：新位置在西片区" in texts(at)
+
+
+def test_a_new_project_with_a_zone_placed_elsewhere_warns_as_its_history_notes(catalog, accounts):
+    """A new project given the zone 东 and placed by a click in the west keeps 东 (staff set
+    it); the message after the save warns with the note its history entry keeps."""
+    at = login(app(selected=None, event={"last_clicked": {"lat": 29.6, "lng": 106.3}}))
+    at = widget(at.button, "新建项目…").click().run()
+    widget(at.text_input, "名称").set_value("新建片区测试")
+    widget(at.selectbox, "领域").set_value("社会民生")
+    widget(at.selectbox, "片区").set_value("东")
+    widget(at.radio, "位置").set_value("地图上点击的点")
+    at = widget(at.button, "新建").click().run()
+    assert not at.error
+    [made] = [f["properties"] for f in store.load() if f["properties"]["name"] == "新建片区测试"]
+    assert made["zone"] == "东"
+    [warning] = [w.value for w in at.warning]
+    assert warning.startswith("新位置在西片区，片区仍为「东」"), warning
+    assert warning == md_text(store.history(made["id"])[-1]["zone_note"])
