@@ -267,5 +267,20 @@ def _masked_clause(run: list[Item], cleaned: list[CleanItem]) -> str:
     text = "".join(it.text + it.sep_after for it in run).rstrip("、，；,; ")
     for c in sorted(cleaned, key=lambda c: -len(c.text)):
         if len(c.text) >= 2:
-            text = text.replace(c.text, "□")
+            text = text.replace(c.text, "□" + _becoming(c.text))
     return text
+
+
+#: A cut that turns one thing into another (铁路口岸升级为综合保税区, 001:738) is a verb phrase
+#: around a name, not a name: what it turns into is no name, and the status rules read it.
+_BECOMES = re.compile(r"(?<=..)(?:升级|转型)为")
+
+
+def _becoming(name: str) -> str:
+    """The words of a cut after the name it turns into something else ("" for a name).
+
+    >>> _becoming("铁路口岸升级为综合保税区"), _becoming("重庆铁路口岸综合保税区")
+    ('升级为综合保税区', '')
+    """
+    m = _BECOMES.search(name)
+    return name[m.start() :] if m else ""

@@ -303,6 +303,9 @@ def _target_of_what_is_built(
     return {**entry, "status": "在建", "basis": f"{_rule(entry)}：{why}"}
 
 
+#: The readings of a plan to make a thing that give way to its part's reading of it as running:
+#: a bare 打造 / 建设, and 打造…等城市功能名片 (000:31), which reads the 板块 as being developed.
+MADE_RULES = (WEAKEST, "打造名片")
 #: Why a bare 打造 / 建设 of a thing the same part reads as running is no plan to build it.
 RUNNING_WHY = "计划中只说打造、建设，而同一文件同一部分写明它已在运行（{where}“{cue}”）：打造的是已有的它，不是新建"
 
@@ -313,10 +316,12 @@ def _made_of_what_runs(entry: dict[str, Any], history: list[dict[str, Any]]) -> 
     001:603 统筹打造黄金湾·智谷、金沙星座·科创园、青凤高科创新孵化中心等集约型高密度都市楼宇
     reads 规划 by its words alone; the same plan says 推动金沙星座·科创园…高质量发展 (001:534) and
     提升…金沙星座·科创园等平台功能 (001:546): what is made denser is a park that runs. Only the
-    weakest reading gives way, only to readings of the part's own words (not to a box item that
-    took them, nor one corrected by building), and never where the part says the thing is new.
+    weakest reading gives way (and the name card's: 000:31 高起点高标准打造…国际物流城…等城市功能
+    名片 reads the quarters as being developed, and the same plan's 提升国际物流城…品质, 000:157,
+    says that one runs), only to readings of the part's own words (not to a box item that took
+    them, nor one corrected by building), and never where the part says the thing is new.
     """
-    if _rule(entry) != WEAKEST or entry["part"] != "plan":
+    if _rule(entry) not in MADE_RULES or entry["part"] != "plan":
         return entry
     same = _same_part(entry, history)
     if any(_rule(h) == NEW_RULE for h in same):

@@ -170,6 +170,13 @@ def test_every_rule_reads_its_real_example_line(rule, seeds, judged):
         ("002", 62, "西南药业", "运营"),
         # a line found by name reads as any other: 东部旧城改造、西部新城开发全面提速 (review)
         ("001", 12, "东部旧城改造", "在建"),
+        # what is made a city's name card is a 板块 being developed, not one still to start:
+        # 高起点高标准打造青凤科创城、国际物流城、井双嘉陵湾等城市功能名片 (not a bare 打造)
+        ("000", 31, "青凤科创城", "在建"),
+        ("000", 31, "井双嘉陵湾", "在建"),
+        # pushing the port to be upgraded to a bonded zone is seeking its approval, not building
+        # it: 推动铁路口岸升级为综合保税区 (not the 推动 of a building under way)
+        ("001", 738, "铁路口岸升级为综合保税区", "前期"),
     ],
 )
 def test_real_lines_read_as_the_documents_mean(judged, doc, line, name, status):
@@ -510,3 +517,36 @@ def test_backing_what_its_own_part_says_is_still_to_start_is_preparation(records
     # the road backed in the same clause, which 001 never says is still to start, stays 在建
     road = {h["line"]: h["status"] for h in records["二横线西段"]["status_history"]}
     assert road[691] == "在建"
+
+
+def test_a_city_name_card_is_a_quarter_being_developed(records):
+    # 000:31 高起点高标准打造青凤科创城、国际物流城、井双嘉陵湾等城市功能名片 read 规划 by the bare
+    # 打造, though 001 builds the park (001:575 加快青凤高科产业园区建设) and the same sentence
+    # spreads the 井双 works (全面铺开…井双新城建设“两大作业面”): the 2023 plan develops them
+    qf = {(h["doc"][:3], h["line"]): h for h in records["青凤科创城"]["status_history"]}
+    assert qf[("000", 31)]["status"] == "在建"
+    assert qf[("000", 31)]["basis"].startswith("打造名片：")
+    assert qf[("001", 575)]["status"] == "在建"  # the 十四五 builds it
+    assert records["青凤科创城"]["status"] == "运营"  # 002:80 “满园扩园”: the 2025 park runs
+    (card,) = records["井双嘉陵湾"]["status_history"]
+    assert (card["line"], card["status"]) == (31, "在建")
+    assert records["井双嘉陵湾"]["status"] == "在建"
+    # a quarter its own part reads as running stays so: 000:157 提升国际物流城…品质
+    city = {(h["doc"][:3], h["line"]): h for h in records["重庆国际物流城"]["status_history"]}
+    assert city[("000", 31)]["status"] == "运营" and "000:157" in city[("000", 31)]["basis"]
+
+
+def test_pushing_an_upgrade_to_a_bonded_zone_is_preparing_it(records):
+    # 001:738 推动铁路口岸升级为综合保税区: the zone had to be applied for and approved (000:152
+    # 推动设立, 002:14 落地 in 2024); in 2021 it was being sought, not built. Box 7 (001:674)
+    # lists it with no verb and says what 001:738 says; the 2024 review builds it (002:30)
+    rec = records["重庆铁路口岸综合保税区"]
+    said = {(h["doc"][:3], h["line"]): h for h in rec["status_history"]}
+    assert said[("001", 738)]["status"] == "前期"
+    assert said[("001", 738)]["basis"].startswith("争取升级：")
+    assert "升级为综合保税区" in said[("001", 738)]["cue"]
+    assert said[("001", 674)]["status"] == "前期" and "001:738" in said[("001", 674)]["basis"]
+    assert rec["status"] == "在建"
+    # the port that runs is read as before: 001:660 推动铁路口岸由临时开放转为正式开放
+    (port,) = records["重庆铁路口岸"]["status_history"]
+    assert port["status"] == "运营"
