@@ -54,7 +54,8 @@ SITE_PRECISIONS = ("exact", "approximate")
 
 
 def place_new(rows: list[Proposal], catalog: list[dict[str, Any]] | None = None) -> list[Proposal]:
-    """New-project rows with the position, precision, basis and zone the placement proposes.
+    """New-project rows with the position, precision, basis and zone (with its basis) the
+    placement proposes.
 
     A new name placed at a site where catalog projects already are (the same gazetteer place,
     to 1 km or better) gets those projects as candidates and a note: it may be one of them under
@@ -103,6 +104,8 @@ def place_new(rows: list[Proposal], catalog: list[dict[str, Any]] | None = None)
                 geo_method=p["geo_method"],
                 geo_basis=p["geo_basis"],
                 zone=p.get("zone"),
+                # what the zone rests on, as ``make catalog`` says it (none of its own for 区外)
+                zone_basis=p.get("zone_basis") or "",
             )
         )
     return out

@@ -225,7 +225,16 @@ def edits_for(intake: Intake, rows: list[Proposal]) -> list[store.Edit]:
                 # the store keeps no document sources for a staff-made record: say it here
                 "notes": f"由{cite(intake, row)}新增",
             }
-            out.append(store.Edit(None, changes, None, intake.meta.date, cite=cite(intake, row)))
+            out.append(
+                store.Edit(
+                    None,
+                    changes,
+                    None,
+                    intake.meta.date,
+                    cite=cite(intake, row),
+                    zone_basis=row.zone_basis,
+                )
+            )
     return out
 
 

@@ -104,6 +104,9 @@ class Proposal:
     start_year: int | None = None
     end_year: int | None = None
     zone: str | None = None
+    #: What the zone rests on (the placement's 「几何：位置（片区级）落在西」; "" for none of its
+    #: own, as 区外), filled in with the position; None: not placed.
+    zone_basis: str | None = None
     #: New projects: the proposed position (GeoJSON, WGS84) and where it comes from.
     geometry: dict | None = None
     precision: str | None = None

@@ -59,6 +59,11 @@ class Edit:
     #: where the zone rests on a position or was 未定 (:func:`followed_zone`); otherwise the
     #: zone stays, and the history entry notes where the position lies (:func:`zone_note`).
     position_zone: tuple[str | None, tuple[str, ...]] | None = None
+    #: What a zone given in ``changes`` rests on when it is not the staff's own word: the
+    #: placement's 「几何：位置（片区级）落在西」 for a project a document brings in
+    #: (``geo.intake.place_new``), or "" for none of its own (区外: its district says it, and
+    #: the build leaves the basis empty). It stands instead of 「人工录入」; None: staff set it.
+    zone_basis: str | None = None
 
 
 def _placement(
@@ -97,7 +102,8 @@ def _bases(
 ) -> dict[str, str]:
     """The basis of each value staff set or changed: years, zone and sector then rest on the
     edit, not on what the build read in the documents (which the basis fields otherwise still
-    said), and a project staff create says who entered them (it said 「无」)."""
+    said), and a project staff create says who entered them (it said 「无」). A zone the edit
+    says rests on something else (``Edit.zone_basis``) takes that basis instead (:func:`edited`)."""
     how = "导入文件" if action == "import" else "人工录入" if new else "人工修改"
     said = f"{how}：{editor.name} 于 {today}"
     out: dict[str, str] = {}
@@ -276,6 +282,8 @@ def edited(
     props.update(_bases(feature["properties"], props, editor, today, action, new))
     if props.get("zone") != feature["properties"].get("zone"):
         props["zones"] = zones_of(props.get("zone"), feature["properties"].get("zones"))
+        if edit.zone_basis is not None and props.get("zone") is not None:
+            props["zone_basis"] = edit.zone_basis or None
     touched = set(edit.changes)
     if moved:
         basis = position_zone_basis(editor.name, today, action)
@@ -378,6 +386,12 @@ def plan_edits(
                     f"同一批修改中项目 {pid} 出现了两次。", project_id=pid, field="id"
                 )
             seen.add(pid)
+            if edit.zone_basis is not None and (
+                not isinstance(edit.zone_basis, str) or len(edit.zone_basis) > validate.MAX_TEXT
+            ):
+                raise InvalidValue(
+                    f"片区依据最多 {validate.MAX_TEXT} 个字符。", project_id=pid, field="zone_basis"
+                )
             after = edited(before, edit, editor, reason, outline, new, action)
             if edit.cite is not None and (
                 not isinstance(edit.cite, str) or len(edit.cite) > validate.MAX_TEXT

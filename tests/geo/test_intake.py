@@ -13,7 +13,10 @@ from dataclasses import replace
 import pytest
 
 from geo import intake
+from geo.boundaries import load_outline
 from geo.catalog import build_features
+from geo.places.placement import place_records
+from geo.zones import position_zones
 from projects import documents as docs
 from projects import store
 from projects.errors import BadFile, CatalogError, InvalidValue, StaleVersion
@@ -237,6 +240,42 @@ def test_decisions_by_row_number_and_choosing_the_record_of_an_undecided_row(cat
     assert json.dumps(chosen.candidates, ensure_ascii=False) == json.dumps(
         [[other["id"], other["name"]]], ensure_ascii=False
     )
+
+
+def test_a_new_projects_zone_rests_on_its_position_and_follows_staff_placing_it(catalog, wang):
+    """A project a document brings in has the zone its proposed position lies in, with the
+    basis ``make catalog`` writes for that position; it said 「人工录入」 as if staff had set the
+    zone, so when staff then placed the project by hand its zone stayed where it was."""
+    taken = intake.take_in(report.docx_bytes(), "r.docx")
+    rows = {r.name: r for r in taken.rows if r.kind == docs.NEW}
+    applied = intake.apply(taken, list(taken.rows), wang)
+    made = {p["name"]: p for p in (store.get(i)["properties"] for i in applied.created)}
+    assert set(made) == set(report.NEW) == set(rows)
+    for name, row in rows.items():
+        placed = place_records(
+            [{"id": "x", "name": name, "aliases": [], "district": row.district, "sources": []}]
+        )[0]["properties"]
+        assert made[name]["zone"] == row.zone == placed["zone"]
+        assert made[name]["zone_basis"] == placed["zone_basis"], name
+        assert row.zone_basis == placed["zone_basis"]  # shown in the review as proposed
+    school = made["西永智能网联汽车测试基地"]  # 西永: a hand-drawn area in the west
+    assert (school["zone"], school["zones"]) == ("西", ["西"])
+    assert school["zone_basis"] == "几何：位置（片区级）落在西"
+    # placed by hand in the east, the zone follows the position, as for any placed project
+    east = {"type": "Point", "coordinates": [106.456, 29.557]}
+    [(zone, zones)] = position_zones([east])
+    assert zone == "东"
+    saved = store.save(
+        wang,
+        school["id"],
+        {"geometry": east},
+        expected_version=school["version"],
+        outline=load_outline(),
+        position_zone=(zone, zones),
+    )["properties"]
+    assert (saved["zone"], saved["zones"]) == ("东", ["东"])
+    assert saved["zone_basis"].startswith("按人工标绘位置（wang 于 ")
+    assert "zone_note" not in store.history(school["id"])[-1]
 
 
 def test_a_new_name_at_a_site_of_known_projects_offers_them_and_can_become_an_update(catalog):

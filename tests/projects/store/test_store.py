@@ -844,3 +844,42 @@ def test_a_removed_position_takes_a_zone_that_rested_on_it_with_it(zoned, wang, 
     kept = store.save(wang, "Z003", {"geometry": WEST}, expected_version=1, outline=outline)
     kept = store.save(wang, "Z003", {"geometry": None}, expected_version=2, outline=outline)
     assert kept["properties"]["zone"] == "东"  # the text's zone never rested on a position
+
+
+def test_a_zone_the_caller_placed_says_its_basis_not_staffs(zoned, wang, outline):
+    # A project a document brings in (geo.intake) takes the zone its placement gives, with the
+    # placement's basis: it said 「人工录入」, so a later move by hand left the zone behind.
+    placed = "几何：位置（片区级）落在西"
+    made, outside, typed = store.save_many(
+        wang,
+        [
+            store.Edit(
+                None, {"name": "收录测试", "sector": "交通", "zone": "西"}, zone_basis=placed
+            ),
+            store.Edit(
+                None,
+                {"name": "区外测试", "sector": "交通", "zone": "区外", "district": "渝中区"},
+                zone_basis="",
+            ),
+            store.Edit(None, {"name": "人工测试", "sector": "交通", "zone": "西"}),
+        ],
+        outline=outline,
+    )
+    assert (made["properties"]["zone"], made["properties"]["zone_basis"]) == ("西", placed)
+    assert outside["properties"]["zone_basis"] is None  # as the build leaves a 区外 zone
+    assert typed["properties"]["zone_basis"].startswith("人工录入：wang 于 ")
+    moved = store.save(
+        wang,
+        made["properties"]["id"],
+        {"geometry": EAST},
+        expected_version=1,
+        outline=outline,
+        position_zone=IN_EAST,
+    )["properties"]
+    assert (moved["zone"], moved["zone_basis"]) == ("东", f"按人工标绘位置（wang 于 {_today()}）")
+    with pytest.raises(InvalidValue, match="片区依据"):
+        store.save_many(
+            wang,
+            [store.Edit(None, {"name": "坏", "sector": "交通", "zone": "西"}, zone_basis=["x"])],
+            outline=outline,
+        )
