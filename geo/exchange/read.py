@@ -77,10 +77,12 @@ CRS_CHOICES: dict[str, str] = {code: c.label for code, c in CRSS.items()}
 
 
 #: Column-name spellings -> field: schema names, Chinese labels, Shapefile short names, KML.
+#: Only the schema's fields: a column an export derives (``place_name``, ``geom_src``,
+#: ``prec_zh`` …) is no field, so the preview names it among the columns never imported.
 ALIASES: dict[str, str] = {
     **{f: f for f in schema.FIELDS},
     **{label: f for f, (_, _, label) in schema.FIELDS.items()},
-    **{short: f for f, short in SHAPEFILE_FIELDS.items()},
+    **{SHAPEFILE_FIELDS[f]: f for f in schema.FIELDS},
     "Name": "name",
     "项目名称": "name",
 }
