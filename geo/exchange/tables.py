@@ -144,6 +144,17 @@ def _wkt(geom: shapely.Geometry | None, crs: str) -> str | None:
     return shapely.to_wkt(geom, rounding_precision=decimals, trim=True)
 
 
+def _geometry_words(meta: dict[str, Any]) -> str:
+    """What the WKT column holds, as the export drew the projects placed by a place: empty
+    (their place in 所在地名), or their place's representative point when asked for."""
+    if (meta.get("geometry") or {}).get("mode") == "representative":
+        return (
+            "WKT 列；按地名定位的项目画在所在地名（见“所在地名”列）的代表点上，“几何来源说明”"
+            "注明“所在地名的代表点”，那不是项目自身的位置；没有位置的项目该列为空"
+        )
+    return "WKT 列；按地名定位的项目（所在地名见“所在地名”列）和没有位置的项目该列为空"
+
+
 def _doc_title(file: Any) -> str:
     doc = vocab.DOCUMENTS_BY_FILE.get(file)
     return doc.title if doc else str(file or "")
@@ -210,10 +221,7 @@ def write_xlsx(records, geometries, crs, meta, notes, split, **_) -> tuple[bytes
         ["坐标系", meta["crs"]["label"]],
         ["坐标系说明", meta["crs"]["note"]],
         ["项目库版本", meta.get("catalog_version")],
-        [
-            "几何",
-            "WKT 列；按地名定位的项目（所在地名见“所在地名”列）和没有位置的项目该列为空",
-        ],
+        ["几何", _geometry_words(meta)],
         ["代码与说明", _CODES_NOTE],
         *[["注意", n] for n in notes],
     ]

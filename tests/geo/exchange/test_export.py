@@ -943,6 +943,29 @@ def test_representative_points_are_marked_as_the_places(tmp_path):
     assert "“几何来源说明”" in note and "“定位精度”" in note
 
 
+@pytest.mark.parametrize("geometry", ["own", "representative"])
+def test_xlsx_about_sheet_says_what_the_wkt_column_holds(tmp_path, geometry):
+    """The 说明 sheet said 「按地名定位的项目……该列为空」 also in a representative-point workbook,
+    whose WKT column holds those projects' place points (475 on this catalog)."""
+    from openpyxl import load_workbook
+
+    frame, referenced = _real_catalog()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ex.ExportWarning)
+        result = ex.export(frame, "xlsx", "EPSG:4544", scope={"kind": "all"}, geometry=geometry)
+    wb = load_workbook(write(tmp_path, result))
+    about = dict(wb["说明"].iter_rows(min_row=2, values_only=True))
+    rows = list(wb["项目"].iter_rows(values_only=True))
+    header = rows[0]
+    place, wkt = header.index("所在地名编号"), header.index("WKT")
+    drawn = sum(1 for r in rows[1:] if r[place] and r[wkt])
+    if geometry == "own":
+        assert drawn == 0 and "按地名定位的项目" in about["几何"] and "该列为空" in about["几何"]
+    else:
+        assert drawn == len(referenced)
+        assert "代表点" in about["几何"] and "不是项目自身的位置" in about["几何"], about["几何"]
+
+
 def test_dxf_counts_projects_placed_by_a_place_apart_from_those_with_no_position():
     """DXF draws own geometry only. Its note said 「538 个没有位置的项目未写入」 of the whole
     catalog, though 475 of them have a position: the place they are known to be in."""
