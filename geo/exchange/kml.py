@@ -78,7 +78,8 @@ def _kml_geometry(parent: ET.Element, geom: shapely.Geometry) -> None:
 
 #: The balloon every Placemark shares (in each status style; KML has no style inheritance):
 #: Google Earth and 奥维 fill ``$[projects/field]`` from the Placemark's typed SchemaData, so the
-#: values are written once per project, as data, never as per-Placemark HTML.
+#: values are written once per project, as data, never as per-Placemark HTML. A project drawn
+#: on its place's representative point says so (所在地名, 几何来源).
 BALLOON_FIELDS = (
     "id",
     "sector",
@@ -91,6 +92,8 @@ BALLOON_FIELDS = (
     "lead_dept",
     "investment",
     "precision",
+    "place_name",
+    "geometry_source",
     "geo_method",
     "geo_basis",
     "sources",
