@@ -35,6 +35,7 @@ from geo.exchange.formats import (
     SHAPEFILE_FIELDS,
     UNPLACED,
     WITH_BOUNDARIES,
+    WITH_PLACES,
     Format,
     OutputCrs,
 )
@@ -129,6 +130,7 @@ __all__ = [
     "UNPLACED",
     "Upload",
     "WITH_BOUNDARIES",
+    "WITH_PLACES",
     "WKT_COLUMNS",
     "apply",
     "balloon_text",

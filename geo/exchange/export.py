@@ -48,6 +48,7 @@ from geo.exchange.formats import (
     KML_GCJ02_REASON,
     SPLIT_TAG,
     WITH_BOUNDARIES,
+    WITH_PLACES,
 )
 from geo.exchange.metadata import metadata
 from geo.exchange.records import (
@@ -89,8 +90,8 @@ def export(
 
     ``scope`` says which projects these are (``{"kind": "filter", "query": {...}}`` or
     ``{"kind": "all"}``) and is recorded in the metadata. ``zones`` and ``outline`` become extra
-    GeoPackage / File Geodatabase layers, and so do the places the projects refer to (once
-    each, layer ``places``). ``geometry`` is "own" (a project placed by reference has null
+    GeoPackage / File Geodatabase layers; the places the projects refer to are layers of their
+    own there and in the Shapefile zip (once each, ``places_<family>``). ``geometry`` is "own" (a project placed by reference has null
     geometry and its place's id and name) or "representative" (the place's point instead).
     Deleted records are never exported.
     """
@@ -109,7 +110,7 @@ def export(
     if scope.get("kind") not in ("filter", "all"):
         raise InvalidValue("导出范围应为“当前筛选”（filter）或“全部项目”（all）。", field="scope")
     records, geometries = catalog_records(gdf, geometry)
-    places = referenced_places(records) if fmt in WITH_BOUNDARIES else None
+    places = referenced_places(records) if fmt in WITH_PLACES else None
     drawn = [g for g in geometries if g is not None]
     bbox = tuple(float(v) for v in shapely.total_bounds(drawn)) if drawn else None
     geometries = list(to_output_crs(geometries, crs))

@@ -143,6 +143,10 @@ FORMATS: dict[str, Format] = {
 #: Formats that carry the zones and the district outline as extra layers.
 WITH_BOUNDARIES = ("gpkg", "gdb")
 
+#: Formats that carry the places the projects refer to as layers of their own (each place once,
+#: joined by ``place_id``): the Shapefile zip as ``places_<family>.shp``.
+WITH_PLACES = (*WITH_BOUNDARIES, "shp")
+
 
 #: Geometry type -> family; one layer / file per family.
 FAMILIES: dict[str, str] = {

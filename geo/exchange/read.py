@@ -351,10 +351,11 @@ def _read_zip(data: bytes, encoding: str | None):
             return frame, used, declared or said, "csv"
         raise BadFile("压缩包里没有 Shapefile（.shp + .dbf）或 CSV 文件。")
     frames, crss, used = [], [], "UTF-8"
+    chosen = _project_stems(stems | tables)
     with tempfile.TemporaryDirectory() as tmp:
         for name, content in files.items():
             (Path(tmp) / name).write_bytes(content)
-        for stem in sorted(stems | tables):
+        for stem in chosen:
             missing = [e for e in (".dbf", ".shx") if stem in stems and f"{stem}{e}" not in files]
             if missing:
                 raise BadFile(f"Shapefile {stem}.shp 缺少 {'、'.join(missing)} 文件。")
@@ -372,6 +373,14 @@ def _read_zip(data: bytes, encoding: str | None):
     if RELATED_TABLE in files:
         frame = _join_related(frame, files[RELATED_TABLE])
     return frame, used, declared or (crss[0] if crss else None), "shp"
+
+
+def _project_stems(stems: set[str]) -> list[str]:
+    """The Shapefiles of a zip that hold projects: this app's ``projects_*`` where there are
+    any (its ``places_*`` are the places they refer to, never rows to import), else every one
+    (a zip made elsewhere)."""
+    ours = sorted(s for s in stems if s.startswith("projects_"))
+    return ours or sorted(stems)
 
 
 def _read_gdb(files: dict[str, bytes]) -> gpd.GeoDataFrame:

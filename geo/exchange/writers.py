@@ -313,9 +313,13 @@ def _truncate_bytes(text: str, limit: int) -> str:
     return data[:limit].decode("utf-8", errors="ignore")
 
 
-def _write_shp(records, geometries, crs, meta, notes, split, **_) -> tuple[bytes, str]:
+def _write_shp(
+    records, geometries, crs, meta, notes, split, *, places=None, **_
+) -> tuple[bytes, str]:
     """One Shapefile per geometry family; list fields and over-long texts in full go to the
-    related table ``RELATED_TABLE`` (joined on id), so no JSON is ever cut in the ``.dbf``."""
+    related table ``RELATED_TABLE`` (joined on id), so no JSON is ever cut in the ``.dbf``.
+    The places the projects refer to are ``places_<family>.shp``, each place once (a project
+    placed by a place has its ``place_id`` and no copy of the place's shape)."""
     files: dict[str, bytes] = {}
     too_long: set[str] = set()  # text fields with a value cut at 254 bytes in the .dbf
     scalars = [f for f in EXPORT_FIELDS if f not in LIST_FIELDS]
@@ -341,6 +345,8 @@ def _write_shp(records, geometries, crs, meta, notes, split, **_) -> tuple[bytes
                 encoding="UTF-8",
                 promote_to_multi=fam != UNPLACED and _mixed_multi(geoms),
             )
+        if places is not None:
+            _write_shp_places(places, crs, Path(tmp))
         for part in sorted(Path(tmp).iterdir()):
             files[part.name] = part.read_bytes()
     iso = iso_metadata(meta, meta.get("bbox_wgs84"))
@@ -365,6 +371,30 @@ def _write_shp(records, geometries, crs, meta, notes, split, **_) -> tuple[bytes
     files["fields.csv"] = _fields_table()
     files["metadata.json"] = meta_json(meta, notes)
     return zip_files(files), ".zip"
+
+
+def _write_shp_places(places: gpd.GeoDataFrame, crs: str, folder: Path) -> None:
+    """``places_<family>.shp`` in ``folder``: the places of :func:`referenced_places` in the
+    output CRS, field names cut as the projects' (``precision_zh`` → ``prec_zh``)."""
+    places = places.to_crs(WGS84) if places.crs is not None else places
+    epsg = CRSS[crs].epsg
+    for fam in _DRAWN:
+        part = places[[family(g) == fam for g in places.geometry]]
+        if part.empty:
+            continue
+        geoms = to_output_crs(part.geometry, crs)
+        frame = gpd.GeoDataFrame(
+            pd.DataFrame(part.drop(columns=part.geometry.name)).rename(columns=SHAPEFILE_FIELDS),
+            geometry=list(geoms),
+            crs=None if epsg is None else epsg,
+        )
+        _gdal_write(
+            frame,
+            folder / f"places_{fam}.shp",
+            driver="ESRI Shapefile",
+            encoding="UTF-8",
+            promote_to_multi=_mixed_multi(frame.geometry),
+        )
 
 
 def _fields_table() -> bytes:

@@ -144,7 +144,9 @@ def datasets(path: Path, fmt: str) -> list[tuple[str, str | None]]:
         return [
             (f"/vsizip/{path}/{n}", None)
             for n in names
-            if n.endswith(".shp") or n == "projects_unplaced.dbf"
+            if n.startswith("projects_")
+            and (n.endswith(".shp") or n.endswith(".dbf"))
+            and not (n.endswith(".dbf") and n[:-4] + ".shp" in names)
         ]
     if fmt in ("xlsx", "dxf"):
         return [(str(path), "项目" if fmt == "xlsx" else None)]
@@ -914,6 +916,53 @@ def test_projects_placed_by_reference_keep_null_geometry_and_name_their_place(tm
         if layer in {str(n) for n, _ in pyogrio.list_layers(path)}:
             projects = pyogrio.read_dataframe(path, layer=layer)
             assert not set(projects["id"]) & {f["properties"]["id"] for f in referenced}
+
+
+@pytest.mark.parametrize("crs", ["EPSG:4544", "EPSG:4326"])
+def test_shapefile_zip_carries_each_place_once_as_its_own_layer(tmp_path, crs):
+    """A Shapefile user could not draw the 475 projects placed by a place: the zip gave their
+    place_id but no place (the GeoPackage has the places_ layers). Now places_<family>.shp,
+    read with GDAL: each place once, its Chinese name, .prj and UTF-8 .cpg, in the export's CRS;
+    no project layer holds a place's shape, and the import still reads projects only."""
+    gdal_cli()
+    frame, referenced = _real_catalog()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ex.ExportWarning)
+        result = ex.export(frame, "shp", crs, scope={"kind": "all"})
+    path = write(tmp_path, result)
+    names = zipfile.ZipFile(path).namelist()
+    layers = sorted(n[:-4] for n in names if n.startswith("places_") and n.endswith(".shp"))
+    assert layers, names
+    from geo.places import place_name
+
+    found = []
+    for layer in layers:
+        for part in (".prj", ".cpg", ".dbf", ".shx"):
+            assert f"{layer}{part}" in names, (layer, part)
+        assert zipfile.ZipFile(path).read(f"{layer}.cpg").strip() == b"UTF-8"
+        done = subprocess.run(
+            ["ogrinfo", "-ro", "-so", "-al", f"/vsizip/{path}/{layer}.shp"],
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0 and "Warning" not in done.stdout + done.stderr, done.stderr
+        assert CRS.from_user_input(crs).name in done.stdout, done.stdout[:400]
+        places = pyogrio.read_dataframe(f"/vsizip/{path}/{layer}.shp")
+        assert len(places.columns) and all(len(c) <= 10 for c in places.columns)
+        for pid, name in zip(places["place_id"], places["name"], strict=True):
+            assert name == place_name(pid), (pid, name)
+        found += list(places["place_id"])
+    assert sorted(found) == sorted({f["properties"]["place_id"] for f in referenced})
+    unplaced = pyogrio.read_dataframe(f"/vsizip/{path}/projects_unplaced.dbf")
+    assert set(unplaced["place_id"].dropna()) == set(found)
+    by_place = {f["properties"]["id"] for f in referenced}
+    for n in names:
+        if n.startswith("projects_") and n.endswith(".shp"):
+            drawn = pyogrio.read_dataframe(f"/vsizip/{path}/{n}")
+            assert not set(drawn["id"]) & by_place, n
+    upload = ex.read_upload(result.data, result.filename)
+    live = frame[~frame["deleted"].fillna(False).astype(bool)]
+    assert sorted(upload.frame["id"]) == sorted(live["id"])
 
 
 def test_representative_points_are_marked_as_the_places(tmp_path):
