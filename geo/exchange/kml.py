@@ -16,8 +16,14 @@ from xml.etree import ElementTree as ET
 
 import shapely
 
-from geo.exchange.formats import DEGREE_DECIMALS, EXPORT_FIELDS, FAMILY_LABELS, LABEL_FIELDS
-from geo.exchange.records import groups
+from geo.exchange.formats import (
+    DEGREE_DECIMALS,
+    EXPORT_FIELDS,
+    FAMILY_LABELS,
+    LABEL_FIELDS,
+    UNPLACED,
+)
+from geo.exchange.records import groups, unplaced_label
 from projects import vocab
 
 KML_NS = "http://www.opengis.net/kml/2.2"
@@ -197,7 +203,11 @@ def write_kml(
     for fam, idx in groups(geometries).items():
         folder = ET.SubElement(doc, "Folder")
         ET.SubElement(folder, "name").text = f"projects_{fam}"
-        ET.SubElement(folder, "description").text = f"沙坪坝区项目（{FAMILY_LABELS[fam]}）"
+        ET.SubElement(folder, "description").text = (
+            unplaced_label([records[i] for i in idx])
+            if fam == UNPLACED
+            else f"沙坪坝区项目（{FAMILY_LABELS[fam]}）"
+        )
         for i in idx:
             r = records[i]
             mark = ET.SubElement(folder, "Placemark")

@@ -24,6 +24,17 @@ STATUS_NOTE = (
 )
 
 
+#: Where the projects without a geometry of their own are, and the places they refer to.
+UNPLACED_NOTE = (
+    "没有自身几何的项目保留属性、不带几何（GeoPackage 与 File Geodatabase 中为 projects_unplaced "
+    "表，Shapefile 中为 projects_unplaced.dbf）。其中按地名定位的项目（只知所在的片区、园区、镇街"
+    "或在区内）附“所在地名编号”和“所在地名”，地名本身每个只画一次，在 places_point、places_line、"
+    "places_polygon 图层（Shapefile 中为同名 .shp），按所在地名编号关联；其余是没有位置的项目。"
+    "导出时勾选“按地名定位的项目画在所在地名的代表点上”，则这些项目画在地名的代表点上，"
+    "“几何来源说明”注明。"
+)
+
+
 #: How fields are named in each kind of file (the same wording wherever it is said).
 FIELD_NAMES_NOTE = (
     "CSV 与 Excel（项目表）以中文字段名为表头，是/否 写作中文；GeoPackage、File Geodatabase、"
@@ -67,8 +78,7 @@ def metadata(
         },
         "catalog_version": catalog_version,
         "source_documents": documents,
-        "unplaced": "没有位置的项目保留属性、不带几何（GeoPackage 中为 projects_unplaced 表，"
-        "Shapefile 中为 projects_unplaced.dbf）。",
+        "unplaced": UNPLACED_NOTE,
         "fields": {f: label for f, (_, _, label) in EXPORT_FIELDS.items()},
         "field_names": FIELD_NAMES_NOTE,
         "code_labels": {**vocab.CODE_LABELS, "geometry_source": GEOMETRY_SOURCES},

@@ -52,6 +52,7 @@ from geo.exchange.records import (
     groups,
     rfc7946_geometry,
     to_output_crs,
+    unplaced_label,
     zip_files,
 )
 from geo.exchange.tables import write_xlsx, yes_no
@@ -243,7 +244,7 @@ def _write_layers(
         frame = _frame([flat_record(records[i]) for i in idx], geoms, crs)
         label = f"沙坪坝区项目（{FAMILY_LABELS[fam]}）"
         if fam == UNPLACED:
-            write(frame, "projects_unplaced", label + "：没有位置的项目，只有属性")
+            write(frame, "projects_unplaced", unplaced_label([records[i] for i in idx]))
         else:
             write(frame, f"projects_{fam}", label, promote_to_multi=_mixed_multi(geoms))
     extras = [("zones", zones, "东中西片区"), ("outline", outline, "区界")]

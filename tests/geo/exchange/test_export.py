@@ -822,7 +822,8 @@ def test_xlsx_has_projects_history_and_sources_sheets_in_chinese(catalog, tmp_pa
 #: Latin words a person may read in a file's notes: codes, units, formats, brands.
 _ALLOWED_LATIN = {"EPSG", "WGS", "CGCS", "GCJ", "GPS", "OpenStreetMap", "WKT", "sha", "prj"}
 _ALLOWED_LATIN |= {"GeoPackage", "Shapefile", "projects_unplaced", "dbf", "status", "progress"}
-_ALLOWED_LATIN |= {"status_history"}
+_ALLOWED_LATIN |= {"status_history", "File", "Geodatabase", "shp"}
+_ALLOWED_LATIN |= {"places_point", "places_line", "places_polygon"}
 
 
 def _latin(text: str) -> set[str]:
@@ -990,6 +991,43 @@ def test_representative_points_are_marked_as_the_places(tmp_path):
     (note,) = [w for w in result.warnings if "代表点" in w]
     assert not re.findall("[A-Za-z]{2,}", note), note
     assert "“几何来源说明”" in note and "“定位精度”" in note
+
+
+@pytest.mark.parametrize("geometry", ["own", "representative"])
+def test_the_table_without_geometry_says_it_holds_the_projects_placed_by_a_place(
+    tmp_path, geometry
+):
+    """QGIS (ogrinfo) showed projects_unplaced as 「没有位置的项目」 though 475 of its 538 rows
+    are placed by a place (place_name filled); the KML folder said 未定位 alike."""
+    gdal_cli()
+    frame, _ = _real_catalog()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ex.ExportWarning)
+        gpkg = ex.export(frame, "gpkg", "EPSG:4544", scope={"kind": "all"}, geometry=geometry)
+        kml = ex.export(frame, "kml", "EPSG:4326", scope={"kind": "all"}, geometry=geometry)
+    path = write(tmp_path, gpkg)
+    done = subprocess.run(
+        ["ogrinfo", "-ro", "-so", str(path), "projects_unplaced"], capture_output=True, text=True
+    )
+    (said,) = [ln.split("=", 1)[1] for ln in done.stdout.splitlines() if "DESCRIPTION=" in ln]
+    table = pyogrio.read_dataframe(path, layer="projects_unplaced")
+    placed = int(table["place_id"].notna().sum())
+    root = ET.fromstring(kml.data)
+    k = f"{{{ex.KML_NS}}}"
+    (folder,) = [
+        f.findtext(f"{k}description")
+        for f in root.iter(f"{k}Folder")
+        if f.findtext(f"{k}name") == "projects_unplaced"
+    ]
+    for text in (said, folder):
+        if geometry == "own":
+            assert placed > 0 and "按地名定位的项目" in text and "places_" in text, text
+        else:
+            assert placed == 0 and "没有位置的项目" in text and "按地名定位" not in text, text
+    meta = json.loads(
+        pyogrio.read_info(path, layer="projects_unplaced")["dataset_metadata"]["export"]
+    )
+    assert "按地名定位的项目" in meta["unplaced"] and "places_polygon" in meta["unplaced"]
 
 
 @pytest.mark.parametrize("geometry", ["own", "representative"])
