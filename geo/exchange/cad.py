@@ -4,7 +4,9 @@ CAD drawings at 规划院 are in CGCS2000 Gauss–Krüger metres, so only EPSG:4
 Points are POINT entities (drawn as a circled cross, 20 m), lines open polylines, polygons one
 closed polyline per ring. Each project's name is a TEXT on the layer 项目名称; every entity
 carries the project id and name as XDATA (application ``SHAPINGBA``). Projects without a
-position have nothing to draw and are left out (the note says how many).
+position have nothing to draw and are left out (the note says how many). Projects drawn on their
+place's representative point (on request) go on layers of their own, ``项目_<status>_地名代表点``
+and ``项目名称_地名代表点``, so they are never taken for positions.
 """
 
 from __future__ import annotations
@@ -27,9 +29,16 @@ APPID = "SHAPINGBA"
 TEXT_HEIGHT, POINT_SIZE = 25.0, 20.0
 
 
-def status_layer(status: str | None) -> str:
-    """The layer a project is drawn on: 项目_<status>."""
-    return f"项目_{status if status in vocab.ALL_STATUSES else vocab.UNKNOWN_STATUS}"
+#: Suffix of the layers of projects drawn on their place's representative point (drawn only on
+#: request): a CAD user turns them off, or tells them from projects' own positions.
+BORROWED = "_地名代表点"
+
+
+def status_layer(status: str | None, borrowed: bool = False) -> str:
+    """The layer a project is drawn on: 项目_<status>, or 项目_<status>_地名代表点 where the
+    point is its place's, not the project's."""
+    status = status if status in vocab.ALL_STATUSES else vocab.UNKNOWN_STATUS
+    return f"项目_{status}{BORROWED if borrowed else ''}"
 
 
 def _rgb(hex_rgb: str) -> tuple[int, int, int]:
@@ -78,12 +87,22 @@ def write_dxf(records, geometries, crs, meta, notes, split, **_) -> tuple[bytes,
     doc.header["$PDSIZE"] = POINT_SIZE
     doc.appids.add(APPID)
     doc.styles.add("项目注记", font="simsun.ttc")  # 宋体, which Chinese CAD systems have
+    borrowing = any(r.get("geometry_source") == "place_point" for r in records)
     for status, colour in vocab.STATUS_COLOURS.items():
         layer = doc.layers.add(status_layer(status), color=_nearest_aci(_rgb(colour)))
         layer.description = f"状态为“{status}”的项目"
+        if borrowing:
+            layer = doc.layers.add(status_layer(status, True), color=_nearest_aci(_rgb(colour)))
+            layer.description = (
+                f"状态为“{status}”、按地名定位的项目：画在所在地名的代表点上，不是项目自身的位置"
+            )
     doc.layers.add(LABEL_LAYER, color=colors.BLACK).description = "项目名称注记"
+    if borrowing:
+        doc.layers.add(
+            LABEL_LAYER + BORROWED, color=colors.BLACK
+        ).description = "按地名定位的项目的名称注记（在所在地名的代表点上）"
     msp = doc.modelspace()
-    unplaced = by_place = 0
+    unplaced = by_place = drawn_by_place = 0
     for record, geom in zip(records, geometries, strict=True):
         if geom is None:
             if record.get("place_id"):
@@ -91,14 +110,19 @@ def write_dxf(records, geometries, crs, meta, notes, split, **_) -> tuple[bytes,
             else:
                 unplaced += 1
             continue
+        borrowed = record.get("geometry_source") == "place_point"
+        drawn_by_place += borrowed
         xdata = [(1000, record["id"] or ""), (1000, record["name"] or "")]
-        for entity in _draw(msp, geom, {"layer": status_layer(record["status"])}):
+        for entity in _draw(msp, geom, {"layer": status_layer(record["status"], borrowed)}):
             entity.set_xdata(APPID, xdata)
         anchor = shapely.point_on_surface(geom)
         text = msp.add_text(
             record["name"] or "",
             height=TEXT_HEIGHT,
-            dxfattribs={"layer": LABEL_LAYER, "style": "项目注记"},
+            dxfattribs={
+                "layer": LABEL_LAYER + (BORROWED if borrowed else ""),
+                "style": "项目注记",
+            },
         )
         text.set_placement(_xy(anchor.coords)[0])
         text.set_xdata(APPID, xdata)
@@ -111,6 +135,11 @@ def write_dxf(records, geometries, crs, meta, notes, split, **_) -> tuple[bytes,
     ]
     if by_place or unplaced:
         notes.append(f"DXF 只画项目自身的几何：{'和 '.join(x for x in left if x)}未写入。")
+    if drawn_by_place:
+        notes.append(
+            f"{drawn_by_place} 个按地名定位的项目在 DXF 中画在以“{BORROWED[1:]}”结尾的图层上"
+            "（名称注记在“项目名称_地名代表点”图层），可整层关闭。"
+        )
     stream = io.StringIO()
     doc.write(stream)
     # Characters GBK lacks become DXF's \U+XXXX escapes, as AutoCAD writes them.

@@ -1073,6 +1073,43 @@ def test_dxf_counts_projects_placed_by_a_place_apart_from_those_with_no_position
     assert "按地名定位" not in note and f"{unplaced} 个没有位置的项目" in note, note
 
 
+def test_dxf_draws_place_points_on_layers_of_their_own(tmp_path):
+    """With 「按地名定位的项目画在所在地名的代表点上」 the DXF drew 475 place points on the
+    same 项目_<status> layers as the projects' own positions, with nothing in the drawing to tell
+    them apart (203 names stacked on the district's point among real labels)."""
+    gdal_cli()
+    frame, referenced = _real_catalog()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ex.ExportWarning)
+        result = ex.export(
+            frame, "dxf", "EPSG:4544", scope={"kind": "all"}, geometry="representative"
+        )
+    path = write(tmp_path, result)
+    done = subprocess.run(
+        ["ogrinfo", "-ro", "-so", "-al", str(path)], capture_output=True, text=True
+    )
+    assert done.returncode == 0 and "Warning" not in done.stdout + done.stderr, done.stderr
+    drawing = pyogrio.read_dataframe(path)
+    texts = drawing[drawing["Text"].notna()]
+    shapes = drawing[drawing["Text"].isna()]
+    borrowed = shapes["Layer"].str.endswith("_地名代表点")
+    names = {f["properties"]["name"] for f in referenced}
+    assert int(borrowed.sum()) == len(referenced)
+    assert set(shapes.loc[borrowed, "Layer"]) <= {
+        f"项目_{s}_地名代表点" for s in vocab.ALL_STATUSES
+    }
+    assert (texts["Layer"] == "项目名称_地名代表点").sum() == len(referenced)
+    assert set(texts.loc[texts["Layer"] == "项目名称_地名代表点", "Text"]) == names
+    own = texts[texts["Layer"] == "项目名称"]
+    assert len(own) == int(frame.geometry.notna().sum()) and not set(own["Text"]) & names - set(
+        frame.loc[frame.geometry.notna(), "name"]
+    )
+    assert any("地名代表点" in w and "整层关闭" in w for w in result.warnings)
+    plain = ex.export(frame, "dxf", "EPSG:4544", scope={"kind": "all"})
+    layers = set(pyogrio.read_dataframe(write(tmp_path, plain))["Layer"])
+    assert not any(layer.endswith("_地名代表点") for layer in layers)
+
+
 VALIDATE_GPKG = Path("/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py")
 
 
