@@ -19,6 +19,7 @@ import shapely
 from geo.exchange.formats import (
     DEGREE_DECIMALS,
     EXPORT_FIELDS,
+    FAMILIES,
     FAMILY_LABELS,
     LABEL_FIELDS,
     UNPLACED,
@@ -178,10 +179,14 @@ def write_kml(
     meta: dict[str, Any],
     notes: list[str],
     split: bool,
+    *,
+    places: Any = None,
     **_: Any,
 ) -> tuple[bytes, str]:
     """One KML document (WGS84 lon/lat by definition); ``split`` is ignored: folders already
-    split. Element order follows the OGC KML 2.2 schema (a Document's styles before its Schema)."""
+    split. Element order follows the OGC KML 2.2 schema (a Document's styles before its Schema).
+    The places the projects refer to (:func:`geo.exchange.export.referenced_places`) are folders
+    ``places_<family>`` of their own, each place once, outlined in grey."""
     kml = ET.Element("kml", xmlns=KML_NS)
     doc = ET.SubElement(kml, "Document")
     ET.SubElement(doc, "name").text = "沙坪坝区项目"
@@ -195,6 +200,13 @@ def write_kml(
         ET.SubElement(line, "width").text = "3"
         ET.SubElement(ET.SubElement(style, "PolyStyle"), "color").text = _kml_colour(colour, "66")
         ET.SubElement(ET.SubElement(style, "BalloonStyle"), "text").text = balloon
+    if places is not None:
+        style = ET.SubElement(doc, "Style", id=PLACE_STYLE)
+        ET.SubElement(ET.SubElement(style, "IconStyle"), "color").text = _kml_colour(PLACE_COLOUR)
+        line = ET.SubElement(style, "LineStyle")
+        ET.SubElement(line, "color").text = _kml_colour(PLACE_COLOUR)
+        ET.SubElement(line, "width").text = "2"
+        ET.SubElement(ET.SubElement(style, "PolyStyle"), "fill").text = "0"
     fields = ET.SubElement(doc, "Schema", name=KML_SCHEMA, id=KML_SCHEMA)
     for f, (kind, _, label) in EXPORT_FIELDS.items():
         if f != "name":  # the Placemark's <name> is the label
@@ -228,8 +240,53 @@ def write_kml(
             if geometries[i] is not None:
                 geom = shapely.orient_polygons(geometries[i], exterior_cw=False)
                 _kml_geometry(mark, geom)
+    if places is not None:
+        _place_folders(doc, places)
     body = ET.tostring(kml, encoding="utf-8", xml_declaration=True)
     return body, ".kml"
+
+
+#: The style of the places' outlines and points: grey, unfilled, apart from the status colours.
+PLACE_STYLE, PLACE_COLOUR = "place", "#636363"
+
+#: What a place's Placemark carries (untyped Data, which Google Earth lists by its displayName).
+_PLACE_DATA = (
+    ("place_id", "所在地名编号"),
+    ("precision_zh", "定位精度说明"),
+    ("projects", "项目数"),
+    ("basis", "依据"),
+)
+
+
+def _place_folders(doc: ET.Element, places: Any) -> None:
+    """One folder per geometry family of the places, each place once (its name, id, precision
+    and how many of the file's projects refer to it)."""
+    for fam in ("point", "line", "polygon"):
+        rows = [
+            (row, geom)
+            for row, geom in zip(places.to_dict("records"), places.geometry, strict=True)
+            if geom is not None and FAMILIES[geom.geom_type] == fam
+        ]
+        if not rows:
+            continue
+        folder = ET.SubElement(doc, "Folder")
+        ET.SubElement(folder, "name").text = f"places_{fam}"
+        ET.SubElement(
+            folder, "description"
+        ).text = (
+            f"项目所在地名（{FAMILY_LABELS[fam]}；按地名定位的项目以 place_id 关联，每个地名一次）"
+        )
+        for row, geom in rows:
+            mark = ET.SubElement(folder, "Placemark")
+            ET.SubElement(mark, "name").text = str(row["name"])
+            ET.SubElement(mark, "styleUrl").text = f"#{PLACE_STYLE}"
+            data = ET.SubElement(mark, "ExtendedData")
+            for key, label in _PLACE_DATA:
+                if row.get(key) not in (None, ""):
+                    item = ET.SubElement(data, "Data", name=key)
+                    ET.SubElement(item, "displayName").text = label
+                    ET.SubElement(item, "value").text = str(row[key])
+            _kml_geometry(mark, shapely.orient_polygons(geom, exterior_cw=False))
 
 
 def write_kmz(*args: Any, **kwargs: Any) -> tuple[bytes, str]:

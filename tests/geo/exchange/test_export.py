@@ -687,7 +687,9 @@ def test_kml_is_much_smaller_than_per_placemark_html(tmp_path):
     # Attributes (all but coordinates) took about 4.0 MB per 1 000 projects with per-Placemark
     # HTML tables and JSON (measured on this catalog before the shared balloon): now about half
     # that (1.97 MB; 2.06 MB since each code carries its Chinese label, about 95 bytes a project).
-    attributes = len(re.sub(rb"<coordinates>.*?</coordinates>", b"", data, flags=re.S))
+    # The places (each once, in folders of their own) are no project's attributes.
+    projects = re.sub(rb"<Folder><name>places_.*?</Folder>", b"", data, flags=re.S)
+    attributes = len(re.sub(rb"<coordinates>.*?</coordinates>", b"", projects, flags=re.S))
     assert attributes / len(frame) * 1000 < 2.2e6, attributes
     assert len(ex.export(frame, "kmz", "EPSG:4326", scope={"kind": "all"}).data) < size / 4
 
@@ -822,7 +824,7 @@ def test_xlsx_has_projects_history_and_sources_sheets_in_chinese(catalog, tmp_pa
 #: Latin words a person may read in a file's notes: codes, units, formats, brands.
 _ALLOWED_LATIN = {"EPSG", "WGS", "CGCS", "GCJ", "GPS", "OpenStreetMap", "WKT", "sha", "prj"}
 _ALLOWED_LATIN |= {"GeoPackage", "Shapefile", "projects_unplaced", "dbf", "status", "progress"}
-_ALLOWED_LATIN |= {"status_history", "File", "Geodatabase", "shp"}
+_ALLOWED_LATIN |= {"status_history", "File", "Geodatabase", "shp", "KML"}
 _ALLOWED_LATIN |= {"places_point", "places_line", "places_polygon"}
 
 
@@ -964,6 +966,53 @@ def test_shapefile_zip_carries_each_place_once_as_its_own_layer(tmp_path, crs):
     upload = ex.read_upload(result.data, result.filename)
     live = frame[~frame["deleted"].fillna(False).astype(bool)]
     assert sorted(upload.frame["id"]) == sorted(live["id"])
+
+
+@pytest.mark.parametrize("fmt", ["kml", "kmz"])
+def test_kml_carries_each_place_once_in_folders_of_its_own(tmp_path, fmt):
+    """Google Earth and 奥维 showed 72 of the 610 projects and no place at all: the 475 placed
+    by a place were Placemarks without geometry. Now the places are folders places_<family>
+    (GDAL reads them as layers), each place once, valid OGC KML; no project Placemark holds a
+    place's shape."""
+    from lxml import etree
+
+    gdal_cli()
+    frame, referenced = _real_catalog()
+    result = ex.export(frame, fmt, "EPSG:4326", scope={"kind": "all"})
+    path = write(tmp_path, result)
+    data = result.data
+    source = str(path)
+    if fmt == "kmz":
+        data = zipfile.ZipFile(path).read("doc.kml")
+        source = f"/vsizip/{path}/doc.kml"
+    schema_ = kml_schema()
+    assert schema_.validate(etree.fromstring(data)), schema_.error_log
+    layers = [str(n) for n, _ in pyogrio.list_layers(source)]
+    places = [n for n in layers if n.startswith("places_")]
+    assert places, layers
+    from geo.places import place_name
+
+    found = []
+    for layer in places:
+        done = subprocess.run(
+            ["ogrinfo", "-ro", "-so", source, layer], capture_output=True, text=True
+        )
+        assert done.returncode == 0 and "Warning" not in done.stdout + done.stderr, done.stderr
+        read = pyogrio.read_dataframe(source, layer=layer)
+        assert read.geometry.notna().all()
+        for pid, name in zip(read["place_id"], read["Name"], strict=True):
+            assert name == place_name(pid), (pid, name)
+        found += list(read["place_id"])
+    assert sorted(found) == sorted({f["properties"]["place_id"] for f in referenced})
+    by_place = {f["properties"]["id"] for f in referenced}
+    drawn = pd.concat(
+        [
+            pyogrio.read_dataframe(source, layer=n)
+            for n in layers
+            if n.startswith("projects_") and n != "projects_unplaced"
+        ]
+    )
+    assert not set(drawn["id"]) & by_place
 
 
 def test_representative_points_are_marked_as_the_places(tmp_path):
