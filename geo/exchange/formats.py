@@ -144,8 +144,9 @@ FORMATS: dict[str, Format] = {
 WITH_BOUNDARIES = ("gpkg", "gdb")
 
 #: Formats that carry the places the projects refer to as layers of their own (each place once,
-#: joined by ``place_id``): the Shapefile zip as ``places_<family>.shp``, KML as folders.
-WITH_PLACES = (*WITH_BOUNDARIES, "shp", "kml", "kmz")
+#: joined by ``place_id``): the Shapefile zip as ``places_<family>.shp``, KML as folders, the
+#: split GeoJSON zip as ``places_<family>.geojson`` (a single GeoJSON holds projects only).
+WITH_PLACES = (*WITH_BOUNDARIES, "shp", "kml", "kmz", "geojson")
 
 
 #: Geometry type -> family; one layer / file per family.

@@ -29,7 +29,8 @@ UNPLACED_NOTE = (
     "没有自身几何的项目保留属性、不带几何（GeoPackage 与 File Geodatabase 中为 projects_unplaced "
     "表，Shapefile 中为 projects_unplaced.dbf）。其中按地名定位的项目（只知所在的片区、园区、镇街"
     "或在区内）附“所在地名编号”和“所在地名”，地名本身每个只画一次，在 places_point、places_line、"
-    "places_polygon 图层（Shapefile 中为同名 .shp，KML 中为同名文件夹），按所在地名编号关联；其余是没有位置的项目。"
+    "places_polygon 图层（Shapefile 中为同名 .shp，KML 中为同名文件夹，分几何类型的 GeoJSON "
+    "压缩包中为同名 .geojson），按所在地名编号关联；其余是没有位置的项目。"
     "导出时勾选“按地名定位的项目画在所在地名的代表点上”，则这些项目画在地名的代表点上，"
     "“几何来源说明”注明。"
 )

@@ -157,7 +157,9 @@ def _geojson_collection(
     return json.dumps(collection, ensure_ascii=False, allow_nan=False).encode("utf-8")
 
 
-def _write_geojson(records, geometries, crs, meta, notes, split, **_) -> tuple[bytes, str]:
+def _write_geojson(
+    records, geometries, crs, meta, notes, split, *, places=None, **_
+) -> tuple[bytes, str]:
     if crs == GCJ02:
         notes.append("GeoJSON 规定使用 WGS84；本文件坐标为 GCJ-02，仅供高德/腾讯等工具使用。")
     if not split:
@@ -169,9 +171,36 @@ def _write_geojson(records, geometries, crs, meta, notes, split, **_) -> tuple[b
         files[f"projects_{fam}.geojson"] = _geojson_collection(
             [records[i] for i in idx], [geometries[i] for i in idx], None
         )
+    if places is not None:  # one file set: the places the projects refer to, each once
+        files.update(_geojson_places(places, crs))
     files["metadata.json"] = meta_json(meta, notes)
     files["metadata.xml"] = iso_metadata(meta, meta.get("bbox_wgs84"))
     return zip_files(files), ".zip"
+
+
+def _geojson_places(places: gpd.GeoDataFrame, crs: str) -> dict[str, bytes]:
+    """``places_<family>.geojson`` for the split GeoJSON zip (feature id = ``place_id``)."""
+    places = places.to_crs(WGS84) if places.crs is not None else places
+    geoms = to_output_crs(places.geometry, crs)
+    rows = pd.DataFrame(places.drop(columns=places.geometry.name)).to_dict("records")
+    files = {}
+    for fam in _DRAWN:
+        features = [
+            {
+                "type": "Feature",
+                "id": row["place_id"],
+                "geometry": shapely.geometry.mapping(rfc7946_geometry(geom)),
+                "properties": row,
+            }
+            for row, geom in zip(rows, geoms, strict=True)
+            if family(geom) == fam
+        ]
+        if features:
+            collection = {"type": "FeatureCollection", "features": features}
+            files[f"places_{fam}.geojson"] = json.dumps(
+                collection, ensure_ascii=False, allow_nan=False
+            ).encode("utf-8")
+    return files
 
 
 def _frame(

@@ -824,7 +824,7 @@ def test_xlsx_has_projects_history_and_sources_sheets_in_chinese(catalog, tmp_pa
 #: Latin words a person may read in a file's notes: codes, units, formats, brands.
 _ALLOWED_LATIN = {"EPSG", "WGS", "CGCS", "GCJ", "GPS", "OpenStreetMap", "WKT", "sha", "prj"}
 _ALLOWED_LATIN |= {"GeoPackage", "Shapefile", "projects_unplaced", "dbf", "status", "progress"}
-_ALLOWED_LATIN |= {"status_history", "File", "Geodatabase", "shp", "KML"}
+_ALLOWED_LATIN |= {"status_history", "File", "Geodatabase", "shp", "KML", "GeoJSON", "geojson"}
 _ALLOWED_LATIN |= {"places_point", "places_line", "places_polygon"}
 
 
@@ -1013,6 +1013,32 @@ def test_kml_carries_each_place_once_in_folders_of_its_own(tmp_path, fmt):
         ]
     )
     assert not set(drawn["id"]) & by_place
+
+
+def test_split_geojson_zip_carries_each_place_once(tmp_path):
+    """The split GeoJSON zip (for ArcGIS's JSON To Features) gave place_id and no place: now
+    places_<family>.geojson beside the projects' files, read by GDAL, each place once."""
+    gdal_cli()
+    frame, referenced = _real_catalog()
+    result = ex.export(frame, "geojson", "EPSG:4326", scope={"kind": "all"}, split_by_type=True)
+    path = write(tmp_path, result)
+    names = zipfile.ZipFile(path).namelist()
+    files = [n for n in names if n.startswith("places_")]
+    assert files, names
+    from geo.places import place_name
+
+    found = []
+    for name in files:
+        source = f"/vsizip/{path}/{name}"
+        done = subprocess.run(
+            ["ogrinfo", "-ro", "-so", "-al", source], capture_output=True, text=True
+        )
+        assert done.returncode == 0 and "Warning" not in done.stdout + done.stderr, done.stderr
+        read = pyogrio.read_dataframe(source)
+        assert read.geometry.notna().all()
+        found += list(read["place_id"])
+        assert all(n == place_name(p) for p, n in zip(read["place_id"], read["name"], strict=True))
+    assert sorted(found) == sorted({f["properties"]["place_id"] for f in referenced})
 
 
 def test_representative_points_are_marked_as_the_places(tmp_path):
