@@ -1,6 +1,13 @@
 """The live OGC API – Features service (pygeoapi) over the catalog, the zones and the places."""
 
-from geo.service.config import DISTRICT_BBOX, PROVIDER, collections, config, write_config
+from geo.service.config import (
+    DISTRICT_BBOX,
+    PROVIDER,
+    collections,
+    config,
+    extent,
+    write_config,
+)
 from geo.service.provider import CatalogProvider
 
 __all__ = [
@@ -9,5 +16,6 @@ __all__ = [
     "CatalogProvider",
     "collections",
     "config",
+    "extent",
     "write_config",
 ]

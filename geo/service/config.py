@@ -14,6 +14,7 @@ would need GeoAlchemy2 and psycopg2 beside the psycopg 3 the store uses).
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import signal
 import sys
@@ -22,6 +23,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import psycopg
+import pyogrio
 import yaml
 
 from geo.service.provider import database_fields
@@ -33,8 +36,39 @@ from projects.store.postgis import PLACES_PATH, close_pools, is_url
 #: The provider class pygeoapi loads by its dotted path.
 PROVIDER = "geo.service.provider.CatalogProvider"
 
-#: Bounds of the district with a margin (WGS84), for the collections' spatial extent.
+#: Bounds of the district with a margin (WGS84): the least spatial extent a collection gives.
 DISTRICT_BBOX = [106.20, 29.45, 106.55, 29.80]
+
+
+def extent(source: Path | str, table: str) -> list[float]:
+    """A collection's spatial extent (WGS84): the bounds of its data when the service starts,
+    joined with :data:`DISTRICT_BBOX` and rounded outwards to 0.01°.
+
+    Why: GIS clients zoom to this box ("zoom to layer" in QGIS), and the projects and places
+    reach beyond the district (渝中区, 北碚区 …): a fixed district box left them outside. Later
+    edits may reach further; the box is advisory, and queries are not limited to it."""
+    bounds = None
+    try:
+        if is_url(str(source)):
+            with psycopg.connect(str(source), connect_timeout=10) as conn:
+                bounds = conn.execute(
+                    "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)"
+                    f" FROM (SELECT ST_Extent(geom) AS e FROM {table}) AS s"
+                ).fetchone()
+        else:
+            bounds = pyogrio.read_info(source, force_total_bounds=True)["total_bounds"]
+    except (OSError, pyogrio.errors.DataSourceError, psycopg.Error):
+        bounds = None  # the provider says what is wrong with the source when it is asked
+    box = list(DISTRICT_BBOX)
+    if bounds is not None and all(v is not None and math.isfinite(v) for v in bounds):
+        box = [min(box[0], bounds[0]), min(box[1], bounds[1])]
+        box += [max(DISTRICT_BBOX[2], bounds[2]), max(DISTRICT_BBOX[3], bounds[3])]
+    return [
+        math.floor(box[0] * 100) / 100,
+        math.floor(box[1] * 100) / 100,
+        math.ceil(box[2] * 100) / 100,
+        math.ceil(box[3] * 100) / 100,
+    ]
 
 
 def collections(catalog: Path | str) -> dict[str, Any]:
@@ -71,7 +105,7 @@ def collections(catalog: Path | str) -> dict[str, Any]:
     for key, (title, description, path, id_field, temporal) in table.items():
         extents: dict[str, Any] = {
             "spatial": {
-                "bbox": DISTRICT_BBOX,
+                "bbox": extent(path, key),
                 "crs": "http://www.opengis.net/def/crs/OGC/1.3/CRS84",
             }
         }

@@ -478,3 +478,40 @@ def test_the_queryables_follow_the_data_fields_come_and_go(stored, monkeypatch):
     assert back["start_year"] == "integer" and back["investment"] == "number"
     assert back == live_fields()
     assert whole.count(True) <= 1, whole  # the database's first read only
+
+
+def _holds(box: list[float], bounds) -> bool:
+    return (
+        box[0] <= bounds[0] and box[1] <= bounds[1] and box[2] >= bounds[2] and box[3] >= bounds[3]
+    )
+
+
+def test_each_collections_extent_holds_its_data_the_district_at_least():
+    """QGIS zooms a layer to the extent the service gives: the real catalog's projects reach
+    106.64°E (outside the district) and its places 106.76°E, beyond the district box once fixed."""
+    import pyogrio
+
+    catalog = ROOT / "data" / "projects.geojson"
+    given = {k: c["extents"]["spatial"]["bbox"] for k, c in api.collections(catalog).items()}
+    projects = pyogrio.read_info(catalog, force_total_bounds=True)["total_bounds"]
+    places = pyogrio.read_info(PLACES_PATH, force_total_bounds=True)["total_bounds"]
+    assert projects[2] > api.DISTRICT_BBOX[2] and places[2] > api.DISTRICT_BBOX[2]
+    assert _holds(given["projects"], projects) and _holds(given["places"], places)
+    assert given["zones"] == api.DISTRICT_BBOX  # the zones lie inside the district
+    for box in given.values():
+        assert _holds(box, api.DISTRICT_BBOX)
+
+
+def test_the_extent_comes_from_the_database_when_it_is_configured(postgres_db, monkeypatch):
+    real = json.loads((ROOT / "data" / "projects.geojson").read_text(encoding="utf-8"))
+    replace_all(postgres_db, real["features"], [])
+    write_places(postgres_db, json.loads(PLACES_PATH.read_text(encoding="utf-8"))["features"])
+    try:
+        monkeypatch.setenv(store.DATABASE_ENV, postgres_db)
+        given = {
+            k: c["extents"]["spatial"]["bbox"] for k, c in api.collections(postgres_db).items()
+        }
+        assert given["projects"][2] == 106.65 and given["places"][2] == 106.76
+    finally:
+        connect(postgres_db).execute("DELETE FROM places")
+    assert api.extent("postgresql://nobody@127.0.0.1:1/none", "projects") == api.DISTRICT_BBOX
