@@ -423,3 +423,75 @@ def test_a_zoomed_list_says_what_is_beyond_the_frame_and_why_the_rest_is_not_dra
     _, rows = _list_rows(pdf)
     assert [rows[i + 1][1] for i in range(len(district))] == places
     assert "当前地图范围" in _text(pdf)[0]
+
+
+def _font_names(pdf: bytes) -> set[str]:
+    """The names of the fonts a PDF's pages draw with (a subset's 「ABCDEF+」 tag dropped)."""
+    names = set()
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            names.add(str(font.get_object()["/BaseFont"]).lstrip("/").split("+")[-1])
+    return names
+
+
+def _postscript_name(path) -> str:
+    from fontTools.ttLib import TTFont
+
+    with TTFont(str(path), lazy=True) as font:
+        return font["name"].getDebugName(6)
+
+
+def test_prints_use_the_simplified_chinese_face_and_a_bold_one_for_bold(shown):
+    """Noto Sans CJK is a collection whose first face (the one matplotlib drew with) is the
+    Japanese one: the prints now embed its SC face, and the title, the legend's headings and
+    the shared spots' letters the SC face of the Bold collection (set bold, they were regular)."""
+    sheet = printmap.Sheet("A4", "landscape", "沙坪坝区 项目分布图", on=DAY)
+    names = _font_names(printmap.render_map(shown, load_outline(), load_zones(), sheet))
+    assert {"NotoSansCJKsc-Regular", "NotoSansCJKsc-Bold"} <= names, names
+    assert not any("jp" in name.lower() for name in names), names
+    listed = _font_names(printmap.render_list(shown, sheet, outline=load_outline()))
+    assert "NotoSansCJKsc-Regular" in listed and not any("jp" in n.lower() for n in listed)
+    regular, bold = printmap.cjk_font_path(), printmap.cjk_font_path("bold")
+    assert _postscript_name(regular) == "NotoSansCJKsc-Regular"
+    assert _postscript_name(bold) == "NotoSansCJKsc-Bold"
+
+
+def test_the_sc_face_is_copied_out_once(tmp_path, monkeypatch):
+    from geo.printmap import fonts
+
+    collection, _ = fonts._fc_match("Noto Sans CJK SC:lang=zh-cn")
+    monkeypatch.setenv(fonts.CACHE_ENV, str(tmp_path))
+    faces = fonts._faces(collection)
+    index = fonts._sc_face(faces, 0)
+    assert faces[index][0] == "Noto Sans CJK SC" and index != 0  # not the collection's first
+    own = fonts.standalone_face(collection, index)
+    assert own.parent == tmp_path and _postscript_name(own) == "NotoSansCJKsc-Regular"
+    written = own.stat().st_mtime_ns
+    assert fonts.standalone_face(collection, index) == own
+    assert own.stat().st_mtime_ns == written  # kept, not written again
+
+
+def test_without_a_chinese_font_the_error_says_so_in_chinese(monkeypatch):
+    from geo.printmap import fonts
+
+    monkeypatch.setattr(fonts, "_candidates", lambda weight: [])
+    fonts.cjk_font_path.cache_clear()
+    try:
+        with pytest.raises(printmap.NoChineseFont) as caught:
+            printmap.cjk_font_path()
+        assert "没有找到含中文字形的字体" in caught.value.message_zh
+        assert "fonts-noto-cjk" in caught.value.message_zh
+    finally:
+        fonts.cjk_font_path.cache_clear()
+
+
+def test_without_a_bold_face_bold_text_is_set_regular(monkeypatch):
+    from geo.printmap import fonts
+
+    real = fonts._candidates
+    monkeypatch.setattr(fonts, "_candidates", lambda weight: real("normal"))
+    fonts.cjk_font_path.cache_clear()
+    try:
+        assert printmap.cjk_font_path("bold") == printmap.cjk_font_path()
+    finally:
+        fonts.cjk_font_path.cache_clear()
