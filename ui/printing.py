@@ -3,22 +3,27 @@
 on the map of the same paper, orientation and 范围). Drawn on the server by :mod:`geo.printmap`, built only
 when asked for (a filter change costs nothing), and never offered once the view has changed.
 
-Which view: the map writes its centre and zoom into the page URL as it is panned (see
-:mod:`geo.mapview.view`), and pans report nothing to the server, so the URL the page was opened
-with is stale once the map has moved. A small page-side module (``st.components.v2``) reads the
-URL's view when 「生成…」 is pressed and hands it to the server with that press.
+Which view: what the map shows on the person's screen. Pans and zooms report nothing to the
+server, so the URL the page was opened with is stale once the map has moved; the map keeps its
+bounds on screen in the page (``__spBounds``, :mod:`geo.mapview.view`'s script) and its centre and
+zoom in the URL. A small page-side module (``st.components.v2``) reads both when 「生成…」 is
+pressed and hands them to the server with that press. The bounds are what prints (the frame holds
+them, widened along one side to the paper's shape); a centre and zoom alone (a link opened, the
+map not yet reported) are read as a screen of :data:`FALLBACK_PX`.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
+import shapely
 import streamlit as st
 
-from geo import mapview, printmap
+from geo import crs, mapview, printmap
 from projects import clock, filters
 from projects.errors import CatalogError
-from ui import catalog
+from ui import catalog, sidebar
 from ui.details import md_text
 
 K_BUILT = "print_built"
@@ -34,8 +39,10 @@ export default function ({ data, setStateValue }) {
     const now = window.__spPrintView;
     if (e.type === "keydown" && e.key !== "Enter" && e.key !== " ") { return; }
     if (!now || !e.target.closest || !e.target.closest(now.data.selector)) { return; }
+    // "lat,lng,zoom|west,south,east,north": the URL's view and the bounds the map shows.
     const view = new URLSearchParams(window.location.search).get(now.data.param) || "";
-    if (view !== now.data.known) { now.setStateValue("view", view); }
+    const seen = view + "|" + (window.__spBounds || "");
+    if (seen !== now.data.known) { now.setStateValue("view", seen); }
   };
   // Before the button's own click: the view arrives with (or just before) the press.
   document.addEventListener("pointerdown", grab, true);
@@ -51,48 +58,118 @@ LIST_CAPTION = (
 )
 
 
+#: The screen width, in pixels, a centre and zoom are read as when the map has not reported
+#: its bounds (a link opened, nothing pressed yet).
+FALLBACK_PX = 900
+
+
 @st.cache_data(max_entries=6, ttl=600, show_spinner="正在绘制地图……")
-def _build(request: tuple, _projects: Any, _view: Any) -> bytes:
-    """One file per request (shared between sessions); the frames are not hashed."""
+def _build(request: tuple, _projects: Any, _view: Any) -> tuple[bytes, tuple[float, ...]]:
+    """One file per request (shared between sessions), and the WGS84 bounds its map frames;
+    the frames are not hashed."""
     kind, paper, orientation, title, filters_text, _, _ = request
     sheet = printmap.Sheet(paper, orientation, title, filters_text, clock.today())
     outline, zones, _ = catalog.load_areas()
+    framed = printmap.frame_extent(_projects, outline, sheet, _view)
     if kind == "list":
-        return printmap.render_list(_projects, sheet, outline=outline, view=_view)
-    return printmap.render_map(_projects, outline, zones, sheet, fmt=kind, view=_view)
+        return printmap.render_list(_projects, sheet, outline=outline, view=_view), framed
+    return printmap.render_map(_projects, outline, zones, sheet, fmt=kind, view=_view), framed
 
 
-def current_view(linked: str | None) -> str | None:
-    """The map's view as the page last reported it (「生成…」 pressed after a pan), else the
-    view of the link the page was opened with. Draws the (invisible) module that reports it."""
-    known = st.session_state.get(K_VIEW, {}).get("view") or linked
+def current_view(linked: str | None) -> tuple[str | None, str | None]:
+    """(the map's view "lat,lng,zoom", the bounds it shows "west,south,east,north") as the page
+    last reported them (「生成…」 pressed), else the view of the link the page was opened with
+    and no bounds. Draws the (invisible) module that reports them."""
+    reported = st.session_state.get(K_VIEW, {}).get("view")
+    view, _, bounds = (reported or "").partition("|")
     data = {
         "param": mapview.VIEW_PARAM,
         "selector": f".st-key-{K_BUILD} button",
-        "known": known or "",
+        "known": reported or "",
     }
     _view_reader(key=K_VIEW, data=data, on_view_change=_ignore, height=0)
-    return known
+    return view or linked, bounds or None
 
 
 def _ignore() -> None:
     """The view is read where it is used (:func:`current_view`); nothing to do on its change."""
 
 
-def view_caption(parsed: tuple[float, float, int] | None) -> str:
-    """What 「当前地图范围」 prints, in words.
+def parse_bounds(text: str | None) -> tuple[float, float, float, float] | None:
+    """(west, south, east, north) from the map's report (Leaflet's ``toBBoxString``), or None
+    when it is not a box on the earth (a map not laid out yet reports one point).
 
-    >>> view_caption((29.62361, 106.36899, 14))
-    '按点击“生成”时地图显示的范围出图（最近读到：中心 29.62361, 106.36899，第 14 级）。'
-    >>> view_caption(None)
-    '按点击“生成”时地图显示的范围出图；地图未移动或缩放时为全区。'
+    >>> parse_bounds("106.4,29.55,106.45,29.6")
+    (106.4, 29.55, 106.45, 29.6)
+    >>> parse_bounds("106.4,29.55,106.4,29.55") is None
+    True
     """
+    try:
+        west, south, east, north = (float(v) for v in str(text or "").split(","))
+    except ValueError:
+        return None
+    if not all(math.isfinite(v) for v in (west, south, east, north)):
+        return None
+    if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+        return None
+    return west, south, east, north
+
+
+def print_extent(
+    view_text: str | None, bounds_text: str | None, gcj02: bool = False
+) -> tuple[shapely.Geometry | None, str | None]:
+    """The ground 「当前地图范围」 prints (a WGS84 box) and what it rests on: ``"screen"``, the
+    bounds the map showed; else ``"link"``, a centre and zoom read as a screen of
+    :data:`FALLBACK_PX`; else (None, None): nothing known, the district prints. ``gcj02``: the
+    map is drawn over 高德 (its coordinates are GCJ-02, the prints' are WGS84)."""
+    bounds = parse_bounds(bounds_text)
+    if bounds is not None:
+        west, south, east, north = bounds
+        if gcj02:
+            west, south = (float(v) for v in crs.gcj02_to_wgs84(west, south))
+            east, north = (float(v) for v in crs.gcj02_to_wgs84(east, north))
+        return shapely.box(west, south, east, north), "screen"
+    parsed = mapview.parse_view(view_text)
     if parsed is None:
-        return "按点击“生成”时地图显示的范围出图；地图未移动或缩放时为全区。"
+        return None, None
     lat, lng, zoom = parsed
-    return (
-        f"按点击“生成”时地图显示的范围出图（最近读到：中心 {lat:.5f}, {lng:.5f}，第 {zoom} 级）。"
-    )
+    if gcj02:
+        lng, lat = (float(v) for v in crs.gcj02_to_wgs84(lng, lat))
+    return printmap.view_box((lat, lng), zoom, FALLBACK_PX), "link"
+
+
+def _map_gcj02() -> bool:
+    """Whether the map is drawn over a GCJ-02 basemap (高德), as the sidebar's choice says."""
+    chosen = mapview.BASEMAPS.get(st.session_state.get(sidebar.K_BASEMAP) or "none")
+    return chosen is not None and chosen.datum == "GCJ02"
+
+
+def view_caption(
+    extent: shapely.Geometry | None, source: str | None, view_text: str | None = None
+) -> str:
+    """What 「当前地图范围」 prints, in words: the screen's bounds as last read, else what it is
+    worked out from until they are.
+
+    >>> view_caption(__import__("shapely").box(106.4, 29.55, 106.45, 29.6), "screen")[:50]
+    '按点击“生成”时屏幕上地图显示的范围出图（最近读到：东经 106.40000°–106.45000°'
+    >>> view_caption(None, None)
+    '按点击“生成”时屏幕上地图显示的范围出图；尚未读到时为全区。'
+    """
+    said = "按点击“生成”时屏幕上地图显示的范围出图"
+    if source == "screen" and extent is not None:
+        west, south, east, north = extent.bounds
+        return (
+            f"{said}（最近读到：东经 {west:.5f}°–{east:.5f}°，北纬 {south:.5f}°–{north:.5f}°）。"
+            "纸张与屏幕的长宽比不同时，图框在较宽的方向上比屏幕多出一些。"
+        )
+    parsed = mapview.parse_view(view_text)
+    if source == "link" and parsed is not None:
+        lat, lng, zoom = parsed
+        return (
+            f"{said}；尚未读到时，按链接中的中心 {lat:.5f}, {lng:.5f}、第 {zoom} 级，"
+            f"以约 {FALLBACK_PX} 像素宽的屏幕估算。"
+        )
+    return f"{said}；尚未读到时为全区。"
 
 
 def render(filtered: Any, query: filters.Query, view_text: str | None) -> None:
@@ -115,11 +192,10 @@ def render(filtered: Any, query: filters.Query, view_text: str | None) -> None:
     view_box = None
     # The list too: its 图上位置 column names each project's place on the map of this 范围.
     scope = st.radio("范围", list(SCOPES), format_func=SCOPES.get, key="pm_scope", horizontal=True)
-    parsed = mapview.parse_view(current_view(view_text))
+    view_text, bounds_text = current_view(view_text)
     if scope == "view":
-        st.caption(view_caption(parsed))
-        if parsed is not None:
-            view_box = printmap.view_box(parsed[:2], parsed[2])
+        view_box, source = print_extent(view_text, bounds_text, _map_gcj02())
+        st.caption(view_caption(view_box, source, view_text))
     if kind == "list":
         st.caption(LIST_CAPTION)
     try:
@@ -149,7 +225,7 @@ def render(filtered: Any, query: filters.Query, view_text: str | None) -> None:
             return
         slot.empty()  # the click is taken: the button goes while the file is drawn
         try:
-            built = (request, _build(request, filtered, view_box))
+            built = (request, *_build(request, filtered, view_box))
         except CatalogError as exc:
             st.error(md_text(exc.message_zh))
             return
@@ -165,6 +241,7 @@ def render(filtered: Any, query: filters.Query, view_text: str | None) -> None:
         on_click="ignore",
         width="stretch",
     )
+    st.caption(f"本次出图的{printmap.extent_words(built[2])}（WGS84）。")
 
 
 def download_name(kind: str, paper: str, orientation: str, day: Any) -> str:

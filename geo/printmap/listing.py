@@ -29,6 +29,7 @@ from matplotlib.font_manager import FontProperties  # noqa: E402
 
 from geo.printmap import crowds, fonts, placing  # noqa: E402
 from geo.printmap.paper import MM, ORIENTATIONS, Sheet  # noqa: E402
+from geo.printmap.words import extent_words  # noqa: E402
 from projects import vocab  # noqa: E402
 
 #: Columns: (header, width share).
@@ -125,9 +126,15 @@ def _lettered(place: str) -> bool:
     return place.isascii() and place.isalpha()
 
 
-def _summary(where: list[str], sheet: Sheet, view: shapely.Geometry | None) -> str:
+def _summary(
+    where: list[str],
+    sheet: Sheet,
+    view: shapely.Geometry | None,
+    extent: tuple[float, float, float, float] | None = None,
+) -> str:
     """What page 1 says under the filters: how many are drawn, beyond the frame and not drawn,
-    and what the 图上位置 column means.
+    and what the 图上位置 column means, on the map of which ground (``extent``: its frame's
+    WGS84 bounds, :attr:`placing.Plan.lonlat`).
 
     >>> _summary(["A", "A", "图中", "未画出（未定位）"], Sheet(orientation="portrait"), None)[:55]
     '共 4 个项目：图中画出 3 个（其中 2 个合画为 1 个带字母的圆圈），图框以外 0 个，未画出 1 个。'
@@ -143,6 +150,8 @@ def _summary(where: list[str], sheet: Sheet, view: shapely.Geometry | None) -> s
         f"（其中 {len(letters)} 个合画为 {len(set(letters))} 个带字母的圆圈）" if letters else ""
     )
     scope = "当前地图范围" if view is not None else "全区"
+    if extent is not None:
+        scope += "；" + extent_words(extent)
     side = ORIENTATIONS.get(sheet.orientation, sheet.orientation)
     return (
         f"共 {len(where)} 个项目：图中画出 {drawn} 个{shared}，图框以外 {outside} 个，"
@@ -171,7 +180,7 @@ def render_list(
     lines += _letter_lines(where, inner_mm / EM_MM - 1)
 
     today = sheet.on or date.today()
-    opening, head = _opening(sheet, today, where, view)
+    opening, head = _opening(sheet, today, where, view, laid.lonlat)
     bottom = height_mm - MARGIN_MM - FOOT_MM  # where the rows end, from the top
     first = int((bottom - head) / ROW_MM) - 1
     more = int((bottom - (MARGIN_MM + NEXT_HEAD_MM - ROW_MM)) / ROW_MM) - 1
@@ -231,7 +240,11 @@ class Word:
 
 
 def _opening(
-    sheet: Sheet, today: date, where: list[str], view: shapely.Geometry | None
+    sheet: Sheet,
+    today: date,
+    where: list[str],
+    view: shapely.Geometry | None,
+    extent: tuple[float, float, float, float] | None = None,
 ) -> tuple[list[Word], float]:
     """The first page's top: the title, the filters and date (a long filter wraps), the summary
     (:func:`_summary`); and where its header row stands below them, from the page's top."""
@@ -244,7 +257,7 @@ def _opening(
         words.append(Word(width_mm / 2, y, part, HEAD_PT, "center"))
         y += 3.8
     y += 2.5
-    for part in crowds.wrap(_summary(where, sheet, view), inner_em):
+    for part in crowds.wrap(_summary(where, sheet, view, extent), inner_em):
         words.append(Word(MARGIN_MM, y, part))
         y += 3.6
     return words, y + 4.0

@@ -34,7 +34,8 @@ class Sheet:
 
 def view_box(centre: tuple[float, float], zoom: int, width_px: int = 900) -> shapely.Geometry:
     """The ground a web map of ``width_px`` shows at ``centre`` (lat, lng) and ``zoom``, as a
-    WGS84 box (square), for printing "the current view"."""
+    WGS84 box (square): "the current view" when only a link's centre and zoom are known, not
+    the bounds the map shows on the screen (which the print takes when it has them)."""
     lat, lng = centre
     metres_per_px = 156_543.03392 * math.cos(math.radians(lat)) / 2**zoom
     half = width_px * metres_per_px / 2

@@ -25,6 +25,10 @@ from geo.printmap.paper import Sheet
 #: Drawing CRS: CGCS2000 3° Gauss–Krüger CM 105°E (the whole district lies west of 106.5°E).
 PLANE = "EPSG:4544"
 
+#: The margin around the district's outline on a sheet of the whole district (a view's frame
+#: is the view itself, widened to the frame's shape only).
+DISTRICT_PAD = 1.08
+
 #: The sheet's fixed parts, millimetres: margin, title block, foot notes, the legend's column
 #: beside a landscape map and its rows under a portrait one.
 MARGIN_MM, HEADER_MM, FOOTER_MM, LEGEND_MM, BAND_MM = 12, 26, 30, 62, 44
@@ -84,6 +88,11 @@ class Plan:
     index: list[str]
 
     @property
+    def lonlat(self) -> tuple[float, float, float, float]:
+        """The WGS84 (west, south, east, north) the frame shows (:func:`lonlat_bounds`)."""
+        return lonlat_bounds(self.ground)
+
+    @property
     def shared(self) -> list[list[int]]:
         """The groups of more than one project, in the order their letters run."""
         return shared(self.groups)
@@ -100,10 +109,12 @@ def plan(
     sheet: Sheet,
     view: shapely.Geometry | None = None,
 ) -> Plan:
-    """Lay out the sheet of ``projects`` (WGS84, with ``status_shown``) over ``view`` (WGS84),
-    else over the district's ``outline``: the map's box, the ground it shows, what it draws
-    and the groups sharing a spot. The index strip under the map takes room from the map, which
-    changes the ground and so the groups: they are found again on the final frame."""
+    """Lay out the sheet of ``projects`` (WGS84, with ``status_shown``) over ``view`` (WGS84:
+    the frame holds it exactly along one side, widened along the other to the frame's shape),
+    else over the district's ``outline`` with a margin: the map's box, the ground it shows,
+    what it draws and the groups sharing a spot. The index strip under the map takes room from
+    the map, which changes the ground and so the groups: they are found again on the final
+    frame."""
     width_mm, height_mm = sheet.size_mm()
     margin = MARGIN_MM / width_mm, MARGIN_MM / height_mm
     header, footer = HEADER_MM / height_mm, FOOTER_MM / height_mm
@@ -117,7 +128,7 @@ def plan(
     own = own_positions(projects) if len(projects) else np.zeros(0, dtype=bool)
     shown = projects[own].to_crs(PLANE) if len(projects) else projects
     basis = (
-        [gpd.GeoSeries([view], crs="EPSG:4326").to_crs(PLANE).iloc[0]]
+        [gpd.GeoSeries([_dense(view)], crs="EPSG:4326").to_crs(PLANE).iloc[0]]
         if view is not None
         else [plane_outline]
         if plane_outline is not None
@@ -134,7 +145,8 @@ def plan(
             1 - 2 * margin[1] - header - footer - band - index_mm / height_mm,
         ]
         aspect = (box[2] * width_mm) / (box[3] * height_mm)
-        ground = _extent([g for g in basis if g is not None] or [shapely.Point(0, 0)], aspect)
+        shapes = [g for g in basis if g is not None] or [shapely.Point(0, 0)]
+        ground = _extent(shapes, aspect, 1.0 if view is not None else DISTRICT_PAD)
         return box, ground
 
     def frame(index_mm: float, most: int | None) -> tuple:
@@ -171,6 +183,17 @@ def plan(
         groups=groups,
         index=index,
     )
+
+
+def frame_extent(
+    projects: gpd.GeoDataFrame,
+    outline: shapely.Geometry | None,
+    sheet: Sheet,
+    view: shapely.Geometry | None = None,
+) -> tuple[float, float, float, float]:
+    """The WGS84 (west, south, east, north) the sheet of these arguments (:func:`plan`'s)
+    frames, as it prints them: for the page to say what a built file shows."""
+    return plan(projects, outline, sheet, view).lonlat
 
 
 def places(projects: gpd.GeoDataFrame, laid: Plan) -> list[str]:
@@ -261,16 +284,36 @@ def _index_lines(
     return lines
 
 
+def _dense(shape: shapely.Geometry) -> shapely.Geometry:
+    """``shape`` with points every 1/16 of its width along its edges, so that it keeps its
+    curved sides in the plane (a box's parallels are not straight there)."""
+    x0, _, x1, _ = shape.bounds
+    return shapely.segmentize(shape, (x1 - x0) / 16) if x1 > x0 else shape
+
+
+def lonlat_bounds(ground: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    """The WGS84 (west, south, east, north) of a frame over ``ground`` (in :data:`PLANE`): what
+    the sheet says it shows. The frame's edges are not quite meridians and parallels (the
+    plane's north turns from true north east of 105°E), so this box holds the frame."""
+    frame = _dense(shapely.box(*ground))
+    return tuple(
+        float(v) for v in gpd.GeoSeries([frame], crs=PLANE).to_crs("EPSG:4326").total_bounds
+    )
+
+
 def nice_length(max_m: float) -> float:
     """The largest 1/2/5 × 10^n metres not above ``max_m`` (the scale bar's length)."""
     exp = 10 ** math.floor(math.log10(max_m))
     return max(step * exp for step in (1, 2, 5) if step * exp <= max_m)
 
 
-def _extent(shapes: list[shapely.Geometry], aspect: float) -> tuple[float, float, float, float]:
-    """Bounds around ``shapes`` widened to the map frame's aspect (width / height), 4 % margin."""
+def _extent(
+    shapes: list[shapely.Geometry], aspect: float, pad: float = 1.0
+) -> tuple[float, float, float, float]:
+    """Bounds around ``shapes`` widened to the map frame's aspect (width / height), each side
+    grown by ``pad`` (1.08: a 4 % margin)."""
     x0, y0, x1, y1 = shapely.total_bounds(shapes)
-    w, h = (x1 - x0) * 1.08 or 1000.0, (y1 - y0) * 1.08 or 1000.0
+    w, h = (x1 - x0) * pad or 1000.0, (y1 - y0) * pad or 1000.0
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
     if w / h < aspect:
         w = h * aspect

@@ -30,7 +30,7 @@ from geo.mapview import PRECISION_CODES, PRECISION_STYLES, ZONE_COLOURS  # noqa:
 from geo.printmap import crowds, placing  # noqa: E402
 from geo.printmap.fonts import cjk_font  # noqa: E402
 from geo.printmap.paper import MM, Sheet  # noqa: E402
-from geo.printmap.words import SOURCES, precision_note  # noqa: E402
+from geo.printmap.words import SOURCES, extent_words, precision_note  # noqa: E402
 from projects import vocab  # noqa: E402
 
 #: Words in a position's basis that mark its own line or shape as a sketch: a route drawn
@@ -191,7 +191,8 @@ def render_map(
     foot = [
         note,
         "数据来源：" + SOURCES,
-        f"坐标系：CGCS2000 / 3° 高斯-克吕格 105°E（EPSG:4544）。制图日期：{today.isoformat()}。"
+        f"坐标系：CGCS2000 / 3° 高斯-克吕格 105°E（EPSG:4544）；{extent_words(laid.lonlat)}"
+        f"（WGS84）。制图日期：{today.isoformat()}。"
         "本图为规划项目示意，不作为用地与权属依据。",
     ]
     for i, line in enumerate(foot):

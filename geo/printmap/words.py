@@ -49,3 +49,13 @@ def precision_note(drawn: int, listed: int, outside: int = 0) -> str:
         f"图中画出 {drawn} 个项目{beyond}，另有 {listed} 个只知所在片区或区内、或未定位，未画出"
         "（见项目清单「图上位置」列）。片区为示意范围，不是项目自身的用地。"
     )
+
+
+def extent_words(bounds: tuple[float, float, float, float]) -> str:
+    """A frame's WGS84 (west, south, east, north) in words, as the sheet and the list print it.
+
+    >>> extent_words((106.4, 29.55, 106.45123, 29.6))
+    '图框范围：东经 106.40000°–106.45123°，北纬 29.55000°–29.60000°'
+    """
+    west, south, east, north = bounds
+    return f"图框范围：东经 {west:.5f}°–{east:.5f}°，北纬 {south:.5f}°–{north:.5f}°"

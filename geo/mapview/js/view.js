@@ -50,4 +50,8 @@
     url.searchParams.set(KEY, top.__spView[1]);
     top.history.replaceState(top.history.state, "", url.toString());
   });
+  // The bounds on screen, for 「导出地图」's 当前地图范围 (ui/printing.py reads them on its press).
+  function seen() { top.__spBounds = map.getBounds().toBBoxString(); }
+  seen();
+  map.on("moveend resize", seen);
 })();

@@ -495,3 +495,24 @@ def test_without_a_bold_face_bold_text_is_set_regular(monkeypatch):
         assert printmap.cjk_font_path("bold") == printmap.cjk_font_path()
     finally:
         fonts.cjk_font_path.cache_clear()
+
+
+def test_a_view_prints_exactly_what_it_holds_along_one_side(shown):
+    """The frame of a view is the view widened to the map box's shape: along one side it is the
+    view (within the plane's slight turn from true north), along the other it holds it; the sheet
+    prints that frame in degrees. It had a 4 % margin all round, as the district's sheet has."""
+    view = shapely.box(106.44, 29.58, 106.46, 29.61)  # a tall view (a phone's)
+    sheet = printmap.Sheet("A4", "landscape", on=DAY)
+    laid = placing.plan(shown, load_outline(), sheet, view)
+    west, south, east, north = laid.lonlat
+    assert west < 106.44 and east > 106.46  # widened east and west
+    # the sheet's north is the plane's, 0.7° from true north here: 2 % of the height
+    near = 0.02 * (29.61 - 29.58)
+    assert south == pytest.approx(29.58, abs=near) and north == pytest.approx(29.61, abs=near)
+    assert south <= 29.58 and north >= 29.61
+    text = _text(printmap.render_map(shown, load_outline(), None, sheet, view=view))[0]
+    assert printmap.extent_words(laid.lonlat) in text.replace("\n", "")
+    # the district's sheet keeps its margin around the outline
+    x0, y0, x1, y1 = load_outline().bounds
+    whole = placing.plan(shown, load_outline(), sheet).lonlat
+    assert whole[1] < y0 - 0.01 and whole[3] > y1 + 0.01
