@@ -104,6 +104,8 @@ def place_new(rows: list[Proposal], catalog: list[dict[str, Any]] | None = None)
                 geo_method=p["geo_method"],
                 geo_basis=p["geo_basis"],
                 zone=p.get("zone"),
+                # a 跨区 placement's zones (东、中、西), which the saved record lists
+                zones=tuple(p.get("zones") or ()),
                 # what the zone rests on, as ``make catalog`` says it (none of its own for 区外)
                 zone_basis=p.get("zone_basis") or "",
             )
@@ -186,13 +188,29 @@ def table(rows: list[Proposal]) -> str:
         change = f"{r.old_status or '—'} → {r.status}"
         extra = ""
         if r.kind == NEW:
-            extra = f" [{r.sector}，{vocab.year_span(r.start_year, r.end_year) or '年份未注明'}，定位：{r.precision}]"
+            extra = (
+                f" [{r.sector}，{vocab.year_span(r.start_year, r.end_year) or '年份未注明'}，"
+                f"定位：{r.precision}，片区：{zone_text(r)}]"
+            )
         note = f"（{r.note}）" if r.note else ""
         out.append(
             f"{r.row:>3} {KIND_LABELS[r.kind]} {DECISION_LABELS[r.decision]} {r.name} ⇒ {target}"
             f" {change} 第{r.line}行「{r.cue}」{extra}{note}"
         )
     return "\n".join(out)
+
+
+def zone_text(row: Proposal) -> str:
+    """A proposed zone as staff check it: 「跨区（东、中、西）」, 「西」, or 未定 when the position
+    gives none.
+
+    >>> row = Proposal(1, NEW, "X", None, "", "规划", "", "", "", 1, None, "", "")
+    >>> zone_text(replace(row, zone="跨区", zones=("东", "中", "西"))), zone_text(row)
+    ('跨区（东、中、西）', '未定')
+    """
+    if row.zone == vocab.CROSS_ZONE and row.zones:
+        return f"{row.zone}（{'、'.join(row.zones)}）"
+    return row.zone or "未定"
 
 
 def _numbers(text: str | None) -> set[int]:

@@ -236,8 +236,12 @@ def readable_cites(text: Any) -> Any:
 #: A sector basis that names only the 专栏 whose theme gave the sector (「专栏14的主题」).
 _THEME_ONLY = re.compile(r"专栏(\d+)的主题")
 #: A sector basis that names the word of the project's name that gave the sector, with the
-#: theme of the 专栏 it stands in kept as evidence (「名称：剧院（所在专栏10的主题为城市更新）」).
-_BY_NAME = re.compile(r"名称：(?P<word>.+?)(?:（所在专栏(?P<box>\d+)的主题为(?P<theme>[^）]+)）)?")
+#: theme of the 专栏 it stands in kept as evidence (「名称：剧院（所在专栏10的主题为城市更新）」),
+#: or the line of a document taken in that names it (「名称：轨道（据文件 doc-…《方案》第 2 行）」).
+_BY_NAME = re.compile(
+    r"名称：(?P<word>.+?)(?:（所在专栏(?P<box>\d+)的主题为(?P<theme>[^）]+)）)?"
+    r"(?:（(?P<cite>据文件 [^）]+)）)?"
+)
 
 
 def sector_basis_text(record: pd.Series) -> str:
@@ -251,6 +255,9 @@ def sector_basis_text(record: pd.Series) -> str:
     >>> sector_basis_text(pd.Series({"sector": "文化旅游", "sources": [],
     ...     "sector_basis": "名称：剧院（所在专栏10的主题为城市更新）"}))
     '名称含“剧院”，按名称归为文化旅游（所在专栏10的主题为城市更新，未据此归类）'
+    >>> sector_basis_text(pd.Series({"sector": "交通", "sources": [],
+    ...     "sector_basis": "名称：轨道（据文件 doc-0123456789ab《方案》第 2 行）"}))
+    '名称含“轨道”，按名称归为交通（据文件 doc-0123456789ab《方案》第 2 行）'
     """
     basis = readable_cites(present(record.get("sector_basis"), "无"))
     named = _BY_NAME.fullmatch(basis) if isinstance(basis, str) else None
@@ -262,7 +269,7 @@ def sector_basis_text(record: pd.Series) -> str:
             out += f"（所在专栏{named['box']}的主题为{named['theme']}，未据此归类）"
         elif named["box"]:
             out += f"（与所在专栏{named['box']}的主题一致）"
-        return out
+        return out + (f"（{named['cite']}）" if named["cite"] else "")
     theme = _THEME_ONLY.fullmatch(basis) if isinstance(basis, str) else None
     sources = record.get("sources")
     if theme is None or not isinstance(sources, list):

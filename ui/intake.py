@@ -254,7 +254,9 @@ def _row(r: docs.Proposal, key: str, catalog: list[dict[str, Any]]) -> docs.Prop
                     + (f"（{r.geo_basis[:60]}）" if r.geo_basis else "")
                 )
             )
-            out = replace(out, name=name.strip() or r.name, sector=sector)
+            # a sector staff pick rests on their word (the store says 「人工录入」), not the line's
+            basis = r.sector_basis if sector == r.sector else None
+            out = replace(out, name=name.strip() or r.name, sector=sector, sector_basis=basis)
             if r.candidates:
                 new_label = "（作为新项目）"
                 labels = [new_label, *(f"{i} {n}" for i, n in r.candidates)]

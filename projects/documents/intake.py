@@ -223,7 +223,7 @@ def edits_for(intake: Intake, rows: list[Proposal]) -> list[store.Edit]:
                 "geo_method": row.geo_method,
                 "geo_basis": row.geo_basis,
                 # the store keeps no document sources for a staff-made record: say it here
-                "notes": f"由{cite(intake, row)}新增",
+                "notes": f"由{cite(intake, row)}新增" + _years_said(row),
             }
             out.append(
                 store.Edit(
@@ -233,9 +233,21 @@ def edits_for(intake: Intake, rows: list[Proposal]) -> list[store.Edit]:
                     intake.meta.date,
                     cite=cite(intake, row),
                     zone_basis=row.zone_basis,
+                    zones=row.zones if row.zone_basis is not None else None,
+                    sector_basis=row.sector_basis,
+                    years_basis=row.years_basis,
                 )
             )
     return out
+
+
+def _years_said(row: Proposal) -> str:
+    """Which line the years come from, for the notes: ``years_basis`` is a code (as the build
+    writes it), and a record staff add keeps no sources that would say the line."""
+    if row.years_basis is None or row.years_line is None or row.start_year is None:
+        return ""
+    label = vocab.YEARS_BASIS_LABELS.get(row.years_basis, row.years_basis)
+    return f"；年份据第 {row.years_line} 行（{label}）"
 
 
 def apply_intake(

@@ -33,9 +33,9 @@ from typing import Any
 
 from projects.clock import today
 from projects.documents.extract import Mention, extract_mentions
-from projects.documents.sector_rules import DISTRICT_WORDS, sector_for
+from projects.documents.sector_rules import DEFAULT_SECTOR, DISTRICT_WORDS, SECTOR_RULES
 from projects.documents.status import DEFAULT_BASIS, judge, part_of, plan_boundary, rank
-from projects.records.assemble import current_status
+from projects.records.assemble import YEARS_BASES, current_status
 from projects.records.merge_keys import base_key, merge_key
 from projects.vocab import OUTSIDE, SECTORS, UNKNOWN_STATUS
 
@@ -104,6 +104,14 @@ class Proposal:
     start_year: int | None = None
     end_year: int | None = None
     zone: str | None = None
+    #: The zones a 跨区 zone spans (东、中、西 as the placement found them), else (zone,) or ().
+    zones: tuple[str, ...] = ()
+    #: What the sector and the years rest on, in the words ``make catalog`` writes for a record
+    #: of the five documents: 「专栏1的主题」 or 「名称：中心」 with the document and line, and a
+    #: ``years_basis`` code (vocab.YEARS_BASIS_LABELS) read off the line ``years_line``.
+    sector_basis: str | None = None
+    years_basis: str | None = None
+    years_line: int | None = None
     #: What the zone rests on (the placement's 「几何：位置（片区级）落在西」; "" for none of its
     #: own, as 区外), filled in with the position; None: not placed.
     zone_basis: str | None = None
@@ -312,17 +320,21 @@ def _row(key, entries, lines, meta, index, by_id, reviewed: tuple[str, bool] | N
             decision=REJECT,
             **base,
         )
-    start, end = _window(entries, meta)
+    start, end, years_basis, years_line = _window(entries, meta)
+    sector, sector_basis = _sector(name, [e[0] for e in entries], m.doc, meta, m.line)
     return Proposal(
         kind=NEW,
         project_id=None,
         project_name="",
         old_status="",
-        sector=_sector(name, [e[0] for e in entries]),
+        sector=sector,
+        sector_basis=sector_basis,
         district=(district := _district(name)),
         zone=None if district == "沙坪坝区" else OUTSIDE,
         start_year=start,
         end_year=end,
+        years_basis=years_basis,
+        years_line=years_line,
         candidates=candidates,
         note=(
             "与已有项目名称相近（" + "、".join(n for _, n in candidates) + "），"
@@ -393,28 +405,52 @@ def _verb_around(name: str, known: str) -> bool:
     )
 
 
-def _window(entries, meta: DocumentMeta) -> tuple[int, int]:
-    """Years the document gives: a review speaks of last year, a plan of its period (到2027年)."""
+def _window(entries, meta: DocumentMeta) -> tuple[int, int, str, int]:
+    """(start, end, years_basis, line) the document gives: a review speaks of last year, a
+    plan of its period (到2027年). The basis is the build's code for the kind of year the end is
+    (``projects.records.assemble.years_of``), and the line the one it is read off.
+    """
     first, last = meta.period
     spans = []
     for m, part, _ in entries:
         if part == "review":
-            spans.append((meta.year - 1, meta.year - 1))
+            spans.append((meta.year - 1, meta.year - 1, "review", m.line))
         elif m.year and first <= m.year <= max(last, first + 15):
-            spans.append((first, m.year))
+            spans.append((first, m.year, "text", m.line))
         else:
-            spans.append((first, last))
-    return min(s for s, _ in spans), max(e for _, e in spans)
+            spans.append((first, last, "plan_year" if first == last else "period", m.line))
+    # the end, from the strongest kind of year that gives it (the earliest such line cited)
+    _, end, basis, line = max(spans, key=lambda s: (s[1], YEARS_BASES.index(s[2]), -s[3]))
+    return min(s[0] for s in spans), end, basis, line
 
 
-def _sector(name: str, mentions: list[Mention]) -> str:
-    """A 专栏 box whose title names a sector gives it; else the name rules of the build."""
+def where_said(doc: str, meta: DocumentMeta, line: int) -> str:
+    """A line of the new document as a basis cites it (named as
+    ``projects.documents.intake.cite`` names it: the kept id and the title).
+
+    >>> m = DocumentMeta("报告", "沙坪坝区人民政府", "2026-02-10", REPORT, (2026, 2026), 3)
+    >>> where_said("doc-0123456789ab.txt", m, 12)
+    '文件 doc-0123456789ab《报告》第 12 行'
+    """
+    return f"文件 {doc.removesuffix('.txt')}《{meta.title}》第 {line} 行"
+
+
+def _sector(
+    name: str, mentions: list[Mention], doc: str, meta: DocumentMeta, line: int
+) -> tuple[str, str]:
+    """(sector, sector_basis): a 专栏 box whose title names a sector gives it; else the name
+    rules of the build's running text. The basis says so as ``make catalog`` does (「专栏1的主题」,
+    「名称：中心」, 「默认（名称与专栏都未说明）」), citing the line of the box item, or the row's."""
     for m in mentions:
         if m.box is not None:
             for sector in SECTORS:
                 if sector in m.section.split("/")[0]:
-                    return sector
-    return sector_for(name, [])
+                    return sector, f"专栏{m.box}的主题（据{where_said(doc, meta, m.line)}）"
+    for pattern, sector in SECTOR_RULES:
+        found = re.search(pattern, name)
+        if found:
+            return sector, f"名称：{found.group(0)}（据{where_said(doc, meta, line)}）"
+    return DEFAULT_SECTOR, "默认（名称与专栏都未说明）"
 
 
 def _district(name: str) -> str:

@@ -64,6 +64,14 @@ class Edit:
     #: (``geo.intake.place_new``), or "" for none of its own (区外: its district says it, and
     #: the build leaves the basis empty). It stands instead of 「人工录入」; None: staff set it.
     zone_basis: str | None = None
+    #: The zones that zone spans, worked out by the caller (a 跨区 placement's 东、中、西): they
+    #: stand instead of the list :func:`zones_of` keeps, which has none for a new record.
+    zones: tuple[str, ...] | None = None
+    #: What a sector and years given in ``changes`` rest on when not the staff's word: the
+    #: words and ``years_basis`` code ``make catalog`` writes for them, read off a document's
+    #: line (``projects.documents.intake``). They stand instead of 「人工录入」 and ``manual``.
+    sector_basis: str | None = None
+    years_basis: str | None = None
 
 
 def _placement(
@@ -279,9 +287,15 @@ def edited(
     elif new and after["geometry"] is None and not props.get("geo_basis"):
         # created with no position: say so, and by whom (the details said 「未注明」)
         props["geo_basis"] = f"{editor.name} 于 {today} 新建，尚未定位"
-    props.update(_bases(feature["properties"], props, editor, today, action, new))
+    bases = _bases(feature["properties"], props, editor, today, action, new)
+    for name, given in (("sector_basis", edit.sector_basis), ("years_basis", edit.years_basis)):
+        if given is not None and name in bases:
+            bases[name] = given
+    props.update(bases)
     if props.get("zone") != feature["properties"].get("zone"):
         props["zones"] = zones_of(props.get("zone"), feature["properties"].get("zones"))
+        if edit.zones is not None:
+            props["zones"] = list(edit.zones)
         if edit.zone_basis is not None and props.get("zone") is not None:
             props["zone_basis"] = edit.zone_basis or None
     touched = set(edit.changes)
@@ -337,6 +351,45 @@ def check_reason(reason: object) -> None:
         raise InvalidValue(f"修改原因最多 {validate.MAX_TEXT} 个字符。", field="reason")
 
 
+#: The bases an edit may give, with how a person names them.
+_GIVEN_BASES = {"zone_basis": "片区依据", "sector_basis": "领域依据", "years_basis": "年份依据"}
+
+
+def _check_given(edit: Edit, pid: str) -> None:
+    """Refuse the bases and zones an edit gives when they cannot be stored as they are: text
+    of bounded length, a ``years_basis`` code of the vocabulary, and zones that agree with the
+    zone (one zone: itself; 跨区: two or more of 东、中、西; none otherwise)."""
+    for name, label in _GIVEN_BASES.items():
+        value = getattr(edit, name)
+        if value is not None and (not isinstance(value, str) or len(value) > validate.MAX_TEXT):
+            raise InvalidValue(
+                f"{label}最多 {validate.MAX_TEXT} 个字符。", project_id=pid, field=name
+            )
+    if edit.years_basis is not None and edit.years_basis not in vocab.YEARS_BASIS_LABELS:
+        raise InvalidValue(
+            f"年份依据应为 {'、'.join(vocab.YEARS_BASIS_LABELS)} 之一。",
+            project_id=pid,
+            field="years_basis",
+        )
+    if edit.zones is None:
+        return
+    zone, zones = edit.changes.get("zone"), edit.zones
+    if not isinstance(zones, (list, tuple)):
+        fits = False
+    elif zone in vocab.ZONES:
+        fits = list(zones) == [zone]
+    elif zone == vocab.CROSS_ZONE:
+        fits = len(set(zones)) == len(zones) >= 2 and set(zones) <= set(vocab.ZONES)
+    else:
+        fits = not zones
+    if not fits:
+        raise InvalidValue(
+            f"项目 {pid} 的片区「{zone or '未定'}」与所跨片区 {zones!r} 不符。",
+            project_id=pid,
+            field="zones",
+        )
+
+
 def plan_edits(
     edits: list[Edit], editor: users.Editor, reason: str, action: str, outline: Any
 ) -> Planner:
@@ -386,12 +439,7 @@ def plan_edits(
                     f"同一批修改中项目 {pid} 出现了两次。", project_id=pid, field="id"
                 )
             seen.add(pid)
-            if edit.zone_basis is not None and (
-                not isinstance(edit.zone_basis, str) or len(edit.zone_basis) > validate.MAX_TEXT
-            ):
-                raise InvalidValue(
-                    f"片区依据最多 {validate.MAX_TEXT} 个字符。", project_id=pid, field="zone_basis"
-                )
+            _check_given(edit, pid)
             after = edited(before, edit, editor, reason, outline, new, action)
             if edit.cite is not None and (
                 not isinstance(edit.cite, str) or len(edit.cite) > validate.MAX_TEXT

@@ -19,6 +19,7 @@ from geo.places.placement import place_records
 from geo.zones import position_zones
 from projects import documents as docs
 from projects import store
+from projects.documents.sector_rules import sector_with_basis
 from projects.errors import BadFile, CatalogError, InvalidValue, StaleVersion
 from projects.store import users
 from tests import report_2026 as report
@@ -276,6 +277,70 @@ def test_a_new_projects_zone_rests_on_its_position_and_follows_staff_placing_it(
     assert (saved["zone"], saved["zones"]) == ("东", ["东"])
     assert saved["zone_basis"].startswith("按人工标绘位置（wang 于 ")
     assert "zone_note" not in store.history(school["id"])[-1]
+
+
+def test_a_new_projects_sector_and_years_rest_on_the_documents_lines(built, catalog, wang):
+    """A project a document brings in says what its sector and years rest on, in the words
+    ``make catalog`` writes for a record of the five documents, citing the new document and
+    line; both said 「人工录入」 / ``manual`` as if staff had typed them."""
+    taken = intake.take_in(report.docx_bytes(), "r.docx")
+    rows = {r.name: r for r in taken.rows if r.kind == docs.NEW}
+    applied = intake.apply(taken, list(taken.rows), wang)
+    made = {p["name"]: p for p in (store.get(i)["properties"] for i in applied.created)}
+    lines = docs.kept_lines(taken.doc_id)
+    box = made["西永智能网联汽车测试基地"]  # listed in 专栏1 (新型基础设施重点项目)
+    line = rows["西永智能网联汽车测试基地"].line
+    assert "西永智能网联汽车测试基地" in lines[line - 1]
+    assert box["sector"] == "新型基础设施"
+    assert (
+        box["sector_basis"] == f"专栏1的主题（据文件 {taken.doc_id}《{report.TITLE}》第 {line} 行）"
+    )
+    text = made["歌乐山森林康养中心"]  # running text: no name rule, no box (the build's default)
+    assert text["sector_basis"] == sector_with_basis("歌乐山森林康养中心", [])[1]
+    for name, p in made.items():
+        # a report's plan part plans its own year: the build's plan_year, read off that line
+        assert (p["start_year"], p["end_year"], p["years_basis"]) == (2026, 2026, "plan_year")
+        assert p["notes"].endswith(f"；年份据第 {rows[name].line} 行（年度计划所定年份）")
+        assert not p["sector_basis"].startswith("人工录入"), name
+    # make catalog replays the history: the bases come back as applied
+    path = store.catalog_path()
+    applied_text = path.read_text(encoding="utf-8")
+    store.rebuild(copy.deepcopy(built[0]), path)
+    assert path.read_text(encoding="utf-8") == applied_text
+
+
+def test_a_cross_zone_placement_keeps_its_zones_and_a_year_the_text_gives(catalog, wang):
+    """A 跨区 placement's zones are saved with the project (the list was empty), and a name
+    rule and an end year 「到2027年」 say so as the build does, citing their lines."""
+    text = (
+        "沙坪坝区2026年重点项目实施方案\n"
+        "开工建设轨道交通1号线站点改造工程，完善配套设施。\n"
+        "到2027年建成歌乐山森林康养中心。\n"
+    )
+    meta = docs.DocumentMeta("方案", "沙坪坝区人民政府", "2026-03-01", docs.PLAN, (2026, 2028))
+    taken = intake.take_in(text.encode(), "方案.txt", meta)
+    rows = {r.name: r for r in taken.rows}
+    rail, spa = rows["轨道1号线站点改造工程"], rows["歌乐山森林康养中心"]
+    placed = place_records(
+        [{"id": "x", "name": rail.name, "aliases": [], "district": "沙坪坝区", "sources": []}]
+    )[0]["properties"]
+    assert (
+        (rail.zone, list(rail.zones)) == ("跨区", placed["zones"]) == ("跨区", ["东", "中", "西"])
+    )
+    assert "片区：跨区（东、中、西）" in intake.table([rail])
+    # refused: zones that do not agree with the zone (nothing saved)
+    with pytest.raises(InvalidValue, match="所跨片区"):
+        intake.apply(taken, [replace(rail, zones=("东",))], wang)
+    applied = intake.apply(taken, list(taken.rows), wang)
+    made = {p["name"]: p for p in (store.get(i)["properties"] for i in applied.created)}
+    saved = made[rail.name]
+    assert (saved["zone"], saved["zones"]) == ("跨区", ["东", "中", "西"])
+    assert saved["zone_basis"] == placed["zone_basis"] == "几何：位置（片区级）落在东、中、西"
+    word = sector_with_basis(rail.name, [])[1]  # 「名称：轨道」, as the build says it
+    assert saved["sector_basis"] == f"{word}（据文件 {taken.doc_id}《方案》第 2 行）"
+    assert (saved["start_year"], saved["end_year"], saved["years_basis"]) == (2026, 2028, "period")
+    assert (made[spa.name]["end_year"], made[spa.name]["years_basis"]) == (2027, "text")
+    assert made[spa.name]["notes"].endswith("；年份据第 3 行（文中写明的年份）")
 
 
 def test_a_new_name_at_a_site_of_known_projects_offers_them_and_can_become_an_update(catalog):

@@ -180,3 +180,23 @@ def test_a_document_taken_in_on_one_server_is_cited_on_another(database, monkeyp
     again = docs.take_in(data, "副本.docx")
     assert again.known["doc_id"] == doc_id
     assert connect(database).execute("SELECT count(*) FROM documents").fetchone()[0] == 1
+
+
+def test_a_new_projects_bases_cite_the_document_in_both_stores(where, data):
+    # what a new project's sector and years rest on is the document's line, said as the build
+    # says it, not 「人工录入」 / manual (the geography step is not run here: no zone yet)
+    wang = users.authenticate("wang", PASSWORD)
+    taken = docs.take_in(data, FILENAME)
+    rows = {r.name: r for r in taken.rows if r.kind == docs.NEW}
+    applied = docs.apply_intake(taken, list(taken.rows), wang)
+    made = {p["name"]: p for p in (store.get(i)["properties"] for i in applied.created)}
+    assert set(made) == set(report.NEW)
+    box = rows["西永智能网联汽车测试基地"]
+    cited = f"文件 {taken.doc_id}《{report.TITLE}》第 {box.line} 行"
+    assert made[box.name]["sector_basis"] == f"专栏1的主题（据{cited}）"
+    assert made["歌乐山森林康养中心"]["sector_basis"] == "默认（名称与专栏都未说明）"
+    for name, p in made.items():
+        assert p["years_basis"] == rows[name].years_basis == "plan_year"
+        assert f"年份据第 {rows[name].line} 行" in p["notes"]
+    entry = [e for e in store.history() if e["seq"] == applied.seq and e["id"] in applied.created]
+    assert len(entry) == 2 and all(e["changes"]["years_basis"][1] == "plan_year" for e in entry)

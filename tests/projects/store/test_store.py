@@ -883,3 +883,47 @@ def test_a_zone_the_caller_placed_says_its_basis_not_staffs(zoned, wang, outline
             [store.Edit(None, {"name": "坏", "sector": "交通", "zone": "西"}, zone_basis=["x"])],
             outline=outline,
         )
+
+
+def test_a_sector_years_and_zones_the_caller_read_off_a_document_are_kept(zoned, wang, outline):
+    # A project a document brings in (projects.documents.intake) says what its sector and
+    # years rest on, as the build does; they said 「人工录入」 and manual. A 跨区 placement's
+    # zones are kept (zones_of gives a new record none).
+    sector = "专栏1的主题（据文件 doc-0123456789ab《报告》第 13 行）"
+    made, typed = store.save_many(
+        wang,
+        [
+            store.Edit(
+                None,
+                {"name": "收录测试", "sector": "交通", "zone": "跨区", "start_year": 2026},
+                zone_basis="几何：位置（片区级）落在东、中、西",
+                zones=("东", "中", "西"),
+                sector_basis=sector,
+                years_basis="plan_year",
+            ),
+            store.Edit(None, {"name": "人工测试", "sector": "交通", "start_year": 2026}),
+        ],
+        outline=outline,
+    )
+    p = made["properties"]
+    assert (p["zone"], p["zones"]) == ("跨区", ["东", "中", "西"])
+    assert (p["sector_basis"], p["years_basis"]) == (sector, "plan_year")
+    assert typed["properties"]["sector_basis"].startswith("人工录入：wang 于 ")
+    assert typed["properties"]["years_basis"] == "manual"
+    # a later staff change of the sector rests on the staff's word again
+    changed = store.save(wang, p["id"], {"sector": "产业"}, expected_version=1, outline=outline)[
+        "properties"
+    ]
+    assert changed["sector_basis"].startswith("人工修改：wang 于 ")
+    assert changed["years_basis"] == "plan_year"  # the years did not change
+    for bad, field in [
+        ({"zone": "跨区", "zones": ("东",)}, "所跨片区"),
+        ({"zone": "西", "zones": ("东",)}, "所跨片区"),
+        ({"zone": "西", "zones": "西"}, "所跨片区"),
+        ({"years_basis": "我说的"}, "年份依据"),
+        ({"sector_basis": ["x"]}, "领域依据"),
+    ]:
+        changes = {"name": "坏", "sector": "交通", "zone": bad.pop("zone", None)}
+        with pytest.raises(InvalidValue, match=field):
+            store.save_many(wang, [store.Edit(None, changes, **bad)], outline=outline)
+    assert len(store.load()) == len(_zoned_records()) + 2  # nothing saved
