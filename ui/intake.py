@@ -254,6 +254,7 @@ def _row(r: docs.Proposal, key: str, catalog: list[dict[str, Any]]) -> docs.Prop
                     + (f"（{r.geo_basis[:60]}）" if r.geo_basis else "")
                 )
             )
+            right.caption(md_text(_zone_said(r)))
             # a sector staff pick rests on their word (the store says 「人工录入」), not the line's
             basis = r.sector_basis if sector == r.sector else None
             out = replace(out, name=name.strip() or r.name, sector=sector, sector_basis=basis)
@@ -272,6 +273,17 @@ def _row(r: docs.Proposal, key: str, catalog: list[dict[str, Any]]) -> docs.Prop
             out = replace(intake.as_update(out, pid, catalog), status=status)
             out = replace(out, decision=docs.ACCEPT if accept else docs.REJECT)
     return out
+
+
+def _zone_said(r: docs.Proposal) -> str:
+    """The proposed zone and what it rests on, for staff to check before applying (a 跨区
+    with the zones it spans; 区外 by its district; 未定 when the position gives none)."""
+    zone = intake.zone_text(r)
+    if r.zone_basis:
+        return f"片区：{zone}（依据：{r.zone_basis}）"
+    if r.zone == vocab.OUTSIDE:
+        return f"片区：{zone}（所在区县：{r.district}）"
+    return f"片区：{zone}（位置未给出片区，应用后可在编辑中填写）"
 
 
 def _index(options: tuple[str, ...], value: str | None) -> int:

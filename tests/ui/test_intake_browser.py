@@ -137,9 +137,17 @@ def test_staff_upload_review_apply_and_see_the_map_and_details_change(site, file
     expect(watched_row).to_contain_text(f"在建 → {status}")
     expect(watched_row).to_contain_text("原文第")
     expect(row(NEW_NAME)).to_contain_text("新项目")
+    # the proposed zone and what it rests on, for staff to check before applying
+    expect(row(NEW_NAME)).to_contain_text("片区：中（依据：几何：位置（片区级）落在中）")
+    expect(row(REJECTED_NEW)).to_contain_text("片区：西（依据：几何：位置（片区级）落在西）")
     page.screenshot(path=str(ARTIFACTS / "intake-review-1600.png"))
+    row(REJECTED_NEW).scroll_into_view_if_needed()  # the new projects' rows, with their zones
+    page.screenshot(path=str(ARTIFACTS / "intake-review-new-1600.png"))
     page.set_viewport_size({"width": 400, "height": 2400})
+    form.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "intake-review-400.png"))
+    row(REJECTED_NEW).scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "intake-review-new-400.png"))
     page.set_viewport_size({"width": 1600, "height": 2400})
     # reject one update and one new project; accept the rest as proposed
     for name in (REJECTED, REJECTED_NEW):
