@@ -7,18 +7,31 @@ Chromium unless SHAPINGBA_REQUIRE_BROWSER=1.
 
 from __future__ import annotations
 
+import io
 import shutil
 import urllib.parse
 from collections.abc import Iterator
 
+import numpy as np
 import pytest
 from playwright.sync_api import Browser, expect
 
 from geo import mapview
 from projects import filters, store
-from tests.helpers import WAIT_MS, app_in_browser, map_frame, open_page, press, settled
+from projects.sources import ROOT
+from tests.helpers import (
+    IFRAME,
+    WAIT_MS,
+    app_in_browser,
+    map_frame,
+    open_page,
+    press,
+    settled,
+)
 
 pytestmark = pytest.mark.browser
+
+ARTIFACTS = ROOT / "tests" / "artifacts"
 
 
 @pytest.fixture(scope="module")
@@ -141,3 +154,94 @@ def test_a_link_keeps_the_map_coloured_by_progress(site):
     shared = again.locator('[data-testid="stRadio"]').filter(has_text="地图着色")
     expect(shared.get_by_role("radio", name="进度预警")).to_be_checked()
     assert page.errors == [] and again.errors == []
+
+
+#: Own point markers hidden in a cluster now, with the zoom from which each stands alone
+#: (markercluster's deepest cluster of it, plus one).
+_CLUSTERED_JS = """() => { const sp = window.__sp, out = [];
+  sp.parts.forEach((p, i) => { const l = p.layers[0];
+    if (p.marker && p.layers.length === 1 && sp.cluster.hasLayer(l) && !l._icon)
+      out.push([sp.ids[i], l.__parent._zoom + 1]); });
+  return out; }"""
+
+#: Where project ``id``'s marker is on screen (frame pixels) when it is drawn by itself inside
+#: the map and is what a click there reaches; else null.
+_MARKER_JS = """(id) => { const sp = window.__sp, l = sp.parts[sp.index(id)].layers[0];
+  if (!l._icon || !window.map.getBounds().contains(l.getLatLng())) return null;
+  const p = window.map.latLngToContainerPoint(l.getLatLng());
+  const el = document.elementFromPoint(p.x, p.y);
+  if (!(el === l._icon || l._icon.contains(el))) return null;
+  const r = l._icon.getBoundingClientRect();
+  return {x: p.x, y: p.y, w: r.width}; }"""
+
+
+def _dark_pixels(page, at: dict) -> int:
+    """How many near-black pixels the map shows in the marker's box at ``at`` (frame pixels):
+    a chosen marker is drawn with a black ring, the others in their status colour."""
+    from PIL import Image
+
+    png = page.locator(IFRAME).screenshot()
+    image = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+    half = int(at["w"] / 2) + 1
+    x, y = round(at["x"]), round(at["y"])
+    box = image[y - half : y + half + 1, x - half : x + half + 1]
+    return int((box.max(axis=2) < 40).sum())
+
+
+def _clustered_point(browser, url: str) -> str:
+    """A project drawn as one point that the opening view hides in a cluster, and that stands
+    alone a few zooms deeper."""
+    page = open_page(browser, url, viewport={"width": 1600, "height": 1000})
+    frame = map_frame(page)
+    found = [pid for pid, z in frame.evaluate(_CLUSTERED_JS) if 13 <= z <= 16]
+    page.context.close()
+    assert found
+    return found[0]
+
+
+@pytest.mark.parametrize("width,height", [(1600, 1000), (400, 800)])
+def test_a_link_to_a_project_shows_it_on_the_map(site, width, height):
+    """A shared link names a project (``p``) and no view: the map opened on the whole district
+    with that project hidden in a cluster, and only a project chosen later was zoomed to. Now
+    the map shows it as a choice on the page does: drawn by itself, ringed in black, with its
+    details; a link that also gives the view (``v``) keeps that view."""
+    browser, url = site
+    pid = _clustered_point(browser, url)
+    page = open_page(browser, f"{url}/?p={pid}", viewport={"width": width, "height": height})
+    frame = map_frame(page)
+    item = page.get_by_role("listitem").filter(has_text=f"编号：{pid}")
+    expect(item.first).to_be_attached(timeout=WAIT_MS)
+    at = frame.wait_for_function(_MARKER_JS, arg=pid, timeout=30_000).json_value()
+    assert frame.evaluate("(id) => window.__sp.projectStyle(id).selected", pid)
+    page.wait_for_timeout(300)  # the marker's new look is painted
+    assert _dark_pixels(page, at) >= 12
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"link_project_{width}.png"))
+    # the view the map moved to is the link's now: opened again, it is the same
+    page.wait_for_function("() => new URL(location.href).searchParams.has('v')")
+    assert urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query)["p"] == [pid]
+    page.context.close()
+
+    # With a view, the link's view stays (the project, chosen, may stay in its cluster).
+    opened = open_page(browser, url, viewport={"width": width, "height": height})
+    start = map_frame(opened)
+    frame_view = start.evaluate(
+        "() => { const c = window.map.getCenter(); return [c.lat, c.lng, window.map.getZoom()]; }"
+    )
+    opened.context.close()
+    view = f"{frame_view[0]:.5f},{frame_view[1]:.5f},{frame_view[2]}"
+    page = open_page(
+        browser, f"{url}/?p={pid}&v={view}", viewport={"width": width, "height": height}
+    )
+    frame = map_frame(page)
+    expect(page.get_by_role("listitem").filter(has_text=f"编号：{pid}").first).to_be_attached(
+        timeout=WAIT_MS
+    )
+    frame.wait_for_function("(id) => window.__sp.projectStyle(id).selected", arg=pid)
+    settled(page)
+    assert frame.evaluate("() => window.map.getZoom()") == frame_view[2]
+    centre = frame.evaluate("[window.map.getCenter().lat, window.map.getCenter().lng]")
+    assert centre == pytest.approx(frame_view[:2], abs=1e-4)
+    assert frame.evaluate(_MARKER_JS, pid) is None  # still inside its cluster
+    assert urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query)["v"] == [view]
+    assert page.errors == []

@@ -599,8 +599,11 @@
     sp.chosenPlace = selPlace;
     keepChosenOutline();
     // A map's first state keeps the view it opened with (a shared link's `v`, or where the user
-    // was before the map was rebuilt); a project chosen later is brought into view.
-    if (selected >= 0 && selected !== prevSel) { reveal(selected, sp.applied > 0); }
+    // was before the map was rebuilt); a project chosen later, or by a link without a view, is
+    // brought into view (view.js tells whether the view was the link's).
+    if (selected >= 0 && selected !== prevSel) {
+      reveal(selected, sp.applied > 0 || window.__spViewFromLink === false);
+    }
     sp.shown = shown; sp.applied += 1;
   }
   // The zoom a chosen project's cluster is opened at when its markers stay together deeper than

@@ -1,6 +1,7 @@
 {# Keeps the map's centre and zoom in the page's URL (parameter `v`), and starts from it.
    So a shared link opens the same view, and a map rebuilt after a save (a new project file)
-   comes back where the user was. A bad `v` is ignored: the map keeps its default view.
+   comes back where the user was. A bad `v` is ignored: the map keeps its default view (and
+   then shows a project the link chose, see project_layer.js).
    Rendered by geo/mapview/view.py. #}
 (function () {
   var map = {{ this._parent.get_name() }};
@@ -44,6 +45,10 @@
   var linked = new URLSearchParams(top.location.search).get(KEY), v = parse(linked);
   top.__spView = v ? [KEY, linked] : null;
   if (v) { map.setView([v[0], v[1]], v[2], { animate: false }); }
+  // Told to the project layer: a map that opened on the link's view keeps it for the project
+  // the link chose; one without shows that project as a choice on the page does (zoomed out
+  // of its cluster), since a link to one project hid it among the district's clusters.
+  window.__spViewFromLink = !!v;
   map.on("moveend", function () {
     var c = map.getCenter(), url = new URL(top.location.href);
     top.__spView = [KEY, c.lat.toFixed(5) + "," + c.lng.toFixed(5) + "," + map.getZoom()];
