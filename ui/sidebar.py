@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
@@ -29,6 +30,8 @@ K_YEAR_SPAN = "f_year_span"
 K_COLOUR = "f_colour"
 K_PICKER = "picker"
 K_PICKER_TEXT = "picker_text"
+#: What the 「定位项目」 box shows when no project is chosen.
+NO_PICK = "（未选择）"
 #: The 定位项目 box lists every filtered project up to this many; above, it searches as you type.
 PICKER_LIST_MAX = 1000
 #: How many matching names the searching box lists at most.
@@ -312,6 +315,24 @@ def picked() -> str | None:
     return st.session_state.get(K_PICKER)
 
 
+def picker_labels(ids: list[str], names: list[str]) -> dict[str, str]:
+    """What the 「定位项目」 box shows for each project: its name, and its id beside a name that
+    another listed project (or the box's own 「（未选择）」) also bears.
+
+    Why: the box hands back the text a person chose, not a position in the list, and the page
+    turns that text back into the first project that shows it; two projects of one name (staff
+    may make them) would otherwise make the second one impossible to choose.
+
+    >>> picker_labels(["A", "B", "C"], ["公园", "公园", "医院"])
+    {'A': '公园（A）', 'B': '公园（B）', 'C': '医院'}
+    """
+    counts = Counter(names)
+    return {
+        pid: f"{name}（{pid}）" if counts[name] > 1 or name == NO_PICK else name
+        for pid, name in zip(ids, names, strict=True)
+    }
+
+
 def render_picker(filtered: pd.DataFrame, selected_id: str | None) -> None:
     """A project picker over the filtered projects. It shows the selected project however it
     was chosen (map, table, link), or （未选择） when that project is filtered out.
@@ -343,12 +364,12 @@ def render_picker(filtered: pd.DataFrame, selected_id: str | None) -> None:
                 + (more if len(found) > PICKER_MATCHES else "")
                 + "。"
             )
-    options = dict(zip(ids.tolist(), names.tolist(), strict=True))
+    options = picker_labels(ids.tolist(), names.tolist())
     st.session_state[K_PICKER] = selected_id if selected_id in options else None
     st.selectbox(
         label,
         [None, *options],
-        format_func=lambda pid: "（未选择）" if pid is None else options[pid],
+        format_func=lambda pid: NO_PICK if pid is None else options[pid],
         key=K_PICKER,
         placeholder="请选择",
     )

@@ -258,3 +258,23 @@ def test_background_is_a_published_file_not_sent_with_each_rerun(catalog):
     assert "璧山区" in json.dumps(data, ensure_ascii=False)
     assert "璧山区" not in script and '"neighbours"' not in script
     assert len(script.encode("utf-8")) < 50_000
+
+
+def test_two_projects_of_one_name_can_each_be_chosen_in_the_picker(tmp_path, monkeypatch):
+    """The box hands back the text chosen; the second of two same-named projects was not
+    choosable (its name turned back into the first)."""
+    coll = synthetic_collection(40, seed=5)
+    twins = [f["properties"] for f in coll["features"][3:5]]
+    for props in twins:
+        props["name"] = "沙坪公园"
+    path = tmp_path / "projects.geojson"
+    path.write_text(json.dumps(coll, ensure_ascii=False), "utf-8")
+    monkeypatch.setenv("SHAPINGBA_CATALOG", str(path))
+    at = run_page(AppTest.from_file(APP, default_timeout=60))
+    for props in twins:
+        at.selectbox(key="picker").set_value(props["id"])
+        run_page(at)
+        assert at.selectbox(key="picker").value == props["id"]
+        details = " ".join(md.value for md in at.markdown)
+        assert md_text(props["id"]) in details
+    assert f"沙坪公园（{twins[1]['id']}）" in at.selectbox(key="picker").options
