@@ -36,6 +36,13 @@ from ui.edit.state import (
 
 log = logging.getLogger(__name__)
 
+#: What every viewer reads while no editing account exists (the state of a fresh ``make run``):
+#: a sentence for planners; the server command that creates an account is for the
+#: administrator, folded under :data:`ADMIN_NOTE` (and in README).
+EDITING_OFF = "查看项目无需登录。修改项目需要编辑账号，如需编辑请向管理员申请。"
+#: The folded note that holds the administrator's command (closed at first).
+ADMIN_NOTE = "管理员说明"
+
 #: What staff see when something fails that no rule foresaw (details go to the server log).
 UNEXPECTED = (
     "操作未完成：系统出现意外错误，详情已记入服务器日志。请刷新页面后重试；如仍失败，请联系管理员。"
@@ -58,7 +65,9 @@ def render(selected_id: str | None, map_event: dict[str, Any] | None) -> None:
         st.error(md_text(exc.message_zh))
         return
     if not enabled:
-        st.caption(users.ENABLE_HINT)
+        st.caption(EDITING_OFF)
+        with st.expander(ADMIN_NOTE, expanded=False):
+            st.caption(users.ENABLE_HINT)
         return
     editor = current_editor()
     if editor is not None:

@@ -101,11 +101,20 @@ def texts(at: AppTest) -> str:
     return "\n".join(map(str, parts))
 
 
-def test_without_accounts_editing_is_off_and_says_how_to_enable(catalog):
+def test_without_accounts_viewers_read_a_sentence_and_the_command_is_folded_for_admins(catalog):
+    """The bundled ``make run`` has no account: every planner sees this panel. They read why
+    they cannot edit in plain Chinese; the server command is under a closed 管理员说明."""
     at = app()
     assert not at.exception
-    assert "python -m projects.store.users add" in texts(at)
     assert not at.text_input and not at.button
+    [note] = at.expander
+    assert note.label == "管理员说明" and not note.proto.expanded
+    folded = "\n".join(c.value for c in note.caption)
+    assert "python -m projects.store.users add" in folded
+    shown = [c.value for c in at.caption if c.value not in folded]
+    assert shown == ["查看项目无需登录。修改项目需要编辑账号，如需编辑请向管理员申请。"]
+    for text in (*shown, *(m.value for m in at.markdown)):
+        assert "python" not in text and "`" not in text, text
 
 
 def test_a_viewer_sees_only_the_login_form(catalog, accounts):
