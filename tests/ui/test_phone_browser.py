@@ -314,3 +314,70 @@ def test_phone_filter_buttons_take_a_fingertip(site):
         " && new URL(location.href).searchParams.has('sector')"
     )
     assert page.errors == []
+
+
+#: Each row of the layer list (its text) and whether a tap at its middle reaches it (nothing
+#: drawn over it: the legend and its button stand in the same right-hand column); a row of a
+#: closed list counts as reachable.
+_LAYER_ROWS_JS = """() => [...document.querySelectorAll('.leaflet-control-layers-overlays label')]
+  .map(row => { const b = row.getBoundingClientRect(), e = document.elementFromPoint(
+      b.left + Math.min(b.width / 2, 40), b.top + b.height / 2);
+    return [row.textContent.trim(), !b.height || (!!e && row.contains(e))]; })"""
+
+
+def test_phone_layer_list_and_legend_are_each_usable(site):
+    """On a phone the layer list opens top right, below the district box, and runs down the
+    same side as the open legend, which Leaflet draws over it: with the legend open, the list's
+    last rows (东中西分区（示意）…) lay under 收起图例 and the legend. The legend folds for the
+    list; opened again, it is clear of the list (which closes for it)."""
+    browser, url = site
+    page = open_page(browser, url, viewport={"width": 400, "height": 800})
+    frame = map_frame(page)
+    toggle = frame.locator(".sp-legend-toggle")
+    _tap(page, frame, toggle)
+    expect(frame.locator(".sp-legend")).to_be_visible(timeout=10_000)
+    switch = frame.locator(".leaflet-control-layers-toggle")
+    box = switch.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    expect(frame.get_by_text("东中西分区（示意）", exact=True)).to_be_visible(timeout=10_000)
+    page.wait_for_timeout(300)
+    page.locator(IFRAME).screenshot(path=str(ARTIFACTS / "page_400_layers_open.png"))
+    rows = frame.evaluate(_LAYER_ROWS_JS)
+    expect(frame.locator(".leaflet-control-layers-expanded")).to_have_count(1)
+    assert len(rows) == 5
+    assert [name for name, free in rows if not free] == []
+    # The legend's button is still there to open it, and a tap on a row switches its layer.
+    expect(toggle).to_have_text("图例")
+    row = frame.locator(".leaflet-control-layers-overlays label").filter(has_text="嘉陵江")
+    box = row.bounding_box()
+    page.mouse.click(box["x"] + 12, box["y"] + box["height"] / 2)
+    assert frame.evaluate("() => map.hasLayer(window.__spContext.river)") is False
+    _tap(page, frame, toggle)
+    expect(frame.locator(".sp-legend")).to_be_visible(timeout=10_000)
+    page.wait_for_timeout(300)
+    page.locator(IFRAME).screenshot(path=str(ARTIFACTS / "page_400_layers_legend.png"))
+    # Whatever of the list is still shown, the legend lies over none of it.
+    assert [name for name, free in frame.evaluate(_LAYER_ROWS_JS) if not free] == []
+    assert page.errors == []
+
+
+def test_desktop_layer_list_opens_beside_the_open_legend(site):
+    """At 1600 px the layer list opens top left, under the zoom buttons, and the legend stays
+    open bottom right: every row takes a click."""
+    browser, url = site
+    page = open_page(browser, url, viewport={"width": 1600, "height": 1000})
+    frame = map_frame(page)
+    expect(frame.locator(".sp-legend")).to_be_visible(timeout=WAIT_MS)
+    switch = frame.locator(".leaflet-control-layers-toggle")
+    box = switch.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    expect(frame.get_by_text("东中西分区（示意）", exact=True)).to_be_visible(timeout=10_000)
+    page.wait_for_timeout(300)
+    page.locator(IFRAME).screenshot(path=str(ARTIFACTS / "page_1600_layers_open.png"))
+    rows = frame.evaluate(_LAYER_ROWS_JS)
+    expect(frame.locator(".leaflet-control-layers-expanded")).to_have_count(1)
+    assert len(rows) == 5 and [name for name, free in rows if not free] == []
+    expect(frame.locator(".sp-legend")).to_be_visible()
+    assert page.errors == []

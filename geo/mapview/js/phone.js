@@ -42,7 +42,11 @@
       b.style.cssText = "min-width:64px;min-height:40px;padding:0 12px;font-size:14px;" +
         "background:#fff;border:2px solid rgba(0,0,0,0.25);border-radius:4px;cursor:pointer;";
       L.DomEvent.disableClickPropagation(b);
-      L.DomEvent.on(b, "click", function () { open[mode] = !open[mode]; layout(); });
+      L.DomEvent.on(b, "click", function () {
+        open[mode] = !open[mode];
+        if (mode === "narrow" && open.narrow) { closeLayers(); }  // the legend where the list was
+        layout();
+      });
       return b;
     };
     toggle.addTo(map);
@@ -63,6 +67,43 @@
       var layers = box.querySelector(".leaflet-control-layers");
       var corner = box.querySelector(narrow ? ".leaflet-top.leaflet-right" : ".leaflet-top.leaflet-left");
       if (layers && corner && layers !== corner.lastChild) { corner.appendChild(layers); }
+      watchLayers(layers);
+      fitLayers();
+    }
+    // The layer list, opened on a phone, runs down the right side, where the open legend and
+    // its button stand (drawn over it: the bottom corner comes later in the page), so its last
+    // names could be neither read nor tapped. The legend folds for the list, the list closes
+    // for the legend, and the list never reaches below the top of the bottom-right controls
+    // (it scrolls instead).
+    var watched = null;
+    function layersOpen() {
+      return !!watched && watched.classList.contains("leaflet-control-layers-expanded");
+    }
+    function closeLayers() {
+      if (layersOpen()) { watched.classList.remove("leaflet-control-layers-expanded"); }
+    }
+    function watchLayers(layers) {
+      if (!layers || layers === watched || !window.MutationObserver) { return; }
+      watched = layers;
+      new MutationObserver(function () {
+        if (!layersOpen()) { return; }
+        if (mode === "narrow" && open.narrow) { open.narrow = false; layout(); } else { fitLayers(); }
+      }).observe(layers, { attributes: true, attributeFilter: ["class"] });
+    }
+    function fitLayers() {
+      var list = watched && watched.querySelector(".leaflet-control-layers-list");
+      if (!list) { return; }
+      list.style.maxHeight = ""; list.style.overflowY = "";
+      if (mode !== "narrow" || !layersOpen()) { return; }
+      var floor = box.getBoundingClientRect().bottom, room;
+      box.querySelectorAll(".leaflet-bottom.leaflet-right > .leaflet-control").forEach(function (c) {
+        var r = c.getBoundingClientRect();
+        if (r.height) { floor = Math.min(floor, r.top); }
+      });
+      room = Math.floor(floor - list.getBoundingClientRect().top - 8);
+      if (list.scrollHeight > room) {
+        list.style.maxHeight = Math.max(room, 60) + "px"; list.style.overflowY = "auto";
+      }
     }
     window.__spPhoneLayout = layout;  // again once the context layers add their switch
     // A list opened on a phone goes where the open legend is (there is no room beside it on
