@@ -339,6 +339,29 @@
     out.forEach(function (s) { s[0] = Math.round(s[0]); s.d = Math.sqrt(s[0] * s[0] + s[1] * s[1]); });
     return out.sort(function (a, c) { return a.d - c.d; });
   }
+  // And just outside each block of controls (a corner's controls together: the legend and its
+  // button) that the label would touch on its place, level with the place or in line with it.
+  // A place under the open legend had no spot above clear of it (石井坡街道 at zoom 13): its
+  // label stands beside the legend, its leader line running under the legend to the place.
+  function escapes(t, blocks) {
+    var own = rectAt(t.x, t.y, t.w + 2 * GAP, BADGE_H + 2 * GAP), out = [], step = BADGE_H + GAP;
+    blocks.forEach(function (u) {
+      if (!hits(own, u)) { return; }
+      var left = u[0] - GAP - t.w / 2, right = u[2] + GAP + t.w / 2;
+      var up = u[1] - GAP - BADGE_H / 2, down = u[3] + GAP + BADGE_H / 2;
+      [0, -1, 1, -2, 2].forEach(function (k) {
+        out.push([left, t.y + k * step], [right, t.y + k * step]);
+      });
+      [0, -1, 1].forEach(function (k) {
+        out.push([t.x + k * (t.w + GAP), up], [t.x + k * (t.w + GAP), down]);
+      });
+    });
+    return out.map(function (p) {
+      var s = [Math.round(p[0] - t.x), Math.round(p[1] - t.y)];
+      s.d = Math.sqrt(s[0] * s[0] + s[1] * s[1]);
+      return s;
+    });
+  }
   // Clusters and markers other than badges within rectangle r at zoom z, as rectangles.
   function marksNear(r, z) {
     var out = [];
@@ -383,12 +406,16 @@
     // The view and the controls drawn over it (zoom buttons, legend, the district box), where a
     // label is neither read nor clicked: as when this zoom began (a pan moves no label).
     var view = map.getPixelBounds(), o = view.min, inView = [o.x, o.y, view.max.x, view.max.y];
-    var frame = map.getContainer().getBoundingClientRect(), controls = [];
+    var frame = map.getContainer().getBoundingClientRect(), controls = [], blocks = [], corners = [];
     map.getContainer().querySelectorAll(".leaflet-control").forEach(function (c) {
       var cr = c.getBoundingClientRect();
       if (cr.width && cr.height) {
-        controls.push([cr.left - frame.left + o.x, cr.top - frame.top + o.y,
-                       cr.right - frame.left + o.x, cr.bottom - frame.top + o.y]);
+        var r = [cr.left - frame.left + o.x, cr.top - frame.top + o.y,
+                 cr.right - frame.left + o.x, cr.bottom - frame.top + o.y];
+        var k = corners.indexOf(c.parentNode), u = blocks[k];
+        controls.push(r);
+        if (k < 0) { corners.push(c.parentNode); blocks.push(r.slice()); return; }
+        blocks[k] = [Math.min(u[0], r[0]), Math.min(u[1], r[1]), Math.max(u[2], r[2]), Math.max(u[3], r[3])];
       }
     });
     zoneLabels.eachLayer(function (m) {
@@ -421,6 +448,14 @@
     todo.forEach(function (t) {
       var seen = shared(t.dot, inView) > 0;  // a place in view keeps its label in view
       var cands = spots(t.w), reach = rectAt(t.x, t.y, 3 * t.w + 40, 9 * (BADGE_H + GAP));
+      var out = escapes(t, blocks);
+      if (out.length) {
+        cands = cands.concat(out).sort(function (a, c) { return a.d - c.d; });
+        out.forEach(function (s) {
+          reach = [Math.min(reach[0], t.x + s[0] - t.w), Math.min(reach[1], t.y + s[1] - BADGE_H),
+                   Math.max(reach[2], t.x + s[0] + t.w), Math.max(reach[3], t.y + s[1] + BADGE_H)];
+        });
+      }
       var marks = marksNear(reach, z), best = null, bestCost = Infinity;
       for (var ci = 0; ci < cands.length; ci++) {
         var dx = cands[ci][0], dy = cands[ci][1], moved = dx !== 0 || dy !== 0;
