@@ -339,8 +339,9 @@
     out.forEach(function (s) { s[0] = Math.round(s[0]); s.d = Math.sqrt(s[0] * s[0] + s[1] * s[1]); });
     return out.sort(function (a, c) { return a.d - c.d; });
   }
-  // And just outside each block of controls (a corner's controls together: the legend and its
-  // button) that the label would touch on its place, level with the place or in line with it.
+  // When the best of spots() is still under a control: just outside each block of controls (a
+  // corner's controls together: the legend and its button) that the label would touch on its
+  // place, level with the place or in line with it.
   // A place under the open legend had no spot above clear of it (石井坡街道 at zoom 13): its
   // label stands beside the legend, its leader line running under the legend to the place.
   function escapes(t, blocks) {
@@ -447,43 +448,53 @@
     var placed = [];
     todo.forEach(function (t) {
       var seen = shared(t.dot, inView) > 0;  // a place in view keeps its label in view
-      var cands = spots(t.w), reach = rectAt(t.x, t.y, 3 * t.w + 40, 9 * (BADGE_H + GAP));
-      var out = escapes(t, blocks);
-      if (out.length) {
-        cands = cands.concat(out).sort(function (a, c) { return a.d - c.d; });
+      // The nearest cheapest of `cands` (sorted by distance), with the marks near them.
+      function cheapest(cands, marks) {
+        var best = null, bestCost = Infinity;
+        for (var ci = 0; ci < cands.length; ci++) {
+          var dx = cands[ci][0], dy = cands[ci][1], moved = dx !== 0 || dy !== 0;
+          var x1 = t.x + dx, y1 = t.y + dy, pen = 0;
+          // r: the label; apart: the label with the gap kept between two badges
+          var r = rectAt(x1, y1, t.w, BADGE_H), apart = [r[0] - GAP, r[1] - GAP, r[2] + GAP, r[3] + GAP];
+          placed.forEach(function (q) {
+            if (hits(apart, q.r)) { pen += PENALTY.label; }
+            if ((moved && crosses(t.x, t.y, x1, y1, q.r)) ||
+                (q.moved && crosses(q.x, q.y, q.x + q.dx, q.y + q.dy, r)) ||
+                (moved && q.moved && cut([t.x, t.y], [x1, y1], [q.x, q.y], [q.x + q.dx, q.y + q.dy]))) {
+              pen += PENALTY.leader;
+            }
+          });
+          todo.forEach(function (other) { if (other !== t && hits(apart, other.dot)) { pen += PENALTY.dot; } });
+          zones.forEach(function (zr) {
+            pen += PENALTY.zone * shared(r, zr);
+            if (moved && crosses(t.x, t.y, x1, y1, zr)) { pen += PENALTY.zoneLeader; }
+          });
+          marks.forEach(function (mr) {
+            pen += PENALTY.mark * shared(r, mr);
+            if (moved && crosses(t.x, t.y, x1, y1, mr)) { pen += PENALTY.markLeader; }
+          });
+          controls.forEach(function (cr) { pen += PENALTY.control * shared(r, cr); });
+          if (seen) { pen += PENALTY.outside * (t.w * BADGE_H - shared(r, inView)); }
+          if (cands[ci].d + pen < bestCost) { best = cands[ci]; bestCost = cands[ci].d + pen; }
+          if (!pen) { break; }  // clear of everything: no farther spot is better
+        }
+        return { s: best, cost: bestCost };
+      }
+      var reach = rectAt(t.x, t.y, 3 * t.w + 40, 9 * (BADGE_H + GAP));
+      var pick = cheapest(spots(t.w), marksNear(reach, z));
+      var under = rectAt(t.x + pick.s[0], t.y + pick.s[1], t.w, BADGE_H);
+      // Still under a control: the spots beside the corner's controls (a long leader line, so
+      // only then), with the marks near them.
+      if (controls.some(function (cr) { return shared(under, cr) > 0; })) {
+        var out = escapes(t, blocks).sort(function (a, c) { return a.d - c.d; }), far = reach;
         out.forEach(function (s) {
-          reach = [Math.min(reach[0], t.x + s[0] - t.w), Math.min(reach[1], t.y + s[1] - BADGE_H),
-                   Math.max(reach[2], t.x + s[0] + t.w), Math.max(reach[3], t.y + s[1] + BADGE_H)];
+          far = [Math.min(far[0], t.x + s[0] - t.w), Math.min(far[1], t.y + s[1] - BADGE_H),
+                 Math.max(far[2], t.x + s[0] + t.w), Math.max(far[3], t.y + s[1] + BADGE_H)];
         });
+        var escape = out.length ? cheapest(out, marksNear(far, z)) : pick;
+        if (escape.cost < pick.cost) { pick = escape; }
       }
-      var marks = marksNear(reach, z), best = null, bestCost = Infinity;
-      for (var ci = 0; ci < cands.length; ci++) {
-        var dx = cands[ci][0], dy = cands[ci][1], moved = dx !== 0 || dy !== 0;
-        var x1 = t.x + dx, y1 = t.y + dy, pen = 0;
-        // r: the label; apart: the label with the gap kept between two badges
-        var r = rectAt(x1, y1, t.w, BADGE_H), apart = [r[0] - GAP, r[1] - GAP, r[2] + GAP, r[3] + GAP];
-        placed.forEach(function (q) {
-          if (hits(apart, q.r)) { pen += PENALTY.label; }
-          if ((moved && crosses(t.x, t.y, x1, y1, q.r)) ||
-              (q.moved && crosses(q.x, q.y, q.x + q.dx, q.y + q.dy, r)) ||
-              (moved && q.moved && cut([t.x, t.y], [x1, y1], [q.x, q.y], [q.x + q.dx, q.y + q.dy]))) {
-            pen += PENALTY.leader;
-          }
-        });
-        todo.forEach(function (other) { if (other !== t && hits(apart, other.dot)) { pen += PENALTY.dot; } });
-        zones.forEach(function (zr) {
-          pen += PENALTY.zone * shared(r, zr);
-          if (moved && crosses(t.x, t.y, x1, y1, zr)) { pen += PENALTY.zoneLeader; }
-        });
-        marks.forEach(function (mr) {
-          pen += PENALTY.mark * shared(r, mr);
-          if (moved && crosses(t.x, t.y, x1, y1, mr)) { pen += PENALTY.markLeader; }
-        });
-        controls.forEach(function (cr) { pen += PENALTY.control * shared(r, cr); });
-        if (seen) { pen += PENALTY.outside * (t.w * BADGE_H - shared(r, inView)); }
-        if (cands[ci].d + pen < bestCost) { best = cands[ci]; bestCost = cands[ci].d + pen; }
-        if (!pen) { break; }  // clear of everything: no farther spot is better
-      }
+      var best = pick.s;
       placed.push({ r: rectAt(t.x + best[0], t.y + best[1], t.w, BADGE_H), x: t.x, y: t.y,
                     dx: best[0], dy: best[1], moved: best[0] !== 0 || best[1] !== 0 });
       placeBadge(t.b, best[0], best[1]);
