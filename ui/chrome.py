@@ -202,6 +202,9 @@ def page_css(upload_limit_mb: int) -> str:
         # marks, the sidebar's close button) were 15-32 px wide: 40 px wide too.
         '[data-testid="stSidebar"] button{min-width:40px !important;min-height:40px !important;'
         "justify-content:center;align-items:center;}"
+        # A toggle or check box with a help mark: the label grows to the mark's 40 px, and the
+        # switch stayed at its top, a line above its own text; centred beside it.
+        '[data-testid="stSidebar"] [data-testid="stCheckbox"] label{align-items:center;}'
         '[data-testid="stExpandSidebarButton"]{min-height:44px;padding:0 14px;gap:4px;'
         "border:1px solid #bbb;border-radius:8px;background:#fff;}"
         '[data-testid="stExpandSidebarButton"]::after{content:"筛选";font-size:1rem;color:#333;}'
