@@ -463,3 +463,33 @@ def test_phone_sidebar_switches_stand_beside_their_text(site):
     assert any(name.startswith("标绘模式") for name, _ in offsets), offsets
     assert [(name, dy) for name, dy in offsets if abs(dy) > 2] == []
     assert page.errors == []
+
+
+_LAYERS_ON_JS = """() => Object.entries(window.__spContext).filter(([, g]) => map.hasLayer(g))
+  .map(([name]) => name).sort()"""
+
+
+@pytest.mark.parametrize("size", [(1600, 1000), (400, 800)])
+def test_a_click_on_the_layer_button_opens_the_list_and_switches_nothing(site, size):
+    """Leaflet opens the layer list as the pointer reaches 图层, and the list's first row lies
+    where the button was: the click meant for the button switched 相邻区县 off. Now that click
+    only opens the list, and a click on the row then switches its layer."""
+    browser, url = site
+    width, height = size
+    page = open_page(browser, url, viewport={"width": width, "height": height})
+    frame = map_frame(page)
+    before = frame.evaluate(_LAYERS_ON_JS)
+    assert "neighbours" in before
+    box = frame.locator(".leaflet-control-layers-toggle").bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x - 30, y + 60)
+    page.mouse.move(x, y, steps=5)  # the pointer comes to the button, as a hand moves it
+    page.mouse.click(x, y)
+    row = frame.locator(".leaflet-control-layers-overlays label").filter(has_text="相邻区县")
+    expect(row).to_be_visible(timeout=10_000)
+    page.wait_for_timeout(300)
+    assert frame.evaluate(_LAYERS_ON_JS) == before
+    page.locator(IFRAME).screenshot(path=str(ARTIFACTS / f"page_{width}_layers_clicked.png"))
+    _tap(page, frame, row)
+    frame.wait_for_function("() => !map.hasLayer(window.__spContext.neighbours)", timeout=10_000)
+    assert page.errors == []

@@ -82,13 +82,30 @@
     function closeLayers() {
       if (layersOpen()) { watched.classList.remove("leaflet-control-layers-expanded"); }
     }
+    // Leaflet opens the list as the pointer reaches the 图层 button, and the list's first rows
+    // (相邻区县) then lie where the button was: the click meant for the button switched that
+    // layer off. The first click after the list opens, where the button was, is taken as the
+    // button's (a tap's too); the rows take every other click (and keyboard clicks).
+    var armed = false, switchAt = null;
     function watchLayers(layers) {
+      if (layers && !layersOpen()) { switchAt = layers.getBoundingClientRect(); }
       if (!layers || layers === watched || !window.MutationObserver) { return; }
       watched = layers;
+      switchAt = layers.getBoundingClientRect();
       new MutationObserver(function () {
-        if (!layersOpen()) { return; }
+        if (!layersOpen()) { armed = false; switchAt = layers.getBoundingClientRect(); return; }
+        armed = true;
         if (mode === "narrow" && open.narrow) { open.narrow = false; layout(); } else { fitLayers(); }
       }).observe(layers, { attributes: true, attributeFilter: ["class"] });
+      layers.addEventListener("click", function (e) {
+        var list = layers.querySelector(".leaflet-control-layers-list"), was = armed;
+        armed = false;
+        if (!was || !e.detail || !switchAt || !list || !list.contains(e.target)) { return; }
+        if (e.clientX >= switchAt.left && e.clientX <= switchAt.right &&
+            e.clientY >= switchAt.top && e.clientY <= switchAt.bottom) {
+          e.preventDefault(); e.stopPropagation();
+        }
+      }, true);
     }
     function fitLayers() {
       var list = watched && watched.querySelector(".leaflet-control-layers-list");
