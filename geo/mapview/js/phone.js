@@ -18,7 +18,13 @@
     map.keyboard.enable();
   }
   var css = document.createElement("style");
-  css.textContent = ".sp-narrow .leaflet-bar a{width:40px;height:40px;line-height:40px;font-size:22px;}";
+  css.textContent = ".sp-narrow .leaflet-bar a{width:40px;height:40px;line-height:40px;font-size:22px;}" +
+    // Leaflet opens the layer list as the pointer reaches the 图层 button and hid the button:
+    // the list's first row (相邻区县) took its place, and the click meant for the button
+    // switched that layer off. The open list keeps its button on top (in its corner's side),
+    // so that click lands on the button, and the rows start below it.
+    ".leaflet-control-layers-expanded .leaflet-control-layers-toggle{display:block;}" +
+    ".leaflet-right .leaflet-control-layers-expanded .leaflet-control-layers-toggle{margin-left:auto;}";
   // On a phone the page fits the map's frame to the screen (ui/chrome.py), and the map fills
   // its frame (streamlit-folium's page gave it the fixed height a wide screen keeps). Resized
   // here, before the view is read from and written to the page's URL (view.js runs after this),
@@ -82,30 +88,13 @@
     function closeLayers() {
       if (layersOpen()) { watched.classList.remove("leaflet-control-layers-expanded"); }
     }
-    // Leaflet opens the list as the pointer reaches the 图层 button, and the list's first rows
-    // (相邻区县) then lie where the button was: the click meant for the button switched that
-    // layer off. The first click after the list opens, where the button was, is taken as the
-    // button's (a tap's too); the rows take every other click (and keyboard clicks).
-    var armed = false, switchAt = null;
     function watchLayers(layers) {
-      if (layers && !layersOpen()) { switchAt = layers.getBoundingClientRect(); }
       if (!layers || layers === watched || !window.MutationObserver) { return; }
       watched = layers;
-      switchAt = layers.getBoundingClientRect();
       new MutationObserver(function () {
-        if (!layersOpen()) { armed = false; switchAt = layers.getBoundingClientRect(); return; }
-        armed = true;
+        if (!layersOpen()) { return; }
         if (mode === "narrow" && open.narrow) { open.narrow = false; layout(); } else { fitLayers(); }
       }).observe(layers, { attributes: true, attributeFilter: ["class"] });
-      layers.addEventListener("click", function (e) {
-        var list = layers.querySelector(".leaflet-control-layers-list"), was = armed;
-        armed = false;
-        if (!was || !e.detail || !switchAt || !list || !list.contains(e.target)) { return; }
-        if (e.clientX >= switchAt.left && e.clientX <= switchAt.right &&
-            e.clientY >= switchAt.top && e.clientY <= switchAt.bottom) {
-          e.preventDefault(); e.stopPropagation();
-        }
-      }, true);
     }
     function fitLayers() {
       var list = watched && watched.querySelector(".leaflet-control-layers-list");
