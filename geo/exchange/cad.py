@@ -137,8 +137,9 @@ def write_dxf(records, geometries, crs, meta, notes, split, **_) -> tuple[bytes,
         notes.append(f"DXF 只画项目自身的几何：{'和 '.join(x for x in left if x)}未写入。")
     if drawn_by_place:
         notes.append(
-            f"{drawn_by_place} 个按地名定位的项目在 DXF 中画在以“{BORROWED[1:]}”结尾的图层上"
-            "（名称注记在“项目名称_地名代表点”图层），可整层关闭。"
+            f"{drawn_by_place} 个按地名定位的项目画在所在地名的代表点上，那不是项目自身的位置："
+            f"它们在以“{BORROWED[1:]}”结尾的图层上（名称注记在“{LABEL_LAYER}{BORROWED}”图层），"
+            "可整层关闭。"
         )
     stream = io.StringIO()
     doc.write(stream)

@@ -116,14 +116,15 @@ def export(
     geometries = list(to_output_crs(geometries, crs))
     notes: list[str] = []
     borrowed = sum(1 for r in records if r["geometry_source"] == "place_point")
-    if borrowed:
+    if borrowed and fmt != "dxf":  # a drawing has no fields: the DXF writer names its layers
         notes.append(
             f"{borrowed} 个按地名定位的项目画在所在地名的代表点上（其“几何来源说明”为“所在地名的"
             "代表点”），那不是项目自身的位置，定位精度见“定位精度”。"
         )
     if crs == GCJ02:
         notes.append(
-            "GCJ-02 不是标准坐标系：文件中没有写坐标系（.prj），请只在使用 GCJ-02 的工具中打开。"
+            f"GCJ-02 不是标准坐标系：{GCJ02_UNSAID[fmt]}，请只在使用 GCJ-02 的工具（高德、腾讯地图"
+            "等）中打开。"
         )
     meta = metadata(records, geometries, fmt, crs, scope, catalog_version)
     meta["geometry"] = {"mode": geometry, "label": GEOMETRY_CHOICES[geometry]}
@@ -147,6 +148,20 @@ def export(
     mime = spec.mime if extension == spec.extension else _ZIP
     return Export(data, filename, mime, tuple(notes), len(records))
 
+
+#: What a GCJ-02 file of each format has in place of a coordinate system (no CRS can name
+#: GCJ-02 without claiming WGS84): only the Shapefile has a .prj to leave out.
+GCJ02_UNSAID = {
+    "shp": "压缩包中的 Shapefile 都不带坐标系文件（.prj）",
+    "gpkg": "GeoPackage 各图层的坐标系为“未定义”",
+    "geojson": "GeoJSON 无处注明坐标系，读取它的软件一律按 WGS84 理解",
+    "csv": "CSV 的 WKT 列不带坐标系，只有文件名中的“GCJ02”说明它",
+    "xlsx": "Excel 的 WKT 列不带坐标系，只有“说明”表中写了 GCJ-02，GIS 软件不会读取",
+}
+assert set(GCJ02_UNSAID) == {f for f, spec in FORMATS.items() if GCJ02 in spec.crss} - {
+    "kml",
+    "kmz",
+}
 
 #: Characters no file name may hold on Windows, macOS or Linux.
 _UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\s]+')

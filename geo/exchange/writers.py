@@ -35,7 +35,6 @@ from geo.exchange.formats import (
     FAMILY_LABELS,
     FIELD_TITLES,
     FORMATS,
-    GCJ02,
     LIST_FIELDS,
     METRE_DECIMALS,
     RELATED_TABLE,
@@ -160,8 +159,6 @@ def _geojson_collection(
 def _write_geojson(
     records, geometries, crs, meta, notes, split, *, places=None, **_
 ) -> tuple[bytes, str]:
-    if crs == GCJ02:
-        notes.append("GeoJSON 规定使用 WGS84；本文件坐标为 GCJ-02，仅供高德/腾讯等工具使用。")
     if not split:
         return _geojson_collection(
             records, geometries, {**meta, "warnings": list(notes)}

@@ -1180,6 +1180,13 @@ def test_dxf_draws_place_points_on_layers_of_their_own(tmp_path):
         frame.loc[frame.geometry.notna(), "name"]
     )
     assert any("地名代表点" in w and "整层关闭" in w for w in result.warnings)
+    # The note pointed to 「几何来源说明」 and 「定位精度」, fields a drawing has not: it names
+    # the layers the points are on, and GDAL finds each of them in the file.
+    (note,) = [w for w in result.warnings if "代表点" in w]
+    assert "几何来源" not in note and "定位精度" not in note, note
+    assert "不是项目自身的位置" in note, note
+    named = re.findall(r"“([^”]+)”图层", note)
+    assert named and set(named) <= set(drawing["Layer"]), (named, note)
     plain = ex.export(frame, "dxf", "EPSG:4544", scope={"kind": "all"})
     layers = set(pyogrio.read_dataframe(write(tmp_path, plain))["Layer"])
     assert not any(layer.endswith("_地名代表点") for layer in layers)
@@ -1296,3 +1303,40 @@ def test_the_page_imports_the_exchange_without_openpyxl():
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+#: Formats a GCJ-02 file can be written in (KML and KMZ refuse it).
+GCJ02_FORMATS = [f for f in TABLED if ex.GCJ02 in ex.FORMATS[f].crss]
+
+
+@pytest.mark.parametrize("fmt", GCJ02_FORMATS)
+def test_the_gcj02_note_speaks_of_what_the_format_has(catalog, tmp_path, fmt):
+    """The note said 「文件中没有写坐标系（.prj）」 under a CSV, a workbook and a GeoJSON too,
+    which have no .prj to leave out. Each says what its file has, as a reader finds it."""
+    gdal_cli()
+    result = run_export(catalog, fmt, ex.GCJ02)
+    path = write(tmp_path, result)
+    (note,) = [w for w in result.warnings if w.startswith("GCJ-02 不是标准坐标系")]
+    assert (".prj" in note) == (fmt == "shp"), note
+    assert len([w for w in result.warnings if "GCJ-02" in w]) == 1, result.warnings
+    if fmt == "shp":
+        names = zipfile.ZipFile(path).namelist()
+        assert [n for n in names if n.endswith(".shp")] and not [
+            n for n in names if n.endswith(".prj")
+        ]
+    elif fmt == "gpkg":
+        done = subprocess.run(
+            ["ogrinfo", "-ro", "-so", str(path), "projects_point"], capture_output=True, text=True
+        )
+        assert "Undefined SRS" in done.stdout and "“未定义”" in note, done.stdout[-400:]
+    elif fmt == "geojson":  # no member can say GCJ-02: GDAL reads it as WGS84, as the note warns
+        assert "crs" not in json.loads(path.read_bytes())
+        assert pyogrio.read_info(path)["crs"] == "EPSG:4326" and "WGS84" in note
+    elif fmt == "csv":
+        assert pyogrio.read_info(path)["crs"] is None
+        assert "GCJ02" in path.name and "“GCJ02”" in note
+    else:
+        from openpyxl import load_workbook
+
+        about = dict(load_workbook(path)["说明"].iter_rows(min_row=2, values_only=True))
+        assert about["坐标系代码"] == ex.GCJ02 and "“说明”表" in note
