@@ -56,6 +56,7 @@ from geo.exchange.records import (
     catalog_records,
     to_output_crs,
 )
+from geo.exchange.tables import yes_no
 from geo.exchange.writers import WRITERS
 from geo.places import resolve
 from projects import clock, vocab
@@ -244,6 +245,7 @@ def referenced_places(records: list[dict[str, Any]]) -> gpd.GeoDataFrame | None:
                 "precision": ref.precision,
                 "precision_zh": vocab.code_label("precision", ref.precision),
                 "schematic": ref.schematic,
+                "schematic_zh": yes_no(ref.schematic),
                 "basis": ref.basis,
                 "projects": sum(1 for r in records if r.get("place_id") == place_id),
             }

@@ -217,8 +217,15 @@ def _in_order(fields: dict[str, tuple[type, object, str]]) -> dict[str, tuple[ty
     return out
 
 
+#: Schema fields no export carries: ``deleted`` is false in every exported row (deleted projects
+#: are never exported), a column that only made a reader wonder which rows it was true in (and in
+#: a Shapefile a dBASE Logical that GDAL 3.6 reads as the text "F").
+NOT_EXPORTED = ("deleted",)
+
 #: Every exported field: the schema's, with the derived ones beside the fields they explain.
-EXPORT_FIELDS: dict[str, tuple[type, object, str]] = _in_order({**schema.FIELDS, **DERIVED_FIELDS})
+EXPORT_FIELDS: dict[str, tuple[type, object, str]] = _in_order(
+    {**{f: v for f, v in schema.FIELDS.items() if f not in NOT_EXPORTED}, **DERIVED_FIELDS}
+)
 assert len({label for _, _, label in EXPORT_FIELDS.values()}) == len(EXPORT_FIELDS)
 
 
@@ -227,6 +234,7 @@ assert len({label for _, _, label in EXPORT_FIELDS.values()}) == len(EXPORT_FIEL
 LAYER_TITLES: dict[str, str] = {
     "colour": "颜色",
     "schematic": "示意（非测绘边界）",
+    "schematic_zh": "示意说明",
     "places": "所含地点",
     "basis": "依据",
     "projects": "项目数",

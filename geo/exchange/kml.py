@@ -254,6 +254,7 @@ _PLACE_DATA = (
     ("place_id", "所在地名编号"),
     ("precision_zh", "定位精度说明"),
     ("projects", "项目数"),
+    ("schematic_zh", "示意（非测绘边界）"),
     ("basis", "依据"),
 )
 

@@ -82,7 +82,7 @@ CRS_CHOICES: dict[str, str] = {code: c.label for code, c in CRSS.items()}
 ALIASES: dict[str, str] = {
     **{f: f for f in schema.FIELDS},
     **{label: f for f, (_, _, label) in schema.FIELDS.items()},
-    **{SHAPEFILE_FIELDS[f]: f for f in schema.FIELDS},
+    **{SHAPEFILE_FIELDS.get(f, f): f for f in schema.FIELDS},
     "Name": "name",
     "项目名称": "name",
 }

@@ -28,6 +28,7 @@ from geo.exchange.formats import (
     GEOMETRY_SOURCES,
     LABEL_FIELDS,
     LIST_FIELDS,
+    NOT_EXPORTED,
     UNPLACED,
 )
 from geo.places import resolve
@@ -65,6 +66,8 @@ def catalog_records(
         }
         if props["deleted"]:
             continue
+        for f in NOT_EXPORTED:  # false in every row written, so no column of any export
+            del props[f]
         props["progress"] = progress_of(props, today)[0]  # as of the export, China time
         if geom is not None and geom.is_empty:
             geom = None

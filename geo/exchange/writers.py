@@ -400,10 +400,19 @@ def _write_shp(
     return zip_files(files), ".zip"
 
 
+#: Places' columns too long for dBASE that are no project field (``SHAPEFILE_FIELDS``).
+_PLACE_SHAPEFILE_FIELDS = {"schematic_zh": "schem_zh"}
+
+
 def _write_shp_places(places: gpd.GeoDataFrame, crs: str, folder: Path) -> None:
     """``places_<family>.shp`` in ``folder``: the places of :func:`referenced_places` in the
-    output CRS, field names cut as the projects' (``precision_zh`` → ``prec_zh``)."""
+    output CRS, field names cut as the projects' (``precision_zh`` → ``prec_zh``).
+
+    A true/false column is written as the number 1/0, with its 是/否 label beside it: a dBASE
+    Logical field reads as the text "T"/"F" in GDAL 3.6 (QGIS) and as text in ArcGIS."""
     places = places.to_crs(WGS84) if places.crs is not None else places
+    flags = [c for c in places.columns if pd.api.types.is_bool_dtype(places[c])]
+    places = places.astype(dict.fromkeys(flags, "int32"))
     epsg = CRSS[crs].epsg
     for fam in _DRAWN:
         part = places[[family(g) == fam for g in places.geometry]]
@@ -411,7 +420,9 @@ def _write_shp_places(places: gpd.GeoDataFrame, crs: str, folder: Path) -> None:
             continue
         geoms = to_output_crs(part.geometry, crs)
         frame = gpd.GeoDataFrame(
-            pd.DataFrame(part.drop(columns=part.geometry.name)).rename(columns=SHAPEFILE_FIELDS),
+            pd.DataFrame(part.drop(columns=part.geometry.name)).rename(
+                columns={**SHAPEFILE_FIELDS, **_PLACE_SHAPEFILE_FIELDS}
+            ),
             geometry=list(geoms),
             crs=None if epsg is None else epsg,
         )

@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import warnings
 import zipfile
 from pathlib import Path
@@ -200,7 +201,11 @@ def normalise(rows: list[dict[str, Any]], fmt: str) -> dict[str, dict[str, Any]]
         row = {rename.get(k, k): v for k, v in row.items()}
         if fmt == "xlsx" and row.get("updated_at"):  # Excel has no time zones: China time
             row["updated_at"] = pd.Timestamp(row["updated_at"]).tz_localize("Asia/Shanghai")
-        props = {f: _back(row.get(f), kind) for f, (kind, _, _) in schema.FIELDS.items()}
+        props = {
+            f: _back(row.get(f), kind)
+            for f, (kind, _, _) in schema.FIELDS.items()
+            if f not in ex.NOT_EXPORTED
+        }
         if isinstance(props["updated_at"], str):  # ISO text: the same instant, in UTC
             props["updated_at"] = _back(pd.Timestamp(props["updated_at"]), str)
         out[props["id"]] = props
@@ -219,6 +224,7 @@ def expected_properties() -> dict[str, dict[str, Any]]:
                 **f["properties"],
                 "progress": progress_of(f["properties"], clock.today())[0],
             }.items()
+            if k not in ex.NOT_EXPORTED
         }
         for f in EXPORTED
     }
@@ -1340,3 +1346,55 @@ def test_the_gcj02_note_speaks_of_what_the_format_has(catalog, tmp_path, fmt):
 
         about = dict(load_workbook(path)["说明"].iter_rows(min_row=2, values_only=True))
         assert about["坐标系代码"] == ex.GCJ02 and "“说明”表" in note
+
+
+@pytest.mark.parametrize("fmt", TABLED)
+def test_no_export_carries_the_deleted_column_that_is_false_in_every_row(catalog, tmp_path, fmt):
+    """Deleted projects are never exported, so 已删除 (deleted) was false in every row of every
+    format, in a Shapefile a dBASE Logical GDAL 3.6 reads as the text "F". Read with GDAL."""
+    result = run_export(catalog, fmt, "EPSG:4326")
+    path = write(tmp_path, result)
+    for name, layer in datasets(path, fmt):
+        fields = set(pyogrio.read_info(name, layer=layer)["fields"])
+        assert "id" in fields or "编号" in fields, fields
+        assert not fields & {"deleted", "已删除"}, (name, layer)
+
+
+def test_the_places_say_schematic_as_a_number_with_its_yes_no():
+    """``schematic`` (a place's outline is a sketch) was a dBASE Logical in places_*.shp, which
+    GDAL 3.6 (QGIS) reads as the text T/F: now the number 1/0 with 是/否 beside it (schem_zh),
+    and a GeoPackage keeps its boolean with 是/否 beside it too."""
+    gdal_cli()
+    frame, _ = _real_catalog()
+    from geo.places import resolve
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ex.ExportWarning)
+        shp = ex.export(frame, "shp", "EPSG:4544", scope={"kind": "all"})
+        gpkg = ex.export(frame, "gpkg", "EPSG:4544", scope={"kind": "all"})
+    with tempfile.TemporaryDirectory() as tmp:
+        zipped = write(Path(tmp), shp)
+        names = zipfile.ZipFile(zipped).namelist()
+        layers = [n[:-4] for n in names if n.startswith("places_") and n.endswith(".shp")]
+        seen = set()
+        for layer in layers:
+            done = subprocess.run(
+                ["ogrinfo", "-ro", "-so", "-al", f"/vsizip/{zipped}/{layer}.shp"],
+                capture_output=True,
+                text=True,
+            )
+            assert "schematic: Integer" in done.stdout, done.stdout[-600:]
+            assert "schem_zh: String" in done.stdout, done.stdout[-600:]
+            places = pyogrio.read_dataframe(f"/vsizip/{zipped}/{layer}.shp")
+            for pid, flag, words in zip(
+                places["place_id"], places["schematic"], places["schem_zh"], strict=True
+            ):
+                assert (flag, words) == ((1, "是") if resolve(pid).schematic else (0, "否"))
+                seen.add(int(flag))
+        assert seen == {0, 1}
+        packaged = write(Path(tmp), gpkg)
+        places = pyogrio.read_dataframe(packaged, layer="places_polygon")
+        columns = list(places.columns)
+        assert columns[columns.index("schematic") + 1] == "schematic_zh"
+        assert places["schematic"].dtype == bool
+        assert set(places["schematic_zh"]) == {"是", "否"}
