@@ -9,7 +9,8 @@ Excel's quote prefix, so ``=HYPERLINK(...)`` shows as the text it is and stays s
 from __future__ import annotations
 
 import io
-from datetime import datetime
+import re
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 import shapely
@@ -137,6 +138,25 @@ def yes_no(value: bool) -> str:
     return "是" if value else "否"
 
 
+def history_date(text: Any) -> Any:
+    """A status mention's date as an Excel cell: a full date (2023-05-12) as a real date, which
+    sorts and filters as one; a year or a month alone (2021, 2021-06) stays the text it is, as
+    a date would invent the day.
+
+    >>> history_date("2023-05-12"), history_date("2021"), history_date(None)
+    (datetime.date(2023, 5, 12), '2021', None)
+    """
+    if isinstance(text, str) and _FULL_DATE.fullmatch(text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:  # 2023-02-30: not a day, kept as written
+            return text
+    return text
+
+
+_FULL_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _wkt(geom: shapely.Geometry | None, crs: str) -> str | None:
     if geom is None:
         return None
@@ -182,7 +202,7 @@ def write_xlsx(records, geometries, crs, meta, notes, split, **_) -> tuple[bytes
         [
             r["id"],
             r["name"],
-            e.get("date"),
+            history_date(e.get("date")),
             e.get("year"),
             e.get("status"),
             e.get("cue"),
@@ -195,6 +215,10 @@ def write_xlsx(records, geometries, crs, meta, notes, split, **_) -> tuple[bytes
         if isinstance(e, dict)
     ]
     _sheet(wb, HISTORY_SHEET, list(_HISTORY_COLUMNS), history)
+    day = _HISTORY_COLUMNS.index("日期") + 1
+    for r, row in enumerate(history, start=2):
+        if isinstance(row[day - 1], date):
+            wb[HISTORY_SHEET].cell(row=r, column=day).number_format = "yyyy-mm-dd"
     sources = [
         [
             r["id"],

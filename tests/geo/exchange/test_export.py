@@ -13,6 +13,7 @@ import sys
 import tempfile
 import warnings
 import zipfile
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -814,7 +815,7 @@ def test_xlsx_has_projects_history_and_sources_sheets_in_chinese(catalog, tmp_pa
     assert line["WKT"].startswith("LINESTRING (")
     history = list(wb["状态沿革"].iter_rows(values_only=True))
     assert history[0][:5] == ("编号", "名称", "日期", "年份", "状态")
-    assert history[1][:5] == ("t-point", "西永综保区 二期", "2025-02-12", 2024, "建成")
+    assert history[1][:5] == ("t-point", "西永综保区 二期", datetime(2025, 2, 12), 2024, "建成")
     sources = list(wb["来源"].iter_rows(values_only=True))
     assert len(sources) == 1 + 4 and sources[1][3] == "专栏12：综合交通重点项目"
     assert sources[1][4] == 301
@@ -1398,3 +1399,36 @@ def test_the_places_say_schematic_as_a_number_with_its_yes_no():
         assert columns[columns.index("schematic") + 1] == "schematic_zh"
         assert places["schematic"].dtype == bool
         assert set(places["schematic_zh"]) == {"是", "否"}
+
+
+def test_xlsx_history_dates_are_dates_where_the_day_is_known(tmp_path):
+    """The 状态沿革 sheet's 日期 was text: Excel could not sort or filter it as dates. A full
+    date is now a date cell (yyyy-mm-dd); a year alone stays the text it is."""
+    from openpyxl import load_workbook
+
+    frame, _ = _real_catalog()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ex.ExportWarning)
+        result = ex.export(frame, "xlsx", "EPSG:4326", scope={"kind": "all"})
+    wanted = [
+        e.get("date")
+        for r in frame.to_dict("records")
+        if not r["deleted"]
+        for e in (r["status_history"] or [])
+        if isinstance(e, dict)
+    ]
+    sheet = load_workbook(write(tmp_path, result))["状态沿革"]
+    column = [c.value for c in sheet[1]].index("日期") + 1
+    cells = [sheet.cell(row=r, column=column) for r in range(2, sheet.max_row + 1)]
+    assert len(cells) == len(wanted)
+    kinds = set()
+    for cell, text in zip(cells, wanted, strict=True):
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text or ""):
+            assert isinstance(cell.value, datetime) and cell.is_date, (cell.value, text)
+            assert cell.value.date().isoformat() == text
+            assert cell.number_format == "yyyy-mm-dd"
+            kinds.add("date")
+        else:
+            assert cell.value == text and not cell.is_date, (cell.value, text)
+            kinds.add("text")
+    assert kinds == {"date", "text"}
