@@ -125,11 +125,9 @@ def render(filtered: Any, query: Any) -> None:
         )
         else "own"
     )
-    if fmt == "shp":
-        st.caption(
-            "每种几何类型一套 Shapefile（含 .prj 与 UTF-8 .cpg），字段名对照见 fields.csv；"
-            f"列表与超长文字的完整内容在 {exchange.RELATED_TABLE}，按编号 id 关联。"
-        )
+    holds = contents(fmt, crs, split, geometry)
+    if holds:
+        st.caption(md_text(holds))
     scope: dict[str, Any] = {"kind": scope_kind}
     if scope_kind == FILTERED:
         scope["query"] = query.to_params()
@@ -183,6 +181,45 @@ def render(filtered: Any, query: Any) -> None:
     for note in result.warnings:
         st.caption(md_text(f"注意：{note}"))
     _render_import()
+
+
+def contents(fmt: str, crs: str, split: bool, geometry: str = "own") -> str:
+    """What a download of several layers holds, in the words of its file and folder names, so
+    the places layers are found before the file is opened ("" for a one-table file).
+
+    With ``geometry="representative"`` the projects placed by a place are drawn on its point,
+    so only those without a position are left in projects_unplaced."""
+    places = (
+        "places_point、places_line、places_polygon 为所选项目所在的地名（片区、园区、镇街等，"
+        "每个一次，按所在地名编号 place_id 与项目关联）"
+    )
+    bare = "没有位置的项目" if geometry == "representative" else "没有自身几何的项目"
+    if fmt == "shp":
+        prj = "UTF-8 .cpg" if crs == exchange.GCJ02 else ".prj 与 UTF-8 .cpg"
+        return (
+            "压缩包内：projects_point、projects_line、projects_polygon 为项目，每种几何类型一套 "
+            f"Shapefile，projects_unplaced.dbf 为{bare}（只有属性）；{places}。每套含 {prj}；"
+            f"字段名对照见 fields.csv，列表与超长文字的完整内容在 {exchange.RELATED_TABLE}，"
+            "按编号 id 关联。"
+        )
+    if fmt in ("kml", "kmz"):
+        return (
+            "文件夹：projects_point、projects_line、projects_polygon 为项目（按状态着色），"
+            f"projects_unplaced 为{bare}（只有属性）；{places.replace('地名（', '地名（灰色，', 1)}。"
+        )
+    if fmt == "geojson" and split:
+        return (
+            "压缩包内：projects_point、projects_line、projects_polygon.geojson 为项目，"
+            f"projects_unplaced.geojson 为{bare}；{places.replace(' 为', '.geojson 为', 1)}；"
+            "另有 metadata.json。"
+        )
+    if fmt in exchange.WITH_BOUNDARIES:
+        return (
+            "图层：projects_point、projects_line、projects_polygon 为项目，"
+            f"projects_unplaced 为{bare}（只有属性）；{places}；zones 为东中西片区，"
+            "outline 为区界。"
+        )
+    return ""
 
 
 def shown_preview(table: pd.DataFrame) -> pd.DataFrame:

@@ -3,9 +3,13 @@ built only when asked for, and never offered once the options or the catalog hav
 
 from __future__ import annotations
 
+import io
 import json
+import shutil
+import zipfile
 from pathlib import Path
 
+import pyogrio
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -83,6 +87,57 @@ def test_every_format_and_crs_downloads_from_the_page(catalog):
                 assert geojson_names(built) == {f["properties"]["name"] for f in EXPORTED}
             if crs == ex.GCJ02:
                 assert any("GCJ-02 不是标准坐标系" in c.value.replace("\\", "") for c in at.caption)
+
+
+@pytest.fixture
+def real_catalog(tmp_path, monkeypatch) -> Path:
+    """The committed catalog (projects placed by a place, so places_ layers) as the page's."""
+    path = tmp_path / "projects.geojson"
+    shutil.copyfile(store.CATALOG_PATH, path)
+    monkeypatch.setenv("SHAPINGBA_CATALOG", str(path))
+    return path
+
+
+def _layer_caption(at: AppTest) -> str:
+    """The caption under the options that says what the download holds."""
+    shown = [c.value.replace("\\", "") for c in at.caption]
+    (text,) = [c for c in shown if "places_point" in c]
+    return text
+
+
+def test_the_panel_says_which_layers_and_files_a_download_holds(real_catalog, tmp_path):
+    """The Shapefile caption named neither the places_*.shp the zip carries nor its
+    projects_unplaced.dbf, and KML said nothing of its folders: each caption now names every
+    layer, file or folder a reader (zipfile, GDAL) finds in the download built from the page."""
+    at = run_page(AppTest.from_file(APP, default_timeout=120))
+    at.radio(key="x_scope").set_value("all")
+    run_page(at)
+    at.selectbox(key="x_format").set_value("shp")
+    run_page(at)
+    text = _layer_caption(at)
+    names = zipfile.ZipFile(io.BytesIO(build(at).data)).namelist()
+    parts = {n.split(".")[0] for n in names if n.startswith(("projects_", "places_"))}
+    assert {"places_point", "places_polygon", "projects_unplaced"} <= parts
+    assert all(p in text for p in parts - {"projects_related"}), (parts, text)
+    assert "projects_unplaced.dbf" in text and "fields.csv" in text and ".prj" in text
+    # GCJ-02: the zip has no .prj, and the caption does not promise one.
+    at.selectbox(key="x_crs_shp").set_value(ex.GCJ02)
+    run_page(at)
+    assert ".prj" not in _layer_caption(at)
+    assert not [n for n in zipfile.ZipFile(io.BytesIO(build(at).data)).namelist() if ".prj" in n]
+
+    at.selectbox(key="x_format").set_value("kml")
+    run_page(at)
+    text = _layer_caption(at)
+    path = tmp_path / "download.kml"
+    path.write_bytes(build(at).data)
+    folders = {str(name) for name in pyogrio.list_layers(path)[:, 0]}
+    assert {"projects_point", "projects_unplaced", "places_polygon"} <= folders
+    assert all(f in text for f in folders), (folders, text)
+    # One table in one file: nothing to list.
+    at.selectbox(key="x_format").set_value("csv")
+    run_page(at)
+    assert not [c for c in at.caption if "places" in c.value]
 
 
 def test_the_file_is_built_on_demand_and_never_stale(catalog):
