@@ -17,7 +17,15 @@ from playwright.sync_api import Browser, expect
 from geo import boundaries
 from projects import store
 from projects.sources import ROOT
-from tests.helpers import IFRAME, WAIT_MS, app_in_browser, map_frame, open_page, press
+from tests.helpers import (
+    IFRAME,
+    WAIT_MS,
+    app_in_browser,
+    map_frame,
+    open_page,
+    press,
+    settled,
+)
 from ui.chrome import MAP_PX
 
 pytestmark = pytest.mark.browser
@@ -434,6 +442,10 @@ def test_no_label_lies_under_the_open_legend_when_zoomed_in(site):
             expect(frame.locator(".sp-list").filter(has_text="石井坡街道")).to_be_visible(
                 timeout=10_000
             )
+            # Read, then closed: a person taps × once the list has stopped moving (it pans the
+            # map into view, and the click's run may lay the layer out again).
+            settled(page)
+            page.wait_for_timeout(500)
             _tap(page, frame, frame.locator(".leaflet-popup-close-button"))
             expect(frame.locator(".sp-list")).to_have_count(0, timeout=10_000)
     assert page.errors == []
