@@ -364,6 +364,24 @@ def district_outline(request: pytest.FixtureRequest) -> Any:
         )
 
 
+def staff_catalog(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, source: Path, editor: str, password: str
+) -> Path:
+    """A copy of ``source`` as the page's file catalog (no database), with ``editor``'s
+    account: what a staff member's tests edit without touching the committed file."""
+    from projects import store
+    from projects.store import users
+
+    path = tmp_path / "data" / "projects.geojson"
+    path.parent.mkdir()
+    shutil.copy(source, path)
+    monkeypatch.setenv("SHAPINGBA_CATALOG", str(path))
+    monkeypatch.setenv("SHAPINGBA_USERS", str(tmp_path / "users.json"))
+    monkeypatch.delenv(store.DATABASE_ENV, raising=False)
+    users.add_user(editor, password, rounds=4)
+    return path
+
+
 def stored_catalog(
     request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, features: list
 ) -> str:

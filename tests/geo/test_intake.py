@@ -6,7 +6,6 @@ from __future__ import annotations
 import copy
 import io
 import json
-import shutil
 import sys
 from dataclasses import replace
 
@@ -23,6 +22,7 @@ from projects.documents.sector_rules import sector_with_basis
 from projects.errors import BadFile, CatalogError, InvalidValue, StaleVersion
 from projects.store import users
 from tests import report_2026 as report
+from tests.helpers import staff_catalog
 
 PASSWORD = "沙坪坝-2026-pw"
 FILES = {
@@ -42,13 +42,7 @@ def built(seeds, tmp_path_factory):
 
 @pytest.fixture
 def catalog(built, tmp_path, monkeypatch):
-    path = tmp_path / "data" / "projects.geojson"
-    path.parent.mkdir()
-    shutil.copy(built[1], path)
-    monkeypatch.setenv("SHAPINGBA_CATALOG", str(path))
-    monkeypatch.setenv("SHAPINGBA_USERS", str(tmp_path / "users.json"))
-    users.add_user("wang", PASSWORD, rounds=4)
-    return path
+    return staff_catalog(tmp_path, monkeypatch, built[1], "wang", PASSWORD)
 
 
 @pytest.fixture

@@ -6,15 +6,13 @@ Runs against a temporary copy of the committed catalog and a temporary account f
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from projects import store
 from projects.sources import ROOT
-from projects.store import users
 from tests import report_2026 as report
+from tests.helpers import staff_catalog
 
 PASSWORD = "歌乐山-intake-pw"
 
@@ -33,14 +31,9 @@ def panel():
 
 @pytest.fixture
 def catalog(tmp_path, monkeypatch):
-    path = tmp_path / "data" / "projects.geojson"
-    path.parent.mkdir()
-    shutil.copy(ROOT / "data" / "projects.geojson", path)
-    monkeypatch.setenv("SHAPINGBA_CATALOG", str(path))
-    monkeypatch.delenv(store.DATABASE_ENV, raising=False)
-    monkeypatch.setenv("SHAPINGBA_USERS", str(tmp_path / "users.json"))
-    users.add_user("wang", PASSWORD, rounds=4)
-    return path
+    return staff_catalog(
+        tmp_path, monkeypatch, ROOT / "data" / "projects.geojson", "wang", PASSWORD
+    )
 
 
 def review(name: str = "2026年政府工作报告.docx", data: bytes | None = None) -> AppTest:

@@ -333,6 +333,16 @@ _LAYER_ROWS_JS = """() => [...document.querySelectorAll('.leaflet-control-layers
     return [row.textContent.trim(), !b.height || (!!e && row.contains(e))]; })"""
 
 
+def _open_layer_list(page, frame) -> None:
+    """The pointer goes to 图层 and clicks it, as a mouse does (Leaflet opens the list on the
+    pointer's arrival); returns once the list's last row is drawn and laid out."""
+    box = frame.locator(".leaflet-control-layers-toggle").bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    expect(frame.get_by_text("东中西分区（示意）", exact=True)).to_be_visible(timeout=10_000)
+    page.wait_for_timeout(300)
+
+
 def test_phone_layer_list_and_legend_are_each_usable(site):
     """On a phone the layer list opens top right, below the district box, and runs down the
     same side as the open legend, which Leaflet draws over it: with the legend open, the list's
@@ -344,12 +354,7 @@ def test_phone_layer_list_and_legend_are_each_usable(site):
     toggle = frame.locator(".sp-legend-toggle")
     _tap(page, frame, toggle)
     expect(frame.locator(".sp-legend")).to_be_visible(timeout=10_000)
-    switch = frame.locator(".leaflet-control-layers-toggle")
-    box = switch.bounding_box()
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    expect(frame.get_by_text("东中西分区（示意）", exact=True)).to_be_visible(timeout=10_000)
-    page.wait_for_timeout(300)
+    _open_layer_list(page, frame)
     page.locator(IFRAME).screenshot(path=str(ARTIFACTS / "page_400_layers_open.png"))
     rows = frame.evaluate(_LAYER_ROWS_JS)
     expect(frame.locator(".leaflet-control-layers-expanded")).to_have_count(1)
@@ -377,12 +382,7 @@ def test_desktop_layer_list_opens_beside_the_open_legend(site):
     page = open_page(browser, url, viewport={"width": 1600, "height": 1000})
     frame = map_frame(page)
     expect(frame.locator(".sp-legend")).to_be_visible(timeout=WAIT_MS)
-    switch = frame.locator(".leaflet-control-layers-toggle")
-    box = switch.bounding_box()
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    expect(frame.get_by_text("东中西分区（示意）", exact=True)).to_be_visible(timeout=10_000)
-    page.wait_for_timeout(300)
+    _open_layer_list(page, frame)
     page.locator(IFRAME).screenshot(path=str(ARTIFACTS / "page_1600_layers_open.png"))
     rows = frame.evaluate(_LAYER_ROWS_JS)
     expect(frame.locator(".leaflet-control-layers-expanded")).to_have_count(1)

@@ -5,7 +5,6 @@ app server (another process) is read and cited by another."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from dataclasses import replace
@@ -21,6 +20,7 @@ from projects.store.postgis import documents as db_docs
 from projects.store.postgis import replace_all
 from projects.store.postgis.tables import connect
 from tests import report_2026 as report
+from tests.helpers import staff_catalog
 
 PASSWORD = "井口-2026-pw"
 FILENAME = "2026年政府工作报告.docx"
@@ -48,14 +48,9 @@ def data() -> bytes:
 @pytest.fixture
 def catalog(tmp_path, monkeypatch):
     """A copy of the committed catalog and an account; the file store chosen."""
-    path = tmp_path / "data" / "projects.geojson"
-    path.parent.mkdir()
-    shutil.copy(ROOT / "data" / "projects.geojson", path)
-    monkeypatch.setenv("SHAPINGBA_CATALOG", str(path))
-    monkeypatch.setenv("SHAPINGBA_USERS", str(tmp_path / "users.json"))
-    monkeypatch.delenv(store.DATABASE_ENV, raising=False)
-    users.add_user("wang", PASSWORD, rounds=4)
-    return path
+    return staff_catalog(
+        tmp_path, monkeypatch, ROOT / "data" / "projects.geojson", "wang", PASSWORD
+    )
 
 
 @pytest.fixture
