@@ -257,7 +257,9 @@ def test_background_is_a_published_file_not_sent_with_each_rerun(catalog):
     assert len(data["context"]["neighbours"]) == 6 and len(data["areas"]["features"]) == 4
     assert "璧山区" in json.dumps(data, ensure_ascii=False)
     assert "璧山区" not in script and '"neighbours"' not in script
-    assert len(script.encode("utf-8")) < 50_000
+    # The map's own scripts are about 51 kB (2026-12-08); the background file is about 74 kB,
+    # so the bound catches it coming back into the script while leaving the scripts room.
+    assert len(script.encode("utf-8")) < 60_000
 
 
 def test_two_projects_of_one_name_can_each_be_chosen_in_the_picker(tmp_path, monkeypatch):

@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from geo.zones import position_zones
@@ -69,9 +70,18 @@ def _item(page, label: str, value: str):
 
 
 def _on_screen(locator) -> None:
-    """Wait for ``locator``, scroll it into view as a reader does, and see it there."""
+    """Wait for ``locator``, scroll it into view as a reader does, and see it there. A rerun
+    may draw it anew between finding and scrolling (the map's report after a save): it is then
+    found again, as a reader looks again."""
     expect(locator).to_be_attached(timeout=WAIT_MS)
-    locator.scroll_into_view_if_needed()
+    for attempt in range(1, 4):
+        try:
+            locator.scroll_into_view_if_needed()
+            break
+        except PlaywrightError as exc:
+            if "not attached" not in str(exc) or attempt == 3:
+                raise
+            expect(locator).to_be_attached(timeout=WAIT_MS)
     expect(locator).to_be_in_viewport()
 
 
