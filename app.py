@@ -138,10 +138,8 @@ payload = (
 # Selection: the latest of a map click, a table row or the sidebar picker.
 event = mapview.event_to_wgs84(st.session_state.get(K_MAP), basemap)
 clicked = mapview.clicked_project(event, payload.ids)
-# The map's count of clicks (and the click's position) tell a second click on the same project,
-# chosen again after a choice in the table or the picker, from the report every rerun repeats.
-click_id = [(event or {}).get(k) for k in ("last_object_clicked_count", "last_object_clicked")]
-if clicked and new_selection("map", f"{clicked}@{click_id}"):
+# The click position tells a second click on the same project from a stale report.
+if clicked and new_selection("map", f"{clicked}@{(event or {}).get('last_object_clicked')}"):
     st.session_state[K_SELECTED] = clicked
 if new_selection("picker", sidebar.picked()):
     st.session_state[K_SELECTED] = sidebar.picked()

@@ -489,14 +489,10 @@ def _feature_to_wgs84(feature: dict[str, Any]) -> dict[str, Any]:
 
 
 def returned_objects(editing: bool) -> Sequence[str]:
-    """What the map reports back (fewer keys, fewer reruns: pans and zooms report nothing).
-
-    streamlit-folium reports only when these change: the count of clicks makes a second click on
-    the same marker (the same project at the same spot) a report, after a choice elsewhere."""
-    clicks = ("last_active_drawing", "last_object_clicked", "last_object_clicked_count")
+    """What the map reports back (fewer keys, fewer reruns: pans and zooms report nothing)."""
     if editing:
-        return (*clicks, "last_clicked", "all_drawings")
-    return clicks
+        return ("last_active_drawing", "last_object_clicked", "last_clicked", "all_drawings")
+    return ("last_active_drawing", "last_object_clicked")
 
 
 def clicked_project(event: dict[str, Any] | None, known: Iterable[str]) -> str | None:
