@@ -208,16 +208,23 @@ def test_phone_lists_open_clear_of_the_map_controls(site, opener):
     assert page.errors == []
 
 
-def test_a_phone_list_opens_clear_of_the_legend_the_user_opened(site):
-    """On a phone the open legend fills the map's right half: a list opened then (the district
-    box's) had no room beside it and lay under the legend, its names cut off. The legend folds
-    for the list, and its button opens it again."""
+def _phone_with_open_legend(site):
+    """A phone's page (400 × 800) whose legend the user opened with a tap: (page, map frame,
+    the legend's button)."""
     browser, url = site
     page = open_page(browser, url, viewport={"width": 400, "height": 800})
     frame = map_frame(page)
     toggle = frame.locator(".sp-legend-toggle")
     _tap(page, frame, toggle)
     expect(frame.locator(".sp-legend")).to_be_visible(timeout=10_000)
+    return page, frame, toggle
+
+
+def test_a_phone_list_opens_clear_of_the_legend_the_user_opened(site):
+    """On a phone the open legend fills the map's right half: a list opened then (the district
+    box's) had no room beside it and lay under the legend, its names cut off. The legend folds
+    for the list, and its button opens it again."""
+    page, frame, toggle = _phone_with_open_legend(site)
     _tap(page, frame, frame.locator(".sp-district").filter(has_text="个项目").first)
     expect(frame.locator(".sp-list")).to_be_visible(timeout=10_000)
     page.wait_for_timeout(500)  # the map pans the list into view without animation
@@ -348,12 +355,7 @@ def test_phone_layer_list_and_legend_are_each_usable(site):
     same side as the open legend, which Leaflet draws over it: with the legend open, the list's
     last rows (东中西分区（示意）…) lay under 收起图例 and the legend. The legend folds for the
     list; opened again, it is clear of the list (which closes for it)."""
-    browser, url = site
-    page = open_page(browser, url, viewport={"width": 400, "height": 800})
-    frame = map_frame(page)
-    toggle = frame.locator(".sp-legend-toggle")
-    _tap(page, frame, toggle)
-    expect(frame.locator(".sp-legend")).to_be_visible(timeout=10_000)
+    page, frame, toggle = _phone_with_open_legend(site)
     _open_layer_list(page, frame)
     page.locator(IFRAME).screenshot(path=str(ARTIFACTS / "page_400_layers_open.png"))
     rows = frame.evaluate(_LAYER_ROWS_JS)
