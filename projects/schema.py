@@ -51,8 +51,9 @@ FIELDS: dict[str, tuple[type, Any, str]] = {
     # name (西永、土主污水处理厂 for 土主污水处理厂).
     "sources": (list, [], "来源"),
     # One of vocab.PRECISIONS, or null when the record has no position. An own precision
-    # (vocab.OWN_PRECISIONS) goes with a geometry; a reference precision
-    # (vocab.REFERENCE_PRECISIONS) with a place_id and a null geometry.
+    # (vocab.OWN_PRECISIONS) goes with a geometry, or with a place_id where the position is
+    # a place's point; a reference precision (vocab.REFERENCE_PRECISIONS) with a place_id.
+    # A record with a place_id has a null geometry.
     "precision": (str, None, "定位精度"),
     # The gazetteer id of the place a reference-level position points to (镇街 code, zone,
     # area, the district); null for an own geometry. geo.places.place_name / representative_point

@@ -40,7 +40,9 @@ ALL_ZONES: tuple[str, ...] = (*ZONES, CROSS_ZONE, OUTSIDE)
 #: Position precision classes, most precise first. A record's position is one of two kinds:
 #: - its *own* geometry (a point, line or polygon that is this project): OWN_PRECISIONS;
 #: - a *reference* to a place of the gazetteer (``place_id`` set, geometry null in the catalog,
-#:   the place's geometry kept once, in the gazetteer): REFERENCE_PRECISIONS.
+#:   the place's geometry kept once, in the gazetteer): REFERENCE_PRECISIONS, or exact /
+#:   approximate for a reference to a place's point (a station, a campus: several projects
+#:   named after one place share its point by its id, not by copies).
 #: A record with no position has precision null; there is no class for "not placed".
 OWN_PRECISIONS: tuple[str, ...] = (
     "exact",  # within 100 m

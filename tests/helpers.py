@@ -71,7 +71,7 @@ def press(page: Page, locator: Locator, tries: int = 3) -> None:
     for attempt in range(1, tries + 1):
         try:
             locator.scroll_into_view_if_needed()
-            box = _steady_box(page, locator)
+            box = steady_box(page, locator)
         except Error as exc:
             if "not attached" not in str(exc) or attempt == tries:
                 raise
@@ -82,7 +82,7 @@ def press(page: Page, locator: Locator, tries: int = 3) -> None:
     raise AssertionError(f"{locator} is not on the page")
 
 
-def _steady_box(page: Page, locator: Locator) -> dict[str, float] | None:
+def steady_box(page: Page, locator: Locator) -> dict[str, float] | None:
     """The element's box once it has stopped moving: a sidebar slides in over a quarter of a
     second, and a tap at where a button was a moment ago lands beside it (a person's eye
     follows the button; the test reads its place again until two reads agree)."""

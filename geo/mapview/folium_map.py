@@ -36,7 +36,7 @@ from geo import crs
 from geo.context import context_layers
 from geo.mapview.assets import VENDOR
 from geo.mapview.localise import localise
-from geo.mapview.payload import ProjectPayload
+from geo.mapview.payload import BADGE_CODES, ProjectPayload
 from geo.mapview.phone import fit_phones
 from geo.mapview.scripts import MapScript, js_literal, vendor_url
 from geo.mapview.style import (
@@ -124,6 +124,7 @@ def _project_layer(
         decimals=js_literal(PRECISION_DECIMALS),
         zones=js_literal(_placed_labels(zones, gcj02, payload.marks)),
         editing=js_literal(bool(editing)),
+        badges=js_literal(BADGE_CODES),
         image_path=js_literal(vendor_url("leaflet/images/")),
     )
 
@@ -272,6 +273,7 @@ def legend_spec(zones: gpd.GeoDataFrame | None) -> list[dict[str, Any]]:
         )
     marks = [
         {"label": "聚合：数字为项目数", "fill": "#08519cd9", "stroke": "#ffffff", "round": True},
+        {"label": "地名徽标：项目数（在该地附近）", "fill": "#ffffff", "stroke": "#08519c"},
         {"label": "片区、镇街徽标：项目数", "fill": "#ffffff", "stroke": "#08519c", "dashed": True},
         {"label": "虚线轮廓：示意范围", "fill": "#08519c10", "stroke": "#08519c", "dashed": True},
     ]

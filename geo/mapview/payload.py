@@ -66,9 +66,18 @@ _KIND_OF_TYPE = {0: "P", 1: "L", 3: "A", 4: "Q", 5: "M", 6: "N"}
 #: Drawing order, bottom to top: areas, lines, points (clicks reach the small).
 DRAW_RANK = {"P": 3, "Q": 3, "L": 2, "M": 2, "A": 1, "N": 1}
 #: One character per reference precision in the payload (after the own codes of the style).
-REFERENCE_CODES: dict[str, str] = {"area": "r", "township": "t", "zone": "z", "district": "d"}
+REFERENCE_CODES: dict[str, str] = {
+    "exact": "x",  # at a place's point (a station, a campus …), within 100 m
+    "approximate": "y",  # at a place's point, within 1 km
+    "area": "r",
+    "township": "t",
+    "zone": "z",
+    "district": "d",
+}
 #: References drawn as one badge per place; the others are counted on zone labels / district box.
-BADGE_PRECISIONS: tuple[str, ...] = ("area", "township")
+BADGE_PRECISIONS: tuple[str, ...] = ("exact", "approximate", "area", "township")
+#: The payload codes of those drawn as badges (the map script's own list, BADGE_CODES).
+BADGE_CODES = "".join(REFERENCE_CODES[p] for p in BADGE_PRECISIONS)
 
 
 def drawable(gdf: gpd.GeoDataFrame) -> np.ndarray:
@@ -150,7 +159,7 @@ def encode_projects(gdf: gpd.GeoDataFrame, *, gcj02: bool = False) -> ProjectPay
     marked = geoms[np.isin(kinds, ("P", "Q"))]
     xy = shapely.get_coordinates(marked)
     marks = [(round(x, 5), round(y, 5)) for x, y in xy.tolist()]
-    marks += [(pl["at"][0], pl["at"][1]) for pl in place_rows if pl["p"] in ("r", "t")]
+    marks += [(pl["at"][0], pl["at"][1]) for pl in place_rows if pl["p"] in BADGE_CODES]
     return ProjectPayload(js_literal(data), tuple(data["id"]), undrawn, marks=tuple(marks))
 
 

@@ -146,6 +146,19 @@ def place_records(
     return features
 
 
+def point_reference(place: Place | None, geometry: shapely.Geometry) -> bool:
+    """Whether an answer at a gazetteer place's point is a reference to that place: the point
+    is the place's (a 沙坪坝站, a campus, 磁器口), not the project's own, so several projects
+    named after one place share it by its id. A line or an area drawn as the place's (沙滨路,
+    the 轨道9号线 sketch) and a point moved onto the district's edge stay the record's own."""
+    return (
+        place is not None
+        and bool(place.id)
+        and place.geometry.geom_type == "Point"
+        and shapely.equals_exact(place.geometry, geometry, tolerance=0)
+    )
+
+
 def position(
     found: GeocodeResult | None, gazetteer: Gazetteer | None = None
 ) -> tuple[dict[str, Any] | None, dict[str, Any]]:
@@ -165,9 +178,14 @@ def position(
         "geo_basis": found.basis,
         "geo_matched": found.matched_name,
     }
-    if found.precision in vocab.OWN_PRECISIONS:
-        return _rounded(found.geometry), fields
     place = found.matched if not isinstance(found.matched, str) else None
+    if found.precision in vocab.OWN_PRECISIONS:
+        if point_reference(place, found.geometry):
+            # 凤凰山创意园 and 14 more named after 磁器口's hills and streets: each is near
+            # 磁器口, none is at its point, so the point stays once, in the gazetteer.
+            fields["place_id"] = reference_id(place, gaz)
+            return None, fields
+        return _rounded(found.geometry), fields
     if found.precision in ("area", "township") and place is not None:
         fields["place_id"] = reference_id(place, gaz) if found.precision == "area" else place.id
         return None, fields

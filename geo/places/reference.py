@@ -37,6 +37,11 @@ ZONE_IDS: dict[str, str] = {"东": "zone-east", "中": "zone-middle", "西": "zo
 ZONE_BASIS = "示意分区（十四五规划第 706–715 行“东中西”总体空间布局及其示意图）"
 
 
+#: The precisions a reference to a place's point gives (the place's own: within 100 m or
+#: 1 km); a reference to any other place gives the place's extent only (area, 镇街, zone …).
+POINT_PRECISIONS: tuple[str, ...] = ("exact", "approximate")
+
+
 @dataclass(frozen=True)
 class PlaceRef:
     """What a place id stands for."""
@@ -45,7 +50,8 @@ class PlaceRef:
     id: str
     #: The place's name (a zone's full name).
     name: str
-    #: The reference precision it gives a record: area, township, zone or district.
+    #: The precision it gives a record: exact or approximate for a place's point
+    #: (``POINT_PRECISIONS``), else area, township, zone or district.
     precision: str
     #: Its shape (WGS84): an area's extent, a line, a seat point, a zone or the outline.
     geometry: shapely.Geometry
@@ -71,16 +77,23 @@ def representative(geom: shapely.Geometry) -> shapely.Point:
 
 def reference_id(place: Place, gazetteer: Gazetteer | None = None) -> str:
     """The id a record refers to for ``place``: an area that only borrows another area's extent
-    (a campus known only to lie in 大学城) refers to that area, so its shape is drawn once."""
+    (a campus known only to lie in 大学城) refers to that area, and a place drawn at another's
+    point (凤凰山 at 磁器口) to that place, so its shape or point is drawn once."""
     gaz = load_gazetteer() if gazetteer is None else gazetteer
     seen = {place.id}
-    while place.precision == "area" and place.same_as:
+    while place.same_as:
         target = gaz.by_id(place.same_as)
-        if target is None or target.precision != "area" or target.id in seen:
+        if target is None or target.id in seen or not _borrows(place, target):
             break
         place = target
         seen.add(place.id)
     return place.id
+
+
+def _borrows(place: Place, target: Place) -> bool:
+    if place.precision == "area":
+        return target.precision == "area"
+    return place.geometry.geom_type == "Point" and place.geometry.equals(target.geometry)
 
 
 def zone_id(zone: str) -> str:
@@ -118,6 +131,8 @@ def _resolve(place_id: str, gaz: Gazetteer) -> PlaceRef | None:
     if place is None:
         return None
     precision = place.precision if place.precision in vocab.REFERENCE_PRECISIONS else "area"
+    if place.geometry.geom_type == "Point" and place.precision in POINT_PRECISIONS:
+        precision = place.precision  # a station, a campus point, 磁器口: where it is, ±1 km
     return PlaceRef(
         place.id,
         place.name,
@@ -146,6 +161,22 @@ def place_geometry(place_id: str | None) -> shapely.Geometry | None:
     """The place's own shape (WGS84), kept once in the gazetteer or the zones file."""
     ref = resolve(place_id)
     return None if ref is None else ref.geometry
+
+
+def at_place_points(gdf: Any) -> Any:
+    """``gdf`` (a GeoDataFrame) with each reference to a place's point (``POINT_PRECISIONS``:
+    a station, a campus, 磁器口) drawn at that point, for a printed sheet that shows where
+    such projects are as it shows an own point; other rows are unchanged (a copy, when any
+    changes)."""
+    if "place_id" not in gdf.columns or not len(gdf):
+        return gdf
+    pick = gdf.geometry.isna().to_numpy() & gdf["precision"].isin(POINT_PRECISIONS).to_numpy()
+    points = [representative_point(p) for p in gdf["place_id"].to_numpy(object)[pick]]
+    if not any(p is not None for p in points):
+        return gdf
+    out = gdf.copy()
+    out.loc[pick, out.geometry.name] = points
+    return out
 
 
 def zone_from_position(

@@ -19,6 +19,7 @@ import numpy as np
 import shapely
 
 from geo.mapview import PRECISION_CODES
+from geo.places import at_place_points
 from geo.printmap import crowds
 from geo.printmap.paper import Sheet
 
@@ -53,8 +54,9 @@ UNPLACED = "未定位"
 
 
 def own_positions(projects: gpd.GeoDataFrame) -> Any:
-    """Projects with a position of their own (point, line, shape) at a drawn precision; the
-    rest (known only by area, 镇街, zone or district) are counted in the note, not drawn."""
+    """Projects with a position to draw (point, line, shape) at a drawn precision: their own,
+    or a place's point once :func:`geo.places.at_place_points` has set it; the rest (known only
+    by area, 镇街, zone or district) are counted in the note, not drawn."""
     geom = projects.geometry
     has = geom.notna().to_numpy() & ~geom.is_empty.fillna(True).to_numpy()
     return has & projects["precision"].isin(list(PRECISION_CODES)).to_numpy()
@@ -125,6 +127,7 @@ def plan(
     plane_outline = (
         gpd.GeoSeries([outline], crs="EPSG:4326").to_crs(PLANE).iloc[0] if outline else None
     )
+    projects = at_place_points(projects)
     own = own_positions(projects) if len(projects) else np.zeros(0, dtype=bool)
     shown = projects[own].to_crs(PLANE) if len(projects) else projects
     basis = (
@@ -201,6 +204,7 @@ def places(projects: gpd.GeoDataFrame, laid: Plan) -> list[str]:
     sheet: its group's letter when it shares a spot (A, B …, as beside its circle),
     :data:`ON_MAP` when drawn on its own, :data:`OFF_MAP` when its position lies beyond the
     frame, else 「未画出（…）」 with the reason (:data:`NOT_DRAWN`)."""
+    projects = at_place_points(projects)
     said = [
         OFF_MAP if own else f"未画出（{NOT_DRAWN.get(precision, UNPLACED)}）"
         for own, precision in zip(

@@ -27,6 +27,7 @@ from matplotlib.patches import FancyArrow, Patch, PathPatch, Rectangle  # noqa: 
 from matplotlib.path import Path as MplPath  # noqa: E402
 
 from geo.mapview import PRECISION_CODES, PRECISION_STYLES, ZONE_COLOURS  # noqa: E402
+from geo.places import at_place_points  # noqa: E402
 from geo.printmap import crowds, placing  # noqa: E402
 from geo.printmap.fonts import cjk_font  # noqa: E402
 from geo.printmap.paper import MM, Sheet  # noqa: E402
@@ -72,6 +73,7 @@ def drawn_styles(
 ) -> list[tuple[str, str]]:
     """The styles a sheet of ``projects`` draws (within ``frame``, in the projects' CRS, where
     given), in legend order (``STYLE_LABELS``)."""
+    projects = at_place_points(projects)
     own = projects[placing.own_positions(projects)] if len(projects) else projects
     if frame is not None and len(own):
         own = own[own.intersects(frame)]

@@ -31,13 +31,14 @@ from tests.helpers import (
     map_frame,
     open_page,
     settled,
+    steady_box,
 )
 
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 # A point no other project shares (a click on it opens it, not a list), a line, a multi-point.
-POINT, LINE, MULTIPOINT = "SPB-0004", "SPB-0320", "SPB-0531"
+POINT, LINE, MULTIPOINT = "SPB-0596", "SPB-0320", "SPB-0531"
 
 
 def _square(x: float, y: float, d: float = 0.004) -> shapely.Polygon:
@@ -206,6 +207,44 @@ def test_a_click_on_any_kind_of_drawn_thing_opens_its_project(page, catalog):
     expect(frame.get_by_text("西永（示意范围，非测绘边界）")).to_be_visible(timeout=WAIT_MS)
     page.screenshot(path=str(ARTIFACTS / "browser_badge_list.png"))
     _details(page, _choose_from_list(page, frame, xiyong["properties"]["id"]))
+
+    # A place's point: the projects named after 磁器口's hills and streets share its one badge
+    # (they were 15 markers on one point); a real click lists every one of them.
+    at_cqk = [
+        f["properties"]["id"]
+        for f in data["features"]
+        if f["properties"].get("place_id") == "P048"
+        and f["properties"]["precision"] in ("approximate", "area")
+    ]
+    settled(page)
+    frame.evaluate("(at) => window.map.setView(at, 16, {animate: false})", _anchor(frame, "P048"))
+    badge = frame.locator(".sp-badge-label").filter(has_text=re.compile(r"^磁器口 · \d+$")).first
+    expect(badge).to_have_text(f"磁器口 · {len(at_cqk)}", timeout=WAIT_MS)
+    assert len(at_cqk) >= 15
+    box = badge.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    expect(frame.locator(".sp-list li")).to_have_count(len(at_cqk), timeout=WAIT_MS)
+    page.screenshot(path=str(ARTIFACTS / "browser_point_badge_list.png"))
+    _details(page, _choose_from_list(page, frame, "SPB-0374"))
+
+    # A place's point with one project (“重庆1949”剧院 at 烈士墓站): its badge names the
+    # project on hover, and a click opens it at once, as a marker does.
+    settled(page)
+    place = next(f for f in data["features"] if f["properties"]["id"] == "SPB-0004")
+    frame.evaluate(
+        "(at) => window.map.setView(at, 16, {animate: false})",
+        _anchor(frame, place["properties"]["place_id"]),
+    )
+    name = _place_name(place["properties"]["place_id"])
+    badge = frame.locator(".sp-badge-label").filter(has_text=f"{name} · 1")
+    expect(badge).to_be_visible(timeout=WAIT_MS)
+    box = steady_box(page, badge)  # once the labels are laid out for the new view
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x - 30, y - 30)
+    page.mouse.move(x, y, steps=5)
+    expect(frame.locator(".leaflet-tooltip").last).to_contain_text(names["SPB-0004"])
+    page.mouse.click(x, y)
+    _details(page, "SPB-0004")
 
     # A zone label's count lists the projects known only to that zone.
     frame.evaluate("() => window.map.setZoom(11, {animate: false})")

@@ -15,6 +15,10 @@
   var map = {{ this._parent.get_name() }};
   var SRC = {{ this.source }}, S = {{ this.styles }}, C = {{ this.colours }};
   var DEC = {{ this.decimals }}, ZONES = {{ this.zones }}, EDITING = {{ this.editing }};
+  // The payload codes of references drawn as one badge per place: a place's point (x, y), an
+  // area (r), a 镇街 (t); zone (z) and district (d) references are counted, not drawn.
+  var BADGE = {{ this.badges }};
+  function isBadge(code) { return BADGE.indexOf(code) >= 0; }
   L.Icon.Default.imagePath = {{ this.image_path }};
 
   function pane(name, z) {
@@ -232,11 +236,15 @@
   // A badge is a label beside its place: the marker's own element is empty (0 × 0 at the place,
   // so it covers nothing), and holds the label and, when the label is moved off the place to
   // keep it clear of another (see layoutBadges), a leader line from a dot at the place to it.
+  // A badge's border and its tooltip's words by what the place is: a point (solid: the
+  // projects are there, to the point's precision), an area (dashed), a 镇街 (dotted).
+  var BORDER = { x: "solid", y: "solid", r: "dashed", t: "dotted" };
+  var WHERE = { x: "在此（100 米内）", y: "在此附近（约 1 公里内）", r: "只知在此处", t: "只知在此镇街" };
   function paintBadge(b, count, sel) {
     var pl = D.places[b._spPlace];
     b._spLabel.textContent = pl.n + " · " + count;
     b._spLabel.style.border = sel ? "3px solid #000" :
-      "1.5px " + (pl.p === "t" ? "dotted" : "dashed") + " #08519c";
+      "1.5px " + BORDER[pl.p] + " #08519c";
   }
   function makeBadge(pi) {
     var pl = D.places[pi], holder = document.createElement("div");
@@ -259,13 +267,26 @@
     b._spLabel = label; b._spLine = line; b._spLeader = leader; b._spDx = 0; b._spDy = 0;
     paintBadge(b, 0, false);
     b.bindTooltip(function () {
-      return text(pl.n + "：" + (members[pi] || []).length + " 个项目只知在此" +
-        (pl.p === "t" ? "镇街" : "处") + (pl.s ? "（范围为示意）" : ""));
+      var m = members[pi] || [], sketch = pl.s ? "（范围为示意）" : "";
+      // at a place's point, a project known only to the area around it (三峡广场商圈…) makes
+      // the words those of an area
+      var loose = m.some(function (j) { return D.p[j] === "r" || D.p[j] === "t"; });
+      var where = WHERE[loose && pl.p !== "t" ? "r" : pl.p];
+      // one project: its own name, as a marker's tooltip gives it
+      if (m.length === 1) { return text(D.n[m[0]] + "：" + pl.n + "，" + where + sketch); }
+      return text(pl.n + "：" + m.length + " 个项目" + where + sketch);
     }, { direction: "top", offset: [0, -BADGE_H / 2] });
     b.on("mouseover", function () { showOutline(pi); });
     b.on("mouseout", function () { if (sp.chosenPlace !== pi) { keepChosenOutline(); } });
     b.on("click", function () {
       sp.chosenPlace = pi; showOutline(pi);
+      // One project: its details at once, reported once this click has run its course (it
+      // bubbles on to the cluster group, whose report would otherwise come last).
+      if (members[pi].length === 1) {
+        var only = members[pi][0];
+        setTimeout(function () { choose(only); }, 0);
+        return;
+      }
       listPopup(b.getLatLng(), pl.n + " · " + members[pi].length + " 个项目", members[pi]);
     });
     return b;
@@ -600,7 +621,7 @@
     for (var j = nOwn; j < n; j++) {
       if (st.charCodeAt(j) - 48 < 0) { continue; }
       var pi = D.r[j - nOwn], code = D.p[j];
-      if (code === "r" || code === "t") { members[pi].push(j); shown++; }
+      if (isBadge(code)) { members[pi].push(j); shown++; }
       else if (code === "z") { (zoneCount[D.places[pi].id] = zoneCount[D.places[pi].id] || []).push(j); }
       else { districtList.push(j); }
     }
@@ -626,7 +647,7 @@
     if (selected >= nOwn && (st.charCodeAt(selected) - 48) >= 0) {
       var code = D.p[selected];
       if (code === "z") { selZone = D.places[D.r[selected - nOwn]].id; }
-      else if (code !== "r" && code !== "t") { selDistrict = true; }
+      else if (!isBadge(code)) { selDistrict = true; }
     }
     zoneLabels.eachLayer(function (m) {
       var k = (zoneCount[m._spZone.id] || []).length, mine = k > 0 && m._spZone.id === selZone;
@@ -728,7 +749,7 @@
     if (i < 0) { return null; }
     var c = state.charCodeAt(i) - 48, on;
     if (i < nOwn) { on = sp.parts[i].on; c = sp.parts[i].c; }
-    else { on = c >= 0 && (D.p[i] === "r" || D.p[i] === "t"); }
+    else { on = c >= 0 && isBadge(D.p[i]); }
     return { on: on, status: c, fill: C[c] || null, selected: sp.selected === i };
   };
 
@@ -772,7 +793,7 @@
     D = data; n = D.id.length; nOwn = D.k.length; sp.ids = D.id; sp.places = D.places;
     for (var i = 0; i < nOwn; i++) { sp.parts.push(makeOwn(i)); }
     sp.layers = sp.parts.map(function (p) { return p.layers[0]; });
-    D.places.forEach(function (pl, pi) { if (pl.p === "r" || pl.p === "t") { sp.badges.push(makeBadge(pi)); } });
+    D.places.forEach(function (pl, pi) { if (isBadge(pl.p)) { sp.badges.push(makeBadge(pi)); } });
     ZONES.forEach(function (z) { zoneLabels.addLayer(zoneLabel(z)); });
     districtBox.addTo(map);
     if (window.__spPhoneLayout) { window.__spPhoneLayout(); }  // a phone's layer switch below it

@@ -13,7 +13,7 @@ from geo.boundaries import load_outline, load_zones
 from geo.places import placement
 from geo.places.gazetteer import DEFAULT as GAZETTEER_PATH
 from geo.places.gazetteer import Gazetteer, Place, load_gazetteer
-from geo.places.reference import DISTRICT_ID, ZONE_IDS, place_geometry, place_name
+from geo.places.reference import DISTRICT_ID, ZONE_IDS, place_geometry, resolve
 from projects import vocab
 from projects.errors import BadFile
 from projects.schema import FIELDS, empty_properties
@@ -60,15 +60,16 @@ def test_geocoded_record_gets_geometry_precision_and_zone(gaz):
     own, ref = placement.place_records(
         [record("磁器口站TOD"), record("科学城站TOD")], curated={}, gazetteer=gaz
     )
-    # At a station with a point: the project's own (approximate) geometry, no reference.
+    # At a station's point: a reference to the station (its point is the station's, kept once
+    # in the gazetteer), at the station's precision.
     p = own["properties"]
     assert (p["geo_method"], p["geo_matched"], p["precision"]) == (
         "contained",
         "磁器口站",
         "approximate",
     )
-    assert p["place_id"] is None and "磁器口站" in p["geo_basis"] and p["zone"] == "东"
-    assert shape(own["geometry"]).equals(gaz.by_name("磁器口站").geometry)
+    assert p["place_id"] == gaz.by_name("磁器口站").id and own["geometry"] is None
+    assert "磁器口站" in p["geo_basis"] and p["zone"] == "东"
     # 科学城站's site is known only as 重庆国际物流城: a reference to that area, no geometry.
     p = ref["properties"]
     assert (p["precision"], p["geo_matched"]) == ("area", "科学城站")
@@ -86,7 +87,8 @@ def test_record_of_another_district_is_outside(gaz):
         curated={},
         gazetteer=gaz,
     )
-    assert placed["properties"]["zone"] == vocab.OUTSIDE and placed["geometry"] is not None
+    assert placed["properties"]["zone"] == vocab.OUTSIDE
+    assert placed["properties"]["place_id"] == gaz.by_name("解放碑").id
     assert placed["properties"]["geo_matched"] == "解放碑"
     assert unknown["geometry"] is None and unknown["properties"]["precision"] is None
     assert unknown["properties"]["zone"] == vocab.OUTSIDE
@@ -298,9 +300,11 @@ def test_a_near_miss_outside_the_outline_is_moved_onto_it():
 
 
 def test_coordinates_are_rounded_to_seven_decimals(gaz):
-    features = placement.place_records(
-        [record("磁器口站TOD"), record("沙坪坝站")], curated={}, gazetteer=gaz
-    )
+    wkt = "LINESTRING (106.4123456789 29.5, 106.45 29.5512345678)"
+    row = {"key": "某路", "place": "", "wkt": wkt, "precision": "approximate"}
+    curated = {"某路": {**row, "basis": "示意", "why": "test"}}
+    features = placement.place_records([record("某路")], curated=curated, gazetteer=gaz)
+    assert features[0]["geometry"] is not None
     for f in features:
         text = json.dumps(f["geometry"])
         assert max(len(d) for d in re.findall(r"\.(\d+)", text)) <= 7
@@ -335,12 +339,19 @@ def test_real_catalog_is_placed_honestly(catalog):
         p = f["properties"]
         assert p["precision"] is None or p["precision"] in vocab.PRECISIONS
         assert p["geo_method"] in METHODS
-        # Own geometry, or a reference to a place that exists, or nothing at all.
-        own = p["precision"] in vocab.OWN_PRECISIONS
-        assert (f["geometry"] is not None) == own, p["id"]
-        assert (p["place_id"] is not None) == (p["precision"] in vocab.REFERENCE_PRECISIONS)
+        # Own geometry, or a reference to a place that exists, or nothing at all; a reference
+        # at an own precision is to a place's point (a station, a campus), at its precision.
+        own = f["geometry"] is not None
+        assert not (own and p["place_id"]), p["id"]
+        if own:
+            assert p["precision"] in vocab.OWN_PRECISIONS, p["id"]
+        if p["precision"] in vocab.REFERENCE_PRECISIONS:
+            assert p["place_id"], p["id"]
         if p["place_id"]:
-            assert place_name(p["place_id"]), p["place_id"]
+            ref = resolve(p["place_id"])
+            assert ref is not None, p["place_id"]
+            if p["precision"] in vocab.OWN_PRECISIONS:
+                assert ref.geometry.geom_type == "Point" and ref.precision == p["precision"]
         assert p["zone"] is None or p["zone"] in vocab.ALL_ZONES
         if p["district"] != "沙坪坝区":
             assert p["zone"] == vocab.OUTSIDE

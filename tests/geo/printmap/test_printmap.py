@@ -16,6 +16,7 @@ from pypdf import PdfReader
 
 from geo import printmap
 from geo.boundaries import load_outline, load_zones
+from geo.places import at_place_points
 from geo.printmap import crowds, placing
 from geo.printmap import sheet as sheet_module
 from projects import filters, store, vocab
@@ -78,7 +79,8 @@ def _counts(pdf: bytes) -> tuple[int, int]:
 
 
 def test_a_zoomed_print_counts_only_what_its_frame_shows(shown):
-    own = shown[placing.own_positions(shown)]
+    drawn_at = at_place_points(shown)  # own positions, and places' points
+    own = drawn_at[placing.own_positions(drawn_at)]
     sheet = printmap.Sheet("A4", "landscape", on=DAY)
     # On 沙滨路 (a line) at zoom 17: a few projects cross the frame, the rest are beyond it.
     middle = own.loc[own["id"] == "SPB-0320"].geometry.iloc[0].interpolate(0.5, normalized=True)
@@ -222,7 +224,8 @@ def test_projects_sharing_a_spot_print_as_one_counted_circle_listed_by_letter(
 ):
     """15 projects are placed on one point at 磁器口: a zoomed print draws one circle for them
     and its index lists every one of them, with its status, under that circle's letter."""
-    own = district[placing.own_positions(district)]
+    drawn = at_place_points(district)  # 磁器口古镇 and the rest refer to 磁器口's point
+    own = drawn[placing.own_positions(drawn)]
     spot = own.loc[own["id"] == "SPB-0370"].geometry.iloc[0]
     here = own[own.geometry.geom_type.eq("Point") & own.geometry.geom_equals(spot)]
     assert len(here) >= 10
@@ -263,7 +266,8 @@ def test_areas_lines_and_points_keep_their_colours_order_and_open_holes(district
     strength), and the area's hole left open even where its ring winds the way the outline does
     (as some files hold them; it printed filled). The real catalog draws no area of its own on a
     sheet, so the positions here are made up around 磁器口."""
-    own = district[placing.own_positions(district)]
+    drawn = at_place_points(district)
+    own = drawn[placing.own_positions(drawn)]
     at = own.loc[own["id"] == "SPB-0370"].to_crs(placing.PLANE).geometry.iloc[0]
     x, y = at.x, at.y
     # both rings anticlockwise: nonzero filling takes such a hole as more of the area
@@ -394,7 +398,7 @@ def test_a_zoomed_list_says_what_is_beyond_the_frame_and_why_the_rest_is_not_dra
     """On a print of the view around 磁器口, the list's letters are the sheet's (at 磁器口古镇
     too), its 图外 are the sheet's 「另有 N 个在图框以外」, and each project with no position of
     its own says why it is not drawn."""
-    spot = district.loc[district["id"] == "SPB-0370"].geometry.iloc[0]
+    spot = at_place_points(district).loc[district["id"] == "SPB-0370"].geometry.iloc[0]
     view = printmap.view_box((spot.y, spot.x), 14)
     sheet = printmap.Sheet("A4", "landscape", on=DAY)
     sheet_pdf = printmap.render_map(district, load_outline(), None, sheet, view=view)

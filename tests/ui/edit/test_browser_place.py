@@ -33,8 +33,8 @@ pytestmark = pytest.mark.browser
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 EDITOR, PASSWORD = "qian", "标绘-test-2026"
-#: The project under the click: a point of its own that no other project shares (“重庆1949”剧院).
-UNDER = "SPB-0004"
+#: The project under the click: a point of its own that no other project shares (新桥社区卫生服务中心).
+UNDER = "SPB-0596"
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ import threading
 import pytest
 import shapely
 
-from projects import store, vocab
+from projects import store
 from projects.errors import CatalogError
 from projects.sources import ROOT
 from projects.store.postgis import (
@@ -103,8 +103,7 @@ def test_join_gives_one_row_per_reference_level_project(migrated):
     reference = {
         f["properties"]["id"]: f["properties"]
         for f in CATALOG
-        if f["properties"].get("precision") in vocab.REFERENCE_PRECISIONS
-        and not f["properties"].get("deleted")
+        if f["properties"].get("place_id") and not f["properties"].get("deleted")
     }
     assert len(reference) > 400
     rows = (
@@ -222,9 +221,7 @@ def test_gdal_reads_the_view_as_a_point_layer(migrated):
     )
     assert done.returncode == 0, done.stderr
     read = json.loads(done.stdout)["features"]
-    reference = [
-        f for f in CATALOG if f["properties"].get("precision") in vocab.REFERENCE_PRECISIONS
-    ]
+    reference = [f for f in CATALOG if f["properties"].get("place_id")]
     assert len(read) == len(reference)
     points = {f["properties"]["id"]: f["properties"]["point"] for f in FILE_PLACES}
     for feature in read:
