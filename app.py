@@ -138,7 +138,8 @@ payload = (
 # Selection: the latest of a map click, a table row or the sidebar picker.
 event = mapview.event_to_wgs84(st.session_state.get(K_MAP), basemap)
 clicked = mapview.clicked_project(event, payload.ids)
-# The click position tells a second click on the same project from a stale report.
+# The click position tells a second click on the same project from a stale report: the map
+# moves it by a step new at each click (geo/mapview/js/project_layer.js, apart).
 if clicked and new_selection("map", f"{clicked}@{(event or {}).get('last_object_clicked')}"):
     st.session_state[K_SELECTED] = clicked
 if new_selection("picker", sidebar.picked()):

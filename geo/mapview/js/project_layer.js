@@ -143,14 +143,31 @@
     return L.latLng(at[1], at[0]);
   }
   function choose(i) {
-    // Reported exactly like a click on the project itself (streamlit-folium listens on `paths`);
-    // a tiny offset per click makes a repeated choice a new event.
-    sp.clicks += 1;
+    // Reported exactly like a click on the project itself (streamlit-folium listens on `paths`),
+    // and told apart from the click before it as every project click is (see apart).
     var at = anchor(i), proxy = L.marker(at);
     proxy.feature = { type: "Feature", properties: { id: D.id[i], name: D.n[i] } };
     map.closePopup();
-    paths.fire("click", { latlng: L.latLng(at.lat + sp.clicks * 1e-9, at.lng), layer: proxy });
+    paths.fire("click", { latlng: at, layer: proxy });
   }
+  // streamlit-folium tells the page of a click only when what it returns has changed, and a
+  // marker reports its own position: a second click on the same project, after a choice
+  // elsewhere on the page (the 定位项目 box), changed nothing, so the page kept that choice. Every
+  // click on a project (on the map, or on a name in a list) therefore reports the project's
+  // position moved north by a step of its own: 1e-11° times a count that is new at each click,
+  // at most 1e-6° (about 0.1 m; the page only tells clicks apart by it). The count starts at the
+  // time (ms) the map was built, so a map the page builds anew does not repeat the steps of the
+  // map before it. Listening on the groups before streamlit-folium does (its listener is added
+  // once this script has run, and again after every state change), so it reads the moved
+  // position; a map that nobody clicked reports nothing, as before.
+  var STEPS = 1e5, firstStep = Date.now() % STEPS;
+  function apart(e) {
+    if (!e.layer || !e.layer.feature || !e.latlng) { return; }
+    sp.clicks += 1;
+    e.latlng = L.latLng(e.latlng.lat + ((firstStep + sp.clicks) % STEPS) * 1e-11, e.latlng.lng);
+  }
+  paths.on("click", apart);
+  cluster.on("click", apart);
   function listPopup(at, title, items) {
     var box = document.createElement("div");
     box.className = "sp-list";
