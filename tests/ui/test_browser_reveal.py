@@ -1,6 +1,7 @@
 """Choosing a project in 「定位项目」 when its marker is inside a cluster, in headless Chromium on the
-bundled catalog: the map zooms to where the marker stands alone (or, for points that stay together
-at any zoom, opens their cluster), so a real mouse click at its screen position opens it.
+bundled catalog: the map zooms to where the marker stands alone (or, for a place's badge that
+stays with other things at any zoom, opens their cluster), so a real mouse click at its screen
+position opens it.
 
 Skips when Chromium is absent, unless SHAPINGBA_REQUIRE_BROWSER=1 (CI), where that is a failure.
 """
@@ -24,13 +25,26 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 #: still clustered after this was not going to be shown.
 SHOWN_MS = 30_000
 
-#: Own point markers hidden in a cluster now: id and the zoom from which each stands alone
-#: (markercluster's deepest cluster of it, plus one; above the map's maximum: never).
+#: Own point markers and places' badges hidden in a cluster now: the project's or the place's
+#: id and the zoom from which each stands alone (markercluster's deepest cluster of it, plus
+#: one; above the map's maximum: never).
 _CLUSTERED_JS = """() => { const sp = window.__sp, out = [];
   sp.parts.forEach((p, i) => { const l = p.layers[0];
     if (p.marker && p.layers.length === 1 && sp.cluster.hasLayer(l) && !l._icon)
       out.push([sp.ids[i], l.__parent._zoom + 1]); });
+  sp.badges.forEach(b => { if (sp.cluster.hasLayer(b) && !b._icon)
+      out.push([sp.places[b._spPlace].id, b.__parent._zoom + 1]); });
   return out; }"""
+
+#: The badge of place ``id`` drawn on its own, inside the map, its label what is under the
+#: label's centre, framed as chosen: that centre (frame pixels), else null.
+_BADGE_SHOWN_JS = """(id) => { const sp = window.__sp;
+  const b = sp.badges.find(b => sp.places[b._spPlace].id === id);
+  if (!b || !b._icon || !b._spSel) return null;
+  const r = b._spLabel.getBoundingClientRect(), x = r.left + r.width / 2, y = r.top + r.height / 2;
+  if (x < 0 || y < 0 || x > innerWidth || y > innerHeight) return null;
+  const el = document.elementFromPoint(x, y);
+  return b._spLabel.contains(el) ? {x: x, y: y} : null; }"""
 
 #: The chosen marker is drawn on its own, inside the map, and is what is under its centre.
 _SHOWN_JS = """(id) => { const sp = window.__sp, l = sp.parts[sp.index(id)].layers[0];
@@ -51,6 +65,16 @@ def _names() -> dict[str, str]:
     }
 
 
+def _listed() -> dict[str, list[str]]:
+    """Place id → the ids of the projects of 沙坪坝区 (the default view) that refer to it."""
+    out: dict[str, list[str]] = {}
+    for f in json.loads(store.catalog_path().read_text("utf-8"))["features"]:
+        p = f["properties"]
+        if p.get("place_id") and p["district"] == "沙坪坝区" and not p.get("deleted"):
+            out.setdefault(p["place_id"], []).append(p["id"])
+    return out
+
+
 def _pick(page, name: str) -> None:
     """Choose ``name`` in the sidebar's 「定位项目」 box (type, then choose), without filtering."""
     box = sidebar(page).locator('[data-testid="stSelectbox"]').filter(has_text="定位项目")
@@ -65,18 +89,22 @@ def _details(page, pid: str):
     return item.first
 
 
-#: Other projects whose markers are drawn by themselves inside the map now.
+#: Other projects whose markers are drawn by themselves inside the map now, then the places
+#: whose badges are (their projects chosen move the map no more than those markers do).
 _ON_SCREEN_JS = """(id) => { const sp = window.__sp, bounds = window.map.getBounds();
   return sp.parts.filter((p, i) => sp.ids[i] !== id && p.marker && p.layers.length === 1 &&
     !!p.layers[0]._icon && bounds.contains(p.layers[0].getLatLng())).map(p => p.layers[0].feature
-    .properties.id); }"""
+    .properties.id).concat(sp.badges.filter(b => !!b._icon && bounds.contains(b.getLatLng()))
+    .map(b => sp.places[b._spPlace].id)); }"""
 
 
 def _click_shown(page, frame, pid: str, names: dict[str, str]) -> None:
     """Wait until ``pid``'s marker is on screen by itself; choose another project shown beside
     it (the map stays put), then click ``pid``'s marker: its details open again."""
     at = frame.wait_for_function(_SHOWN_JS, arg=pid, timeout=SHOWN_MS).json_value()
-    other = next(o for o in frame.evaluate(_ON_SCREEN_JS, pid) if o in names)
+    listed = _listed()
+    seen = [m for o in frame.evaluate(_ON_SCREEN_JS, pid) for m in listed.get(o, [o])]
+    other = next(o for o in seen if o in names and o != pid)
     _pick(page, names[other])
     expect(_details(page, other)).to_be_visible(timeout=WAIT_MS)
     assert frame.evaluate(_SHOWN_JS, pid) == at
@@ -91,10 +119,17 @@ def test_a_clustered_project_chosen_in_the_picker_is_shown_and_clickable():
     with app_in_browser(store.catalog_path()) as (browser, url):
         page = open_page(browser, url, viewport={"width": 1600, "height": 1000})
         frame = map_frame(page)
-        clustered = [(pid, z) for pid, z in frame.evaluate(_CLUSTERED_JS) if pid in names]
-        apart = [pid for pid, z in clustered if 13 <= z <= 16]
-        together = [pid for pid, z in clustered if z > 18]
-        assert apart and together, clustered
+        found = frame.evaluate(_CLUSTERED_JS)
+        apart = [pid for pid, z in found if pid in names and 13 <= z <= 16]
+        # a place's badge that shares its spot at any zoom, standing for several projects
+        shown = _listed()
+        together = [
+            (place, members)
+            for place, z in found
+            if z > 18 and len(members := shown.get(place, [])) > 1 and set(members) & set(names)
+        ]
+        assert apart and together, found
+        together = together[0]
 
         # A marker that comes apart from its neighbours at a deeper zoom: zoomed to.
         zoom = frame.evaluate("() => window.map.getZoom()")
@@ -106,13 +141,26 @@ def test_a_clustered_project_chosen_in_the_picker_is_shown_and_clickable():
         page.screenshot(path=str(ARTIFACTS / "reveal_clustered_1600.png"))
         _click_shown(page, frame, apart[0], names)
 
-        # A point that shares its spot with others: their cluster is spread out to show it.
-        _pick(page, names[together[0]])
-        expect(_details(page, together[0])).to_be_visible(timeout=WAIT_MS)
-        frame.wait_for_function(_SHOWN_JS, arg=together[0], timeout=SHOWN_MS)
+        # A project at a place's point (沙坪坝站) whose badge shares its spot with other things
+        # at any zoom: their cluster is spread out, the badge framed as chosen, and a real click
+        # on it lists the place's projects, each of which opens.
+        place, members = together
+        pid = next(m for m in members if m in names)
+        _pick(page, names[pid])
+        expect(_details(page, pid)).to_be_visible(timeout=WAIT_MS)
+        at = frame.wait_for_function(_BADGE_SHOWN_JS, arg=place, timeout=SHOWN_MS).json_value()
         assert frame.evaluate("() => window.map.getZoom()") <= 17
         page.screenshot(path=str(ARTIFACTS / "reveal_together_1600.png"))
-        _click_shown(page, frame, together[0], names)
+        for chosen in (next(m for m in members if m != pid), pid):
+            box = page.query_selector(IFRAME).bounding_box()
+            page.mouse.click(box["x"] + at["x"], box["y"] + at["y"])
+            link = frame.locator(f'.sp-list a[data-sp-id="{chosen}"]')
+            expect(link).to_be_visible(timeout=WAIT_MS)
+            near = link.bounding_box()
+            page.mouse.click(near["x"] + min(20, near["width"] / 2), near["y"] + near["height"] / 2)
+            expect(_details(page, chosen)).to_be_visible(timeout=WAIT_MS)
+            settled(page)
+            at = frame.wait_for_function(_BADGE_SHOWN_JS, arg=place, timeout=SHOWN_MS).json_value()
         assert page.errors == []
 
 

@@ -545,7 +545,9 @@ def test_pushing_an_upgrade_to_a_bonded_zone_is_preparing_it(records):
     assert said[("001", 738)]["status"] == "前期"
     assert said[("001", 738)]["basis"].startswith("争取升级：")
     assert "升级为综合保税区" in said[("001", 738)]["cue"]
-    assert said[("001", 674)]["status"] == "前期" and "001:738" in said[("001", 674)]["basis"]
+    # box 7 takes the running text's cue of the same document (001:660 加大…申报力度, the first)
+    assert said[("001", 674)]["status"] == "前期" and "001:660" in said[("001", 674)]["basis"]
+    assert said[("001", 660)]["status"] == "前期" and "申报" in said[("001", 660)]["cue"]
     assert rec["status"] == "在建"
     # the port that runs is read as before: 001:660 推动铁路口岸由临时开放转为正式开放
     (port,) = records["重庆铁路口岸"]["status_history"]
