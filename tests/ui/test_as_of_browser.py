@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
+from geo.places import representative_point
 from projects import clock, vocab
 from projects.progress import status_on
 from projects.sources import ROOT
@@ -24,8 +24,25 @@ SHOTS = ROOT / "tests" / "artifacts"
 
 @pytest.fixture(scope="module")
 def catalog(tmp_path_factory) -> Path:
+    """The real catalog, where one project whose status in 2021 differs from today's has a
+    point of its own (as staff place one): no own geometry of the real catalog changes status,
+    and a place's badge has no status colour to change."""
     path = tmp_path_factory.mktemp("catalog") / "projects.geojson"
-    shutil.copy(ROOT / "data" / "projects.geojson", path)
+    data = json.loads((ROOT / "data" / "projects.geojson").read_text("utf-8"))
+    feature = next(
+        f
+        for f in data["features"]
+        if f["properties"]["zone"] in vocab.ZONES
+        and representative_point(f["properties"]["place_id"]) is not None
+        and (then := status_on(f["properties"]["status_history"], YEAR, ""))
+        and then != f["properties"]["status"]
+    )
+    at = representative_point(feature["properties"]["place_id"])
+    feature["geometry"] = {"type": "Point", "coordinates": [at.x, at.y]}
+    feature["properties"].update(
+        precision="manual", place_id=None, geo_method="manual", geo_basis="测试：工作人员标绘"
+    )
+    path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
     return path
 
 

@@ -56,7 +56,7 @@ def site(files) -> Iterator[tuple[Browser, str]]:
 def watched(files) -> str:
     """A project the review finishes that the map draws (its change is checked there)."""
     gdf = filters.catalog_frame(store.load_collection(files["catalog"]))
-    drawn = set(gdf.loc[mapview.drawable(gdf), "name"])
+    drawn = set(gdf.loc[mapview.on_map(gdf), "name"])  # a marker or a place's badge
     names = [n for n in report.FINISHED if n in drawn]
     assert names, "none of the projects the made-up report finishes is drawn on the map"
     return names[0]

@@ -35,45 +35,67 @@ pytestmark = pytest.mark.browser
 ARTIFACTS = ROOT / "tests" / "artifacts"
 #: Where the map is looked at: the city centre (三峡广场), where single markers stand apart.
 CENTRE = (29.56, 106.45)
-#: Own point markers drawn by themselves well inside the map (no cluster, no control over
-#: them), each what a click at its centre reaches: [id, name].
+#: What a click opens at once, drawn by itself well inside the map (no cluster, no control
+#: over it) and reached by a click at its centre: own point markers, and the badges of a
+#: place's single shown project (most projects of the catalog are at a place):
+#: [id, x, y, own marker?].
 _ALONE_JS = """() => { const sp = window.__sp, s = window.map.getSize(), out = [];
+  const reached = (x, y, el) => x >= 80 && y >= 80 && x <= s.x - 260 && y <= s.y - 100 &&
+    (el === document.elementFromPoint(x, y) || el.contains(document.elementFromPoint(x, y)));
   sp.parts.forEach((p, i) => { const l = p.layers[0];
     if (!p.marker || p.layers.length !== 1 || !l._icon) return;
     const c = window.map.latLngToContainerPoint(l.getLatLng());
-    if (c.x < 80 || c.y < 80 || c.x > s.x - 260 || c.y > s.y - 100) return;
-    const el = document.elementFromPoint(c.x, c.y);
-    if (el === l._icon || l._icon.contains(el)) out.push([sp.ids[i], l.feature.properties.name]);
+    if (reached(c.x, c.y, l._icon)) out.push([sp.ids[i], c.x, c.y, true]);
+  });
+  const refs = sp.ids.filter((id, i) => i >= sp.parts.length && sp.projectStyle(id).on);
+  sp.badges.forEach(b => { if (!b._icon || b._spN !== 1) return;
+    const at = b.getLatLng();
+    const id = refs.find(id => { const a = sp.anchorOf(id); return a[0] === at.lat && a[1] === at.lng; });
+    if (!id) return;
+    const c = sp.screenPoint(id);
+    if (reached(c.x, c.y, b._spLabel)) out.push([id, c.x, c.y, false]);
   });
   return out; }"""
 
 
-def _unique_names() -> set[str]:
-    """Names only one project has (「定位项目」 lists a shared name with its id beside it)."""
+def _unique_names() -> dict[str, str]:
+    """Id → name, for the names only one project has (「定位项目」 lists a shared name with its
+    id beside it)."""
     features = json.loads(store.catalog_path().read_text("utf-8"))["features"]
     names = [f["properties"]["name"] for f in features]
-    return {n for n in names if names.count(n) == 1}
+    return {
+        f["properties"]["id"]: f["properties"]["name"]
+        for f in features
+        if names.count(f["properties"]["name"]) == 1
+    }
 
 
 def _two_markers(page, frame) -> list[list[str]]:
-    """Two projects whose markers stand apart on screen, near the city centre."""
+    """Two projects that stand apart on screen, the first an own point marker (the click the
+    map reported as the same as before), the second a marker or a one-project badge: [id, name]
+    each. Looked for around each own point marker, then the city centre."""
     unique = _unique_names()
-    for zoom in (13, 12, 14):
-        frame.evaluate("([at, z]) => window.map.setView(at, z, {animate: false})", [CENTRE, zoom])
-        settled(page)
-        found = [m for m in frame.evaluate(_ALONE_JS) if m[1] in unique]
-        if len(found) >= 2:
-            return found[:2]
-    raise AssertionError("no two markers apart near the city centre")
+    own = frame.evaluate(
+        "() => window.__sp.parts.map((p, i) => p.marker && p.layers.length === 1 ?"
+        " window.__sp.anchorOf(window.__sp.ids[i]) : null).filter(a => a)"
+    )
+    for at in [*own, CENTRE]:
+        for zoom in (13, 12, 14):
+            frame.evaluate("([at, z]) => window.map.setView(at, z, {animate: false})", [at, zoom])
+            settled(page)
+            found = sorted(
+                (m for m in frame.evaluate(_ALONE_JS) if m[0] in unique), key=lambda m: not m[3]
+            )
+            if len(found) >= 2 and found[0][3]:
+                return [[m[0], unique[m[0]]] for m in found[:2]]
+    raise AssertionError("no own marker with another project apart from it")
 
 
 def _click(page, frame, pid: str) -> None:
     """A real mouse click on ``pid``'s marker, where it is drawn now (the mouse comes from
     beside it, as a hand does)."""
     at = frame.evaluate(
-        """(id) => { const sp = window.__sp, l = sp.parts[sp.index(id)].layers[0];
-          const c = window.map.latLngToContainerPoint(l.getLatLng()); return [c.x, c.y]; }""",
-        pid,
+        "(id) => { const c = window.__sp.screenPoint(id); return [c.x, c.y]; }", pid
     )
     box = page.query_selector(IFRAME).bounding_box()
     x, y = box["x"] + at[0], box["y"] + at[1]
