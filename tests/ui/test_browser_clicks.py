@@ -432,3 +432,41 @@ def test_a_badge_beside_the_legend_button_stands_clear_of_it(site):
     under = frame.evaluate(_UNDER_CONTROL_JS)
     assert under == [], under
     assert page.errors == []
+
+
+#: The open tooltip's box and the map's (frame pixels): [left, right] each.
+_TIP_JS = """() => { const t = [...document.querySelectorAll('.leaflet-tooltip')].pop(),
+  r = t.getBoundingClientRect(), m = window.map.getContainer().getBoundingClientRect();
+  return {text: t.textContent, tip: [r.left, r.right], map: [m.left, m.right]}; }"""
+
+
+def test_a_badge_tooltip_at_the_maps_side_is_read_whole_on_a_phone(site, catalog):
+    """A badge near the map's left side, on a 400 px page: its tooltip (「“重庆1949”剧院：烈士墓站，
+    在此附近（约 1 公里内）」) was centred over it and ran off the map, half of it unread. Now it
+    wraps and stands inside the map."""
+    browser, url = site
+    page = open_page(browser, url, viewport={"width": 400, "height": 850})
+    frame = map_frame(page)
+    settled(page)
+    data = json.loads(catalog[0].read_text("utf-8"))
+    (project,) = [f["properties"] for f in data["features"] if f["properties"]["id"] == "SPB-0004"]
+    name = _place_name(project["place_id"])
+    # the badge 30 px from the map's left side
+    frame.evaluate(
+        """([at]) => { const m = window.map; m.setView(at, 15, {animate: false});
+          const c = m.latLngToContainerPoint(at);
+          m.panBy([c.x - 30, 0], {animate: false}); }""",
+        [_anchor(frame, project["place_id"])],
+    )
+    badge = frame.locator(".sp-badge-label").filter(has_text=f"{name} · 1")
+    expect(badge).to_be_visible(timeout=WAIT_MS)
+    box = steady_box(page, badge)
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x + 40, y + 40)
+    page.mouse.move(x, y, steps=5)
+    expect(frame.locator(".leaflet-tooltip").last).to_contain_text(project["name"])
+    page.wait_for_timeout(100)  # moved into the map once drawn
+    seen = frame.evaluate(_TIP_JS)
+    page.locator(IFRAME).screenshot(path=str(ARTIFACTS / "browser_badge_tip_400.png"))
+    assert seen["map"][0] <= seen["tip"][0] and seen["tip"][1] <= seen["map"][1], seen
+    assert page.errors == []

@@ -33,6 +33,8 @@
   css.textContent = ".sp-noclick, .sp-noclick * { pointer-events: none !important; }" +
     ".sp-pt, .sp-cluster, .sp-badge, .sp-outline-label, .sp-zone { background: none; border: none; }" +
     ".sp-leader, .sp-leader * { pointer-events: none; }" +
+    // a badge's tooltip names a project and its place: wrapped, so a phone shows all of it
+    ".leaflet-tooltip.sp-tip { white-space: normal; width: max-content; max-width: 220px; }" +
     ".sp-list a { color: #08519c; text-decoration: none; } .sp-list a:hover { text-decoration: underline; }";
   document.head.appendChild(css);
 
@@ -292,7 +294,8 @@
       // one project: its own name, as a marker's tooltip gives it
       if (m.length === 1) { return text(D.n[m[0]] + "：" + pl.n + "，" + where + sketch); }
       return text(pl.n + "：" + m.length + " 个项目" + where + sketch);
-    }, { direction: "top", offset: [0, -BADGE_H / 2] });
+    }, { direction: "top", offset: [0, -BADGE_H / 2], className: "sp-tip" });
+    b.on("tooltipopen", function (e) { keepInMap(e.tooltip.getElement()); });
     b.on("mouseover", function () { showOutline(pi); });
     b.on("mouseout", function () { if (sp.chosenPlace !== pi) { keepChosenOutline(); } });
     b.on("click", function () {
@@ -307,6 +310,15 @@
       listPopup(b.getLatLng(), pl.n + " · " + members[pi].length + " 个项目", members[pi]);
     });
     return b;
+  }
+  // A tooltip centred over a badge near the map's side ran off it (a phone showed half of
+  // 「“重庆1949”剧院：烈士墓站…」): moved sideways, whole, into the map.
+  function keepInMap(el) {
+    el.style.marginLeft = "0px";
+    var r = el.getBoundingClientRect(), box = map.getContainer().getBoundingClientRect(), dx = 0;
+    if (r.left < box.left + 4) { dx = box.left + 4 - r.left; }
+    else if (r.right > box.right - 4) { dx = box.right - 4 - r.right; }
+    el.style.marginLeft = dx + "px";
   }
   // Moves badge b's label (dx, dy) px from its place, with the leader line when moved.
   function placeBadge(b, dx, dy) {
