@@ -344,6 +344,20 @@ def save_edit(
     form.get_by_role("button", name="保存").click()
 
 
+def unique_names() -> dict[str, str]:
+    """Project id → name, for the names only one project of the bundled catalog has
+    (「定位项目」 lists a shared name with its id beside it, so a test types a unique one)."""
+    from projects import store
+
+    features = json.loads(store.catalog_path().read_text("utf-8"))["features"]
+    names = [f["properties"]["name"] for f in features]
+    return {
+        f["properties"]["id"]: f["properties"]["name"]
+        for f in features
+        if names.count(f["properties"]["name"]) == 1
+    }
+
+
 def listed_projects(catalog: Path) -> pd.DataFrame:
     """The projects the page lists by default, with the status it colours them by."""
     from projects import filters, store

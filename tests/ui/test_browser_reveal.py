@@ -16,7 +16,16 @@ from playwright.sync_api import expect
 
 from projects import store
 from projects.sources import ROOT
-from tests.helpers import IFRAME, WAIT_MS, app_in_browser, map_frame, open_page, settled, sidebar
+from tests.helpers import (
+    IFRAME,
+    WAIT_MS,
+    app_in_browser,
+    map_frame,
+    open_page,
+    settled,
+    sidebar,
+    unique_names,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -52,17 +61,6 @@ _SHOWN_JS = """(id) => { const sp = window.__sp, l = sp.parts[sp.index(id)].laye
   const p = window.map.latLngToContainerPoint(l.getLatLng());
   const el = document.elementFromPoint(p.x, p.y);
   return (el === l._icon || l._icon.contains(el)) ? {x: p.x, y: p.y} : null; }"""
-
-
-def _names() -> dict[str, str]:
-    """Project id → name, for the names only one project has (the picker lists them by name)."""
-    features = json.loads(store.catalog_path().read_text("utf-8"))["features"]
-    names = [f["properties"]["name"] for f in features]
-    return {
-        f["properties"]["id"]: f["properties"]["name"]
-        for f in features
-        if names.count(f["properties"]["name"]) == 1
-    }
 
 
 def _listed() -> dict[str, list[str]]:
@@ -115,7 +113,7 @@ def _click_shown(page, frame, pid: str, names: dict[str, str]) -> None:
 
 
 def test_a_clustered_project_chosen_in_the_picker_is_shown_and_clickable():
-    names = _names()
+    names = unique_names()
     with app_in_browser(store.catalog_path()) as (browser, url):
         page = open_page(browser, url, viewport={"width": 1600, "height": 1000})
         frame = map_frame(page)

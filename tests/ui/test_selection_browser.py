@@ -11,7 +11,6 @@ Skips when Chromium is absent, unless SHAPINGBA_REQUIRE_BROWSER=1 (CI), where th
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
@@ -28,6 +27,7 @@ from tests.helpers import (
     press,
     settled,
     sidebar,
+    unique_names,
 )
 
 pytestmark = pytest.mark.browser
@@ -58,23 +58,11 @@ _ALONE_JS = """() => { const sp = window.__sp, s = window.map.getSize(), out = [
   return out; }"""
 
 
-def _unique_names() -> dict[str, str]:
-    """Id → name, for the names only one project has (「定位项目」 lists a shared name with its
-    id beside it)."""
-    features = json.loads(store.catalog_path().read_text("utf-8"))["features"]
-    names = [f["properties"]["name"] for f in features]
-    return {
-        f["properties"]["id"]: f["properties"]["name"]
-        for f in features
-        if names.count(f["properties"]["name"]) == 1
-    }
-
-
 def _two_markers(page, frame) -> list[list[str]]:
     """Two projects that stand apart on screen, the first an own point marker (the click the
     map reported as the same as before), the second a marker or a one-project badge: [id, name]
     each. Looked for around each own point marker, then the city centre."""
-    unique = _unique_names()
+    unique = unique_names()
     own = frame.evaluate(
         "() => window.__sp.parts.map((p, i) => p.marker && p.layers.length === 1 ?"
         " window.__sp.anchorOf(window.__sp.ids[i]) : null).filter(a => a)"
