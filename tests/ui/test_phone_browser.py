@@ -513,3 +513,61 @@ def test_a_click_on_the_layer_button_opens_the_list_and_switches_nothing(site, s
     _tap(page, frame, row)
     frame.wait_for_function("() => !map.hasLayer(window.__spContext.neighbours)", timeout=10_000)
     assert page.errors == []
+
+
+#: Each zone label's name and count (text, not box): [text, whether its left end, middle and
+#: right end are free: the count is what a tap there hits; the name (which takes no taps, the
+#: map under it does) has no control over it].
+_ZONE_TEXTS_FREE_JS = """() => [...document.querySelectorAll('.sp-zone-count')].flatMap(c =>
+  [c.previousSibling, c].filter(e => e.textContent).map(e => {
+    const range = document.createRange(); range.selectNodeContents(e);
+    const b = range.getBoundingClientRect(), y = b.top + b.height / 2;
+    return [e.textContent, [b.left + 3, b.left + b.width / 2, b.right - 3].map(x => {
+      const hit = document.elementFromPoint(x, y);
+      return !!hit && (e === c ? c.contains(hit) : !hit.closest('.leaflet-control')); })]; }))"""
+
+
+def test_phone_zone_labels_stay_readable_beside_the_open_legend(site):
+    """On a phone the legend the user opened covered 东部人文母城 and its count (the legend
+    fills the map's right side, where that zone lies): the label now moves the least it takes to
+    stand clear of the legend (and of the other labels and controls), and its count still opens
+    the zone's list."""
+    page, frame, toggle = _phone_with_open_legend(site)
+    page.wait_for_timeout(500)  # the legend's change of size, then the labels' layout
+    texts = frame.evaluate(_ZONE_TEXTS_FREE_JS)
+    page.locator(IFRAME).screenshot(path=str(ARTIFACTS / "page_400_legend_zone_labels.png"))
+    assert len(texts) == 6
+    assert [text for text, free in texts if not all(free)] == []
+    count = frame.locator(".sp-zone-count").filter(has_text="个项目").first
+    _tap(page, frame, count)
+    expect(frame.locator(".sp-list")).to_be_visible(timeout=10_000)
+    assert page.errors == []
+
+
+#: Each zone label's name and count lines partly in the map's frame that reach past its edge:
+#: [text, its left and right, the frame's left and right].
+_ZONE_TEXTS_CUT_JS = """() => { const f = map.getContainer().getBoundingClientRect();
+  return [...document.querySelectorAll('.sp-zone-count')].flatMap(c =>
+    [c.previousSibling, c].filter(e => e.textContent).map(e => {
+      const range = document.createRange(); range.selectNodeContents(e);
+      const b = range.getBoundingClientRect(); return [e.textContent, b, f]; }))
+    .filter(([, b, f]) => b.right > f.left && b.left < f.right && b.bottom > f.top && b.top < f.bottom)
+    .filter(([, b, f]) => b.left < f.left || b.right > f.right || b.top < f.top || b.bottom > f.bottom)
+    .map(([t, b, f]) => [t, Math.round(b.left), Math.round(b.right), f.left, f.right]); }"""
+
+
+def test_zoomed_in_zone_labels_stay_inside_the_map(site):
+    """Zoomed in twice (zoom 13) at 1600 px, 东部人文母城's count ran off the map's right edge
+    and 中部“两山”生态屏障's off its left: a label partly in view now stands wholly inside it."""
+    browser, url = site
+    page = open_page(browser, url, viewport={"width": 1600, "height": 1000})
+    frame = map_frame(page)
+    zoom_in = frame.locator(".leaflet-control-zoom-in")
+    for zoom in (12, 13):
+        _tap(page, frame, zoom_in)
+        page.wait_for_function(f"() => /[?&]v=[^&]*%2C{zoom}(&|$)/.test(location.search)")
+        page.wait_for_timeout(500)  # the zoom's animation ends, then its layout
+    page.locator(IFRAME).screenshot(path=str(ARTIFACTS / "page_1600_zoom13_zone_labels.png"))
+    assert frame.locator(".sp-zone-count").filter(has_text="个项目").count() == 3
+    assert frame.evaluate(_ZONE_TEXTS_CUT_JS) == []
+    assert page.errors == []

@@ -479,21 +479,48 @@
       lines.forEach(function (line, k) {
         own.push(rectAt(p.x, top + 21 + 18 * k + 9, textWidth(line, "12px"), 13));
       });
-      // A control on a line of it (on a phone, the zoom buttons' 「−」 on 中部“两山”生态屏障):
-      // the label moves down past a control above its middle, or up past one below, a few px
-      // clear; not more than two lines' height (a label in the middle of one stays).
-      var dy = 0;
-      own.forEach(function (r) {
-        controls.forEach(function (cr) {
-          if (!hits([r[0] - 3, r[1] - 3, r[2] + 3, r[3] + 3], cr)) { return; }
-          var down = cr[3] + 3 - r[1], up = cr[1] - 3 - r[3];
-          if (cr[1] + cr[3] < r[1] + r[3]) { dy = Math.max(dy, down); } else { dy = Math.min(dy, up); }
+      // A control on a line of it (on a phone, the zoom buttons' 「−」 on 中部“两山”生态屏障; the
+      // legend a phone's user opened over 东部人文母城), or the map's edge cutting it (zoomed in
+      // at 1600 px, 东部's count ran off the right edge): the label takes the smallest move,
+      // past the controls' edges (a few px clear) and back inside the map, after which no
+      // control covers it; a label wholly out of view stays where it is.
+      var box = own.reduce(function (u, r) {
+        return [Math.min(u[0], r[0]), Math.min(u[1], r[1]), Math.max(u[2], r[2]), Math.max(u[3], r[3])];
+      });
+      // (nor another zone's label: a label moved over the next one's hid both)
+      var blockers = controls.concat(zones), dxs = [0], dys = [0];
+      blockers.forEach(function (cr) {
+        dxs.push(cr[0] - 3 - box[2], cr[2] + 3 - box[0]);
+        dys.push(cr[1] - 3 - box[3], cr[3] + 3 - box[1]);
+      });
+      function inside(d, lo, hi, a, b) {  // d moved so [a, b] lies in [lo, hi], where it fits
+        if (b - a > hi - lo) { return d; }
+        return Math.min(Math.max(d, lo - a), hi - b);
+      }
+      var seenZone = hits(box, inView);
+      var dx = 0, dy = 0, best = Infinity;
+      dxs.forEach(function (mx) {
+        dys.forEach(function (my) {
+          if (seenZone) {
+            mx = inside(mx, inView[0] + 4, inView[2] - 4, box[0], box[2]);
+            my = inside(my, inView[1] + 4, inView[3] - 4, box[1], box[3]);
+          }
+          var cost = Math.abs(mx) + Math.abs(my);
+          if (cost >= best) { return; }
+          var clear = own.every(function (r) {
+            var a = [r[0] + mx - 3, r[1] + my - 3, r[2] + mx + 3, r[3] + my + 3];
+            return !blockers.some(function (cr) { return hits(a, cr); });
+          });
+          if (clear) { dx = mx; dy = my; best = cost; }
         });
       });
-      if (Math.abs(dy) > 42) { dy = 0; }
+      if (best === Infinity && seenZone) {  // covered wherever it goes: at least in the map
+        dx = inside(0, inView[0] + 4, inView[2] - 4, box[0], box[2]);
+        dy = inside(0, inView[1] + 4, inView[3] - 4, box[1], box[3]);
+      }
       var el = m._spCount.parentNode;
-      el.style.position = "relative"; el.style.top = dy + "px";
-      own.forEach(function (r) { zones.push([r[0], r[1] + dy, r[2], r[3] + dy]); });
+      el.style.position = "relative"; el.style.top = dy + "px"; el.style.left = dx + "px";
+      own.forEach(function (r) { zones.push([r[0] + dx, r[1] + dy, r[2] + dx, r[3] + dy]); });
     });
     var placed = [];
     todo.forEach(function (t) {
