@@ -8,6 +8,7 @@ SHAPINGBA_REQUIRE_BROWSER=1.
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 
@@ -25,6 +26,8 @@ from tests.helpers import (
     open_page,
     press,
     settled,
+    show_tab,
+    steady_box,
 )
 from ui.chrome import MAP_PX
 
@@ -570,4 +573,38 @@ def test_zoomed_in_zone_labels_stay_inside_the_map(site):
     page.locator(IFRAME).screenshot(path=str(ARTIFACTS / "page_1600_zoom13_zone_labels.png"))
     assert frame.locator(".sp-zone-count").filter(has_text="个项目").count() == 3
     assert frame.evaluate(_ZONE_TEXTS_CUT_JS) == []
+    assert page.errors == []
+
+
+#: How far the page (the document, and Streamlit's scrolling main area) reaches past the screen.
+_PAGE_WIDTH_JS = """() => { const m = document.querySelector('[data-testid=stMain]');
+  return [document.scrollingElement.scrollWidth - innerWidth, m.scrollWidth - m.clientWidth,
+          scrollX, m.scrollLeft]; }"""
+
+
+@pytest.mark.parametrize("tab", ["项目列表", "未上图的项目"])
+def test_phone_tables_scroll_inside_their_frame_not_the_page(site, tab):
+    """On a phone the tables below the map are wider than the screen: a sideways swipe on one
+    scrolls the table inside its frame; the page itself never scrolls sideways."""
+    browser, url = site
+    page = open_page(browser, url, viewport={"width": 400, "height": 800})
+    map_frame(page)
+    show_tab(page, tab)
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.scroll_into_view_if_needed()
+    box = steady_box(page, grid)
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 400, box
+    assert page.evaluate(_PAGE_WIDTH_JS) == [0, 0, 0, 0]
+    scroller = grid.locator(".dvn-scroller")
+    assert scroller.evaluate("e => e.scrollWidth > e.clientWidth")  # wider than its frame
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 80)
+    page.mouse.wheel(300, 0)
+    page.wait_for_function("e => e.scrollLeft > 0", arg=scroller.element_handle())
+    heading = page.get_by_role("heading", name=re.compile(f"^{tab}")).first
+    where = heading.bounding_box()
+    page.mouse.move(where["x"] + 40, where["y"] + where["height"] / 2)
+    page.mouse.wheel(300, 0)
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(ARTIFACTS / f"page_400_table_{tab}.png"))
+    assert page.evaluate(_PAGE_WIDTH_JS) == [0, 0, 0, 0]
     assert page.errors == []
