@@ -152,7 +152,8 @@ if params != url:
 # ---- main area ----------------------------------------------------------------------------
 st.title("沙坪坝 项目一张图")
 count_line = f"**显示 {len(filtered)} / {live_total} 个项目**"
-st.markdown(count_line)
+with st.container(key=chrome.COUNT_KEY):  # hidden while the sidebar shows its own (ui.chrome)
+    st.markdown(count_line)
 for problem in filter(None, [load_problem, area_problem]):
     st.warning(problem)
 # URL values are untrusted: shown as literal text, never as Markdown (links, images).

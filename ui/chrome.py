@@ -34,6 +34,11 @@ PHONE_MAP_MIN_PX = 320
 #: How tall the details may grow beside the map before they scroll (px): the map's height less
 #: the 「项目详情」 heading above them, so the tabs below stay right under the map.
 DETAILS_MAX_PX = MAP_PX - 60
+#: The key of the page's 「显示 N / M 个项目」 line under the title. The sidebar shows the same line
+#: above the filters, for a phone, whose open sidebar covers the page; on a wide screen the open
+#: sidebar stands beside the page and the two lines showed at once: the page's line then hides
+#: (it shows again when the sidebar is closed).
+COUNT_KEY = "page_count"
 
 #: Streamlit's English screen-reader labels and tooltips, whole, in Chinese.
 LABELS: dict[str, str] = {
@@ -191,6 +196,9 @@ def page_css(upload_limit_mb: int) -> str:
         ".st-key-pm_view{position:absolute !important;}",
         # And the details' follower (ui.details).
         f".st-key-{FOLLOW_KEY}{{position:absolute !important;}}",
+        # One count line on the screen: the sidebar's while the sidebar is open.
+        f'body:has([data-testid="stSidebar"][data-collapsed="false"]) .st-key-{COUNT_KEY}'
+        "{display:none;}",
         # Wide screens: the details beside the map scroll within its height; on a phone they
         # stack below the map and flow with the page.
         f"@media (min-width:{PHONE_PX}px){{.st-key-{PANEL_KEY}{{max-height:{DETAILS_MAX_PX}px;"

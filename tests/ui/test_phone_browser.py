@@ -608,3 +608,36 @@ def test_phone_tables_scroll_inside_their_frame_not_the_page(site, tab):
     page.screenshot(path=str(ARTIFACTS / f"page_400_table_{tab}.png"))
     assert page.evaluate(_PAGE_WIDTH_JS) == [0, 0, 0, 0]
     assert page.errors == []
+
+
+#: The 「显示 N / M 个项目」 lines a person sees: on the screen, their text's start not covered.
+_COUNT_LINES_SEEN_JS = r"""() => [...document.querySelectorAll('p')]
+  .filter(p => /^显示 \d+ \/ \d+ 个项目$/.test(p.textContent.trim())).filter(p => {
+    const b = p.getBoundingClientRect(), y = b.top + b.height / 2, e = document.elementFromPoint(b.left + 4, y);
+    return b.width && b.left >= 0 && b.right <= innerWidth && b.top >= 0 && b.bottom <= innerHeight
+      && !!e && p.contains(e); }).map(p => p.closest('[data-testid=stSidebar]') ? 'sidebar' : 'page')"""
+
+
+@pytest.mark.parametrize("width", [1600, 400])
+def test_the_count_line_shows_once_on_the_screen(site, width):
+    """At 1600 px 「显示 N / M 个项目」 stood twice on the screen: above the filters in the open
+    sidebar and under the page's title. The sidebar's line is there for a phone, whose open
+    sidebar covers the page's; the page's line now shows only while the sidebar is closed."""
+    browser, url = site
+    page = open_page(browser, url, viewport={"width": width, "height": 900})
+    map_frame(page)
+    side = page.locator('[data-testid="stSidebar"]')
+    seen = "sidebar" if width == 1600 else "page"  # the sidebar opens on a wide screen only
+    expect(side).to_have_attribute("data-collapsed", str(width != 1600).lower())
+    page.screenshot(path=str(ARTIFACTS / f"page_{width}_count_line.png"))
+    assert page.evaluate(_COUNT_LINES_SEEN_JS) == [seen]
+    if width == 1600:
+        side.hover()  # its close button shows under the pointer
+        press(page, page.locator('[data-testid="stSidebarCollapseButton"] button'))
+    else:
+        press(page, page.locator('[data-testid="stExpandSidebarButton"]'))
+    expect(side).to_have_attribute("data-collapsed", str(width == 1600).lower())
+    page.wait_for_timeout(500)  # the sidebar's slide
+    page.screenshot(path=str(ARTIFACTS / f"page_{width}_count_line_toggled.png"))
+    assert page.evaluate(_COUNT_LINES_SEEN_JS) == ["page" if width == 1600 else "sidebar"]
+    assert page.errors == []
