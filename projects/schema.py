@@ -63,7 +63,8 @@ FIELDS: dict[str, tuple[type, Any, str]] = {
         str,
         "none",
         "定位方法",
-    ),  # exact, alias, normalised, contained, zone, section, district, curated, manual, none
+    ),  # exact, alias, normalised, contained, zone, section, district, curated, manual,
+    # manual_place (staff chose a gazetteer place), imported, none
     "geo_basis": (str, "", "定位依据"),
     "geo_matched": (str, None, "匹配地名"),
     "version": (int, 1, "版本"),

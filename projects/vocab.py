@@ -89,6 +89,7 @@ GEO_METHOD_LABELS: dict[str, str] = {
     "district": "仅知在区内",
     "curated": "人工核定",
     "manual": "人工标绘",
+    "manual_place": "人工归入地名",
     "imported": "外部导入",
     "none": "未定位",
 }

@@ -125,9 +125,9 @@ def _bases(
 
 #: How the basis of a zone that rests on a position begins: the build's (「几何：位置（大致）落在东」,
 #: geo.places.placement) and a staff-set position's (「按人工标绘位置（…）」, 「按导入文件的位置（…）」,
-#: :func:`position_zone_basis`). A zone from the documents (「文中：…」) or set by staff
+#: :func:`position_zone_basis`, 「按所归地名（…）」 for a place staff chose). A zone from the documents (「文中：…」) or set by staff
 #: (「人工修改：…」 …) is stated otherwise and does not follow a move.
-POSITION_ZONE_BASES = ("几何", "按人工标绘位置", "按导入文件的位置")
+POSITION_ZONE_BASES = ("几何", "按人工标绘位置", "按导入文件的位置", "按所归地名")
 #: Zones a position gives a project. A position outside the district (区外) gives none: a
 #: record of the district placed there is refused by the location check instead.
 _POSITION_ZONES = (*vocab.ZONES, vocab.CROSS_ZONE)
@@ -152,15 +152,19 @@ def zone_rests_on_position(props: Mapping[str, Any]) -> bool:
     return str(props.get("zone_basis") or "").startswith(POSITION_ZONE_BASES)
 
 
-def position_zone_basis(editor_name: str, today: str, action: str) -> str:
-    """The basis of a zone that followed a staff-set position.
+def position_zone_basis(editor_name: str, today: str, action: str, referred: bool = False) -> str:
+    """The basis of a zone that followed a staff-set position (``referred``: a reference to a
+    gazetteer place staff chose, not a drawing).
 
     >>> position_zone_basis("wang", "2026-12-07", "update")
     '按人工标绘位置（wang 于 2026-12-07）'
     >>> position_zone_basis("wang", "2026-12-07", "import")
     '按导入文件的位置（wang 于 2026-12-07）'
+    >>> position_zone_basis("wang", "2026-12-07", "update", referred=True)
+    '按所归地名（wang 于 2026-12-07）'
     """
     how = "按导入文件的位置" if action == "import" else "按人工标绘位置"
+    how = "按所归地名" if referred else how
     return f"{how}（{editor_name} 于 {today}）"
 
 
@@ -173,9 +177,9 @@ def followed_zone(
 ) -> dict[str, Any]:
     """The zone fields a record takes when its geometry changed to ``geometry``, or {} when its
     zone stays: the zone follows the position where it rested on the old one or was 未定 and
-    this save does not set it (``after``'s zone equals ``before``'s). A removed position takes
-    such a zone with it (未定); a position outside the district, or not worked out, changes
-    nothing.
+    this save does not set it (``after``'s zone equals ``before``'s). A removed position (no
+    geometry and no ``place_id`` in ``after``) takes such a zone with it (未定); a position
+    outside the district, or not worked out, changes nothing.
 
     >>> followed_zone({"zone": None}, {"zone": None}, {"type": "Point"}, ("西", ("西",)), "b")
     {'zone': '西', 'zones': ['西'], 'zone_basis': 'b'}
@@ -185,7 +189,7 @@ def followed_zone(
     """
     if after.get("zone") != before.get("zone") or not zone_rests_on_position(before):
         return {}
-    if geometry is None:
+    if geometry is None and not after.get("place_id"):
         if before.get("zone") is None:
             return {}
         return {"zone": None, "zones": [], "zone_basis": None}
@@ -282,6 +286,9 @@ def edited(
         props["investment"] = float(props["investment"])
     today = clock.today().isoformat()
     moved = "geometry" in edit.changes and after["geometry"] != feature.get("geometry")
+    referred = referred_anew(feature["properties"], props, edit)
+    if referred:
+        props["geo_matched"] = None  # staff chose the place; no name was matched
     if moved and "precision" not in edit.changes:
         props.update(_placement(editor, after["geometry"], today, action))
     elif new and after["geometry"] is None and not props.get("geo_basis"):
@@ -299,8 +306,8 @@ def edited(
         if edit.zone_basis is not None and props.get("zone") is not None:
             props["zone_basis"] = edit.zone_basis or None
     touched = set(edit.changes)
-    if moved:
-        basis = position_zone_basis(editor.name, today, action)
+    if moved or referred:
+        basis = position_zone_basis(editor.name, today, action, referred)
         zone = followed_zone(
             feature["properties"], props, after["geometry"], edit.position_zone, basis
         )
@@ -317,6 +324,17 @@ def edited(
             _status_entry(props["status"], day, reason, edit.cite),
         ]
     return after
+
+
+def referred_anew(before: Mapping[str, Any], after: Mapping[str, Any], edit: Edit) -> bool:
+    """Whether ``edit`` sets a position that refers to another gazetteer place (staff chose
+    「归入地名」): the zone then follows the place as it follows a drawing, and the history notes
+    a zone that stays."""
+    return (
+        "place_id" in edit.changes
+        and bool(after.get("place_id"))
+        and after.get("place_id") != before.get("place_id")
+    )
 
 
 def staff_id_source(taken: Iterable[str]) -> Iterator[str]:
@@ -449,6 +467,7 @@ def plan_edits(
                 )
             extra = {"cite": edit.cite} if edit.cite else {}
             moved = "geometry" in edit.changes and after["geometry"] != before.get("geometry")
+            moved = moved or referred_anew(before["properties"], after["properties"], edit)
             note = zone_note(after["properties"], edit.position_zone) if moved else None
             if note:  # the history keeps why the zone did not follow the move
                 extra["zone_note"] = note

@@ -11,6 +11,8 @@ from typing import Any
 
 import streamlit as st
 
+from geo.places import DISTRICT_ID, ZONE_IDS, load_gazetteer
+from geo.places.reference import reference_id, resolve, zone_from_position
 from geo.zones import position_zones
 from projects import clock, store, vocab
 from projects.errors import CatalogError, StaleVersion
@@ -104,6 +106,102 @@ def _placement_choice(found: dict[str, dict], key: str) -> dict | None:
     return found.get(choice)
 
 
+#: How a place's precision reads in the 「归入地名」 list (the legend's labels, shortened).
+PLACE_WORDS: dict[str, str] = {
+    "exact": "精确，100 米内",
+    "approximate": "大致，1 公里内",
+    "area": "片区",
+    "township": "镇街",
+    "zone": "分区",
+    "district": "区级",
+}
+#: The geo_method of a position staff set by choosing a place (vocab.GEO_METHOD_LABELS).
+PLACE_METHOD = "manual_place"
+_PLACE_ORDER = ("township", "area", "exact", "approximate", "zone", "district")
+#: Between a place's id and one of its aliases in a choice (「P040:西永综合保税区」).
+ALIAS_MARK = ":"
+
+
+def place_choices() -> dict[str, str]:
+    """The places a project can be put in when only that is known, by the choice's key: the
+    district, the three zones, then the gazetteer's places of the district by name and by
+    each alias (镇街, areas, points, then vaguer places), each labelled with how precise it is
+    and with the place whose point or extent it borrows (:func:`place_reference`). A key is
+    the place id, or the id and an alias (:data:`ALIAS_MARK`), so the alias typed is the name
+    the basis records.
+
+    >>> choices = place_choices()
+    >>> choices["500106017"], choices["zone-west"], choices["P040:西永综合保税区"]
+    ('西永街道（镇街）', '西部现代新城（分区）', '西永综合保税区（片区，即西永）')
+    """
+    gaz = load_gazetteer()
+    out: dict[str, str] = {}
+    for zid in (DISTRICT_ID, *ZONE_IDS.values()):
+        ref = resolve(zid, gaz)
+        if ref is not None:
+            out[zid] = f"{ref.name}（{PLACE_WORDS.get(ref.precision, ref.precision)}）"
+    rows = []
+    for place in gaz.places:
+        if not place.id or place.outside or place.id == DISTRICT_ID:
+            continue
+        ref = resolve(reference_id(place, gaz), gaz)
+        if ref is None:
+            continue
+        words = PLACE_WORDS.get(ref.precision, ref.precision)
+        same = f"，位置同{ref.name}" if ref.id != place.id else ""
+        rows.append((ref.precision, place.name, place.id, f"{place.name}（{words}{same}）"))
+        for alias in place.aliases:
+            label = f"{alias}（{words}，即{place.name}{same}）"
+            rows.append((ref.precision, alias, f"{place.id}{ALIAS_MARK}{alias}", label))
+    order = {p: i for i, p in enumerate(_PLACE_ORDER)}
+    for _, _, key, label in sorted(rows, key=lambda r: (order.get(r[0], 9), r[1])):
+        out[key] = label
+    return out
+
+
+def place_reference(choice: str, editor: str, today: str) -> tuple[dict[str, Any], Any]:
+    """(fields, zone) of a position that refers to the chosen place (a key of
+    :func:`place_choices`): the place it borrows its point or extent from (``reference_id``),
+    its precision, and where that lies (the store knows no places, so the ui resolves it, as
+    it does a drawing's zone)."""
+    gaz = load_gazetteer()
+    place_id, _, alias = choice.partition(ALIAS_MARK)
+    place = gaz.by_id(place_id)
+    ref = resolve(reference_id(place, gaz) if place is not None else place_id, gaz)
+    if ref is None:
+        raise CatalogError(f"地名库中没有编号为 {place_id} 的地名，请重新选择。")
+    name = alias or (place.name if place is not None else ref.name)
+    basis = f"{editor} 于 {today} 归入地名“{name}”"
+    if ref.id != place_id:
+        basis += f"（位置同“{ref.name}”）"
+    elif alias:
+        basis += f"（即“{ref.name}”）"
+    fields = {
+        "geometry": None,
+        "place_id": ref.id,
+        "precision": ref.precision,
+        "geo_method": PLACE_METHOD,
+        "geo_basis": basis,
+    }
+    zone, zones = zone_from_position(None, ref.id, gaz)
+    return fields, (zone, tuple(zones))
+
+
+def _place_choice(key: str) -> str | None:
+    """A searchable list of places, for a project known only to be at or in one (none: keep)."""
+    choices = place_choices()
+    return st.selectbox(
+        "归入地名（只知在某地）",
+        list(choices),
+        index=None,
+        format_func=choices.get,
+        key=key,
+        placeholder="输入地名搜索；不选则不修改",
+        filter_mode="contains",
+        help="只知道项目在某站、某校园、某片区或某镇街时选此项，不必在地图上画一个看似精确的点。",
+    )
+
+
 def _index(options: list[Any], value: Any, default: int | None = None) -> int | None:
     """Where ``value`` is among ``options``; a record may hold a value no longer offered."""
     return options.index(value) if value in options else default
@@ -126,7 +224,8 @@ def edit_form(editor: users.Editor, feature: dict[str, Any], found: dict[str, di
     colleague's save meanwhile neither resets what was typed nor is overwritten: saving
     based on the snapshot's version is refused by the store with what they changed."""
     k = f"edit-{feature['properties']['id']}-{nonce()}"
-    props = st.session_state.setdefault(f"{k}-snapshot", feature)["properties"]
+    snapshot = st.session_state.setdefault(f"{k}-snapshot", feature)
+    props = snapshot["properties"]
     pid, version = props["id"], props.get("version", 1)
     st.markdown(f"**修改项目** {md_text(pid)}（版本 {version}）")
     if feature["properties"].get("version", 1) != version:
@@ -186,6 +285,7 @@ def edit_form(editor: users.Editor, feature: dict[str, Any], found: dict[str, di
         )
         notes = st.text_area("备注", value=props.get("notes") or "", key=f"{k}-notes")
         geometry = _placement_choice(found, f"{k}-placement")
+        place = _place_choice(f"{k}-place")
         reason = st.text_input("修改原因（记入修改记录）", key=f"{k}-reason")
         save_col, cancel_col = st.columns(2)
         saved = save_col.form_submit_button("保存", type="primary")
@@ -195,6 +295,12 @@ def edit_form(editor: users.Editor, feature: dict[str, Any], found: dict[str, di
         close_dialog()
         st.rerun()
     if not saved:
+        return
+    if geometry is not None and place is not None:
+        st.error(
+            "一次只能设置一种位置：地图上的点或图形，或「归入地名」。"
+            "请把「位置」改回“不修改位置”，或清空「归入地名」。"
+        )
         return
     typed = {
         "name": name.strip(),
@@ -215,12 +321,22 @@ def edit_form(editor: users.Editor, feature: dict[str, Any], found: dict[str, di
     }
     if typed["lead_dept"] is None and not props.get("lead_dept"):
         changes.pop("lead_dept", None)
+    position_zone = _position_zone(geometry)
     if geometry is not None:
         changes["geometry"] = geometry
+    elif place is not None:
+        try:
+            fields, position_zone = place_reference(place, editor.name, clock.today().isoformat())
+        except CatalogError as exc:  # the places changed since the list was shown
+            st.error(md_text(exc.message_zh))
+            return
+        if snapshot.get("geometry") is None:
+            fields.pop("geometry")
+        if fields["place_id"] != props.get("place_id") or "geometry" in fields:
+            changes |= fields
     if not changes:
         st.info("没有修改。")
         return
-    position_zone = _position_zone(geometry)
     try:
         saved = store.save(
             editor,
@@ -236,9 +352,12 @@ def edit_form(editor: users.Editor, feature: dict[str, Any], found: dict[str, di
         st.error(md_text(refusal_text(exc)))  # the form keeps what was typed
         return
     st.session_state[K_NONCE] = nonce() + 1
-    said = {f: [props.get(f), v] for f, v in changes.items()}
+    said = {f: [props.get(f), v] for f, v in changes.items() if f not in _UNSAID}
+    if place is not None and "geometry" in changes:
+        said["geometry"] = [snapshot.get("geometry"), None]
     after = saved["properties"] if isinstance(saved, dict) else {}
-    if "geometry" in changes:  # what the position was, and the zone that followed it
+    positioned = "geometry" in changes or "place_id" in changes
+    if positioned:  # what the position was, and the zone that followed it
         # zones only for 跨区: a single zone says it already
         shown = ("precision", "place_id", "zone", "zones")
         shown = shown if after.get("zone") == vocab.CROSS_ZONE else shown[:3]
@@ -248,8 +367,13 @@ def edit_form(editor: users.Editor, feature: dict[str, Any], found: dict[str, di
             if f in after and props.get(f) != after.get(f)
         }
     summary = saved_summary(said)
-    warning = logged_zone_note(saved, version) if "geometry" in changes else None
+    warning = logged_zone_note(saved, version) if positioned else None
     done(f"已保存「{typed['name']}」：{summary}", warning=warning)
+
+
+#: Fields a chosen place sets that the message after the save leaves to the history (the
+#: place and its precision say it; the basis is long).
+_UNSAID = ("geo_method", "geo_basis")
 
 
 def _position_zone(geometry: dict[str, Any] | None) -> tuple[str | None, tuple[str, ...]] | None:

@@ -764,6 +764,53 @@ def test_a_zone_worked_out_from_the_old_position_follows_a_move(zoned, wang, out
     assert (again["zone"], again["zone_basis"]) == ("东", f"按导入文件的位置（wang 于 {_today()}）")
 
 
+def test_a_reference_to_a_place_clears_the_point_and_the_zone_follows_the_place(
+    zoned, wang, outline
+):
+    """Staff who know only that Z002 (own point in the east) is in 西永 refer it to the place:
+    the point goes, the zone follows the place as it follows a drawing (the ui resolves where
+    the place lies), and a later move follows again; undo brings the point back."""
+    place = {
+        "geometry": None,
+        "place_id": "P040",
+        "precision": "area",
+        "geo_method": "manual_place",
+        "geo_basis": "wang 于 今天 归入地名“西永”",
+    }
+    before = store.get("Z002")
+    saved = store.save(
+        wang, "Z002", place, expected_version=1, outline=outline, position_zone=IN_WEST
+    )
+    props_ = saved["properties"]
+    assert saved["geometry"] is None and props_["place_id"] == "P040"
+    assert (props_["zone"], props_["zones"]) == ("西", ["西"])
+    assert props_["zone_basis"] == f"按所归地名（wang 于 {_today()}）"
+    # a record already without a geometry (Z001, 区级) refers to a place: its zone follows too
+    z1 = store.save(
+        wang,
+        "Z001",
+        {k: v for k, v in place.items() if k != "geometry"},
+        expected_version=1,
+        outline=outline,
+        position_zone=IN_WEST,
+    )["properties"]
+    assert (z1["zone"], z1["zone_basis"]) == ("西", f"按所归地名（wang 于 {_today()}）")
+    # a zone stated in the text stays, and the history notes where the place lies
+    z3 = store.save(
+        wang, "Z003", place, expected_version=1, outline=outline, position_zone=IN_WEST
+    )["properties"]
+    assert z3["zone"] == "东" and store.history("Z003")[-1]["zone_note"].startswith("新位置在西")
+    store.undo(wang, "Z002", expected_version=2)
+    after = store.get("Z002")
+    assert after == {
+        **before,
+        "properties": {
+            **before["properties"],
+            **{k: after["properties"][k] for k in ("version", "updated_by", "updated_at")},
+        },
+    }
+
+
 @pytest.mark.parametrize("pid", ["Z003", "Z004"])
 def test_a_zone_from_the_text_or_staff_stays_and_the_history_notes_the_new_positions(
     zoned, wang, outline, pid

@@ -463,3 +463,67 @@ def test_a_new_project_with_a_zone_placed_elsewhere_warns_as_its_history_notes(c
     [warning] = [w.value for w in at.warning]
     assert warning.startswith("新位置在西片区，片区仍为「东」"), warning
     assert warning == md_text(store.history(made["id"])[-1]["zone_note"])
+
+
+def test_a_project_known_only_to_be_at_a_place_refers_to_it_and_undo_takes_it_back(
+    catalog, accounts
+):
+    """E001 has its own point; a planner who knows only that it is 「在重庆大学」 chooses the
+    place: the record refers to it (no geometry), takes its precision and zone, says who put it
+    there, and one history entry logs it; undo brings the point back."""
+    before = store.get("E001")
+    at = login(app())
+    widget(at.selectbox, "归入地名（只知在某地）").set_value("P055")  # 重庆大学
+    at = widget(at.button, "保存").click().run()
+    assert not at.error, [e.value for e in at.error]
+    saved = store.get("E001")
+    props = saved["properties"]
+    assert saved["geometry"] is None
+    assert (props["place_id"], props["precision"], props["geo_method"]) == (
+        "P055",
+        "approximate",
+        "manual_place",
+    )
+    assert props["geo_basis"].startswith("wang 于 ") and props["geo_basis"].endswith(
+        "归入地名“重庆大学”"
+    )
+    assert "所在地名：" in texts(at) and "重庆大学" in texts(at)
+    [entry] = store.history("E001")
+    assert entry["changes"]["place_id"] == [None, "P055"]
+    at = open_editor(at)
+    at = next(b for b in at.button if b.label.startswith("撤销上次修改")).click().run()
+    after = store.get("E001")
+    assert after["geometry"] == before["geometry"]
+    assert (after["properties"]["place_id"], after["properties"]["precision"]) == (
+        before["properties"]["place_id"],
+        before["properties"]["precision"],
+    )
+
+
+def test_a_project_put_in_a_place_takes_the_zone_of_the_place(catalog, accounts):
+    """A project known only to the district, put in 西永综合保税区 (an area, west), refers to
+    the area and its zone follows the place, as it follows a drawing."""
+    _add_district_project(catalog)
+    at = login(app(selected="E003"))
+    widget(at.selectbox, "归入地名（只知在某地）").set_value("P040:西永综合保税区")
+    at = widget(at.button, "保存").click().run()
+    assert not at.error, [e.value for e in at.error]
+    props = store.get("E003")["properties"]
+    assert (props["place_id"], props["precision"], props["zone"]) == ("P040", "area", "西")
+    assert props["geo_basis"].endswith("归入地名“西永综合保税区”（即“西永”）")
+    assert props["zone_basis"].startswith("按所归地名（wang 于 ")
+    assert "片区：未定 → 西" in texts(at)
+
+
+def test_a_map_click_and_a_place_at_once_are_refused_in_words(catalog, accounts, inside):
+    """One position per save: a click and a place both chosen save nothing and say why."""
+    lon, lat = inside[0] + 0.001, inside[1] + 0.001
+    at = login(app(event={"last_clicked": {"lat": lat, "lng": lon}}))
+    widget(at.radio, "位置").set_value("地图上点击的点")
+    widget(at.selectbox, "归入地名（只知在某地）").set_value("500106017")  # 西永街道
+    at = widget(at.button, "保存").click().run()
+    assert [e.value for e in at.error] == [
+        "一次只能设置一种位置：地图上的点或图形，或「归入地名」。"
+        "请把「位置」改回“不修改位置”，或清空「归入地名」。"
+    ]
+    assert store.get("E001")["properties"]["version"] == 1 and not store.history("E001")
