@@ -22,9 +22,12 @@ from tests.helpers import (
     WAIT_MS,
     app_in_browser,
     log_in,
+    map_frame,
     open_page,
+    press,
     save_edit,
     select_project,
+    settled,
     sidebar,
     staff_files,
 )
@@ -188,3 +191,64 @@ def test_a_placement_click_on_another_project_moves_only_the_edited_one(files):
     assert abs(lon - ulon) < 2e-4 and abs(lat - ulat) < 2e-4
     assert store.history(UNDER, files["catalog"]) == []
     assert store.get(UNDER, files["catalog"]) == under_before
+
+
+#: The place the planner knows the project is in, as the 归入地名 list spells it (an alias of
+#: 西永, P040) and as the map's badge names it.
+XIYONG, XIYONG_ID, XIYONG_BADGE = "西永综合保税区", "P040", "西永"
+
+
+def _badge(frame):
+    """The badge of 西永 on the map, the map moved to it (its badge spot, from the page)."""
+    at = frame.evaluate(
+        """(place) => { const sp = window.__sp;
+          const b = sp.badges.find(b => sp.places[b._spPlace].id === place);
+          const at = b.getLatLng(); return [at.lat, at.lng]; }""",
+        XIYONG_ID,
+    )
+    frame.evaluate("(at) => window.map.setView(at, 15, {animate: false})", at)
+    badge = frame.locator(".sp-badge-label").filter(has_text=re.compile(f"^{XIYONG_BADGE} · "))
+    expect(badge.first).to_be_visible(timeout=WAIT_MS)
+    return badge.first
+
+
+def test_a_project_put_in_a_place_from_the_list_joins_its_badge(tmp_path):
+    """A planner who knows only that a project is in 西永综合保税区 chooses it in the dialog's
+    「归入地名」 list: the details say 所在地 西永 and the map's 西永 badge counts one more."""
+    made = staff_files(tmp_path, EDITOR, PASSWORD)
+    edited = _edited(made["catalog"])
+    pid, name = edited["id"], edited["name"]
+    with app_in_browser(made["catalog"], made["users"]) as (browser, url):
+        page = open_page(browser, url, viewport={"width": 1600, "height": 1200})
+        log_in(page, EDITOR, PASSWORD)
+        select_project(page, name)
+        expect(_details(page, pid)).to_be_visible(timeout=WAIT_MS)
+        search = sidebar(page).get_by_label("搜索名称或别名")  # the map shows every project
+        search.fill("")
+        search.press("Enter")
+        settled(page)
+        before = int(_badge(map_frame(page)).inner_text().split(" · ")[1])
+
+        dialog = _open_form(page, pid)
+        box = dialog.locator('[data-testid="stSelectbox"]').filter(has_text="归入地名")
+        press(page, box)
+        page.keyboard.type(XIYONG)
+        option = page.get_by_role("option", name=f"{XIYONG}（片区，即西永）", exact=True)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "place_choice_1600.png"))
+        press(page, option)
+        expect(box.get_by_role("combobox")).to_have_value(f"{XIYONG}（片区，即西永）")
+        save_edit(page, "浏览器测试：只知在西永综保区")
+        side = sidebar(page)
+        expect(side.get_by_text(re.compile(f"^已保存「{re.escape(name)}」"))).to_be_visible(
+            timeout=WAIT_MS
+        )
+        where = page.get_by_role("listitem").filter(has_text=re.compile("^所在地："))
+        expect(where.first).to_have_text(re.compile("^所在地：西永"), timeout=WAIT_MS)
+        settled(page)
+        expect(_badge(map_frame(page))).to_have_text(
+            f"{XIYONG_BADGE} · {before + 1}", timeout=WAIT_MS
+        )
+        assert page.errors == []
+    saved = store.get(pid, made["catalog"])
+    assert saved["geometry"] is None and saved["properties"]["place_id"] == XIYONG_ID
