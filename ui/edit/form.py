@@ -117,7 +117,6 @@ PLACE_WORDS: dict[str, str] = {
 }
 #: The geo_method of a position staff set by choosing a place (vocab.GEO_METHOD_LABELS).
 PLACE_METHOD = "manual_place"
-_PLACE_ORDER = ("township", "area", "exact", "approximate", "zone", "district")
 #: Between a place's id and one of its aliases in a choice (「P040:西永综合保税区」).
 ALIAS_MARK = ":"
 
@@ -125,10 +124,11 @@ ALIAS_MARK = ":"
 def place_choices() -> dict[str, str]:
     """The places a project can be put in when only that is known, by the choice's key: the
     district, the three zones, then the gazetteer's places of the district by name and by
-    each alias (镇街, areas, points, then vaguer places), each labelled with how precise it is
-    and with the place whose point or extent it borrows (:func:`place_reference`). A key is
-    the place id, or the id and an alias (:data:`ALIAS_MARK`), so the alias typed is the name
-    the basis records.
+    each alias, in the order of those names (the list's search ranks what begins with the
+    typed text first; among equals, 重庆大学 then comes before 重庆大学城), each labelled with
+    how precise it is and with the place whose point or extent it borrows
+    (:func:`place_reference`). A key is the place id, or the id and an alias
+    (:data:`ALIAS_MARK`), so the alias typed is the name the basis records.
 
     >>> choices = place_choices()
     >>> choices["500106017"], choices["zone-west"], choices["P040:西永综合保税区"]
@@ -149,12 +149,11 @@ def place_choices() -> dict[str, str]:
             continue
         words = PLACE_WORDS.get(ref.precision, ref.precision)
         same = f"，位置同{ref.name}" if ref.id != place.id else ""
-        rows.append((ref.precision, place.name, place.id, f"{place.name}（{words}{same}）"))
+        rows.append((place.name, place.id, f"{place.name}（{words}{same}）"))
         for alias in place.aliases:
             label = f"{alias}（{words}，即{place.name}{same}）"
-            rows.append((ref.precision, alias, f"{place.id}{ALIAS_MARK}{alias}", label))
-    order = {p: i for i, p in enumerate(_PLACE_ORDER)}
-    for _, _, key, label in sorted(rows, key=lambda r: (order.get(r[0], 9), r[1])):
+            rows.append((alias, f"{place.id}{ALIAS_MARK}{alias}", label))
+    for _, key, label in sorted(rows):
         out[key] = label
     return out
 
@@ -197,7 +196,6 @@ def _place_choice(key: str) -> str | None:
         format_func=choices.get,
         key=key,
         placeholder="输入地名搜索；不选则不修改",
-        filter_mode="contains",
         help="只知道项目在某站、某校园、某片区或某镇街时选此项，不必在地图上画一个看似精确的点。",
     )
 
