@@ -491,6 +491,9 @@ def test_a_project_known_only_to_be_at_a_place_refers_to_it_and_undo_takes_it_ba
     [entry] = store.history("E001")
     assert entry["changes"]["place_id"] == [None, "P055"]
     at = open_editor(at)
+    shown = {row[0]: row[1:] for row in at.table[0].value.to_numpy().tolist()}
+    assert shown["所在地名"] == ["（空）", "重庆大学"], shown
+    assert shown["定位方法"][1] == "人工归入地名", shown
     at = next(b for b in at.button if b.label.startswith("撤销上次修改")).click().run()
     after = store.get("E001")
     assert after["geometry"] == before["geometry"]
