@@ -78,9 +78,10 @@ class Plan:
     metres_per_mm: float
     #: The district's outline in :data:`PLANE` (None without one).
     outline: shapely.Geometry | None
-    #: Projects with a position of their own, in :data:`PLANE`, and where they sit in the
-    #: projects given (positions).
+    #: Projects with a position to draw (their own, or a place's point), in :data:`PLANE`,
+    #: and where they sit in the projects given (positions).
     shown: gpd.GeoDataFrame
+    shown_at: np.ndarray
     #: Those the frame shows (drawn), and their positions in the projects given.
     framed: gpd.GeoDataFrame
     framed_at: np.ndarray
@@ -170,6 +171,7 @@ def plan(
     if found[-1]:
         found = frame(min(len(found[-1]), most_lines) * INDEX_LINE_MM + 2, most_lines)
     box, ground, inside, framed, groups, metres_per_mm, index = found
+    shown_at = np.flatnonzero(own)
     return Plan(
         margin=margin,
         header=header,
@@ -181,8 +183,9 @@ def plan(
         metres_per_mm=metres_per_mm,
         outline=plane_outline,
         shown=shown,
+        shown_at=shown_at,
         framed=framed,
-        framed_at=np.flatnonzero(own)[inside],
+        framed_at=shown_at[inside],
         groups=groups,
         index=index,
     )
@@ -203,16 +206,14 @@ def places(projects: gpd.GeoDataFrame, laid: Plan) -> list[str]:
     """Where each of ``projects`` (the frame ``laid`` was planned from, in its order) is on the
     sheet: its group's letter when it shares a spot (A, B …, as beside its circle),
     :data:`ON_MAP` when drawn on its own, :data:`OFF_MAP` when its position lies beyond the
-    frame, else 「未画出（…）」 with the reason (:data:`NOT_DRAWN`)."""
-    projects = at_place_points(projects)
+    frame, else 「未画出（…）」 with the reason (:data:`NOT_DRAWN`). What has a position to draw
+    is the plan's (``laid.shown_at``), not worked out again."""
     said = [
-        OFF_MAP if own else f"未画出（{NOT_DRAWN.get(precision, UNPLACED)}）"
-        for own, precision in zip(
-            own_positions(projects) if len(projects) else [],
-            projects["precision"] if len(projects) else [],
-            strict=True,
-        )
+        f"未画出（{NOT_DRAWN.get(precision, UNPLACED)}）"
+        for precision in (projects["precision"] if len(projects) else [])
     ]
+    for at in laid.shown_at:
+        said[at] = OFF_MAP
     for at in laid.framed_at:
         said[at] = ON_MAP
     for i, members in enumerate(laid.shared):
