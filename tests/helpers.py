@@ -301,6 +301,16 @@ def log_in(page: Page, name: str, password: str) -> None:
     expect(side.get_by_text(f"已登录：{name}")).to_be_visible(timeout=WAIT_MS)
 
 
+def choose(page: Page, label: str, option: str, typed: str | None = None) -> None:
+    """Open the sidebar's select box ``label`` with a click, type ``typed`` (to find a project
+    among hundreds), and click ``option`` in its list, each where a person would."""
+    box = sidebar(page).locator('[data-testid="stSelectbox"]').filter(has_text=label)
+    press(page, box.get_by_role("combobox"))
+    if typed:
+        page.keyboard.type(typed)
+    press(page, page.get_by_role("option", name=option, exact=True))
+
+
 def select_project(page: Page, name: str) -> None:
     """Find ``name`` as a user would in the real catalog: search for it (the 定位项目 box lists
     at most ``sidebar.PICKER_LIMIT`` projects), then pick it there (type, then choose), and wait
@@ -312,9 +322,7 @@ def select_project(page: Page, name: str) -> None:
     search.press("Enter")
     box = sidebar(page).locator('[data-testid="stSelectbox"]').filter(has_text="定位项目")
     expect(box).to_be_visible(timeout=WAIT_MS)
-    box.click()
-    page.keyboard.type(name)
-    page.get_by_role("option", name=name, exact=True).click()
+    choose(page, "定位项目", name, typed=name)
     details = page.get_by_role("listitem").filter(has_text=f"名称：{name}").first
     expect(details).to_be_visible(timeout=WAIT_MS)
 

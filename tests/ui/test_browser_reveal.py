@@ -20,10 +20,10 @@ from tests.helpers import (
     IFRAME,
     WAIT_MS,
     app_in_browser,
+    choose,
     map_frame,
     open_page,
     settled,
-    sidebar,
     unique_names,
 )
 
@@ -75,10 +75,7 @@ def _listed() -> dict[str, list[str]]:
 
 def _pick(page, name: str) -> None:
     """Choose ``name`` in the sidebar's 「定位项目」 box (type, then choose), without filtering."""
-    box = sidebar(page).locator('[data-testid="stSelectbox"]').filter(has_text="定位项目")
-    box.click()
-    page.keyboard.type(name)
-    page.get_by_role("option", name=name, exact=True).click()
+    choose(page, "定位项目", name, typed=name)
     settled(page)
 
 

@@ -22,11 +22,10 @@ from tests.helpers import (
     IFRAME,
     WAIT_MS,
     app_in_browser,
+    choose,
     map_frame,
     open_page,
-    press,
     settled,
-    sidebar,
     unique_names,
 )
 
@@ -92,16 +91,6 @@ def _click(page, frame, pid: str) -> None:
     page.mouse.click(x, y)
 
 
-def _choose(page, label: str, option: str, typed: str | None = None) -> None:
-    """Open the sidebar's box ``label`` with a click, type ``typed`` (to find a project among
-    hundreds), and click ``option`` in its list."""
-    box = sidebar(page).locator('[data-testid="stSelectbox"]').filter(has_text=label)
-    press(page, box.get_by_role("combobox"))
-    if typed:
-        page.keyboard.type(typed)
-    press(page, page.get_by_role("option", name=option, exact=True))
-
-
 def _shows(page, pid: str) -> None:
     """The details pane names ``pid``, and still does once every run is over (a late report of
     an earlier click would rerun the page and change it)."""
@@ -143,7 +132,7 @@ def test_a_marker_clicked_again_after_a_choice_in_the_picker_opens_again():
         _click(page, frame, p)
         _shows(page, p)
         screenshot("map_p")
-        _choose(page, "定位项目", q_name, typed=q_name)
+        choose(page, "定位项目", q_name, typed=q_name)
         _shows(page, q)
         screenshot("picker_q")
         # The same marker again: before, its click reported what the first had (the same
@@ -157,10 +146,10 @@ def test_a_marker_clicked_again_after_a_choice_in_the_picker_opens_again():
         # each map's first click follows a map whose last click was its first too (a count of
         # clicks that began again with each map repeated its report).
         for basemap in ("OpenStreetMap", "无底图（离线）"):
-            _choose(page, "定位项目", q_name, typed=q_name)
+            choose(page, "定位项目", q_name, typed=q_name)
             _shows(page, q)
             old = page.query_selector(IFRAME)
-            _choose(page, "底图", basemap)
+            choose(page, "底图", basemap)
             frame = _new_map(page, old)
             _shows(page, q)
             _click(page, frame, p)
